@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+# kesp: build the module and the userspace tools, install them, and run the
+# checks. `make check` and `make bench` install their own dependencies.
+
+VERSION := $(shell cat VERSION)
+# The kernel the VM tests boot (a Debian kernel from linux-image-amd64).
+GUEST_KVER = $(shell scripts/guest-kver)
+# Build for the running kernel when its headers exist (a real gateway),
+# otherwise for the kernel the tests boot.
+KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),/lib/modules/$(GUEST_KVER)/build)
+KSRC_TOOLS := .cache/linux-source-6.1
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+
+B := build
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	-Iuapi -DKESP_VERSION='"$(VERSION)"'
+SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+COMMON_SRC := $(wildcard ikeuser/common/*.c)
+KESPCTL_SRC := $(wildcard ikeuser/kespctl/*.c)
+USER_HDR := $(wildcard ikeuser/*/*.h) uapi/linux/kesp.h
+KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
+UNIT_SRC := $(wildcard selftests/unit/test_*.c)
+UNIT_BIN := $(patsubst selftests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+
+.PHONY: all kmod user install uninstall deps check unit style sparse clean
+
+all: kmod user
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+user: $(B)/kespctl
+
+$(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
+	@mkdir -p $(B)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(KESPCTL_SRC) $(NL_LIBS)
+
+# Unit tests link the code under test, minus main(), with ASan and UBSan.
+$(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR)
+	@mkdir -p $(B)/unit
+	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
+		-I$(KSRC_TOOLS)/tools/testing/selftests -Iikeuser \
+		-o $@ $< $(COMMON_SRC) $(filter-out %/main.c,$(KESPCTL_SRC)) \
+		$(NL_LIBS)
+
+unit: $(UNIT_BIN)
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	install -D -m 0755 $(B)/kespctl $(DESTDIR)$(SBINDIR)/kespctl
+
+uninstall:
+	rm -f /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))/extra/kesp.ko
+	rm -f $(DESTDIR)$(SBINDIR)/kespctl
+
+deps:
+	scripts/deps.sh
+
+# Everything: host unit tests and static checks, then the module in a VM.
+check: deps
+	$(MAKE) KDIR=/lib/modules/$(GUEST_KVER)/build all unit
+	selftests/run-all
+
+style:
+	perl $(KSRC_TOOLS)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--show-types -f $(KMOD_SRC) uapi/linux/kesp.h
+
+sparse:
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CF="-D__CHECK_ENDIAN__" modules \
+		2>&1 | tee $(B)/sparse.log
+	@! grep -E '(warning|error):' $(B)/sparse.log
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(B)

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kespctl command table and the prefix matching of objects and verbs. */
+
+#include <stdio.h>
+#include <string.h>
+#include "kespctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct kespctl_verb version_verbs[] = {
+	{ "show", kespctl_version_show, "" },
+};
+
+static const struct kespctl_verb stats_verbs[] = {
+	{ "show", kespctl_stats_show, "" },
+	{ "reset", kespctl_stats_reset, "" },
+};
+
+const struct kespctl_object kespctl_objects[] = {
+	{ "version", version_verbs, ARRAY_SIZE(version_verbs),
+	  "versions of kespctl and of the loaded kesp.ko, and its capabilities" },
+	{ "stats", stats_verbs, ARRAY_SIZE(stats_verbs),
+	  "the namespace's drop counters by cause" },
+};
+
+const size_t kespctl_n_objects = ARRAY_SIZE(kespctl_objects);
+
+int kespctl_match(const char *word, const char *const *names, size_t n)
+{
+	size_t len = strlen(word), i;
+	int found = -1;
+
+	if (!len)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(word, names[i]))
+			return (int)i;
+		if (!strncmp(word, names[i], len))
+			found = found == -1 ? (int)i : -2;
+	}
+	return found;
+}
+
+static int match_object(const char *word)
+{
+	const char *names[ARRAY_SIZE(kespctl_objects)];
+	size_t i;
+
+	for (i = 0; i < kespctl_n_objects; i++)
+		names[i] = kespctl_objects[i].name;
+	return kespctl_match(word, names, kespctl_n_objects);
+}
+
+static int match_verb(const struct kespctl_object *o, const char *word)
+{
+	const char *names[8];
+	size_t i, n = o->n_verbs < 8 ? o->n_verbs : 8;
+
+	for (i = 0; i < n; i++)
+		names[i] = o->verbs[i].name;
+	return kespctl_match(word, names, n);
+}
+
+int kespctl_resolve(int argc, char **argv, const struct kespctl_object **obj,
+		    const struct kespctl_verb **verb, int *argi, char *err,
+		    size_t errlen)
+{
+	int o, v;
+
+	if (argc < 1) {
+		snprintf(err, errlen, "missing OBJECT");
+		return KESPCTL_USAGE;
+	}
+	o = match_object(argv[0]);
+	if (o < 0) {
+		snprintf(err, errlen, "%s object \"%s\"",
+			 o == -2 ? "ambiguous" : "unknown", argv[0]);
+		return KESPCTL_USAGE;
+	}
+	*obj = &kespctl_objects[o];
+	if (argc < 2 || argv[1][0] == '-') {
+		*verb = &(*obj)->verbs[0];
+		*argi = 1;
+		return 0;
+	}
+	v = match_verb(*obj, argv[1]);
+	if (v < 0) {
+		snprintf(err, errlen, "%s verb \"%s\" for \"%s\"",
+			 v == -2 ? "ambiguous" : "unknown", argv[1],
+			 (*obj)->name);
+		return KESPCTL_USAGE;
+	}
+	*verb = &(*obj)->verbs[v];
+	*argi = 2;
+	return 0;
+}
+
+int kespctl_no_args(int argc, char **argv, const char *what)
+{
+	if (argc == 0)
+		return 0;
+	fprintf(stderr, "kespctl: %s takes no arguments, got \"%s\"\n", what,
+		argv[0]);
+	return KESPCTL_USAGE;
+}
+
+void kespctl_usage(FILE *f)
+{
+	size_t i, k;
+
+	fputs("usage: kespctl [-j] OBJECT [VERB] [ARGS]\n"
+	      "  -j, --json   print JSON instead of the human form\n"
+	      "Objects and verbs may be abbreviated to a unique prefix; the\n"
+	      "first verb listed is the default.\n\n", f);
+	for (i = 0; i < kespctl_n_objects; i++) {
+		const struct kespctl_object *o = &kespctl_objects[i];
+
+		fprintf(f, "  %-8s %s\n", o->name, o->help);
+		for (k = 0; k < o->n_verbs; k++)
+			fprintf(f, "      kespctl %s %s %s\n", o->name,
+				o->verbs[k].name, o->verbs[k].usage);
+	}
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kespctl: drive kesp.ko over generic netlink by hand and show its state. */
+
+#include <stdio.h>
+#include <string.h>
+#include "kespctl.h"
+
+int kespctl_kernel(struct kespctl *c)
+{
+	char buf[512];
+
+	if (c->nl_open)
+		return 0;
+	if (kesp_nl_open(&c->nl) < 0) {
+		fprintf(stderr, "kespctl: %s\n",
+			kesp_nl_strerror(&c->nl.last, buf, sizeof(buf)));
+		return c->nl.last.err;
+	}
+	c->nl_open = 1;
+	return 0;
+}
+
+int kespctl_kernel_error(struct kespctl *c, const char *what)
+{
+	char buf[512];
+
+	fprintf(stderr, "kespctl: %s: %s\n", what,
+		kesp_nl_strerror(&c->nl.last, buf, sizeof(buf)));
+	return KESPCTL_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct kespctl_object *obj;
+	const struct kespctl_verb *verb;
+	struct kespctl c = { 0 };
+	char err[128];
+	int i = 1, argi, ret;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			c.json = 1;
+		} else if (!strcmp(argv[i], "-h") ||
+			   !strcmp(argv[i], "--help")) {
+			kespctl_usage(stdout);
+			return KESPCTL_OK;
+		} else {
+			fprintf(stderr, "kespctl: unknown option \"%s\"\n",
+				argv[i]);
+			kespctl_usage(stderr);
+			return KESPCTL_USAGE;
+		}
+	}
+	if (kespctl_resolve(argc - i, argv + i, &obj, &verb, &argi, err,
+			    sizeof(err))) {
+		fprintf(stderr, "kespctl: %s\n", err);
+		kespctl_usage(stderr);
+		return KESPCTL_USAGE;
+	}
+	ret = verb->run(&c, argc - i - argi, argv + i + argi);
+	if (c.nl_open)
+		kesp_nl_close(&c.nl);
+	return ret;
+}

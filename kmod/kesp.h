@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Per-network-namespace state of kesp.ko, shared by every file of the module. */
+
+#ifndef _KESP_KESP_H
+#define _KESP_KESP_H
+
+#include <linux/types.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/kesp.h>
+
+struct kesp_stats;
+
+/*
+ * One per network namespace, allocated by the pernet core (net_generic) so
+ * that a namespace's SAs, policies and counters die with it.
+ */
+struct kesp_net {
+	struct net *net;
+	struct kesp_stats __percpu *stats;
+};
+
+extern unsigned int kesp_net_id;
+
+static inline struct kesp_net *kesp_net(const struct net *net)
+{
+	return net_generic(net, kesp_net_id);
+}
+
+#endif /* _KESP_KESP_H */

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kesp.ko: module init/exit and the per-network-namespace lifecycle. */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+#include "kesp.h"
+#include "netlink.h"
+#include "proc.h"
+#include "stats.h"
+
+unsigned int kesp_net_id __read_mostly;
+
+static int __net_init kesp_net_init(struct net *net)
+{
+	struct kesp_net *kn = kesp_net(net);
+	int err;
+
+	kn->net = net;
+	err = kesp_stats_init(kn);
+	if (err)
+		return err;
+	err = kesp_proc_init(net);
+	if (err)
+		goto free_stats;
+	return 0;
+
+free_stats:
+	kesp_stats_free(kn);
+	return err;
+}
+
+static void __net_exit kesp_net_exit(struct net *net)
+{
+	kesp_proc_exit(net);
+	kesp_stats_free(kesp_net(net));
+}
+
+static struct pernet_operations kesp_net_ops = {
+	.init = kesp_net_init,
+	.exit = kesp_net_exit,
+	.id = &kesp_net_id,
+	.size = sizeof(struct kesp_net),
+};
+
+static int __init kesp_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&kesp_net_ops);
+	if (err)
+		return err;
+	err = kesp_genl_init();
+	if (err)
+		goto unregister_pernet;
+	pr_info("kesp %s loaded\n", KESP_VERSION);
+	return 0;
+
+unregister_pernet:
+	unregister_pernet_subsys(&kesp_net_ops);
+	return err;
+}
+
+static void __exit kesp_exit(void)
+{
+	/* The family goes first so no request can reach a dying namespace. */
+	kesp_genl_exit();
+	unregister_pernet_subsys(&kesp_net_ops);
+}
+
+module_init(kesp_init);
+module_exit(kesp_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kesp: an ESP (RFC 4303) gateway with its own SPD and SAD");
+MODULE_VERSION(KESP_VERSION);
+MODULE_ALIAS_GENL_FAMILY(KESP_GENL_NAME);
