@@ -41,11 +41,12 @@ $(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
 	@mkdir -p $(B)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(KESPCTL_SRC) $(NL_LIBS)
 
-# Unit tests link the code under test, minus main(), with ASan and UBSan.
+# Unit tests link the code under test, minus main(), with ASan and UBSan;
+# kselftest_harness.h needs GNU C.
 $(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR)
 	@mkdir -p $(B)/unit
-	$(CC) $(USER_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
-		-I$(KSRC_TOOLS)/tools/testing/selftests -Iikeuser \
+	$(CC) $(USER_CFLAGS) -std=gnu11 $(SAN_CFLAGS) $(NL_CFLAGS) \
+		-isystem $(KSRC_TOOLS)/tools/testing/selftests -Iikeuser \
 		-o $@ $< $(COMMON_SRC) $(filter-out %/main.c,$(KESPCTL_SRC)) \
 		$(NL_LIBS)
 

@@ -5,30 +5,6 @@
 #include <string.h>
 #include "kespctl.h"
 
-int kespctl_kernel(struct kespctl *c)
-{
-	char buf[512];
-
-	if (c->nl_open)
-		return 0;
-	if (kesp_nl_open(&c->nl) < 0) {
-		fprintf(stderr, "kespctl: %s\n",
-			kesp_nl_strerror(&c->nl.last, buf, sizeof(buf)));
-		return c->nl.last.err;
-	}
-	c->nl_open = 1;
-	return 0;
-}
-
-int kespctl_kernel_error(struct kespctl *c, const char *what)
-{
-	char buf[512];
-
-	fprintf(stderr, "kespctl: %s: %s\n", what,
-		kesp_nl_strerror(&c->nl.last, buf, sizeof(buf)));
-	return KESPCTL_FAIL;
-}
-
 int main(int argc, char **argv)
 {
 	const struct kespctl_object *obj;

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers of the guest tests: sourced, never run. Each test is a bash
+# script that exits 0 (pass), 4 (skip, as kselftest's KSFT_SKIP) or other
+# (fail) and says why on stderr.
+
+set -u
+KESPCTL=$KESP_ROOT/build/kespctl
+KSFT_SKIP=4
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit "$KSFT_SKIP"
+}
+
+# run CMD...: run it, echo it with its output, fail if it fails.
+run() {
+	local out
+	out=$("$@" 2>&1) || fail "'$*' exited $?: $out"
+	[ -n "$out" ] && printf '%s\n' "$out"
+	return 0
+}
+
+# expect_fail RC PATTERN CMD...: CMD must exit with RC and print PATTERN.
+expect_fail() {
+	local want=$1 pat=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want: $out"
+	grep -qE -- "$pat" <<<"$out" || fail "'$*' said '$out', expected /$pat/"
+	echo "as expected, '$*' failed: $out"
+}
+
+module_loaded() {
+	grep -q '^kesp ' /proc/modules
+}
+
+unload() {
+	module_loaded || return 0
+	rmmod kesp || fail "rmmod kesp failed"
+}
+
+# Network namespaces created through netns_add are deleted on exit.
+KESP_NETNS=()
+netns_add() {
+	ip netns add "$1" || fail "ip netns add $1"
+	KESP_NETNS+=("$1")
+}
+
+netns_cleanup() {
+	local ns
+	for ns in "${KESP_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	KESP_NETNS=()
+}
+trap netns_cleanup EXIT
