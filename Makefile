@@ -27,8 +27,13 @@ USER_HDR := $(wildcard ikeuser/*/*.h) uapi/linux/kesp.h
 KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 UNIT_SRC := $(wildcard selftests/unit/test_*.c)
 UNIT_BIN := $(patsubst selftests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
+KTEST_SRC := $(wildcard selftests/kernel/test_*.c)
+KTEST_BIN := $(patsubst selftests/kernel/%.c,$(B)/ktest/%,$(KTEST_SRC))
+HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
+	-Iikeuser
 
-.PHONY: all kmod user install uninstall deps check unit style sparse clean
+.PHONY: all kmod user install uninstall deps check unit ktest style sparse \
+	demo clean
 
 all: kmod user
 
@@ -45,12 +50,19 @@ $(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
 # kselftest_harness.h needs GNU C.
 $(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR)
 	@mkdir -p $(B)/unit
-	$(CC) $(USER_CFLAGS) -std=gnu11 $(SAN_CFLAGS) $(NL_CFLAGS) \
-		-isystem $(KSRC_TOOLS)/tools/testing/selftests -Iikeuser \
+	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
 		-o $@ $< $(COMMON_SRC) $(filter-out %/main.c,$(KESPCTL_SRC)) \
 		$(NL_LIBS)
 
 unit: $(UNIT_BIN)
+
+# C tests that run in the guest against the module (selftests/guest/run-tests).
+$(B)/ktest/%: selftests/kernel/%.c $(COMMON_SRC) $(USER_HDR)
+	@mkdir -p $(B)/ktest
+	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ $< \
+		$(COMMON_SRC) $(NL_LIBS)
+
+ktest: $(KTEST_BIN)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
@@ -65,7 +77,7 @@ deps:
 
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps
-	$(MAKE) KDIR=/lib/modules/$(GUEST_KVER)/build all unit
+	$(MAKE) KDIR=/lib/modules/$(GUEST_KVER)/build all unit ktest
 	selftests/run-all
 
 style:
@@ -80,3 +92,7 @@ sparse:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(B)
+
+# The main job: arrives with kesp-iked (IKEv2), which it needs.
+demo: deps
+	@echo "make demo: needs kesp-iked, which is not built yet" >&2; exit 2
