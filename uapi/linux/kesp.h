@@ -49,6 +49,171 @@
  *
  * Request: no attributes. Sets every namespace-wide error counter to zero.
  * Per-SA counters are not touched. Reply: an ack only.
+ *
+ * KESP_CMD_SA_NEW (admin)
+ * -----------------------
+ *
+ * Install one SA. Request:
+ *
+ *    KESP_A_SA: NLA_NESTED
+ *        KESP_SA_A_SPI: NLA_U32, host byte order, required, not 0. Unique
+ *            per namespace among inbound SAs with the same destination;
+ *            outbound SAs are keyed by (SPI, destination) too.
+ *        KESP_SA_A_DIR: NLA_U8, enum kesp_dir (IN or OUT), required
+ *        KESP_SA_A_MODE: NLA_U8, enum kesp_mode, required
+ *        KESP_SA_A_FAMILY: NLA_U16, AF_INET or AF_INET6, of the outer
+ *            addresses, required
+ *        KESP_SA_A_SRC, KESP_SA_A_DST: NLA_BINARY, 4 or 16 bytes as the
+ *            family says, network byte order: the outer (tunnel mode) or
+ *            packet (transport mode) addresses, required
+ *        KESP_SA_A_SEL: NLA_NESTED, the traffic this SA carries (see
+ *            "Selectors"); inbound, a decrypted packet outside it is
+ *            dropped. Absent: any traffic of the SA's family.
+ *        KESP_SA_A_ENC: NLA_U16, the encryption transform as IKEv2 numbers
+ *            it (enum kesp_enc), required
+ *        KESP_SA_A_ENC_KEY: NLA_BINARY, the key; for the AEAD transforms
+ *            the 4-byte (GCM, ChaCha20) or 3-byte (CCM) salt follows the
+ *            key, as RFC 4106, 4309 and 7634 derive it. Its length must be
+ *            one the transform accepts, exactly. Required except for NULL.
+ *        KESP_SA_A_INTEG: NLA_U16, the integrity transform as IKEv2
+ *            numbers it (enum kesp_integ); required with a non-AEAD
+ *            transform, rejected with an AEAD one
+ *        KESP_SA_A_INTEG_KEY: NLA_BINARY, its key, exactly the length the
+ *            transform uses
+ *        KESP_SA_A_REPLAY_WINDOW: NLA_U32, packets, 0 to 4096; 0 turns the
+ *            replay check off. Inbound only. Absent: 128.
+ *        KESP_SA_A_FLAGS: NLA_U32, KESP_SA_F_*; unknown bits are rejected.
+ *            Absent: 0.
+ *        KESP_SA_A_REQID: NLA_U32, links the SA to policies with the same
+ *            reqid. Absent: 0 (matches policies with reqid 0).
+ *        KESP_SA_A_LIFETIME: NLA_NESTED, KESP_LFT_A_*: NLA_U64 limits; an
+ *            absent or 0 limit is no limit. Soft must not exceed hard.
+ *        KESP_SA_A_SEQ: NLA_U64, outbound only: the last sequence number
+ *            sent (the next packet carries SEQ + 1). Absent: 0. Lets a
+ *            test start near exhaustion.
+ *
+ * Errors: -EEXIST if an SA with that SPI, direction and destination
+ * exists; -EINVAL with an extack message naming the attribute for anything
+ * malformed; -ENOENT for an algorithm the kernel's crypto API lacks.
+ *
+ * KESP_CMD_SA_UPDATE (admin)
+ * --------------------------
+ *
+ * Change an SA in place. Request: KESP_A_SA with SPI, DIR, FAMILY and DST
+ * to find it, and any of LIFETIME (replaces all limits) and SEQ (outbound
+ * only). Anything else is rejected. -ENOENT if there is no such SA.
+ *
+ * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET
+ * ----------------------------------------
+ *
+ * Request: KESP_A_SA with SPI, DIR, FAMILY and DST. GET replies with one
+ * message in the dump format below. -ENOENT if there is no such SA.
+ *
+ * KESP_CMD_SA_GET with NLM_F_DUMP
+ * -------------------------------
+ *
+ * Request: no attributes. One message per SA:
+ *
+ *    KESP_A_SA: NLA_NESTED
+ *        SPI, DIR, MODE, FAMILY, SRC, DST, SEL, ENC, INTEG, REPLAY_WINDOW,
+ *        FLAGS, REQID, LIFETIME, SEQ as above (never the keys), and:
+ *        KESP_SA_A_ADD_TIME: NLA_U64, seconds since the SA was added
+ *        KESP_SA_A_USE_TIME: NLA_U64, seconds since its first packet;
+ *            absent while unused
+ *        KESP_SA_A_COUNTERS: NLA_NESTED
+ *            KESP_CNT_A_PACKETS, KESP_CNT_A_BYTES: NLA_U64, packets and
+ *                inner bytes processed
+ *            KESP_CNT_A_ERRORS: NLA_NESTED, per cause, as KESP_A_STATS
+ *
+ * The dump sets NLM_F_DUMP_INTR on a message if SAs were added or removed
+ * while it ran; userspace should then dump again.
+ *
+ * KESP_CMD_SA_FLUSH (admin)
+ * -------------------------
+ *
+ * Request: no attributes, or KESP_A_SA with only DIR to flush one
+ * direction. Removes the SAs; each removal is sent as an EXPIRE event
+ * with KESP_A_EXPIRE_HARD 1, so a daemon notices.
+ *
+ * KESP_CMD_SPI_ALLOC (admin)
+ * --------------------------
+ *
+ * Reserve an inbound SPI before the SA exists, as an IKE responder needs.
+ * Request: KESP_A_SA with FAMILY, DST and optionally KESP_SA_A_SPI_MIN,
+ * KESP_SA_A_SPI_MAX (NLA_U32; absent: 256 and 0xffffffff). Reply:
+ * KESP_A_SA with SPI. The reservation holds for 60 seconds or until an
+ * inbound SA_NEW with that SPI and destination. -EAGAIN if the range is
+ * exhausted.
+ *
+ * Selectors
+ * ---------
+ *
+ *    KESP_SEL_A_FAMILY: NLA_U16, AF_INET or AF_INET6, required
+ *    KESP_SEL_A_SRC, KESP_SEL_A_DST: NLA_BINARY, 4 or 16 bytes. Absent:
+ *        the unspecified address, matching everything with prefix 0.
+ *    KESP_SEL_A_SRC_PLEN, KESP_SEL_A_DST_PLEN: NLA_U8, prefix length,
+ *        at most 32 or 128. Absent: 0. Host bits must be zero.
+ *    KESP_SEL_A_PROTO: NLA_U8, IP protocol; absent or 0: any
+ *    KESP_SEL_A_SPORT_MIN, _SPORT_MAX, _DPORT_MIN, _DPORT_MAX: NLA_U16,
+ *        inclusive port ranges (for ICMP and ICMPv6, SPORT is the type
+ *        and DPORT the code). Absent: 0 to 65535. Only with a protocol
+ *        that has ports (TCP, UDP, SCTP, ICMP, ICMPv6).
+ *
+ * KESP_CMD_POLICY_NEW (admin)
+ * ---------------------------
+ *
+ * Request:
+ *
+ *    KESP_A_POLICY: NLA_NESTED
+ *        KESP_POL_A_DIR: NLA_U8, enum kesp_dir (IN, OUT or FWD), required
+ *        KESP_POL_A_SEL: NLA_NESTED, selectors, required
+ *        KESP_POL_A_ACTION: NLA_U8, enum kesp_action, required
+ *        KESP_POL_A_PRIORITY: NLA_U32, lower wins. Absent: 0x10000.
+ *        KESP_POL_A_TMPL: NLA_NESTED, required for PROTECT, rejected
+ *            otherwise:
+ *            KESP_TMPL_A_MODE: NLA_U8, enum kesp_mode, required
+ *            KESP_TMPL_A_FAMILY, KESP_TMPL_A_SRC, KESP_TMPL_A_DST: the
+ *                outer addresses, as for SAs; required in tunnel mode
+ *            KESP_TMPL_A_REQID: NLA_U32. Absent: 0.
+ *
+ * Reply: KESP_A_POLICY with KESP_POL_A_ID: NLA_U32, the policy's index,
+ * unique in the namespace, which DEL and GET take.
+ *
+ * Precedence: among the policies of a direction whose selectors match a
+ * packet, the lowest priority value wins; between equal priorities the
+ * more specific selector (longer destination prefix, then longer source
+ * prefix, then a protocol, then narrower port ranges), then the older
+ * policy. -EEXIST for a policy with the same direction, selectors and
+ * priority as another.
+ *
+ * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump)
+ * -----------------------------------------------------------
+ *
+ * Request: KESP_A_POLICY with KESP_POL_A_ID. Reply to GET and each dump
+ * message: KESP_A_POLICY with ID, DIR, SEL, ACTION, PRIORITY, TMPL and
+ * KESP_POL_A_PACKETS (NLA_U64, packets that matched it).
+ *
+ * KESP_CMD_POLICY_FLUSH (admin)
+ * -----------------------------
+ *
+ * Request: no attributes, or KESP_A_POLICY with only DIR.
+ *
+ * Events (multicast group KESP_GENL_MCGRP_EVENTS)
+ * -----------------------------------------------
+ *
+ * KESP_CMD_ACQUIRE: an outbound packet matched a PROTECT policy for which
+ * no SA exists. Sent once per policy until an SA arrives or the held
+ * packets time out.
+ *
+ *    KESP_A_POLICY: the policy, as in a dump
+ *    KESP_A_FLOW: NLA_NESTED, selectors of exactly the packet that
+ *        triggered it (full-length prefixes, its protocol and ports)
+ *
+ * KESP_CMD_EXPIRE: an SA reached a soft or hard limit, or was flushed.
+ *
+ *    KESP_A_SA: the SA, as in a dump
+ *    KESP_A_EXPIRE_HARD: NLA_U8, 1 if the SA is gone, 0 if it still
+ *        works and should be rekeyed
  */
 
 #ifndef _UAPI_LINUX_KESP_H
@@ -63,6 +228,18 @@ enum kesp_cmd {
 	KESP_CMD_GET_INFO,
 	KESP_CMD_STATS_GET,
 	KESP_CMD_STATS_RESET,
+	KESP_CMD_SA_NEW,
+	KESP_CMD_SA_UPDATE,
+	KESP_CMD_SA_DEL,
+	KESP_CMD_SA_GET,
+	KESP_CMD_SA_FLUSH,
+	KESP_CMD_SPI_ALLOC,
+	KESP_CMD_POLICY_NEW,
+	KESP_CMD_POLICY_DEL,
+	KESP_CMD_POLICY_GET,
+	KESP_CMD_POLICY_FLUSH,
+	KESP_CMD_ACQUIRE,
+	KESP_CMD_EXPIRE,
 	__KESP_CMD_MAX
 };
 
@@ -76,10 +253,180 @@ enum kesp_attr {
 	KESP_A_INFO_API,
 	KESP_A_INFO_CAPS,
 	KESP_A_STATS,
+	KESP_A_SA,
+	KESP_A_POLICY,
+	KESP_A_FLOW,
+	KESP_A_EXPIRE_HARD,
 	__KESP_A_MAX
 };
 
 #define KESP_A_MAX (__KESP_A_MAX - 1)
+
+enum kesp_dir {
+	KESP_DIR_UNSPEC,
+	KESP_DIR_IN,
+	KESP_DIR_OUT,
+	KESP_DIR_FWD,		/* policies only: forwarded traffic */
+	__KESP_DIR_MAX
+};
+
+#define KESP_DIR_MAX (__KESP_DIR_MAX - 1)
+
+enum kesp_mode {
+	KESP_MODE_UNSPEC,
+	KESP_MODE_TUNNEL,
+	KESP_MODE_TRANSPORT,
+	__KESP_MODE_MAX
+};
+
+#define KESP_MODE_MAX (__KESP_MODE_MAX - 1)
+
+enum kesp_action {
+	KESP_ACTION_UNSPEC,
+	KESP_ACTION_PROTECT,
+	KESP_ACTION_BYPASS,
+	KESP_ACTION_DISCARD,
+	__KESP_ACTION_MAX
+};
+
+#define KESP_ACTION_MAX (__KESP_ACTION_MAX - 1)
+
+/*
+ * Encryption transforms, numbered as IKEv2 numbers them (IANA "Transform
+ * Type 1"), so a daemon passes what it negotiated straight through. Key
+ * lengths in bytes, including the salt where there is one.
+ */
+enum kesp_enc {
+	KESP_ENC_3DES_CBC		= 3,	/* 24 */
+	KESP_ENC_NULL			= 11,	/* 0, integrity required */
+	KESP_ENC_AES_CBC		= 12,	/* 16, 24, 32 */
+	KESP_ENC_AES_CCM_16		= 16,	/* 16, 24, 32 + 3 salt */
+	KESP_ENC_AES_GCM_16		= 20,	/* 16, 24, 32 + 4 salt */
+	KESP_ENC_CHACHA20_POLY1305	= 28,	/* 32 + 4 salt */
+};
+
+/* Integrity transforms, numbered as IKEv2 numbers them ("Transform Type 3"). */
+enum kesp_integ {
+	KESP_INTEG_NONE			= 0,
+	KESP_INTEG_HMAC_MD5_96		= 1,	/* key 16, ICV 12 */
+	KESP_INTEG_HMAC_SHA1_96		= 2,	/* key 20, ICV 12 */
+	KESP_INTEG_HMAC_SHA2_256_128	= 12,	/* key 32, ICV 16 */
+	KESP_INTEG_HMAC_SHA2_384_192	= 13,	/* key 48, ICV 24 */
+	KESP_INTEG_HMAC_SHA2_512_256	= 14,	/* key 64, ICV 32 */
+};
+
+/* KESP_SA_A_FLAGS */
+enum kesp_sa_flag {
+	KESP_SA_F_ESN		= 1U << 0,	/* 64-bit extended sequence numbers */
+};
+
+#define KESP_SA_F_ALL	(KESP_SA_F_ESN)
+
+/* Attributes inside KESP_A_SA. */
+enum kesp_sa_attr {
+	KESP_SA_A_UNSPEC,
+	KESP_SA_A_PAD,
+	KESP_SA_A_SPI,
+	KESP_SA_A_DIR,
+	KESP_SA_A_MODE,
+	KESP_SA_A_FAMILY,
+	KESP_SA_A_SRC,
+	KESP_SA_A_DST,
+	KESP_SA_A_SEL,
+	KESP_SA_A_ENC,
+	KESP_SA_A_ENC_KEY,
+	KESP_SA_A_INTEG,
+	KESP_SA_A_INTEG_KEY,
+	KESP_SA_A_REPLAY_WINDOW,
+	KESP_SA_A_FLAGS,
+	KESP_SA_A_REQID,
+	KESP_SA_A_LIFETIME,
+	KESP_SA_A_SEQ,
+	KESP_SA_A_ADD_TIME,
+	KESP_SA_A_USE_TIME,
+	KESP_SA_A_COUNTERS,
+	KESP_SA_A_SPI_MIN,
+	KESP_SA_A_SPI_MAX,
+	__KESP_SA_A_MAX
+};
+
+#define KESP_SA_A_MAX (__KESP_SA_A_MAX - 1)
+
+/* Attributes inside KESP_SA_A_SEL, KESP_POL_A_SEL and KESP_A_FLOW. */
+enum kesp_sel_attr {
+	KESP_SEL_A_UNSPEC,
+	KESP_SEL_A_FAMILY,
+	KESP_SEL_A_SRC,
+	KESP_SEL_A_DST,
+	KESP_SEL_A_SRC_PLEN,
+	KESP_SEL_A_DST_PLEN,
+	KESP_SEL_A_PROTO,
+	KESP_SEL_A_SPORT_MIN,
+	KESP_SEL_A_SPORT_MAX,
+	KESP_SEL_A_DPORT_MIN,
+	KESP_SEL_A_DPORT_MAX,
+	__KESP_SEL_A_MAX
+};
+
+#define KESP_SEL_A_MAX (__KESP_SEL_A_MAX - 1)
+
+/* Attributes inside KESP_SA_A_LIFETIME; 0 means no limit. */
+enum kesp_lft_attr {
+	KESP_LFT_A_UNSPEC,
+	KESP_LFT_A_PAD,
+	KESP_LFT_A_SOFT_BYTES,
+	KESP_LFT_A_HARD_BYTES,
+	KESP_LFT_A_SOFT_PACKETS,
+	KESP_LFT_A_HARD_PACKETS,
+	KESP_LFT_A_SOFT_ADD_SECS,	/* seconds since the SA was added */
+	KESP_LFT_A_HARD_ADD_SECS,
+	KESP_LFT_A_SOFT_USE_SECS,	/* seconds since its first packet */
+	KESP_LFT_A_HARD_USE_SECS,
+	__KESP_LFT_A_MAX
+};
+
+#define KESP_LFT_A_MAX (__KESP_LFT_A_MAX - 1)
+
+/* Attributes inside KESP_SA_A_COUNTERS. */
+enum kesp_cnt_attr {
+	KESP_CNT_A_UNSPEC,
+	KESP_CNT_A_PAD,
+	KESP_CNT_A_PACKETS,
+	KESP_CNT_A_BYTES,
+	KESP_CNT_A_ERRORS,	/* nested, enum kesp_stat types */
+	__KESP_CNT_A_MAX
+};
+
+#define KESP_CNT_A_MAX (__KESP_CNT_A_MAX - 1)
+
+/* Attributes inside KESP_A_POLICY. */
+enum kesp_pol_attr {
+	KESP_POL_A_UNSPEC,
+	KESP_POL_A_PAD,
+	KESP_POL_A_ID,
+	KESP_POL_A_DIR,
+	KESP_POL_A_SEL,
+	KESP_POL_A_ACTION,
+	KESP_POL_A_PRIORITY,
+	KESP_POL_A_TMPL,
+	KESP_POL_A_PACKETS,
+	__KESP_POL_A_MAX
+};
+
+#define KESP_POL_A_MAX (__KESP_POL_A_MAX - 1)
+
+/* Attributes inside KESP_POL_A_TMPL: the SA a PROTECT policy wants. */
+enum kesp_tmpl_attr {
+	KESP_TMPL_A_UNSPEC,
+	KESP_TMPL_A_MODE,
+	KESP_TMPL_A_FAMILY,
+	KESP_TMPL_A_SRC,
+	KESP_TMPL_A_DST,
+	KESP_TMPL_A_REQID,
+	__KESP_TMPL_A_MAX
+};
+
+#define KESP_TMPL_A_MAX (__KESP_TMPL_A_MAX - 1)
 
 /*
  * Capability bits of KESP_A_INFO_CAPS. A bit is only set once the feature
