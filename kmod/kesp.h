@@ -4,6 +4,9 @@
 #ifndef _KESP_KESP_H
 #define _KESP_KESP_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -18,6 +21,18 @@ struct kesp_stats;
 struct kesp_net {
 	struct net *net;
 	struct kesp_stats __percpu *stats;
+
+	/*
+	 * Serialises every change of the SAD and SPD of this namespace.
+	 * Only netlink handlers and timers take it; the packet path reads
+	 * under RCU.
+	 */
+	struct mutex lock;
+	struct rhashtable sad;		/* struct kesp_sa by kesp_sa_key */
+	struct list_head sa_list;	/* every SA, oldest first */
+	unsigned int sa_count;
+	unsigned int sa_gen;		/* bumped on change, for dumps */
+	struct list_head spi_reserved;	/* struct kesp_spi_resv */
 };
 
 extern unsigned int kesp_net_id;

@@ -9,6 +9,7 @@
 #include "kesp.h"
 #include "netlink.h"
 #include "proc.h"
+#include "sa.h"
 #include "stats.h"
 
 unsigned int kesp_net_id __read_mostly;
@@ -19,14 +20,20 @@ static int __net_init kesp_net_init(struct net *net)
 	int err;
 
 	kn->net = net;
+	mutex_init(&kn->lock);
 	err = kesp_stats_init(kn);
 	if (err)
 		return err;
-	err = kesp_proc_init(net);
+	err = kesp_sad_init(kn);
 	if (err)
 		goto free_stats;
+	err = kesp_proc_init(net);
+	if (err)
+		goto free_sad;
 	return 0;
 
+free_sad:
+	kesp_sad_exit(kn);
 free_stats:
 	kesp_stats_free(kn);
 	return err;
@@ -34,8 +41,11 @@ free_stats:
 
 static void __net_exit kesp_net_exit(struct net *net)
 {
+	struct kesp_net *kn = kesp_net(net);
+
 	kesp_proc_exit(net);
-	kesp_stats_free(kesp_net(net));
+	kesp_sad_exit(kn);
+	kesp_stats_free(kn);
 }
 
 static struct pernet_operations kesp_net_ops = {
@@ -49,9 +59,12 @@ static int __init kesp_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&kesp_net_ops);
+	err = kesp_sa_cache_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&kesp_net_ops);
+	if (err)
+		goto destroy_cache;
 	err = kesp_genl_init();
 	if (err)
 		goto unregister_pernet;
@@ -60,6 +73,8 @@ static int __init kesp_init(void)
 
 unregister_pernet:
 	unregister_pernet_subsys(&kesp_net_ops);
+destroy_cache:
+	kesp_sa_cache_exit();
 	return err;
 }
 
@@ -68,6 +83,9 @@ static void __exit kesp_exit(void)
 	/* The family goes first so no request can reach a dying namespace. */
 	kesp_genl_exit();
 	unregister_pernet_subsys(&kesp_net_ops);
+	/* SAs are freed after a grace period: wait before the cache goes. */
+	rcu_barrier();
+	kesp_sa_cache_exit();
 }
 
 module_init(kesp_init);

@@ -8,15 +8,22 @@
 #include "stats.h"
 
 /* Only bits for features that work in this build; see enum kesp_cap. */
-#define KESP_CAPS	(KESP_CAP_STATS)
+#define KESP_CAPS	(KESP_CAP_STATS | KESP_CAP_SAD)
 
 static struct genl_family kesp_genl_family;
 
-/*
- * Allocate a reply to @info with the family header for @cmd. Returns NULL
- * when out of memory; the caller owns the skb otherwise.
- */
-static struct sk_buff *reply_new(struct genl_info *info, u8 cmd, void **hdr)
+struct genl_family *kesp_genl_family_ptr(void)
+{
+	return &kesp_genl_family;
+}
+
+void kesp_genl_multicast(struct net *net, struct sk_buff *msg, gfp_t gfp)
+{
+	genlmsg_multicast_netns(&kesp_genl_family, net, msg, 0, 0, gfp);
+}
+
+struct sk_buff *kesp_genl_reply_new(struct genl_info *info, u8 cmd,
+				    void **hdr)
 {
 	struct sk_buff *msg;
 
@@ -36,7 +43,7 @@ static int get_info(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = reply_new(info, KESP_CMD_GET_INFO, &hdr);
+	msg = kesp_genl_reply_new(info, KESP_CMD_GET_INFO, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, KESP_A_INFO_VERSION, KESP_VERSION) ||
@@ -78,7 +85,7 @@ static int stats_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = reply_new(info, KESP_CMD_STATS_GET, &hdr);
+	msg = kesp_genl_reply_new(info, KESP_CMD_STATS_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
 	err = put_stats(msg, kn);
@@ -96,11 +103,13 @@ static int stats_reset(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+#define SA_POLICY .policy = kesp_sa_cmd_policy, .maxattr = KESP_A_SA
+
 /*
  * No per-op policy means "no attributes accepted" for a family with
  * resv_start_op 0: every command here is validated strictly.
  */
-static const struct genl_small_ops kesp_genl_ops[] = {
+static const struct genl_ops kesp_genl_ops[] = {
 	{
 		.cmd = KESP_CMD_GET_INFO,
 		.doit = get_info,
@@ -110,6 +119,36 @@ static const struct genl_small_ops kesp_genl_ops[] = {
 	}, {
 		.cmd = KESP_CMD_STATS_RESET,
 		.doit = stats_reset,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_SA_NEW,
+		.doit = kesp_nl_sa_new,
+		SA_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_SA_UPDATE,
+		.doit = kesp_nl_sa_update,
+		SA_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_SA_DEL,
+		.doit = kesp_nl_sa_del,
+		SA_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_SA_GET,
+		.doit = kesp_nl_sa_get,
+		.dumpit = kesp_nl_sa_dump,
+		SA_POLICY,
+	}, {
+		.cmd = KESP_CMD_SA_FLUSH,
+		.doit = kesp_nl_sa_flush,
+		SA_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_SPI_ALLOC,
+		.doit = kesp_nl_spi_alloc,
+		SA_POLICY,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -123,8 +162,8 @@ static struct genl_family kesp_genl_family __ro_after_init = {
 	.version = KESP_GENL_VERSION,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = kesp_genl_ops,
-	.n_small_ops = ARRAY_SIZE(kesp_genl_ops),
+	.ops = kesp_genl_ops,
+	.n_ops = ARRAY_SIZE(kesp_genl_ops),
 	.mcgrps = kesp_genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(kesp_genl_mcgrps),
 };

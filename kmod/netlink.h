@@ -4,7 +4,31 @@
 #ifndef _KESP_NETLINK_H
 #define _KESP_NETLINK_H
 
+#include <net/genetlink.h>
+#include <linux/kesp.h>
+
+struct kesp_sa;
+
 int kesp_genl_init(void);
 void kesp_genl_exit(void);
+
+struct genl_family *kesp_genl_family_ptr(void);
+/* A reply to @info with the family header for @cmd, or NULL without memory. */
+struct sk_buff *kesp_genl_reply_new(struct genl_info *info, u8 cmd,
+				    void **hdr);
+/* Send an event to the "events" group of @net; consumes @msg. */
+void kesp_genl_multicast(struct net *net, struct sk_buff *msg, gfp_t gfp);
+
+/* SA commands (nl_sa.c) */
+extern const struct nla_policy kesp_sa_cmd_policy[KESP_A_SA + 1];
+int kesp_nl_sa_new(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_sa_get(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int kesp_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa);
+void kesp_nl_notify_expire(struct kesp_sa *sa, bool hard, gfp_t gfp);
 
 #endif /* _KESP_NETLINK_H */

@@ -8,16 +8,68 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include "kesp.h"
+#include "crypto.h"
 #include "proc.h"
+#include "sa.h"
 #include "stats.h"
 
-static void show_sas(struct seq_file *seq)
+static void show_addr(struct seq_file *seq, u16 family,
+		      const union kesp_addr *a)
 {
+	if (family == AF_INET6)
+		seq_printf(seq, "%-39pI6c", &a->a6);
+	else
+		seq_printf(seq, "%-39pI4", &a->a4);
+}
+
+static void show_sa(struct seq_file *seq, struct kesp_sa *sa, time64_t now)
+{
+	char alg[32];
+	u64 bytes, errors = 0;
+	int i;
+
+	spin_lock_bh(&sa->lock);
+	bytes = sa->bytes;
+	for (i = 0; i < __KESP_STAT_MAX; i++)
+		errors += sa->errors[i];
+	spin_unlock_bh(&sa->lock);
+
+	if (sa->integ)
+		snprintf(alg, sizeof(alg), "%s-%u/%s", kesp_enc_name(sa->enc),
+			 sa->enc_bits, kesp_integ_name(sa->integ));
+	else
+		snprintf(alg, sizeof(alg), "%s-%u", kesp_enc_name(sa->enc),
+			 sa->enc_bits);
+	show_addr(seq, sa->key.family, &sa->key.dst);
+	seq_printf(seq, " %-3s 0x%08x %-5s %-32s %8lld ",
+		   sa->key.dir == KESP_DIR_IN ? "in" : "out", sa->key.spi,
+		   "ESP", alg, (long long)(now - sa->add_time));
+	if (sa->lft.hard_add_secs)
+		seq_printf(seq, "%9llu", sa->lft.hard_add_secs);
+	else
+		seq_printf(seq, "%9s", "-");
+	seq_printf(seq, " %12llu %8llu\n", bytes, errors);
+}
+
+/*
+ * Destination is the peer for outbound SAs and this host for inbound
+ * ones, as on a gateway's status page; the SPI is the one on the wire.
+ */
+static void show_sas(struct seq_file *seq, struct kesp_net *kn)
+{
+	time64_t now = ktime_get_real_seconds();
+	struct kesp_sa *sa;
+
 	seq_puts(seq, "Security associations\n");
-	seq_printf(seq, "%-39s %-3s %-10s %-5s %-24s %8s %9s %12s %8s\n",
+	seq_printf(seq, "%-39s %-3s %-10s %-5s %-32s %8s %9s %12s %8s\n",
 		   "Destination", "Dir", "SPI", "Proto", "Algorithm",
 		   "Elapsed", "Lifetime", "Bytes", "Errored");
-	seq_puts(seq, "(none)\n");
+	mutex_lock(&kn->lock);
+	list_for_each_entry(sa, &kn->sa_list, list)
+		show_sa(seq, sa, now);
+	if (list_empty(&kn->sa_list))
+		seq_puts(seq, "(none)\n");
+	mutex_unlock(&kn->lock);
 }
 
 static void show_policies(struct seq_file *seq)
@@ -42,10 +94,10 @@ static void show_errors(struct seq_file *seq, const struct kesp_net *kn)
 
 static int kesp_proc_show(struct seq_file *seq, void *v)
 {
-	const struct kesp_net *kn = kesp_net(seq_file_single_net(seq));
+	struct kesp_net *kn = kesp_net(seq_file_single_net(seq));
 
 	seq_printf(seq, "kesp %s\n\n", KESP_VERSION);
-	show_sas(seq);
+	show_sas(seq, kn);
 	show_policies(seq);
 	show_errors(seq, kn);
 	return 0;

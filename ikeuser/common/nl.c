@@ -23,6 +23,7 @@ struct req_state {
 	kesp_nl_reply_fn reply;
 	void *arg;
 	int done;
+	int interrupted;	/* a dump message had NLM_F_DUMP_INTR */
 };
 
 static void set_error(struct kesp_nl_error *e, int err, const char *msg)
@@ -59,7 +60,12 @@ static void parse_extack(struct nlmsghdr *nlh, struct nlmsgerr *e,
 			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
 		out->from_kernel = 1;
 	}
-	if (tb[NLMSGERR_ATTR_OFFS])
+	if (tb[NLMSGERR_ATTR_MISS_TYPE])
+		snprintf(out->where, sizeof(out->where),
+			 "missing attribute type %u%s",
+			 nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]),
+			 tb[NLMSGERR_ATTR_MISS_NEST] ? " in a nest" : "");
+	else if (tb[NLMSGERR_ATTR_OFFS])
 		snprintf(out->where, sizeof(out->where), "offset %u",
 			 nla_get_u32(tb[NLMSGERR_ATTR_OFFS]));
 }
@@ -83,6 +89,16 @@ static int on_done(struct nl_msg *msg, void *arg)
 	(void)msg;
 	st->done = 1;
 	return NL_STOP;
+}
+
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct req_state *st = arg;
+
+	(void)msg;
+	st->interrupted = 1;
+	/* Read on to the end of the dump so the socket stays in step. */
+	return NL_OK;
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -176,6 +192,7 @@ int kesp_nl_request(struct kesp_nl *nl, int cmd, int dump,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_done, &st);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, &st);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &st);
 	while (!st.done && !nl->last.err) {
 		err = nl_recvmsgs(nl->sk, cb);
 		if (err < 0 && !nl->last.err) {
@@ -183,8 +200,14 @@ int kesp_nl_request(struct kesp_nl *nl, int cmd, int dump,
 			break;
 		}
 	}
+	if (st.interrupted && !nl->last.err)
+		set_error(&nl->last, -EINTR,
+			  "the table changed during the dump; dump again");
 out:
 	nl_cb_put(cb);
+	/* Requests may carry SA keys: leave none behind in freed memory. */
+	if (msg)
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	return nl->last.err;
 }

@@ -19,6 +19,7 @@ static const struct {
 	const char *name;
 } cap_names[] = {
 	{ KESP_CAP_STATS, "stats" },
+	{ KESP_CAP_SAD, "sad" },
 };
 
 #define N_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Security associations and the per-namespace SAD that finds them. */
+
+#ifndef _KESP_SA_H
+#define _KESP_SA_H
+
+#include <linux/in6.h>
+#include <linux/rhashtable-types.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/time64.h>
+#include "kesp.h"
+
+struct crypto_aead;
+struct netlink_ext_ack;
+struct nlattr;
+
+union kesp_addr {
+	__be32 a4;
+	struct in6_addr a6;
+};
+
+/* Traffic selectors; ports are host order, inclusive ranges. */
+struct kesp_sel {
+	union kesp_addr src, dst;
+	u16 family;
+	u8 splen, dplen;
+	u8 proto;		/* 0: any */
+	u16 sport_min, sport_max;
+	u16 dport_min, dport_max;
+};
+
+/* Limits from KESP_SA_A_LIFETIME, in uapi order; 0 means none. */
+struct kesp_lifetime {
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u64 soft_add_secs, hard_add_secs;
+	u64 soft_use_secs, hard_use_secs;
+};
+
+/* What identifies an SA in the SAD: SPI, direction and destination. */
+struct kesp_sa_key {
+	union kesp_addr dst;
+	u32 spi;
+	u16 family;
+	u8 dir;
+	u8 pad;
+};
+
+struct kesp_sa {
+	struct rhash_head node;		/* kesp_net.sad, by key */
+	struct list_head list;		/* kesp_net.sa_list, for dump/flush */
+	struct rcu_head rcu;
+	refcount_t refcnt;
+	struct kesp_net *kn;
+
+	struct kesp_sa_key key;
+	union kesp_addr src;
+	struct kesp_sel sel;
+	bool has_sel;
+	u8 mode;
+	u16 enc, integ;
+	u16 enc_bits;		/* cipher key size, for status pages */
+	u32 flags, reqid, replay_window;
+	struct kesp_lifetime lft;
+	struct crypto_aead *aead;
+	time64_t add_time;		/* ktime_get_real_seconds() */
+
+	/* Changed by the packet path under @lock. */
+	spinlock_t lock;
+	u64 seq;		/* out: last sent; in: highest verified */
+	time64_t use_time;	/* 0 until the first packet */
+	u64 packets, bytes;
+	u64 errors[__KESP_STAT_MAX];
+	bool dead;		/* unlinked; packets in flight finish */
+};
+
+/* The SA as netlink described it, keys included, before it is built. */
+struct kesp_sa_params {
+	struct kesp_sa_key key;
+	union kesp_addr src;
+	struct kesp_sel sel;
+	bool has_sel;
+	u8 mode;
+	u16 enc, integ;
+	const u8 *enc_key, *integ_key;
+	unsigned int enc_keylen, integ_keylen;
+	u32 flags, reqid, replay_window;
+	struct kesp_lifetime lft;
+	u64 seq;
+};
+
+int kesp_sad_init(struct kesp_net *kn);
+void kesp_sad_exit(struct kesp_net *kn);
+
+int kesp_sa_cache_init(void);
+void kesp_sa_cache_exit(void);
+
+/*
+ * Build and insert an SA; the caller holds kn->lock. @attrs (KESP_SA_A_*)
+ * only serve to point the extack at a bad attribute.
+ */
+int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
+		struct nlattr **attrs, struct netlink_ext_ack *extack);
+/* Lookup with kn->lock held (writers). */
+struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
+			     const struct kesp_sa_key *key);
+/* Lookup under rcu_read_lock() (packet path); no reference is taken. */
+struct kesp_sa *kesp_sa_lookup(struct kesp_net *kn,
+			       const struct kesp_sa_key *key);
+/* Unlink and drop the table's reference; the caller holds kn->lock. */
+void kesp_sa_unlink(struct kesp_sa *sa);
+void kesp_sa_put(struct kesp_sa *sa);
+/* Remove every SA of @dir (0: all); returns how many. Holds kn->lock. */
+unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir);
+
+/* Inbound SPIs reserved by SPI_ALLOC and not yet used by an SA. */
+int kesp_spi_alloc(struct kesp_net *kn, u16 family,
+		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi);
+
+static inline unsigned int kesp_addr_len(u16 family)
+{
+	return family == AF_INET6 ? sizeof(struct in6_addr) : sizeof(__be32);
+}
+
+#endif /* _KESP_SA_H */

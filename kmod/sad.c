@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SAD of one namespace: SAs hashed by (SPI, direction, destination)
+ * for O(1) lookup under RCU from the packet path, and listed for dumps.
+ * Writers hold kesp_net.lock; an SA is freed after a grace period and
+ * after the last packet holding a reference lets go.
+ */
+
+#include <linux/netlink.h>
+#include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include "crypto.h"
+#include "sa.h"
+
+/* How long an SPI reserved by SPI_ALLOC is held for its SA. */
+#define SPI_RESERVE_SECS 60
+
+struct kesp_spi_resv {
+	struct list_head list;
+	struct kesp_sa_key key;
+	unsigned long expires;	/* jiffies */
+};
+
+static struct kmem_cache *sa_cache;
+
+static const struct rhashtable_params sad_params = {
+	.key_len = sizeof(struct kesp_sa_key),
+	.key_offset = offsetof(struct kesp_sa, key),
+	.head_offset = offsetof(struct kesp_sa, node),
+	.automatic_shrinking = true,
+};
+
+int kesp_sad_init(struct kesp_net *kn)
+{
+	INIT_LIST_HEAD(&kn->sa_list);
+	INIT_LIST_HEAD(&kn->spi_reserved);
+	/* Dumps compare generations; 0 would read as "not started". */
+	kn->sa_gen = 1;
+	return rhashtable_init(&kn->sad, &sad_params);
+}
+
+static void spi_resv_free_all(struct kesp_net *kn)
+{
+	struct kesp_spi_resv *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &kn->spi_reserved, list) {
+		list_del(&r->list);
+		kfree(r);
+	}
+}
+
+void kesp_sad_exit(struct kesp_net *kn)
+{
+	mutex_lock(&kn->lock);
+	kesp_sa_flush(kn, 0);
+	spi_resv_free_all(kn);
+	mutex_unlock(&kn->lock);
+	rhashtable_destroy(&kn->sad);
+}
+
+int kesp_sa_cache_init(void)
+{
+	sa_cache = KMEM_CACHE(kesp_sa, 0);
+	return sa_cache ? 0 : -ENOMEM;
+}
+
+void kesp_sa_cache_exit(void)
+{
+	kmem_cache_destroy(sa_cache);
+}
+
+static void sa_free_rcu(struct rcu_head *head)
+{
+	struct kesp_sa *sa = container_of(head, struct kesp_sa, rcu);
+
+	kesp_crypto_sa_free(sa);
+	kmem_cache_free(sa_cache, sa);
+}
+
+void kesp_sa_put(struct kesp_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refcnt))
+		call_rcu(&sa->rcu, sa_free_rcu);
+}
+
+struct kesp_sa *kesp_sa_lookup(struct kesp_net *kn,
+			       const struct kesp_sa_key *key)
+{
+	return rhashtable_lookup(&kn->sad, key, sad_params);
+}
+
+struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
+			     const struct kesp_sa_key *key)
+{
+	lockdep_assert_held(&kn->lock);
+	return rhashtable_lookup_fast(&kn->sad, key, sad_params);
+}
+
+/* Drop the reservation of @key, if any, and every expired one. */
+static void spi_resv_consume(struct kesp_net *kn, const struct kesp_sa_key *key)
+{
+	struct kesp_spi_resv *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, &kn->spi_reserved, list) {
+		if (!memcmp(&r->key, key, sizeof(*key)) ||
+		    time_after(jiffies, r->expires)) {
+			list_del(&r->list);
+			kfree(r);
+		}
+	}
+}
+
+static bool spi_reserved(struct kesp_net *kn, const struct kesp_sa_key *key)
+{
+	struct kesp_spi_resv *r;
+
+	list_for_each_entry(r, &kn->spi_reserved, list)
+		if (!memcmp(&r->key, key, sizeof(*key)) &&
+		    time_before_eq(jiffies, r->expires))
+			return true;
+	return false;
+}
+
+int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
+		struct nlattr **attrs, struct netlink_ext_ack *extack)
+{
+	struct kesp_sa *sa;
+	int err;
+
+	lockdep_assert_held(&kn->lock);
+	if (kesp_sa_find(kn, &p->key)) {
+		NL_SET_ERR_MSG(extack, "an SA with this SPI, direction and destination exists");
+		return -EEXIST;
+	}
+	sa = kmem_cache_zalloc(sa_cache, GFP_KERNEL);
+	if (!sa)
+		return -ENOMEM;
+	refcount_set(&sa->refcnt, 1);
+	spin_lock_init(&sa->lock);
+	sa->kn = kn;
+	sa->key = p->key;
+	sa->src = p->src;
+	sa->sel = p->sel;
+	sa->has_sel = p->has_sel;
+	sa->mode = p->mode;
+	sa->enc = p->enc;
+	sa->integ = p->integ;
+	sa->flags = p->flags;
+	sa->reqid = p->reqid;
+	sa->replay_window = p->replay_window;
+	sa->lft = p->lft;
+	sa->seq = p->seq;
+	sa->add_time = ktime_get_real_seconds();
+
+	err = kesp_crypto_sa_init(sa, p, attrs, extack);
+	if (err)
+		goto free_sa;
+	err = rhashtable_insert_fast(&kn->sad, &sa->node, sad_params);
+	if (err)
+		goto free_crypto;
+	list_add_tail(&sa->list, &kn->sa_list);
+	kn->sa_count++;
+	kn->sa_gen++;
+	if (p->key.dir == KESP_DIR_IN)
+		spi_resv_consume(kn, &p->key);
+	return 0;
+
+free_crypto:
+	kesp_crypto_sa_free(sa);
+free_sa:
+	kmem_cache_free(sa_cache, sa);
+	return err;
+}
+
+void kesp_sa_unlink(struct kesp_sa *sa)
+{
+	struct kesp_net *kn = sa->kn;
+
+	lockdep_assert_held(&kn->lock);
+	rhashtable_remove_fast(&kn->sad, &sa->node, sad_params);
+	list_del(&sa->list);
+	kn->sa_count--;
+	kn->sa_gen++;
+	spin_lock_bh(&sa->lock);
+	sa->dead = true;
+	spin_unlock_bh(&sa->lock);
+	kesp_sa_put(sa);
+}
+
+unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir)
+{
+	struct kesp_sa *sa, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry_safe(sa, tmp, &kn->sa_list, list) {
+		if (dir && sa->key.dir != dir)
+			continue;
+		kesp_sa_unlink(sa);
+		n++;
+	}
+	return n;
+}
+
+int kesp_spi_alloc(struct kesp_net *kn, u16 family,
+		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi)
+{
+	struct kesp_spi_resv *r;
+	struct kesp_sa_key key;
+	int tries;
+
+	lockdep_assert_held(&kn->lock);
+	memset(&key, 0, sizeof(key));
+	key.family = family;
+	key.dir = KESP_DIR_IN;
+	memcpy(&key.dst, dst, kesp_addr_len(family));
+	spi_resv_consume(kn, &key);	/* expire old reservations */
+
+	/* Random, so SPIs do not reveal how many SAs came before. */
+	for (tries = 0; tries < 64; tries++) {
+		key.spi = min + get_random_u32_below(max - min + 1 ?: U32_MAX);
+		if (key.spi >= min && key.spi <= max && key.spi &&
+		    !kesp_sa_find(kn, &key) && !spi_reserved(kn, &key))
+			break;
+	}
+	if (tries == 64)
+		return -EAGAIN;
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->key = key;
+	r->expires = jiffies + SPI_RESERVE_SECS * HZ;
+	list_add_tail(&r->list, &kn->spi_reserved);
+	*spi = key.spi;
+	return 0;
+}
