@@ -33,6 +33,12 @@ struct kesp_net {
 	unsigned int sa_count;
 	unsigned int sa_gen;		/* bumped on change, for dumps */
 	struct list_head spi_reserved;	/* struct kesp_spi_resv */
+
+	/* SPD: struct kesp_policy per direction, indexed by enum kesp_dir. */
+	struct list_head spd[__KESP_DIR_MAX];
+	u32 policy_next_id;
+	unsigned int policy_count;
+	unsigned int policy_gen;	/* bumped on change, for dumps */
 };
 
 extern unsigned int kesp_net_id;

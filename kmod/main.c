@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include "kesp.h"
 #include "netlink.h"
+#include "policy.h"
 #include "proc.h"
 #include "sa.h"
 #include "stats.h"
@@ -27,12 +28,14 @@ static int __net_init kesp_net_init(struct net *net)
 	err = kesp_sad_init(kn);
 	if (err)
 		goto free_stats;
+	kesp_spd_init(kn);
 	err = kesp_proc_init(net);
 	if (err)
 		goto free_sad;
 	return 0;
 
 free_sad:
+	kesp_spd_exit(kn);
 	kesp_sad_exit(kn);
 free_stats:
 	kesp_stats_free(kn);
@@ -44,6 +47,7 @@ static void __net_exit kesp_net_exit(struct net *net)
 	struct kesp_net *kn = kesp_net(net);
 
 	kesp_proc_exit(net);
+	kesp_spd_exit(kn);
 	kesp_sad_exit(kn);
 	kesp_stats_free(kn);
 }
@@ -62,9 +66,12 @@ static int __init kesp_init(void)
 	err = kesp_sa_cache_init();
 	if (err)
 		return err;
+	err = kesp_policy_cache_init();
+	if (err)
+		goto destroy_sa_cache;
 	err = register_pernet_subsys(&kesp_net_ops);
 	if (err)
-		goto destroy_cache;
+		goto destroy_policy_cache;
 	err = kesp_genl_init();
 	if (err)
 		goto unregister_pernet;
@@ -73,7 +80,9 @@ static int __init kesp_init(void)
 
 unregister_pernet:
 	unregister_pernet_subsys(&kesp_net_ops);
-destroy_cache:
+destroy_policy_cache:
+	kesp_policy_cache_exit();
+destroy_sa_cache:
 	kesp_sa_cache_exit();
 	return err;
 }
@@ -83,8 +92,9 @@ static void __exit kesp_exit(void)
 	/* The family goes first so no request can reach a dying namespace. */
 	kesp_genl_exit();
 	unregister_pernet_subsys(&kesp_net_ops);
-	/* SAs are freed after a grace period: wait before the cache goes. */
+	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
+	kesp_policy_cache_exit();
 	kesp_sa_cache_exit();
 }
 

@@ -8,7 +8,7 @@
 #include "stats.h"
 
 /* Only bits for features that work in this build; see enum kesp_cap. */
-#define KESP_CAPS	(KESP_CAP_STATS | KESP_CAP_SAD)
+#define KESP_CAPS	(KESP_CAP_STATS | KESP_CAP_SAD | KESP_CAP_SPD)
 
 static struct genl_family kesp_genl_family;
 
@@ -104,6 +104,7 @@ static int stats_reset(struct sk_buff *skb, struct genl_info *info)
 }
 
 #define SA_POLICY .policy = kesp_sa_cmd_policy, .maxattr = KESP_A_SA
+#define POL_POLICY .policy = kesp_policy_cmd_policy, .maxattr = KESP_A_POLICY
 
 /*
  * No per-op policy means "no attributes accepted" for a family with
@@ -149,6 +150,26 @@ static const struct genl_ops kesp_genl_ops[] = {
 		.cmd = KESP_CMD_SPI_ALLOC,
 		.doit = kesp_nl_spi_alloc,
 		SA_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_POLICY_NEW,
+		.doit = kesp_nl_policy_new,
+		POL_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_POLICY_DEL,
+		.doit = kesp_nl_policy_del,
+		POL_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_POLICY_GET,
+		.doit = kesp_nl_policy_get,
+		.dumpit = kesp_nl_policy_dump,
+		POL_POLICY,
+	}, {
+		.cmd = KESP_CMD_POLICY_FLUSH,
+		.doit = kesp_nl_policy_flush,
+		POL_POLICY,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -31,4 +31,14 @@ int kesp_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info);
 int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa);
 void kesp_nl_notify_expire(struct kesp_sa *sa, bool hard, gfp_t gfp);
 
+/* Policy commands (nl_policy.c) */
+struct kesp_policy;
+extern const struct nla_policy kesp_policy_cmd_policy[KESP_A_POLICY + 1];
+int kesp_nl_policy_new(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_policy_del(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int kesp_nl_policy_flush(struct sk_buff *skb, struct genl_info *info);
+int kesp_nl_put_policy(struct sk_buff *skb, const struct kesp_policy *pol);
+
 #endif /* _KESP_NETLINK_H */

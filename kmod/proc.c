@@ -9,6 +9,7 @@
 #include <linux/seq_file.h>
 #include "kesp.h"
 #include "crypto.h"
+#include "policy.h"
 #include "proc.h"
 #include "sa.h"
 #include "stats.h"
@@ -72,13 +73,57 @@ static void show_sas(struct seq_file *seq, struct kesp_net *kn)
 	mutex_unlock(&kn->lock);
 }
 
-static void show_policies(struct seq_file *seq)
+static void show_prefix(struct seq_file *seq, u16 family,
+			const union kesp_addr *a, u8 plen)
 {
+	char buf[48];
+
+	if (family == AF_INET6)
+		snprintf(buf, sizeof(buf), "%pI6c/%u", &a->a6, plen);
+	else
+		snprintf(buf, sizeof(buf), "%pI4/%u", &a->a4, plen);
+	seq_printf(seq, " %-43s", buf);
+}
+
+static const char * const dir_names[] = {
+	[KESP_DIR_IN] = "in", [KESP_DIR_OUT] = "out", [KESP_DIR_FWD] = "fwd",
+};
+
+static const char * const action_names[] = {
+	[KESP_ACTION_PROTECT] = "protect", [KESP_ACTION_BYPASS] = "bypass",
+	[KESP_ACTION_DISCARD] = "discard",
+};
+
+/* In precedence order within each direction: the first match wins. */
+static void show_policies(struct seq_file *seq, struct kesp_net *kn)
+{
+	struct kesp_policy *p;
+	int d;
+
 	seq_puts(seq, "\nPolicies\n");
-	seq_printf(seq, "%-3s %-43s %-43s %-5s %-7s %8s\n",
+	seq_printf(seq, "%-6s %-3s %-43s %-43s %-5s %-7s %8s %12s\n", "Id",
 		   "Dir", "Source", "Destination", "Proto", "Action",
-		   "Priority");
-	seq_puts(seq, "(none)\n");
+		   "Priority", "Packets");
+	mutex_lock(&kn->lock);
+	for (d = KESP_DIR_IN; d <= KESP_DIR_FWD; d++) {
+		list_for_each_entry(p, &kn->spd[d], list) {
+			seq_printf(seq, "%-6u %-3s", p->id, dir_names[d]);
+			show_prefix(seq, p->sel.family, &p->sel.src,
+				    p->sel.splen);
+			show_prefix(seq, p->sel.family, &p->sel.dst,
+				    p->sel.dplen);
+			if (p->sel.proto)
+				seq_printf(seq, " %-5u", p->sel.proto);
+			else
+				seq_printf(seq, " %-5s", "any");
+			seq_printf(seq, " %-7s %8u %12lld\n",
+				   action_names[p->action], p->priority,
+				   (long long)atomic64_read(&p->packets));
+		}
+	}
+	if (!kn->policy_count)
+		seq_puts(seq, "(none)\n");
+	mutex_unlock(&kn->lock);
 }
 
 static void show_errors(struct seq_file *seq, const struct kesp_net *kn)
@@ -98,7 +143,7 @@ static int kesp_proc_show(struct seq_file *seq, void *v)
 
 	seq_printf(seq, "kesp %s\n\n", KESP_VERSION);
 	show_sas(seq, kn);
-	show_policies(seq);
+	show_policies(seq, kn);
 	show_errors(seq, kn);
 	return 0;
 }

@@ -20,6 +20,7 @@ static const struct {
 } cap_names[] = {
 	{ KESP_CAP_STATS, "stats" },
 	{ KESP_CAP_SAD, "sad" },
+	{ KESP_CAP_SPD, "spd" },
 };
 
 #define N_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))

@@ -435,6 +435,7 @@ enum kesp_tmpl_attr {
 enum kesp_cap {
 	KESP_CAP_STATS		= 1ULL << 0,	/* STATS_GET and STATS_RESET */
 	KESP_CAP_SAD		= 1ULL << 1,	/* SA_* and SPI_ALLOC commands */
+	KESP_CAP_SPD		= 1ULL << 2,	/* POLICY_* commands */
 };
 
 /*

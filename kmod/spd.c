@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SPD of one namespace: one list per direction, kept in precedence
+ * order (priority, then the more specific selector, then the older
+ * policy) so that the first match is the answer. Writers hold
+ * kesp_net.lock; readers walk the lists under RCU.
+ */
+
+#include <linux/netlink.h>
+#include <linux/slab.h>
+#include "policy.h"
+
+static struct kmem_cache *policy_cache;
+
+int kesp_policy_cache_init(void)
+{
+	policy_cache = KMEM_CACHE(kesp_policy, 0);
+	return policy_cache ? 0 : -ENOMEM;
+}
+
+void kesp_policy_cache_exit(void)
+{
+	kmem_cache_destroy(policy_cache);
+}
+
+struct kesp_policy *kesp_policy_alloc(void)
+{
+	return kmem_cache_zalloc(policy_cache, GFP_KERNEL);
+}
+
+void kesp_policy_free(struct kesp_policy *pol)
+{
+	kmem_cache_free(policy_cache, pol);
+}
+
+static void policy_free_rcu(struct rcu_head *head)
+{
+	kesp_policy_free(container_of(head, struct kesp_policy, rcu));
+}
+
+void kesp_spd_init(struct kesp_net *kn)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kn->spd); i++)
+		INIT_LIST_HEAD(&kn->spd[i]);
+	kn->policy_gen = 1;
+}
+
+void kesp_spd_exit(struct kesp_net *kn)
+{
+	mutex_lock(&kn->lock);
+	kesp_policy_flush(kn, 0);
+	mutex_unlock(&kn->lock);
+}
+
+static u32 port_span(const struct kesp_sel *s)
+{
+	return (u32)(s->sport_max - s->sport_min) +
+	       (u32)(s->dport_max - s->dport_min);
+}
+
+/* < 0 if @a takes precedence over @b, > 0 if @b does, 0 if equal. */
+static int precedence(const struct kesp_policy *a, const struct kesp_policy *b)
+{
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if (a->sel.dplen != b->sel.dplen)
+		return a->sel.dplen > b->sel.dplen ? -1 : 1;
+	if (a->sel.splen != b->sel.splen)
+		return a->sel.splen > b->sel.splen ? -1 : 1;
+	if (!a->sel.proto != !b->sel.proto)
+		return a->sel.proto ? -1 : 1;
+	if (port_span(&a->sel) != port_span(&b->sel))
+		return port_span(&a->sel) < port_span(&b->sel) ? -1 : 1;
+	return 0;
+}
+
+int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
+		       struct netlink_ext_ack *extack)
+{
+	struct list_head *head = &kn->spd[pol->dir];
+	struct kesp_policy *p;
+
+	lockdep_assert_held(&kn->lock);
+	list_for_each_entry(p, head, list) {
+		if (p->priority == pol->priority &&
+		    !memcmp(&p->sel, &pol->sel, sizeof(p->sel))) {
+			NL_SET_ERR_MSG(extack, "policy with same selectors and priority exists");
+			return -EEXIST;
+		}
+	}
+	/* IDs are never 0 and not reused while the namespace lives. */
+	pol->id = ++kn->policy_next_id;
+	/* After every policy that precedes it or ties: older wins ties. */
+	list_for_each_entry(p, head, list)
+		if (precedence(pol, p) < 0)
+			break;
+	list_add_tail_rcu(&pol->list, &p->list);
+	kn->policy_count++;
+	kn->policy_gen++;
+	return 0;
+}
+
+struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id)
+{
+	struct kesp_policy *p;
+	int i;
+
+	lockdep_assert_held(&kn->lock);
+	for (i = 0; i < ARRAY_SIZE(kn->spd); i++)
+		list_for_each_entry(p, &kn->spd[i], list)
+			if (p->id == id)
+				return p;
+	return NULL;
+}
+
+void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol)
+{
+	lockdep_assert_held(&kn->lock);
+	list_del_rcu(&pol->list);
+	kn->policy_count--;
+	kn->policy_gen++;
+	call_rcu(&pol->rcu, policy_free_rcu);
+}
+
+unsigned int kesp_policy_flush(struct kesp_net *kn, u8 dir)
+{
+	struct kesp_policy *p, *tmp;
+	unsigned int n = 0;
+	int i;
+
+	lockdep_assert_held(&kn->lock);
+	for (i = 0; i < ARRAY_SIZE(kn->spd); i++) {
+		if (dir && i != dir)
+			continue;
+		list_for_each_entry_safe(p, tmp, &kn->spd[i], list) {
+			kesp_policy_unlink(kn, p);
+			n++;
+		}
+	}
+	return n;
+}
