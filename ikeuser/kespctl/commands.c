@@ -16,11 +16,57 @@ static const struct kespctl_verb stats_verbs[] = {
 	{ "reset", kespctl_stats_reset, "" },
 };
 
+#define SA_ID "spi SPI dir in|out dst ADDR"
+#define LIFETIME "[soft-bytes N] [hard-bytes N] [soft-packets N] " \
+	"[hard-packets N] [soft-add-secs N] [hard-add-secs N] " \
+	"[soft-use-secs N] [hard-use-secs N]"
+#define SEL "src PREFIX dst PREFIX [proto PROTO] [sport PORTS] [dport PORTS]"
+
+static const struct kespctl_verb sa_verbs[] = {
+	{ "list", kespctl_sa_list, "" },
+	{ "get", kespctl_sa_get, SA_ID },
+	{ "add", kespctl_sa_add, SA_ID " mode tunnel|transport src ADDR "
+	  "enc ALG [keyfile FILE|-] [integ ALG integkeyfile FILE|-] "
+	  "[sel " SEL "] [replay-window N] [esn] [reqid N] " LIFETIME
+	  " [seq N]" },
+	{ "del", kespctl_sa_del, SA_ID },
+	{ "update", kespctl_sa_update, SA_ID " " LIFETIME " [seq N]" },
+	{ "flush", kespctl_sa_flush, "[dir in|out]" },
+};
+
+static const struct kespctl_verb spi_verbs[] = {
+	{ "alloc", kespctl_spi_alloc, "dst ADDR [min SPI] [max SPI]" },
+};
+
+static const struct kespctl_verb policy_verbs[] = {
+	{ "list", kespctl_policy_list, "" },
+	{ "get", kespctl_policy_get, "id N" },
+	{ "add", kespctl_policy_add, "dir in|out|fwd " SEL
+	  " action protect|bypass|discard [priority N] "
+	  "[tmpl mode tunnel|transport [src ADDR dst ADDR] [reqid N]]" },
+	{ "del", kespctl_policy_del, "id N" },
+	{ "flush", kespctl_policy_flush, "[dir in|out|fwd]" },
+};
+
+static const struct kespctl_verb monitor_verbs[] = {
+	{ "all", kespctl_monitor_all, "" },
+	{ "acquire", kespctl_monitor_acquire, "" },
+	{ "expire", kespctl_monitor_expire, "" },
+};
+
 const struct kespctl_object kespctl_objects[] = {
 	{ "version", version_verbs, ARRAY_SIZE(version_verbs),
 	  "versions of kespctl and of the loaded kesp.ko, and its capabilities" },
 	{ "stats", stats_verbs, ARRAY_SIZE(stats_verbs),
 	  "the namespace's drop counters by cause" },
+	{ "sa", sa_verbs, ARRAY_SIZE(sa_verbs),
+	  "security associations: keys, algorithms, limits, counters" },
+	{ "spi", spi_verbs, ARRAY_SIZE(spi_verbs),
+	  "reserve an inbound SPI before its SA exists" },
+	{ "policy", policy_verbs, ARRAY_SIZE(policy_verbs),
+	  "security policies: which traffic is protected, bypassed or dropped" },
+	{ "monitor", monitor_verbs, ARRAY_SIZE(monitor_verbs),
+	  "print ACQUIRE and EXPIRE events until interrupted" },
 };
 
 const size_t kespctl_n_objects = ARRAY_SIZE(kespctl_objects);

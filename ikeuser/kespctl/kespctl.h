@@ -5,8 +5,11 @@
 #define KESPCTL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "../common/json.h"
+#include "../common/kesp_msg.h"
 #include "../common/nl.h"
+#include "sel.h"
 
 struct kespctl {
 	int json;		/* -j: print JSON instead of the human form */
@@ -64,5 +67,82 @@ extern const size_t kespctl_n_objects;
 int kespctl_version_show(struct kespctl *c, int argc, char **argv);
 int kespctl_stats_show(struct kespctl *c, int argc, char **argv);
 int kespctl_stats_reset(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_list(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_get(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_add(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_del(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_update(struct kespctl *c, int argc, char **argv);
+int kespctl_sa_flush(struct kespctl *c, int argc, char **argv);
+int kespctl_spi_alloc(struct kespctl *c, int argc, char **argv);
+int kespctl_policy_list(struct kespctl *c, int argc, char **argv);
+int kespctl_policy_get(struct kespctl *c, int argc, char **argv);
+int kespctl_policy_add(struct kespctl *c, int argc, char **argv);
+int kespctl_policy_del(struct kespctl *c, int argc, char **argv);
+int kespctl_policy_flush(struct kespctl *c, int argc, char **argv);
+int kespctl_monitor_all(struct kespctl *c, int argc, char **argv);
+int kespctl_monitor_acquire(struct kespctl *c, int argc, char **argv);
+int kespctl_monitor_expire(struct kespctl *c, int argc, char **argv);
+
+/*
+ * The arguments of an sa (or spi) verb, parsed but not yet acted on: the
+ * keys are read from the files named only after the words all check out,
+ * and are wiped with kesp_sa_wipe(&args.sa) after the request.
+ */
+struct kespctl_sa_args {
+	struct kesp_sa sa;		/* ->present: what the words set */
+	struct kespctl_sel_args sel;	/* the words after "sel" */
+	int has_sel;
+	const char *keyfile;		/* "-": standard input */
+	const char *integkeyfile;
+	unsigned int enc_key_len;	/* key size the enc name fixes, or 0 */
+};
+
+/*
+ * Parsers of the verbs' words, separate from the run functions so they can
+ * be tested without a kernel. Each fills @a and returns 0, or returns
+ * KESPCTL_USAGE with a message in @err naming the word and what was
+ * expected.
+ */
+int kespctl_sa_parse_add(int argc, char **argv, struct kespctl_sa_args *a,
+			 char *err, size_t errlen);
+/* get and del: spi, dir, dst. */
+int kespctl_sa_parse_id(int argc, char **argv, struct kespctl_sa_args *a,
+			char *err, size_t errlen);
+int kespctl_sa_parse_update(int argc, char **argv, struct kespctl_sa_args *a,
+			    char *err, size_t errlen);
+int kespctl_sa_parse_flush(int argc, char **argv, struct kespctl_sa_args *a,
+			   char *err, size_t errlen);
+int kespctl_spi_parse_alloc(int argc, char **argv, struct kespctl_sa_args *a,
+			    char *err, size_t errlen);
+/* Read the keys that @a names into a->sa and check their lengths. */
+int kespctl_sa_read_keys(struct kespctl_sa_args *a, char *err, size_t errlen);
+
+struct kespctl_policy_args {
+	struct kesp_policy pol;		/* ->present: what the words set */
+	struct kespctl_sel_args sel;
+	int has_tmpl;
+};
+
+int kespctl_policy_parse_add(int argc, char **argv,
+			     struct kespctl_policy_args *a, char *err,
+			     size_t errlen);
+/* get and del: id. */
+int kespctl_policy_parse_id(int argc, char **argv,
+			    struct kespctl_policy_args *a, char *err,
+			    size_t errlen);
+int kespctl_policy_parse_flush(int argc, char **argv,
+			       struct kespctl_policy_args *a, char *err,
+			       size_t errlen);
+
+/* Printers shared with monitor; JSON keys as README.md lists them. */
+void kespctl_sa_json(struct json *j, const char *key,
+		     const struct kesp_sa *sa);
+/* "spi 0x00001000 dir out mode tunnel src A dst B reqid 5" */
+const char *kespctl_sa_text(const struct kesp_sa *sa, char *buf, size_t len);
+void kespctl_policy_json(struct json *j, const char *key,
+			 const struct kesp_policy *pol);
+/* "id 7 dir out src ... action protect priority N tmpl ..." */
+const char *kespctl_policy_text(const struct kesp_policy *pol, char *buf,
+				size_t len);
 
 #endif /* KESPCTL_H */

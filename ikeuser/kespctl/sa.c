@@ -1,0 +1,958 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kespctl sa and spi: install, show, change and remove SAs by hand. */
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../common/alg.h"
+#include "args.h"
+#include "key.h"
+#include "table.h"
+#include "kespctl.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SA_BIT(attr) KESP_BIT(KESP_SA_A_##attr)
+#define KEYFILE_EXPECT "a file holding the key in hex, or - for standard input"
+/* A dump that keeps colliding with changes is reported, not retried forever. */
+#define DUMP_TRIES 3
+
+/* --- argument handlers; kw->arg is the KESP_SA_A_* (or _LFT_A_*) they set --- */
+
+static int set_dir(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kespctl_sa_args *a = ctx;
+	int dir = kesp_dir_parse(val);
+
+	(void)kw;
+	if (dir == KESP_DIR_FWD) {
+		snprintf(err, errlen, "SAs have no fwd direction; fwd is for policies");
+		return -EINVAL;
+	}
+	if (dir != KESP_DIR_IN && dir != KESP_DIR_OUT) {
+		snprintf(err, errlen, "not a direction");
+		return -EINVAL;
+	}
+	a->sa.dir = (uint8_t)dir;
+	a->sa.present |= SA_BIT(DIR);
+	return 0;
+}
+
+static int set_mode(void *ctx, const struct kespctl_kw *kw, const char *val,
+		    char *err, size_t errlen)
+{
+	struct kespctl_sa_args *a = ctx;
+	int mode = kesp_mode_parse(val);
+
+	(void)kw;
+	if (mode < 0) {
+		snprintf(err, errlen, "not a mode");
+		return -EINVAL;
+	}
+	a->sa.mode = (uint8_t)mode;
+	a->sa.present |= SA_BIT(MODE);
+	return 0;
+}
+
+static int set_u32(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &((struct kespctl_sa_args *)ctx)->sa;
+	uint32_t min = 0, max = UINT32_MAX, *field;
+
+	switch (kw->arg) {
+	case KESP_SA_A_SPI:
+		field = &sa->spi;
+		min = 1;
+		break;
+	case KESP_SA_A_REPLAY_WINDOW:
+		field = &sa->replay_window;
+		max = 4096;
+		break;
+	case KESP_SA_A_REQID:
+		field = &sa->reqid;
+		break;
+	case KESP_SA_A_SPI_MIN:
+		field = &sa->spi_min;
+		min = 256;	/* RFC 4303: 1 to 255 are reserved */
+		break;
+	default:
+		field = &sa->spi_max;
+		min = 256;
+	}
+	sa->present |= KESP_BIT(kw->arg);
+	return kespctl_parse_u32(val, min, max, field, err, errlen);
+}
+
+static int set_seq(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &((struct kespctl_sa_args *)ctx)->sa;
+
+	(void)kw;
+	sa->present |= SA_BIT(SEQ);
+	return kespctl_parse_u64(val, &sa->seq, err, errlen);
+}
+
+static int set_lft(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &((struct kespctl_sa_args *)ctx)->sa;
+
+	sa->present |= SA_BIT(LIFETIME);
+	return kespctl_parse_u64(val, &sa->lft[kw->arg], err, errlen);
+}
+
+static int set_addr(void *ctx, const struct kespctl_kw *kw, const char *val,
+		    char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &((struct kespctl_sa_args *)ctx)->sa;
+
+	sa->present |= KESP_BIT(kw->arg);
+	return kesp_addr_parse(val, kw->arg == KESP_SA_A_SRC ? &sa->src :
+			       &sa->dst, err, errlen);
+}
+
+static int set_alg(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kespctl_sa_args *a = ctx;
+	enum kesp_alg_type type = kw->arg == KESP_SA_A_ENC ? KESP_ALG_ENC :
+			    KESP_ALG_INTEG;
+	const struct kesp_alg *alg;
+	unsigned int key_len;
+	char names[256];
+
+	alg = kesp_alg_by_name(type, val, &key_len);
+	if (!alg) {
+		snprintf(err, errlen, "not one of %s",
+			 kesp_alg_names(type, names, sizeof(names)));
+		return -EINVAL;
+	}
+	if (type == KESP_ALG_ENC) {
+		a->sa.enc = alg->id;
+		a->enc_key_len = key_len;
+	} else {
+		a->sa.integ = alg->id;
+	}
+	a->sa.present |= KESP_BIT(kw->arg);
+	return 0;
+}
+
+static int set_file(void *ctx, const struct kespctl_kw *kw, const char *val,
+		    char *err, size_t errlen)
+{
+	struct kespctl_sa_args *a = ctx;
+
+	if (!val[0]) {
+		snprintf(err, errlen, "empty file name");
+		return -EINVAL;
+	}
+	if (kw->arg == KESP_SA_A_ENC_KEY)
+		a->keyfile = val;
+	else
+		a->integkeyfile = val;
+	return 0;
+}
+
+static int set_flag(void *ctx, const struct kespctl_kw *kw, const char *val,
+		    char *err, size_t errlen)
+{
+	struct kespctl_sa_args *a = ctx;
+
+	(void)val;
+	(void)err;
+	(void)errlen;
+	if (kw->arg == KESP_SA_A_SEL) {
+		a->has_sel = 1;
+	} else {
+		a->sa.flags |= KESP_SA_F_ESN;
+		a->sa.present |= SA_BIT(FLAGS);
+	}
+	return 0;
+}
+
+/* --- keyword tables: each verb takes a few of these sets --- */
+
+static const struct kespctl_kw dir_kw[] = {
+	{ "dir", "in or out", set_dir, NULL, KESP_SA_A_DIR },
+};
+
+static const struct kespctl_kw id_kw[] = {
+	{ "spi", "an SPI, 1 to 0xffffffff", set_u32, NULL, KESP_SA_A_SPI },
+	{ "dst", "the IPv4 or IPv6 address the SA's packets go to", set_addr,
+	  NULL, KESP_SA_A_DST },
+};
+
+static const struct kespctl_kwset sel_set = {
+	kespctl_sel_kw, KESPCTL_N_SEL_KW,
+	offsetof(struct kespctl_sa_args, sel)
+};
+
+static const struct kespctl_kw add_kw[] = {
+	{ "mode", "tunnel or transport", set_mode, NULL, KESP_SA_A_MODE },
+	{ "src", "the IPv4 or IPv6 address the SA's packets come from",
+	  set_addr, NULL, KESP_SA_A_SRC },
+	{ "enc", "an encryption algorithm", set_alg, NULL, KESP_SA_A_ENC },
+	{ "keyfile", KEYFILE_EXPECT, set_file, NULL, KESP_SA_A_ENC_KEY },
+	{ "integ", "an integrity algorithm", set_alg, NULL, KESP_SA_A_INTEG },
+	{ "integkeyfile", KEYFILE_EXPECT, set_file, NULL,
+	  KESP_SA_A_INTEG_KEY },
+	{ "sel", NULL, set_flag, &sel_set, KESP_SA_A_SEL },
+	{ "replay-window", "packets, 0 (no replay check) to 4096", set_u32,
+	  NULL, KESP_SA_A_REPLAY_WINDOW },
+	{ "esn", NULL, set_flag, NULL, KESP_SA_A_FLAGS },
+	{ "reqid", "a number, 0 to 0xffffffff", set_u32, NULL,
+	  KESP_SA_A_REQID },
+};
+
+#define LFT_KW(name, what, attr) \
+	{ name, what ", 0 for no limit", set_lft, NULL, attr }
+
+static const struct kespctl_kw lft_kw[] = {
+	LFT_KW("soft-bytes", "bytes", KESP_LFT_A_SOFT_BYTES),
+	LFT_KW("hard-bytes", "bytes", KESP_LFT_A_HARD_BYTES),
+	LFT_KW("soft-packets", "packets", KESP_LFT_A_SOFT_PACKETS),
+	LFT_KW("hard-packets", "packets", KESP_LFT_A_HARD_PACKETS),
+	LFT_KW("soft-add-secs", "seconds after adding", KESP_LFT_A_SOFT_ADD_SECS),
+	LFT_KW("hard-add-secs", "seconds after adding", KESP_LFT_A_HARD_ADD_SECS),
+	LFT_KW("soft-use-secs", "seconds after first use", KESP_LFT_A_SOFT_USE_SECS),
+	LFT_KW("hard-use-secs", "seconds after first use", KESP_LFT_A_HARD_USE_SECS),
+};
+
+static const struct kespctl_kw seq_kw[] = {
+	{ "seq", "the last sequence number sent (the next packet has seq+1)",
+	  set_seq, NULL, KESP_SA_A_SEQ },
+};
+
+static const struct kespctl_kw alloc_kw[] = {
+	{ "dst", "the local IPv4 or IPv6 address the SA will receive on",
+	  set_addr, NULL, KESP_SA_A_DST },
+	{ "min", "the lowest SPI to pick, 256 to 0xffffffff", set_u32, NULL,
+	  KESP_SA_A_SPI_MIN },
+	{ "max", "the highest SPI to pick, 256 to 0xffffffff", set_u32, NULL,
+	  KESP_SA_A_SPI_MAX },
+};
+
+#define SET(kw) { kw, ARRAY_SIZE(kw), 0 }
+
+static const struct kespctl_kwset dir_set = SET(dir_kw);
+static const struct kespctl_kwset id_set = SET(id_kw);
+static const struct kespctl_kwset add_set = SET(add_kw);
+static const struct kespctl_kwset lft_set = SET(lft_kw);
+static const struct kespctl_kwset seq_set = SET(seq_kw);
+static const struct kespctl_kwset alloc_set = SET(alloc_kw);
+
+static const struct kespctl_kwset *const add_sets[] = {
+	&dir_set, &id_set, &add_set, &lft_set, &seq_set, NULL
+};
+static const struct kespctl_kwset *const id_sets[] = {
+	&dir_set, &id_set, NULL
+};
+static const struct kespctl_kwset *const update_sets[] = {
+	&dir_set, &id_set, &lft_set, &seq_set, NULL
+};
+static const struct kespctl_kwset *const flush_sets[] = { &dir_set, NULL };
+static const struct kespctl_kwset *const alloc_sets[] = { &alloc_set, NULL };
+
+/* --- checks after parsing --- */
+
+static int missing(const struct kespctl_kw *kw, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "missing \"%s\" (expected %s)", kw->name,
+		 kw->expect);
+	return KESPCTL_USAGE;
+}
+
+static int missing_attr(const struct kespctl_kw *kw, size_t n, int attr,
+			char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n && kw[i].arg != attr; i++)
+		;
+	return missing(&kw[i < n ? i : 0], err, errlen);
+}
+
+/* Every keyword of @kw whose attribute is in @attrs must have been given. */
+static int require(const struct kesp_sa *sa, const struct kespctl_kw *kw,
+		   size_t n, uint32_t attrs, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((attrs & KESP_BIT(kw[i].arg)) &&
+		    !(sa->present & KESP_BIT(kw[i].arg)))
+			return missing(&kw[i], err, errlen);
+	return 0;
+}
+
+static int require_id(struct kesp_sa *sa, char *err, size_t errlen)
+{
+	if (require(sa, dir_kw, ARRAY_SIZE(dir_kw), SA_BIT(DIR), err, errlen) ||
+	    require(sa, id_kw, ARRAY_SIZE(id_kw), SA_BIT(SPI) | SA_BIT(DST),
+		    err, errlen))
+		return KESPCTL_USAGE;
+	sa->family = sa->dst.family;
+	sa->present |= SA_BIT(FAMILY);
+	return 0;
+}
+
+/* check_lifetime() walks the limits as (soft, hard) pairs. */
+_Static_assert(KESP_LFT_A_HARD_BYTES == KESP_LFT_A_SOFT_BYTES + 1 &&
+	       KESP_LFT_A_HARD_PACKETS == KESP_LFT_A_SOFT_PACKETS + 1 &&
+	       KESP_LFT_A_HARD_ADD_SECS == KESP_LFT_A_SOFT_ADD_SECS + 1 &&
+	       KESP_LFT_A_HARD_USE_SECS == KESP_LFT_A_SOFT_USE_SECS + 1 &&
+	       KESP_LFT_A_SOFT_PACKETS == KESP_LFT_A_SOFT_BYTES + 2 &&
+	       KESP_LFT_A_SOFT_ADD_SECS == KESP_LFT_A_SOFT_BYTES + 4 &&
+	       KESP_LFT_A_SOFT_USE_SECS == KESP_LFT_A_SOFT_BYTES + 6,
+	       "lifetime attributes are not in (soft, hard) pairs");
+
+/* Soft limits warn before hard ones; the other way round is a typo. */
+static int check_lifetime(const struct kesp_sa *sa, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = KESP_LFT_A_SOFT_BYTES; i < KESP_LFT_A_MAX; i += 2) {
+		uint64_t soft = sa->lft[i], hard = sa->lft[i + 1];
+
+		if (hard && soft > hard) {
+			snprintf(err, errlen, "%s %llu is above %s %llu",
+				 kesp_lft_name((unsigned int)i),
+				 (unsigned long long)soft,
+				 kesp_lft_name((unsigned int)i + 1),
+				 (unsigned long long)hard);
+			return KESPCTL_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* What the uapi allows per direction, said before the kernel refuses it. */
+static int check_direction(const struct kesp_sa *sa, char *err, size_t errlen)
+{
+	if ((sa->present & SA_BIT(REPLAY_WINDOW)) && sa->dir != KESP_DIR_IN) {
+		snprintf(err, errlen, "replay-window: only inbound SAs (dir in) have one");
+		return KESPCTL_USAGE;
+	}
+	if ((sa->present & SA_BIT(SEQ)) && sa->dir != KESP_DIR_OUT) {
+		snprintf(err, errlen, "seq: only outbound SAs (dir out) send sequence numbers");
+		return KESPCTL_USAGE;
+	}
+	return 0;
+}
+
+static int check_integ(const struct kespctl_sa_args *a,
+		       const struct kesp_alg *enc, char *err, size_t errlen)
+{
+	int has_integ = !!(a->sa.present & SA_BIT(INTEG));
+	char names[256];
+
+	if (enc->aead && (has_integ || a->integkeyfile)) {
+		snprintf(err, errlen, "%s: %s has its own integrity check; leave out integ and integkeyfile",
+			 has_integ ? "integ" : "integkeyfile", enc->name);
+		return KESPCTL_USAGE;
+	}
+	if (!enc->aead && !has_integ) {
+		snprintf(err, errlen, "missing \"integ\" (%s needs an integrity algorithm: %s)",
+			 enc->name, kesp_alg_names(KESP_ALG_INTEG, names,
+						   sizeof(names)));
+		return KESPCTL_USAGE;
+	}
+	if (has_integ && !a->integkeyfile)
+		return missing_attr(add_kw, ARRAY_SIZE(add_kw),
+				    KESP_SA_A_INTEG_KEY, err, errlen);
+	return 0;
+}
+
+static int check_keys(const struct kespctl_sa_args *a,
+		      const struct kesp_alg *enc, char *err, size_t errlen)
+{
+	int keyless = enc->n_key_lens == 1 && enc->key_lens[0] == 0;
+
+	if (keyless && a->keyfile) {
+		snprintf(err, errlen, "keyfile: %s takes no key", enc->name);
+		return KESPCTL_USAGE;
+	}
+	if (!keyless && !a->keyfile)
+		return missing_attr(add_kw, ARRAY_SIZE(add_kw),
+				    KESP_SA_A_ENC_KEY, err, errlen);
+	if (a->keyfile && a->integkeyfile && !strcmp(a->keyfile, "-") &&
+	    !strcmp(a->integkeyfile, "-")) {
+		snprintf(err, errlen, "integkeyfile: standard input already holds the keyfile; put one key in a file");
+		return KESPCTL_USAGE;
+	}
+	return 0;
+}
+
+static int finish_sel(struct kespctl_sa_args *a, char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &a->sa;
+
+	if (!a->has_sel)
+		return 0;
+	if (kespctl_sel_finish(&a->sel, sa->family, "sel ", &sa->sel, err,
+			       errlen))
+		return KESPCTL_USAGE;
+	/* Transport mode protects the packet itself: one family throughout. */
+	if (sa->mode == KESP_MODE_TRANSPORT && sa->sel.family != sa->family) {
+		snprintf(err, errlen, "sel: a transport mode SA between %s addresses carries only %s traffic",
+			 kesp_family_label(sa->family),
+			 kesp_family_label(sa->family));
+		return KESPCTL_USAGE;
+	}
+	sa->present |= SA_BIT(SEL);
+	return 0;
+}
+
+static int finish_add(struct kespctl_sa_args *a, char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &a->sa;
+	const struct kesp_alg *enc;
+
+	if (require_id(sa, err, errlen) ||
+	    require(sa, add_kw, ARRAY_SIZE(add_kw),
+		    SA_BIT(MODE) | SA_BIT(SRC) | SA_BIT(ENC), err, errlen))
+		return KESPCTL_USAGE;
+	if (sa->src.family != sa->dst.family) {
+		snprintf(err, errlen, "src is %s but dst is %s",
+			 kesp_family_label(sa->src.family),
+			 kesp_family_label(sa->dst.family));
+		return KESPCTL_USAGE;
+	}
+	enc = kesp_alg_by_id(KESP_ALG_ENC, sa->enc);
+	if (!enc || check_integ(a, enc, err, errlen) ||
+	    check_keys(a, enc, err, errlen) ||
+	    check_direction(sa, err, errlen) ||
+	    check_lifetime(sa, err, errlen) || finish_sel(a, err, errlen))
+		return KESPCTL_USAGE;
+	return 0;
+}
+
+/* --- parsers --- */
+
+static int parse(int argc, char **argv, const struct kespctl_kwset *const *sets,
+		 struct kespctl_sa_args *a, char *err, size_t errlen)
+{
+	memset(a, 0, sizeof(*a));
+	if (kespctl_parse_kw(argc, argv, sets, a, err, errlen))
+		return KESPCTL_USAGE;
+	return 0;
+}
+
+int kespctl_sa_parse_add(int argc, char **argv, struct kespctl_sa_args *a,
+			 char *err, size_t errlen)
+{
+	if (parse(argc, argv, add_sets, a, err, errlen))
+		return KESPCTL_USAGE;
+	return finish_add(a, err, errlen);
+}
+
+int kespctl_sa_parse_id(int argc, char **argv, struct kespctl_sa_args *a,
+			char *err, size_t errlen)
+{
+	if (parse(argc, argv, id_sets, a, err, errlen))
+		return KESPCTL_USAGE;
+	return require_id(&a->sa, err, errlen);
+}
+
+int kespctl_sa_parse_update(int argc, char **argv, struct kespctl_sa_args *a,
+			    char *err, size_t errlen)
+{
+	if (parse(argc, argv, update_sets, a, err, errlen) ||
+	    require_id(&a->sa, err, errlen))
+		return KESPCTL_USAGE;
+	if (!(a->sa.present & (SA_BIT(LIFETIME) | SA_BIT(SEQ)))) {
+		snprintf(err, errlen, "nothing to change: give lifetime limits (soft-bytes ... hard-use-secs) or seq");
+		return KESPCTL_USAGE;
+	}
+	if (check_direction(&a->sa, err, errlen) ||
+	    check_lifetime(&a->sa, err, errlen))
+		return KESPCTL_USAGE;
+	return 0;
+}
+
+int kespctl_sa_parse_flush(int argc, char **argv, struct kespctl_sa_args *a,
+			   char *err, size_t errlen)
+{
+	return parse(argc, argv, flush_sets, a, err, errlen);
+}
+
+int kespctl_spi_parse_alloc(int argc, char **argv, struct kespctl_sa_args *a,
+			    char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &a->sa;
+	uint32_t min, max;
+
+	if (parse(argc, argv, alloc_sets, a, err, errlen) ||
+	    require(sa, alloc_kw, 1, SA_BIT(DST), err, errlen))
+		return KESPCTL_USAGE;
+	sa->family = sa->dst.family;
+	sa->present |= SA_BIT(FAMILY);
+	/* The uapi's defaults, to check the range the user half gave. */
+	min = sa->present & SA_BIT(SPI_MIN) ? sa->spi_min : 256;
+	max = sa->present & SA_BIT(SPI_MAX) ? sa->spi_max : UINT32_MAX;
+	if (min > max) {
+		snprintf(err, errlen, "min 0x%x is above max 0x%x", min, max);
+		return KESPCTL_USAGE;
+	}
+	return 0;
+}
+
+static int read_key(const char *word, const char *path,
+		    const struct kesp_alg *alg, unsigned int key_len,
+		    uint8_t *key, uint16_t *len, char *err, size_t errlen)
+{
+	char why[256];
+
+	if (kespctl_key_read(path, key, KESP_KEY_MAX, len, why, sizeof(why)) ||
+	    kesp_alg_check_key(alg, *len, key_len, why, sizeof(why))) {
+		explicit_bzero(key, KESP_KEY_MAX);
+		*len = 0;
+		snprintf(err, errlen, "%s \"%s\": %s", word, path, why);
+		return KESPCTL_USAGE;
+	}
+	return 0;
+}
+
+int kespctl_sa_read_keys(struct kespctl_sa_args *a, char *err, size_t errlen)
+{
+	struct kesp_sa *sa = &a->sa;
+	const struct kesp_alg *alg;
+
+	if (a->keyfile) {
+		alg = kesp_alg_by_id(KESP_ALG_ENC, sa->enc);
+		if (!alg || read_key("keyfile", a->keyfile, alg, a->enc_key_len,
+				     sa->enc_key, &sa->enc_key_len, err,
+				     errlen))
+			return KESPCTL_USAGE;
+		sa->present |= SA_BIT(ENC_KEY);
+	}
+	if (a->integkeyfile) {
+		alg = kesp_alg_by_id(KESP_ALG_INTEG, sa->integ);
+		if (!alg || read_key("integkeyfile", a->integkeyfile, alg, 0,
+				     sa->integ_key, &sa->integ_key_len, err,
+				     errlen))
+			return KESPCTL_USAGE;
+		sa->present |= SA_BIT(INTEG_KEY);
+	}
+	return 0;
+}
+
+/* --- output --- */
+
+static const char *or_q(const char *s)
+{
+	return s ? s : "?";
+}
+
+static const char *alg_text(const struct kesp_sa *sa, char *buf, size_t len)
+{
+	char e[32], i[32];
+
+	kesp_alg_name(KESP_ALG_ENC, sa->enc, e, sizeof(e));
+	if (sa->integ)
+		snprintf(buf, len, "%s/%s", e,
+			 kesp_alg_name(KESP_ALG_INTEG, sa->integ, i, sizeof(i)));
+	else
+		snprintf(buf, len, "%s", e);
+	return buf;
+}
+
+/* The hard limits, which end the SA: "8h00m00s, 4.0G, 1000000 pkts". */
+static const char *lifetime_text(const struct kesp_sa *sa, char *buf,
+				 size_t len)
+{
+	char t[24] = "", b[24] = "", p[32] = "";
+
+	if (sa->lft[KESP_LFT_A_HARD_ADD_SECS])
+		kespctl_duration(sa->lft[KESP_LFT_A_HARD_ADD_SECS], t, sizeof(t));
+	if (sa->lft[KESP_LFT_A_HARD_BYTES])
+		kespctl_bytes(sa->lft[KESP_LFT_A_HARD_BYTES], b, sizeof(b));
+	if (sa->lft[KESP_LFT_A_HARD_PACKETS])
+		snprintf(p, sizeof(p), "%llu pkts",
+			 (unsigned long long)sa->lft[KESP_LFT_A_HARD_PACKETS]);
+	snprintf(buf, len, "%s%s%s%s%s", t, t[0] && b[0] ? ", " : "", b,
+		 (t[0] || b[0]) && p[0] ? ", " : "", p);
+	if (!buf[0])
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void table_row(struct kespctl_table *t, const struct kesp_sa *sa)
+{
+	char buf[KESP_ADDR_STRLEN], alg[64], lft[64], el[24] = "-";
+	long r = kespctl_table_add(t);
+
+	if (sa->present & SA_BIT(ADD_TIME))
+		kespctl_duration(sa->add_time, el, sizeof(el));
+	kespctl_table_set(t, r, 0, "%s", kesp_addr_format(&sa->dst, buf,
+							   sizeof(buf)));
+	kespctl_table_set(t, r, 1, "%s", or_q(kesp_dir_name(sa->dir)));
+	kespctl_table_set(t, r, 2, "0x%08x", sa->spi);
+	kespctl_table_set(t, r, 3, "ESP");
+	kespctl_table_set(t, r, 4, "%s", alg_text(sa, alg, sizeof(alg)));
+	kespctl_table_set(t, r, 5, "%s", el);
+	kespctl_table_set(t, r, 6, "%s", lifetime_text(sa, lft, sizeof(lft)));
+	kespctl_table_set(t, r, 7, "%llu", (unsigned long long)sa->cnt.bytes);
+	kespctl_table_set(t, r, 8, "%llu",
+			  (unsigned long long)kesp_counters_errors(&sa->cnt));
+}
+
+static void print_table(const struct kesp_sa *v, size_t n)
+{
+	static const char *const head[] = {
+		"Destination", "Dir", "SPI", "Proto", "Algorithm", "Elapsed",
+		"Lifetime", "Bytes", "Errored packets",
+	};
+	struct kespctl_table t;
+	size_t i;
+
+	kespctl_table_init(&t, head, ARRAY_SIZE(head));
+	for (i = 0; i < n; i++)
+		table_row(&t, &v[i]);
+	kespctl_table_print(&t, stdout);
+	kespctl_table_free(&t);
+}
+
+static void lifetime_json(struct json *j, const struct kesp_sa *sa)
+{
+	unsigned int i;
+
+	json_obj_begin(j, "lifetime");
+	for (i = KESP_LFT_A_PAD + 1; i <= KESP_LFT_A_MAX; i++)
+		json_u64(j, kesp_lft_name(i), sa->lft[i]);
+	json_obj_end(j);
+}
+
+static void counters_json(struct json *j, const struct kesp_counters *cnt)
+{
+	unsigned int i;
+
+	json_u64(j, "packets", cnt->packets);
+	json_u64(j, "bytes", cnt->bytes);
+	json_u64(j, "errored-packets", kesp_counters_errors(cnt));
+	json_obj_begin(j, "errors");
+	for (i = 0; i < __KESP_STAT_MAX; i++)
+		if (cnt->errors_present & KESP_BIT(i))
+			json_u64(j, kesp_stat_name(i), cnt->errors[i]);
+	json_obj_end(j);
+}
+
+void kespctl_sa_json(struct json *j, const char *key,
+		     const struct kesp_sa *sa)
+{
+	char buf[KESP_ADDR_STRLEN];
+
+	json_obj_begin(j, key);
+	json_u64(j, "spi", sa->spi);
+	json_str(j, "dir", or_q(kesp_dir_name(sa->dir)));
+	json_str(j, "mode", or_q(kesp_mode_name(sa->mode)));
+	json_str(j, "family", kespctl_family_text(sa->family));
+	json_str(j, "src", kesp_addr_format(&sa->src, buf, sizeof(buf)));
+	json_str(j, "dst", kesp_addr_format(&sa->dst, buf, sizeof(buf)));
+	json_str(j, "proto", "esp");
+	json_str(j, "enc", kesp_alg_name(KESP_ALG_ENC, sa->enc, buf,
+					 sizeof(buf)));
+	json_u64(j, "enc-id", sa->enc);
+	json_str(j, "integ", kesp_alg_name(KESP_ALG_INTEG, sa->integ, buf,
+					   sizeof(buf)));
+	json_u64(j, "integ-id", sa->integ);
+	kespctl_sel_json(j, "sel", &sa->sel);
+	json_u64(j, "replay-window", sa->replay_window);
+	json_bool(j, "esn", !!(sa->flags & KESP_SA_F_ESN));
+	json_u64(j, "flags", sa->flags);
+	json_u64(j, "reqid", sa->reqid);
+	lifetime_json(j, sa);
+	json_u64(j, "seq", sa->seq);
+	json_u64(j, "add-time", sa->add_time);
+	if (sa->present & SA_BIT(USE_TIME))
+		json_u64(j, "use-time", sa->use_time);
+	counters_json(j, &sa->cnt);
+	json_obj_end(j);
+}
+
+const char *kespctl_sa_text(const struct kesp_sa *sa, char *buf, size_t len)
+{
+	char s[KESP_ADDR_STRLEN], d[KESP_ADDR_STRLEN];
+
+	snprintf(buf, len, "spi 0x%08x dir %s mode %s src %s dst %s reqid %u",
+		 sa->spi, or_q(kesp_dir_name(sa->dir)),
+		 or_q(kesp_mode_name(sa->mode)),
+		 kesp_addr_format(&sa->src, s, sizeof(s)),
+		 kesp_addr_format(&sa->dst, d, sizeof(d)), sa->reqid);
+	return buf;
+}
+
+static void print_lifetime_line(const struct kesp_sa *sa)
+{
+	unsigned int i;
+	int any = 0;
+
+	printf("\tlifetime");
+	for (i = KESP_LFT_A_PAD + 1; i <= KESP_LFT_A_MAX; i++) {
+		if (!sa->lft[i])
+			continue;
+		printf(" %s %llu", kesp_lft_name(i),
+		       (unsigned long long)sa->lft[i]);
+		any = 1;
+	}
+	printf("%s\n", any ? "" : " none");
+}
+
+static void print_counters_line(const struct kesp_counters *cnt)
+{
+	unsigned int i;
+
+	printf("\tpackets %llu bytes %llu errors %llu",
+	       (unsigned long long)cnt->packets,
+	       (unsigned long long)cnt->bytes,
+	       (unsigned long long)kesp_counters_errors(cnt));
+	for (i = 0; i < __KESP_STAT_MAX; i++)
+		if ((cnt->errors_present & KESP_BIT(i)) && cnt->errors[i])
+			printf(" %s %llu", kesp_stat_name(i),
+			       (unsigned long long)cnt->errors[i]);
+	printf("\n");
+}
+
+/* Everything about one SA, in the words `sa add` takes where there are some. */
+static void print_detail(const struct kesp_sa *sa)
+{
+	char buf[256], alg[32], t1[24], t2[24] = "-";
+
+	printf("%s\n", kespctl_sa_text(sa, buf, sizeof(buf)));
+	printf("\tenc %s", kesp_alg_name(KESP_ALG_ENC, sa->enc, alg,
+					   sizeof(alg)));
+	printf(" integ %s replay-window %u%s\n",
+	       kesp_alg_name(KESP_ALG_INTEG, sa->integ, alg, sizeof(alg)),
+	       sa->replay_window, sa->flags & KESP_SA_F_ESN ? " esn" : "");
+	printf("\tsel %s\n", kespctl_sel_text(&sa->sel, buf, sizeof(buf)));
+	print_lifetime_line(sa);
+	if (sa->present & SA_BIT(USE_TIME))
+		kespctl_duration(sa->use_time, t2, sizeof(t2));
+	printf("\tseq %llu add-time %s use-time %s\n",
+	       (unsigned long long)sa->seq,
+	       kespctl_duration(sa->add_time, t1, sizeof(t1)), t2);
+	print_counters_line(&sa->cnt);
+}
+
+/* --- run functions --- */
+
+static int usage(const char *verb, const char *err)
+{
+	fprintf(stderr, "kespctl: %s: %s\n", verb, err);
+	return KESPCTL_USAGE;
+}
+
+/* One request and, for GET and SPI_ALLOC, where its reply goes. */
+struct exchange {
+	const struct kesp_sa *sa;
+	uint32_t send;			/* KESP_SA_SEND_* */
+	struct kesp_sa *reply;		/* NULL: no reply expected */
+};
+
+static int build_exchange(struct nl_msg *msg, void *arg)
+{
+	const struct exchange *x = arg;
+
+	return kesp_msg_put_sa(msg, x->sa, x->send);
+}
+
+static int take_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct exchange *x = arg;
+
+	return x->reply ? kesp_msg_parse_sa_reply(nlh, x->reply) : 0;
+}
+
+static int send_sa(struct kespctl *c, int cmd, const struct kesp_sa *sa,
+		   uint32_t send, struct kesp_sa *reply, const char *what)
+{
+	struct exchange x = { .sa = sa, .send = send, .reply = reply };
+
+	if (kespctl_kernel(c) < 0)
+		return KESPCTL_FAIL;
+	if (kesp_nl_request(&c->nl, cmd, 0, build_exchange, take_reply,
+			    &x) < 0)
+		return kespctl_kernel_error(c, what);
+	return KESPCTL_OK;
+}
+
+int kespctl_sa_add(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	char err[512];
+	int ret;
+
+	if (kespctl_sa_parse_add(argc, argv, &a, err, sizeof(err)))
+		return usage("sa add", err);
+	if (kespctl_sa_read_keys(&a, err, sizeof(err))) {
+		kesp_sa_wipe(&a.sa);
+		return usage("sa add", err);
+	}
+	ret = send_sa(c, KESP_CMD_SA_NEW, &a.sa, KESP_SA_SEND_NEW, NULL,
+		      "SA_NEW");
+	kesp_sa_wipe(&a.sa);
+	return ret;
+}
+
+int kespctl_sa_del(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	char err[512];
+
+	if (kespctl_sa_parse_id(argc, argv, &a, err, sizeof(err)))
+		return usage("sa del", err);
+	return send_sa(c, KESP_CMD_SA_DEL, &a.sa, KESP_SA_SEND_ID, NULL,
+		       "SA_DEL");
+}
+
+int kespctl_sa_update(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	char err[512];
+
+	if (kespctl_sa_parse_update(argc, argv, &a, err, sizeof(err)))
+		return usage("sa update", err);
+	return send_sa(c, KESP_CMD_SA_UPDATE, &a.sa, KESP_SA_SEND_UPDATE, NULL,
+		       "SA_UPDATE");
+}
+
+int kespctl_sa_flush(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	char err[512];
+
+	if (kespctl_sa_parse_flush(argc, argv, &a, err, sizeof(err)))
+		return usage("sa flush", err);
+	if (a.sa.present & SA_BIT(DIR))
+		return send_sa(c, KESP_CMD_SA_FLUSH, &a.sa, KESP_SA_SEND_FLUSH,
+			       NULL, "SA_FLUSH");
+	/* No direction: the uapi wants no attributes at all, not an empty nest. */
+	if (kespctl_kernel(c) < 0)
+		return KESPCTL_FAIL;
+	if (kesp_nl_request(&c->nl, KESP_CMD_SA_FLUSH, 0, NULL, NULL, NULL) < 0)
+		return kespctl_kernel_error(c, "SA_FLUSH");
+	return KESPCTL_OK;
+}
+
+int kespctl_sa_get(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	struct kesp_sa sa = { 0 };
+	struct json j;
+	char err[512];
+	int ret;
+
+	if (kespctl_sa_parse_id(argc, argv, &a, err, sizeof(err)))
+		return usage("sa get", err);
+	ret = send_sa(c, KESP_CMD_SA_GET, &a.sa, KESP_SA_SEND_ID, &sa,
+		      "SA_GET");
+	if (ret)
+		return ret;
+	if (!(sa.present & SA_BIT(SPI))) {
+		fprintf(stderr, "kespctl: SA_GET: the kernel's reply has no SA\n");
+		return KESPCTL_FAIL;
+	}
+	if (c->json) {
+		json_init(&j, stdout);
+		kespctl_sa_json(&j, NULL, &sa);
+		json_finish(&j);
+	} else {
+		print_detail(&sa);
+	}
+	return KESPCTL_OK;
+}
+
+struct sa_list {
+	struct kesp_sa *v;
+	size_t n;
+	size_t cap;
+};
+
+static int collect_sa(struct nlmsghdr *nlh, void *arg)
+{
+	struct sa_list *l = arg;
+	int err;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = reallocarray(l->v, cap, sizeof(*l->v));
+
+		if (!p)
+			return -ENOMEM;
+		l->v = p;
+		l->cap = cap;
+	}
+	err = kesp_msg_parse_sa_reply(nlh, &l->v[l->n]);
+	if (err)
+		return err;
+	l->n++;
+	return 0;
+}
+
+int kespctl_sa_list(struct kespctl *c, int argc, char **argv)
+{
+	struct sa_list l = { 0 };
+	struct json j;
+	size_t i;
+	int err, tries = 0;
+
+	if (kespctl_no_args(argc, argv, "sa list"))
+		return KESPCTL_USAGE;
+	if (kespctl_kernel(c) < 0)
+		return KESPCTL_FAIL;
+	do {
+		l.n = 0;
+		err = kesp_nl_request(&c->nl, KESP_CMD_SA_GET, 1, NULL,
+				      collect_sa, &l);
+	} while (err == -EINTR && ++tries < DUMP_TRIES);
+	if (err < 0) {
+		free(l.v);
+		return kespctl_kernel_error(c, "SA_GET dump");
+	}
+	if (c->json) {
+		json_init(&j, stdout);
+		json_arr_begin(&j, NULL);
+		for (i = 0; i < l.n; i++)
+			kespctl_sa_json(&j, NULL, &l.v[i]);
+		json_arr_end(&j);
+		json_finish(&j);
+	} else {
+		print_table(l.v, l.n);
+	}
+	free(l.v);
+	return KESPCTL_OK;
+}
+
+int kespctl_spi_alloc(struct kespctl *c, int argc, char **argv)
+{
+	struct kespctl_sa_args a;
+	struct kesp_sa sa = { 0 };
+	struct json j;
+	char err[512];
+	int ret;
+
+	if (kespctl_spi_parse_alloc(argc, argv, &a, err, sizeof(err)))
+		return usage("spi alloc", err);
+	ret = send_sa(c, KESP_CMD_SPI_ALLOC, &a.sa, KESP_SA_SEND_SPI_ALLOC,
+		      &sa, "SPI_ALLOC");
+	if (ret)
+		return ret;
+	if (!(sa.present & SA_BIT(SPI))) {
+		fprintf(stderr, "kespctl: SPI_ALLOC: the kernel's reply has no SPI\n");
+		return KESPCTL_FAIL;
+	}
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj_begin(&j, NULL);
+		json_u64(&j, "spi", sa.spi);
+		json_obj_end(&j);
+		json_finish(&j);
+	} else {
+		printf("0x%08x\n", sa.spi);
+	}
+	return KESPCTL_OK;
+}
