@@ -175,7 +175,8 @@ static const struct genl_ops kesp_genl_ops[] = {
 };
 
 static const struct genl_multicast_group kesp_genl_mcgrps[] = {
-	{ .name = KESP_GENL_MCGRP_EVENTS },
+	/* ACQUIRE reveals who talks to whom: listeners need CAP_NET_ADMIN. */
+	{ .name = KESP_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family kesp_genl_family __ro_after_init = {

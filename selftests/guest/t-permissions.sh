@@ -16,6 +16,14 @@ run "${nobody[@]}" "$KESPCTL" version >/dev/null
 run "${nobody[@]}" "$KESPCTL" stats >/dev/null
 run "$KESPCTL" stats reset
 
+# Events (ACQUIRE shows traffic flows) are for CAP_NET_ADMIN only.
+out=$(timeout 5 "${nobody[@]}" "$KESPCTL" monitor 2>&1)
+rc=$?
+echo "monitor as nobody: exit $rc: $out"
+[ "$rc" = 1 ] || fail "monitor as nobody exited $rc, expected 1 (refused)"
+timeout 2 "$KESPCTL" monitor >/dev/null 2>&1
+[ $? = 124 ] || fail "monitor as root did not keep listening"
+
 # Root of a user namespace owns the netns it creates with it, and may
 # manage kesp there, but not in the namespace it came from.
 run unshare --user --map-root-user --net "$KESPCTL" stats reset

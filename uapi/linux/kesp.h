@@ -201,6 +201,9 @@
  * Events (multicast group KESP_GENL_MCGRP_EVENTS)
  * -----------------------------------------------
  *
+ * Joining the group needs CAP_NET_ADMIN over the namespace: ACQUIRE
+ * tells who talks to whom.
+ *
  * KESP_CMD_ACQUIRE: an outbound packet matched a PROTECT policy for which
  * no SA exists. Sent once per policy until an SA arrives or the held
  * packets time out.
