@@ -94,13 +94,6 @@ const char *kesp_integ_name(u16 integ)
 	return a ? a->name : "none";
 }
 
-bool kesp_enc_is_aead(u16 enc)
-{
-	const struct enc_alg *e = enc_find(enc);
-
-	return e && e->aead;
-}
-
 static bool keylen_ok(const struct enc_alg *e, unsigned int len)
 {
 	int i;

@@ -24,6 +24,5 @@ void kesp_crypto_sa_free(struct kesp_sa *sa);
 /* Operator-facing names, as /proc/net/kesp prints them. */
 const char *kesp_enc_name(u16 enc);
 const char *kesp_integ_name(u16 integ);
-bool kesp_enc_is_aead(u16 enc);
 
 #endif /* _KESP_CRYPTO_H */

@@ -72,7 +72,6 @@ struct kesp_sa {
 	time64_t use_time;	/* 0 until the first packet */
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];
-	bool dead;		/* unlinked; packets in flight finish */
 };
 
 /* The SA as netlink described it, keys included, before it is built. */
@@ -105,9 +104,6 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 /* Lookup with kn->lock held (writers). */
 struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
 			     const struct kesp_sa_key *key);
-/* Lookup under rcu_read_lock() (packet path); no reference is taken. */
-struct kesp_sa *kesp_sa_lookup(struct kesp_net *kn,
-			       const struct kesp_sa_key *key);
 /* Unlink and drop the table's reference; the caller holds kn->lock. */
 void kesp_sa_unlink(struct kesp_sa *sa);
 void kesp_sa_put(struct kesp_sa *sa);

@@ -84,12 +84,6 @@ void kesp_sa_put(struct kesp_sa *sa)
 		call_rcu(&sa->rcu, sa_free_rcu);
 }
 
-struct kesp_sa *kesp_sa_lookup(struct kesp_net *kn,
-			       const struct kesp_sa_key *key)
-{
-	return rhashtable_lookup(&kn->sad, key, sad_params);
-}
-
 struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
 			     const struct kesp_sa_key *key)
 {
@@ -182,9 +176,6 @@ void kesp_sa_unlink(struct kesp_sa *sa)
 	list_del(&sa->list);
 	kn->sa_count--;
 	kn->sa_gen++;
-	spin_lock_bh(&sa->lock);
-	sa->dead = true;
-	spin_unlock_bh(&sa->lock);
 	kesp_sa_put(sa);
 }
 
