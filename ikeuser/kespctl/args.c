@@ -181,7 +181,7 @@ int kespctl_parse_kw(int argc, char **argv,
 	return 0;
 }
 
-static int hex_digit(char c)
+int kespctl_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -207,7 +207,7 @@ int kespctl_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	for (; *s; s++) {
-		d = hex_digit(*s);
+		d = kespctl_hex_digit(*s);
 		if (d < 0 || (unsigned int)d >= base) {
 			snprintf(err, errlen, "not a number");
 			return -EINVAL;

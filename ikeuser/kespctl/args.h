@@ -49,6 +49,8 @@ int kespctl_parse_kw(int argc, char **argv,
  * Numbers: decimal, or hexadecimal with 0x. No sign, no octal (a leading 0
  * is decimal, as operators mean it), nothing after the digits.
  */
+/* The value of one hex digit, -1 if @c is not one. */
+int kespctl_hex_digit(char c);
 int kespctl_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
 int kespctl_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 		      char *err, size_t errlen);

@@ -7,18 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "key.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int is_space(char c)
 {
@@ -46,7 +36,7 @@ int kespctl_hex_decode(const char *s, size_t n, uint8_t *key, size_t max,
 	for (; i < n; i++) {
 		if (is_space(s[i]))
 			continue;
-		v = hexval(s[i]);
+		v = kespctl_hex_digit(s[i]);
 		if (v < 0) {
 			snprintf(err, errlen, "character %zu is neither a hex digit nor white space",
 				 i + 1);
