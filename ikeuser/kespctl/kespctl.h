@@ -60,6 +60,20 @@ int kespctl_kernel_error(struct kespctl *c, const char *what);
 /* For verbs that take no arguments: prints the error and returns USAGE. */
 int kespctl_no_args(int argc, char **argv, const char *what);
 
+/*
+ * A dump collected into an array of @size-byte elements, each filled by
+ * @parse (0 or a negative errno). kespctl_dump() returns 0 or a negative
+ * errno (the kernel's error is in c->nl.last); the caller frees v.
+ */
+struct kespctl_dump {
+	int (*parse)(struct nlmsghdr *nlh, void *elem);
+	size_t size;
+	void *v;
+	size_t n;
+};
+
+int kespctl_dump(struct kespctl *c, int cmd, struct kespctl_dump *d);
+
 extern const struct kespctl_object kespctl_objects[];
 extern const size_t kespctl_n_objects;
 

@@ -13,7 +13,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define POL_BIT(attr) KESP_BIT(KESP_POL_A_##attr)
 #define TMPL_BIT(attr) KESP_BIT(KESP_TMPL_A_##attr)
-#define DUMP_TRIES 3
 
 /* --- argument handlers --- */
 
@@ -504,63 +503,35 @@ int kespctl_policy_flush(struct kespctl *c, int argc, char **argv)
 	return KESPCTL_OK;
 }
 
-struct pol_list {
-	struct kesp_policy *v;
-	size_t n;
-	size_t cap;
-};
-
-static int collect_policy(struct nlmsghdr *nlh, void *arg)
+static int parse_policy(struct nlmsghdr *nlh, void *elem)
 {
-	struct pol_list *l = arg;
-	int err;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!p)
-			return -ENOMEM;
-		l->v = p;
-		l->cap = cap;
-	}
-	err = kesp_msg_parse_policy_reply(nlh, &l->v[l->n]);
-	if (err)
-		return err;
-	l->n++;
-	return 0;
+	return kesp_msg_parse_policy_reply(nlh, elem);
 }
 
 int kespctl_policy_list(struct kespctl *c, int argc, char **argv)
 {
-	struct pol_list l = { 0 };
+	struct kespctl_dump d = { .parse = parse_policy,
+				  .size = sizeof(struct kesp_policy) };
+	struct kesp_policy *v;
 	struct json j;
 	size_t i;
-	int err, tries = 0;
 
 	if (kespctl_no_args(argc, argv, "policy list"))
 		return KESPCTL_USAGE;
-	if (kespctl_kernel(c) < 0)
-		return KESPCTL_FAIL;
-	do {
-		l.n = 0;
-		err = kesp_nl_request(&c->nl, KESP_CMD_POLICY_GET, 1, NULL,
-				      collect_policy, &l);
-	} while (err == -EINTR && ++tries < DUMP_TRIES);
-	if (err < 0) {
-		free(l.v);
-		return kespctl_kernel_error(c, "POLICY_GET dump");
-	}
+	if (kespctl_dump(c, KESP_CMD_POLICY_GET, &d) < 0)
+		return c->nl_open ? kespctl_kernel_error(c, "POLICY_GET dump") :
+				    KESPCTL_FAIL;
+	v = d.v;
 	if (c->json) {
 		json_init(&j, stdout);
 		json_arr_begin(&j, NULL);
-		for (i = 0; i < l.n; i++)
-			kespctl_policy_json(&j, NULL, &l.v[i]);
+		for (i = 0; i < d.n; i++)
+			kespctl_policy_json(&j, NULL, &v[i]);
 		json_arr_end(&j);
 		json_finish(&j);
 	} else {
-		print_table(l.v, l.n);
+		print_table(v, d.n);
 	}
-	free(l.v);
+	free(d.v);
 	return KESPCTL_OK;
 }

@@ -16,7 +16,6 @@
 #define SA_BIT(attr) KESP_BIT(KESP_SA_A_##attr)
 #define KEYFILE_EXPECT "a file holding the key in hex, or - for standard input"
 /* A dump that keeps colliding with changes is reported, not retried forever. */
-#define DUMP_TRIES 3
 
 /* --- argument handlers; kw->arg is the KESP_SA_A_* (or _LFT_A_*) they set --- */
 
@@ -866,64 +865,36 @@ int kespctl_sa_get(struct kespctl *c, int argc, char **argv)
 	return KESPCTL_OK;
 }
 
-struct sa_list {
-	struct kesp_sa *v;
-	size_t n;
-	size_t cap;
-};
-
-static int collect_sa(struct nlmsghdr *nlh, void *arg)
+static int parse_sa(struct nlmsghdr *nlh, void *elem)
 {
-	struct sa_list *l = arg;
-	int err;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *p = reallocarray(l->v, cap, sizeof(*l->v));
-
-		if (!p)
-			return -ENOMEM;
-		l->v = p;
-		l->cap = cap;
-	}
-	err = kesp_msg_parse_sa_reply(nlh, &l->v[l->n]);
-	if (err)
-		return err;
-	l->n++;
-	return 0;
+	return kesp_msg_parse_sa_reply(nlh, elem);
 }
 
 int kespctl_sa_list(struct kespctl *c, int argc, char **argv)
 {
-	struct sa_list l = { 0 };
+	struct kespctl_dump d = { .parse = parse_sa,
+				  .size = sizeof(struct kesp_sa) };
+	struct kesp_sa *v;
 	struct json j;
 	size_t i;
-	int err, tries = 0;
 
 	if (kespctl_no_args(argc, argv, "sa list"))
 		return KESPCTL_USAGE;
-	if (kespctl_kernel(c) < 0)
-		return KESPCTL_FAIL;
-	do {
-		l.n = 0;
-		err = kesp_nl_request(&c->nl, KESP_CMD_SA_GET, 1, NULL,
-				      collect_sa, &l);
-	} while (err == -EINTR && ++tries < DUMP_TRIES);
-	if (err < 0) {
-		free(l.v);
-		return kespctl_kernel_error(c, "SA_GET dump");
-	}
+	if (kespctl_dump(c, KESP_CMD_SA_GET, &d) < 0)
+		return c->nl_open ? kespctl_kernel_error(c, "SA_GET dump") :
+				    KESPCTL_FAIL;
+	v = d.v;
 	if (c->json) {
 		json_init(&j, stdout);
 		json_arr_begin(&j, NULL);
-		for (i = 0; i < l.n; i++)
-			kespctl_sa_json(&j, NULL, &l.v[i]);
+		for (i = 0; i < d.n; i++)
+			kespctl_sa_json(&j, NULL, &v[i]);
 		json_arr_end(&j);
 		json_finish(&j);
 	} else {
-		print_table(l.v, l.n);
+		print_table(v, d.n);
 	}
-	free(l.v);
+	free(d.v);
 	return KESPCTL_OK;
 }
 
