@@ -46,8 +46,22 @@ import json, sys
 p = json.load(sys.stdin)
 assert len(p) == 1 and p[0]["action"] == "protect", p' || fail "policy JSON"
 
+# A flush tells listeners: one hard EXPIRE per SA, as the uapi promises.
+mon=$(mktemp)
+"$KESPCTL" -j monitor expire >"$mon" 2>&1 &
+mpid=$!
+sleep 2	# let it join the group before the flush
 run "$KESPCTL" sa flush
+sleep 2
+kill "$mpid"
+cat "$mon"
+python3 - "$mon" <<'PY' || fail "flush did not send one hard EXPIRE per SA"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert all(e["event"] == "expire" and e["hard"] is True for e in ev), ev
+assert sorted(e["sa"]["spi"] for e in ev) == [0x1001, 0x1002], ev
+PY
 run "$KESPCTL" policy flush
 [ "$("$KESPCTL" -j sa list)" = "[]" ] || fail "SAs left after flush"
 [ "$("$KESPCTL" -j policy list)" = "[]" ] || fail "policies left after flush"
-rm -f "$keyfile"
+rm -f "$keyfile" "$mon"
