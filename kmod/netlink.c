@@ -22,6 +22,18 @@ void kesp_genl_multicast(struct net *net, struct sk_buff *msg, gfp_t gfp)
 	genlmsg_multicast_netns(&kesp_genl_family, net, msg, 0, 0, gfp);
 }
 
+void *kesp_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &kesp_genl_family, NLM_F_MULTI, cmd);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
 struct sk_buff *kesp_genl_reply_new(struct genl_info *info, u8 cmd,
 				    void **hdr)
 {

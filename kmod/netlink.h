@@ -16,6 +16,13 @@ struct genl_family *kesp_genl_family_ptr(void);
 /* A reply to @info with the family header for @cmd, or NULL without memory. */
 struct sk_buff *kesp_genl_reply_new(struct genl_info *info, u8 cmd,
 				    void **hdr);
+/*
+ * Start one message of a dump of @cmd objects, flagged NLM_F_DUMP_INTR if
+ * the table changed since the dump began (cb->seq holds its generation).
+ * NULL when the skb is full.
+ */
+void *kesp_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			 u8 cmd);
 /* Send an event to the "events" group of @net; consumes @msg. */
 void kesp_genl_multicast(struct net *net, struct sk_buff *msg, gfp_t gfp);
 

@@ -278,13 +278,9 @@ int kesp_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb)
 				i++;
 				continue;
 			}
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq,
-					  kesp_genl_family_ptr(), NLM_F_MULTI,
-					  KESP_CMD_POLICY_GET);
+			hdr = kesp_genl_dump_hdr(skb, cb, KESP_CMD_POLICY_GET);
 			if (!hdr)
 				goto out;
-			genl_dump_check_consistent(cb, hdr);
 			if (kesp_nl_put_policy(skb, pol)) {
 				genlmsg_cancel(skb, hdr);
 				goto out;

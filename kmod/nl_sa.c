@@ -366,12 +366,9 @@ int kesp_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			i++;
 			continue;
 		}
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, kesp_genl_family_ptr(),
-				  NLM_F_MULTI, KESP_CMD_SA_GET);
+		hdr = kesp_genl_dump_hdr(skb, cb, KESP_CMD_SA_GET);
 		if (!hdr)
 			break;
-		genl_dump_check_consistent(cb, hdr);
 		if (kesp_nl_put_sa(skb, sa)) {
 			genlmsg_cancel(skb, hdr);
 			break;
