@@ -148,7 +148,7 @@ static int init_authenc(struct kesp_sa *sa, const struct enc_alg *e,
 	int err;
 
 	if (snprintf(inner, sizeof(inner), "%s(%s,%s)",
-		     sa->flags & KESP_SA_F_ESN ? "authencesn" : "authenc",
+		     sa->cfg.flags & KESP_SA_F_ESN ? "authencesn" : "authenc",
 		     a->cra, e->cra) >= sizeof(inner))
 		return -ENAMETOOLONG;
 	aead = alloc_aead(e->geniv, inner);
@@ -179,7 +179,7 @@ static int init_authenc(struct kesp_sa *sa, const struct enc_alg *e,
 int kesp_crypto_sa_init(struct kesp_sa *sa, const struct kesp_sa_params *p,
 			struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
-	const struct enc_alg *e = enc_find(p->enc);
+	const struct enc_alg *e = enc_find(p->cfg.enc);
 	const struct integ_alg *a = NULL;
 	int err;
 
@@ -194,13 +194,13 @@ int kesp_crypto_sa_init(struct kesp_sa *sa, const struct kesp_sa_params *p,
 				    "key length (with salt) wrong for this encryption transform");
 		return -EINVAL;
 	}
-	if (e->aead && p->integ) {
+	if (e->aead && p->cfg.integ) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[KESP_SA_A_INTEG],
 				    "an AEAD transform takes no integrity transform");
 		return -EINVAL;
 	}
 	if (!e->aead) {
-		a = integ_find(p->integ);
+		a = integ_find(p->cfg.integ);
 		if (!a) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[KESP_SA_A_INTEG] ?:
 					    attrs[KESP_SA_A_ENC],

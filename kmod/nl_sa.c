@@ -120,37 +120,37 @@ static int get_params(struct nlattr *nest, struct nlattr **tb,
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = get_key(nest, tb, &p->key, extack);
+	err = get_key(nest, tb, &p->cfg.key, extack);
 	if (err)
 		return err;
 	if (kesp_require(extack, nest, tb, KESP_SA_A_MODE) ||
 	    kesp_require(extack, nest, tb, KESP_SA_A_SRC) ||
 	    kesp_require(extack, nest, tb, KESP_SA_A_ENC))
 		return -EINVAL;
-	p->mode = nla_get_u8(tb[KESP_SA_A_MODE]);
-	err = kesp_nla_get_addr(tb[KESP_SA_A_SRC], p->key.family, &p->src,
+	p->cfg.mode = nla_get_u8(tb[KESP_SA_A_MODE]);
+	err = kesp_nla_get_addr(tb[KESP_SA_A_SRC], p->cfg.key.family, &p->cfg.src,
 				extack);
 	if (err)
 		return err;
 	if (tb[KESP_SA_A_SEL]) {
-		err = kesp_nla_get_sel(tb[KESP_SA_A_SEL], &p->sel, extack);
+		err = kesp_nla_get_sel(tb[KESP_SA_A_SEL], &p->cfg.sel, extack);
 		if (err)
 			return err;
-		p->has_sel = true;
+		p->cfg.has_sel = true;
 	}
-	p->enc = nla_get_u16(tb[KESP_SA_A_ENC]);
+	p->cfg.enc = nla_get_u16(tb[KESP_SA_A_ENC]);
 	if (tb[KESP_SA_A_ENC_KEY]) {
 		p->enc_key = nla_data(tb[KESP_SA_A_ENC_KEY]);
 		p->enc_keylen = nla_len(tb[KESP_SA_A_ENC_KEY]);
 	}
 	if (tb[KESP_SA_A_INTEG])
-		p->integ = nla_get_u16(tb[KESP_SA_A_INTEG]);
+		p->cfg.integ = nla_get_u16(tb[KESP_SA_A_INTEG]);
 	if (tb[KESP_SA_A_INTEG_KEY]) {
 		p->integ_key = nla_data(tb[KESP_SA_A_INTEG_KEY]);
 		p->integ_keylen = nla_len(tb[KESP_SA_A_INTEG_KEY]);
 	}
-	if (p->key.dir == KESP_DIR_IN)
-		p->replay_window = tb[KESP_SA_A_REPLAY_WINDOW] ?
+	if (p->cfg.key.dir == KESP_DIR_IN)
+		p->cfg.replay_window = tb[KESP_SA_A_REPLAY_WINDOW] ?
 			nla_get_u32(tb[KESP_SA_A_REPLAY_WINDOW]) :
 			DEFAULT_REPLAY_WINDOW;
 	else if (tb[KESP_SA_A_REPLAY_WINDOW]) {
@@ -158,15 +158,15 @@ static int get_params(struct nlattr *nest, struct nlattr **tb,
 				    "a replay window is for inbound SAs only");
 		return -EINVAL;
 	}
-	if (tb[KESP_SA_A_SEQ] && p->key.dir != KESP_DIR_OUT) {
+	if (tb[KESP_SA_A_SEQ] && p->cfg.key.dir != KESP_DIR_OUT) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KESP_SA_A_SEQ],
 				    "a start sequence number is for outbound SAs only");
 		return -EINVAL;
 	}
 	p->seq = tb[KESP_SA_A_SEQ] ? nla_get_u64(tb[KESP_SA_A_SEQ]) : 0;
-	p->flags = tb[KESP_SA_A_FLAGS] ? nla_get_u32(tb[KESP_SA_A_FLAGS]) : 0;
-	p->reqid = tb[KESP_SA_A_REQID] ? nla_get_u32(tb[KESP_SA_A_REQID]) : 0;
-	return get_lifetime(tb[KESP_SA_A_LIFETIME], &p->lft, extack);
+	p->cfg.flags = tb[KESP_SA_A_FLAGS] ? nla_get_u32(tb[KESP_SA_A_FLAGS]) : 0;
+	p->cfg.reqid = tb[KESP_SA_A_REQID] ? nla_get_u32(tb[KESP_SA_A_REQID]) : 0;
+	return get_lifetime(tb[KESP_SA_A_LIFETIME], &p->cfg.lft, extack);
 }
 
 /* The request carried keys: do not leave them in the skb's memory. */
@@ -277,20 +277,20 @@ int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa)
 	nest = nla_nest_start(skb, KESP_A_SA);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, KESP_SA_A_SPI, sa->key.spi) ||
-	    nla_put_u8(skb, KESP_SA_A_DIR, sa->key.dir) ||
-	    nla_put_u8(skb, KESP_SA_A_MODE, sa->mode) ||
-	    nla_put_u16(skb, KESP_SA_A_FAMILY, sa->key.family) ||
-	    kesp_nla_put_addr(skb, KESP_SA_A_SRC, sa->key.family, &sa->src) ||
-	    kesp_nla_put_addr(skb, KESP_SA_A_DST, sa->key.family,
-			      &sa->key.dst) ||
-	    (sa->has_sel && kesp_nla_put_sel(skb, KESP_SA_A_SEL, &sa->sel)) ||
-	    nla_put_u16(skb, KESP_SA_A_ENC, sa->enc) ||
-	    (sa->integ && nla_put_u16(skb, KESP_SA_A_INTEG, sa->integ)) ||
-	    nla_put_u32(skb, KESP_SA_A_REPLAY_WINDOW, sa->replay_window) ||
-	    nla_put_u32(skb, KESP_SA_A_FLAGS, sa->flags) ||
-	    nla_put_u32(skb, KESP_SA_A_REQID, sa->reqid) ||
-	    put_lifetime(skb, &sa->lft) ||
+	if (nla_put_u32(skb, KESP_SA_A_SPI, sa->cfg.key.spi) ||
+	    nla_put_u8(skb, KESP_SA_A_DIR, sa->cfg.key.dir) ||
+	    nla_put_u8(skb, KESP_SA_A_MODE, sa->cfg.mode) ||
+	    nla_put_u16(skb, KESP_SA_A_FAMILY, sa->cfg.key.family) ||
+	    kesp_nla_put_addr(skb, KESP_SA_A_SRC, sa->cfg.key.family, &sa->cfg.src) ||
+	    kesp_nla_put_addr(skb, KESP_SA_A_DST, sa->cfg.key.family,
+			      &sa->cfg.key.dst) ||
+	    (sa->cfg.has_sel && kesp_nla_put_sel(skb, KESP_SA_A_SEL, &sa->cfg.sel)) ||
+	    nla_put_u16(skb, KESP_SA_A_ENC, sa->cfg.enc) ||
+	    (sa->cfg.integ && nla_put_u16(skb, KESP_SA_A_INTEG, sa->cfg.integ)) ||
+	    nla_put_u32(skb, KESP_SA_A_REPLAY_WINDOW, sa->cfg.replay_window) ||
+	    nla_put_u32(skb, KESP_SA_A_FLAGS, sa->cfg.flags) ||
+	    nla_put_u32(skb, KESP_SA_A_REQID, sa->cfg.reqid) ||
+	    put_lifetime(skb, &sa->cfg.lft) ||
 	    nla_put_u64_64bit(skb, KESP_SA_A_SEQ, l.seq, KESP_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, KESP_SA_A_ADD_TIME, now - sa->add_time,
 			      KESP_SA_A_PAD) ||
@@ -441,7 +441,7 @@ int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&kn->lock);
 	sa = find_sa(kn, info, tb, &err);
-	if (sa && tb[KESP_SA_A_SEQ] && sa->key.dir != KESP_DIR_OUT) {
+	if (sa && tb[KESP_SA_A_SEQ] && sa->cfg.key.dir != KESP_DIR_OUT) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KESP_SA_A_SEQ],
 				    "a sequence number is set on outbound SAs only");
 		err = -EINVAL;
@@ -449,7 +449,7 @@ int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 	if (sa && !err) {
 		spin_lock_bh(&sa->lock);
 		if (tb[KESP_SA_A_LIFETIME])
-			sa->lft = lft;
+			sa->cfg.lft = lft;
 		if (tb[KESP_SA_A_SEQ])
 			sa->seq = nla_get_u64(tb[KESP_SA_A_SEQ]);
 		spin_unlock_bh(&sa->lock);
@@ -499,7 +499,7 @@ int kesp_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 		dir = nla_get_u8(tb[KESP_SA_A_DIR]);
 	mutex_lock(&kn->lock);
 	list_for_each_entry_safe(sa, tmp, &kn->sa_list, list) {
-		if (dir && sa->key.dir != dir)
+		if (dir && sa->cfg.key.dir != dir)
 			continue;
 		kesp_nl_notify_expire(sa, true, GFP_KERNEL);
 		kesp_sa_unlink(sa);

@@ -35,18 +35,18 @@ static void show_sa(struct seq_file *seq, struct kesp_sa *sa, time64_t now)
 		errors += sa->errors[i];
 	spin_unlock_bh(&sa->lock);
 
-	if (sa->integ)
-		snprintf(alg, sizeof(alg), "%s-%u/%s", kesp_enc_name(sa->enc),
-			 sa->enc_bits, kesp_integ_name(sa->integ));
+	if (sa->cfg.integ)
+		snprintf(alg, sizeof(alg), "%s-%u/%s", kesp_enc_name(sa->cfg.enc),
+			 sa->enc_bits, kesp_integ_name(sa->cfg.integ));
 	else
-		snprintf(alg, sizeof(alg), "%s-%u", kesp_enc_name(sa->enc),
+		snprintf(alg, sizeof(alg), "%s-%u", kesp_enc_name(sa->cfg.enc),
 			 sa->enc_bits);
-	show_addr(seq, sa->key.family, &sa->key.dst);
+	show_addr(seq, sa->cfg.key.family, &sa->cfg.key.dst);
 	seq_printf(seq, " %-3s 0x%08x %-5s %-32s %8lld ",
-		   sa->key.dir == KESP_DIR_IN ? "in" : "out", sa->key.spi,
+		   sa->cfg.key.dir == KESP_DIR_IN ? "in" : "out", sa->cfg.key.spi,
 		   "ESP", alg, (long long)(now - sa->add_time));
-	if (sa->lft.hard_add_secs)
-		seq_printf(seq, "%9llu", sa->lft.hard_add_secs);
+	if (sa->cfg.lft.hard_add_secs)
+		seq_printf(seq, "%9llu", sa->cfg.lft.hard_add_secs);
 	else
 		seq_printf(seq, "%9s", "-");
 	seq_printf(seq, " %12llu %8llu\n", bytes, errors);

@@ -47,22 +47,27 @@ struct kesp_sa_key {
 	u8 pad;
 };
 
-struct kesp_sa {
-	struct rhash_head node;		/* kesp_net.sad, by key */
-	struct list_head list;		/* kesp_net.sa_list, for dump/flush */
-	struct rcu_head rcu;
-	refcount_t refcnt;
-	struct kesp_net *kn;
-
+/* What userspace chose for an SA and may read back, keys excepted. */
+struct kesp_sa_cfg {
 	struct kesp_sa_key key;
 	union kesp_addr src;
 	struct kesp_sel sel;
 	bool has_sel;
 	u8 mode;
 	u16 enc, integ;
-	u16 enc_bits;		/* cipher key size, for status pages */
 	u32 flags, reqid, replay_window;
 	struct kesp_lifetime lft;
+};
+
+struct kesp_sa {
+	struct rhash_head node;		/* kesp_net.sad, by cfg.key */
+	struct list_head list;		/* kesp_net.sa_list, for dump/flush */
+	struct rcu_head rcu;
+	refcount_t refcnt;
+	struct kesp_net *kn;
+
+	struct kesp_sa_cfg cfg;
+	u16 enc_bits;		/* cipher key size, for status pages */
 	struct crypto_aead *aead;
 	time64_t add_time;		/* ktime_get_real_seconds() */
 
@@ -76,17 +81,10 @@ struct kesp_sa {
 
 /* The SA as netlink described it, keys included, before it is built. */
 struct kesp_sa_params {
-	struct kesp_sa_key key;
-	union kesp_addr src;
-	struct kesp_sel sel;
-	bool has_sel;
-	u8 mode;
-	u16 enc, integ;
+	struct kesp_sa_cfg cfg;
 	const u8 *enc_key, *integ_key;
 	unsigned int enc_keylen, integ_keylen;
-	u32 flags, reqid, replay_window;
-	struct kesp_lifetime lft;
-	u64 seq;
+	u64 seq;		/* outbound: the last sequence number sent */
 };
 
 int kesp_sad_init(struct kesp_net *kn);

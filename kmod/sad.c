@@ -26,7 +26,7 @@ static struct kmem_cache *sa_cache;
 
 static const struct rhashtable_params sad_params = {
 	.key_len = sizeof(struct kesp_sa_key),
-	.key_offset = offsetof(struct kesp_sa, key),
+	.key_offset = offsetof(struct kesp_sa, cfg.key),
 	.head_offset = offsetof(struct kesp_sa, node),
 	.automatic_shrinking = true,
 };
@@ -123,7 +123,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	int err;
 
 	lockdep_assert_held(&kn->lock);
-	if (kesp_sa_find(kn, &p->key)) {
+	if (kesp_sa_find(kn, &p->cfg.key)) {
 		NL_SET_ERR_MSG(extack, "an SA with this SPI, direction and destination exists");
 		return -EEXIST;
 	}
@@ -133,17 +133,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	refcount_set(&sa->refcnt, 1);
 	spin_lock_init(&sa->lock);
 	sa->kn = kn;
-	sa->key = p->key;
-	sa->src = p->src;
-	sa->sel = p->sel;
-	sa->has_sel = p->has_sel;
-	sa->mode = p->mode;
-	sa->enc = p->enc;
-	sa->integ = p->integ;
-	sa->flags = p->flags;
-	sa->reqid = p->reqid;
-	sa->replay_window = p->replay_window;
-	sa->lft = p->lft;
+	sa->cfg = p->cfg;
 	sa->seq = p->seq;
 	sa->add_time = ktime_get_real_seconds();
 
@@ -156,8 +146,8 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	list_add_tail(&sa->list, &kn->sa_list);
 	kn->sa_count++;
 	kn->sa_gen++;
-	if (p->key.dir == KESP_DIR_IN)
-		spi_resv_consume(kn, &p->key);
+	if (p->cfg.key.dir == KESP_DIR_IN)
+		spi_resv_consume(kn, &p->cfg.key);
 	return 0;
 
 free_crypto:
@@ -186,7 +176,7 @@ unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir)
 
 	lockdep_assert_held(&kn->lock);
 	list_for_each_entry_safe(sa, tmp, &kn->sa_list, list) {
-		if (dir && sa->key.dir != dir)
+		if (dir && sa->cfg.key.dir != dir)
 			continue;
 		kesp_sa_unlink(sa);
 		n++;
