@@ -8,11 +8,16 @@
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/kesp.h>
 
 struct kesp_stats;
+struct xfrm_state;
+
+/* Buckets of the outbound-SA hash (by family and peer address). */
+#define KESP_SA_OUT_BITS 10
 
 /*
  * One per network namespace, allocated by the pernet core (net_generic) so
@@ -33,12 +38,25 @@ struct kesp_net {
 	unsigned int sa_count;
 	unsigned int sa_gen;		/* bumped on change, for dumps */
 	struct list_head spi_reserved;	/* struct kesp_spi_resv */
+	/* Outbound SAs by peer, newest first: what a PROTECT policy uses. */
+	struct hlist_head sa_out[1 << KESP_SA_OUT_BITS];
 
 	/* SPD: struct kesp_policy per direction, indexed by enum kesp_dir. */
 	struct list_head spd[__KESP_DIR_MAX];
 	u32 policy_next_id;
 	unsigned int policy_count;
 	unsigned int policy_gen;	/* bumped on change, for dumps */
+
+	/*
+	 * Timers of the namespace: lifetimes by time, SAs past a hard limit
+	 * (marked dead by the packet path), packets held for an ACQUIRE.
+	 */
+	struct delayed_work work;
+	atomic_t acquiring;		/* policies waiting for an SA */
+	bool exiting;
+	/* Packets inside the transforms, possibly async: exit waits. */
+	atomic_t inflight;
+	struct xfrm_state *decap_mark;	/* see input.h */
 };
 
 extern unsigned int kesp_net_id;

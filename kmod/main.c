@@ -6,7 +6,12 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <linux/wait_bit.h>
+#include "ct.h"
+#include "hooks.h"
+#include "input.h"
 #include "kesp.h"
+#include "lifetime.h"
 #include "netlink.h"
 #include "policy.h"
 #include "proc.h"
@@ -29,11 +34,22 @@ static int __net_init kesp_net_init(struct net *net)
 	if (err)
 		goto free_stats;
 	kesp_spd_init(kn);
+	kesp_lifetime_init(kn);
 	err = kesp_proc_init(net);
 	if (err)
 		goto free_sad;
+	err = kesp_input_init(kn);
+	if (err)
+		goto free_proc;
+	err = kesp_hooks_register(net);
+	if (err)
+		goto free_input;
 	return 0;
 
+free_input:
+	kesp_input_exit(kn);
+free_proc:
+	kesp_proc_exit(net);
 free_sad:
 	kesp_spd_exit(kn);
 	kesp_sad_exit(kn);
@@ -46,6 +62,11 @@ static void __net_exit kesp_net_exit(struct net *net)
 {
 	struct kesp_net *kn = kesp_net(net);
 
+	/* No new packets, then none left in a transform, then no timer. */
+	kesp_hooks_unregister(net);
+	wait_var_event(&kn->inflight, !atomic_read(&kn->inflight));
+	kesp_lifetime_exit(kn);
+	kesp_input_exit(kn);
 	kesp_proc_exit(net);
 	kesp_spd_exit(kn);
 	kesp_sad_exit(kn);
@@ -94,6 +115,7 @@ static void __exit kesp_exit(void)
 	unregister_pernet_subsys(&kesp_net_ops);
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
+	kesp_ct_exit();
 	kesp_policy_cache_exit();
 	kesp_sa_cache_exit();
 }

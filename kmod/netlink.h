@@ -47,5 +47,10 @@ int kesp_nl_policy_get(struct sk_buff *skb, struct genl_info *info);
 int kesp_nl_policy_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int kesp_nl_policy_flush(struct sk_buff *skb, struct genl_info *info);
 int kesp_nl_put_policy(struct sk_buff *skb, const struct kesp_policy *pol);
+struct kesp_net;
+struct kesp_flow;
+/* Tell the daemon @pol needs an SA for a packet of @fl; any context. */
+void kesp_nl_notify_acquire(struct kesp_net *kn, const struct kesp_policy *pol,
+			    const struct kesp_flow *fl);
 
 #endif /* _KESP_NETLINK_H */

@@ -319,3 +319,36 @@ int kesp_nl_policy_flush(struct sk_buff *skb, struct genl_info *info)
 	mutex_unlock(&kn->lock);
 	return 0;
 }
+
+void kesp_nl_notify_acquire(struct kesp_net *kn, const struct kesp_policy *pol,
+			    const struct kesp_flow *fl)
+{
+	unsigned int alen = kesp_addr_len(fl->family);
+	struct kesp_sel flow = {
+		.family = fl->family,
+		.src = fl->src,
+		.dst = fl->dst,
+		.splen = alen * 8,
+		.dplen = alen * 8,
+		.proto = fl->proto,
+		.sport_min = fl->has_ports ? fl->sport : 0,
+		.sport_max = fl->has_ports ? fl->sport : 0xffff,
+		.dport_min = fl->has_ports ? fl->dport : 0,
+		.dport_max = fl->has_ports ? fl->dport : 0xffff,
+	};
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, kesp_genl_family_ptr(), 0,
+			  KESP_CMD_ACQUIRE);
+	if (!hdr || kesp_nl_put_policy(msg, pol) ||
+	    kesp_nla_put_sel(msg, KESP_A_FLOW, &flow)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	kesp_genl_multicast(kn->net, msg, GFP_ATOMIC);
+}

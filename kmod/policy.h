@@ -6,6 +6,8 @@
 
 #include <linux/atomic.h>
 #include <linux/rculist.h>
+#include <linux/skbuff.h>
+#include "flow.h"
 #include "sa.h"
 
 /* The SA a PROTECT policy wants. */
@@ -25,6 +27,15 @@ struct kesp_policy {
 	struct kesp_sel sel;
 	struct kesp_tmpl tmpl;
 	atomic64_t packets;
+
+	/*
+	 * PROTECT without an SA: packets held until one comes (the queue's
+	 * lock also guards the two fields after it).
+	 */
+	struct sk_buff_head hold;
+	unsigned long acquire_time;	/* jiffies when ACQUIRE went out */
+	bool acquiring;			/* an ACQUIRE is unanswered */
+	bool dead;			/* unlinked: hold nothing more */
 };
 
 int kesp_policy_cache_init(void);
@@ -35,6 +46,9 @@ void kesp_spd_exit(struct kesp_net *kn);
 /* Insert in precedence order and assign an ID; holds kn->lock. */
 int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 		       struct netlink_ext_ack *extack);
+/* The policy of highest precedence for @fl, under rcu_read_lock(). */
+struct kesp_policy *kesp_spd_lookup(struct kesp_net *kn, u8 dir,
+				    const struct kesp_flow *fl);
 struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id);
 void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol);
 unsigned int kesp_policy_flush(struct kesp_net *kn, u8 dir);

@@ -9,7 +9,9 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
+#include <net/dst_cache.h>
 #include "kesp.h"
+#include "replay.h"
 
 struct crypto_aead;
 struct netlink_ext_ack;
@@ -62,6 +64,7 @@ struct kesp_sa_cfg {
 struct kesp_sa {
 	struct rhash_head node;		/* kesp_net.sad, by cfg.key */
 	struct list_head list;		/* kesp_net.sa_list, for dump/flush */
+	struct hlist_node out_node;	/* kesp_net.sa_out, outbound only */
 	struct rcu_head rcu;
 	refcount_t refcnt;
 	struct kesp_net *kn;
@@ -70,13 +73,21 @@ struct kesp_sa {
 	u16 enc_bits;		/* cipher key size, for status pages */
 	struct crypto_aead *aead;
 	time64_t add_time;		/* ktime_get_real_seconds() */
+	struct dst_cache dst_cache;	/* outbound: the route to the peer */
 
 	/* Changed by the packet path under @lock. */
 	spinlock_t lock;
 	u64 seq;		/* out: last sent; in: highest verified */
+	struct kesp_replay replay;	/* inbound */
 	time64_t use_time;	/* 0 until the first packet */
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];
+	bool soft_sent;		/* the soft EXPIRE went out */
+	/*
+	 * Past a hard limit: no packet uses it any more and the lifetime
+	 * worker removes it. Read locklessly by the packet path.
+	 */
+	bool dead;
 };
 
 /* The SA as netlink described it, keys included, before it is built. */
@@ -105,8 +116,24 @@ struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
 /* Unlink and drop the table's reference; the caller holds kn->lock. */
 void kesp_sa_unlink(struct kesp_sa *sa);
 void kesp_sa_put(struct kesp_sa *sa);
+/* A packet of @sa dropped for @why: counted on the SA and namespace-wide. */
+void kesp_sa_count_error(struct kesp_sa *sa, enum kesp_stat why);
 /* Remove every SA of @dir (0: all); returns how many. Holds kn->lock. */
 unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir);
+
+/* The inbound SA for an ESP packet, under rcu_read_lock(); no reference. */
+struct kesp_sa *kesp_sa_lookup_in(struct kesp_net *kn, u16 family,
+				  const union kesp_addr *dst, __be32 spi);
+struct kesp_sa *kesp_sa_hold_rcu(struct kesp_sa *sa);
+struct kesp_tmpl;
+struct kesp_flow;
+/*
+ * The outbound SA a PROTECT policy's template @t wants for a packet of
+ * flow @fl: the newest live one, under rcu_read_lock(); no reference.
+ */
+struct kesp_sa *kesp_sa_lookup_out(struct kesp_net *kn,
+				   const struct kesp_tmpl *t,
+				   const struct kesp_flow *fl);
 
 /* Inbound SPIs reserved by SPI_ALLOC and not yet used by an SA. */
 int kesp_spi_alloc(struct kesp_net *kn, u16 family,

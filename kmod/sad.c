@@ -6,12 +6,19 @@
  * after the last packet holding a reference lets go.
  */
 
+#include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/netlink.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include "acquire.h"
 #include "crypto.h"
+#include "flow.h"
+#include "lifetime.h"
+#include "policy.h"
 #include "sa.h"
+#include "stats.h"
 
 /* How long an SPI reserved by SPI_ALLOC is held for its SA. */
 #define SPI_RESERVE_SECS 60
@@ -75,6 +82,8 @@ static void sa_free_rcu(struct rcu_head *head)
 	struct kesp_sa *sa = container_of(head, struct kesp_sa, rcu);
 
 	kesp_crypto_sa_free(sa);
+	kesp_replay_free(&sa->replay);
+	dst_cache_destroy(&sa->dst_cache);
 	kmem_cache_free(sa_cache, sa);
 }
 
@@ -82,6 +91,57 @@ void kesp_sa_put(struct kesp_sa *sa)
 {
 	if (refcount_dec_and_test(&sa->refcnt))
 		call_rcu(&sa->rcu, sa_free_rcu);
+}
+
+struct kesp_sa *kesp_sa_hold_rcu(struct kesp_sa *sa)
+{
+	return sa && refcount_inc_not_zero(&sa->refcnt) ? sa : NULL;
+}
+
+struct kesp_sa *kesp_sa_lookup_in(struct kesp_net *kn, u16 family,
+				  const union kesp_addr *dst, __be32 spi)
+{
+	struct kesp_sa_key key;
+
+	memset(&key, 0, sizeof(key));
+	key.family = family;
+	key.dir = KESP_DIR_IN;
+	key.spi = ntohl(spi);
+	memcpy(&key.dst, dst, kesp_addr_len(family));
+	return rhashtable_lookup(&kn->sad, &key, sad_params);
+}
+
+static u32 out_hash(u16 family, const union kesp_addr *dst)
+{
+	u32 h = family == AF_INET ? (__force u32)dst->a4 :
+		jhash(&dst->a6, sizeof(dst->a6), 0);
+
+	return hash_32(h, KESP_SA_OUT_BITS);
+}
+
+struct kesp_sa *kesp_sa_lookup_out(struct kesp_net *kn,
+				   const struct kesp_tmpl *t,
+				   const struct kesp_flow *fl)
+{
+	/* A transport template without addresses means: the packet's. */
+	u16 family = t->family ?: fl->family;
+	const union kesp_addr *dst = t->family ? &t->dst : &fl->dst;
+	struct kesp_sa *sa;
+
+	hlist_for_each_entry_rcu(sa, &kn->sa_out[out_hash(family, dst)],
+				 out_node) {
+		if (sa->cfg.key.family != family || sa->cfg.mode != t->mode ||
+		    !kesp_addr_equal(family, &sa->cfg.key.dst, dst) ||
+		    (t->reqid && sa->cfg.reqid != t->reqid) ||
+		    (t->family && !kesp_addr_equal(family, &sa->cfg.src,
+						   &t->src)) ||
+		    READ_ONCE(sa->dead))
+			continue;
+		if (sa->cfg.has_sel && !kesp_sel_match(&sa->cfg.sel, fl))
+			continue;
+		return sa;
+	}
+	return NULL;
 }
 
 struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
@@ -137,24 +197,51 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	sa->seq = p->seq;
 	sa->add_time = ktime_get_real_seconds();
 
-	err = kesp_crypto_sa_init(sa, p, attrs, extack);
+	err = kesp_replay_init(&sa->replay, p->cfg.key.dir == KESP_DIR_IN ?
+			       p->cfg.replay_window : 0, GFP_KERNEL);
 	if (err)
 		goto free_sa;
+	err = dst_cache_init(&sa->dst_cache, GFP_KERNEL);
+	if (err)
+		goto free_replay;
+	err = kesp_crypto_sa_init(sa, p, attrs, extack);
+	if (err)
+		goto free_dst_cache;
 	err = rhashtable_insert_fast(&kn->sad, &sa->node, sad_params);
 	if (err)
 		goto free_crypto;
 	list_add_tail(&sa->list, &kn->sa_list);
 	kn->sa_count++;
 	kn->sa_gen++;
-	if (p->cfg.key.dir == KESP_DIR_IN)
+	if (p->cfg.key.dir == KESP_DIR_IN) {
 		spi_resv_consume(kn, &p->cfg.key);
+	} else {
+		/* Newest first: after a rekey the new SA takes over at once. */
+		hlist_add_head_rcu(&sa->out_node,
+				   &kn->sa_out[out_hash(p->cfg.key.family,
+							&p->cfg.key.dst)]);
+		kesp_acquire_resolve(kn);
+	}
+	kesp_lifetime_start(kn);
 	return 0;
 
 free_crypto:
 	kesp_crypto_sa_free(sa);
+free_dst_cache:
+	dst_cache_destroy(&sa->dst_cache);
+free_replay:
+	kesp_replay_free(&sa->replay);
 free_sa:
 	kmem_cache_free(sa_cache, sa);
 	return err;
+}
+
+void kesp_sa_count_error(struct kesp_sa *sa, enum kesp_stat why)
+{
+	kesp_stats_inc(sa->kn, why);
+	spin_lock_bh(&sa->lock);
+	sa->errors[why]++;
+	spin_unlock_bh(&sa->lock);
 }
 
 void kesp_sa_unlink(struct kesp_sa *sa)
@@ -163,6 +250,9 @@ void kesp_sa_unlink(struct kesp_sa *sa)
 
 	lockdep_assert_held(&kn->lock);
 	rhashtable_remove_fast(&kn->sad, &sa->node, sad_params);
+	if (sa->cfg.key.dir == KESP_DIR_OUT)
+		hlist_del_rcu(&sa->out_node);
+	WRITE_ONCE(sa->dead, true);
 	list_del(&sa->list);
 	kn->sa_count--;
 	kn->sa_gen++;

@@ -8,6 +8,8 @@
 
 #include <linux/netlink.h>
 #include <linux/slab.h>
+#include "acquire.h"
+#include "flow.h"
 #include "policy.h"
 
 static struct kmem_cache *policy_cache;
@@ -25,11 +27,17 @@ void kesp_policy_cache_exit(void)
 
 struct kesp_policy *kesp_policy_alloc(void)
 {
-	return kmem_cache_zalloc(policy_cache, GFP_KERNEL);
+	struct kesp_policy *pol = kmem_cache_zalloc(policy_cache, GFP_KERNEL);
+
+	if (pol)
+		skb_queue_head_init(&pol->hold);
+	return pol;
 }
 
 void kesp_policy_free(struct kesp_policy *pol)
 {
+	/* A packet held after the purge at unlink still goes here. */
+	skb_queue_purge(&pol->hold);
 	kmem_cache_free(policy_cache, pol);
 }
 
@@ -102,6 +110,18 @@ int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 	return 0;
 }
 
+struct kesp_policy *kesp_spd_lookup(struct kesp_net *kn, u8 dir,
+				    const struct kesp_flow *fl)
+{
+	struct kesp_policy *p;
+
+	/* Kept in precedence order: the first match is the answer. */
+	list_for_each_entry_rcu(p, &kn->spd[dir], list)
+		if (kesp_sel_match(&p->sel, fl))
+			return p;
+	return NULL;
+}
+
 struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id)
 {
 	struct kesp_policy *p;
@@ -119,6 +139,7 @@ void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol)
 {
 	lockdep_assert_held(&kn->lock);
 	list_del_rcu(&pol->list);
+	kesp_acquire_purge(kn, pol);
 	kn->policy_count--;
 	kn->policy_gen++;
 	call_rcu(&pol->rcu, policy_free_rcu);

@@ -465,6 +465,9 @@ enum kesp_stat {
 	KESP_STAT_OUT_EXPIRED,	/* SA past its hard limit */
 	KESP_STAT_NOMEM,	/* allocation failed */
 	KESP_STAT_CRYPTO,	/* the transform failed */
+	KESP_STAT_IN_DISCARD,	/* an inbound discard policy matched */
+	KESP_STAT_OUT_NO_ROUTE,	/* no route to the SA's peer */
+	KESP_STAT_OUT_TOO_BIG,	/* DF or IPv6 and over the path MTU */
 	__KESP_STAT_MAX
 };
 
@@ -491,6 +494,9 @@ enum kesp_stat {
 	[KESP_STAT_OUT_EXPIRED]		= "out-expired",	\
 	[KESP_STAT_NOMEM]		= "no-buffer",		\
 	[KESP_STAT_CRYPTO]		= "crypto-error",	\
+	[KESP_STAT_IN_DISCARD]		= "in-discard",		\
+	[KESP_STAT_OUT_NO_ROUTE]	= "out-no-route",	\
+	[KESP_STAT_OUT_TOO_BIG]		= "out-too-big",	\
 }
 
 #endif /* _UAPI_LINUX_KESP_H */

@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The inbound path (RFC 4303 3.4): ESP addressed to this host is matched
+ * to its SA by SPI, checked against the replay window, decrypted and
+ * verified in place, and only then recorded in the window; the inner
+ * packet must fit the SA's selectors and re-enters the stack through
+ * netif_rx() as if it had arrived on the same interface. Decrypted
+ * packets carry a secpath so that inbound policies, nftables' "meta
+ * ipsec" and XFRM's own checks know they were protected.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/xfrm.h>
+#include "ct.h"
+#include "esp.h"
+#include "flow.h"
+#include "input.h"
+#include "lifetime.h"
+#include "policy.h"
+#include "stats.h"
+
+/* RFC 4303 2.6: a dummy packet, to be dropped without a word. */
+#define NEXTHDR_DUMMY 59
+
+static void drop(struct kesp_net *kn, struct kesp_sa *sa, struct sk_buff *skb,
+		 enum kesp_stat why)
+{
+	if (sa)
+		kesp_sa_count_error(sa, why);
+	else
+		kesp_stats_inc(kn, why);
+	kfree_skb(skb);
+}
+
+/* The inner packet of a tunnel: a whole IP packet, trimmed to its length. */
+static int inner_ip(struct sk_buff *skb, u8 nexthdr, u16 *family)
+{
+	if (nexthdr == IPPROTO_IPIP) {
+		const struct iphdr *iph = (void *)skb->data;
+
+		if (skb->len < sizeof(*iph) || iph->version != 4 ||
+		    iph->ihl < 5 || ntohs(iph->tot_len) > skb->len ||
+		    ntohs(iph->tot_len) < iph->ihl * 4)
+			return -EINVAL;
+		*family = AF_INET;
+		skb->protocol = htons(ETH_P_IP);
+		return pskb_trim(skb, ntohs(iph->tot_len));
+	}
+	if (nexthdr == IPPROTO_IPV6) {
+		const struct ipv6hdr *ip6h = (void *)skb->data;
+
+		if (skb->len < sizeof(*ip6h) || ip6h->version != 6 ||
+		    sizeof(*ip6h) + ntohs(ip6h->payload_len) > skb->len)
+			return -EINVAL;
+		*family = AF_INET6;
+		skb->protocol = htons(ETH_P_IPV6);
+		return pskb_trim(skb, sizeof(*ip6h) + ntohs(ip6h->payload_len));
+	}
+	return -EINVAL;
+}
+
+/*
+ * Transport mode: close the gap ESP leaves between the IP header (@hlen
+ * bytes) and the payload, then say what the payload is.
+ */
+static int transport_header(struct sk_buff *skb, unsigned int hlen,
+			    unsigned int esplen, u8 nexthdr, u16 family)
+{
+	memmove(skb->data + esplen, skb->data, hlen);
+	__skb_pull(skb, esplen);
+	skb_reset_network_header(skb);
+	if (family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->protocol = nexthdr;
+		iph->tot_len = htons(skb->len);
+		ip_send_check(iph);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		ip6h->nexthdr = nexthdr;
+		ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+		skb->protocol = htons(ETH_P_IPV6);
+	}
+	return 0;
+}
+
+/* Hand the decrypted packet back to the stack; consumes @skb. */
+static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
+		     struct sk_buff *skb)
+{
+	struct sec_path *sp = secpath_set(skb);
+
+	if (!sp || sp->len == XFRM_MAX_DEPTH)
+		return drop(kn, sa, skb, KESP_STAT_NOMEM);
+	xfrm_state_hold(kn->decap_mark);
+	sp->xvec[sp->len++] = kn->decap_mark;
+	skb_reset_network_header(skb);
+	skb_reset_mac_header(skb);
+	skb->mac_len = 0;
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	skb->pkt_type = PACKET_HOST;
+	skb->ip_summed = CHECKSUM_NONE;
+	netif_rx(skb);
+}
+
+static void in_finish(struct kesp_pkt *pkt, int err)
+{
+	struct sk_buff *skb = pkt->skb;
+	struct kesp_sa *sa = pkt->sa;
+	struct kesp_net *kn = sa->kn;
+	unsigned int esplen = KESP_ESP_HLEN + pkt->sz.ivlen;
+	unsigned int off = pkt->esp_off, padlen;
+	struct ip_esp_hdr *esph;
+	struct kesp_flow fl;
+	u16 family = sa->cfg.key.family;
+	int cause = 0, lim;
+	u8 nexthdr;
+
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	if (sa->cfg.flags & KESP_SA_F_ESN) {
+		memcpy(&esph->spi, (u8 *)esph - KESP_ESN_EXTRA,
+		       sizeof(esph->spi));
+		memcpy((u8 *)esph - KESP_ESN_EXTRA, pkt->saved,
+		       KESP_ESN_EXTRA);
+	}
+	if (err) {
+		drop(kn, sa, skb, err == -EBADMSG ? KESP_STAT_IN_AUTH :
+		     KESP_STAT_CRYPTO);
+		goto out;
+	}
+	/* Verified: now, and only now, the packet may move the window. */
+	spin_lock_bh(&sa->lock);
+	cause = kesp_replay_check(&sa->replay, pkt->seq);
+	if (!cause) {
+		kesp_replay_advance(&sa->replay, pkt->seq);
+		sa->seq = sa->replay.top;
+		lim = kesp_sa_count_packet(sa, pkt->clen);
+	}
+	spin_unlock_bh(&sa->lock);
+	if (cause) {
+		drop(kn, sa, skb, cause);
+		goto out;
+	}
+	kesp_sa_limit_reached(sa, lim);
+
+	if (!kesp_esp_check_trailer(esph->enc_data + pkt->sz.ivlen + pkt->clen,
+				    pkt->clen, &padlen, &nexthdr)) {
+		drop(kn, sa, skb, KESP_STAT_IN_PADDING);
+		goto out;
+	}
+	if (nexthdr == NEXTHDR_DUMMY) {
+		consume_skb(skb);
+		goto out;
+	}
+	err = pskb_trim(skb, off + esplen + pkt->clen - padlen - 2);
+	if (err)
+		goto nomem;
+	if (sa->cfg.mode == KESP_MODE_TUNNEL) {
+		__skb_pull(skb, off + esplen);
+		skb_reset_network_header(skb);
+		err = inner_ip(skb, nexthdr, &family);
+		if (err == -EINVAL) {
+			drop(kn, sa, skb, KESP_STAT_IN_MALFORMED);
+			goto out;
+		}
+	} else {
+		err = transport_header(skb, off, esplen, nexthdr, family);
+	}
+	if (err)
+		goto nomem;
+	if (sa->cfg.has_sel &&
+	    (!kesp_flow_from_skb(skb, family, &fl) ||
+	     !kesp_sel_match(&sa->cfg.sel, &fl))) {
+		drop(kn, sa, skb, KESP_STAT_IN_SELECTOR);
+		goto out;
+	}
+	reinject(kn, sa, skb);
+	goto out;
+nomem:
+	drop(kn, sa, skb, KESP_STAT_NOMEM);
+out:
+	kesp_sa_put(sa);
+	kesp_pkt_free(pkt);
+}
+
+static void in_done(struct crypto_async_request *base, int err)
+{
+	struct kesp_pkt *pkt = base->data;
+
+	local_bh_disable();
+	in_finish(pkt, err);
+	local_bh_enable();
+}
+
+/* Where ESP starts, or 0 if @skb is not (unfragmented) ESP. */
+static unsigned int esp_offset(struct sk_buff *skb, u16 family)
+{
+	if (family == AF_INET) {
+		const struct iphdr *iph = ip_hdr(skb);
+
+		/* IPv4 is reassembled before LOCAL_IN. */
+		return iph->protocol == IPPROTO_ESP ? ip_hdrlen(skb) : 0;
+	}
+	/*
+	 * ESP straight after the IPv6 header; one behind extension headers
+	 * is left to the stack (which has no handler and drops it).
+	 */
+	return ipv6_hdr(skb)->nexthdr == IPPROTO_ESP ?
+	       sizeof(struct ipv6hdr) : 0;
+}
+
+/* Decrypt @skb, ESP at @off; always takes the packet. */
+static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
+		      unsigned int off)
+{
+	struct kesp_esp_sizes sz;
+	struct ip_esp_hdr *esph;
+	union kesp_addr daddr;
+	struct kesp_pkt *pkt;
+	struct kesp_sa *sa;
+	int elen, cause, err;
+	u8 *ad;
+	u64 seq;
+
+	if (!pskb_may_pull(skb, off + KESP_ESP_HLEN))
+		return drop(kn, NULL, skb, KESP_STAT_IN_MALFORMED);
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	if (family == AF_INET)
+		daddr.a4 = ip_hdr(skb)->daddr;
+	else
+		daddr.a6 = ipv6_hdr(skb)->daddr;
+	sa = kesp_sa_hold_rcu(kesp_sa_lookup_in(kn, family, &daddr,
+						esph->spi));
+	if (!sa)
+		return drop(kn, NULL, skb, KESP_STAT_IN_NO_SA);
+	if (READ_ONCE(sa->dead)) {
+		drop(kn, sa, skb, KESP_STAT_IN_EXPIRED);
+		goto put;
+	}
+	kesp_esp_sizes(sa, &sz);
+	elen = skb->len - off - KESP_ESP_HLEN - sz.ivlen - sz.icvlen;
+	if (elen <= 0 || elen % sz.blksize) {
+		drop(kn, sa, skb, KESP_STAT_IN_MALFORMED);
+		goto put;
+	}
+	seq = kesp_replay_infer(&sa->replay, sa->cfg.flags & KESP_SA_F_ESN,
+				ntohl(esph->seq_no));
+	spin_lock_bh(&sa->lock);
+	cause = kesp_replay_check(&sa->replay, seq);
+	spin_unlock_bh(&sa->lock);
+	if (!seq)	/* never sent: the first number is 1 */
+		cause = KESP_STAT_IN_REPLAY;
+	if (cause) {
+		drop(kn, sa, skb, cause);
+		goto put;
+	}
+	if (kesp_ct_confirm(skb) != NF_ACCEPT || skb_linearize_cow(skb)) {
+		drop(kn, sa, skb, KESP_STAT_NOMEM);
+		goto put;
+	}
+	pkt = kesp_pkt_alloc(sa, GFP_ATOMIC);
+	if (!pkt) {
+		drop(kn, sa, skb, KESP_STAT_NOMEM);
+		goto put;
+	}
+	pkt->skb = skb;
+	pkt->seq = seq;
+	pkt->esp_off = off;
+	pkt->clen = elen;
+	esph = (struct ip_esp_hdr *)(skb->data + off);
+	ad = (u8 *)esph;
+	if (sa->cfg.flags & KESP_SA_F_ESN) {
+		/* SPI, high and low sequence: borrow 4 bytes of IP header. */
+		ad -= KESP_ESN_EXTRA;
+		memcpy(pkt->saved, ad, KESP_ESN_EXTRA);
+		memcpy(ad, &esph->spi, sizeof(esph->spi));
+		esph->spi = htonl(upper_32_bits(seq));
+	}
+	sg_init_one(&pkt->sg, ad, sz.assoclen + sz.ivlen + elen + sz.icvlen);
+	aead_request_set_callback(pkt->req, 0, in_done, pkt);
+	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg,
+			       sz.ivlen + elen + sz.icvlen, pkt->iv);
+	aead_request_set_ad(pkt->req, sz.assoclen);
+	/* The packet's reference to the SA goes with pkt from here. */
+	err = crypto_aead_decrypt(pkt->req);
+	if (err != -EINPROGRESS)
+		in_finish(pkt, err);
+	return;
+put:
+	kesp_sa_put(sa);
+}
+
+/* A cleartext packet meets the inbound or forward SPD. */
+static unsigned int cleartext(struct kesp_net *kn, struct sk_buff *skb,
+			      u16 family, u8 dir)
+{
+	struct kesp_policy *pol;
+	struct kesp_flow fl;
+
+	if (list_empty(&kn->spd[dir]) || secpath_exists(skb) ||
+	    !kesp_flow_from_skb(skb, family, &fl))
+		return NF_ACCEPT;
+	pol = kesp_spd_lookup(kn, dir, &fl);
+	if (!pol)
+		return NF_ACCEPT;
+	atomic64_inc(&pol->packets);
+	switch (pol->action) {
+	case KESP_ACTION_PROTECT:
+		kesp_stats_inc(kn, KESP_STAT_IN_CLEARTEXT);
+		return NF_DROP;
+	case KESP_ACTION_DISCARD:
+		kesp_stats_inc(kn, KESP_STAT_IN_DISCARD);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+int kesp_input_init(struct kesp_net *kn)
+{
+	struct xfrm_state *x = xfrm_state_alloc(kn->net);
+
+	if (!x)
+		return -ENOMEM;
+	/*
+	 * Never in XFRM's tables: dead from birth, so the last put frees it.
+	 * Transport mode and a selector that matches everything, so XFRM's
+	 * own policy checks (there are no XFRM policies in a kesp namespace)
+	 * accept the packet, as they read the last state of the path.
+	 */
+	x->km.state = XFRM_STATE_DEAD;
+	x->props.mode = XFRM_MODE_TRANSPORT;
+	x->id.proto = IPPROTO_ESP;
+	kn->decap_mark = x;
+	return 0;
+}
+
+void kesp_input_exit(struct kesp_net *kn)
+{
+	xfrm_state_put(kn->decap_mark);
+}
+
+unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	struct kesp_net *kn = kesp_net(state->net);
+	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
+	unsigned int off;
+
+	if (!READ_ONCE(kn->sa_count) && list_empty(&kn->spd[KESP_DIR_IN]))
+		return NF_ACCEPT;
+	off = esp_offset(skb, family);
+	if (!off)
+		return cleartext(kn, skb, family, KESP_DIR_IN);
+	local_bh_disable();
+	esp_input(kn, skb, family, off);
+	local_bh_enable();
+	return NF_STOLEN;
+}
+
+unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	struct kesp_net *kn = kesp_net(state->net);
+
+	return cleartext(kn, skb, state->pf == NFPROTO_IPV4 ? AF_INET :
+			 AF_INET6, KESP_DIR_FWD);
+}

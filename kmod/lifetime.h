@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* SA lifetimes (soft and hard, by bytes, packets and time) and their timer. */
+
+#ifndef _KESP_LIFETIME_H
+#define _KESP_LIFETIME_H
+
+#include "sa.h"
+
+enum kesp_limit {
+	KESP_LIM_NONE,
+	KESP_LIM_SOFT,		/* tell the daemon to rekey, once */
+	KESP_LIM_HARD,		/* the SA must not carry another packet */
+};
+
+/*
+ * Count a packet of @bytes on @sa, with sa->lock held; which limit that
+ * reached. A packet that reaches a hard limit is the last one carried.
+ */
+enum kesp_limit kesp_sa_count_packet(struct kesp_sa *sa, unsigned int bytes);
+/* Act on what kesp_sa_count_packet() said, with no lock held. */
+void kesp_sa_limit_reached(struct kesp_sa *sa, enum kesp_limit lim);
+
+/* Run the namespace's timer (once a second while it has work). */
+void kesp_lifetime_start(struct kesp_net *kn);
+void kesp_lifetime_init(struct kesp_net *kn);
+/* Stop the timer for good; the namespace is going. */
+void kesp_lifetime_exit(struct kesp_net *kn);
+
+#endif /* _KESP_LIFETIME_H */

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbound path: a packet leaving after routing is matched against the
+ * SPD; PROTECT wraps it in ESP (RFC 4303) in a new skb, encrypts it with
+ * the SA's AEAD (synchronously or not) and sends the result to the peer
+ * through ip_local_out()/ip6_local_out(), so that it meets netfilter and
+ * routing like any locally generated packet.
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/percpu.h>
+#include <net/dsfield.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+#include "acquire.h"
+#include "ct.h"
+#include "esp.h"
+#include "flow.h"
+#include "lifetime.h"
+#include "output.h"
+#include "policy.h"
+#include "stats.h"
+
+/*
+ * Set while kesp sends an ESP packet it built: the send runs the same
+ * POST_ROUTING hook again, which must let its own output pass rather than
+ * look it up in the SPD (a 0.0.0.0/0 policy would match it). Only touched
+ * with bottom halves off, so the CPU cannot change underneath.
+ */
+static DEFINE_PER_CPU(bool, sending);
+
+static void drop(struct kesp_sa *sa, struct sk_buff *skb, enum kesp_stat why)
+{
+	kesp_sa_count_error(sa, why);
+	kfree_skb(skb);
+}
+
+static struct dst_entry *route4(struct net *net, struct kesp_sa *sa)
+{
+	struct flowi4 fl4 = {
+		.daddr = sa->cfg.key.dst.a4,
+		.saddr = sa->cfg.src.a4,
+		.flowi4_proto = IPPROTO_ESP,
+	};
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = dst_cache_get_ip4(&sa->dst_cache, &saddr);
+	if (rt)
+		return &rt->dst;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return ERR_CAST(rt);
+	dst_cache_set_ip4(&sa->dst_cache, &rt->dst, fl4.saddr);
+	return &rt->dst;
+}
+
+static struct dst_entry *route6(struct net *net, struct kesp_sa *sa)
+{
+	struct flowi6 fl6 = {
+		.daddr = sa->cfg.key.dst.a6,
+		.saddr = sa->cfg.src.a6,
+		.flowi6_proto = IPPROTO_ESP,
+	};
+	struct dst_entry *dst;
+	struct in6_addr saddr;
+	int err;
+
+	dst = dst_cache_get_ip6(&sa->dst_cache, &saddr);
+	if (dst)
+		return dst;
+	dst = ip6_route_output(net, NULL, &fl6);
+	err = dst->error;
+	if (err) {
+		dst_release(dst);
+		return ERR_PTR(err);
+	}
+	dst_cache_set_ip6(&sa->dst_cache, dst, &fl6.saddr);
+	return dst;
+}
+
+/* The route to the SA's peer, cached per SA; a reference for the caller. */
+static struct dst_entry *route(struct net *net, struct kesp_sa *sa)
+{
+	return sa->cfg.key.family == AF_INET ? route4(net, sa) :
+	       route6(net, sa);
+}
+
+static void send_out(struct net *net, struct sk_buff *skb, u16 family)
+{
+	__this_cpu_write(sending, true);
+	if (family == AF_INET)
+		ip_local_out(net, NULL, skb);
+	else
+		ip6_local_out(net, NULL, skb);
+	__this_cpu_write(sending, false);
+}
+
+/* Tunnel mode: the new outer header, addresses from the SA (RFC 4303 3.1.2). */
+static void push_outer(struct kesp_pkt *pkt, struct sk_buff *skb,
+		       struct dst_entry *dst)
+{
+	struct kesp_sa *sa = pkt->sa;
+
+	if (sa->cfg.key.family == AF_INET) {
+		struct iphdr *iph = skb_push(skb, sizeof(*iph));
+
+		skb_reset_network_header(skb);
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->tos = pkt->tos;
+		iph->tot_len = htons(skb->len);
+		iph->frag_off = pkt->df ? htons(IP_DF) : 0;
+		iph->ttl = ip4_dst_hoplimit(dst);
+		iph->protocol = IPPROTO_ESP;
+		iph->saddr = sa->cfg.src.a4;
+		iph->daddr = sa->cfg.key.dst.a4;
+		ip_select_ident(dev_net(dst->dev), skb, NULL);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		struct ipv6hdr *ip6h = skb_push(skb, sizeof(*ip6h));
+
+		skb_reset_network_header(skb);
+		ip6_flow_hdr(ip6h, pkt->tos, 0);
+		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->hop_limit = ip6_dst_hoplimit(dst);
+		ip6h->saddr = sa->cfg.src.a6;
+		ip6h->daddr = sa->cfg.key.dst.a6;
+		skb->protocol = htons(ETH_P_IPV6);
+		skb->ignore_df = !pkt->df;
+	}
+}
+
+/* Transport mode: the packet's own header, now announcing ESP. */
+static void push_own_header(struct kesp_pkt *pkt, struct sk_buff *skb)
+{
+	u8 *h = skb_push(skb, pkt->hdrlen);
+
+	memcpy(h, pkt->hdr, pkt->hdrlen);
+	skb_reset_network_header(skb);
+	if (pkt->sa->cfg.key.family == AF_INET) {
+		struct iphdr *iph = ip_hdr(skb);
+
+		iph->protocol = IPPROTO_ESP;
+		iph->tot_len = htons(skb->len);
+		/* ESP makes it longer than the sender measured: may fragment. */
+		iph->frag_off &= ~htons(IP_DF);
+		skb->protocol = htons(ETH_P_IP);
+	} else {
+		ipv6_hdr(skb)->nexthdr = IPPROTO_ESP;
+		skb->protocol = htons(ETH_P_IPV6);
+		skb->ignore_df = 1;
+	}
+}
+
+static void out_finish(struct kesp_pkt *pkt, int err)
+{
+	struct sk_buff *skb = pkt->skb;
+	struct kesp_sa *sa = pkt->sa;
+	struct ip_esp_hdr *esph;
+	struct dst_entry *dst;
+
+	if (err) {
+		drop(sa, skb, KESP_STAT_CRYPTO);
+		goto out;
+	}
+	/* ESN borrowed the SPI's place for the high sequence bits. */
+	esph = (struct ip_esp_hdr *)skb->data;
+	esph->spi = htonl(sa->cfg.key.spi);
+	esph->seq_no = htonl(lower_32_bits(pkt->seq));
+
+	dst = route(pkt->net, sa);
+	if (IS_ERR(dst)) {
+		drop(sa, skb, KESP_STAT_OUT_NO_ROUTE);
+		goto out;
+	}
+	skb_dst_set(skb, dst);
+	if (sa->cfg.mode == KESP_MODE_TUNNEL)
+		push_outer(pkt, skb, dst);
+	else
+		push_own_header(pkt, skb);
+	send_out(pkt->net, skb, sa->cfg.key.family);
+out:
+	kesp_sa_put(sa);
+	kesp_pkt_free(pkt);
+}
+
+static void out_done(struct crypto_async_request *base, int err)
+{
+	struct kesp_pkt *pkt = base->data;
+
+	local_bh_disable();
+	out_finish(pkt, err);
+	local_bh_enable();
+}
+
+/* Take the next sequence number; 0 and a drop cause if there is none. */
+static u64 next_seq(struct kesp_sa *sa, unsigned int bytes, int *cause,
+		    int *lim)
+{
+	u64 last = sa->cfg.flags & KESP_SA_F_ESN ? U64_MAX : U32_MAX;
+	u64 seq = 0;
+
+	*lim = KESP_LIM_NONE;
+	spin_lock(&sa->lock);
+	if (READ_ONCE(sa->dead)) {
+		*cause = KESP_STAT_OUT_EXPIRED;
+	} else if (sa->seq >= last) {
+		/* RFC 4303 3.3.3: a counter must never cycle under one key. */
+		*cause = KESP_STAT_OUT_SEQ_OVERFLOW;
+		*lim = KESP_LIM_HARD;
+	} else {
+		*cause = 0;
+		seq = ++sa->seq;
+		*lim = kesp_sa_count_packet(sa, bytes);
+		if (seq == last)
+			*lim = KESP_LIM_HARD;
+	}
+	spin_unlock(&sa->lock);
+	return seq;
+}
+
+/*
+ * Encapsulate one packet (no GSO) for @sa and send it, now or when the
+ * transform completes. Consumes @skb; the caller keeps its SA reference.
+ */
+static void esp_output(struct net *net, struct kesp_sa *sa,
+		       struct sk_buff *skb, u16 family)
+{
+	bool tunnel = sa->cfg.mode == KESP_MODE_TUNNEL;
+	unsigned int hlen = 0, plen, clen, room;
+	struct kesp_esp_sizes *sz;
+	struct ip_esp_hdr *esph;
+	struct kesp_pkt *pkt;
+	struct sk_buff *nskb;
+	int cause, lim, err;
+	u8 nexthdr, *ad;
+	__be64 seqbe;
+	u64 seq;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return drop(sa, skb, KESP_STAT_NOMEM);
+	if (tunnel) {
+		nexthdr = family == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
+	} else if (family == AF_INET) {
+		hlen = ip_hdrlen(skb);
+		nexthdr = ip_hdr(skb)->protocol;
+	} else {
+		/* Extension headers, if any, travel inside ESP. */
+		hlen = sizeof(struct ipv6hdr);
+		nexthdr = ipv6_hdr(skb)->nexthdr;
+	}
+	pkt = kesp_pkt_alloc(sa, GFP_ATOMIC);
+	if (!pkt)
+		return drop(sa, skb, KESP_STAT_NOMEM);
+	sz = &pkt->sz;
+	plen = skb->len - hlen;
+	clen = ALIGN(plen + 2, sz->blksize);
+	room = LL_MAX_HEADER + KESP_ESN_EXTRA +
+	       (tunnel ? sizeof(struct ipv6hdr) : hlen);
+	nskb = alloc_skb(room + KESP_ESP_HLEN + sz->ivlen + clen + sz->icvlen,
+			 GFP_ATOMIC);
+	if (!nskb) {
+		kesp_pkt_free(pkt);
+		return drop(sa, skb, KESP_STAT_NOMEM);
+	}
+	skb_reserve(nskb, room);
+	esph = skb_put(nskb, KESP_ESP_HLEN + sz->ivlen + clen + sz->icvlen);
+	if (skb_copy_bits(skb, hlen, esph->enc_data + sz->ivlen, plen))
+		goto bad_copy;
+	kesp_esp_fill_trailer(esph->enc_data + sz->ivlen + plen,
+			      clen - plen - 2, nexthdr);
+	if (family == AF_INET) {
+		pkt->tos = ipv4_get_dsfield(ip_hdr(skb));
+		pkt->df = ip_hdr(skb)->frag_off & htons(IP_DF);
+	} else {
+		pkt->tos = ipv6_get_dsfield(ipv6_hdr(skb));
+		pkt->df = true;
+	}
+	memcpy(pkt->hdr, skb_network_header(skb), hlen);
+	pkt->hdrlen = hlen;
+	nskb->mark = skb->mark;
+	nskb->priority = skb->priority;
+	consume_skb(skb);
+
+	seq = next_seq(sa, plen, &cause, &lim);
+	kesp_sa_limit_reached(sa, lim);
+	if (cause) {
+		kesp_pkt_free(pkt);
+		return drop(sa, nskb, cause);
+	}
+	refcount_inc(&sa->refcnt);
+	pkt->skb = nskb;
+	pkt->net = net;
+	pkt->seq = seq;
+
+	esph->spi = htonl(sa->cfg.key.spi);
+	esph->seq_no = htonl(lower_32_bits(seq));
+	ad = (u8 *)esph;
+	if (sa->cfg.flags & KESP_SA_F_ESN) {
+		/* Associated data: SPI, high and low sequence, contiguous. */
+		ad -= KESP_ESN_EXTRA;
+		memcpy(ad, &esph->spi, sizeof(esph->spi));
+		esph->spi = htonl(upper_32_bits(seq));
+	}
+	sg_init_one(&pkt->sg, ad, sz->assoclen + sz->ivlen + clen + sz->icvlen);
+	aead_request_set_callback(pkt->req, 0, out_done, pkt);
+	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg, sz->ivlen + clen,
+			       pkt->iv);
+	aead_request_set_ad(pkt->req, sz->assoclen);
+	/* The IV generator (seqiv, echainiv) makes the IV from this seed. */
+	memset(pkt->iv, 0, sz->ivlen);
+	seqbe = cpu_to_be64(seq);
+	memcpy(pkt->iv + sz->ivlen - min(sz->ivlen, 8U),
+	       (u8 *)&seqbe + 8 - min(sz->ivlen, 8U), min(sz->ivlen, 8U));
+	err = crypto_aead_encrypt(pkt->req);
+	if (err == -EINPROGRESS)
+		return;
+	out_finish(pkt, err);
+	return;
+
+bad_copy:
+	kfree_skb(nskb);
+	kesp_pkt_free(pkt);
+	drop(sa, skb, KESP_STAT_IN_MALFORMED);
+}
+
+/*
+ * Tunnel mode path MTU (RFC 4301 8.2): a packet that will not fit once
+ * wrapped, and may not be fragmented, is answered with the MTU that does
+ * fit, so the sender's PMTU discovery works through the tunnel. True if
+ * the packet was consumed.
+ */
+static bool too_big(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
+		    u16 family)
+{
+	unsigned int ohlen, mtu, max;
+	struct kesp_esp_sizes sz;
+	struct dst_entry *dst;
+
+	/* Held packets lost their route: nobody to tell, let them fragment. */
+	if (sa->cfg.mode != KESP_MODE_TUNNEL || !skb_dst(skb))
+		return false;
+	dst = route(net, sa);
+	if (IS_ERR(dst))
+		return false;	/* out_finish() counts it */
+	ohlen = sa->cfg.key.family == AF_INET ? sizeof(struct iphdr) :
+		sizeof(struct ipv6hdr);
+	kesp_esp_sizes(sa, &sz);
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	max = kesp_esp_max_payload(&sz, mtu, ohlen);
+	if (skb->len <= max)
+		return false;
+	if (family == AF_INET) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || max < 576)
+			return false;	/* the outer packet is fragmented */
+		skb_dst_update_pmtu_no_confirm(skb, max);
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(max));
+	} else {
+		if (max < IPV6_MIN_MTU)
+			return false;
+		skb_dst_update_pmtu_no_confirm(skb, max);
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max);
+	}
+	drop(sa, skb, KESP_STAT_OUT_TOO_BIG);
+	return true;
+}
+
+static void protect_one(struct net *net, struct kesp_sa *sa,
+			struct sk_buff *skb, u16 family)
+{
+	if (!too_big(net, sa, skb, family))
+		esp_output(net, sa, skb, family);
+}
+
+/* PROTECT: find the SA or hold the packet for one; consumes @skb. */
+static void protect(struct kesp_net *kn, struct kesp_policy *pol,
+		    struct sk_buff *skb, const struct kesp_flow *fl)
+{
+	struct sk_buff *segs, *next;
+	struct kesp_sa *sa;
+
+	sa = kesp_sa_hold_rcu(kesp_sa_lookup_out(kn, &pol->tmpl, fl));
+	if (!sa) {
+		kesp_acquire_hold(kn, pol, skb, fl);
+		return;
+	}
+	if (!skb_is_gso(skb)) {
+		protect_one(kn->net, sa, skb, fl->family);
+		goto out;
+	}
+	/* ESP cannot be offloaded here: cut the super-packet first. */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		drop(sa, skb, KESP_STAT_NOMEM);
+		goto out;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		protect_one(kn->net, sa, skb, fl->family);
+	}
+out:
+	kesp_sa_put(sa);
+}
+
+/* What the SPD says about @skb; NF_STOLEN when kesp took it. */
+static unsigned int decide(struct kesp_net *kn, struct sk_buff *skb,
+			   u16 family)
+{
+	struct kesp_policy *pol;
+	struct kesp_flow fl;
+
+	if (!kesp_flow_from_skb(skb, family, &fl))
+		return NF_ACCEPT;
+	pol = kesp_spd_lookup(kn, KESP_DIR_OUT, &fl);
+	if (!pol)
+		return NF_ACCEPT;
+	atomic64_inc(&pol->packets);
+	switch (pol->action) {
+	case KESP_ACTION_BYPASS:
+		return NF_ACCEPT;
+	case KESP_ACTION_DISCARD:
+		kesp_stats_inc(kn, KESP_STAT_OUT_DISCARD);
+		return NF_DROP;
+	}
+	if (kesp_ct_confirm(skb) != NF_ACCEPT)
+		return NF_DROP;
+	protect(kn, pol, skb, &fl);
+	return NF_STOLEN;
+}
+
+unsigned int kesp_out_hook(void *priv, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	struct kesp_net *kn = kesp_net(state->net);
+	unsigned int verdict;
+
+	/* No outbound policy: the namespace is not kesp's (XFRM may be). */
+	if (list_empty(&kn->spd[KESP_DIR_OUT]) || this_cpu_read(sending))
+		return NF_ACCEPT;
+	local_bh_disable();
+	verdict = decide(kn, skb, state->pf == NFPROTO_IPV4 ? AF_INET :
+			 AF_INET6);
+	local_bh_enable();
+	return verdict;
+}
+
+void kesp_output_resend(struct kesp_net *kn, struct sk_buff *skb)
+{
+	u16 family = skb->protocol == htons(ETH_P_IP) ? AF_INET : AF_INET6;
+
+	local_bh_disable();
+	rcu_read_lock();
+	/* Anything but PROTECT now: the decision it was held for is gone. */
+	if (decide(kn, skb, family) != NF_STOLEN) {
+		kesp_stats_inc(kn, KESP_STAT_OUT_NO_SA);
+		kfree_skb(skb);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
