@@ -33,7 +33,7 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install uninstall deps check unit ktest style sparse \
-	demo clean
+	demo bench clean
 
 all: kmod user
 
@@ -74,6 +74,11 @@ uninstall:
 
 deps:
 	scripts/deps.sh
+
+# kesp against XFRM in one VM boot: throughput, 10k policies, 10k SAs.
+bench: deps
+	$(MAKE) KDIR=/lib/modules/$(GUEST_KVER)/build all
+	selftests/bench/run
 
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Confirming a packet's conntrack entry before kesp takes the packet over. */
+/* What kesp borrows from netfilter modules it does not link against. */
 
 #ifndef _KESP_CT_H
 #define _KESP_CT_H
 
+struct net;
 struct sk_buff;
 
 /*
@@ -13,6 +14,15 @@ struct sk_buff;
  * Returns NF_ACCEPT or NF_DROP as nf_conntrack_confirm() does.
  */
 unsigned int kesp_ct_confirm(struct sk_buff *skb);
+
+/*
+ * IPv6 is reassembled after LOCAL_IN, too late for ESP that arrives in
+ * fragments: reassemble it here with nf_defrag_ipv6. 0: @skb is whole
+ * now; -EINPROGRESS: kept until the rest arrives; other: drop it.
+ */
+int kesp_defrag6(struct net *net, struct sk_buff *skb);
+
+void kesp_ct_init(void);
 void kesp_ct_exit(void);
 
 #endif /* _KESP_CT_H */

@@ -199,19 +199,41 @@ static void in_done(struct crypto_async_request *base, int err)
 	local_bh_enable();
 }
 
-/* Where ESP starts, or 0 if @skb is not (unfragmented) ESP. */
-static unsigned int esp_offset(struct sk_buff *skb, u16 family)
+/*
+ * Where ESP starts, or 0 if @skb is not ESP. IPv4 is reassembled before
+ * LOCAL_IN; IPv6 only after it, so fragmented ESP (a peer's outer
+ * fragmentation) is reassembled here first: -EINPROGRESS means it was
+ * kept for that, another error that it must be dropped.
+ */
+static int esp_offset(struct net *net, struct sk_buff *skb, u16 family)
 {
-	if (family == AF_INET) {
-		const struct iphdr *iph = ip_hdr(skb);
+	struct frag_hdr _fh, *fh;
+	__be16 frag_off;
+	u8 nexthdr;
+	int off, err;
 
-		/* IPv4 is reassembled before LOCAL_IN. */
-		return iph->protocol == IPPROTO_ESP ? ip_hdrlen(skb) : 0;
+	if (family == AF_INET)
+		return ip_hdr(skb)->protocol == IPPROTO_ESP ? ip_hdrlen(skb) : 0;
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	if (nexthdr == IPPROTO_ESP)
+		return sizeof(struct ipv6hdr);
+	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+			       &frag_off);
+	if (off < 0 || !frag_off)
+		return 0;	/* not a fragment: the stack's business */
+	if (nexthdr == NEXTHDR_FRAGMENT) {
+		/* A later fragment: its header says what it carries. */
+		fh = skb_header_pointer(skb, off, sizeof(_fh), &_fh);
+		if (!fh)
+			return 0;
+		nexthdr = fh->nexthdr;
 	}
-	/*
-	 * ESP straight after the IPv6 header; one behind extension headers
-	 * is left to the stack (which has no handler and drops it).
-	 */
+	if (nexthdr != IPPROTO_ESP)
+		return 0;
+	err = kesp_defrag6(net, skb);
+	if (err)
+		return err;
+	/* Whole again, fragment header gone. */
 	return ipv6_hdr(skb)->nexthdr == IPPROTO_ESP ?
 	       sizeof(struct ipv6hdr) : 0;
 }
@@ -351,11 +373,17 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 {
 	struct kesp_net *kn = kesp_net(state->net);
 	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
-	unsigned int off;
+	int off;
 
 	if (!READ_ONCE(kn->sa_count) && list_empty(&kn->spd[KESP_DIR_IN]))
 		return NF_ACCEPT;
-	off = esp_offset(skb, family);
+	off = esp_offset(state->net, skb, family);
+	if (off == -EINPROGRESS)
+		return NF_STOLEN;
+	if (off < 0) {
+		kesp_stats_inc(kn, KESP_STAT_IN_MALFORMED);
+		return NF_DROP;
+	}
 	if (!off)
 		return cleartext(kn, skb, family, KESP_DIR_IN);
 	local_bh_disable();

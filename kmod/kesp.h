@@ -16,6 +16,8 @@
 struct kesp_stats;
 struct xfrm_state;
 
+struct kesp_spd_index;
+
 /* Buckets of the outbound-SA hash (by family and peer address). */
 #define KESP_SA_OUT_BITS 10
 
@@ -43,6 +45,8 @@ struct kesp_net {
 
 	/* SPD: struct kesp_policy per direction, indexed by enum kesp_dir. */
 	struct list_head spd[__KESP_DIR_MAX];
+	/* The same policies hashed for the packet path; NULL until used. */
+	struct kesp_spd_index __rcu *spd_index[__KESP_DIR_MAX];
 	u32 policy_next_id;
 	unsigned int policy_count;
 	unsigned int policy_gen;	/* bumped on change, for dumps */

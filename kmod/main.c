@@ -84,9 +84,10 @@ static int __init kesp_init(void)
 {
 	int err;
 
+	kesp_ct_init();
 	err = kesp_sa_cache_init();
 	if (err)
-		return err;
+		goto put_ct;
 	err = kesp_policy_cache_init();
 	if (err)
 		goto destroy_sa_cache;
@@ -105,6 +106,8 @@ destroy_policy_cache:
 	kesp_policy_cache_exit();
 destroy_sa_cache:
 	kesp_sa_cache_exit();
+put_ct:
+	kesp_ct_exit();
 	return err;
 }
 

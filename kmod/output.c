@@ -11,6 +11,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/percpu.h>
 #include <net/dsfield.h>
 #include <net/icmp.h>
@@ -331,25 +332,67 @@ bad_copy:
 	drop(sa, skb, KESP_STAT_IN_MALFORMED);
 }
 
+/* The SA fragments go to while ip_do_fragment() calls back; BHs are off. */
+static DEFINE_PER_CPU(struct kesp_sa *, frag_sa);
+
+static int frag_out(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	struct kesp_sa *sa = __this_cpu_read(frag_sa);
+
+	esp_output(net, sa, skb, skb->protocol == htons(ETH_P_IP) ?
+		   AF_INET : AF_INET6);
+	return 0;
+}
+
 /*
- * Tunnel mode path MTU (RFC 4301 8.2): a packet that will not fit once
- * wrapped, and may not be fragmented, is answered with the MTU that does
- * fit, so the sender's PMTU discovery works through the tunnel. True if
- * the packet was consumed.
+ * Cut the inner packet to fragments of at most @max bytes before
+ * encryption (RFC 4301 8.1: the peer then reassembles cleartext, not
+ * ESP), as the stack would have after POST_ROUTING. Consumes @skb.
  */
-static bool too_big(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
-		    u16 family)
+static void fragment(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
+		     u16 family, unsigned int max)
+{
+	const struct nf_ipv6_ops *v6ops;
+
+	__this_cpu_write(frag_sa, sa);
+	if (family == AF_INET) {
+		IPCB(skb)->frag_max_size = max;
+		ip_do_fragment(net, skb->sk, skb, frag_out);
+	} else {
+		v6ops = nf_get_ipv6_ops();
+		if (!v6ops) {
+			drop(sa, skb, KESP_STAT_OUT_TOO_BIG);
+			goto out;
+		}
+		IP6CB(skb)->frag_max_size = max;
+		v6ops->fragment(net, skb->sk, skb, frag_out);
+	}
+out:
+	__this_cpu_write(frag_sa, NULL);
+}
+
+/*
+ * Make the packet fit the path to the peer once wrapped (RFC 4301 8.2):
+ * tunnel mode packets that may be fragmented are cut before encryption;
+ * those that may not (IPv4 DF, IPv6 not from this host) are answered
+ * with the MTU that fits, so the sender's PMTU discovery works through
+ * the tunnel. Transport mode keeps the packet's own header: the ESP
+ * packet is fragmented after encryption. Consumes @skb.
+ */
+static void protect_one(struct net *net, struct kesp_sa *sa,
+			struct sk_buff *skb, u16 family)
 {
 	unsigned int ohlen, mtu, max;
 	struct kesp_esp_sizes sz;
 	struct dst_entry *dst;
+	bool may_fragment;
 
-	/* Held packets lost their route: nobody to tell, let them fragment. */
+	/* Held packets lost their route: nobody to tell, let ESP fragment. */
 	if (sa->cfg.mode != KESP_MODE_TUNNEL || !skb_dst(skb))
-		return false;
+		goto fits;
 	dst = route(net, sa);
 	if (IS_ERR(dst))
-		return false;	/* out_finish() counts it */
+		goto fits;	/* out_finish() counts it */
 	ohlen = sa->cfg.key.family == AF_INET ? sizeof(struct iphdr) :
 		sizeof(struct ipv6hdr);
 	kesp_esp_sizes(sa, &sz);
@@ -357,27 +400,33 @@ static bool too_big(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
 	dst_release(dst);
 	max = kesp_esp_max_payload(&sz, mtu, ohlen);
 	if (skb->len <= max)
-		return false;
+		goto fits;
+	if (family == AF_INET)
+		may_fragment = skb->ignore_df ||
+			       !(ip_hdr(skb)->frag_off & htons(IP_DF));
+	else
+		may_fragment = skb->ignore_df;
+	if (may_fragment) {
+		/* ip6_fragment() refuses a size above the route's PMTU. */
+		fragment(net, sa, skb, family,
+			 min(max, dst_mtu(skb_dst(skb))));
+		return;
+	}
 	if (family == AF_INET) {
-		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || max < 576)
-			return false;	/* the outer packet is fragmented */
+		if (max < 576)
+			goto fits;	/* too small to ask for: ESP fragments */
 		skb_dst_update_pmtu_no_confirm(skb, max);
 		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(max));
 	} else {
 		if (max < IPV6_MIN_MTU)
-			return false;
+			goto fits;
 		skb_dst_update_pmtu_no_confirm(skb, max);
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max);
 	}
 	drop(sa, skb, KESP_STAT_OUT_TOO_BIG);
-	return true;
-}
-
-static void protect_one(struct net *net, struct kesp_sa *sa,
-			struct sk_buff *skb, u16 family)
-{
-	if (!too_big(net, sa, skb, family))
-		esp_output(net, sa, skb, family);
+	return;
+fits:
+	esp_output(net, sa, skb, family);
 }
 
 /* PROTECT: find the SA or hold the packet for one; consumes @skb. */

@@ -2,15 +2,31 @@
 /*
  * The SPD of one namespace: one list per direction, kept in precedence
  * order (priority, then the more specific selector, then the older
- * policy) so that the first match is the answer. Writers hold
- * kesp_net.lock; readers walk the lists under RCU.
+ * policy), for dumps and writers. The packet path does not walk it: the
+ * policies are also hashed by (family, destination prefix length, masked
+ * destination), each bucket in precedence order, so a lookup costs one
+ * bucket walk per destination prefix length in use (a handful in real
+ * SPDs) however many policies there are. Writers hold kesp_net.lock;
+ * readers use RCU.
  */
 
+#include <linux/inetdevice.h>
+#include <linux/jhash.h>
 #include <linux/netlink.h>
+#include <net/ipv6.h>
 #include <linux/slab.h>
 #include "acquire.h"
 #include "flow.h"
 #include "policy.h"
+
+#define SPD_HASH_BITS 12
+
+struct kesp_spd_index {
+	/* How many policies have each destination prefix length. */
+	u32 plen4[33];
+	u32 plen6[129];
+	struct hlist_head bucket[1 << SPD_HASH_BITS];
+};
 
 static struct kmem_cache *policy_cache;
 
@@ -57,9 +73,35 @@ void kesp_spd_init(struct kesp_net *kn)
 
 void kesp_spd_exit(struct kesp_net *kn)
 {
+	int i;
+
 	mutex_lock(&kn->lock);
 	kesp_policy_flush(kn, 0);
 	mutex_unlock(&kn->lock);
+	/* The hooks are gone (synchronize_net()): no reader is left. */
+	for (i = 0; i < ARRAY_SIZE(kn->spd_index); i++)
+		kvfree(rcu_access_pointer(kn->spd_index[i]));
+}
+
+static u32 *plen_count(struct kesp_spd_index *idx, u16 family, u8 plen)
+{
+	return family == AF_INET ? &idx->plen4[plen] : &idx->plen6[plen];
+}
+
+static struct hlist_head *bucket(struct kesp_spd_index *idx, u16 family,
+				 const union kesp_addr *dst, u8 plen)
+{
+	struct in6_addr a6;
+	u32 h;
+
+	if (family == AF_INET) {
+		h = jhash_1word((__force u32)(dst->a4 & inet_make_mask(plen)),
+				plen);
+	} else {
+		ipv6_addr_prefix(&a6, &dst->a6, plen);
+		h = jhash(&a6, sizeof(a6), plen);
+	}
+	return &idx->bucket[h & ((1 << SPD_HASH_BITS) - 1)];
 }
 
 static u32 port_span(const struct kesp_sel *s)
@@ -84,13 +126,52 @@ static int precedence(const struct kesp_policy *a, const struct kesp_policy *b)
 	return 0;
 }
 
+static void index_add(struct kesp_spd_index *idx, struct kesp_policy *pol)
+{
+	struct hlist_head *b = bucket(idx, pol->sel.family, &pol->sel.dst,
+				      pol->sel.dplen);
+	struct kesp_policy *p, *last = NULL;
+
+	hlist_for_each_entry(p, b, hnode) {
+		if (precedence(pol, p) < 0) {
+			hlist_add_before_rcu(&pol->hnode, &p->hnode);
+			goto counted;
+		}
+		last = p;
+	}
+	if (last)
+		hlist_add_behind_rcu(&pol->hnode, &last->hnode);
+	else
+		hlist_add_head_rcu(&pol->hnode, b);
+counted:
+	(*plen_count(idx, pol->sel.family, pol->sel.dplen))++;
+}
+
+static struct kesp_spd_index *index_get(struct kesp_net *kn, u8 dir)
+{
+	struct kesp_spd_index *idx;
+
+	idx = rcu_dereference_protected(kn->spd_index[dir],
+					lockdep_is_held(&kn->lock));
+	if (idx)
+		return idx;
+	idx = kvzalloc(sizeof(*idx), GFP_KERNEL);
+	if (idx)
+		rcu_assign_pointer(kn->spd_index[dir], idx);
+	return idx;
+}
+
 int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 		       struct netlink_ext_ack *extack)
 {
 	struct list_head *head = &kn->spd[pol->dir];
+	struct kesp_spd_index *idx;
 	struct kesp_policy *p;
 
 	lockdep_assert_held(&kn->lock);
+	idx = index_get(kn, pol->dir);
+	if (!idx)
+		return -ENOMEM;
 	list_for_each_entry(p, head, list) {
 		if (p->priority == pol->priority &&
 		    !memcmp(&p->sel, &pol->sel, sizeof(p->sel))) {
@@ -105,6 +186,7 @@ int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 		if (precedence(pol, p) < 0)
 			break;
 	list_add_tail_rcu(&pol->list, &p->list);
+	index_add(idx, pol);
 	kn->policy_count++;
 	kn->policy_gen++;
 	return 0;
@@ -113,13 +195,27 @@ int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 struct kesp_policy *kesp_spd_lookup(struct kesp_net *kn, u8 dir,
 				    const struct kesp_flow *fl)
 {
-	struct kesp_policy *p;
+	struct kesp_policy *p, *best = NULL;
+	struct kesp_spd_index *idx;
+	int plen;
 
-	/* Kept in precedence order: the first match is the answer. */
-	list_for_each_entry_rcu(p, &kn->spd[dir], list)
-		if (kesp_sel_match(&p->sel, fl))
-			return p;
-	return NULL;
+	idx = rcu_dereference(kn->spd_index[dir]);
+	if (!idx)
+		return NULL;
+	for (plen = fl->family == AF_INET ? 32 : 128; plen >= 0; plen--) {
+		if (!READ_ONCE(*plen_count(idx, fl->family, plen)))
+			continue;
+		/* The first match in a bucket is the best of its prefix. */
+		hlist_for_each_entry_rcu(p, bucket(idx, fl->family, &fl->dst,
+						   plen), hnode) {
+			if (p->sel.dplen != plen || !kesp_sel_match(&p->sel, fl))
+				continue;
+			if (!best || precedence(p, best) < 0)
+				best = p;
+			break;
+		}
+	}
+	return best;
 }
 
 struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id)
@@ -139,6 +235,10 @@ void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol)
 {
 	lockdep_assert_held(&kn->lock);
 	list_del_rcu(&pol->list);
+	hlist_del_rcu(&pol->hnode);
+	(*plen_count(rcu_dereference_protected(kn->spd_index[pol->dir],
+					       lockdep_is_held(&kn->lock)),
+		     pol->sel.family, pol->sel.dplen))--;
 	kesp_acquire_purge(kn, pol);
 	kn->policy_count--;
 	kn->policy_gen++;

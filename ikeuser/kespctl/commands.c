@@ -155,7 +155,9 @@ void kespctl_usage(FILE *f)
 	size_t i, k;
 
 	fputs("usage: kespctl [-j] OBJECT [VERB] [ARGS]\n"
+	      "       kespctl [-j] -b FILE   (one command per line, - for stdin)\n"
 	      "  -j, --json   print JSON instead of the human form\n"
+	      "  -b, --batch  run the commands of FILE over one socket\n"
 	      "Objects and verbs may be abbreviated to a unique prefix; the\n"
 	      "first verb listed is the default.\n\n", f);
 	for (i = 0; i < kespctl_n_objects; i++) {

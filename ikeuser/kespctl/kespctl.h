@@ -52,6 +52,10 @@ int kespctl_resolve(int argc, char **argv, const struct kespctl_object **obj,
 
 void kespctl_usage(FILE *f);
 
+/* -b FILE: run each line of FILE ("-": stdin) as a command; stops at the
+ * first failure. */
+int kespctl_batch(struct kespctl *c, const char *path);
+
 /* Open the netlink link on first use; prints the error and returns -errno. */
 int kespctl_kernel(struct kespctl *c);
 /* Print "kespctl: WHAT: <errno text> (kernel: <extack>)" for the last request. */

@@ -10,12 +10,16 @@ int main(int argc, char **argv)
 	const struct kespctl_object *obj;
 	const struct kespctl_verb *verb;
 	struct kespctl c = { 0 };
+	const char *batch = NULL;
 	char err[128];
 	int i = 1, argi, ret;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			c.json = 1;
+		} else if ((!strcmp(argv[i], "-b") ||
+			    !strcmp(argv[i], "--batch")) && i + 1 < argc) {
+			batch = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			kespctl_usage(stdout);
@@ -27,6 +31,14 @@ int main(int argc, char **argv)
 			return KESPCTL_USAGE;
 		}
 	}
+	if (batch) {
+		if (i < argc) {
+			fprintf(stderr, "kespctl: -b takes its commands from the file, not the command line\n");
+			return KESPCTL_USAGE;
+		}
+		ret = kespctl_batch(&c, batch);
+		goto out;
+	}
 	if (kespctl_resolve(argc - i, argv + i, &obj, &verb, &argi, err,
 			    sizeof(err))) {
 		fprintf(stderr, "kespctl: %s\n", err);
@@ -34,6 +46,7 @@ int main(int argc, char **argv)
 		return KESPCTL_USAGE;
 	}
 	ret = verb->run(&c, argc - i - argi, argv + i + argi);
+out:
 	if (c.nl_open)
 		kesp_nl_close(&c.nl);
 	return ret;

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks, run in the guest by selftests/bench/run: kesp against the
+# kernel's own XFRM measured in the same boot, printed as ratios. Absolute
+# numbers mean little under TCG; ratios are what to compare. Lines:
+#   bench: NAME kesp=V UNIT xfrm=V UNIT ratio=R
+. "$KESP_ROOT/selftests/lib/guest.sh"
+
+N=${KESP_BENCH_N:-10000}	# SAs and policies for the scale runs
+SECS=${KESP_BENCH_SECS:-8}	# seconds per throughput run
+work=$(mktemp -d -p /run)
+key=$work/key
+echo "0x$(printf '5a%.0s' $(seq 1 20))" >"$key"
+hexkey=$(printf '5a%.0s' $(seq 1 20))
+modprobe esp4 && modprobe xfrm_user || fail "no XFRM in this kernel"
+modprobe kesp || fail "modprobe kesp"
+
+say() { printf '%s\n' "$*"; }
+ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print('%.2f' % (a/b if b else 0))" "$1" "$2"; }
+
+# gateway pair PREFIX: namespaces ${P}a/${P}b joined by a veth, inner
+# networks on dummies (10.1/16 and 10.2/16), routes via the peer.
+pair() {
+	local p=$1
+	netns_add "${p}a"
+	netns_add "${p}b"
+	ip link add va netns "${p}a" type veth peer name vb netns "${p}b"
+	ip -n "${p}a" addr add 192.0.2.1/24 dev va
+	ip -n "${p}b" addr add 192.0.2.2/24 dev vb
+	for s in a b; do
+		ip -n "$p$s" link set lo up
+		ip -n "$p$s" link set "v$s" up
+		ip -n "$p$s" link add d0 type dummy
+		ip -n "$p$s" link set d0 up
+	done
+	ip -n "${p}a" addr add 10.1.0.1/16 dev d0
+	ip -n "${p}b" addr add 10.2.0.1/16 dev d0
+	ip -n "${p}a" route add 10.2.0.0/16 via 192.0.2.2
+	ip -n "${p}b" route add 10.1.0.0/16 via 192.0.2.1
+}
+
+# kesp tunnel on gateway NS: SPIs OUT/IN, local/peer outer, inner nets.
+kesp_side() {
+	local ns=$1 out=$2 in=$3 me=$4 peer=$5 l=$6 r=$7
+	ip netns exec "$ns" "$KESPCTL" -b - <<-EOF2 || fail "kesp setup in $ns"
+	sa add spi $out dir out mode tunnel src $me dst $peer enc aes-gcm-16 keyfile $key reqid 1
+	sa add spi $in dir in mode tunnel src $peer dst $me enc aes-gcm-16 keyfile $key reqid 1
+	policy add dir out src $l dst $r action protect tmpl mode tunnel src $me dst $peer reqid 1
+	policy add dir in src $r dst $l action protect tmpl mode tunnel src $peer dst $me reqid 1
+	EOF2
+}
+
+xfrm_side() {
+	local ns=$1 out=$2 in=$3 me=$4 peer=$5 l=$6 r=$7 d
+	ip -n "$ns" -batch - <<-EOF2 || fail "xfrm setup in $ns"
+	xfrm state add src $me dst $peer proto esp spi $out reqid 1 mode tunnel aead rfc4106(gcm(aes)) 0x$hexkey 128
+	xfrm state add src $peer dst $me proto esp spi $in reqid 1 mode tunnel aead rfc4106(gcm(aes)) 0x$hexkey 128
+	xfrm policy add src $l dst $r dir out tmpl src $me dst $peer proto esp reqid 1 mode tunnel
+	xfrm policy add src $r dst $l dir in tmpl src $peer dst $me proto esp reqid 1 mode tunnel
+	xfrm policy add src $r dst $l dir fwd tmpl src $peer dst $me proto esp reqid 1 mode tunnel
+	EOF2
+}
+
+# tcp_mbps NS_PREFIX: iperf3 from 10.1.0.1 (a) to 10.2.0.1 (b), Mbit/s.
+tcp_mbps() {
+	local p=$1 out
+	ip netns exec "${p}b" iperf3 -s -1 -B 10.2.0.1 >/dev/null 2>&1 &
+	sleep 1
+	out=$(ip netns exec "${p}a" iperf3 -c 10.2.0.1 -B 10.1.0.1 -t "$SECS" -J 2>&1)
+	wait
+	python3 -c 'import json,sys; print("%.1f" % (json.loads(sys.argv[1])["end"]["sum_received"]["bits_per_second"]/1e6))' "$out" ||
+		fail "iperf3 through $p: $out"
+}
+
+mem_used_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^MemTotal/ {t=$2} /^MemFree/ {f=$2} END {print t-f}' /proc/meminfo
+}
+
+now() { date +%s.%N; }
+
+# --- throughput: one AES-GCM-128 tunnel each ---
+pair k
+pair x
+kesp_side ka 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
+kesp_side kb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
+xfrm_side xa 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
+xfrm_side xb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
+ip netns exec ka ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "kesp tunnel down"
+ip netns exec xa ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "xfrm tunnel down"
+k=$(tcp_mbps k)
+x=$(tcp_mbps x)
+say "bench: tcp-aes-gcm-128 kesp=$k Mbit/s xfrm=$x Mbit/s ratio=$(ratio "$k" "$x")"
+
+# --- the same tunnels behind N other outbound policies each ---
+gen_policies() {	# $1: kesp|xfrm
+	python3 - "$1" "$N" <<-'PY'
+	import sys
+	kind, n = sys.argv[1], int(sys.argv[2])
+	for i in range(n):
+	    dst = "172.%d.%d.0/24" % (16 + i // 256 % 16, i % 256)
+	    if kind == "kesp":
+	        print("policy add dir out src 10.1.0.0/16 dst %s action bypass" % dst)
+	    else:
+	        print("xfrm policy add src 10.1.0.0/16 dst %s dir out action allow" % dst)
+	PY
+}
+gen_policies kesp >"$work/kpol"
+gen_policies xfrm >"$work/xpol"
+t0=$(now)
+ip netns exec ka "$KESPCTL" -b "$work/kpol" || fail "kesp: $N policies"
+t1=$(now)
+ip -n xa -batch "$work/xpol" || fail "xfrm: $N policies"
+t2=$(now)
+kr=$(python3 -c "print('%.0f' % ($N / ($t1 - $t0)))")
+xr=$(python3 -c "print('%.0f' % ($N / ($t2 - $t1)))")
+say "bench: policy-install-rate kesp=$kr policies/s xfrm=$xr policies/s ratio=$(ratio "$kr" "$xr")"
+k2=$(tcp_mbps k)
+x2=$(tcp_mbps x)
+say "bench: tcp-with-$N-policies kesp=$k2 Mbit/s xfrm=$x2 Mbit/s ratio=$(ratio "$k2" "$x2")"
+say "bench: kesp-$N-policies-vs-1 kesp=$k2 Mbit/s kesp1=$k Mbit/s ratio=$(ratio "$k2" "$k")"
+netns_cleanup
+
+# --- N SAs: install rate and memory ---
+netns_add ks
+netns_add xs
+python3 - "$N" "$key" "$hexkey" "$work" <<'PY'
+import sys
+n, key, hexkey, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+with open(work + "/ksa", "w") as k, open(work + "/xsa", "w") as x:
+    for i in range(n):
+        spi = 0x10000 + i
+        dst = "198.18.%d.%d" % (i // 250, i % 250 + 1)
+        k.write("sa add spi %d dir out mode tunnel src 192.0.2.1 dst %s enc aes-gcm-16 keyfile %s reqid %d\n" % (spi, dst, key, i + 1))
+        x.write("xfrm state add src 192.0.2.1 dst %s proto esp spi %d reqid %d mode tunnel aead rfc4106(gcm(aes)) 0x%s 128\n" % (dst, spi, i + 1, hexkey))
+PY
+m0=$(mem_used_kb)
+t0=$(now)
+ip netns exec ks "$KESPCTL" -b "$work/ksa" || fail "kesp: $N SAs"
+t1=$(now)
+m1=$(mem_used_kb)
+ip -n xs -batch "$work/xsa" || fail "xfrm: $N SAs"
+t2=$(now)
+m2=$(mem_used_kb)
+kr=$(python3 -c "print('%.0f' % ($N / ($t1 - $t0)))")
+xr=$(python3 -c "print('%.0f' % ($N / ($t2 - $t1)))")
+say "bench: sa-install-rate kesp=$kr SAs/s xfrm=$xr SAs/s ratio=$(ratio "$kr" "$xr")"
+km=$(python3 -c "print('%.2f' % (($m1 - $m0) / $N))")
+xm=$(python3 -c "print('%.2f' % (($m2 - $m1) / $N))")
+say "bench: memory-per-sa kesp=$km KiB xfrm=$xm KiB ratio=$(ratio "$km" "$xm")"
+n=$(ip netns exec ks "$KESPCTL" -j sa list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = "$N" ] || fail "kesp holds $n SAs, expected $N"
+netns_cleanup
+rmmod kesp || fail "rmmod kesp"
