@@ -61,12 +61,13 @@ xfrm_side() {
 	EOF2
 }
 
-# tcp_mbps NS_PREFIX: iperf3 from 10.1.0.1 (a) to 10.2.0.1 (b), Mbit/s.
+# tcp_mbps NS_PREFIX [STREAMS]: iperf3 from 10.1.0.1 (a) to 10.2.0.1 (b).
 tcp_mbps() {
-	local p=$1 out
+	local p=$1 streams=${2:-1} out
 	ip netns exec "${p}b" iperf3 -s -1 -B 10.2.0.1 >/dev/null 2>&1 &
 	sleep 1
-	out=$(ip netns exec "${p}a" iperf3 -c 10.2.0.1 -B 10.1.0.1 -t "$SECS" -J 2>&1)
+	out=$(ip netns exec "${p}a" iperf3 -c 10.2.0.1 -B 10.1.0.1 -t "$SECS" \
+		-P "$streams" -J 2>&1)
 	wait
 	python3 -c 'import json,sys; print("%.1f" % (json.loads(sys.argv[1])["end"]["sum_received"]["bits_per_second"]/1e6))' "$out" ||
 		fail "iperf3 through $p: $out"
@@ -79,6 +80,7 @@ mem_used_kb() {
 }
 
 now() { date +%s.%N; }
+rate() { python3 -c "print('%.0f' % ($1 / ($3 - $2)))"; }
 
 # --- throughput: one AES-GCM-128 tunnel each ---
 pair k
@@ -89,67 +91,60 @@ xfrm_side xa 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 xfrm_side xb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
 ip netns exec ka ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "kesp tunnel down"
 ip netns exec xa ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "xfrm tunnel down"
-k=$(tcp_mbps k)
-x=$(tcp_mbps x)
-say "bench: tcp-aes-gcm-128 kesp=$k Mbit/s xfrm=$x Mbit/s ratio=$(ratio "$k" "$x")"
+k1=$(tcp_mbps k 1)
+x1=$(tcp_mbps x 1)
+say "bench: tcp-aes-gcm-128-1-stream kesp=$k1 Mbit/s xfrm=$x1 Mbit/s ratio=$(ratio "$k1" "$x1")"
+k4=$(tcp_mbps k 4)
+x4=$(tcp_mbps x 4)
+say "bench: tcp-aes-gcm-128-4-streams kesp=$k4 Mbit/s xfrm=$x4 Mbit/s ratio=$(ratio "$k4" "$x4")"
 
-# --- the same tunnels behind N other outbound policies each ---
-gen_policies() {	# $1: kesp|xfrm
-	python3 - "$1" "$N" <<-'PY'
-	import sys
-	kind, n = sys.argv[1], int(sys.argv[2])
-	for i in range(n):
-	    dst = "172.%d.%d.0/24" % (16 + i // 256 % 16, i % 256)
-	    if kind == "kesp":
-	        print("policy add dir out src 10.1.0.0/16 dst %s action bypass" % dst)
-	    else:
-	        print("xfrm policy add src 10.1.0.0/16 dst %s dir out action allow" % dst)
-	PY
-}
-gen_policies kesp >"$work/kpol"
-gen_policies xfrm >"$work/xpol"
+# --- N more SAs and N more policies on gateway A of each pair ---
+python3 - "$N" "$key" "$hexkey" "$work" <<'PY'
+import sys
+n, key, hexkey, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+files = {name: open("%s/%s" % (work, name), "w")
+         for name in ("ksa", "xsa", "kpol", "xpol")}
+for i in range(n):
+    spi = 0x10000 + i
+    peer = "198.18.%d.%d" % (i // 250, i % 250 + 1)
+    net = "172.%d.%d.0/24" % (16 + i // 256 % 16, i % 256)
+    files["ksa"].write("sa add spi %d dir out mode tunnel src 192.0.2.1 dst %s "
+                       "enc aes-gcm-16 keyfile %s reqid %d\n" % (spi, peer, key, i + 2))
+    files["xsa"].write("xfrm state add src 192.0.2.1 dst %s proto esp spi %d reqid %d "
+                       "mode tunnel aead rfc4106(gcm(aes)) 0x%s 128\n" % (peer, spi, i + 2, hexkey))
+    files["kpol"].write("policy add dir out src 10.1.0.0/16 dst %s action protect "
+                        "tmpl mode tunnel src 192.0.2.1 dst %s reqid %d\n" % (net, peer, i + 2))
+    files["xpol"].write("xfrm policy add src 10.1.0.0/16 dst %s dir out tmpl src 192.0.2.1 "
+                        "dst %s proto esp reqid %d mode tunnel\n" % (net, peer, i + 2))
+PY
+m0=$(mem_used_kb)
+t0=$(now)
+ip netns exec ka "$KESPCTL" -b "$work/ksa" || fail "kesp: $N SAs"
+t1=$(now)
+m1=$(mem_used_kb)
+ip -n xa -batch "$work/xsa" || fail "xfrm: $N SAs"
+t2=$(now)
+m2=$(mem_used_kb)
+kr=$(rate "$N" "$t0" "$t1")
+xr=$(rate "$N" "$t1" "$t2")
+say "bench: sa-install-rate kesp=$kr SAs/s xfrm=$xr SAs/s ratio=$(ratio "$kr" "$xr")"
+km=$(python3 -c "print('%.2f' % (($m1 - $m0) / $N))")
+xm=$(python3 -c "print('%.2f' % (($m2 - $m1) / $N))")
+say "bench: memory-per-sa kesp=$km KiB xfrm=$xm KiB ratio=$(ratio "$km" "$xm")"
 t0=$(now)
 ip netns exec ka "$KESPCTL" -b "$work/kpol" || fail "kesp: $N policies"
 t1=$(now)
 ip -n xa -batch "$work/xpol" || fail "xfrm: $N policies"
 t2=$(now)
-kr=$(python3 -c "print('%.0f' % ($N / ($t1 - $t0)))")
-xr=$(python3 -c "print('%.0f' % ($N / ($t2 - $t1)))")
+kr=$(rate "$N" "$t0" "$t1")
+xr=$(rate "$N" "$t1" "$t2")
 say "bench: policy-install-rate kesp=$kr policies/s xfrm=$xr policies/s ratio=$(ratio "$kr" "$xr")"
-k2=$(tcp_mbps k)
-x2=$(tcp_mbps x)
-say "bench: tcp-with-$N-policies kesp=$k2 Mbit/s xfrm=$x2 Mbit/s ratio=$(ratio "$k2" "$x2")"
-say "bench: kesp-$N-policies-vs-1 kesp=$k2 Mbit/s kesp1=$k Mbit/s ratio=$(ratio "$k2" "$k")"
-netns_cleanup
+n=$(ip netns exec ka "$KESPCTL" -j sa list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$n" = "$((N + 2))" ] || fail "kesp holds $n SAs, expected $((N + 2))"
 
-# --- N SAs: install rate and memory ---
-netns_add ks
-netns_add xs
-python3 - "$N" "$key" "$hexkey" "$work" <<'PY'
-import sys
-n, key, hexkey, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-with open(work + "/ksa", "w") as k, open(work + "/xsa", "w") as x:
-    for i in range(n):
-        spi = 0x10000 + i
-        dst = "198.18.%d.%d" % (i // 250, i % 250 + 1)
-        k.write("sa add spi %d dir out mode tunnel src 192.0.2.1 dst %s enc aes-gcm-16 keyfile %s reqid %d\n" % (spi, dst, key, i + 1))
-        x.write("xfrm state add src 192.0.2.1 dst %s proto esp spi %d reqid %d mode tunnel aead rfc4106(gcm(aes)) 0x%s 128\n" % (dst, spi, i + 1, hexkey))
-PY
-m0=$(mem_used_kb)
-t0=$(now)
-ip netns exec ks "$KESPCTL" -b "$work/ksa" || fail "kesp: $N SAs"
-t1=$(now)
-m1=$(mem_used_kb)
-ip -n xs -batch "$work/xsa" || fail "xfrm: $N SAs"
-t2=$(now)
-m2=$(mem_used_kb)
-kr=$(python3 -c "print('%.0f' % ($N / ($t1 - $t0)))")
-xr=$(python3 -c "print('%.0f' % ($N / ($t2 - $t1)))")
-say "bench: sa-install-rate kesp=$kr SAs/s xfrm=$xr SAs/s ratio=$(ratio "$kr" "$xr")"
-km=$(python3 -c "print('%.2f' % (($m1 - $m0) / $N))")
-xm=$(python3 -c "print('%.2f' % (($m2 - $m1) / $N))")
-say "bench: memory-per-sa kesp=$km KiB xfrm=$xm KiB ratio=$(ratio "$km" "$xm")"
-n=$(ip netns exec ks "$KESPCTL" -j sa list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-[ "$n" = "$N" ] || fail "kesp holds $n SAs, expected $N"
+ks=$(tcp_mbps k 1)
+xs=$(tcp_mbps x 1)
+say "bench: tcp-with-$N-sas-and-policies kesp=$ks Mbit/s kesp-1-tunnel=$k1 Mbit/s ratio=$(ratio "$ks" "$k1")"
+say "bench: tcp-with-$N-sas-and-policies-vs-xfrm kesp=$ks Mbit/s xfrm=$xs Mbit/s ratio=$(ratio "$ks" "$xs")"
 netns_cleanup
 rmmod kesp || fail "rmmod kesp"
