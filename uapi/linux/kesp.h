@@ -155,9 +155,10 @@
  *        at most 32 or 128. Absent: 0. Host bits must be zero.
  *    KESP_SEL_A_PROTO: NLA_U8, IP protocol; absent or 0: any
  *    KESP_SEL_A_SPORT_MIN, _SPORT_MAX, _DPORT_MIN, _DPORT_MAX: NLA_U16,
- *        inclusive port ranges (for ICMP and ICMPv6, SPORT is the type
- *        and DPORT the code). Absent: 0 to 65535. Only with a protocol
- *        that has ports (TCP, UDP, SCTP, ICMP, ICMPv6).
+ *        host byte order, inclusive port ranges (for ICMP and ICMPv6,
+ *        SPORT is the type and DPORT the code). Absent: 0 to 65535. Only
+ *        with a protocol that has ports (TCP, UDP, UDP-Lite, SCTP, ICMP,
+ *        ICMPv6).
  *
  * KESP_CMD_POLICY_NEW (admin)
  * ---------------------------
@@ -185,6 +186,56 @@
  * prefix, then a protocol, then narrower port ranges), then the older
  * policy. -EEXIST for a policy with the same direction, selectors and
  * priority as another.
+ *
+ * How packets meet the SPD and SAD
+ * ---------------------------------
+ *
+ * Outbound (netfilter POST_ROUTING, IPv4 and IPv6, local and forwarded
+ * packets, after NAT): the packet's selectors (addresses, protocol, ports;
+ * ICMP type/code as ports; a non-first fragment has no ports and matches
+ * only selectors without port ranges) are looked up among the OUT
+ * policies. No match or BYPASS: the packet goes on untouched. DISCARD:
+ * dropped (KESP_STAT_OUT_DISCARD; a local sender sees -EPERM). PROTECT:
+ * the SA used is the newest live outbound SA whose destination is the
+ * template's DST (the packet's destination for a transport template
+ * without addresses), whose mode is the template's, whose source is the
+ * template's SRC (tunnel), whose reqid is the template's (if it is not
+ * 0), and whose selectors, if it has any, cover the packet. Installing a
+ * new SA therefore switches traffic to it at once (make before break);
+ * the old one keeps counting until it is deleted. No such SA: the packet
+ * is held (up to 32 per policy) and one ACQUIRE is sent; an SA that
+ * arrives within 10 s releases the held packets, otherwise they are
+ * dropped (KESP_STAT_OUT_NO_SA) and the next packet asks again.
+ *
+ * Tunnel mode packets that would not fit the route to the peer once
+ * wrapped are fragmented before encryption if they may be (IPv4 without
+ * DF, locally generated IPv6); otherwise the sender gets ICMP
+ * "fragmentation needed" / ICMPv6 "packet too big" with the MTU that fits
+ * (KESP_STAT_OUT_TOO_BIG). Transport mode ESP packets are fragmented
+ * after encryption.
+ *
+ * Sequence numbers start at 1 and never cycle: the SA that sent 2^32 - 1
+ * (2^64 - 1 with ESN) is hard-expired.
+ *
+ * Inbound (LOCAL_IN): ESP (IP protocol 50) to a local address is matched
+ * to an IN SA by SPI and destination (KESP_STAT_IN_NO_SA), checked against
+ * the replay window, decrypted and verified (KESP_STAT_IN_AUTH); only then
+ * does the window move. Padding must be 1, 2, 3, ... (KESP_STAT_IN_PADDING);
+ * next header 59 (a dummy packet) is dropped silently; the inner packet
+ * must fit the SA's selectors (KESP_STAT_IN_SELECTOR). It then re-enters
+ * the stack as if received on the same interface, with a secpath (as
+ * XFRM's decrypted packets have: nftables' "meta ipsec exists" matches).
+ * A packet without one that matches a PROTECT policy of direction IN
+ * (to a local address) or FWD (forwarded) is dropped
+ * (KESP_STAT_IN_CLEARTEXT); DISCARD drops it too (KESP_STAT_IN_DISCARD).
+ *
+ * A namespace with no kesp policies and no SAs is not touched, so XFRM can
+ * be used in a neighbouring namespace; do not mix both in one namespace.
+ *
+ * Lifetimes: byte and packet limits are checked per packet, time limits
+ * once a second. A soft limit sends one EXPIRE with HARD 0; a hard limit
+ * stops the SA at once and removes it within a second with an EXPIRE with
+ * HARD 1, whether or not a daemon listens.
  *
  * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump)
  * -----------------------------------------------------------
