@@ -16,7 +16,11 @@
 #  5. Path MTU: an inner packet with DF that will not fit once wrapped is
 #     answered with "fragmentation needed" and the MTU that fits, which
 #     then passes; a 2 MB TCP transfer finds that MTU by itself.
-#  6. rmmod kesp under a flood in both directions, with held packets,
+#  6. A link MTU of 1400 on both ends of the veth: a 2 MB TCP transfer
+#     (DF) still finds the tunnel's MTU and arrives intact, and a UDP
+#     datagram of 4000 bytes without DF, too big for the link and, once
+#     wrapped, for the tunnel, arrives whole at its listener.
+#  7. rmmod kesp under a flood in both directions, with held packets,
 #     once after `ip netns del` and once with the namespaces untouched:
 #     it succeeds and the kernel log stays clean (the VM runner checks).
 # Each case runs in a subshell and reports "case N (...): pass|FAIL"; the
@@ -610,7 +614,101 @@ case_pmtu() {
 	echo "ok: 2 MB over TCP intact, MSS $i after PMTU discovery"
 }
 
-# --- 6. unload under traffic ---
+# --- 6. a link MTU of 1400 ---
+
+cat >"$tmp/udp.py" <<'PY'
+# server / client N: one UDP datagram of N bytes, without DF, from
+# 10.1.0.1 to 10.2.0.1:5002; each prints the length and SHA-256 it saw.
+import hashlib, os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if sys.argv[1] == "server":
+    s.bind(("10.2.0.1", 5002))
+    s.settimeout(10)
+    print("ready", flush=True)
+    try:
+        b, frm = s.recvfrom(65535)
+    except socket.timeout:
+        print("nothing in 10 s")
+        sys.exit(1)
+    print("got %d %s from %s" % (len(b), hashlib.sha256(b).hexdigest(),
+                                 frm[0]))
+    sys.exit(0)
+# IP_MTU_DISCOVER = IP_PMTUDISC_DONT: no DF, fragmented at the route's MTU.
+s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_MTU_DISCOVER", 10), 0)
+s.bind(("10.1.0.1", 0))
+b = os.urandom(int(sys.argv[2]))
+s.sendto(b, ("10.2.0.1", 5002))
+print("sent %d %s" % (len(b), hashlib.sha256(b).hexdigest()))
+PY
+
+mtu_set() { # mtu_set MTU: of both ends of the veth
+	ip -n gwa link set va mtu "$1" && ip -n gwb link set vb mtu "$1"
+}
+
+case_mtu1400() {
+	local out srv i sent got max
+
+	trap 'mtu_set 1500; case_cleanup' EXIT
+	reset_a
+	run ctl gwb stats reset
+	sa_in_b 0x100a
+	sa_out_a 0x100a
+	run mtu_set 1400
+	in_a ip link show va | grep -q 'mtu 1400' || fail "va's MTU is not 1400"
+	ip -n gwb link show vb | grep -q 'mtu 1400' ||
+		fail "vb's MTU is not 1400"
+	# Outer IPv4 20, ESP 8, IV 8, ICV 16, trailer 2 on a 4-byte boundary.
+	max=$(((1400 - 20 - 8 - 8 - 16) / 4 * 4 - 2))
+
+	# UDP first, while the route knows no MTU but the link's: pieces
+	# that fit 1400 would not fit once wrapped.
+	run in_a ip route flush cache
+	spawn gwb python3 "$tmp/udp.py" server >"$tmp/usrv" 2>&1
+	srv=$BGPID
+	for i in $(seq 1 50); do
+		grep -q ready "$tmp/usrv" && break
+		sleep 0.1
+	done
+	grep -q ready "$tmp/usrv" || fail "UDP server: $(cat "$tmp/usrv")"
+	out=$(in_a python3 "$tmp/udp.py" client 4000 2>&1) ||
+		fail "UDP client: $out"
+	echo "$out"
+	wait "$srv"
+	cat "$tmp/usrv"
+	sent=$(grep -oE '^sent [0-9]+ [0-9a-f]+' <<<"$out" | cut -d' ' -f2-)
+	got=$(grep -oE '^got [0-9]+ [0-9a-f]+' "$tmp/usrv" | cut -d' ' -f2-)
+	echo "A: $(stats_line gwa)"
+	echo "B: $(stats_line gwb)"
+	[ -n "$sent" ] && [ "$got" = "$sent" ] ||
+		fail "4000-byte UDP datagram without DF: sent '$sent', B's listener got '${got:-nothing}'"
+	echo "ok: a 4000-byte UDP datagram without DF arrived whole at MTU 1400"
+
+	# TCP (DF) without a learnt MTU: PMTU discovery through the tunnel.
+	run in_a ip route flush cache
+	run ctl gwa stats reset
+	head -c 2000000 /dev/urandom >"$tmp/data"
+	spawn gwb python3 "$tmp/tcp.py" server - >"$tmp/srv" 2>&1
+	srv=$BGPID
+	for i in $(seq 1 50); do
+		grep -q ready "$tmp/srv" && break
+		sleep 0.1
+	done
+	grep -q ready "$tmp/srv" || fail "TCP server: $(cat "$tmp/srv")"
+	out=$(in_a python3 "$tmp/tcp.py" client "$tmp/data" 2>&1) ||
+		fail "2 MB over TCP at MTU 1400: $out; server: $(cat "$tmp/srv"); A: $(stats_line gwa); B: $(stats_line gwb)"
+	echo "$out"
+	wait "$srv" || fail "TCP server: $(cat "$tmp/srv")"
+	echo "A: $(stats_line gwa)"
+	echo "B: $(stats_line gwb)"
+	[ "$(stat gwa out-too-big)" -ge 1 ] ||
+		fail "TCP never hit the tunnel MTU (out-too-big 0) at link MTU 1400"
+	i=$(grep -oE 'mss [0-9]+' <<<"$out" | cut -d' ' -f2)
+	[ "$i" -le $((max - 40)) ] ||
+		fail "TCP MSS $i does not fit the tunnel MTU $max"
+	echo "ok: 2 MB over TCP intact at MTU 1400, MSS $i after PMTU discovery"
+}
+
+# --- 7. unload under traffic ---
 
 flood() { # flood: pings both ways as fast as they come back, and held ones
 	spawn gwa ping -f -q -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1
@@ -682,7 +780,8 @@ run_case 2 "packet limits" case_packets
 run_case 3 "time limits" case_time
 run_case 4 "sequence number exhaustion" case_seq
 run_case 5 "path MTU" case_pmtu
-run_case 6 "rmmod under traffic" case_unload
+run_case 6 "link MTU 1400: TCP with DF, UDP without" case_mtu1400
+run_case 7 "rmmod under traffic" case_unload
 stop_monitor
 [ ${#FAILED[@]} = 0 ] || fail "cases failed: ${FAILED[*]}"
-echo "all 6 cases passed"
+echo "all 7 cases passed"

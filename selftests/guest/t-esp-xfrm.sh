@@ -14,18 +14,31 @@
 # needs a "dir in" policy to deliver what a tunnel SA decrypted, and an
 # inner-family selector on its SAs for 4in6 and 6in4; no "fwd" policy, as
 # the inner addresses are the gateways' own.
+#
+# B_IMPL=kesp configures B with kespctl instead (t-esp-kesp.sh runs kesp on
+# both sides). The checks follow: each side's kesp SAs and drop counters, or
+# its XFRM states and /proc/net/xfrm_stat. kesp cannot start an inbound
+# SA's replay window anywhere but 0, so with ESN a kesp B infers the high
+# half of A's first numbers (0xfffffff9, ...) from a window at 0: they are
+# in the first 2^32, the only place a window that has not moved can put
+# them.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 
 A_IMPL=${A_IMPL:-kesp}
-case "$A_IMPL" in
-kesp | xfrm) ;;
-*) fail "A_IMPL=$A_IMPL: expected kesp or xfrm" ;;
+B_IMPL=${B_IMPL:-xfrm}
+case "$A_IMPL/$B_IMPL" in
+kesp/kesp | kesp/xfrm | xfrm/kesp | xfrm/xfrm) ;;
+*) fail "A_IMPL=$A_IMPL B_IMPL=$B_IMPL: expected kesp or xfrm each" ;;
 esac
+declare -A IMPL=([gwa]=$A_IMPL [gwb]=$B_IMPL)
 
 command -v python3 >/dev/null || skip "no python3"
-ip xfrm state list >/dev/null 2>&1 || skip "ip xfrm does not work"
-modprobe -a esp4 esp6 xfrm_user || skip "cannot load esp4, esp6, xfrm_user"
-if [ "$A_IMPL" = kesp ]; then
+if [ "$A_IMPL" = xfrm ] || [ "$B_IMPL" = xfrm ]; then
+	ip xfrm state list >/dev/null 2>&1 || skip "ip xfrm does not work"
+	modprobe -a esp4 esp6 xfrm_user ||
+		skip "cannot load esp4, esp6, xfrm_user"
+fi
+if [ "$A_IMPL" = kesp ] || [ "$B_IMPL" = kesp ]; then
 	[ -x "$KESPCTL" ] || fail "$KESPCTL is not built (make user)"
 	run modprobe kesp
 fi
@@ -80,7 +93,10 @@ addr = {A: arg["a"], B: arg["b"]}
 outer = {A: arg["oa"], B: arg["ob"]}
 spi = {A: int(arg["spi_ab"], 0), B: int(arg["spi_ba"], 0)}
 first_seq = {A: int(arg["seq_ab"], 0), B: 0}
-xfrm_ns = [B] if arg["a_impl"] == "kesp" else [A, B]
+impl = {A: arg["a_impl"], B: arg["b_impl"]}
+xfrm_ns = [ns for ns in (A, B) if impl[ns] == "xfrm"]
+kesp_ns = [ns for ns in (A, B) if impl[ns] == "kesp"]
+peer = {A: B, B: A}
 PORT = 7777
 libc = ctypes.CDLL(None, use_errno=True)
 ns_fd = {}
@@ -420,36 +436,46 @@ for ns in xfrm_ns:
 # through the tunnel (RFC 4301 8.2; XFRM lowers the route's MTU instead):
 # not errors, if the traffic then passed.
 PMTU = "out-too-big"
-if arg["a_impl"] == "kesp":
-    k = arg["kespctl"]
-    out = sh(A, k, "-j", "sa", "list")
+k = arg["kespctl"]
+for ns in kesp_ns:
+    out = sh(ns, k, "-j", "sa", "list")
     try:
         sas = {(s["spi"], s["dir"]): s for s in json.loads(out)}
     except ValueError:
         sas = {}
-        bad("gwa: kespctl -j sa list said: " + out)
-    for x, d in ((spi[A], "out"), (spi[B], "in")):
+        bad("%s: kespctl -j sa list said: %s" % (ns, out))
+    # Its outbound SA carries its own SPI, its inbound one the peer's;
+    # both end at the last number on the wire (all 64 bits with ESN).
+    for x, d, s in ((spi[ns], "out", ns), (spi[peer[ns]], "in", peer[ns])):
         sa = sas.get((x, d))
         if not sa:
-            bad("gwa: no kesp SA SPI 0x%x dir %s" % (x, d))
+            bad("%s: no kesp SA SPI 0x%x dir %s" % (ns, x, d))
             continue
         errs = {e: n for e, n in sa["errors"].items() if n and e != PMTU}
         if not sa["packets"] or errs:
-            bad("gwa: kesp SA SPI 0x%x dir %s: %d packets, errors %s" % (
-                x, d, sa["packets"], errs))
-    st = sh(A, k, "-j", "stats")
+            bad("%s: kesp SA SPI 0x%x dir %s: %d packets, errors %s" % (
+                ns, x, d, sa["packets"], errs))
+        last = first_seq[s] + len(esp[s])
+        if esp[s] and sa["seq"] != last:
+            bad("%s: kesp SA SPI 0x%x dir %s: seq 0x%x, the wire ends at "
+                "0x%x" % (ns, x, d, sa["seq"], last))
+        elif esp[s] and last > 0xffffffff:
+            print("  %s: kesp SA SPI 0x%x dir %s at seq 0x%x (ESN)" % (
+                ns, x, d, sa["seq"]))
+    st = sh(ns, k, "-j", "stats")
     try:
         drops = {c: n for c, n in json.loads(st).items() if n}
     except ValueError:
         drops = {"kespctl -j stats said": st}
     if drops.get(PMTU):
         n = drops.pop(PMTU)
-        print("  gwa: kesp sent %d packet%s back as too big (PMTU)" %
-              (n, "" if n == 1 else "s"))
+        print("  %s: kesp sent %d packet%s back as too big (PMTU)" %
+              (ns, n, "" if n == 1 else "s"))
     if drops:
-        bad("gwa: kesp drop counters: %s" % drops)
+        bad("%s: kesp drop counters: %s" % (ns, drops))
+    dump.append((ns, "kespctl stats", (k, "stats")))
     for cmd in (("sa", "list"), ("policy", "list")):
-        dump.append((A, "kespctl " + " ".join(cmd), (k,) + cmd))
+        dump.append((ns, "kespctl " + " ".join(cmd), (k,) + cmd))
 if problems:
     for ns, what, text in dump:
         if isinstance(text, tuple):
@@ -547,49 +573,58 @@ xfrm_gw() {
 		tmpl src "$r" dst "$l" proto esp reqid "$REQID" mode "$MODE"
 }
 
-# kesp_gwa: configure gwa as gateway a with kespctl; keys from files.
-kesp_gwa() {
-	local k=(ip netns exec gwa "$KESPCTL") common=() out=() in=()
+# kesp_gw NS a|b: configure NS as gateway a or b with kespctl; keys from
+# files. An inbound SA's window starts at 0 (kespctl sets no replay-seq).
+kesp_gw() {
+	local k=(ip netns exec "$1" "$KESPCTL") common=() out=() in=()
+	local l=$OA r=$OB ln=$NA rn=$NB so=$SPI_AB si=$SPI_BA
+	local ko=ab ki=ba oseq=$SEQ_AB
+	if [ "$2" = b ]; then
+		l=$OB r=$OA ln=$NB rn=$NA so=$SPI_BA si=$SPI_AB
+		ko=ba ki=ab oseq=0
+	fi
 	common=(mode "$MODE" enc "$ENC" reqid "$REQID")
 	[ -n "$ESN" ] && common+=(esn)
-	out=(keyfile "$tmp/key-ab")
-	in=(keyfile "$tmp/key-ba")
+	out=(keyfile "$tmp/key-$ko")
+	in=(keyfile "$tmp/key-$ki")
 	[ "$ENC" = null ] && out=() in=()
 	if [ "$INTEG" != - ]; then
-		out+=(integ "$INTEG" integkeyfile "$tmp/ikey-ab")
-		in+=(integ "$INTEG" integkeyfile "$tmp/ikey-ba")
+		out+=(integ "$INTEG" integkeyfile "$tmp/ikey-$ko")
+		in+=(integ "$INTEG" integkeyfile "$tmp/ikey-$ki")
 	fi
-	cfg "${k[@]}" sa add spi "$SPI_AB" dir out src "$OA" dst "$OB" \
-		"${common[@]}" "${out[@]}" seq "$SEQ_AB" \
-		sel src "$NA" dst "$NB" || return 1
-	cfg "${k[@]}" sa add spi "$SPI_BA" dir in src "$OB" dst "$OA" \
+	cfg "${k[@]}" sa add spi "$so" dir out src "$l" dst "$r" \
+		"${common[@]}" "${out[@]}" seq "$oseq" \
+		sel src "$ln" dst "$rn" || return 1
+	cfg "${k[@]}" sa add spi "$si" dir in src "$r" dst "$l" \
 		"${common[@]}" "${in[@]}" replay-window 128 \
-		sel src "$NB" dst "$NA" || return 1
-	cfg "${k[@]}" policy add dir out src "$NA" dst "$NB" action protect \
-		tmpl mode "$MODE" src "$OA" dst "$OB" reqid "$REQID" || return 1
-	cfg "${k[@]}" policy add dir in src "$NB" dst "$NA" action protect \
-		tmpl mode "$MODE" src "$OB" dst "$OA" reqid "$REQID"
+		sel src "$rn" dst "$ln" || return 1
+	cfg "${k[@]}" policy add dir out src "$ln" dst "$rn" action protect \
+		tmpl mode "$MODE" src "$l" dst "$r" reqid "$REQID" || return 1
+	cfg "${k[@]}" policy add dir in src "$rn" dst "$ln" action protect \
+		tmpl mode "$MODE" src "$r" dst "$l" reqid "$REQID"
 }
 
-gwa_config() {
-	if [ "$A_IMPL" = kesp ]; then
-		kesp_gwa
+# gw_config NS a|b: configure NS as gateway a or b as IMPL[NS] says.
+gw_config() {
+	if [ "${IMPL[$1]}" = kesp ]; then
+		kesp_gw "$1" "$2"
 	else
-		xfrm_gw gwa a
+		xfrm_gw "$1" "$2"
 	fi
 }
 
 flush_all() {
 	local ns
 	for ns in gwa gwb; do
-		ip -n "$ns" xfrm policy flush
-		ip -n "$ns" xfrm state flush
+		if [ "${IMPL[$ns]}" = kesp ]; then
+			ip netns exec "$ns" "$KESPCTL" policy flush
+			ip netns exec "$ns" "$KESPCTL" sa flush
+			ip netns exec "$ns" "$KESPCTL" stats reset
+		else
+			ip -n "$ns" xfrm policy flush
+			ip -n "$ns" xfrm state flush
+		fi
 	done
-	if [ "$A_IMPL" = kesp ]; then
-		ip netns exec gwa "$KESPCTL" policy flush
-		ip netns exec gwa "$KESPCTL" sa flush
-		ip netns exec gwa "$KESPCTL" stats reset
-	fi
 }
 
 # --- the cases ---
@@ -636,13 +671,14 @@ case_run() {
 	 echo "$IKEY_AB" >"$tmp/ikey-ab"; echo "$IKEY_BA" >"$tmp/ikey-ba")
 
 	flush_all
-	if ! xfrm_gw gwb b || ! gwa_config; then
+	if ! gw_config gwb b || ! gw_config gwa a; then
 		failed+=("$name (configuration)")
 		return
 	fi
 	out=$(timeout 120 python3 "$tmp/probe.py" a_impl="$A_IMPL" \
-		kespctl="$KESPCTL" a="$IA" b="$IB" oa="$OA" ob="$OB" \
-		spi_ab="$SPI_AB" spi_ba="$SPI_BA" seq_ab="$SEQ_AB" 2>&1)
+		b_impl="$B_IMPL" kespctl="$KESPCTL" a="$IA" b="$IB" \
+		oa="$OA" ob="$OB" spi_ab="$SPI_AB" spi_ba="$SPI_BA" \
+		seq_ab="$SEQ_AB" 2>&1)
 	rc=$?
 	echo "$out"
 	if [ "$rc" = 0 ]; then
@@ -653,7 +689,7 @@ case_run() {
 	fi
 }
 
-echo "gateway A: $A_IMPL, gateway B: xfrm"
+echo "gateway A: $A_IMPL, gateway B: $B_IMPL"
 case_run tunnel 4 4 aes-gcm-16:128 -
 case_run tunnel 4 4 aes-gcm-16:256 -
 case_run tunnel 4 4 aes-ccm-16:128 -
