@@ -23,7 +23,10 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 COMMON_SRC := $(wildcard ikeuser/common/*.c)
 KESPCTL_SRC := $(wildcard ikeuser/kespctl/*.c)
-USER_HDR := $(wildcard ikeuser/*/*.h) uapi/linux/kesp.h
+# kesp-iked, being built up piece by piece: its parts are unit-tested
+# before the daemon links them.
+IKED_SRC := $(wildcard ikeuser/iked/*.c ikeuser/iked/*/*.c)
+USER_HDR := $(wildcard ikeuser/*/*.h ikeuser/*/*/*.h) uapi/linux/kesp.h
 KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 UNIT_SRC := $(wildcard selftests/unit/test_*.c)
 UNIT_BIN := $(patsubst selftests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
@@ -48,11 +51,12 @@ $(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
 
 # Unit tests link the code under test, minus main(), with ASan and UBSan;
 # kselftest_harness.h needs GNU C.
-$(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR)
+$(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(IKED_SRC) \
+		$(USER_HDR)
 	@mkdir -p $(B)/unit
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
 		-o $@ $< $(COMMON_SRC) $(filter-out %/main.c,$(KESPCTL_SRC)) \
-		$(NL_LIBS)
+		$(filter-out %/main.c,$(IKED_SRC)) $(NL_LIBS) -lcrypto
 
 unit: $(UNIT_BIN)
 

@@ -30,6 +30,7 @@ static const struct nla_policy pol_policy[KESP_POL_A_MAX + 1] = {
 	[KESP_POL_A_PRIORITY] = { .type = NLA_U32 },
 	[KESP_POL_A_TMPL] = NLA_POLICY_NESTED(tmpl_policy),
 	[KESP_POL_A_PACKETS] = { .type = NLA_REJECT },
+	[KESP_POL_A_MSS] = { .type = NLA_U16 },
 };
 
 const struct nla_policy kesp_policy_cmd_policy[KESP_A_POLICY + 1] = {
@@ -100,6 +101,21 @@ static int get_policy(struct nlattr *nest, struct nlattr **tb,
 	err = kesp_nla_get_sel(tb[KESP_POL_A_SEL], &pol->sel, extack);
 	if (err)
 		return err;
+	if (tb[KESP_POL_A_MSS]) {
+		pol->mss_clamp = true;
+		pol->mss = nla_get_u16(tb[KESP_POL_A_MSS]);
+		if (pol->action != KESP_ACTION_PROTECT ||
+		    pol->dir != KESP_DIR_OUT) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KESP_POL_A_MSS],
+					    "MSS clamping is for OUT PROTECT policies");
+			return -EINVAL;
+		}
+		if (pol->mss && pol->mss < 536) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KESP_POL_A_MSS],
+					    "MSS below 536 (0 means: what fits the tunnel)");
+			return -ERANGE;
+		}
+	}
 	if (pol->action != KESP_ACTION_PROTECT) {
 		if (tb[KESP_POL_A_TMPL]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[KESP_POL_A_TMPL],
@@ -145,7 +161,8 @@ int kesp_nl_put_policy(struct sk_buff *skb, const struct kesp_policy *pol)
 	    nla_put_u32(skb, KESP_POL_A_PRIORITY, pol->priority) ||
 	    (pol->action == KESP_ACTION_PROTECT && put_tmpl(skb, &pol->tmpl)) ||
 	    nla_put_u64_64bit(skb, KESP_POL_A_PACKETS,
-			      atomic64_read(&pol->packets), KESP_POL_A_PAD)) {
+			      atomic64_read(&pol->packets), KESP_POL_A_PAD) ||
+	    (pol->mss_clamp && nla_put_u16(skb, KESP_POL_A_MSS, pol->mss))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

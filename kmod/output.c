@@ -13,6 +13,10 @@
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/percpu.h>
+#include <linux/tcp.h>
+#include <asm/unaligned.h>
+#include <net/checksum.h>
+#include <net/tcp.h>
 #include <net/dsfield.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -372,6 +376,85 @@ out:
 }
 
 /*
+ * Lower the MSS option of a TCP SYN to @mss, for policies that ask: hosts
+ * behind a gateway then never send segments the tunnel must cut or bounce
+ * (path MTU discovery is often broken by filtered ICMP on the way back).
+ */
+static void clamp_mss(struct sk_buff *skb, u16 family, unsigned int mss)
+{
+	unsigned int thoff, optlen, i;
+	struct tcphdr *th;
+	__be16 frag_off;
+	u8 nexthdr, *op;
+	u16 old;
+	int off;
+
+	if (family == AF_INET) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		    ip_hdr(skb)->frag_off & htons(IP_OFFSET))
+			return;
+		thoff = ip_hdrlen(skb);
+	} else {
+		nexthdr = ipv6_hdr(skb)->nexthdr;
+		off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				       &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return;
+		thoff = off;
+	}
+	if (!pskb_may_pull(skb, thoff + sizeof(*th)))
+		return;
+	th = (struct tcphdr *)(skb->data + thoff);
+	if (!th->syn || th->doff * 4 < sizeof(*th) ||
+	    skb_ensure_writable(skb, thoff + th->doff * 4))
+		return;
+	th = (struct tcphdr *)(skb->data + thoff);
+	op = (u8 *)(th + 1);
+	optlen = th->doff * 4 - sizeof(*th);
+	for (i = 0; i < optlen && op[i] != TCPOPT_EOL;) {
+		if (op[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || op[i + 1] < 2 || i + op[i + 1] > optlen)
+			return;
+		if (op[i] == TCPOPT_MSS && op[i + 1] == TCPOLEN_MSS) {
+			old = get_unaligned_be16(op + i + 2);
+			if (old <= mss)
+				return;
+			put_unaligned_be16(mss, op + i + 2);
+			inet_proto_csum_replace2(&th->check, skb, htons(old),
+						 htons(mss), false);
+			return;
+		}
+		i += op[i + 1];
+	}
+}
+
+/* The largest inner packet (tunnel) or payload (transport) that fits. */
+static unsigned int fit(struct net *net, struct kesp_sa *sa,
+			struct sk_buff *skb, u16 family)
+{
+	struct kesp_esp_sizes sz;
+	struct dst_entry *dst;
+	unsigned int hlen, mtu;
+
+	dst = route(net, sa);
+	if (IS_ERR(dst))
+		return 0;	/* out_finish() counts it */
+	mtu = dst_mtu(dst);
+	dst_release(dst);
+	if (sa->cfg.mode == KESP_MODE_TUNNEL)
+		hlen = sa->cfg.key.family == AF_INET ? sizeof(struct iphdr) :
+		       sizeof(struct ipv6hdr);
+	else
+		hlen = family == AF_INET ? ip_hdrlen(skb) :
+		       sizeof(struct ipv6hdr);
+	kesp_esp_sizes(sa, &sz);
+	return kesp_esp_max_payload(&sz, mtu, hlen);
+}
+
+/*
  * Make the packet fit the path to the peer once wrapped (RFC 4301 8.2):
  * tunnel mode packets that may be fragmented are cut before encryption;
  * those that may not (IPv4 DF, IPv6 not from this host) are answered
@@ -379,27 +462,29 @@ out:
  * the tunnel. Transport mode keeps the packet's own header: the ESP
  * packet is fragmented after encryption. Consumes @skb.
  */
-static void protect_one(struct net *net, struct kesp_sa *sa,
-			struct sk_buff *skb, u16 family)
+static void protect_one(struct net *net, const struct kesp_policy *pol,
+			struct kesp_sa *sa, struct sk_buff *skb, u16 family)
 {
-	unsigned int ohlen, mtu, max;
-	struct kesp_esp_sizes sz;
-	struct dst_entry *dst;
+	unsigned int max = 0, mss;
 	bool may_fragment;
 
+	if (pol->mss_clamp) {
+		max = fit(net, sa, skb, family);
+		mss = pol->mss;
+		if (!mss && max)
+			mss = max - sizeof(struct tcphdr) -
+			      (sa->cfg.mode == KESP_MODE_TRANSPORT ? 0 :
+			       family == AF_INET ? sizeof(struct iphdr) :
+			       sizeof(struct ipv6hdr));
+		if (mss)
+			clamp_mss(skb, family, mss);
+	}
 	/* Held packets lost their route: nobody to tell, let ESP fragment. */
 	if (sa->cfg.mode != KESP_MODE_TUNNEL || !skb_dst(skb))
 		goto fits;
-	dst = route(net, sa);
-	if (IS_ERR(dst))
-		goto fits;	/* out_finish() counts it */
-	ohlen = sa->cfg.key.family == AF_INET ? sizeof(struct iphdr) :
-		sizeof(struct ipv6hdr);
-	kesp_esp_sizes(sa, &sz);
-	mtu = dst_mtu(dst);
-	dst_release(dst);
-	max = kesp_esp_max_payload(&sz, mtu, ohlen);
-	if (skb->len <= max)
+	if (!max)
+		max = fit(net, sa, skb, family);
+	if (!max || skb->len <= max)
 		goto fits;
 	if (family == AF_INET)
 		may_fragment = skb->ignore_df ||
@@ -442,7 +527,7 @@ static void protect(struct kesp_net *kn, struct kesp_policy *pol,
 		return;
 	}
 	if (!skb_is_gso(skb)) {
-		protect_one(kn->net, sa, skb, fl->family);
+		protect_one(kn->net, pol, sa, skb, fl->family);
 		goto out;
 	}
 	/* ESP cannot be offloaded here: cut the super-packet first. */
@@ -454,7 +539,7 @@ static void protect(struct kesp_net *kn, struct kesp_policy *pol,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		protect_one(kn->net, sa, skb, fl->family);
+		protect_one(kn->net, pol, sa, skb, fl->family);
 	}
 out:
 	kesp_sa_put(sa);

@@ -28,6 +28,8 @@ struct kesp_policy {
 	struct kesp_sel sel;
 	struct kesp_tmpl tmpl;
 	atomic64_t packets;
+	bool mss_clamp;		/* lower the MSS of SYNs sent into the tunnel */
+	u16 mss;		/* to this; 0: to what fits the tunnel */
 
 	/*
 	 * PROTECT without an SA: packets held until one comes (the queue's

@@ -386,6 +386,9 @@ static int put_policy_attrs(struct nl_msg *msg, const struct kesp_policy *p,
 	if ((want & KESP_BIT(KESP_POL_A_PRIORITY)) &&
 	    nla_put_u32(msg, KESP_POL_A_PRIORITY, p->priority) < 0)
 		return -EMSGSIZE;
+	if ((want & KESP_BIT(KESP_POL_A_MSS)) &&
+	    nla_put_u16(msg, KESP_POL_A_MSS, p->mss) < 0)
+		return -EMSGSIZE;
 	if (want & KESP_BIT(KESP_POL_A_TMPL)) {
 		int err = put_tmpl(msg, &p->tmpl);
 
@@ -719,7 +722,8 @@ int kesp_msg_parse_policy(struct nlattr *nest, struct kesp_policy *pol)
 	    (tb[KESP_POL_A_TMPL] &&
 	     parse_tmpl(tb[KESP_POL_A_TMPL], &pol->tmpl)) ||
 	    (tb[KESP_POL_A_PACKETS] &&
-	     get_u64(tb[KESP_POL_A_PACKETS], &pol->packets)))
+	     get_u64(tb[KESP_POL_A_PACKETS], &pol->packets)) ||
+	    (tb[KESP_POL_A_MSS] && get_u16(tb[KESP_POL_A_MSS], &pol->mss)))
 		return -EPROTO;
 	return 0;
 }

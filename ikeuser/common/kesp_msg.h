@@ -113,12 +113,13 @@ struct kesp_policy {
 	uint32_t priority;		/* lower wins */
 	struct kesp_tmpl tmpl;
 	uint64_t packets;		/* dump */
+	uint16_t mss;			/* KESP_POL_A_MSS, if present */
 };
 
 #define KESP_POL_SEND_NEW						\
 	(KESP_BIT(KESP_POL_A_DIR) | KESP_BIT(KESP_POL_A_SEL) |		\
 	 KESP_BIT(KESP_POL_A_ACTION) | KESP_BIT(KESP_POL_A_PRIORITY) |	\
-	 KESP_BIT(KESP_POL_A_TMPL))
+	 KESP_BIT(KESP_POL_A_TMPL) | KESP_BIT(KESP_POL_A_MSS))
 #define KESP_POL_SEND_ID	KESP_BIT(KESP_POL_A_ID)
 #define KESP_POL_SEND_FLUSH	KESP_BIT(KESP_POL_A_DIR)
 

@@ -58,6 +58,23 @@ static int set_u32(void *ctx, const struct kespctl_kw *kw, const char *val,
 	return kespctl_parse_u32(val, 0, UINT32_MAX, field, err, errlen);
 }
 
+static int set_mss(void *ctx, const struct kespctl_kw *kw, const char *val,
+		   char *err, size_t errlen)
+{
+	struct kesp_policy *pol = &((struct kespctl_policy_args *)ctx)->pol;
+	uint32_t v = 0;
+	int ret;
+
+	pol->present |= KESP_BIT(kw->arg);
+	if (!strcmp(val, "auto")) {
+		pol->mss = 0;
+		return 0;
+	}
+	ret = kespctl_parse_u32(val, 536, 65535, &v, err, errlen);
+	pol->mss = (uint16_t)v;
+	return ret;
+}
+
 static int set_tmpl(void *ctx, const struct kespctl_kw *kw, const char *val,
 		    char *err, size_t errlen)
 {
@@ -124,6 +141,8 @@ static const struct kespctl_kw add_kw[] = {
 	  KESP_POL_A_ACTION },
 	{ "priority", "a number, 0 to 0xffffffff; lower wins", set_u32, NULL,
 	  KESP_POL_A_PRIORITY },
+	{ "mss", "auto (what fits the tunnel) or bytes, 536 to 65535: clamp TCP SYNs",
+	  set_mss, NULL, KESP_POL_A_MSS },
 	{ "tmpl", NULL, set_tmpl, &tmpl_set, KESP_POL_A_TMPL },
 };
 
@@ -283,6 +302,14 @@ static const char *tmpl_text(const struct kesp_policy *pol, char *buf,
 			 kesp_addr_format(&t->dst, d, sizeof(d)));
 	snprintf(buf, len, "mode %s%s reqid %u", or_q(kesp_mode_name(t->mode)),
 		 ends, t->reqid);
+	if (pol->present & POL_BIT(MSS)) {
+		size_t n = strlen(buf);
+
+		if (pol->mss)
+			snprintf(buf + n, len - n, " mss %u", pol->mss);
+		else
+			snprintf(buf + n, len - n, " mss auto");
+	}
 	return buf;
 }
 
@@ -351,6 +378,8 @@ void kespctl_policy_json(struct json *j, const char *key,
 	json_str(j, "action", or_q(kesp_action_name(pol->action)));
 	json_u64(j, "priority", pol->priority);
 	json_u64(j, "packets", pol->packets);
+	if (pol->present & POL_BIT(MSS))
+		json_u64(j, "mss", pol->mss);
 	if (pol->present & POL_BIT(TMPL))
 		tmpl_json(j, &pol->tmpl);
 	json_obj_end(j);

@@ -170,6 +170,11 @@
  *        KESP_POL_A_SEL: NLA_NESTED, selectors, required
  *        KESP_POL_A_ACTION: NLA_U8, enum kesp_action, required
  *        KESP_POL_A_PRIORITY: NLA_U32, lower wins. Absent: 0x10000.
+ *        KESP_POL_A_MSS: NLA_U16, OUT PROTECT policies only: TCP SYNs
+ *            this policy sends into the tunnel get their MSS option
+ *            lowered to this many bytes (536 to 65535), or, with 0, to
+ *            what fits the tunnel (the inner MTU minus 40 for IPv4, 60
+ *            for IPv6). Absent: MSS options are left alone.
  *        KESP_POL_A_TMPL: NLA_NESTED, required for PROTECT, rejected
  *            otherwise:
  *            KESP_TMPL_A_MODE: NLA_U8, enum kesp_mode, required
@@ -242,7 +247,7 @@
  *
  * Request: KESP_A_POLICY with KESP_POL_A_ID. Reply to GET and each dump
  * message: KESP_A_POLICY with ID, DIR, SEL, ACTION, PRIORITY, TMPL and
- * KESP_POL_A_PACKETS (NLA_U64, packets that matched it).
+ * KESP_POL_A_PACKETS (NLA_U64, packets that matched it), and MSS if set.
  *
  * KESP_CMD_POLICY_FLUSH (admin)
  * -----------------------------
@@ -464,6 +469,7 @@ enum kesp_pol_attr {
 	KESP_POL_A_PRIORITY,
 	KESP_POL_A_TMPL,
 	KESP_POL_A_PACKETS,
+	KESP_POL_A_MSS,
 	__KESP_POL_A_MAX
 };
 
