@@ -36,7 +36,7 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install uninstall deps check unit ktest style sparse \
-	demo bench clean
+	demo bench fuzz clean
 
 all: kmod user
 
@@ -78,6 +78,21 @@ uninstall:
 
 deps:
 	scripts/deps.sh
+
+# libFuzzer on the IKEv2 message parser (selftests/fuzz/README);
+# FUZZ_SECS=N for longer runs. make check runs it for 20 seconds.
+FUZZ_SECS ?= 60
+FUZZ_SRC := ikeuser/iked/ikev2/msg.c ikeuser/iked/ikev2/payload.c
+$(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_SRC) \
+		$(USER_HDR)
+	@mkdir -p $(B)/fuzz/corpus
+	clang -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iikeuser \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(FUZZ_SRC)
+
+fuzz: deps $(B)/fuzz/fuzz_ikev2_msg
+	$(B)/fuzz/fuzz_ikev2_msg -max_total_time=$(FUZZ_SECS) \
+		-print_final_stats=1 $(B)/fuzz/corpus selftests/fuzz/corpus
 
 # kesp against XFRM in one VM boot: throughput, 10k policies, 10k SAs.
 bench: deps

@@ -12,7 +12,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libssl-dev
 	sparse iproute2 iperf3 nftables util-linux libcap2-bin iputils-ping
-	netcat-openbsd
+	netcat-openbsd clang libclang-rt-14-dev
 	strongswan strongswan-swanctl tshark
 )
 

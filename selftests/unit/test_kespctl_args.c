@@ -518,6 +518,29 @@ TEST(sa_read_keys_checks_lengths)
 	unlink(p32);
 }
 
+TEST(policy_add_mss)
+{
+	char *autov[] = { "dir", "out", "src", "10.1.0.0/24", "dst", "10.2.0.0/24",
+			  "action", "protect", "mss", "auto", "tmpl", "mode",
+			  "transport" };
+	char *fixed[] = { "dir", "out", "src", "10.1.0.0/24", "dst", "10.2.0.0/24",
+			  "action", "protect", "mss", "1300", "tmpl", "mode",
+			  "transport" };
+	char *small[] = { "dir", "out", "src", "10.1.0.0/24", "dst", "10.2.0.0/24",
+			  "action", "protect", "mss", "535", "tmpl", "mode",
+			  "transport" };
+	struct kespctl_policy_args a;
+	char err[256];
+
+	ASSERT_EQ(0, pol_add(&a, err, sizeof(err), ARGC(autov), autov));
+	EXPECT_TRUE(a.pol.present & KESP_BIT(KESP_POL_A_MSS));
+	EXPECT_EQ(0, a.pol.mss);
+	ASSERT_EQ(0, pol_add(&a, err, sizeof(err), ARGC(fixed), fixed));
+	EXPECT_EQ(1300, a.pol.mss);
+	EXPECT_NE(0, pol_add(&a, err, sizeof(err), ARGC(small), small));
+	EXPECT_NE(NULL, strstr(err, "536 to 65535"));
+}
+
 TEST(policy_add_protect)
 {
 	char *argv[] = {
@@ -533,7 +556,8 @@ TEST(policy_add_protect)
 	ASSERT_EQ(0, pol_add(&a, err, sizeof(err), ARGC(argv), argv)) {
 		TH_LOG("%s", err);
 	}
-	EXPECT_EQ(KESP_POL_SEND_NEW, p->present);
+	/* Everything NEW sends but the optional MSS clamp. */
+	EXPECT_EQ(KESP_POL_SEND_NEW & ~KESP_BIT(KESP_POL_A_MSS), p->present);
 	EXPECT_EQ(KESP_DIR_OUT, p->dir);
 	EXPECT_EQ(AF_INET, p->sel.family);
 	EXPECT_TRUE(is_addr(&p->sel.src.addr, AF_INET, "10.1.0.0"));
@@ -630,7 +654,7 @@ TEST(policy_add_errors_name_the_word)
 		{ "dir out src 10.0.0.0/8 dst 10.0.0.0/8 dport 53 action bypass",
 		  "dport needs proto: tcp, udp, sctp, icmp or ipv6-icmp" },
 		{ "dir out src 10.0.0.0/8 dst 10.0.0.0/8 action protect tmpl mode tunnel src 192.0.2.1 dst 192.0.2.2 spi 5",
-		  "unexpected \"spi\" (expected one of: mode src dst reqid dir src dst proto sport dport action priority tmpl)" },
+		  "unexpected \"spi\" (expected one of: mode src dst reqid dir src dst proto sport dport action priority mss tmpl)" },
 	};
 	size_t i;
 

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The connections of /etc/kesp/ipsec.conf, read in strongSwan's conn syntax. */
+
+#ifndef KESP_IKED_CONF_H
+#define KESP_IKED_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/addr.h"
+#include "proposal.h"
+
+/*
+ * The file is strongSwan's ipsec.conf(5): "config setup", "conn NAME" and
+ * "conn %default" sections, indented KEYWORD=VALUE lines, "#" comments
+ * (at the start of a line or after white space), double-quoted values,
+ * "include FILE" (shell wildcards, relative to the including file; it
+ * ends the section before it) and also= inheritance. Every keyword kesp-iked reads, with its default:
+ *
+ *   left, right           ADDRESS | %any | %defaultroute (= %any)    required
+ *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any
+ *                         (default: the side's address, %any if that is %any)
+ *   leftsubnet, ...       PREFIX[[PROTO/PORT]],... | %dynamic  (default: the
+ *                         side's own address)
+ *   leftprotoport, ...    PROTO[/PORT]: tcp/80, udp/%any, 17/500 (default any)
+ *   leftauth, rightauth   psk | secret
+ *   authby                secret | psk  (strongSwan's default is pubkey, so a
+ *                         conn must say authby=secret or leftauth=rightauth=psk)
+ *   keyexchange           ikev2 | ike                               ikev2
+ *   ike, esp              proposal strings, see proposal.h    kesp's defaults
+ *   ikelifetime           TIME                                      3h
+ *   lifetime, keylife     TIME                                      1h
+ *   rekeymargin, margintime TIME                                    9m
+ *   rekeyfuzz             PERCENT                                   100%
+ *   keyingtries           N | %forever (stored as 0)                3
+ *   rekey, reauth         yes | no                                  yes, yes
+ *   auto                  ignore | add | route | start              ignore
+ *   type                  tunnel | transport                        tunnel
+ *   dpddelay, dpdtimeout  TIME                                      30s, 150s
+ *   dpdaction             none | clear | hold | restart             none
+ *   encapsulation         auto | yes | no (Libreswan)               auto
+ *   forceencaps           yes | no (strongSwan; no = auto)          no
+ *   mobike=no, compress=no, fragmentation=no, installpolicy=yes,
+ *   aggressive=no, leftfirewall=no, rightfirewall=no, closeaction=none:
+ *                         accepted with that value only
+ *
+ * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
+ * fraction: 1.5h). Certificates, virtual IPs, updown scripts, AH, marks and
+ * the like are known and refused as not supported yet; any other keyword
+ * is refused as unknown. In "config setup" the strongSwan and Libreswan
+ * keywords that do not change what kesp-iked does (charondebug, uniqueids,
+ * strictcrlpolicy, ...) are accepted and reported as warnings.
+ *
+ * Resolution follows strongSwan: a conn's own settings win, then those of
+ * its also= sections (a later also= over an earlier one, recursively),
+ * then conn %default. "KEY=" with nothing after it means the default and
+ * overrides an inherited value. %default sections must come before every
+ * conn. A conn with auto=ignore (the default, as for sections that exist
+ * to be included with also=) is checked line by line but not loaded.
+ */
+
+/* IKEv2 identification types (RFC 7296, section 3.5); 0 stands for %any. */
+enum iked_conf_id_type {
+	IKED_ID_ANY = 0,
+	IKED_ID_IPV4_ADDR = 1,
+	IKED_ID_FQDN = 2,
+	IKED_ID_RFC822_ADDR = 3,
+	IKED_ID_IPV6_ADDR = 5,
+	IKED_ID_KEY_ID = 11,
+};
+
+/* Bytes of identification data; an FQDN is at most 253. */
+#define IKED_ID_MAX		255
+/* Room for any identity formatted ("@#" and two hex digits a byte). */
+#define IKED_ID_STRLEN		(2 * IKED_ID_MAX + 3)
+/* Enough for every message the parsers write, with file name and line. */
+#define IKED_CONF_ERRLEN	1024
+
+/* An identity as the ID payload carries it (no terminating NUL). */
+struct iked_conf_id {
+	uint8_t type;		/* enum iked_conf_id_type */
+	uint16_t len;
+	uint8_t data[IKED_ID_MAX];	/* address bytes, text, or KEY_ID */
+};
+
+/* One traffic selector of one side. */
+struct iked_conf_ts {
+	/*
+	 * The side's IKE address, known only when negotiating (the side is
+	 * %any): net is then AF_UNSPEC.
+	 */
+	uint8_t dynamic;
+	struct kesp_prefix net;
+	uint8_t proto;				/* 0: any */
+	struct kesp_port_range ports;		/* 0-65535: any */
+};
+
+struct iked_conf_end {
+	struct kesp_addr addr;		/* AF_UNSPEC: %any */
+	struct iked_conf_id id;
+	uint8_t id_set;			/* 1: leftid= given, 0: derived */
+	struct iked_conf_ts *ts;	/* at least one */
+	size_t n_ts;
+};
+
+enum iked_conf_auto {
+	IKED_AUTO_IGNORE,
+	IKED_AUTO_ADD,
+	IKED_AUTO_ROUTE,
+	IKED_AUTO_START,
+};
+
+enum iked_conf_dpdaction {
+	IKED_DPD_NONE,
+	IKED_DPD_CLEAR,
+	IKED_DPD_HOLD,
+	IKED_DPD_RESTART,
+};
+
+enum iked_conf_mode {
+	IKED_MODE_TUNNEL,
+	IKED_MODE_TRANSPORT,
+};
+
+/* UDP encapsulation of ESP (NAT-T, RFC 3948). */
+enum iked_conf_encaps {
+	IKED_ENCAPS_AUTO,	/* when NAT is detected */
+	IKED_ENCAPS_FORCE,	/* always */
+	IKED_ENCAPS_NEVER,	/* never, even behind NAT */
+};
+
+/*
+ * A loaded conn. left and right are kept as written: like strongSwan, the
+ * daemon takes as local the side whose address is one of its own, and left
+ * when neither is. Authentication is always PSK (AUTH method 2) for now;
+ * the daemon finds the key with iked_secrets_lookup().
+ */
+struct iked_conf_conn {
+	char *name;
+	const char *file;		/* where "conn NAME" is */
+	unsigned int line;
+	struct iked_conf_end left, right;
+	enum iked_conf_auto autostart;
+	enum iked_conf_mode mode;
+	struct iked_prop_list ike, esp;
+	uint32_t ikelifetime;		/* seconds */
+	uint32_t lifetime;		/* seconds, CHILD SAs */
+	uint32_t rekeymargin;		/* seconds, IKE and CHILD SAs */
+	uint32_t rekeyfuzz;		/* percent of rekeymargin */
+	uint32_t keyingtries;		/* 0: forever */
+	uint8_t rekey, reauth;
+	uint32_t dpddelay, dpdtimeout;	/* seconds */
+	enum iked_conf_dpdaction dpdaction;
+	enum iked_conf_encaps encaps;
+};
+
+struct iked_conf {
+	struct iked_conf_conn *conns;	/* in file order, auto=ignore left out */
+	size_t n_conns;
+	/*
+	 * "FILE:LINE: ..." lines for the log: ignored config setup keywords,
+	 * weak algorithms asked for, rekey margins that may not fit.
+	 */
+	char **warnings;
+	size_t n_warnings;
+	char **files;			/* names the conns point into */
+	size_t n_files;
+};
+
+/*
+ * Read @path (and what it includes) into *@out. Returns 0, -EINVAL for a
+ * mistake in the file, or -errno when it cannot be read; @err then holds
+ * one line "FILE:LINE: KEYWORD: what is wrong: what was expected" (the
+ * first mistake found). Give @err IKED_CONF_ERRLEN bytes.
+ */
+int iked_conf_load(const char *path, struct iked_conf **out, char *err,
+		   size_t errlen);
+/* The same for @len bytes of @text, named @name in messages and includes. */
+int iked_conf_parse(const char *name, const char *text, size_t len,
+		    struct iked_conf **out, char *err, size_t errlen);
+void iked_conf_free(struct iked_conf *conf);
+const struct iked_conf_conn *iked_conf_find(const struct iked_conf *conf,
+					    const char *name);
+
+/*
+ * An identity as strongSwan reads one: an IP address, "@fqdn" or a plain
+ * name (FQDN), "user@domain" or "@@user@domain" (RFC822), "@#0123ab"
+ * (KEY_ID, hex) or "%any". Distinguished names are refused: they belong
+ * to certificates. Returns 0 or -EINVAL with a message in @err.
+ */
+int iked_conf_id_parse(const char *s, struct iked_conf_id *id, char *err,
+		       size_t errlen);
+/* The form iked_conf_id_parse() reads back (FQDNs without the "@"). */
+const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
+				size_t len);
+/* Same type and data; FQDN and RFC822 compare without regard to case. */
+int iked_conf_id_equal(const struct iked_conf_id *a,
+		       const struct iked_conf_id *b);
+/* @pattern is %any or equal to @id. */
+int iked_conf_id_match(const struct iked_conf_id *pattern,
+		       const struct iked_conf_id *id);
+
+/* "3600", "60s", "10m", "1.5h", "1d" into seconds; 0 or -EINVAL. */
+int iked_conf_time_parse(const char *s, uint32_t *secs, char *err,
+			 size_t errlen);
+
+#endif /* KESP_IKED_CONF_H */
