@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKEv2 PRFs (HMAC), prf+ and the IKE SA key schedule, with OpenSSL's HMAC. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include "prf.h"
+
+/* IKEv2 PRF transform IDs (IANA "Transform Type 2"). */
+enum {
+	PRF_HMAC_MD5 = 1,
+	PRF_HMAC_SHA1 = 2,
+	PRF_HMAC_SHA2_256 = 5,
+	PRF_HMAC_SHA2_384 = 6,
+	PRF_HMAC_SHA2_512 = 7,
+};
+
+static const EVP_MD *prf_md(uint16_t prf)
+{
+	switch (prf) {
+	case PRF_HMAC_MD5:
+		return EVP_md5();
+	case PRF_HMAC_SHA1:
+		return EVP_sha1();
+	case PRF_HMAC_SHA2_256:
+		return EVP_sha256();
+	case PRF_HMAC_SHA2_384:
+		return EVP_sha384();
+	case PRF_HMAC_SHA2_512:
+		return EVP_sha512();
+	}
+	return NULL;
+}
+
+size_t ikev2_prf_len(uint16_t prf)
+{
+	const EVP_MD *md = prf_md(prf);
+
+	return md ? (size_t)EVP_MD_get_size(md) : 0;
+}
+
+int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen,
+	      const uint8_t *data, size_t dlen, uint8_t *out)
+{
+	const EVP_MD *md = prf_md(prf);
+	unsigned int len = 0;
+
+	if (!md || klen > INT32_MAX)
+		return -EINVAL;
+	if (!HMAC(md, key, (int)klen, data, dlen, out, &len))
+		return -EIO;
+	return 0;
+}
+
+int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
+		   const uint8_t *seed, size_t slen, uint8_t *out,
+		   size_t outlen)
+{
+	size_t plen = ikev2_prf_len(prf), done = 0, inlen, n;
+	uint8_t t[IKEV2_PRF_MAX], *in;
+	unsigned int i;
+	int err = 0;
+
+	if (!plen)
+		return -EINVAL;
+	if (outlen > 255 * plen)
+		return -EMSGSIZE;
+	/* Tn-1 | S | n, the largest input any round sees. */
+	in = malloc(plen + slen + 1);
+	if (!in)
+		return -ENOMEM;
+	for (i = 1; done < outlen; i++) {
+		inlen = 0;
+		if (i > 1) {
+			memcpy(in, t, plen);
+			inlen = plen;
+		}
+		memcpy(in + inlen, seed, slen);
+		inlen += slen;
+		in[inlen++] = (uint8_t)i;
+		err = ikev2_prf(prf, key, klen, in, inlen, t);
+		if (err)
+			break;
+		n = outlen - done < plen ? outlen - done : plen;
+		memcpy(out + done, t, n);
+		done += n;
+	}
+	explicit_bzero(in, plen + slen + 1);
+	explicit_bzero(t, sizeof(t));
+	free(in);
+	return err;
+}
+
+void ikev2_ike_keys_wipe(struct ikev2_ike_keys *k)
+{
+	explicit_bzero(k, sizeof(*k));
+}
+
+/* Copy the next @n bytes of keying material to @dst; what follows them. */
+static const uint8_t *take(const uint8_t *km, uint8_t *dst, size_t n)
+{
+	memcpy(dst, km, n);
+	return km + n;
+}
+
+int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
+			  const uint8_t *nr, size_t nrlen,
+			  const uint8_t *gir, size_t girlen,
+			  const uint8_t spii[8], const uint8_t spir[8],
+			  size_t integ_len, size_t enc_len,
+			  struct ikev2_ike_keys *k)
+{
+	size_t plen = ikev2_prf_len(prf), total, slen = nilen + nrlen + 16;
+	uint8_t skeyseed[IKEV2_PRF_MAX], *seed, *km;
+	const uint8_t *p;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!plen || integ_len > sizeof(k->sk_ai) ||
+	    enc_len > sizeof(k->sk_ei))
+		return -EINVAL;
+	total = 3 * plen + 2 * integ_len + 2 * enc_len;
+	seed = malloc(slen);
+	km = malloc(total);
+	if (!seed || !km) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* Ni | Nr is both SKEYSEED's key and the start of prf+'s seed. */
+	memcpy(seed, ni, nilen);
+	memcpy(seed + nilen, nr, nrlen);
+	err = ikev2_prf(prf, seed, nilen + nrlen, gir, girlen, skeyseed);
+	if (err)
+		goto out;
+	memcpy(seed + nilen + nrlen, spii, 8);
+	memcpy(seed + nilen + nrlen + 8, spir, 8);
+	err = ikev2_prf_plus(prf, skeyseed, plen, seed, slen, km, total);
+	if (err)
+		goto out;
+	/* In the order RFC 7296 2.14 lists them. */
+	p = km;
+	p = take(p, k->sk_d, plen);
+	p = take(p, k->sk_ai, integ_len);
+	p = take(p, k->sk_ar, integ_len);
+	p = take(p, k->sk_ei, enc_len);
+	p = take(p, k->sk_er, enc_len);
+	p = take(p, k->sk_pi, plen);
+	take(p, k->sk_pr, plen);
+	k->prf_len = plen;
+	k->integ_len = integ_len;
+	k->enc_len = enc_len;
+out:
+	explicit_bzero(skeyseed, sizeof(skeyseed));
+	if (km)
+		explicit_bzero(km, total);
+	if (seed)
+		explicit_bzero(seed, slen);
+	free(km);
+	free(seed);
+	if (err)
+		ikev2_ike_keys_wipe(k);
+	return err;
+}

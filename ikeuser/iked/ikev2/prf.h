@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* IKEv2 pseudorandom functions, prf+ and the IKE SA key schedule (RFC 7296 2.13, 2.14). */
+
+#ifndef KESP_IKEV2_PRF_H
+#define KESP_IKEV2_PRF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The longest PRF output (HMAC-SHA2-512). */
+#define IKEV2_PRF_MAX 64
+
+/* Output length of PRF @prf (IKEv2 transform type 2 ID), 0 if unknown. */
+size_t ikev2_prf_len(uint16_t prf);
+
+/* prf(@key, @data) into @out (ikev2_prf_len(@prf) bytes); -EINVAL if unknown. */
+int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen,
+	      const uint8_t *data, size_t dlen, uint8_t *out);
+
+/*
+ * prf+(@key, @seed) (RFC 7296 2.13): T1 | T2 | ... truncated to @outlen,
+ * with Tn = prf(K, Tn-1 | S | n). At most 255 blocks: -EMSGSIZE beyond.
+ */
+int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
+		   const uint8_t *seed, size_t slen, uint8_t *out,
+		   size_t outlen);
+
+/* The seven keys of an IKE SA; lengths as the negotiated transforms need. */
+struct ikev2_ike_keys {
+	uint8_t sk_d[IKEV2_PRF_MAX], sk_pi[IKEV2_PRF_MAX], sk_pr[IKEV2_PRF_MAX];
+	uint8_t sk_ai[64], sk_ar[64];	/* integrity keys, 0 with an AEAD */
+	uint8_t sk_ei[36], sk_er[36];	/* encryption keys, salt included */
+	size_t prf_len, integ_len, enc_len;
+};
+
+/*
+ * RFC 7296 2.14: SKEYSEED = prf(Ni | Nr, g^ir), then
+ * {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr} =
+ *     prf+(SKEYSEED, Ni | Nr | SPIi | SPIr).
+ * Intermediate secrets are wiped. -EINVAL for an unknown PRF or key
+ * lengths beyond the struct.
+ */
+int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
+			  const uint8_t *nr, size_t nrlen,
+			  const uint8_t *gir, size_t girlen,
+			  const uint8_t spii[8], const uint8_t spir[8],
+			  size_t integ_len, size_t enc_len,
+			  struct ikev2_ike_keys *k);
+
+/* Wipe the keys of @k. */
+void ikev2_ike_keys_wipe(struct ikev2_ike_keys *k);
+
+#endif /* KESP_IKEV2_PRF_H */
