@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 
 #include "conf.h"
+#include "words.h"
 
 /* A configuration this big is a mistake (or not a configuration). */
 #define FILE_MAX	(16 << 20)
@@ -23,8 +24,6 @@
 #define ALSO_DEPTH	32
 /* A TS payload counts its selectors in one byte. */
 #define TS_MAX		255
-/* Longer than any keyword: such a word gets no suggestion. */
-#define WORD_MAX	40
 
 enum kw_id {
 	KW_NONE,
@@ -276,25 +275,6 @@ struct reader {
 };
 
 /* Append to a message buffer that keeps its terminating NUL. */
-static void addf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void addf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (*used >= len)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (w < 0)
-		return;
-	*used += (size_t)w;
-	if (*used >= len)
-		*used = len - 1;
-}
 
 static int fail(struct reader *r, const char *file, unsigned int line,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -306,7 +286,7 @@ static int fail(struct reader *r, const char *file, unsigned int line,
 	va_list ap;
 	int w;
 
-	addf(r->err, r->errlen, &used, "%s:%u: ", file, line);
+	iked_addf(r->err, r->errlen, &used, "%s:%u: ", file, line);
 	if (used >= r->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);
@@ -321,35 +301,6 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Levenshtein distance, case-insensitive; both words at most WORD_MAX. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[WORD_MAX + 1];
-
-	if (la > WORD_MAX || lb > WORD_MAX)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best;
-			int same = (a[i - 1] | 0x20) == (b[j - 1] | 0x20);
-
-			best = diag + (same ? 0 : 1);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
 
 static const struct kw *kw_find(const char *name, int setup)
 {
@@ -386,9 +337,9 @@ static int pick(const char *v, const char *const *words, size_t n, int *idx,
 			return 0;
 		}
 	}
-	addf(err, errlen, &used, "\"%s\" is not a valid value: expected ", v);
+	iked_addf(err, errlen, &used, "\"%s\" is not a valid value: expected ", v);
 	for (i = 0; i < n && words[i]; i++)
-		addf(err, errlen, &used, "%s%s",
+		iked_addf(err, errlen, &used, "%s%s",
 		     i == 0 ? "" : i + 1 == n || !words[i + 1] ? " or " : ", ",
 		     words[i]);
 	return -EINVAL;
@@ -601,7 +552,7 @@ const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 	buf[0] = '\0';
 	switch (id->type) {
 	case IKED_ID_ANY:
-		addf(buf, len, &used, "%%any");
+		iked_addf(buf, len, &used, "%%any");
 		break;
 	case IKED_ID_IPV4_ADDR:
 	case IKED_ID_IPV6_ADDR: {
@@ -610,20 +561,20 @@ const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 		if (!inet_ntop(id->type == IKED_ID_IPV4_ADDR ? AF_INET : AF_INET6,
 			       id->data, a, sizeof(a)))
 			snprintf(a, sizeof(a), "?");
-		addf(buf, len, &used, "%s", a);
+		iked_addf(buf, len, &used, "%s", a);
 		break;
 	}
 	case IKED_ID_FQDN:
 	case IKED_ID_RFC822_ADDR:
-		addf(buf, len, &used, "%.*s", (int)id->len, (const char *)id->data);
+		iked_addf(buf, len, &used, "%.*s", (int)id->len, (const char *)id->data);
 		break;
 	case IKED_ID_KEY_ID:
-		addf(buf, len, &used, "@#");
+		iked_addf(buf, len, &used, "@#");
 		for (i = 0; i < id->len; i++)
-			addf(buf, len, &used, "%02x", id->data[i]);
+			iked_addf(buf, len, &used, "%02x", id->data[i]);
 		break;
 	default:
-		addf(buf, len, &used, "id-type-%u", id->type);
+		iked_addf(buf, len, &used, "id-type-%u", id->type);
 		break;
 	}
 	return buf;
@@ -1132,7 +1083,7 @@ static int warn(struct reader *r, const char *file, unsigned int line,
 	size_t used = 0, i;
 	va_list ap;
 
-	addf(buf, sizeof(buf), &used, "%s:%u: ", file, line);
+	iked_addf(buf, sizeof(buf), &used, "%s:%u: ", file, line);
 	va_start(ap, fmt);
 	if (used < sizeof(buf))
 		vsnprintf(buf + used, sizeof(buf) - used, fmt, ap);
@@ -1306,43 +1257,35 @@ static void list_keywords(char *buf, size_t len, size_t *used, int setup)
 	for (i = 0; i < N_KWS; i++) {
 		if (kws[i].setup != setup || kws[i].id == KW_UNSUPPORTED)
 			continue;
-		addf(buf, len, used, "%s%s", n++ ? ", " : "", kws[i].name);
+		iked_addf(buf, len, used, "%s%s", n++ ? ", " : "", kws[i].name);
 	}
+}
+
+/* Keywords of config setup, or of conn sections, for suggestions. */
+static const char *kw_name(size_t i, const void *arg)
+{
+	int setup = *(const int *)arg;
+
+	return kws[i].setup == setup ? kws[i].name : NULL;
 }
 
 static int unknown_keyword(struct reader *r, const char *file,
 			   unsigned int line, const char *key,
 			   const struct sect *s)
 {
-	size_t best = (size_t)-1, i, n = 0, used = 0;
-	size_t limit = strlen(key) >= 6 ? 2 : 1;
 	int setup = s->type == SECT_SETUP;
 	char msg[IKED_CONF_ERRLEN];
+	size_t used = 0;
 
-	for (i = 0; i < N_KWS; i++) {
-		size_t d = distance(key, kws[i].name);
-
-		if (kws[i].setup == setup && d < best)
-			best = d;
-	}
 	if (setup)
-		addf(msg, sizeof(msg), &used, "unknown keyword \"%s\" in config setup",
-		     key);
+		iked_addf(msg, sizeof(msg), &used,
+			  "unknown keyword \"%s\" in config setup", key);
 	else
-		addf(msg, sizeof(msg), &used, "unknown keyword \"%s\" in conn %s",
-		     key, s->name);
-	if (best <= limit) {
-		addf(msg, sizeof(msg), &used, "; did you mean ");
-		for (i = 0; i < N_KWS && n < 3; i++) {
-			if (kws[i].setup != setup ||
-			    distance(key, kws[i].name) != best)
-				continue;
-			addf(msg, sizeof(msg), &used, "%s%s", n++ ? " or " : "",
-			     kws[i].name);
-		}
-		addf(msg, sizeof(msg), &used, "?");
-	} else {
-		addf(msg, sizeof(msg), &used, ": expected one of ");
+		iked_addf(msg, sizeof(msg), &used,
+			  "unknown keyword \"%s\" in conn %s", key, s->name);
+	if (!iked_suggest(msg, sizeof(msg), &used, key, N_KWS, kw_name,
+			  &setup)) {
+		iked_addf(msg, sizeof(msg), &used, ": expected one of ");
 		list_keywords(msg, sizeof(msg), &used, setup);
 	}
 	return fail(r, file, line, "%s", msg);
@@ -1686,9 +1629,9 @@ static int fill(struct reader *r, size_t si, const struct entry **win,
 
 				chain[0] = '\0';
 				for (j = k; j <= depth; j++)
-					addf(chain, sizeof(chain), &used, "%s -> ",
+					iked_addf(chain, sizeof(chain), &used, "%s -> ",
 					     r->s[path[j]].name);
-				addf(chain, sizeof(chain), &used, "%s",
+				iked_addf(chain, sizeof(chain), &used, "%s",
 				     r->s[t].name);
 				return fail(r, e->file, e->line, "also: conn %s includes itself: %s",
 					    r->s[t].name, chain);
@@ -1712,7 +1655,7 @@ static int conn_fail(struct reader *r, const struct iked_conf_conn *c,
 	size_t used = 0;
 	va_list ap;
 
-	addf(r->err, r->errlen, &used, "%s:%u: conn %s: ", c->file, c->line,
+	iked_addf(r->err, r->errlen, &used, "%s:%u: conn %s: ", c->file, c->line,
 	     c->name);
 	va_start(ap, fmt);
 	if (used < r->errlen)

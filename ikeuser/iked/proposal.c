@@ -11,6 +11,7 @@
 
 #include "../common/alg.h"
 #include "proposal.h"
+#include "words.h"
 
 #define T_WEAK	0x01	/* never a default; a warning when configured */
 #define T_ESP	0x02	/* kesp.ko has it, kesp-iked's IKE code does not */
@@ -212,56 +213,8 @@ static const char *why_unsupported(const char *w)
 	return NULL;
 }
 
-/* Levenshtein distance, case-insensitive; both words at most WORD_MAX. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[WORD_MAX + 1];
-
-	if (la > WORD_MAX || lb > WORD_MAX)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best;
-			int same = (a[i - 1] | 0x20) == (b[j - 1] | 0x20);
-
-			best = diag + (same ? 0 : 1);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
 
 /* Append to a message buffer that keeps its terminating NUL. */
-static void addf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void addf(char *buf, size_t len, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int w;
-
-	if (*used >= len)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(buf + *used, len - *used, fmt, ap);
-	va_end(ap);
-	if (w < 0)
-		return;
-	*used += (size_t)w;
-	if (*used >= len)
-		*used = len - 1;
-}
 
 static int usable(const struct tok *t, enum iked_prop_proto proto)
 {
@@ -284,49 +237,39 @@ static void list_words(enum iked_prop_proto proto, uint8_t type, char *buf,
 		if (t->type != type || !usable(t, proto) ||
 		    tok_by_id(t->type, t->id, t->key_bits) != t)
 			continue;
-		addf(buf, len, used, "%s%s", n++ ? ", " : "", t->name);
+		iked_addf(buf, len, used, "%s%s", n++ ? ", " : "", t->name);
 	}
+}
+
+/* Words usable for @arg's protocol, for suggestions. */
+static const char *tok_name(size_t i, const void *arg)
+{
+	return usable(&toks[i], *(const enum iked_prop_proto *)arg) ?
+	       toks[i].name : NULL;
 }
 
 static int unknown_word(enum iked_prop_proto proto, const char *w,
 			char *err, size_t errlen)
 {
-	size_t used = 0, best = (size_t)-1, i, n = 0, wl = strlen(w);
-	size_t limit = wl >= 6 ? 2 : 1;
+	size_t used = 0;
 
-	for (i = 0; i < N_TOKS; i++) {
-		size_t d = distance(w, toks[i].name);
-
-		if (usable(&toks[i], proto) && d < best)
-			best = d;
-	}
-	addf(err, errlen, &used, "unknown algorithm \"%s\"", w);
-	if (best <= limit) {
-		addf(err, errlen, &used, "; did you mean ");
-		for (i = 0; i < N_TOKS && n < 3; i++) {
-			if (!usable(&toks[i], proto) ||
-			    distance(w, toks[i].name) != best)
-				continue;
-			addf(err, errlen, &used, "%s%s", n++ ? " or " : "",
-			     toks[i].name);
-		}
-		addf(err, errlen, &used, "?");
+	iked_addf(err, errlen, &used, "unknown algorithm \"%s\"", w);
+	if (iked_suggest(err, errlen, &used, w, N_TOKS, tok_name, &proto))
 		return -EINVAL;
-	}
-	addf(err, errlen, &used, ": expected encryption (");
+	iked_addf(err, errlen, &used, ": expected encryption (");
 	list_words(proto, IKED_PROP_ENCR, err, errlen, &used);
-	addf(err, errlen, &used, "), integrity (");
+	iked_addf(err, errlen, &used, "), integrity (");
 	list_words(proto, IKED_PROP_INTEG, err, errlen, &used);
 	if (proto == IKED_PROP_IKE) {
-		addf(err, errlen, &used, "), PRF (");
+		iked_addf(err, errlen, &used, "), PRF (");
 		list_words(proto, IKED_PROP_PRF, err, errlen, &used);
-		addf(err, errlen, &used, ") or DH group (");
+		iked_addf(err, errlen, &used, ") or DH group (");
 		list_words(proto, IKED_PROP_DH, err, errlen, &used);
-		addf(err, errlen, &used, ")");
+		iked_addf(err, errlen, &used, ")");
 	} else {
-		addf(err, errlen, &used, "), DH group for PFS (");
+		iked_addf(err, errlen, &used, "), DH group for PFS (");
 		list_words(proto, IKED_PROP_DH, err, errlen, &used);
-		addf(err, errlen, &used, ") or esn/noesn");
+		iked_addf(err, errlen, &used, ") or esn/noesn");
 	}
 	return -EINVAL;
 }
@@ -747,23 +690,23 @@ const char *iked_prop_format(const struct iked_prop *p, char *buf,
 
 	buf[0] = '\0';
 	for (i = 0; i < p->n_encr; i++)
-		addf(buf, len, &used, "%s%s", used ? "-" : "",
+		iked_addf(buf, len, &used, "%s%s", used ? "-" : "",
 		     iked_prop_alg_name(IKED_PROP_ENCR, p->encr[i].id,
 					p->encr[i].key_bits, w, sizeof(w)));
 	for (i = 0; i < p->n_integ; i++)
-		addf(buf, len, &used, "-%s",
+		iked_addf(buf, len, &used, "-%s",
 		     iked_prop_alg_name(IKED_PROP_INTEG, p->integ[i], 0, w,
 					sizeof(w)));
 	for (i = 0; i < p->n_prf; i++)
-		addf(buf, len, &used, "-%s",
+		iked_addf(buf, len, &used, "-%s",
 		     iked_prop_alg_name(IKED_PROP_PRF, p->prf[i], 0, w,
 					sizeof(w)));
 	for (i = 0; i < p->n_dh; i++)
-		addf(buf, len, &used, "-%s",
+		iked_addf(buf, len, &used, "-%s",
 		     iked_prop_alg_name(IKED_PROP_DH, p->dh[i], 0, w,
 					sizeof(w)));
 	for (i = 0; i < p->n_esn; i++)
-		addf(buf, len, &used, "-%s",
+		iked_addf(buf, len, &used, "-%s",
 		     iked_prop_alg_name(IKED_PROP_ESN, p->esn[i], 0, w,
 					sizeof(w)));
 	return buf;
@@ -785,7 +728,7 @@ static void note_weak(const struct tok *t, char *buf, size_t len,
 			return;
 		hit += nl;
 	}
-	addf(buf, len, used, "%s%s", *count ? ", " : "", t->name);
+	iked_addf(buf, len, used, "%s%s", *count ? ", " : "", t->name);
 	(*count)++;
 }
 
