@@ -45,6 +45,7 @@ struct kesp_pkt {
 	unsigned int clen;		/* encrypted part, padding included */
 	struct kesp_esp_sizes sz;
 	u8 saved[KESP_ESN_EXTRA];	/* input: bytes ESN borrowed */
+	struct dst_entry *dst;		/* output: the route to the peer */
 	u8 tos;				/* output: the inner DS field */
 	bool df;			/* output: the inner may not fragment */
 	u8 hdr[60];			/* output, transport: the IP header */

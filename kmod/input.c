@@ -140,7 +140,6 @@ static void in_finish(struct kesp_pkt *pkt, int err)
 	cause = kesp_replay_check(&sa->replay, pkt->seq);
 	if (!cause) {
 		kesp_replay_advance(&sa->replay, pkt->seq);
-		sa->seq = sa->replay.top;
 		lim = kesp_sa_count_packet(sa, pkt->clen);
 	}
 	spin_unlock_bh(&sa->lock);

@@ -230,7 +230,8 @@ struct sa_live {
 static void sa_snapshot(struct kesp_sa *sa, struct sa_live *l)
 {
 	spin_lock_bh(&sa->lock);
-	l->seq = sa->seq;
+	/* Inbound, the highest verified number is the window's top. */
+	l->seq = sa->cfg.key.dir == KESP_DIR_IN ? sa->replay.top : sa->seq;
 	l->packets = sa->packets;
 	l->bytes = sa->bytes;
 	l->use_time = sa->use_time;

@@ -164,34 +164,36 @@ static void push_own_header(struct kesp_pkt *pkt, struct sk_buff *skb)
 	}
 }
 
+/* Free a packet's state that never reached out_finish(). */
+static void out_free(struct kesp_pkt *pkt)
+{
+	dst_release(pkt->dst);
+	kesp_pkt_free(pkt);
+}
+
 static void out_finish(struct kesp_pkt *pkt, int err)
 {
 	struct sk_buff *skb = pkt->skb;
 	struct kesp_sa *sa = pkt->sa;
 	struct ip_esp_hdr *esph;
-	struct dst_entry *dst;
 
 	if (err) {
 		drop(sa, skb, KESP_STAT_CRYPTO);
-		goto out;
+		kesp_sa_put(sa);
+		out_free(pkt);
+		return;
 	}
 	/* ESN borrowed the SPI's place for the high sequence bits. */
 	esph = (struct ip_esp_hdr *)skb->data;
 	esph->spi = htonl(sa->cfg.key.spi);
 	esph->seq_no = htonl(lower_32_bits(pkt->seq));
 
-	dst = route(pkt->net, sa);
-	if (IS_ERR(dst)) {
-		drop(sa, skb, KESP_STAT_OUT_NO_ROUTE);
-		goto out;
-	}
-	skb_dst_set(skb, dst);
+	skb_dst_set(skb, pkt->dst);
 	if (sa->cfg.mode == KESP_MODE_TUNNEL)
-		push_outer(pkt, skb, dst);
+		push_outer(pkt, skb, pkt->dst);
 	else
 		push_own_header(pkt, skb);
 	send_out(pkt->net, skb, sa->cfg.key.family);
-out:
 	kesp_sa_put(sa);
 	kesp_pkt_free(pkt);
 }
@@ -232,11 +234,12 @@ static u64 next_seq(struct kesp_sa *sa, unsigned int bytes, int *cause,
 }
 
 /*
- * Encapsulate one packet (no GSO) for @sa and send it, now or when the
- * transform completes. Consumes @skb; the caller keeps its SA reference.
+ * Encapsulate one packet (no GSO) for @sa and send it along @dst, now or
+ * when the transform completes. Consumes @skb and the reference on @dst;
+ * the caller keeps its SA reference.
  */
 static void esp_output(struct net *net, struct kesp_sa *sa,
-		       struct sk_buff *skb, u16 family)
+		       struct sk_buff *skb, u16 family, struct dst_entry *dst)
 {
 	bool tunnel = sa->cfg.mode == KESP_MODE_TUNNEL;
 	unsigned int hlen = 0, plen, clen, room;
@@ -249,8 +252,16 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	__be64 seqbe;
 	u64 seq;
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+	pkt = kesp_pkt_alloc(sa, GFP_ATOMIC);
+	if (!pkt) {
+		dst_release(dst);
 		return drop(sa, skb, KESP_STAT_NOMEM);
+	}
+	pkt->dst = dst;
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		out_free(pkt);
+		return drop(sa, skb, KESP_STAT_NOMEM);
+	}
 	if (tunnel) {
 		nexthdr = family == AF_INET ? IPPROTO_IPIP : IPPROTO_IPV6;
 	} else if (family == AF_INET) {
@@ -261,9 +272,6 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 		hlen = sizeof(struct ipv6hdr);
 		nexthdr = ipv6_hdr(skb)->nexthdr;
 	}
-	pkt = kesp_pkt_alloc(sa, GFP_ATOMIC);
-	if (!pkt)
-		return drop(sa, skb, KESP_STAT_NOMEM);
 	sz = &pkt->sz;
 	plen = skb->len - hlen;
 	clen = ALIGN(plen + 2, sz->blksize);
@@ -272,7 +280,7 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	nskb = alloc_skb(room + KESP_ESP_HLEN + sz->ivlen + clen + sz->icvlen,
 			 GFP_ATOMIC);
 	if (!nskb) {
-		kesp_pkt_free(pkt);
+		out_free(pkt);
 		return drop(sa, skb, KESP_STAT_NOMEM);
 	}
 	skb_reserve(nskb, room);
@@ -297,7 +305,7 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	seq = next_seq(sa, plen, &cause, &lim);
 	kesp_sa_limit_reached(sa, lim);
 	if (cause) {
-		kesp_pkt_free(pkt);
+		out_free(pkt);
 		return drop(sa, nskb, cause);
 	}
 	refcount_inc(&sa->refcnt);
@@ -332,19 +340,27 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 
 bad_copy:
 	kfree_skb(nskb);
-	kesp_pkt_free(pkt);
+	out_free(pkt);
 	drop(sa, skb, KESP_STAT_IN_MALFORMED);
 }
 
-/* The SA fragments go to while ip_do_fragment() calls back; BHs are off. */
-static DEFINE_PER_CPU(struct kesp_sa *, frag_sa);
+/*
+ * Where fragments go while ip_do_fragment() calls back: the callback has
+ * no argument for it. BHs are off, so the CPU stays the same.
+ */
+struct frag_target {
+	struct kesp_sa *sa;
+	struct dst_entry *dst;
+};
+
+static DEFINE_PER_CPU(struct frag_target, frag_to);
 
 static int frag_out(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	struct kesp_sa *sa = __this_cpu_read(frag_sa);
+	struct frag_target *to = this_cpu_ptr(&frag_to);
 
-	esp_output(net, sa, skb, skb->protocol == htons(ETH_P_IP) ?
-		   AF_INET : AF_INET6);
+	esp_output(net, to->sa, skb, skb->protocol == htons(ETH_P_IP) ?
+		   AF_INET : AF_INET6, dst_clone(to->dst));
 	return 0;
 }
 
@@ -354,11 +370,13 @@ static int frag_out(struct net *net, struct sock *sk, struct sk_buff *skb)
  * ESP), as the stack would have after POST_ROUTING. Consumes @skb.
  */
 static void fragment(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
-		     u16 family, unsigned int max)
+		     u16 family, unsigned int max, struct dst_entry *dst)
 {
+	struct frag_target *to = this_cpu_ptr(&frag_to);
 	const struct nf_ipv6_ops *v6ops;
 
-	__this_cpu_write(frag_sa, sa);
+	to->sa = sa;
+	to->dst = dst;
 	if (family == AF_INET) {
 		IPCB(skb)->frag_max_size = max;
 		ip_do_fragment(net, skb->sk, skb, frag_out);
@@ -372,7 +390,8 @@ static void fragment(struct net *net, struct kesp_sa *sa, struct sk_buff *skb,
 		v6ops->fragment(net, skb->sk, skb, frag_out);
 	}
 out:
-	__this_cpu_write(frag_sa, NULL);
+	to->sa = NULL;
+	to->dst = NULL;
 }
 
 /*
@@ -431,19 +450,16 @@ static void clamp_mss(struct sk_buff *skb, u16 family, unsigned int mss)
 	}
 }
 
-/* The largest inner packet (tunnel) or payload (transport) that fits. */
-static unsigned int fit(struct net *net, struct kesp_sa *sa,
-			struct sk_buff *skb, u16 family)
+/*
+ * The largest inner packet (tunnel) or payload (transport) that fits a
+ * path MTU of @mtu once wrapped.
+ */
+static unsigned int fit(struct kesp_sa *sa, struct sk_buff *skb, u16 family,
+			unsigned int mtu)
 {
 	struct kesp_esp_sizes sz;
-	struct dst_entry *dst;
-	unsigned int hlen, mtu;
+	unsigned int hlen;
 
-	dst = route(net, sa);
-	if (IS_ERR(dst))
-		return 0;	/* out_finish() counts it */
-	mtu = dst_mtu(dst);
-	dst_release(dst);
 	if (sa->cfg.mode == KESP_MODE_TUNNEL)
 		hlen = sa->cfg.key.family == AF_INET ? sizeof(struct iphdr) :
 		       sizeof(struct ipv6hdr);
@@ -465,11 +481,16 @@ static unsigned int fit(struct net *net, struct kesp_sa *sa,
 static void protect_one(struct net *net, const struct kesp_policy *pol,
 			struct kesp_sa *sa, struct sk_buff *skb, u16 family)
 {
-	unsigned int max = 0, mss;
+	struct dst_entry *dst;
+	unsigned int max, mss;
 	bool may_fragment;
 
+	/* One route lookup per packet: for the MTU, then for sending. */
+	dst = route(net, sa);
+	if (IS_ERR(dst))
+		return drop(sa, skb, KESP_STAT_OUT_NO_ROUTE);
+	max = fit(sa, skb, family, dst_mtu(dst));
 	if (pol->mss_clamp) {
-		max = fit(net, sa, skb, family);
 		mss = pol->mss;
 		if (!mss && max)
 			mss = max - sizeof(struct tcphdr) -
@@ -480,11 +501,8 @@ static void protect_one(struct net *net, const struct kesp_policy *pol,
 			clamp_mss(skb, family, mss);
 	}
 	/* Held packets lost their route: nobody to tell, let ESP fragment. */
-	if (sa->cfg.mode != KESP_MODE_TUNNEL || !skb_dst(skb))
-		goto fits;
-	if (!max)
-		max = fit(net, sa, skb, family);
-	if (!max || skb->len <= max)
+	if (sa->cfg.mode != KESP_MODE_TUNNEL || !skb_dst(skb) || !max ||
+	    skb->len <= max)
 		goto fits;
 	if (family == AF_INET)
 		may_fragment = skb->ignore_df ||
@@ -494,7 +512,8 @@ static void protect_one(struct net *net, const struct kesp_policy *pol,
 	if (may_fragment) {
 		/* ip6_fragment() refuses a size above the route's PMTU. */
 		fragment(net, sa, skb, family,
-			 min(max, dst_mtu(skb_dst(skb))));
+			 min(max, dst_mtu(skb_dst(skb))), dst);
+		dst_release(dst);
 		return;
 	}
 	if (family == AF_INET) {
@@ -508,10 +527,11 @@ static void protect_one(struct net *net, const struct kesp_policy *pol,
 		skb_dst_update_pmtu_no_confirm(skb, max);
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, max);
 	}
+	dst_release(dst);
 	drop(sa, skb, KESP_STAT_OUT_TOO_BIG);
 	return;
 fits:
-	esp_output(net, sa, skb, family);
+	esp_output(net, sa, skb, family, dst);
 }
 
 /* PROTECT: find the SA or hold the packet for one; consumes @skb. */

@@ -77,7 +77,7 @@ struct kesp_sa {
 
 	/* Changed by the packet path under @lock. */
 	spinlock_t lock;
-	u64 seq;		/* out: last sent; in: highest verified */
+	u64 seq;		/* outbound: the last number sent */
 	struct kesp_replay replay;	/* inbound */
 	time64_t use_time;	/* 0 until the first packet */
 	u64 packets, bytes;

@@ -7,7 +7,7 @@
 #     the SA carries it (the first ping of a new tunnel gets its reply).
 #     Several packets raise one ACQUIRE; unanswered, the held packets are
 #     dropped after about 10 s (out-no-sa) and the next packet asks again.
-#  2. Packet limits: soft EXPIRE at the soft count, the SA still works;
+#  2. Packet and byte limits: soft EXPIRE at the soft count, the SA works;
 #     the hard count's packet is the last, the SA goes with a hard EXPIRE.
 #  3. Time limits: soft and hard EXPIRE at about their times, SA gone.
 #  4. Sequence numbers without ESN: 0xffffffff is the last one sent, the
@@ -367,48 +367,62 @@ PY
 
 # --- 2. packet limits ---
 
-case_packets() {
-	local i gone
+# limits_run SPI WHAT LIMITS...: A's outbound SA SPI with LIMITS that
+# allow 3 pings before the soft limit and 5 before the hard one.
+limits_run() {
+	local spi=$1 what=$2 i gone
+	shift 2
 
 	reset_a
-	sa_in_b 0x1003
+	sa_in_b "$spi"
 	ev_mark
-	sa_out_a 0x1003 soft-packets 3 hard-packets 5
+	sa_out_a "$spi" "$@"
 	for i in 1 2 3; do
-		ping_a -c 1 -W 3 >/dev/null || fail "ping $i of 5 failed"
+		ping_a -c 1 -W 3 >/dev/null || fail "$what: ping $i of 5 failed"
 	done
-	ev_wait 1 "$(expire_re soft 0x1003)" 3 ||
-		fail "no soft EXPIRE after 3 packets: $(ev_dump)"
-	[ "$(ev_count "$(expire_re hard 0x1003)")" = 0 ] ||
-		fail "hard EXPIRE after 3 packets: $(ev_dump)"
-	sa_present gwa 0x1003 out || fail "SA gone after the soft limit"
+	ev_wait 1 "$(expire_re soft "$spi")" 3 ||
+		fail "$what: no soft EXPIRE after 3 packets: $(ev_dump)"
+	[ "$(ev_count "$(expire_re hard "$spi")")" = 0 ] ||
+		fail "$what: hard EXPIRE after 3 packets: $(ev_dump)"
+	sa_present gwa "$spi" out || fail "$what: SA gone after the soft limit"
 	for i in 4 5; do
 		ping_a -c 1 -W 3 >/dev/null ||
-			fail "ping $i of 5 failed (the hard limit's packet is the last carried)"
+			fail "$what: ping $i of 5 failed (the hard limit's packet is the last carried)"
 	done
 	gone=
 	for i in $(seq 1 20); do
-		sa_present gwa 0x1003 out || { gone=$i; break; }
+		sa_present gwa "$spi" out || { gone=$i; break; }
 		sleep 0.1
 	done
-	[ -n "$gone" ] || fail "SA still listed 2 s after its 5th packet: $(ctl gwa sa list)"
-	ev_wait 1 "$(expire_re hard 0x1003)" 2 ||
-		fail "SA gone without a hard EXPIRE: $(ev_dump)"
-	evpy <<'PY' || fail "EXPIRE events wrong"
+	[ -n "$gone" ] ||
+		fail "$what: SA still listed 2 s after its 5th packet: $(ctl gwa sa list)"
+	ev_wait 1 "$(expire_re hard "$spi")" 2 ||
+		fail "$what: SA gone without a hard EXPIRE: $(ev_dump)"
+	SPI=$spi evpy <<'PY' || fail "$what: EXPIRE events wrong"
+import os
 from evlib import *
-s, h = ev("expire", 0x1003, False), ev("expire", 0x1003, True)
+spi = int(os.environ["SPI"], 0)
+s, h = ev("expire", spi, False), ev("expire", spi, True)
 for e in s + h:
     print("EXPIRE hard", e["hard"], "packets", e["sa"]["packets"],
-          "lifetime", e["sa"]["lifetime"])
+          "bytes", e["sa"].get("bytes"), "lifetime", e["sa"]["lifetime"])
 assert len(s) == 1 and len(h) == 1, (s, h)
 assert s[0]["sa"]["packets"] == 3, s
 assert h[0]["sa"]["packets"] == 5, h
 assert s[0]["t"] < h[0]["t"]
 PY
-	ping_a -c 1 -W 2 >/dev/null 2>&1 && fail "ping 6 passed: the SA should be gone"
-	ev_wait 1 "$ACQ" 3 || fail "ping 6 raised no ACQUIRE: $(ev_dump)"
+	ping_a -c 1 -W 2 >/dev/null 2>&1 &&
+		fail "$what: ping 6 passed: the SA should be gone"
+	ev_wait 1 "$ACQ" 3 || fail "$what: ping 6 raised no ACQUIRE: $(ev_dump)"
 	echo "A: $(stats_line gwa)"
-	echo "ok: soft EXPIRE at 3, 5 carried, hard EXPIRE and gone, 6th held for an ACQUIRE"
+	echo "ok ($what): soft EXPIRE at 3, 5 carried, hard EXPIRE and gone, 6th held for an ACQUIRE"
+}
+
+case_packets() {
+	limits_run 0x1003 "packets" soft-packets 3 hard-packets 5
+	# A 56-byte ping is an 84-byte inner packet: 252 bytes after 3,
+	# 336 after 4, 420 after 5.
+	limits_run 0x1010 "bytes" soft-bytes 250 hard-bytes 400
 }
 
 # --- 3. time limits ---
@@ -564,6 +578,33 @@ print("sent", want, "server got", reply.decode().strip(), "mss", mss)
 sys.exit(0 if reply.decode().strip() == want else 1)
 PY
 
+# tcp_2mb WHERE: 2 MB of random bytes over TCP (DF) from A to B through
+# the tunnel with no MTU learnt yet; the bytes must arrive intact and the
+# tunnel must have told the sender its MTU at least once (path MTU
+# discovery through the tunnel). The final MSS goes to TCP_MSS.
+tcp_2mb() {
+	local where=$1 out srv i
+	run in_a ip route flush cache
+	run ctl gwa stats reset
+	head -c 2000000 /dev/urandom >"$tmp/data"
+	spawn gwb python3 "$tmp/tcp.py" server - >"$tmp/srv" 2>&1
+	srv=$BGPID
+	for i in $(seq 1 50); do
+		grep -q ready "$tmp/srv" && break
+		sleep 0.1
+	done
+	grep -q ready "$tmp/srv" || fail "TCP server: $(cat "$tmp/srv")"
+	out=$(in_a python3 "$tmp/tcp.py" client "$tmp/data" 2>&1) ||
+		fail "2 MB over TCP $where: $out; server: $(cat "$tmp/srv"); A: $(stats_line gwa); B: $(stats_line gwb)"
+	echo "$out"
+	wait "$srv" || fail "TCP server: $(cat "$tmp/srv")"
+	echo "A: $(stats_line gwa)"
+	echo "B: $(stats_line gwb)"
+	[ "$(stat gwa out-too-big)" -ge 1 ] ||
+		fail "TCP never hit the tunnel MTU (out-too-big 0) $where: did the route keep it?"
+	TCP_MSS=$(grep -oE 'mss [0-9]+' <<<"$out" | cut -d' ' -f2)
+}
+
 case_pmtu() {
 	local out mtu max i srv
 
@@ -592,24 +633,8 @@ case_pmtu() {
 	echo "ok: MTU $mtu reported (out-too-big 1), a packet of $mtu passes"
 
 	# TCP without the learnt MTU: PMTU discovery through the tunnel.
-	run in_a ip route flush cache
-	run ctl gwa stats reset
-	head -c 2000000 /dev/urandom >"$tmp/data"
-	spawn gwb python3 "$tmp/tcp.py" server - >"$tmp/srv" 2>&1
-	srv=$BGPID
-	for i in $(seq 1 50); do
-		grep -q ready "$tmp/srv" && break
-		sleep 0.1
-	done
-	grep -q ready "$tmp/srv" || fail "TCP server: $(cat "$tmp/srv")"
-	out=$(in_a python3 "$tmp/tcp.py" client "$tmp/data" 2>&1) ||
-		fail "2 MB over TCP: $out; server: $(cat "$tmp/srv"); A: $(stats_line gwa)"
-	echo "$out"
-	wait "$srv" || fail "TCP server: $(cat "$tmp/srv")"
-	echo "A: $(stats_line gwa)"
-	[ "$(stat gwa out-too-big)" -ge 1 ] ||
-		fail "TCP never hit the tunnel MTU (out-too-big 0): did the route keep it?"
-	i=$(grep -oE 'mss [0-9]+' <<<"$out" | cut -d' ' -f2)
+	tcp_2mb "at link MTU 1500"
+	i=$TCP_MSS
 	[ "$i" -le $((mtu - 40)) ] || fail "TCP MSS $i does not fit MTU $mtu"
 	echo "ok: 2 MB over TCP intact, MSS $i after PMTU discovery"
 }
@@ -684,25 +709,8 @@ case_mtu1400() {
 	echo "ok: a 4000-byte UDP datagram without DF arrived whole at MTU 1400"
 
 	# TCP (DF) without a learnt MTU: PMTU discovery through the tunnel.
-	run in_a ip route flush cache
-	run ctl gwa stats reset
-	head -c 2000000 /dev/urandom >"$tmp/data"
-	spawn gwb python3 "$tmp/tcp.py" server - >"$tmp/srv" 2>&1
-	srv=$BGPID
-	for i in $(seq 1 50); do
-		grep -q ready "$tmp/srv" && break
-		sleep 0.1
-	done
-	grep -q ready "$tmp/srv" || fail "TCP server: $(cat "$tmp/srv")"
-	out=$(in_a python3 "$tmp/tcp.py" client "$tmp/data" 2>&1) ||
-		fail "2 MB over TCP at MTU 1400: $out; server: $(cat "$tmp/srv"); A: $(stats_line gwa); B: $(stats_line gwb)"
-	echo "$out"
-	wait "$srv" || fail "TCP server: $(cat "$tmp/srv")"
-	echo "A: $(stats_line gwa)"
-	echo "B: $(stats_line gwb)"
-	[ "$(stat gwa out-too-big)" -ge 1 ] ||
-		fail "TCP never hit the tunnel MTU (out-too-big 0) at link MTU 1400"
-	i=$(grep -oE 'mss [0-9]+' <<<"$out" | cut -d' ' -f2)
+	tcp_2mb "at link MTU 1400"
+	i=$TCP_MSS
 	[ "$i" -le $((max - 40)) ] ||
 		fail "TCP MSS $i does not fit the tunnel MTU $max"
 	echo "ok: 2 MB over TCP intact at MTU 1400, MSS $i after PMTU discovery"
