@@ -163,3 +163,58 @@ out:
 		ikev2_ike_keys_wipe(k);
 	return err;
 }
+
+void ikev2_child_keys_wipe(struct ikev2_child_keys *k)
+{
+	explicit_bzero(k, sizeof(*k));
+}
+
+int ikev2_derive_child_keys(uint16_t prf, const uint8_t *sk_d,
+			    size_t sk_d_len, const uint8_t *gir,
+			    size_t gir_len, const uint8_t *ni, size_t ni_len,
+			    const uint8_t *nr, size_t nr_len, size_t enc_len,
+			    size_t integ_len, struct ikev2_child_keys *k)
+{
+	size_t total = 2 * enc_len + 2 * integ_len, slen;
+	uint8_t *seed = NULL, *km = NULL;
+	const uint8_t *p;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!ikev2_prf_len(prf) || enc_len > sizeof(k->ei) ||
+	    integ_len > sizeof(k->ai) || gir_len > SIZE_MAX / 2 ||
+	    ni_len > SIZE_MAX / 4 || nr_len > SIZE_MAX / 4)
+		return -EINVAL;
+	slen = gir_len + ni_len + nr_len;
+	seed = malloc(slen ? slen : 1);
+	km = malloc(total ? total : 1);
+	if (!seed || !km) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* With PFS the new g^ir comes first (2.17). */
+	if (gir_len)
+		memcpy(seed, gir, gir_len);
+	memcpy(seed + gir_len, ni, ni_len);
+	memcpy(seed + gir_len + ni_len, nr, nr_len);
+	err = ikev2_prf_plus(prf, sk_d, sk_d_len, seed, slen, km, total);
+	if (err)
+		goto out;
+	p = km;
+	p = take(p, k->ei, enc_len);
+	p = take(p, k->ai, integ_len);
+	p = take(p, k->er, enc_len);
+	take(p, k->ar, integ_len);
+	k->enc_len = enc_len;
+	k->integ_len = integ_len;
+out:
+	if (km)
+		explicit_bzero(km, total);
+	if (seed)
+		explicit_bzero(seed, slen);
+	free(km);
+	free(seed);
+	if (err)
+		ikev2_child_keys_wipe(k);
+	return err;
+}

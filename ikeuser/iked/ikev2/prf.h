@@ -50,4 +50,30 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 /* Wipe the keys of @k. */
 void ikev2_ike_keys_wipe(struct ikev2_ike_keys *k);
 
+/*
+ * CHILD SA keys (RFC 7296 2.17): KEYMAT = prf+(SK_d, [g^ir (new, PFS)] |
+ * Ni | Nr), taken in the order: encryption key for initiator->responder,
+ * its integrity key, then encryption and integrity for
+ * responder->initiator. enc_len includes the AEAD salt (RFC 4106/7634:
+ * key then 4-byte salt), as kesp.ko wants it.
+ */
+struct ikev2_child_keys {
+	uint8_t ei[64], ai[64], er[64], ar[64];
+	size_t enc_len, integ_len;
+};
+
+/*
+ * Fills @k; @gir_len is 0 without PFS. Intermediate secrets are wiped.
+ * 0, -EINVAL for an unknown PRF or lengths beyond the struct, -ENOMEM,
+ * -EIO; @k is wiped on failure.
+ */
+int ikev2_derive_child_keys(uint16_t prf, const uint8_t *sk_d,
+			    size_t sk_d_len, const uint8_t *gir,
+			    size_t gir_len, const uint8_t *ni, size_t ni_len,
+			    const uint8_t *nr, size_t nr_len, size_t enc_len,
+			    size_t integ_len, struct ikev2_child_keys *k);
+
+/* Wipe the keys of @k. */
+void ikev2_child_keys_wipe(struct ikev2_child_keys *k);
+
 #endif /* KESP_IKEV2_PRF_H */
