@@ -25,8 +25,7 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 COMMON_SRC := $(wildcard ikeuser/common/*.c)
 KESPCTL_SRC := $(wildcard ikeuser/kespctl/*.c)
-# kesp-iked, being built up piece by piece: its parts are unit-tested
-# before the daemon links them.
+# kesp-iked: the unit tests link its parts (everything but main.c).
 IKED_SRC := $(wildcard ikeuser/iked/*.c ikeuser/iked/*/*.c)
 USER_HDR := $(wildcard ikeuser/*/*.h ikeuser/*/*/*.h) uapi/linux/kesp.h
 KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
@@ -45,11 +44,16 @@ all: kmod user
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
-user: $(B)/kespctl
+user: $(B)/kespctl $(B)/kesp-iked
 
 $(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
 	@mkdir -p $(B)
 	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(KESPCTL_SRC) $(NL_LIBS)
+
+$(B)/kesp-iked: $(COMMON_SRC) $(IKED_SRC) $(USER_HDR) VERSION
+	@mkdir -p $(B)
+	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(IKED_SRC) \
+		$(NL_LIBS) -lcrypto
 
 # Unit tests link the code under test, minus main(), with ASan and UBSan;
 # kselftest_harness.h needs GNU C.
@@ -63,20 +67,22 @@ $(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(IKED_SRC) \
 unit: $(UNIT_BIN)
 
 # C tests that run in the guest against the module (selftests/guest/run-tests).
-$(B)/ktest/%: selftests/kernel/%.c $(COMMON_SRC) $(USER_HDR)
+IKED_KERNEL_SRC := ikeuser/iked/kernel.c
+$(B)/ktest/%: selftests/kernel/%.c $(COMMON_SRC) $(IKED_KERNEL_SRC) $(USER_HDR)
 	@mkdir -p $(B)/ktest
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ $< \
-		$(COMMON_SRC) $(NL_LIBS)
+		$(COMMON_SRC) $(IKED_KERNEL_SRC) $(NL_LIBS)
 
 ktest: $(KTEST_BIN)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	install -D -m 0755 $(B)/kespctl $(DESTDIR)$(SBINDIR)/kespctl
+	install -D -m 0755 $(B)/kesp-iked $(DESTDIR)$(SBINDIR)/kesp-iked
 
 uninstall:
 	rm -f /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))/extra/kesp.ko
-	rm -f $(DESTDIR)$(SBINDIR)/kespctl
+	rm -f $(DESTDIR)$(SBINDIR)/kespctl $(DESTDIR)$(SBINDIR)/kesp-iked
 
 deps:
 	scripts/deps.sh

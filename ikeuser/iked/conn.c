@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Configured connections at run time: which end is ours, traps, shared policies, failures. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "kernel.h"
+#include "log.h"
+#include "ikev2/ike.h"
+#include "ikev2/ts.h"
+
+struct iked_conn *iked_conn_of(struct iked *d,
+			       const struct iked_conf_conn *cfg)
+{
+	return &d->conns[cfg - d->conf->conns];
+}
+
+struct iked_conn *iked_conn_by_name(struct iked *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_conns; i++)
+		if (!strcmp(d->conns[i].cfg->name, name))
+			return &d->conns[i];
+	return NULL;
+}
+
+struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid)
+{
+	if (reqid < 1 || reqid > d->n_conns)
+		return NULL;
+	return &d->conns[reqid - 1];
+}
+
+void iked_conn_fail(struct iked *d, const struct iked_conf_conn *cfg,
+		    unsigned int no, const char *fmt, ...)
+{
+	struct iked_conn *c = cfg ? iked_conn_of(d, cfg) : NULL;
+	char msg[sizeof(c->last_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s", msg);
+	if (c) {
+		memcpy(c->last_error, msg, sizeof(msg));
+		c->last_error_at = iked_now();
+	}
+}
+
+int iked_conn_policy_get(struct iked *d, struct iked_conn *c,
+			 const struct kesp_policy *p, uint32_t *id)
+{
+	struct conn_policy *v;
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->n_pols; i++) {
+		if (!memcmp(&c->pols[i].pol, p, sizeof(*p))) {
+			c->pols[i].refs++;
+			*id = c->pols[i].id;
+			return 0;
+		}
+	}
+	v = realloc(c->pols, (c->n_pols + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->pols = v;
+	r = iked_kernel_policy_add(d->kern, p, id);
+	if (r)
+		return r;
+	v[c->n_pols].pol = *p;
+	v[c->n_pols].id = *id;
+	v[c->n_pols].refs = 1;
+	c->n_pols++;
+	return 0;
+}
+
+void iked_conn_policy_put(struct iked *d, struct iked_conn *c, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_pols; i++) {
+		if (c->pols[i].id != id)
+			continue;
+		if (--c->pols[i].refs)
+			return;
+		iked_kernel_policy_del(d->kern, id);
+		c->pols[i] = c->pols[--c->n_pols];
+		return;
+	}
+}
+
+static bool addr_fits(const struct kesp_addr *conf, const struct kesp_addr *a)
+{
+	return conf->family == AF_UNSPEC ||
+	       (conf->family == a->family &&
+		!memcmp(conf->bytes, a->bytes, kesp_addr_len(a->family)));
+}
+
+int iked_conns_init(struct iked *d, char *err, size_t errlen)
+{
+	size_t i;
+
+	d->n_conns = d->conf->n_conns;
+	d->conns = calloc(d->n_conns ? d->n_conns : 1, sizeof(*d->conns));
+	if (!d->conns) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < d->n_conns; i++) {
+		struct iked_conn *c = &d->conns[i];
+		const struct iked_conf_conn *cfg = &d->conf->conns[i];
+
+		c->cfg = cfg;
+		c->reqid = (uint32_t)i + 1;
+		/* As strongSwan: the side with an address of ours, else left. */
+		if (cfg->right.addr.family != AF_UNSPEC &&
+		    iked_net_is_local(&cfg->right.addr) &&
+		    !(cfg->left.addr.family != AF_UNSPEC &&
+		      iked_net_is_local(&cfg->left.addr))) {
+			c->local = &cfg->right;
+			c->remote = &cfg->left;
+		} else {
+			c->local = &cfg->left;
+			c->remote = &cfg->right;
+		}
+	}
+	return 0;
+}
+
+const struct iked_conf_conn *conn_for_init(struct iked *d,
+					   const struct iked_path *path)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_conns; i++) {
+		struct iked_conn *c = &d->conns[i];
+
+		if (addr_fits(&c->local->addr, &path->local) &&
+		    addr_fits(&c->remote->addr, &path->remote))
+			return c->cfg;
+	}
+	return NULL;
+}
+
+const struct iked_conf_conn *conn_for_auth(struct iked *d,
+					   const struct iked_path *path,
+					   const struct iked_conf_id *peer,
+					   const struct iked_conf_id *us)
+{
+	const struct iked_conf_conn *fallback = NULL;
+	size_t i;
+
+	for (i = 0; i < d->n_conns; i++) {
+		struct iked_conn *c = &d->conns[i];
+
+		if (!addr_fits(&c->local->addr, &path->local) ||
+		    !addr_fits(&c->remote->addr, &path->remote) ||
+		    !iked_conf_id_match(&c->remote->id, peer))
+			continue;
+		if (!us || iked_conf_id_match(&c->local->id, us))
+			return c->cfg;
+		/* IDr is a hint (3.5): a conn with another leftid still may do. */
+		if (!fallback)
+			fallback = c->cfg;
+	}
+	return fallback;
+}
+
+/* auto=route: OUT, IN and FWD PROTECT policies that ask for the tunnel. */
+static int install_traps(struct iked *d, struct iked_conn *c)
+{
+	const struct iked_conf_conn *cfg = c->cfg;
+	struct ikev2_ts_list l, r;
+	struct kesp_sel sels[IKED_MAX_SELS];
+	struct kesp_addr local = c->local->addr;
+	size_t n, i, j;
+	char buf[320];
+	int err;
+
+	if (c->remote->addr.family == AF_UNSPEC) {
+		iked_log(IKED_LOG_WARN, cfg->name, 0,
+			 "auto=route needs right= to be an address, not %%any: the conn only answers");
+		return -EDESTADDRREQ;
+	}
+	if (local.family == AF_UNSPEC &&
+	    iked_net_source(&c->remote->addr, &local)) {
+		iked_log(IKED_LOG_WARN, cfg->name, 0,
+			 "no route to the peer: cannot install the on-demand policies");
+		return -ENETUNREACH;
+	}
+	err = ikev2_ts_from_conf(&l, c->local->ts, c->local->n_ts, &local);
+	if (!err)
+		err = ikev2_ts_from_conf(&r, c->remote->ts, c->remote->n_ts,
+					 &c->remote->addr);
+	if (!err)
+		err = ikev2_ts_to_sels(&l, &r, sels, IKED_MAX_SELS, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		static const uint8_t dirs[] = { KESP_DIR_OUT, KESP_DIR_IN,
+						KESP_DIR_FWD };
+
+		for (j = 0; j < sizeof(dirs); j++) {
+			bool out = dirs[j] == KESP_DIR_OUT;
+			struct kesp_policy p;
+
+			if (cfg->mode == IKED_MODE_TRANSPORT &&
+			    dirs[j] == KESP_DIR_FWD)
+				continue;
+			memset(&p, 0, sizeof(p));
+			p.present = KESP_BIT(KESP_POL_A_DIR) |
+				    KESP_BIT(KESP_POL_A_SEL) |
+				    KESP_BIT(KESP_POL_A_ACTION) |
+				    KESP_BIT(KESP_POL_A_PRIORITY) |
+				    KESP_BIT(KESP_POL_A_TMPL);
+			p.dir = dirs[j];
+			p.sel = sels[i];
+			if (!out)
+				ikev2_sel_reverse(&p.sel);
+			p.action = KESP_ACTION_PROTECT;
+			p.priority = IKED_PRIO_TRAP;
+			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
+					 KESP_BIT(KESP_TMPL_A_FAMILY) |
+					 KESP_BIT(KESP_TMPL_A_SRC) |
+					 KESP_BIT(KESP_TMPL_A_DST) |
+					 KESP_BIT(KESP_TMPL_A_REQID);
+			p.tmpl.mode = cfg->mode == IKED_MODE_TRANSPORT ?
+				      KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL;
+			p.tmpl.family = local.family;
+			p.tmpl.src = out ? local : c->remote->addr;
+			p.tmpl.dst = out ? c->remote->addr : local;
+			p.tmpl.reqid = c->reqid;
+			if (c->n_trap >= IKED_MAX_POLICIES)
+				return -E2BIG;
+			err = iked_conn_policy_get(d, c, &p,
+						   &c->trap[c->n_trap]);
+			if (err) {
+				iked_log(IKED_LOG_ERR, cfg->name, 0,
+					 "cannot install the on-demand policies: %s",
+					 iked_kernel_strerror(d->kern, buf,
+							      sizeof(buf)));
+				return err;
+			}
+			c->n_trap++;
+		}
+	}
+	iked_log(IKED_LOG_INFO, cfg->name, 0,
+		 "routed: %s === %s is negotiated on the first packet",
+		 ikev2_ts_format(&l, buf, sizeof(buf)),
+		 ikev2_ts_format(&r, (char[320]){ 0 }, 320));
+	return 0;
+}
+
+void iked_conns_start(struct iked *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_conns; i++) {
+		struct iked_conn *c = &d->conns[i];
+		struct ike_sa *sa;
+
+		if (c->cfg->autostart == IKED_AUTO_ROUTE)
+			install_traps(d, c);
+		else if (c->cfg->autostart == IKED_AUTO_START)
+			ikev2_initiate(d, c, &sa);
+	}
+}
+
+void iked_conns_fini(struct iked *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n_conns; i++) {
+		struct iked_conn *c = &d->conns[i];
+
+		for (j = 0; j < c->n_trap; j++)
+			iked_conn_policy_put(d, c, c->trap[j]);
+		c->n_trap = 0;
+		/* Whatever CHILD SAs left behind (there should be nothing). */
+		for (j = 0; j < c->n_pols; j++)
+			iked_kernel_policy_del(d->kern, c->pols[j].id);
+		free(c->pols);
+		c->pols = NULL;
+		c->n_pols = 0;
+	}
+	free(d->conns);
+	d->conns = NULL;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Configured connections at run time: which end is ours, traps, shared policies, failures. */
+
+#ifndef KESP_IKED_CONN_H
+#define KESP_IKED_CONN_H
+
+#include "daemon.h"
+
+/* Set up d->conns from d->conf. 0 or -errno with @err. */
+int iked_conns_init(struct iked *d, char *err, size_t errlen);
+/* auto=route: install the traps; auto=start: initiate. */
+void iked_conns_start(struct iked *d);
+/* Remove every trap and shared policy left (at exit). */
+void iked_conns_fini(struct iked *d);
+struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);
+struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid);
+
+#endif /* KESP_IKED_CONN_H */

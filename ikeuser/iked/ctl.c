@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kesp-iked's control socket: what `kespctl ike ...` talks to. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "conn.h"
+#include "log.h"
+#include "status.h"
+#include "ikev2/ike.h"
+
+struct iked_ctl_client {
+	struct iked_ctl_client *next;
+	int fd;
+	char line[512];
+	size_t len;
+	bool waiting;		/* "ike up": answered by iked_ctl_done() */
+};
+
+int iked_ctl_open(struct iked *d, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = d->ctl_path;
+	char dir[sizeof(sun.sun_path)];
+	char *slash;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		/* /run/kesp: only root may even look for the socket. */
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			return -errno;
+		}
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	/* A socket left by a killed daemon would make bind() fail. */
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    chmod(path, 0600) || listen(fd, 16))
+		goto fail;
+	d->ctl_fd = fd;
+	return 0;
+fail:
+	snprintf(err, errlen, "control socket %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -errno;
+}
+
+static void client_free(struct iked *d, struct iked_ctl_client *cl)
+{
+	struct iked_ctl_client **pp;
+	struct ike_sa *sa;
+
+	for (pp = &d->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == cl) {
+			*pp = cl->next;
+			break;
+		}
+	}
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa->waiter == cl)
+			sa->waiter = NULL;
+	close(cl->fd);
+	free(cl);
+}
+
+void iked_ctl_close(struct iked *d)
+{
+	while (d->clients)
+		client_free(d, d->clients);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->ctl_path);
+		d->ctl_fd = -1;
+	}
+}
+
+void iked_ctl_accept(struct iked *d)
+{
+	struct iked_ctl_client *cl;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd;
+
+	fd = accept4(d->ctl_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* The socket's mode already keeps others out; this says so clearly. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		static const char no[] = "-1 Operation not permitted: root only\n";
+
+		if (write(fd, no, sizeof(no) - 1) < 0) {
+			/* Nothing more to tell a client that is gone. */
+		}
+		close(fd);
+		return;
+	}
+	cl = calloc(1, sizeof(*cl));
+	if (!cl) {
+		close(fd);
+		return;
+	}
+	cl->fd = fd;
+	cl->next = d->clients;
+	d->clients = cl;
+}
+
+size_t iked_ctl_fds(struct iked *d, int *fds, struct iked_ctl_client **cls,
+		    size_t cap)
+{
+	struct iked_ctl_client *cl;
+	size_t n = 0;
+
+	for (cl = d->clients; cl && n < cap; cl = cl->next) {
+		fds[n] = cl->fd;
+		cls[n++] = cl;
+	}
+	return n;
+}
+
+static void write_all(int fd, const char *p, size_t len)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	/* Answers are small and the client reads them at once. */
+	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w <= 0)
+			return;
+		p += w;
+		len -= (size_t)w;
+	}
+}
+
+static void answer(struct iked *d, struct iked_ctl_client *cl, int err,
+		   const char *body)
+{
+	char head[600];
+
+	if (err)
+		snprintf(head, sizeof(head), "%d %s\n", err, body ? body : "");
+	else
+		snprintf(head, sizeof(head), "0\n");
+	write_all(cl->fd, head, strlen(head));
+	if (!err && body)
+		write_all(cl->fd, body, strlen(body));
+	client_free(d, cl);
+}
+
+void iked_ctl_done(struct iked *d, struct iked_ctl_client *cl, int err,
+		   const char *msg)
+{
+	char body[600];
+
+	if (err) {
+		answer(d, cl, err, msg);
+		return;
+	}
+	snprintf(body, sizeof(body), "%s\n", msg);
+	answer(d, cl, 0, body);
+}
+
+static void do_list(struct iked *d, struct iked_ctl_client *cl, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		answer(d, cl, -ENOMEM, "out of memory");
+		return;
+	}
+	iked_status_write(d, f, json);
+	fclose(f);
+	answer(d, cl, 0, text);
+	free(text);
+}
+
+static void do_up(struct iked *d, struct iked_ctl_client *cl,
+		  const char *name)
+{
+	struct iked_conn *c = iked_conn_by_name(d, name);
+	struct ike_sa *sa;
+	char msg[600];
+	int r;
+
+	if (!c) {
+		snprintf(msg, sizeof(msg), "no conn named '%s' loaded", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	iked_log(IKED_LOG_INFO, name, 0, "ike up requested");
+	r = ikev2_initiate(d, c, &sa);
+	if (r) {
+		snprintf(msg, sizeof(msg), "%s", c->last_error[0] ?
+			 c->last_error : strerror(-r));
+		answer(d, cl, r, msg);
+		return;
+	}
+	if (sa->state == IKE_ESTABLISHED && !sa->pend.active) {
+		snprintf(msg, sizeof(msg), "%s[%u] is established\n", name,
+			 sa->no);
+		answer(d, cl, 0, msg);
+		return;
+	}
+	if (sa->waiter) {
+		answer(d, cl, -EALREADY, "someone else is waiting for this IKE SA");
+		return;
+	}
+	sa->waiter = cl;
+	cl->waiting = true;
+}
+
+static void do_down(struct iked *d, struct iked_ctl_client *cl,
+		    const char *name)
+{
+	struct iked_conn *c = iked_conn_by_name(d, name);
+	char msg[600];
+
+	if (!c) {
+		snprintf(msg, sizeof(msg), "no conn named '%s' loaded", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	if (ikev2_terminate(d, c)) {
+		snprintf(msg, sizeof(msg), "%s has no IKE SA", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "deleting the IKE SAs of %s\n", name);
+	answer(d, cl, 0, msg);
+}
+
+static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
+{
+	char *argv[4] = { 0 }, *save = NULL, *w;
+	int argc = 0;
+
+	for (w = strtok_r(line, " \t", &save); w && argc < 4;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[argc++] = w;
+	if (argc >= 2 && !strcmp(argv[0], "ike") && !strcmp(argv[1], "list"))
+		do_list(d, cl, argc == 3 && !strcmp(argv[2], "json"));
+	else if (argc == 3 && !strcmp(argv[0], "ike") &&
+		 !strcmp(argv[1], "up"))
+		do_up(d, cl, argv[2]);
+	else if (argc == 3 && !strcmp(argv[0], "ike") &&
+		 !strcmp(argv[1], "down"))
+		do_down(d, cl, argv[2]);
+	else
+		answer(d, cl, -EINVAL,
+		       "unknown request: expected 'ike list [json]', 'ike up NAME' or 'ike down NAME'");
+}
+
+void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)
+{
+	ssize_t r;
+	char *nl;
+
+	if (cl->waiting) {
+		char c;
+
+		/* Only EOF can come: the client gave up waiting. */
+		if (read(cl->fd, &c, 1) <= 0)
+			client_free(d, cl);
+		return;
+	}
+	r = read(cl->fd, cl->line + cl->len, sizeof(cl->line) - 1 - cl->len);
+	if (r <= 0) {
+		if (r == 0 || (errno != EAGAIN && errno != EINTR))
+			client_free(d, cl);
+		return;
+	}
+	cl->len += (size_t)r;
+	cl->line[cl->len] = '\0';
+	nl = strchr(cl->line, '\n');
+	if (!nl) {
+		if (cl->len == sizeof(cl->line) - 1)
+			answer(d, cl, -E2BIG, "request too long");
+		return;
+	}
+	*nl = '\0';
+	handle(d, cl, cl->line);
+}

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kesp-iked's state: the daemon context, its connections, IKE SAs and CHILD SAs. */
+
+#ifndef KESP_IKED_DAEMON_H
+#define KESP_IKED_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "secrets.h"
+#include "net.h"
+#include "../common/kesp_msg.h"
+#include "ikev2/select.h"
+#include "ikev2/prf.h"
+#include "ikev2/payload.h"
+#include "ikev2/msg.h"
+
+struct iked_kernel;
+struct ikev2_dh;
+struct iked_ctl_client;
+
+/* Monotonic milliseconds: every deadline in the daemon is one of these. */
+typedef uint64_t iked_ms;
+iked_ms iked_now(void);
+
+/*
+ * Retransmission of requests (RFC 7296 2.1): first after 0.5 s, then
+ * doubling, giving up after IKED_RETX_TRIES retransmissions and one more
+ * timeout: 0.5 + 1 + ... + 32 = 63.5 s, the minute operators expect.
+ */
+#define IKED_RETX_FIRST_MS	500
+#define IKED_RETX_TRIES		6
+
+/* Policy priorities (lower wins): IKE bypass < CHILD SA < on-demand trap. */
+#define IKED_PRIO_CHILD		0x10000
+#define IKED_PRIO_TRAP		0x20000
+
+/* Kernel policies a CHILD SA or a trap installs: out, in, fwd per pair. */
+#define IKED_MAX_POLICIES	48
+#define IKED_MAX_SELS		(IKED_MAX_POLICIES / 3)
+
+enum child_state {
+	CHILD_INSTALLED,
+	CHILD_DELETING,		/* our Delete sent, waiting for the answer */
+};
+
+struct child_sa {
+	struct child_sa *next;
+	unsigned int no;		/* CHILD SA number, for logs */
+	enum child_state state;
+	uint32_t spi_in, spi_out;	/* host order */
+	uint32_t reqid;
+	uint8_t mode;			/* enum kesp_mode */
+	struct ikev2_chosen prop;
+	struct ikev2_ts_list ts_local, ts_remote;
+	uint32_t policy[IKED_MAX_POLICIES];
+	size_t n_policy;
+	iked_ms established;
+};
+
+/*
+ * IKE SA states, in the order an exchange moves through them. The number
+ * kespctl shows next to "negotiating" is this value.
+ */
+enum ike_state {
+	IKE_INIT_SENT = 1,	/* initiator: IKE_SA_INIT request out */
+	IKE_INIT_DONE,		/* responder: answered IKE_SA_INIT */
+	IKE_AUTH_SENT,		/* initiator: IKE_AUTH request out */
+	IKE_ESTABLISHED,
+	IKE_DELETING,		/* our Delete of the IKE SA is out */
+	IKE_DEAD,		/* to be freed by the main loop */
+};
+
+/* What the outstanding request of an IKE SA is for. */
+enum ike_req_kind {
+	REQ_NONE,
+	REQ_INIT,
+	REQ_AUTH,
+	REQ_CREATE_CHILD,
+	REQ_DELETE_CHILD,
+	REQ_DELETE_IKE,
+	REQ_LIVENESS,
+};
+
+/* A CHILD SA being negotiated (by us: in IKE_AUTH or CREATE_CHILD_SA). */
+struct child_pending {
+	bool active;
+	uint32_t spi_in;
+	struct ikev2_sa offered;
+	struct ikev2_ts_list tsi, tsr;	/* offered, initiator's view */
+	struct ikev2_dh *dh;		/* PFS in CREATE_CHILD_SA */
+	uint8_t nonce[32];
+	size_t nonce_len;
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct iked *d;
+	const struct iked_conf_conn *conn;	/* NULL until chosen */
+	unsigned int no;
+	bool initiator;			/* we sent the first IKE_SA_INIT */
+	enum ike_state state;
+	uint8_t spi_i[8], spi_r[8];
+	struct iked_path path;
+	const struct iked_conf_end *local, *remote;	/* of conn */
+
+	/* IKE_SA_INIT */
+	struct ikev2_chosen prop;
+	struct ikev2_sa offered;	/* initiator: our SA payload */
+	uint16_t ke_group;		/* initiator: the group of our KE */
+	struct ikev2_dh *dh;
+	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t *init_req, *init_resp;	/* both messages, for AUTH */
+	size_t init_req_len, init_resp_len;
+	uint8_t cookie[64];
+	size_t cookie_len;
+	struct ikev2_ike_keys keys;
+	size_t enc_len, integ_len;
+
+	/* Peer identity, once authenticated. */
+	struct iked_conf_id peer_id;
+
+	/* Message IDs and the request window of one (2.3). */
+	uint32_t next_req_id;		/* our next request */
+	uint32_t next_peer_id;		/* the peer's next request */
+	enum ike_req_kind req_kind;
+	uint8_t *req;			/* our outstanding request */
+	size_t req_len;
+	unsigned int retx;		/* retransmissions so far */
+	iked_ms req_sent, retx_at;	/* retx_at 0: nothing outstanding */
+	uint8_t *resp;			/* our last response, resent as is */
+	size_t resp_len;
+	bool have_resp;
+	struct child_pending pend;
+	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */
+
+	/* Half-open SAs die after this, complete or not. */
+	iked_ms created, established, expire_at;
+	unsigned int n_children_done;	/* CHILD SAs negotiated so far */
+	struct child_sa *children;
+	struct iked_ctl_client *waiter;	/* `kespctl ike up` waiting */
+};
+
+/* A kernel policy shared by the CHILD SAs (and trap) of a conn. */
+struct conn_policy {
+	struct kesp_policy pol;
+	uint32_t id;
+	unsigned int refs;
+};
+
+/* Runtime of one configured conn. */
+struct iked_conn {
+	struct conn_policy *pols;
+	size_t n_pols;
+	const struct iked_conf_conn *cfg;
+	const struct iked_conf_end *local, *remote;
+	uint32_t reqid;			/* shared by its traps and CHILD SAs */
+	uint32_t trap[IKED_MAX_POLICIES];	/* auto=route policies */
+	size_t n_trap;
+	char last_error[512];		/* the last failure, for ike list */
+	iked_ms last_error_at;
+	unsigned int give_ups;		/* initiations that got no answer */
+	unsigned int tries;		/* of keyingtries, since the last success */
+};
+
+struct iked {
+	const char *conf_path, *secrets_path, *ctl_path;
+	struct iked_conf *conf;
+	struct iked_secrets *secrets;
+	struct iked_conn *conns;	/* one per conf->conns[] */
+	size_t n_conns;
+	struct iked_kernel *kern;
+	struct iked_net net;
+	int ctl_fd;
+	int sig_fd;
+	bool stopping;
+	struct ike_sa *sas;
+	unsigned int next_sa_no, next_child_no;
+	struct iked_ctl_client *clients;
+	/* One message in and one out at a time: big, so not on the stack. */
+	struct ikev2_msg rx, tx;
+	struct ikev2_chain rx_inner, tx_inner;
+	uint8_t buf[IKED_MSG_MAX];
+	uint8_t out[IKED_MSG_MAX];
+	uint8_t plain[IKED_MSG_MAX];
+};
+
+/* The conn runtime of a conf conn. */
+struct iked_conn *iked_conn_of(struct iked *d,
+			       const struct iked_conf_conn *cfg);
+/* Remember and log the failure of @c ("ike list" shows it). */
+/*
+ * Install @p (or count one more user of the same policy) and return its
+ * id; put it back when done. The CHILD SAs of a rekey share policies.
+ */
+int iked_conn_policy_get(struct iked *d, struct iked_conn *c,
+			 const struct kesp_policy *p, uint32_t *id);
+void iked_conn_policy_put(struct iked *d, struct iked_conn *c, uint32_t id);
+void iked_conn_fail(struct iked *d, const struct iked_conf_conn *c,
+		    unsigned int no, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif /* KESP_IKED_DAEMON_H */

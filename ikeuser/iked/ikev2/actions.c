@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the daemon asks of IKEv2: bring a conn up or down, stop, react to the kernel's expiries. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "ike.h"
+#include "../conn.h"
+
+static struct ike_sa *sa_of_conn(struct iked *d, const struct iked_conn *c)
+{
+	struct ike_sa *sa, *best = NULL;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (sa->conn != c->cfg || sa->state == IKE_DEAD ||
+		    sa->state == IKE_DELETING)
+			continue;
+		if (!best || sa->state == IKE_ESTABLISHED)
+			best = sa;
+	}
+	return best;
+}
+
+int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
+{
+	struct iked_path path = { 0 };
+	struct ike_sa *sa = sa_of_conn(d, c);
+	int r;
+
+	*out = NULL;
+	if (sa) {
+		*out = sa;
+		if (sa->state != IKE_ESTABLISHED || sa->children ||
+		    sa->pend.active)
+			return 0;
+		return child_create_start(sa);
+	}
+	if (c->remote->addr.family == AF_UNSPEC) {
+		iked_conn_fail(d, c->cfg, 0,
+			       "cannot initiate: right=%%any (the peer's address is not known)");
+		return -EDESTADDRREQ;
+	}
+	path.remote = c->remote->addr;
+	path.rport = IKED_IKE_PORT;
+	path.lport = d->net.port;
+	path.local = c->local->addr;
+	if (path.local.family == AF_UNSPEC &&
+	    iked_net_source(&path.remote, &path.local)) {
+		iked_conn_fail(d, c->cfg, 0, "cannot initiate: no route to %s",
+			       kesp_addr_format(&path.remote,
+						(char[KESP_ADDR_STRLEN]){ 0 },
+						KESP_ADDR_STRLEN));
+		return -ENETUNREACH;
+	}
+	sa = ike_sa_new(d, true, &path);
+	if (!sa)
+		return -ENOMEM;
+	ike_sa_set_conn(sa, c->cfg);
+	c->tries++;
+	r = init_start(sa, 0);
+	if (r) {
+		ike_sa_kill(sa, "cannot start IKE_SA_INIT");
+		return r;
+	}
+	*out = sa;
+	return 0;
+}
+
+int ikev2_terminate(struct iked *d, struct iked_conn *c)
+{
+	struct ike_sa *sa;
+	int n = 0;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (sa->conn != c->cfg || sa->state == IKE_DEAD ||
+		    sa->state == IKE_DELETING)
+			continue;
+		n++;
+		if (sa->state == IKE_ESTABLISHED)
+			info_delete_ike(sa);
+		else
+			ike_sa_kill(sa, "terminated");
+	}
+	return n ? 0 : -ENOENT;
+}
+
+void ikev2_shutdown(struct iked *d)
+{
+	struct ike_sa *sa;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_ESTABLISHED)
+			info_delete_ike(sa);
+		ike_sa_kill(sa, "kesp-iked is stopping");
+	}
+}
+
+void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
+{
+	struct child_sa *ch = NULL;
+	struct ike_sa *sa;
+
+	for (sa = d->sas; sa && !ch; sa = sa->next) {
+		if (sa->state == IKE_DEAD)
+			continue;
+		ch = ksa->dir == KESP_DIR_IN ? child_find_in(sa, ksa->spi) :
+					      child_find_out(sa, ksa->spi);
+		if (ch)
+			break;
+	}
+	if (!ch)
+		return;
+	if (!hard) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u reached its soft lifetime (%s SA %08x)",
+			   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA #%u reached its hard lifetime (%s SA %08x)",
+		   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE)
+		child_delete_start(sa, ch);
+	else
+		child_remove(sa, ch, "expired");
+}

@@ -1,0 +1,722 @@
+// SPDX-License-Identifier: GPL-2.0
+/* CHILD SAs (RFC 7296 1.3, 2.9, 2.17): proposals, selectors, keys, and their kernel SAs and policies. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "ike.h"
+#include "dh.h"
+#include "ts.h"
+#include "../kernel.h"
+#include "../../common/alg.h"
+
+#define OUR_NONCE_LEN	32
+/* kesp.ko's default; strongSwan uses 32, XFRM's maximum is 4096. */
+#define REPLAY_WINDOW	128
+
+static const char *kerr(struct ike_sa *sa)
+{
+	static char buf[320];
+
+	return iked_kernel_strerror(sa->d->kern, buf, sizeof(buf));
+}
+
+void child_pending_clear(struct ike_sa *sa)
+{
+	ikev2_dh_free(sa->pend.dh);
+	OPENSSL_cleanse(&sa->pend, sizeof(sa->pend));
+}
+
+static bool esp_has_pfs(const struct iked_conf_conn *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->esp.n; i++)
+		for (j = 0; j < cfg->esp.props[i].n_dh; j++)
+			if (cfg->esp.props[i].dh[j] != IKED_PROP_DH_NONE)
+				return true;
+	return false;
+}
+
+int child_prepare(struct ike_sa *sa, bool pfs)
+{
+	struct child_pending *p = &sa->pend;
+	uint8_t spi[4];
+	uint16_t group = 0;
+	int r;
+
+	child_pending_clear(sa);
+	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &p->spi_in);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
+			   kerr(sa));
+		return r;
+	}
+	if (pfs) {
+		group = sa->conn->esp.props[0].dh[0];
+		r = ikev2_dh_new(group, &p->dh);
+		if (r)
+			return r;
+	}
+	ikev2_put32(spi, p->spi_in);
+	r = ikev2_sa_from_props(&p->offered, &sa->conn->esp, IKEV2_PROTO_ESP,
+				spi, 4,
+				group, pfs);
+	if (!r)
+		r = ikev2_ts_from_conf(&p->tsi, sa->local->ts, sa->local->n_ts,
+				       &sa->path.local);
+	if (!r)
+		r = ikev2_ts_from_conf(&p->tsr, sa->remote->ts,
+				       sa->remote->n_ts, &sa->path.remote);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot build the CHILD SA proposal: %s",
+			   strerror(-r));
+		return r;
+	}
+	p->nonce_len = OUR_NONCE_LEN;
+	if (RAND_bytes(p->nonce, (int)p->nonce_len) != 1)
+		return -EIO;
+	p->active = true;
+	return 0;
+}
+
+int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c)
+{
+	int r = 0;
+
+	if (sa->conn->mode == IKED_MODE_TRANSPORT)
+		r = ikev2_chain_add_notify(c, 0, NULL, 0,
+					   IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	c->sa = sa->pend.offered;
+	if (!r)
+		r = ikev2_chain_add(c, IKEV2_PL_SA);
+	c->tsi = sa->pend.tsi;
+	if (!r)
+		r = ikev2_chain_add(c, IKEV2_PL_TSI);
+	c->tsr = sa->pend.tsr;
+	if (!r)
+		r = ikev2_chain_add(c, IKEV2_PL_TSR);
+	return r;
+}
+
+/* ESP key lengths kesp.ko wants: the key with its salt, and the integrity key. */
+static int esp_key_lens(const struct ikev2_chosen *c, size_t *enc,
+			size_t *integ)
+{
+	const struct kesp_alg *a = kesp_alg_by_id(KESP_ALG_ENC, c->encr);
+	const struct kesp_alg *i = NULL;
+
+	if (!a)
+		return -EOPNOTSUPP;
+	*enc = (c->encr_key_bits ? c->encr_key_bits / 8u : a->key_lens[0]) +
+	       a->salt_len;
+	*integ = 0;
+	if (c->integ) {
+		i = kesp_alg_by_id(KESP_ALG_INTEG, c->integ);
+		if (!i)
+			return -EOPNOTSUPP;
+		*integ = i->key_lens[0];
+	}
+	return 0;
+}
+
+static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
+		     uint32_t spi, const struct child_sa *ch,
+		     const uint8_t *ek, size_t ek_len, const uint8_t *ak,
+		     size_t ak_len, const struct kesp_sel *sel)
+{
+	const struct iked_conf_conn *cfg = sa->conn;
+
+	memset(k, 0, sizeof(*k));
+	k->present = KESP_BIT(KESP_SA_A_SPI) | KESP_BIT(KESP_SA_A_DIR) |
+		     KESP_BIT(KESP_SA_A_MODE) | KESP_BIT(KESP_SA_A_FAMILY) |
+		     KESP_BIT(KESP_SA_A_SRC) | KESP_BIT(KESP_SA_A_DST) |
+		     KESP_BIT(KESP_SA_A_ENC) | KESP_BIT(KESP_SA_A_ENC_KEY) |
+		     KESP_BIT(KESP_SA_A_FLAGS) | KESP_BIT(KESP_SA_A_REQID) |
+		     KESP_BIT(KESP_SA_A_LIFETIME);
+	k->spi = spi;
+	k->dir = dir;
+	k->mode = ch->mode;
+	k->family = sa->path.local.family;
+	k->src = dir == KESP_DIR_OUT ? sa->path.local : sa->path.remote;
+	k->dst = dir == KESP_DIR_OUT ? sa->path.remote : sa->path.local;
+	k->enc = ch->prop.encr;
+	k->enc_key_len = (uint16_t)ek_len;
+	memcpy(k->enc_key, ek, ek_len);
+	if (ch->prop.integ) {
+		k->present |= KESP_BIT(KESP_SA_A_INTEG) |
+			      KESP_BIT(KESP_SA_A_INTEG_KEY);
+		k->integ = ch->prop.integ;
+		k->integ_key_len = (uint16_t)ak_len;
+		memcpy(k->integ_key, ak, ak_len);
+	}
+	if (dir == KESP_DIR_IN) {
+		k->present |= KESP_BIT(KESP_SA_A_REPLAY_WINDOW);
+		k->replay_window = REPLAY_WINDOW;
+	}
+	k->flags = ch->prop.esn == IKED_PROP_ESN_YES ? KESP_SA_F_ESN : 0;
+	k->reqid = ch->reqid;
+	if (sel) {
+		k->present |= KESP_BIT(KESP_SA_A_SEL);
+		k->sel = *sel;
+	}
+	/*
+	 * The kernel's hard limit stands even without the daemon; the soft
+	 * one is where a rekey would start, before the peer's limit.
+	 */
+	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
+	if (cfg->lifetime > cfg->rekeymargin)
+		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = cfg->lifetime -
+						   cfg->rekeymargin;
+}
+
+static int add_policies(struct ike_sa *sa, struct child_sa *ch,
+			const struct kesp_sel *sels, size_t n)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+	static const uint8_t dirs[] = { KESP_DIR_OUT, KESP_DIR_IN,
+					KESP_DIR_FWD };
+	struct kesp_policy p;
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < sizeof(dirs); j++) {
+			bool out = dirs[j] == KESP_DIR_OUT;
+
+			/* A transport SA carries nothing to forward. */
+			if (ch->mode == KESP_MODE_TRANSPORT &&
+			    dirs[j] == KESP_DIR_FWD)
+				continue;
+			memset(&p, 0, sizeof(p));
+			p.present = KESP_BIT(KESP_POL_A_DIR) |
+				    KESP_BIT(KESP_POL_A_SEL) |
+				    KESP_BIT(KESP_POL_A_ACTION) |
+				    KESP_BIT(KESP_POL_A_PRIORITY) |
+				    KESP_BIT(KESP_POL_A_TMPL);
+			p.dir = dirs[j];
+			p.sel = sels[i];
+			if (!out)
+				ikev2_sel_reverse(&p.sel);
+			p.action = KESP_ACTION_PROTECT;
+			p.priority = IKED_PRIO_CHILD;
+			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
+					 KESP_BIT(KESP_TMPL_A_FAMILY) |
+					 KESP_BIT(KESP_TMPL_A_SRC) |
+					 KESP_BIT(KESP_TMPL_A_DST) |
+					 KESP_BIT(KESP_TMPL_A_REQID);
+			p.tmpl.mode = ch->mode;
+			p.tmpl.family = sa->path.local.family;
+			p.tmpl.src = out ? sa->path.local : sa->path.remote;
+			p.tmpl.dst = out ? sa->path.remote : sa->path.local;
+			p.tmpl.reqid = ch->reqid;
+			if (ch->n_policy >= IKED_MAX_POLICIES)
+				return -E2BIG;
+			r = iked_conn_policy_get(sa->d, c, &p,
+						 &ch->policy[ch->n_policy]);
+			if (r) {
+				ike_sa_log(sa, IKED_LOG_ERR,
+					   "cannot install a %s policy: %s",
+					   kesp_dir_name(p.dir), kerr(sa));
+				return r;
+			}
+			ch->n_policy++;
+		}
+	}
+	return 0;
+}
+
+static void remove_kernel(struct ike_sa *sa, struct child_sa *ch, bool in,
+			  bool out)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+	size_t i;
+
+	for (i = 0; i < ch->n_policy; i++)
+		iked_conn_policy_put(sa->d, c, ch->policy[i]);
+	ch->n_policy = 0;
+	if (out)
+		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
+				   ch->spi_out);
+	if (in)
+		iked_kernel_sa_del(sa->d->kern, KESP_DIR_IN, &sa->path.local,
+				   ch->spi_in);
+}
+
+/*
+ * Derive the keys and install inbound SA, outbound SA and policies, in
+ * that order: the peer may send as soon as it has the answer, and an
+ * outbound SA before its policy is harmless.
+ */
+static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
+		   uint32_t spi_in, uint32_t spi_out, uint8_t mode,
+		   const struct ikev2_ts_list *tsl,
+		   const struct ikev2_ts_list *tsr, bool we_initiated,
+		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		   size_t nr_len, const uint8_t *gir, size_t gir_len)
+{
+	struct kesp_sel sels[IKED_MAX_SELS], insel;
+	struct ikev2_child_keys keys;
+	struct kesp_sa k;
+	struct child_sa *ch;
+	size_t enc_len, integ_len, n_sel;
+	char l[512], rm[512];
+	int r;
+
+	r = esp_key_lens(prop, &enc_len, &integ_len);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "ESP algorithm not supported by kesp.ko");
+		return r;
+	}
+	r = ikev2_ts_to_sels(tsl, tsr, sels, IKED_MAX_SELS, &n_sel);
+	if (r || !n_sel) {
+		ike_sa_log(sa, IKED_LOG_ERR,
+			   "traffic selectors do not make kernel selectors");
+		return r ? r : -EINVAL;
+	}
+	ch = calloc(1, sizeof(*ch));
+	if (!ch)
+		return -ENOMEM;
+	ch->no = ++sa->d->next_child_no;
+	ch->spi_in = spi_in;
+	ch->spi_out = spi_out;
+	ch->mode = mode;
+	ch->prop = *prop;
+	ch->reqid = iked_conn_of(sa->d, sa->conn)->reqid;
+	ch->ts_local = *tsl;
+	ch->ts_remote = *tsr;
+	r = ikev2_derive_child_keys(sa->prop.prf, sa->keys.sk_d,
+				    sa->keys.prf_len, gir, gir_len, ni, ni_len,
+				    nr, nr_len, enc_len, integ_len, &keys);
+	if (r)
+		goto free_ch;
+	insel = sels[0];
+	ikev2_sel_reverse(&insel);
+	fill_ksa(sa, &k, KESP_DIR_IN, spi_in, ch,
+		 we_initiated ? keys.er : keys.ei, enc_len,
+		 we_initiated ? keys.ar : keys.ai, integ_len,
+		 n_sel == 1 ? &insel : NULL);
+	r = iked_kernel_sa_add(sa->d->kern, &k);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot install inbound SA %08x: %s",
+			   spi_in, kerr(sa));
+		goto wipe;
+	}
+	fill_ksa(sa, &k, KESP_DIR_OUT, spi_out, ch,
+		 we_initiated ? keys.ei : keys.er, enc_len,
+		 we_initiated ? keys.ai : keys.ar, integ_len,
+		 n_sel == 1 ? &sels[0] : NULL);
+	r = iked_kernel_sa_add(sa->d->kern, &k);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
+			   spi_out, kerr(sa));
+		remove_kernel(sa, ch, true, false);
+		goto wipe;
+	}
+	r = add_policies(sa, ch, sels, n_sel);
+	if (r) {
+		remove_kernel(sa, ch, true, true);
+		goto wipe;
+	}
+	kesp_sa_wipe(&k);
+	ikev2_child_keys_wipe(&keys);
+	ch->state = CHILD_INSTALLED;
+	ch->established = iked_now();
+	ch->next = sa->children;
+	sa->children = ch;
+	sa->n_children_done++;
+	iked_conn_of(sa->d, sa->conn)->tries = 0;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA established: #%u SPIs %08x_i %08x_o, %s, %s === %s",
+		   ch->no, spi_in, spi_out,
+		   ikev2_chosen_format(prop, (char[256]){ 0 }, 256),
+		   ikev2_ts_format(tsl, l, sizeof(l)),
+		   ikev2_ts_format(tsr, rm, sizeof(rm)));
+	return 0;
+wipe:
+	kesp_sa_wipe(&k);
+	ikev2_child_keys_wipe(&keys);
+free_ch:
+	free(ch);
+	return r;
+}
+
+static void log_esp_mismatch(struct ike_sa *sa, const struct ikev2_sa *theirs)
+{
+	char t[1024], o[1024];
+	size_t i, off = 0;
+
+	o[0] = '\0';
+	for (i = 0; i < sa->conn->esp.n && off < sizeof(o); i++)
+		off += (size_t)snprintf(o + off, sizeof(o) - off, "%s%s",
+					i ? ", " : "",
+					iked_prop_format(&sa->conn->esp.props[i],
+							 (char[256]){ 0 }, 256));
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "no proposal chosen: CHILD SA (ESP) proposal mismatch: peer offered %s; we accept %s",
+		       ikev2_sa_format(theirs, t, sizeof(t)), o);
+}
+
+int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		  size_t nr_len, const uint8_t *gir, size_t gir_len,
+		  bool in_auth, struct ikev2_chain *out)
+{
+	const struct iked_conf_conn *cfg = sa->conn;
+	struct ikev2_ts_list ours_i, ours_r, tsi, tsr;
+	bool transport = ikev2_chain_notify(in, IKEV2_N_USE_TRANSPORT_MODE);
+	struct ikev2_chosen chosen;
+	uint8_t spi[4];
+	uint32_t spi_in, spi_out;
+	char a[512], b[512], c[512], d[512];
+	int r;
+
+	if (!ikev2_chain_has(in, IKEV2_PL_SA) ||
+	    !ikev2_chain_has(in, IKEV2_PL_TSI) ||
+	    !ikev2_chain_has(in, IKEV2_PL_TSR)) {
+		ikev2_chain_add_notify(out, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
+				       NULL, 0);
+		return -EBADMSG;
+	}
+	if (cfg->mode == IKED_MODE_TRANSPORT && !transport) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "no proposal chosen: mode mismatch: the peer wants tunnel mode, type=transport here");
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return -ENOPROTOOPT;
+	}
+	/* The first CHILD SA takes its keys from the IKE SA's (1.2). */
+	if (in_auth)
+		r = ikev2_sa_select_no_ke(&in->sa, &cfg->esp, &chosen);
+	else
+		r = ikev2_sa_select(&in->sa, &cfg->esp, IKEV2_PROTO_ESP,
+				    gir_len ? in->ke.group : 0, &chosen);
+	if (!r && chosen.dh && !gir_len) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "no proposal chosen: PFS group mismatch: esp= asks for %s, the peer sent no key exchange",
+			       ikev2_dh_name(chosen.dh) ?: "?");
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return -ENOPROTOOPT;
+	}
+	if (r) {
+		log_esp_mismatch(sa, &in->sa);
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return -ENOPROTOOPT;
+	}
+	r = ikev2_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
+			       &sa->path.remote);
+	if (!r)
+		r = ikev2_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
+				       &sa->path.local);
+	if (!r)
+		r = ikev2_ts_narrow(&in->tsi, &ours_i, &tsi);
+	if (!r)
+		r = ikev2_ts_narrow(&in->tsr, &ours_r, &tsr);
+	if (r) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "TS unacceptable: traffic selector mismatch: peer proposed TSi %s, TSr %s; we have rightsubnet %s, leftsubnet %s",
+			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
+			       ikev2_ts_format(&in->tsr, b, sizeof(b)),
+			       ikev2_ts_format(&ours_i, c, sizeof(c)),
+			       ikev2_ts_format(&ours_r, d, sizeof(d)));
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
+		return -ENOENT;
+	}
+	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &spi_in);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
+			   kerr(sa));
+		goto temp;
+	}
+	spi_out = ikev2_get32(chosen.spi);
+	/* tsr is ours (local), tsi the peer's. */
+	r = install(sa, &chosen, spi_in, spi_out,
+		    cfg->mode == IKED_MODE_TRANSPORT ? KESP_MODE_TRANSPORT :
+						       KESP_MODE_TUNNEL,
+		    &tsr, &tsi, false, ni, ni_len, nr, nr_len, gir, gir_len);
+	if (r)
+		goto temp;
+	if (cfg->mode == IKED_MODE_TRANSPORT)
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
+	ikev2_put32(spi, spi_in);
+	memset(&out->sa, 0, sizeof(out->sa));
+	r = ikev2_sa_from_chosen(&out->sa, &chosen, spi, 4);
+	if (!r)
+		r = ikev2_chain_add(out, IKEV2_PL_SA);
+	out->tsi = tsi;
+	if (!r)
+		r = ikev2_chain_add(out, IKEV2_PL_TSI);
+	out->tsr = tsr;
+	if (!r)
+		r = ikev2_chain_add(out, IKEV2_PL_TSR);
+	return r;
+temp:
+	/* Our trouble, not the proposal's: the peer may try again (1.3). */
+	ikev2_chain_add_notify(out, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+			       NULL, 0);
+	return r;
+}
+
+int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
+		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		   size_t nr_len, const uint8_t *gir, size_t gir_len)
+{
+	struct child_pending *p = &sa->pend;
+	struct ikev2_chosen chosen;
+	char a[512], b[512];
+	unsigned int i;
+	int r = -EPROTO;
+
+	if (!p->active)
+		return -EINVAL;
+	for (i = 0; i < in->n_notify; i++) {
+		uint16_t t = in->notify[i].type;
+
+		if (t >= IKEV2_N_INITIAL_CONTACT)
+			continue;
+		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "no proposal chosen: CHILD SA (ESP) proposal mismatch: the peer accepted none of %s",
+				       ikev2_sa_format(&p->offered, a, sizeof(a)));
+		else if (t == IKEV2_N_TS_UNACCEPTABLE)
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
+				       ikev2_ts_format(&p->tsi, a, sizeof(a)),
+				       ikev2_ts_format(&p->tsr, b, sizeof(b)));
+		else
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "CHILD SA refused by the peer: %s",
+				       ikev2_notify_name(t) ?: "unknown error");
+		goto out;
+	}
+	if (!ikev2_chain_has(in, IKEV2_PL_SA) ||
+	    !ikev2_chain_has(in, IKEV2_PL_TSI) ||
+	    !ikev2_chain_has(in, IKEV2_PL_TSR)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "the peer's answer has no CHILD SA (no SA, TSi or TSr)");
+		goto out;
+	}
+	r = ikev2_sa_check_reply(&in->sa, &p->offered, IKEV2_PROTO_ESP,
+				 &chosen);
+	if (r) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "the peer chose an ESP proposal we did not offer");
+		goto out;
+	}
+	if (!ikev2_ts_within(&in->tsi, &p->tsi) ||
+	    !ikev2_ts_within(&in->tsr, &p->tsr)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "TS unacceptable: the peer answered with selectors we did not offer: TSi %s, TSr %s",
+			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
+			       ikev2_ts_format(&in->tsr, b, sizeof(b)));
+		r = -EPROTO;
+		goto out;
+	}
+	if (sa->conn->mode == IKED_MODE_TRANSPORT &&
+	    !ikev2_chain_notify(in, IKEV2_N_USE_TRANSPORT_MODE)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "mode mismatch: type=transport, the peer wants tunnel mode");
+		r = -EPROTO;
+		goto out;
+	}
+	r = install(sa, &chosen, p->spi_in, ikev2_get32(chosen.spi),
+		    sa->conn->mode == IKED_MODE_TRANSPORT ?
+		    KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL,
+		    &in->tsi, &in->tsr, true, ni, ni_len, nr, nr_len, gir,
+		    gir_len);
+out:
+	child_pending_clear(sa);
+	return r;
+}
+
+void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
+{
+	struct child_sa **pp;
+
+	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
+		if (*pp == ch) {
+			*pp = ch->next;
+			break;
+		}
+	}
+	remove_kernel(sa, ch, true, true);
+	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
+		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
+		   why ? why : "");
+	free(ch);
+}
+
+struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	struct child_sa *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->spi_out == spi_out)
+			return ch;
+	return NULL;
+}
+
+struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
+{
+	struct child_sa *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->spi_in == spi_in)
+			return ch;
+	return NULL;
+}
+
+int child_create_start(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	bool pfs = esp_has_pfs(sa->conn);
+	const uint8_t *pub;
+	size_t pub_len;
+	int r;
+
+	if (sa->req_kind != REQ_NONE)
+		return -EBUSY;
+	r = child_prepare(sa, pfs);
+	if (r)
+		return r;
+	ikev2_chain_init(c);
+	r = child_add_offer(sa, c);
+	if (!r)
+		r = ikev2_chain_add_nonce(c, sa->pend.nonce, sa->pend.nonce_len);
+	if (!r && pfs) {
+		pub = ikev2_dh_pub(sa->pend.dh, &pub_len);
+		r = ikev2_chain_add_ke(c, ikev2_dh_group(sa->pend.dh), pub,
+				       pub_len);
+	}
+	if (!r)
+		r = xchg_request(sa, REQ_CREATE_CHILD,
+				 IKEV2_EXCH_CREATE_CHILD_SA, c);
+	if (r)
+		child_pending_clear(sa);
+	else
+		ike_sa_log(sa, IKED_LOG_INFO, "creating a CHILD SA");
+	return r;
+}
+
+void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+			     const struct ikev2_chain *in)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
+	struct ikev2_dh *dh = NULL;
+	size_t gir_len = 0, pub_len;
+	const uint8_t *pub;
+	unsigned int i;
+	int r;
+
+	ikev2_chain_init(c);
+	for (i = 0; i < in->sa.n_prop; i++) {
+		if (in->sa.prop[i].proto == IKEV2_PROTO_IKE) {
+			/* Rekeying the IKE SA is for a later version. */
+			ike_sa_log(sa, IKED_LOG_WARN,
+				   "the peer wants to rekey the IKE SA, which kesp-iked does not support yet: refused");
+			ikev2_chain_add_notify(c, 0, NULL, 0,
+					       IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+			return;
+		}
+	}
+	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) ||
+	    RAND_bytes(nr, sizeof(nr)) != 1) {
+		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
+				       NULL, 0);
+		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		return;
+	}
+	if (ikev2_chain_has(in, IKEV2_PL_KE)) {
+		/* PFS: answer in the group the peer chose, if we allow it. */
+		struct ikev2_chosen probe;
+
+		if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
+				    in->ke.group, &probe) == 0 && probe.dh &&
+		    probe.dh != in->ke.group) {
+			uint8_t g[2];
+
+			ikev2_put16(g, probe.dh);
+			ikev2_chain_add_notify(c, 0, NULL, 0,
+					       IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
+			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+			return;
+		}
+		if (ikev2_dh_new(in->ke.group, &dh) == 0 &&
+		    ikev2_dh_shared(dh, in->ke.data, in->ke.len, gir,
+				    &gir_len) == 0) {
+			/* gir_len set: the exchange has PFS. */
+		} else {
+			gir_len = 0;
+		}
+	}
+	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
+			  sizeof(nr), gir, gir_len, false, c);
+	if (!r) {
+		ikev2_chain_add_nonce(c, nr, sizeof(nr));
+		if (dh && gir_len) {
+			pub = ikev2_dh_pub(dh, &pub_len);
+			ikev2_chain_add_ke(c, ikev2_dh_group(dh), pub, pub_len);
+		}
+	}
+	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+	ikev2_dh_free(dh);
+	OPENSSL_cleanse(gir, sizeof(gir));
+}
+
+void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	size_t gir_len = 0;
+
+	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) &&
+	    !ikev2_chain_notify(in, IKEV2_N_NO_PROPOSAL_CHOSEN) &&
+	    !ikev2_chain_notify(in, IKEV2_N_TS_UNACCEPTABLE)) {
+		child_complete(sa, in, NULL, 0, NULL, 0, NULL, 0);
+		return;
+	}
+	if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
+		if (ikev2_dh_shared(sa->pend.dh, in->ke.data, in->ke.len, gir,
+				    &gir_len)) {
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "the peer's PFS key exchange value is invalid");
+			child_pending_clear(sa);
+			return;
+		}
+	} else if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_SA)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
+			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
+		child_pending_clear(sa);
+		return;
+	}
+	child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
+		       in->nonce.data, in->nonce.len, gir, gir_len);
+	OPENSSL_cleanse(gir, sizeof(gir));
+}
+
+int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	uint8_t spi[4];
+	int r;
+
+	ikev2_put32(spi, ch->spi_in);
+	sa->del_spi = ch->spi_in;
+	child_remove(sa, ch, "deleted by us");
+	ikev2_chain_init(c);
+	r = ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 1, spi);
+	if (!r)
+		r = xchg_request(sa, REQ_DELETE_CHILD,
+				 IKEV2_EXCH_INFORMATIONAL, c);
+	return r;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The IKEv2 state machine of kesp-iked: IKE SAs, their exchanges and CHILD SAs. */
+
+#ifndef KESP_IKEV2_IKE_H
+#define KESP_IKEV2_IKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../daemon.h"
+#include "../log.h"
+#include "sk.h"
+#include "msg.h"
+#include "../../common/kesp_msg.h"
+
+/* The entry points the daemon's loop calls. */
+
+/* A datagram arrived on an IKE socket. */
+void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
+		const struct iked_path *path);
+/* Run what is due (retransmissions, timeouts); the next deadline or 0. */
+iked_ms ikev2_run_timers(struct iked *d, iked_ms now);
+/* Free the IKE SAs marked dead. */
+void ikev2_reap(struct iked *d);
+/*
+ * Bring @c up: a CHILD SA in an established IKE SA of @c if there is one,
+ * else a new IKE SA. The IKE SA (new or found) goes to *@out. 0 or -errno.
+ */
+int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out);
+/* Delete every IKE SA of @c (Delete sent, kernel state removed). */
+int ikev2_terminate(struct iked *d, struct iked_conn *c);
+/* Deletes for everything, kernel state removed: the daemon is stopping. */
+void ikev2_shutdown(struct iked *d);
+/* The kernel expired an SA (hard: it is gone). */
+void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard);
+
+/* Inside the state machine. */
+
+/* ike_sa.c */
+struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
+			  const struct iked_path *path);
+/* Where "conn[3]" log lines come from. */
+const char *ike_sa_name(const struct ike_sa *sa);
+void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg);
+/*
+ * Mark @sa dead: its CHILD SAs leave the kernel, a waiting `kespctl ike
+ * up` gets @why (NULL when it ended normally), the loop frees it later.
+ */
+void ike_sa_kill(struct ike_sa *sa, const char *why);
+void ike_sa_established(struct ike_sa *sa);
+/* Our own identity in @sa (the conn's leftid, or our address). */
+void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id);
+void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* xchg.c: messages in and out of an IKE SA. */
+/* The keys protecting what @from_initiator's side sends. */
+void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
+		  struct ikev2_sk_keys *k);
+/*
+ * Send @inner encrypted as a new request of @exchange (our next message
+ * ID), keep it for retransmission; @kind says what the answer is for.
+ */
+int xchg_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
+		 const struct ikev2_chain *inner);
+/* Send @m unencrypted as a request (IKE_SA_INIT), kept for retransmission. */
+int xchg_request_plain(struct ike_sa *sa, enum ike_req_kind kind,
+		       const struct ikev2_msg *m);
+/* Answer request @msg_id with @inner encrypted; cached for retransmits. */
+int xchg_respond(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id,
+		 const struct ikev2_chain *inner);
+/* An unencrypted answer without IKE SA state (IKE_SA_INIT errors). */
+void xchg_respond_plain(struct iked *d, const struct iked_path *path,
+			const struct ikev2_msg *m);
+/* The outstanding request was answered or abandoned. */
+void xchg_request_done(struct ike_sa *sa);
+
+/* init.c: IKE_SA_INIT. */
+int init_start(struct ike_sa *sa, uint16_t group);
+void init_on_request(struct iked *d, const struct ikev2_msg *m,
+		     const uint8_t *buf, size_t len,
+		     const struct iked_path *path);
+void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
+		      const uint8_t *buf, size_t len);
+/* Set up the keys after the exchange: 0 or -errno (logged). */
+int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len);
+
+/* ike_auth.c: IKE_AUTH. */
+int auth_start(struct ike_sa *sa);
+void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		     const struct ikev2_chain *in);
+void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
+
+/* child.c: CHILD SAs: proposals, kernel state, CREATE_CHILD_SA. */
+/* Fill sa->pend for a CHILD SA we propose (SPI reserved, SA, TS). */
+int child_prepare(struct ike_sa *sa, bool pfs);
+void child_pending_clear(struct ike_sa *sa);
+/* Add the SA, TSi, TSr payloads of sa->pend to @c. */
+int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c);
+/*
+ * Responder side of a CHILD SA request (SA, TSi, TSr in @in, the
+ * exchange's nonces): select, install, and add the answer's SA, TSi, TSr
+ * to @out, or an error notify. Returns 0 (installed), or a negative errno
+ * with the notify added.
+ */
+int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		  size_t nr_len, const uint8_t *gir, size_t gir_len,
+		  bool in_auth, struct ikev2_chain *out);
+/* Initiator side: the answer to sa->pend. 0 or -errno (logged). */
+int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
+		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		   size_t nr_len, const uint8_t *gir, size_t gir_len);
+/* Remove @ch from the kernel (and the list) of @sa. */
+void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
+struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
+struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);
+int child_create_start(struct ike_sa *sa);
+void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+			     const struct ikev2_chain *in);
+void child_create_on_response(struct ike_sa *sa,
+			      const struct ikev2_chain *in);
+int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
+
+/* info.c: INFORMATIONAL. */
+void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		     const struct ikev2_chain *in);
+void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
+int info_delete_ike(struct ike_sa *sa);
+
+/* conn.c: which conn a peer is for. */
+const struct iked_conf_conn *conn_for_init(struct iked *d,
+					   const struct iked_path *path);
+/*
+ * The conn a peer with identity @peer (and asking for our @us, may be
+ * NULL) authenticates for: addresses fit and the remote ID matches.
+ */
+const struct iked_conf_conn *conn_for_auth(struct iked *d,
+					   const struct iked_path *path,
+					   const struct iked_conf_id *peer,
+					   const struct iked_conf_id *us);
+
+#endif /* KESP_IKEV2_IKE_H */

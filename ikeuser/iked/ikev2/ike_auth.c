@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKE_AUTH (RFC 7296 1.2, 2.15): identities, pre-shared key authentication, the first CHILD SA. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "ike.h"
+#include "auth.h"
+
+static int add_id(struct ikev2_chain *c, uint8_t which,
+		  const struct iked_conf_id *id)
+{
+	return ikev2_chain_add_id(c, which, id->type, id->data, id->len);
+}
+
+static void id_from_payload(const struct ikev2_id *p, struct iked_conf_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->type = p->type;
+	id->len = (uint16_t)(p->len > IKED_ID_MAX ? IKED_ID_MAX : p->len);
+	memcpy(id->data, p->data, id->len);
+}
+
+static const char *id_str(const struct iked_conf_id *id, char *buf,
+			  size_t len)
+{
+	return iked_conf_id_format(id, buf, len);
+}
+
+static const struct iked_secret *psk_for(struct ike_sa *sa,
+					 const struct iked_conf_id *local,
+					 const struct iked_conf_id *remote)
+{
+	const struct iked_secret *s;
+	char a[IKED_ID_STRLEN], b[IKED_ID_STRLEN];
+
+	s = iked_secrets_lookup(sa->d->secrets, local, remote);
+	if (!s)
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no pre-shared key for %s - %s in %s",
+			       id_str(local, a, sizeof(a)),
+			       remote ? id_str(remote, b, sizeof(b)) : "%any",
+			       sa->d->secrets_path);
+	return s;
+}
+
+int auth_start(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	const struct iked_secret *psk;
+	struct iked_conf_id us;
+	uint8_t auth[IKEV2_PRF_MAX];
+	size_t auth_len;
+	int r;
+
+	ike_sa_local_id(sa, &us);
+	psk = psk_for(sa, &us, sa->remote->id.type ? &sa->remote->id : NULL);
+	if (!psk)
+		return -ENOKEY;
+	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len, sa->init_req,
+			   sa->init_req_len, sa->nr, sa->nr_len,
+			   sa->keys.sk_pi, sa->keys.prf_len, us.type, us.data,
+			   us.len, auth, &auth_len);
+	if (r)
+		return r;
+	r = child_prepare(sa, false);
+	if (r)
+		return r;
+	ikev2_chain_init(c);
+	r = add_id(c, IKEV2_PL_IDI, &us);
+	/* Naming whom we expect lets a responder with many IDs pick (3.5). */
+	if (!r && sa->remote->id.type != IKED_ID_ANY)
+		r = add_id(c, IKEV2_PL_IDR, &sa->remote->id);
+	if (!r)
+		r = ikev2_chain_add_auth(c, IKEV2_AUTH_PSK, auth, auth_len);
+	if (!r)
+		r = child_add_offer(sa, c);
+	if (!r)
+		r = xchg_request(sa, REQ_AUTH, IKEV2_EXCH_IKE_AUTH, c);
+	if (r)
+		return r;
+	sa->state = IKE_AUTH_SENT;
+	return 0;
+}
+
+static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+
+	ikev2_chain_init(c);
+	ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_AUTHENTICATION_FAILED,
+			       NULL, 0);
+	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, msg_id, c);
+	ike_sa_kill(sa, "authentication failed");
+}
+
+void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		     const struct ikev2_chain *in)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	const struct iked_conf_conn *cfg;
+	const struct iked_secret *psk;
+	struct iked_conf_id peer, us_asked, us;
+	char p[IKED_ID_STRLEN], from[80];
+	uint8_t auth[IKEV2_PRF_MAX];
+	size_t auth_len;
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
+	if (!ikev2_chain_has(in, IKEV2_PL_IDI) ||
+	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "IKE_AUTH from %s without IDi or AUTH (EAP is not supported)",
+			   from);
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	id_from_payload(&in->idi, &peer);
+	if (ikev2_chain_has(in, IKEV2_PL_IDR))
+		id_from_payload(&in->idr, &us_asked);
+	cfg = conn_for_auth(sa->d, &sa->path, &peer,
+			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
+								NULL);
+	if (!cfg) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "peer ID mismatch: %s identified as %s, which no conn for this address accepts (rightid=%s in %s)",
+			       from, id_str(&peer, p, sizeof(p)),
+			       id_str(&sa->remote->id, (char[IKED_ID_STRLEN]){ 0 },
+				      IKED_ID_STRLEN),
+			       sa->conn->name);
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	ike_sa_set_conn(sa, cfg);
+	if (in->auth.method != IKEV2_AUTH_PSK) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "authentication failed: %s uses AUTH method %u (certificates?), kesp-iked supports pre-shared keys (2) only",
+			       id_str(&peer, p, sizeof(p)), in->auth.method);
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	ike_sa_local_id(sa, &us);
+	psk = psk_for(sa, &us, &peer);
+	if (!psk) {
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
+				  sa->init_req, sa->init_req_len, sa->nr,
+				  sa->nr_len, sa->keys.sk_pi,
+				  sa->keys.prf_len, in->idi.type,
+				  in->idi.data, in->idi.len, in->auth.data,
+				  in->auth.len);
+	if (r) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "authentication failed: the AUTH of %s (ID %s) does not verify with our pre-shared key (%s:%u): PSK mismatch",
+			       from, id_str(&peer, p, sizeof(p)), psk->file,
+			       psk->line);
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	sa->peer_id = peer;
+	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len,
+			   sa->init_resp, sa->init_resp_len, sa->ni,
+			   sa->ni_len, sa->keys.sk_pr, sa->keys.prf_len,
+			   us.type, us.data, us.len, auth, &auth_len);
+	if (r) {
+		ike_sa_kill(sa, "cannot compute AUTH");
+		return;
+	}
+	ikev2_chain_init(c);
+	r = add_id(c, IKEV2_PL_IDR, &us);
+	if (!r)
+		r = ikev2_chain_add_auth(c, IKEV2_AUTH_PSK, auth, auth_len);
+	if (r) {
+		ike_sa_kill(sa, "cannot build IKE_AUTH response");
+		return;
+	}
+	ike_sa_established(sa);
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "IKE SA established with %s (ID %s), %s", from,
+		   id_str(&peer, p, sizeof(p)),
+		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+	if (ikev2_chain_has(in, IKEV2_PL_SA))
+		child_respond(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+			      NULL, 0, true, c);
+	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msg_id, c);
+}
+
+void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	const struct iked_secret *psk;
+	struct iked_conf_id peer, us;
+	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
+	unsigned int i;
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
+	ike_sa_local_id(sa, &us);
+	if (ikev2_chain_notify(in, IKEV2_N_AUTHENTICATION_FAILED)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, or the peer does not accept our ID %s",
+			       from, id_str(&us, p, sizeof(p)));
+		ike_sa_kill(sa, "authentication failed");
+		return;
+	}
+	if (!ikev2_chain_has(in, IKEV2_PL_IDR) ||
+	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+		for (i = 0; i < in->n_notify; i++)
+			if (in->notify[i].type < IKEV2_N_INITIAL_CONTACT)
+				break;
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "%s answered IKE_AUTH with %s",
+			       from, i < in->n_notify ?
+			       (ikev2_notify_name(in->notify[i].type) ?:
+				"an unknown error") : "neither IDr nor AUTH");
+		ike_sa_kill(sa, "IKE_AUTH refused");
+		return;
+	}
+	id_from_payload(&in->idr, &peer);
+	if (!iked_conf_id_match(&sa->remote->id, &peer)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "peer ID mismatch: %s identified as %s, rightid=%s expected",
+			       from, id_str(&peer, p, sizeof(p)),
+			       id_str(&sa->remote->id, want, sizeof(want)));
+		ike_sa_kill(sa, "peer ID mismatch");
+		return;
+	}
+	if (in->auth.method != IKEV2_AUTH_PSK) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s uses AUTH method %u, kesp-iked supports pre-shared keys (2) only",
+			       from, in->auth.method);
+		ike_sa_kill(sa, "authentication failed");
+		return;
+	}
+	psk = psk_for(sa, &us, &peer);
+	if (!psk) {
+		ike_sa_kill(sa, "no pre-shared key");
+		return;
+	}
+	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
+				  sa->init_resp, sa->init_resp_len, sa->ni,
+				  sa->ni_len, sa->keys.sk_pr,
+				  sa->keys.prf_len, in->idr.type,
+				  in->idr.data, in->idr.len, in->auth.data,
+				  in->auth.len);
+	if (r) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: the AUTH of %s (ID %s) does not verify with our pre-shared key (%s:%u): PSK mismatch",
+			       from, id_str(&peer, p, sizeof(p)), psk->file,
+			       psk->line);
+		ike_sa_kill(sa, "authentication failed");
+		return;
+	}
+	sa->peer_id = peer;
+	ike_sa_log(sa, IKED_LOG_INFO, "IKE SA established with %s (ID %s), %s",
+		   from, id_str(&peer, p, sizeof(p)),
+		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+	child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len, NULL, 0);
+	ike_sa_established(sa);
+}

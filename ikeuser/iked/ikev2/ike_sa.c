@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKE SAs of kesp-iked: creation, lookup by SPI, timers, death. */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "ike.h"
+#include "dh.h"
+#include "../ctl.h"
+
+/* A half-open IKE SA (no IKE_AUTH yet) is dropped after this. */
+#define HALF_OPEN_MS	30000
+
+iked_ms iked_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (iked_ms)ts.tv_sec * 1000 + (iked_ms)ts.tv_nsec / 1000000;
+}
+
+struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
+			  const struct iked_path *path)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+
+	if (!sa)
+		return NULL;
+	sa->d = d;
+	sa->no = ++d->next_sa_no;
+	sa->initiator = initiator;
+	sa->path = *path;
+	sa->created = iked_now();
+	sa->expire_at = sa->created + HALF_OPEN_MS;
+	/* Our SPI: random, so that an off-path attacker cannot guess it. */
+	if (RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8) != 1) {
+		free(sa);
+		return NULL;
+	}
+	sa->next = d->sas;
+	d->sas = sa;
+	return sa;
+}
+
+const char *ike_sa_name(const struct ike_sa *sa)
+{
+	return sa->conn ? sa->conn->name : "(unknown)";
+}
+
+void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, cfg);
+
+	sa->conn = cfg;
+	sa->local = c->local;
+	sa->remote = c->remote;
+}
+
+void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	iked_vlog(lvl, ike_sa_name(sa), sa->no, fmt, ap);
+	va_end(ap);
+}
+
+void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id)
+{
+	const struct kesp_addr *a = &sa->path.local;
+
+	if (sa->local && sa->local->id.type != IKED_ID_ANY) {
+		*id = sa->local->id;
+		return;
+	}
+	/* No leftid and left=%any: we are the address the peer talks to. */
+	memset(id, 0, sizeof(*id));
+	id->type = a->family == AF_INET ? IKED_ID_IPV4_ADDR :
+					  IKED_ID_IPV6_ADDR;
+	id->len = (uint16_t)kesp_addr_len(a->family);
+	memcpy(id->data, a->bytes, id->len);
+}
+
+void ike_sa_established(struct ike_sa *sa)
+{
+	sa->state = IKE_ESTABLISHED;
+	sa->established = iked_now();
+	sa->expire_at = 0;
+	/* The secrets that made the keys are of no more use. */
+	ikev2_dh_free(sa->dh);
+	sa->dh = NULL;
+	if (sa->waiter) {
+		iked_ctl_done(sa->d, sa->waiter, 0, "IKE SA established");
+		sa->waiter = NULL;
+	}
+}
+
+void ike_sa_kill(struct ike_sa *sa, const char *why)
+{
+	while (sa->children)
+		child_remove(sa, sa->children, NULL);
+	child_pending_clear(sa);
+	if (sa->waiter) {
+		iked_ctl_done(sa->d, sa->waiter, why ? -EIO : 0,
+			      why ? why : "IKE SA deleted");
+		sa->waiter = NULL;
+	}
+	sa->state = IKE_DEAD;
+	sa->retx_at = 0;
+}
+
+static void ike_sa_free(struct ike_sa *sa)
+{
+	ikev2_dh_free(sa->dh);
+	ikev2_ike_keys_wipe(&sa->keys);
+	free(sa->init_req);
+	free(sa->init_resp);
+	free(sa->req);
+	free(sa->resp);
+	OPENSSL_cleanse(sa, sizeof(*sa));
+	free(sa);
+}
+
+void ikev2_reap(struct iked *d)
+{
+	struct ike_sa **pp = &d->sas, *sa;
+
+	while ((sa = *pp)) {
+		if (sa->state == IKE_DEAD) {
+			*pp = sa->next;
+			ike_sa_free(sa);
+		} else {
+			pp = &sa->next;
+		}
+	}
+}
+
+static void give_up(struct ike_sa *sa, iked_ms now)
+{
+	char peer[80];
+	struct iked_conn *c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
+	unsigned int secs = (unsigned int)((now - sa->req_sent) / 1000);
+
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	if (sa->req_kind == REQ_INIT) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no response from %s: giving up after %u retransmits in %u s (peer down, UDP 500 blocked on the way, or the peer does not know this gateway)",
+			       peer, sa->retx, secs);
+	} else {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no response from %s to %s request: giving up after %u retransmits in %u s",
+			       peer,
+			       sa->req_kind == REQ_AUTH ? "IKE_AUTH" :
+			       sa->req_kind == REQ_CREATE_CHILD ?
+			       "CREATE_CHILD_SA" : "INFORMATIONAL",
+			       sa->retx, secs);
+	}
+	xchg_request_done(sa);
+	ike_sa_kill(sa, "no response from the peer");
+	if (c)
+		c->give_ups++;
+}
+
+iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
+{
+	struct ike_sa *sa;
+	iked_ms next = 0;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_DEAD)
+			continue;
+		if (sa->retx_at && sa->retx_at <= now) {
+			if (sa->retx >= IKED_RETX_TRIES) {
+				give_up(sa, now);
+				continue;
+			}
+			sa->retx++;
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "retransmit %u of request %u", sa->retx,
+				   sa->next_req_id - 1);
+			iked_net_send(&d->net, &sa->path, sa->req, sa->req_len);
+			sa->retx_at = now + ((iked_ms)IKED_RETX_FIRST_MS << sa->retx);
+		}
+		if (sa->expire_at && sa->expire_at <= now &&
+		    sa->state != IKE_ESTABLISHED) {
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "half-open IKE SA timed out");
+			ike_sa_kill(sa, "half-open IKE SA timed out");
+			continue;
+		}
+		if (sa->retx_at && (!next || sa->retx_at < next))
+			next = sa->retx_at;
+		if (sa->expire_at && (!next || sa->expire_at < next))
+			next = sa->expire_at;
+	}
+	return next;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/* INFORMATIONAL exchanges (RFC 7296 1.4): Delete payloads, liveness checks, notifies. */
+
+#include <errno.h>
+#include <string.h>
+
+#include "ike.h"
+
+int info_delete_ike(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	int r;
+
+	/* Nothing more goes through the tunnel once we decided (1.4.1). */
+	while (sa->children)
+		child_remove(sa, sa->children, "deleting the IKE SA");
+	if (sa->req_kind != REQ_NONE)
+		xchg_request_done(sa);
+	ikev2_chain_init(c);
+	r = ikev2_chain_add_delete(c, IKEV2_PROTO_IKE, 0, 0, NULL);
+	if (!r)
+		r = xchg_request(sa, REQ_DELETE_IKE, IKEV2_EXCH_INFORMATIONAL, c);
+	if (r) {
+		ike_sa_kill(sa, NULL);
+		return r;
+	}
+	sa->state = IKE_DELETING;
+	ike_sa_log(sa, IKED_LOG_INFO, "deleting IKE SA");
+	return 0;
+}
+
+void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		     const struct ikev2_chain *in)
+{
+	struct ikev2_chain *c = &sa->d->tx_inner;
+	uint8_t ours[IKEV2_MAX_PAYLOADS * 4];
+	uint16_t n_ours = 0;
+	bool ike = false;
+	unsigned int i, j;
+
+	ikev2_chain_init(c);
+	for (i = 0; i < in->n_del; i++) {
+		const struct ikev2_delete *del = &in->del[i];
+
+		if (del->proto == IKEV2_PROTO_IKE) {
+			ike = true;
+			continue;
+		}
+		if (del->proto != IKEV2_PROTO_ESP || del->spi_len != 4)
+			continue;
+		for (j = 0; j < del->n_spi; j++) {
+			uint32_t spi = ikev2_get32(del->spis + 4 * j);
+			struct child_sa *ch = child_find_out(sa, spi);
+
+			if (!ch)
+				continue;
+			/* Answer with the SPI of the other direction (1.4.1). */
+			if (n_ours < IKEV2_MAX_PAYLOADS)
+				ikev2_put32(ours + 4 * n_ours++, ch->spi_in);
+			child_remove(sa, ch, "deleted by the peer");
+		}
+	}
+	if (ike) {
+		ike_sa_log(sa, IKED_LOG_INFO, "IKE SA deleted by the peer");
+		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		ike_sa_kill(sa, "deleted by the peer");
+		return;
+	}
+	if (n_ours)
+		ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, n_ours, ours);
+	for (i = 0; i < in->n_notify; i++)
+		if (in->notify[i].type < IKEV2_N_INITIAL_CONTACT)
+			ike_sa_log(sa, IKED_LOG_INFO, "the peer reports %s",
+				   ikev2_notify_name(in->notify[i].type) ?:
+				   "an unknown error");
+	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+}
+
+void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	unsigned int i, j;
+
+	(void)in;
+	if (sa->state == IKE_DELETING) {
+		ike_sa_log(sa, IKED_LOG_INFO, "IKE SA deleted");
+		ike_sa_kill(sa, NULL);
+		return;
+	}
+	/* The peer may have deleted more of its side than we asked. */
+	for (i = 0; i < in->n_del; i++) {
+		if (in->del[i].proto != IKEV2_PROTO_ESP || in->del[i].spi_len != 4)
+			continue;
+		for (j = 0; j < in->del[i].n_spi; j++) {
+			struct child_sa *ch =
+				child_find_out(sa, ikev2_get32(in->del[i].spis + 4 * j));
+
+			if (ch)
+				child_remove(sa, ch, "deleted by the peer");
+		}
+	}
+}

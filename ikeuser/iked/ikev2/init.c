@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKE_SA_INIT (RFC 7296 1.2): proposals, key exchange, nonces, the IKE SA's keys. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "ike.h"
+#include "dh.h"
+
+#define OUR_NONCE_LEN	32
+
+static uint8_t *dup_bytes(const uint8_t *p, size_t len)
+{
+	uint8_t *q = malloc(len);
+
+	if (q)
+		memcpy(q, p, len);
+	return q;
+}
+
+int init_start(struct ike_sa *sa, uint16_t group)
+{
+	const struct iked_prop_list *ike = &sa->conn->ike;
+	struct ikev2_msg *m = &sa->d->tx;
+	const uint8_t *pub;
+	size_t pub_len;
+	int r;
+
+	if (!group)
+		group = ike->props[0].dh[0];
+	ikev2_dh_free(sa->dh);
+	sa->dh = NULL;
+	r = ikev2_dh_new(group, &sa->dh);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "key exchange %s: %s",
+			   ikev2_dh_name(group) ?: "?", strerror(-r));
+		return r;
+	}
+	sa->ke_group = group;
+	sa->ni_len = OUR_NONCE_LEN;
+	if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1)
+		return -EIO;
+	memset(sa->spi_r, 0, 8);
+	memset(&sa->offered, 0, sizeof(sa->offered));
+	r = ikev2_sa_from_props(&sa->offered, ike, IKEV2_PROTO_IKE, NULL, 0,
+				group, false);
+	if (r)
+		return r;
+	pub = ikev2_dh_pub(sa->dh, &pub_len);
+	ikev2_msg_init(m, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_INITIATOR, 0);
+	/* A cookie goes first (2.6). */
+	if (sa->cookie_len)
+		ikev2_chain_add_notify(&m->chain, 0, NULL, 0, IKEV2_N_COOKIE,
+				       sa->cookie, sa->cookie_len);
+	m->chain.sa = sa->offered;
+	r = ikev2_chain_add(&m->chain, IKEV2_PL_SA);
+	if (!r)
+		r = ikev2_chain_add_ke(&m->chain, group, pub, pub_len);
+	if (!r)
+		r = ikev2_chain_add_nonce(&m->chain, sa->ni, sa->ni_len);
+	if (r)
+		return r;
+	r = xchg_request_plain(sa, REQ_INIT, m);
+	if (r)
+		return r;
+	free(sa->init_req);
+	sa->init_req = dup_bytes(sa->req, sa->req_len);
+	if (!sa->init_req)
+		return -ENOMEM;
+	sa->init_req_len = sa->req_len;
+	sa->state = IKE_INIT_SENT;
+	ike_sa_log(sa, IKED_LOG_INFO, "initiating IKE SA with %s",
+		   iked_net_format(&sa->path.remote, sa->path.rport,
+				   (char[80]){ 0 }, 80));
+	return 0;
+}
+
+int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len)
+{
+	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	size_t gir_len;
+	int r;
+
+	r = ikev2_dh_shared(sa->dh, ke, ke_len, gir, &gir_len);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_WARN,
+			   "peer's %s public value (%zu bytes) is invalid",
+			   ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
+		return r;
+	}
+	r = ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits,
+			      sa->prop.integ, &sa->enc_len, &sa->integ_len);
+	if (!r)
+		r = ikev2_derive_ike_keys(sa->prop.prf, sa->ni, sa->ni_len,
+					  sa->nr, sa->nr_len, gir, gir_len,
+					  sa->spi_i, sa->spi_r, sa->integ_len,
+					  sa->enc_len, &sa->keys);
+	OPENSSL_cleanse(gir, sizeof(gir));
+	if (r)
+		ike_sa_log(sa, IKED_LOG_ERR, "key derivation failed: %s",
+			   strerror(-r));
+	return r;
+}
+
+/* An error answer to IKE_SA_INIT, with no state kept (2.6, 2.7). */
+static void refuse(struct iked *d, const struct ikev2_msg *req,
+		   const struct iked_path *path, uint16_t type,
+		   const void *data, size_t len)
+{
+	struct ikev2_msg *m = &d->tx;
+	static const uint8_t zero[8];
+
+	ikev2_msg_init(m, req->hdr.spi_i, zero, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_RESPONSE, 0);
+	ikev2_chain_add_notify(&m->chain, 0, NULL, 0, type, data, len);
+	xchg_respond_plain(d, path, m);
+}
+
+static bool group_configured(const struct iked_prop_list *l, uint16_t group)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++)
+		for (j = 0; j < l->props[i].n_dh; j++)
+			if (l->props[i].dh[j] == group)
+				return true;
+	return false;
+}
+
+static const char *ours_format(const struct iked_prop_list *l, char *buf,
+			       size_t len)
+{
+	size_t i, off = 0;
+	char one[256];
+
+	buf[0] = '\0';
+	for (i = 0; i < l->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s",
+					i ? ", " : "",
+					iked_prop_format(&l->props[i], one,
+							 sizeof(one)));
+	return buf;
+}
+
+void init_on_request(struct iked *d, const struct ikev2_msg *m,
+		     const uint8_t *buf, size_t len,
+		     const struct iked_path *path)
+{
+	static const uint8_t zero[8];
+	const struct iked_conf_conn *cfg;
+	struct ikev2_chosen chosen;
+	struct ikev2_msg *out = &d->tx;
+	const uint8_t *pub;
+	size_t pub_len, rlen;
+	struct ike_sa *sa;
+	char from[80];
+	int r;
+
+	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
+	    !(m->hdr.flags & IKEV2_F_INITIATOR))
+		return;
+	/* A retransmission gets the same answer (2.1). */
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (!sa->initiator && sa->state != IKE_DEAD &&
+		    !memcmp(sa->spi_i, m->hdr.spi_i, 8) &&
+		    !memcmp(&sa->path.remote, &path->remote,
+			    sizeof(path->remote))) {
+			if (sa->state == IKE_INIT_DONE && sa->init_resp)
+				iked_net_send(&d->net, &sa->path,
+					      sa->init_resp,
+					      sa->init_resp_len);
+			return;
+		}
+	}
+	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SA) ||
+	    !ikev2_chain_has(&m->chain, IKEV2_PL_KE) ||
+	    !ikev2_chain_has(&m->chain, IKEV2_PL_NONCE)) {
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "IKE_SA_INIT from %s without SA, KE or Nonce: ignored",
+			 from);
+		refuse(d, m, path, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	cfg = conn_for_init(d, path);
+	if (!cfg) {
+		char here[80];
+
+		iked_log(IKED_LOG_WARN, NULL, 0,
+			 "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
+			 from, iked_net_format(&path->local, path->lport,
+					       here, sizeof(here)));
+		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	r = ikev2_sa_select(&m->chain.sa, &cfg->ike, IKEV2_PROTO_IKE,
+			    m->chain.ke.group, &chosen);
+	if (r) {
+		char theirs[1024], ours[1024];
+
+		iked_conn_fail(d, cfg, 0,
+			       "no proposal chosen: IKE proposal mismatch with %s: peer offered %s; we accept %s",
+			       from, ikev2_sa_format(&m->chain.sa, theirs,
+						     sizeof(theirs)),
+			       ours_format(&cfg->ike, ours, sizeof(ours)));
+		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (chosen.dh != m->chain.ke.group) {
+		uint8_t g[2];
+
+		iked_log(IKED_LOG_INFO, cfg->name, 0,
+			 "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
+			 from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
+			 ikev2_dh_name(chosen.dh) ?: "?");
+		ikev2_put16(g, chosen.dh);
+		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
+		return;
+	}
+	sa = ike_sa_new(d, false, path);
+	if (!sa)
+		return;
+	ike_sa_set_conn(sa, cfg);
+	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	sa->prop = chosen;
+	sa->ni_len = m->chain.nonce.len;
+	memcpy(sa->ni, m->chain.nonce.data, sa->ni_len);
+	sa->nr_len = OUR_NONCE_LEN;
+	r = RAND_bytes(sa->nr, (int)sa->nr_len) == 1 ? 0 : -EIO;
+	if (!r)
+		r = ikev2_dh_new(chosen.dh, &sa->dh);
+	if (!r)
+		r = init_derive_keys(sa, m->chain.ke.data, m->chain.ke.len);
+	if (r) {
+		refuse(d, m, path, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		ike_sa_kill(sa, NULL);
+		return;
+	}
+	pub = ikev2_dh_pub(sa->dh, &pub_len);
+	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_RESPONSE, 0);
+	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
+	r = ikev2_sa_from_chosen(&out->chain.sa, &chosen, NULL, 0);
+	if (!r)
+		r = ikev2_chain_add(&out->chain, IKEV2_PL_SA);
+	if (!r)
+		r = ikev2_chain_add_ke(&out->chain, chosen.dh, pub, pub_len);
+	if (!r)
+		r = ikev2_chain_add_nonce(&out->chain, sa->nr, sa->nr_len);
+	if (!r)
+		r = ikev2_msg_build(out, d->out, sizeof(d->out), &rlen);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot build IKE_SA_INIT response: %s",
+			   strerror(-r));
+		ike_sa_kill(sa, NULL);
+		return;
+	}
+	sa->init_req = dup_bytes(buf, len);
+	sa->init_resp = dup_bytes(d->out, rlen);
+	if (!sa->init_req || !sa->init_resp) {
+		ike_sa_kill(sa, NULL);
+		return;
+	}
+	sa->init_req_len = len;
+	sa->init_resp_len = rlen;
+	sa->next_peer_id = 1;
+	sa->state = IKE_INIT_DONE;
+	ike_sa_log(sa, IKED_LOG_INFO, "%s is initiating an IKE SA (%s)", from,
+		   ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
+	iked_net_send(&d->net, path, sa->init_resp, rlen);
+}
+
+void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
+		      const uint8_t *buf, size_t len)
+{
+	const struct ikev2_chain *c = &m->chain;
+	const struct ikev2_notify *n;
+	char peer[80];
+	unsigned int i;
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	n = ikev2_chain_notify(c, IKEV2_N_COOKIE);
+	if (n && n->len >= 1 && n->len <= sizeof(sa->cookie)) {
+		/* Only one cookie round: a second one is a loop. */
+		if (sa->cookie_len) {
+			ike_sa_log(sa, IKED_LOG_WARN, "%s asked for a cookie twice", peer);
+			return;
+		}
+		memcpy(sa->cookie, n->data, n->len);
+		sa->cookie_len = n->len;
+		ike_sa_log(sa, IKED_LOG_INFO, "%s asked for a cookie: retrying",
+			   peer);
+		init_start(sa, sa->ke_group);
+		return;
+	}
+	n = ikev2_chain_notify(c, IKEV2_N_INVALID_KE_PAYLOAD);
+	if (n) {
+		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
+
+		if (g && g != sa->ke_group &&
+		    group_configured(&sa->conn->ike, g)) {
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "%s wants key exchange %s instead of %s: retrying",
+				   peer, ikev2_dh_name(g) ?: "?",
+				   ikev2_dh_name(sa->ke_group) ?: "?");
+			init_start(sa, g);
+			return;
+		}
+		xchg_request_done(sa);
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
+			       peer, g, ikev2_dh_name(g) ?: "unknown");
+		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
+		return;
+	}
+	for (i = 0; i < c->n_notify; i++) {
+		if (c->notify[i].type >= IKEV2_N_INITIAL_CONTACT)
+			continue;
+		xchg_request_done(sa);
+		if (c->notify[i].type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
+			char ours[1024];
+
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "no proposal chosen: IKE proposal mismatch: %s accepted none of ours: %s",
+				       peer, ikev2_sa_format(&sa->offered, ours,
+							     sizeof(ours)));
+		} else {
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "%s answered IKE_SA_INIT with %s",
+				       peer,
+				       ikev2_notify_name(c->notify[i].type) ?:
+				       "an unknown error");
+		}
+		ike_sa_kill(sa, "IKE_SA_INIT refused");
+		return;
+	}
+	if (!ikev2_chain_has(c, IKEV2_PL_SA) ||
+	    !ikev2_chain_has(c, IKEV2_PL_KE) ||
+	    !ikev2_chain_has(c, IKEV2_PL_NONCE)) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "dropped IKE_SA_INIT response without SA, KE or Nonce");
+		return;
+	}
+	r = ikev2_sa_check_reply(&c->sa, &sa->offered, IKEV2_PROTO_IKE,
+				 &sa->prop);
+	if (r || sa->prop.dh != c->ke.group || c->ke.group != sa->ke_group) {
+		xchg_request_done(sa);
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "%s chose an IKE proposal we did not offer", peer);
+		ike_sa_kill(sa, "invalid IKE_SA_INIT response");
+		return;
+	}
+	xchg_request_done(sa);
+	memcpy(sa->spi_r, m->hdr.spi_r, 8);
+	sa->nr_len = c->nonce.len;
+	memcpy(sa->nr, c->nonce.data, sa->nr_len);
+	sa->init_resp = dup_bytes(buf, len);
+	if (!sa->init_resp) {
+		ike_sa_kill(sa, "out of memory");
+		return;
+	}
+	sa->init_resp_len = len;
+	if (init_derive_keys(sa, c->ke.data, c->ke.len)) {
+		ike_sa_kill(sa, "key exchange failed");
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_DEBUG, "IKE_SA_INIT done: %s",
+		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+	r = auth_start(sa);
+	if (r)
+		ike_sa_kill(sa, "cannot send IKE_AUTH");
+}

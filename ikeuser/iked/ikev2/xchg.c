@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKEv2 messages in and out of an IKE SA: encryption, message IDs, retransmission. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ike.h"
+
+void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
+		  struct ikev2_sk_keys *k)
+{
+	k->encr = sa->prop.encr;
+	k->key_bits = sa->prop.encr_key_bits;
+	k->integ = sa->prop.integ;
+	k->ek = from_initiator ? sa->keys.sk_ei : sa->keys.sk_er;
+	k->ek_len = sa->keys.enc_len;
+	k->ak = from_initiator ? sa->keys.sk_ai : sa->keys.sk_ar;
+	k->ak_len = sa->keys.integ_len;
+}
+
+/* Encrypt @inner into a message with header @h in d->out. */
+static int seal(struct ike_sa *sa, const struct ikev2_hdr *h,
+		const struct ikev2_chain *inner, size_t *len)
+{
+	struct iked *d = sa->d;
+	struct ikev2_sk_keys k;
+	size_t ilen;
+	int r;
+
+	r = ikev2_chain_build(inner, d->plain, sizeof(d->plain), &ilen);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot build message: %s",
+			   strerror(-r));
+		return r;
+	}
+	xchg_sk_keys(sa, sa->initiator, &k);
+	r = ikev2_sk_seal(&k, h, ikev2_chain_first(inner), d->plain, ilen,
+			  d->out, sizeof(d->out), len);
+	if (r)
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot encrypt message: %s",
+			   strerror(-r));
+	return r;
+}
+
+static void fill_hdr(const struct ike_sa *sa, struct ikev2_hdr *h,
+		     uint8_t exchange, bool response, uint32_t msg_id)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->spi_i, sa->spi_i, 8);
+	memcpy(h->spi_r, sa->spi_r, 8);
+	h->exchange = exchange;
+	h->flags = (uint8_t)((sa->initiator ? IKEV2_F_INITIATOR : 0) |
+			     (response ? IKEV2_F_RESPONSE : 0));
+	h->msg_id = msg_id;
+}
+
+static int keep_request(struct ike_sa *sa, enum ike_req_kind kind,
+			const uint8_t *buf, size_t len)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	free(sa->req);
+	sa->req = copy;
+	sa->req_len = len;
+	sa->req_kind = kind;
+	sa->retx = 0;
+	sa->req_sent = iked_now();
+	sa->retx_at = sa->req_sent + IKED_RETX_FIRST_MS;
+	sa->next_req_id++;
+	return 0;
+}
+
+int xchg_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
+		 const struct ikev2_chain *inner)
+{
+	struct ikev2_hdr h;
+	size_t len;
+	int r;
+
+	if (sa->req_kind != REQ_NONE)
+		return -EBUSY;
+	fill_hdr(sa, &h, exchange, false, sa->next_req_id);
+	r = seal(sa, &h, inner, &len);
+	if (r)
+		return r;
+	r = keep_request(sa, kind, sa->d->out, len);
+	if (r)
+		return r;
+	ike_sa_log(sa, IKED_LOG_DEBUG, "sending %s request %u (%zu bytes)",
+		   ikev2_exchange_name(exchange), h.msg_id, len);
+	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+	return 0;
+}
+
+int xchg_request_plain(struct ike_sa *sa, enum ike_req_kind kind,
+		       const struct ikev2_msg *m)
+{
+	size_t len;
+	int r;
+
+	r = ikev2_msg_build(m, sa->d->out, sizeof(sa->d->out), &len);
+	if (r)
+		return r;
+	/* A retry (cookie, other group) starts over at message ID 0. */
+	sa->next_req_id = m->hdr.msg_id;
+	sa->req_kind = REQ_NONE;
+	r = keep_request(sa, kind, sa->d->out, len);
+	if (r)
+		return r;
+	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+	return 0;
+}
+
+void xchg_request_done(struct ike_sa *sa)
+{
+	sa->req_kind = REQ_NONE;
+	sa->retx_at = 0;
+	free(sa->req);
+	sa->req = NULL;
+	sa->req_len = 0;
+}
+
+static int keep_response(struct ike_sa *sa, const uint8_t *buf, size_t len)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, buf, len);
+	free(sa->resp);
+	sa->resp = copy;
+	sa->resp_len = len;
+	sa->have_resp = true;
+	return 0;
+}
+
+int xchg_respond(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id,
+		 const struct ikev2_chain *inner)
+{
+	struct ikev2_hdr h;
+	size_t len;
+	int r;
+
+	fill_hdr(sa, &h, exchange, true, msg_id);
+	r = seal(sa, &h, inner, &len);
+	if (r)
+		return r;
+	r = keep_response(sa, sa->d->out, len);
+	if (r)
+		return r;
+	ike_sa_log(sa, IKED_LOG_DEBUG, "sending %s response %u (%zu bytes)",
+		   ikev2_exchange_name(exchange), msg_id, len);
+	iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+	return 0;
+}
+
+void xchg_respond_plain(struct iked *d, const struct iked_path *path,
+			const struct ikev2_msg *m)
+{
+	size_t len;
+
+	if (ikev2_msg_build(m, d->out, sizeof(d->out), &len) == 0)
+		iked_net_send(&d->net, path, d->out, len);
+}
+
+/*
+ * The IKE SA a message belongs to. Our SPI is the one of our role: the
+ * responder's SPI when the sender says it is the original initiator.
+ */
+static struct ike_sa *find_sa(struct iked *d, const struct ikev2_hdr *h)
+{
+	bool from_initiator = h->flags & IKEV2_F_INITIATOR;
+	static const uint8_t zero[8];
+	struct ike_sa *sa;
+
+	for (sa = d->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_DEAD || sa->initiator == from_initiator)
+			continue;
+		if (from_initiator) {
+			if (!memcmp(sa->spi_r, h->spi_r, 8) &&
+			    !memcmp(sa->spi_i, h->spi_i, 8))
+				return sa;
+		} else if (!memcmp(sa->spi_i, h->spi_i, 8) &&
+			   (!memcmp(sa->spi_r, h->spi_r, 8) ||
+			    !memcmp(sa->spi_r, zero, 8))) {
+			return sa;
+		}
+	}
+	return NULL;
+}
+
+/* Decrypt the SK payload of @m into @in. 0, or -errno after logging. */
+static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
+		   const uint8_t *buf, size_t len, struct ikev2_chain *in)
+{
+	struct iked *d = sa->d;
+	struct ikev2_sk_keys k;
+	struct ikev2_err err = { 0 };
+	size_t plen;
+	int r;
+
+	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SK)) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "dropped %s without Encrypted payload",
+			   ikev2_exchange_name(m->hdr.exchange));
+		return -EBADMSG;
+	}
+	xchg_sk_keys(sa, !sa->initiator, &k);
+	r = ikev2_sk_open(&k, buf, len, &m->chain.sk, d->plain,
+			  sizeof(d->plain), &plen);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped %s %s %u: %s",
+			   ikev2_exchange_name(m->hdr.exchange),
+			   m->hdr.flags & IKEV2_F_RESPONSE ? "response" :
+							     "request",
+			   m->hdr.msg_id,
+			   r == -EBADMSG ? "integrity check failed" :
+					   strerror(-r));
+		return r;
+	}
+	r = ikev2_chain_parse(in, m->chain.sk.inner, d->plain, plen, &err);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "dropped malformed %s: %s at byte %zu of the encrypted part",
+			   ikev2_exchange_name(m->hdr.exchange),
+			   err.why ? err.why : strerror(-r), err.off);
+		return r;
+	}
+	return 0;
+}
+
+static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		       const uint8_t *buf, size_t len)
+{
+	struct ikev2_chain *in = &sa->d->rx_inner;
+
+	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
+		/* Our answer got lost: the cached one, unchanged (2.1). */
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "retransmitted request %u: resending our response",
+			   m->hdr.msg_id);
+		iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+		return;
+	}
+	if (m->hdr.msg_id != sa->next_peer_id) {
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "dropped request with message ID %u, expected %u",
+			   m->hdr.msg_id, sa->next_peer_id);
+		return;
+	}
+	if (open_sk(sa, m, buf, len, in))
+		return;
+	sa->next_peer_id++;
+	switch (m->hdr.exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		if (sa->state != IKE_INIT_DONE) {
+			sa->next_peer_id--;
+			return;
+		}
+		auth_on_request(sa, m, in);
+		break;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		if (sa->state != IKE_ESTABLISHED && sa->state != IKE_DELETING) {
+			sa->next_peer_id--;
+			return;
+		}
+		child_create_on_request(sa, m, in);
+		break;
+	case IKEV2_EXCH_INFORMATIONAL:
+		if (sa->state < IKE_ESTABLISHED) {
+			sa->next_peer_id--;
+			return;
+		}
+		info_on_request(sa, m, in);
+		break;
+	default:
+		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
+			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
+		sa->next_peer_id--;
+	}
+}
+
+static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
+			const uint8_t *buf, size_t len)
+{
+	struct ikev2_chain *in = &sa->d->rx_inner;
+	enum ike_req_kind kind = sa->req_kind;
+
+	if (kind == REQ_NONE || m->hdr.msg_id + 1 != sa->next_req_id) {
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "dropped response %u: no such request outstanding",
+			   m->hdr.msg_id);
+		return;
+	}
+	if (kind == REQ_INIT) {
+		init_on_response(sa, m, buf, len);
+		return;
+	}
+	if (open_sk(sa, m, buf, len, in))
+		return;
+	xchg_request_done(sa);
+	switch (kind) {
+	case REQ_AUTH:
+		auth_on_response(sa, in);
+		break;
+	case REQ_CREATE_CHILD:
+		child_create_on_response(sa, in);
+		break;
+	default:
+		info_on_response(sa, in);
+	}
+}
+
+void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
+		const struct iked_path *path)
+{
+	struct ikev2_msg *m = &d->rx;
+	struct ikev2_err err = { 0 };
+	char from[80];
+	struct ike_sa *sa;
+	int r;
+
+	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	r = ikev2_msg_parse(m, buf, len, &err);
+	if (r == -EPROTONOSUPPORT) {
+		iked_log(IKED_LOG_WARN, NULL, 0,
+			 "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0): set keyexchange=ikev2 on the peer",
+			 from, m->hdr.version >> 4, m->hdr.version & 15,
+			 m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown");
+		return;
+	}
+	if (r) {
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "dropped malformed message from %s: %s at byte %zu",
+			 from, err.why ? err.why : strerror(-r), err.off);
+		return;
+	}
+	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+	    !(m->hdr.flags & IKEV2_F_RESPONSE)) {
+		init_on_request(d, m, buf, len, path);
+		return;
+	}
+	sa = find_sa(d, &m->hdr);
+	if (!sa) {
+		iked_log(IKED_LOG_DEBUG, NULL, 0,
+			 "dropped %s from %s: no IKE SA with these SPIs",
+			 ikev2_exchange_name(m->hdr.exchange) ?: "message",
+			 from);
+		return;
+	}
+	if (m->hdr.flags & IKEV2_F_RESPONSE)
+		on_response(sa, m, buf, len);
+	else
+		on_request(sa, m, buf, len);
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kesp-iked's log: one line per event, to stderr or syslog. */
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+/*
+ * The one piece of process-wide state outside the daemon's context: the
+ * log is opened once in main() and read-only afterwards, like openlog()'s
+ * own state.
+ */
+static struct {
+	int use_syslog;
+	enum iked_log_level max;
+} log_cfg = { 0, IKED_LOG_INFO };
+
+void iked_log_open(int use_syslog, enum iked_log_level max)
+{
+	log_cfg.use_syslog = use_syslog;
+	log_cfg.max = max;
+	if (use_syslog)
+		openlog("kesp-iked", LOG_PID, LOG_DAEMON);
+}
+
+int iked_log_enabled(enum iked_log_level lvl)
+{
+	return lvl <= log_cfg.max;
+}
+
+void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
+	       const char *fmt, va_list ap)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "error: ", "warning: ", "", "" };
+	char who[96] = "";
+	char msg[2048];
+
+	if (!iked_log_enabled(lvl))
+		return;
+	if (conn && no)
+		snprintf(who, sizeof(who), "%s[%u] ", conn, no);
+	else if (conn)
+		snprintf(who, sizeof(who), "%s: ", conn);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_cfg.use_syslog) {
+		syslog(prio[lvl], "%s%s%s", who, tag[lvl], msg);
+	} else {
+		struct timespec ts;
+		struct tm tm;
+		char when[32];
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld %s%s%s\n", when, ts.tv_nsec / 1000000,
+			who, tag[lvl], msg);
+	}
+}
+
+void iked_log(enum iked_log_level lvl, const char *conn, unsigned int no,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	iked_vlog(lvl, conn, no, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kesp-iked: the IKEv2 daemon's start, event loop and stop. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "conn.h"
+#include "ctl.h"
+#include "kernel.h"
+#include "log.h"
+#include "ikev2/ike.h"
+
+#define MAX_CLIENTS	64
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kesp-iked [-c CONF] [-s SECRETS] [-S SOCKET] [--syslog] [-v] [-n]\n"
+		"  -c, --config FILE    connections (default /etc/kesp/ipsec.conf)\n"
+		"  -s, --secrets FILE   pre-shared keys (default /etc/kesp/ipsec.secrets)\n"
+		"  -S, --socket PATH    control socket (default " IKED_CTL_PATH ")\n"
+		"      --syslog         log to syslog instead of stderr\n"
+		"  -v, --verbose        log every message sent and received\n"
+		"  -n, --check          read the configuration, print it, and exit\n"
+		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n");
+}
+
+static void on_event(const struct kesp_event *ev, void *arg)
+{
+	struct iked *d = arg;
+	struct iked_conn *c;
+	struct ike_sa *sa;
+
+	if (ev->cmd == KESP_CMD_EXPIRE) {
+		ikev2_sa_expired(d, &ev->sa, ev->hard);
+		return;
+	}
+	if (ev->cmd != KESP_CMD_ACQUIRE)
+		return;
+	c = iked_conn_by_reqid(d, ev->policy.tmpl.reqid);
+	if (!c) {
+		iked_log(IKED_LOG_DEBUG, NULL, 0,
+			 "ACQUIRE for policy %u, which is not ours",
+			 ev->policy.id);
+		return;
+	}
+	iked_log(IKED_LOG_INFO, c->cfg->name, 0,
+		 "a packet needs the tunnel: initiating");
+	ikev2_initiate(d, c, &sa);
+}
+
+static int load(struct iked *d)
+{
+	char err[IKED_CONF_ERRLEN];
+	size_t i;
+	int r;
+
+	r = iked_conf_load(d->conf_path, &d->conf, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		return r;
+	}
+	for (i = 0; i < d->conf->n_warnings; i++)
+		iked_log(IKED_LOG_WARN, NULL, 0, "%s", d->conf->warnings[i]);
+	r = iked_secrets_load(d->secrets_path, &d->secrets, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		return r;
+	}
+	return 0;
+}
+
+static void print_conns(const struct iked *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->conf->n_conns; i++) {
+		const struct iked_conf_conn *c = &d->conf->conns[i];
+		char ike[512], esp[512];
+
+		printf("conn %s (%s:%u): ike=%s esp=%s\n", c->name, c->file,
+		       c->line,
+		       iked_prop_format(&c->ike.props[0], ike, sizeof(ike)),
+		       iked_prop_format(&c->esp.props[0], esp, sizeof(esp)));
+	}
+	printf("%zu conns, %zu pre-shared keys: configuration OK\n",
+	       d->conf->n_conns, d->secrets->n);
+}
+
+static int setup_signals(struct iked *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	signal(SIGPIPE, SIG_IGN);
+	return d->sig_fd < 0 ? -errno : 0;
+}
+
+static void on_signal(struct iked *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			iked_log(IKED_LOG_WARN, NULL, 0,
+				 "SIGHUP: reloading is not supported yet; restart kesp-iked to read a new configuration");
+			continue;
+		}
+		iked_log(IKED_LOG_INFO, NULL, 0, "signal %u: stopping",
+			 si.ssi_signo);
+		d->stopping = true;
+	}
+}
+
+static void recv_all(struct iked *d, int fd)
+{
+	struct iked_path path;
+	ssize_t n;
+	int i;
+
+	/* A bounded batch, so that a flood cannot starve the rest. */
+	for (i = 0; i < 64; i++) {
+		n = iked_net_recv(&d->net, fd, d->buf, sizeof(d->buf), &path);
+		if (n < 0)
+			return;
+		ikev2_recv(d, d->buf, (size_t)n, &path);
+	}
+}
+
+static void loop(struct iked *d)
+{
+	enum { P_SIG, P_KERN, P_CTL, P_V4, P_V6, P_FIXED };
+	struct pollfd pfd[P_FIXED + MAX_CLIENTS];
+	struct iked_ctl_client *cls[MAX_CLIENTS];
+	int cfds[MAX_CLIENTS];
+
+	while (!d->stopping) {
+		iked_ms now = iked_now(), next;
+		size_t n, i;
+		int timeout = -1, r;
+
+		next = ikev2_run_timers(d, now);
+		ikev2_reap(d);
+		if (next)
+			timeout = next > now ? (int)(next - now) : 0;
+		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
+		pfd[P_KERN] = (struct pollfd){ iked_kernel_event_fd(d->kern),
+					       POLLIN, 0 };
+		pfd[P_CTL] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
+		pfd[P_V4] = (struct pollfd){ d->net.fd4, POLLIN, 0 };
+		pfd[P_V6] = (struct pollfd){ d->net.fd6, POLLIN, 0 };
+		n = iked_ctl_fds(d, cfds, cls, MAX_CLIENTS);
+		for (i = 0; i < n; i++)
+			pfd[P_FIXED + i] = (struct pollfd){ cfds[i], POLLIN, 0 };
+		r = poll(pfd, P_FIXED + n, timeout);
+		if (r < 0 && errno != EINTR) {
+			iked_log(IKED_LOG_ERR, NULL, 0, "poll: %s",
+				 strerror(errno));
+			return;
+		}
+		if (r <= 0)
+			continue;
+		if (pfd[P_SIG].revents)
+			on_signal(d);
+		if (pfd[P_V4].revents)
+			recv_all(d, d->net.fd4);
+		if (pfd[P_V6].revents)
+			recv_all(d, d->net.fd6);
+		if (pfd[P_KERN].revents) {
+			r = iked_kernel_events(d->kern, on_event, d);
+			if (r == -ENOBUFS)
+				iked_log(IKED_LOG_WARN, NULL, 0,
+					 "kernel events were lost (too many at once)");
+		}
+		/* Clients may be freed while handling: answer before accept. */
+		for (i = 0; i < n; i++)
+			if (pfd[P_FIXED + i].revents)
+				iked_ctl_read(d, cls[i]);
+		if (pfd[P_CTL].revents)
+			iked_ctl_accept(d);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "secrets", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "syslog", no_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct iked *d = calloc(1, sizeof(*d));
+	int use_syslog = 0, verbose = 0, check = 0, o, rc = 1;
+	char err[512];
+
+	if (!d)
+		return 1;
+	d->conf_path = "/etc/kesp/ipsec.conf";
+	d->secrets_path = "/etc/kesp/ipsec.secrets";
+	d->ctl_path = IKED_CTL_PATH;
+	d->ctl_fd = d->sig_fd = -1;
+	d->net.fd4 = d->net.fd6 = -1;
+	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			d->conf_path = optarg;
+			break;
+		case 's':
+			d->secrets_path = optarg;
+			break;
+		case 'S':
+			d->ctl_path = optarg;
+			break;
+		case 'L':
+			use_syslog = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			free(d);
+			return 0;
+		case 'V':
+			printf("kesp-iked %s\n", KESP_VERSION);
+			free(d);
+			return 0;
+		default:
+			usage(stderr);
+			free(d);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		free(d);
+		return 2;
+	}
+	iked_log_open(use_syslog, verbose ? IKED_LOG_DEBUG : IKED_LOG_INFO);
+	if (load(d))
+		goto out;
+	if (check) {
+		print_conns(d);
+		rc = 0;
+		goto out;
+	}
+	if (iked_kernel_open(&d->kern, err, sizeof(err))) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		goto out;
+	}
+	if (iked_kernel_bypass_ike(d->kern)) {
+		fprintf(stderr, "kesp-iked: cannot let IKE bypass the policies: %s\n",
+			iked_kernel_strerror(d->kern, err, sizeof(err)));
+		goto out;
+	}
+	if (iked_net_open(&d->net, IKED_IKE_PORT, err, sizeof(err))) {
+		fprintf(stderr, "kesp-iked: %s (is another IKE daemon running?)\n",
+			err);
+		goto out;
+	}
+	if (iked_ctl_open(d, err, sizeof(err)) || setup_signals(d)) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		goto out;
+	}
+	if (iked_conns_init(d, err, sizeof(err))) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		goto out;
+	}
+	iked_log(IKED_LOG_INFO, NULL, 0,
+		 "kesp-iked %s started: %zu conns from %s, control socket %s",
+		 KESP_VERSION, d->n_conns, d->conf_path, d->ctl_path);
+	iked_conns_start(d);
+	loop(d);
+	ikev2_shutdown(d);
+	ikev2_reap(d);
+	rc = 0;
+out:
+	if (d->conns)
+		iked_conns_fini(d);
+	iked_ctl_close(d);
+	iked_net_close(&d->net);
+	iked_kernel_close(d->kern);
+	if (d->sig_fd >= 0)
+		close(d->sig_fd);
+	iked_conf_free(d->conf);
+	iked_secrets_free(d->secrets);
+	free(d);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `kespctl ike list`: the IKE SAs, their CHILD SAs and each conn's last failure. */
+
+#ifndef KESP_IKED_STATUS_H
+#define KESP_IKED_STATUS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "daemon.h"
+
+/*
+ * Human form: one block per IKE SA (as an operator's status page shows
+ * it: remote gateway, state, algorithms, elapsed time, lifetime, NAT-T,
+ * CHILD SAs negotiated) with a line per CHILD SA, then the conns without
+ * an IKE SA and the last failure of each conn.
+ *
+ * JSON form (-j), keys stable:
+ *   {"ike_sas": [{"conn", "no", "state" ("negotiating", "established",
+ *     "deleting"), "state_no" (1-4, as enum ike_state), "initiator",
+ *     "local", "local_port", "remote", "remote_port", "local_id",
+ *     "remote_id", "spi_i", "spi_r" (hex), "algorithm", "elapsed" (s since
+ *     established, or since created while negotiating), "lifetime" (s),
+ *     "nat_t" ("none"), "child_sas_negotiated",
+ *     "child_sas": [{"no", "state" ("installed", "deleting"), "mode",
+ *       "spi_in", "spi_out" (hex), "algorithm", "local_ts", "remote_ts",
+ *       "elapsed", "bytes_in", "packets_in", "bytes_out",
+ *       "packets_out"}]}],
+ *   "conns": [{"name", "auto", "remote", "ike_sas", "last_error",
+ *     "last_error_age" (s; absent with no failure)}]}
+ */
+void iked_status_write(struct iked *d, FILE *f, bool json);
+
+#endif /* KESP_IKED_STATUS_H */
