@@ -54,6 +54,16 @@ static const struct kespctl_verb monitor_verbs[] = {
 	{ "expire", kespctl_monitor_expire, "" },
 };
 
+static const struct kespctl_verb ike_verbs[] = {
+	{ "list", kespctl_ike_list, "" },
+	{ "up", kespctl_ike_up, "NAME" },
+	{ "down", kespctl_ike_down, "NAME" },
+};
+
+static const struct kespctl_verb status_verbs[] = {
+	{ "show", kespctl_status_show, "" },
+};
+
 const struct kespctl_object kespctl_objects[] = {
 	{ "version", version_verbs, ARRAY_SIZE(version_verbs),
 	  "versions of kespctl and of the loaded kesp.ko, and its capabilities" },
@@ -67,6 +77,10 @@ const struct kespctl_object kespctl_objects[] = {
 	  "security policies: which traffic is protected, bypassed or dropped" },
 	{ "monitor", monitor_verbs, ARRAY_SIZE(monitor_verbs),
 	  "print ACQUIRE and EXPIRE events until interrupted" },
+	{ "ike", ike_verbs, ARRAY_SIZE(ike_verbs),
+	  "kesp-iked's IKE SAs: list them, bring a conn up or down" },
+	{ "status", status_verbs, ARRAY_SIZE(status_verbs),
+	  "IKE SAs with their CHILD SAs, the kernel's SAs and drop counters" },
 };
 
 const size_t kespctl_n_objects = ARRAY_SIZE(kespctl_objects);
@@ -154,10 +168,12 @@ void kespctl_usage(FILE *f)
 {
 	size_t i, k;
 
-	fputs("usage: kespctl [-j] OBJECT [VERB] [ARGS]\n"
+	fputs("usage: kespctl [-j] [-S SOCKET] OBJECT [VERB] [ARGS]\n"
 	      "       kespctl [-j] -b FILE   (one command per line, - for stdin)\n"
 	      "  -j, --json   print JSON instead of the human form\n"
 	      "  -b, --batch  run the commands of FILE over one socket\n"
+	      "  -S, --socket kesp-iked's control socket (default\n"
+	      "               $KESP_IKED_SOCKET, else /run/kesp/iked.sock)\n"
 	      "Objects and verbs may be abbreviated to a unique prefix; the\n"
 	      "first verb listed is the default.\n\n", f);
 	for (i = 0; i < kespctl_n_objects; i++) {

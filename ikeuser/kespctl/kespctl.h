@@ -13,6 +13,8 @@
 
 struct kespctl {
 	int json;		/* -j: print JSON instead of the human form */
+	/* -S: kesp-iked's control socket; KESP_IKED_SOCKET, else the default. */
+	const char *ike_socket;
 	struct kesp_nl nl;
 	int nl_open;
 };
@@ -86,6 +88,10 @@ int kespctl_version_show(struct kespctl *c, int argc, char **argv);
 int kespctl_stats_show(struct kespctl *c, int argc, char **argv);
 int kespctl_stats_reset(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_list(struct kespctl *c, int argc, char **argv);
+int kespctl_ike_list(struct kespctl *c, int argc, char **argv);
+int kespctl_ike_up(struct kespctl *c, int argc, char **argv);
+int kespctl_ike_down(struct kespctl *c, int argc, char **argv);
+int kespctl_status_show(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_get(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_add(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_del(struct kespctl *c, int argc, char **argv);

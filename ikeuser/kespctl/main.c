@@ -17,6 +17,9 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			c.json = 1;
+		} else if ((!strcmp(argv[i], "-S") ||
+			    !strcmp(argv[i], "--socket")) && i + 1 < argc) {
+			c.ike_socket = argv[++i];
 		} else if ((!strcmp(argv[i], "-b") ||
 			    !strcmp(argv[i], "--batch")) && i + 1 < argc) {
 			batch = argv[++i];

@@ -28,12 +28,12 @@ TEST(resolve_default_verb)
 {
 	const struct kespctl_object *o;
 	const struct kespctl_verb *v;
-	char *argv[] = { "st", NULL };
+	char *argv[] = { "v", NULL };
 	char err[128];
 	int argi;
 
 	ASSERT_EQ(0, kespctl_resolve(1, argv, &o, &v, &argi, err, sizeof(err)));
-	EXPECT_STREQ("stats", o->name);
+	EXPECT_STREQ("version", o->name);
 	EXPECT_STREQ("show", v->name);
 	EXPECT_EQ(1, argi);
 }

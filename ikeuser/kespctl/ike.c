@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kespctl ike and status: asking kesp-iked over its control socket. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include "kespctl.h"
+
+#define IKED_DEFAULT_SOCKET	"/run/kesp/iked.sock"
+
+static const char *socket_path(const struct kespctl *c)
+{
+	const char *env = getenv("KESP_IKED_SOCKET");
+
+	if (c->ike_socket)
+		return c->ike_socket;
+	return env && *env ? env : IKED_DEFAULT_SOCKET;
+}
+
+/*
+ * Send @req and read the whole answer into *@body (malloc'd). Returns
+ * the daemon's status (0 or a negative errno, its message in *@body), or
+ * a negative errno of our own after printing why.
+ */
+static int ask(const struct kespctl *c, const char *req, char **body)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = socket_path(c);
+	size_t len = 0, cap = 4096;
+	char *buf, *nl;
+	ssize_t r;
+	int fd, status;
+
+	*body = NULL;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "kespctl: socket path too long: %s\n", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		int e = errno;
+
+		fprintf(stderr, "kespctl: cannot reach kesp-iked at %s: %s%s\n",
+			path, strerror(e),
+			e == ENOENT || e == ECONNREFUSED ?
+			" (is kesp-iked running? -S names another socket)" : "");
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		fprintf(stderr, "kespctl: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -EIO;
+	}
+	buf = malloc(cap);
+	while (buf && (r = read(fd, buf + len, cap - len - 1)) > 0) {
+		len += (size_t)r;
+		if (len + 1 == cap) {
+			char *n = realloc(buf, cap * 2);
+
+			if (!n) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = n;
+			cap *= 2;
+		}
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	buf[len] = '\0';
+	nl = strchr(buf, '\n');
+	if (!nl || sscanf(buf, "%d", &status) != 1) {
+		fprintf(stderr, "kespctl: kesp-iked gave no answer\n");
+		free(buf);
+		return -EPROTO;
+	}
+	if (status) {
+		/* "-2 message": the message alone, without the number. */
+		char *msg = strchr(buf, ' ');
+
+		*nl = '\0';
+		memmove(buf, msg ? msg + 1 : nl, strlen(msg ? msg + 1 : nl) + 1);
+	} else {
+		memmove(buf, nl + 1, strlen(nl + 1) + 1);
+	}
+	*body = buf;
+	return status;
+}
+
+static int run(struct kespctl *c, const char *req, const char *what)
+{
+	char *body;
+	int r = ask(c, req, &body);
+
+	if (!body)
+		return KESPCTL_FAIL;
+	if (r)
+		fprintf(stderr, "kespctl: %s: %s\n", what, body);
+	else
+		fputs(body, stdout);
+	free(body);
+	return r ? KESPCTL_FAIL : KESPCTL_OK;
+}
+
+int kespctl_ike_list(struct kespctl *c, int argc, char **argv)
+{
+	if (kespctl_no_args(argc, argv, "ike list"))
+		return KESPCTL_USAGE;
+	return run(c, c->json ? "ike list json\n" : "ike list\n", "ike list");
+}
+
+static int up_down(struct kespctl *c, int argc, char **argv, const char *verb)
+{
+	char req[256];
+
+	if (argc != 1 || !argv[0][0] || strlen(argv[0]) > 200 ||
+	    strpbrk(argv[0], " \t\n")) {
+		fprintf(stderr, "kespctl: ike %s takes one conn name\n", verb);
+		return KESPCTL_USAGE;
+	}
+	snprintf(req, sizeof(req), "ike %s %s\n", verb, argv[0]);
+	return run(c, req, verb);
+}
+
+int kespctl_ike_up(struct kespctl *c, int argc, char **argv)
+{
+	return up_down(c, argc, argv, "up");
+}
+
+int kespctl_ike_down(struct kespctl *c, int argc, char **argv)
+{
+	return up_down(c, argc, argv, "down");
+}
+
+int kespctl_status_show(struct kespctl *c, int argc, char **argv)
+{
+	char *body = NULL;
+	int r, ret = KESPCTL_OK;
+
+	if (kespctl_no_args(argc, argv, "status"))
+		return KESPCTL_USAGE;
+	r = ask(c, c->json ? "ike list json\n" : "ike list\n", &body);
+	if (c->json) {
+		/* One document: the daemon's and the kernel's parts side by side. */
+		printf("{\"ike\": %s,\n\"sas\": ", !r && body ? body : "null");
+		fflush(stdout);
+		if (kespctl_sa_list(c, 0, NULL))
+			ret = KESPCTL_FAIL;
+		printf(",\n\"stats\": ");
+		fflush(stdout);
+		if (kespctl_stats_show(c, 0, NULL))
+			ret = KESPCTL_FAIL;
+		printf("}\n");
+	} else {
+		printf("IKE SAs (kesp-iked):\n");
+		if (!r && body)
+			fputs(body, stdout);
+		else
+			printf("  (not available%s%s)\n", body ? ": " : "",
+			       body ? body : "");
+		printf("\nKernel SAs (kesp.ko):\n");
+		fflush(stdout);
+		if (kespctl_sa_list(c, 0, NULL))
+			ret = KESPCTL_FAIL;
+		printf("\n");
+		fflush(stdout);
+		if (kespctl_stats_show(c, 0, NULL))
+			ret = KESPCTL_FAIL;
+	}
+	free(body);
+	return ret;
+}
