@@ -13,7 +13,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libssl-dev
 	sparse iproute2 iperf3 nftables util-linux libcap2-bin iputils-ping
 	netcat-openbsd clang libclang-rt-14-dev
-	strongswan strongswan-swanctl tshark
+	strongswan strongswan-swanctl libstrongswan-standard-plugins tshark
 )
 
 missing=()

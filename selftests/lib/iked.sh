@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# Running kesp-iked in a guest namespace: sourced after guest.sh, never run.
+#
+# iked_start NAME NS CONF SECRETS [ARGS...]: start kesp-iked in namespace NS
+#     with its log in $IKED_DIR/NAME.log and its control socket
+#     $IKED_DIR/NAME.sock; returns once the socket answers.
+# iked_ctl NAME ARGS...: kespctl against that daemon (in its namespace).
+# iked_wait_log NAME ERE SECS: wait until the log has a line matching ERE.
+# iked_stop NAME: SIGTERM, and wait until it has exited (it deletes its SAs).
+# iked_kill_all: SIGKILL whatever is still running (the EXIT trap's job).
+
+KESP_IKED=$KESP_ROOT/build/kesp-iked
+IKED_DIR=${IKED_DIR:-$(mktemp -d /tmp/kesp-iked.XXXXXX)}
+declare -A IKED_PID IKED_NS
+
+iked_start() {
+	local name=$1 ns=$2 conf=$3 secrets=$4 i
+	shift 4
+	[ -x "$KESP_IKED" ] || fail "$KESP_IKED is not built (make user)"
+	chmod 600 "$secrets"
+	ip netns exec "$ns" "$KESP_IKED" -c "$conf" -s "$secrets" \
+		-S "$IKED_DIR/$name.sock" "$@" >>"$IKED_DIR/$name.log" 2>&1 &
+	IKED_PID[$name]=$!
+	IKED_NS[$name]=$ns
+	for i in $(seq 1 100); do
+		if ip netns exec "$ns" "$KESPCTL" -S "$IKED_DIR/$name.sock" \
+			ike list >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "${IKED_PID[$name]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$IKED_DIR/$name.log" >&2
+	fail "kesp-iked $name did not start"
+}
+
+iked_ctl() {
+	local name=$1
+	shift
+	ip netns exec "${IKED_NS[$name]}" "$KESPCTL" \
+		-S "$IKED_DIR/$name.sock" "$@"
+}
+
+iked_log() {
+	cat "$IKED_DIR/$1.log"
+}
+
+iked_wait_log() {
+	local name=$1 re=$2 secs=$3 i
+	for i in $(seq 1 $((secs * 10))); do
+		grep -qE -- "$re" "$IKED_DIR/$name.log" && return 0
+		sleep 0.1
+	done
+	echo "--- $name.log ---" >&2
+	tail -n 30 "$IKED_DIR/$name.log" >&2
+	fail "$name: no log line /$re/ within ${secs}s"
+}
+
+iked_stop() {
+	local name=$1 pid=${IKED_PID[$1]:-} i
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && fail "kesp-iked $name ignored SIGTERM"
+	wait "$pid" 2>/dev/null
+	local rc=$?
+	unset "IKED_PID[$name]"
+	[ "$rc" = 0 ] || fail "kesp-iked $name exited $rc"
+}
+
+iked_kill_all() {
+	local name
+	for name in "${!IKED_PID[@]}"; do
+		kill -KILL "${IKED_PID[$name]}" 2>/dev/null
+	done
+}
+
+# sa_count NS: the number of SAs in kesp.ko in namespace NS.
+sa_count() {
+	ip netns exec "$1" "$KESPCTL" -j sa list |
+		python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
+# wait_sa_count NS N SECS
+wait_sa_count() {
+	local i n
+	for i in $(seq 1 $(($3 * 10))); do
+		n=$(sa_count "$1")
+		[ "$n" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "$1: $n SAs in the kernel, expected $2"
+}
+
+# iked_dump_logs: every daemon's log on stderr (for an EXIT trap on failure).
+iked_dump_logs() {
+	local f
+	for f in "$IKED_DIR"/*.log; do
+		[ -f "$f" ] || continue
+		echo "--- $(basename "$f") ---" >&2
+		tail -n 60 "$f" >&2
+	done
+}
