@@ -29,9 +29,11 @@ iked_ms iked_now(void);
  * Retransmission of requests (RFC 7296 2.1): first after 0.5 s, then
  * doubling, giving up after IKED_RETX_TRIES retransmissions and one more
  * timeout: 0.5 + 1 + ... + 32 = 63.5 s, the minute operators expect.
+ * --retransmit-timeout and --retransmit-tries change them.
  */
 #define IKED_RETX_FIRST_MS	500
 #define IKED_RETX_TRIES		6
+#define IKED_RETX_MAX_TRIES	16
 
 /* Policy priorities (lower wins): IKE bypass < CHILD SA < on-demand trap. */
 #define IKED_PRIO_CHILD		0x10000
@@ -168,6 +170,7 @@ struct iked_conn {
 
 struct iked {
 	const char *conf_path, *secrets_path, *ctl_path;
+	unsigned int retx_first_ms, retx_tries;
 	struct iked_conf *conf;
 	struct iked_secrets *secrets;
 	struct iked_conn *conns;	/* one per conf->conns[] */

@@ -30,6 +30,10 @@ static void usage(FILE *f)
 		"      --syslog         log to syslog instead of stderr\n"
 		"  -v, --verbose        log every message sent and received\n"
 		"  -n, --check          read the configuration, print it, and exit\n"
+		"      --retransmit-timeout SECS  first retransmission of a request\n"
+		"                       (default 0.5; then doubling)\n"
+		"      --retransmit-tries N       retransmissions before giving up\n"
+		"                       (default 6: 63.5 s in all)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n");
 }
 
@@ -206,6 +210,8 @@ int main(int argc, char **argv)
 		{ "check", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "retransmit-timeout", required_argument, NULL, 'T' },
+		{ "retransmit-tries", required_argument, NULL, 'R' },
 		{ 0 }
 	};
 	struct iked *d = calloc(1, sizeof(*d));
@@ -218,6 +224,8 @@ int main(int argc, char **argv)
 	d->secrets_path = "/etc/kesp/ipsec.secrets";
 	d->ctl_path = IKED_CTL_PATH;
 	d->ctl_fd = d->sig_fd = -1;
+	d->retx_first_ms = IKED_RETX_FIRST_MS;
+	d->retx_tries = IKED_RETX_TRIES;
 	d->net.fd4 = d->net.fd6 = -1;
 	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
 		switch (o) {
@@ -239,6 +247,32 @@ int main(int argc, char **argv)
 		case 'n':
 			check = 1;
 			break;
+		case 'T': {
+			char *end;
+			double secs = strtod(optarg, &end);
+
+			if (*end || !(secs >= 0.05 && secs <= 60)) {
+				fprintf(stderr, "kesp-iked: --retransmit-timeout %s: expected seconds from 0.05 to 60\n",
+					optarg);
+				free(d);
+				return 2;
+			}
+			d->retx_first_ms = (unsigned int)(secs * 1000);
+			break;
+		}
+		case 'R': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || n > IKED_RETX_MAX_TRIES) {
+				fprintf(stderr, "kesp-iked: --retransmit-tries %s: expected 0 to %d\n",
+					optarg, IKED_RETX_MAX_TRIES);
+				free(d);
+				return 2;
+			}
+			d->retx_tries = (unsigned int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			free(d);

@@ -177,7 +177,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 		if (sa->state == IKE_DEAD)
 			continue;
 		if (sa->retx_at && sa->retx_at <= now) {
-			if (sa->retx >= IKED_RETX_TRIES) {
+			if (sa->retx >= d->retx_tries) {
 				give_up(sa, now);
 				continue;
 			}
@@ -186,7 +186,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 				   "retransmit %u of request %u", sa->retx,
 				   sa->next_req_id - 1);
 			iked_net_send(&d->net, &sa->path, sa->req, sa->req_len);
-			sa->retx_at = now + ((iked_ms)IKED_RETX_FIRST_MS << sa->retx);
+			sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);
 		}
 		if (sa->expire_at && sa->expire_at <= now &&
 		    sa->state != IKE_ESTABLISHED) {

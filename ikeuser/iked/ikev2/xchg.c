@@ -69,7 +69,7 @@ static int keep_request(struct ike_sa *sa, enum ike_req_kind kind,
 	sa->req_kind = kind;
 	sa->retx = 0;
 	sa->req_sent = iked_now();
-	sa->retx_at = sa->req_sent + IKED_RETX_FIRST_MS;
+	sa->retx_at = sa->req_sent + sa->d->retx_first_ms;
 	sa->next_req_id++;
 	return 0;
 }
