@@ -16,7 +16,8 @@
  * "ike up NAME", "ike down NAME") and reads until the daemon closes. The
  * answer's first line is "0" or a negative errno followed by a message;
  * the rest is what to print. "ike up" answers when the IKE SA is
- * established or has failed.
+ * established or has failed; in an IKE SA that has no CHILD SA, when the
+ * CHILD SA it asks for by CREATE_CHILD_SA is made or has failed.
  */
 int iked_ctl_open(struct iked *d, char *err, size_t errlen);
 void iked_ctl_close(struct iked *d);

@@ -7,6 +7,9 @@
 #                             (unix://DIR/charon.vici), charon.pid, its log
 #                             charon.log and its stdout/stderr charon.out.
 #                             Returns once the vici socket answers.
+#                             $CHARON_EXTRA_CONF, if set, is appended to
+#                             that strongswan.conf: a section named again
+#                             there extends the one above, its values win.
 #   charon_load NS DIR FILE   load FILE (swanctl.conf syntax: connections
 #                             and secrets) into that charon; fails with
 #                             swanctl's words if anything is refused.
@@ -125,6 +128,7 @@ charon {
 swanctl {
 	load = random nonce openssl pem pkcs1 x509 pubkey
 }
+${CHARON_EXTRA_CONF:-}
 EOF
 	# Kernel pieces charon's kernel-netlink needs; autoloading usually
 	# finds them, asking first makes a missing one obvious.

@@ -11,6 +11,7 @@
 #include "ike.h"
 #include "dh.h"
 #include "ts.h"
+#include "../ctl.h"
 #include "../kernel.h"
 #include "../../common/alg.h"
 
@@ -673,16 +674,32 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
+/*
+ * `kespctl ike up` on an IKE SA without CHILD SA waits for the one it
+ * asked for (ike_sa_established() answers only for a new IKE SA).
+ */
+static void answer_waiter(struct ike_sa *sa, int r)
+{
+	const struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+
+	if (!sa->waiter)
+		return;
+	iked_ctl_done(sa->d, sa->waiter, r, !r ? "CHILD SA established" :
+		      c->last_error[0] ? c->last_error : strerror(-r));
+	sa->waiter = NULL;
+}
+
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
 	size_t gir_len = 0;
+	int r;
 
 	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) &&
 	    !ikev2_chain_notify(in, IKEV2_N_NO_PROPOSAL_CHOSEN) &&
 	    !ikev2_chain_notify(in, IKEV2_N_TS_UNACCEPTABLE)) {
-		child_complete(sa, in, NULL, 0, NULL, 0, NULL, 0);
-		return;
+		r = child_complete(sa, in, NULL, 0, NULL, 0, NULL, 0);
+		goto out;
 	}
 	if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
 		if (ikev2_dh_shared(sa->pend.dh, in->ke.data, in->ke.len, gir,
@@ -690,18 +707,22 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "the peer's PFS key exchange value is invalid");
 			child_pending_clear(sa);
-			return;
+			r = -EPROTO;
+			goto out;
 		}
 	} else if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_SA)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
 			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
 		child_pending_clear(sa);
-		return;
+		r = -EPROTO;
+		goto out;
 	}
-	child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
-		       in->nonce.data, in->nonce.len, gir, gir_len);
+	r = child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
+			   in->nonce.data, in->nonce.len, gir, gir_len);
 	OPENSSL_cleanse(gir, sizeof(gir));
+out:
+	answer_waiter(sa, r);
 }
 
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
