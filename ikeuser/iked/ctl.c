@@ -276,8 +276,19 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)
 {
+	struct iked_ctl_client *c;
 	ssize_t r;
 	char *nl;
+
+	/*
+	 * The loop polled a copy of the list: answering an IKE SA's waiter
+	 * since then may have freed @cl. Nothing is accepted in between, so
+	 * its address cannot have been reused.
+	 */
+	for (c = d->clients; c && c != cl; c = c->next)
+		;
+	if (!c)
+		return;
 
 	if (cl->waiting) {
 		char c;

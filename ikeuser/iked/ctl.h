@@ -22,7 +22,7 @@
 int iked_ctl_open(struct iked *d, char *err, size_t errlen);
 void iked_ctl_close(struct iked *d);
 void iked_ctl_accept(struct iked *d);
-/* The client's socket is readable. */
+/* The client's socket is readable (@cl may be gone: then nothing). */
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl);
 /* Answer a waiting client (0: success) and close it. */
 void iked_ctl_done(struct iked *d, struct iked_ctl_client *cl, int err,
