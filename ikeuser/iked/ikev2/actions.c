@@ -7,18 +7,26 @@
 #include "ike.h"
 #include "../conn.h"
 
+/*
+ * The IKE SA to use for @c: the newest established one (the list is
+ * newest first), else one we are initiating. A half-open SA that a peer
+ * started does not count: anyone can start one with a spoofed address,
+ * and it must not stop us from initiating.
+ */
 static struct ike_sa *sa_of_conn(struct iked *d, const struct iked_conn *c)
 {
-	struct ike_sa *sa, *best = NULL;
+	struct ike_sa *sa, *ours = NULL;
 
 	for (sa = d->sas; sa; sa = sa->next) {
-		if (sa->conn != c->cfg || sa->state == IKE_DEAD ||
-		    sa->state == IKE_DELETING)
+		if (sa->conn != c->cfg)
 			continue;
-		if (!best || sa->state == IKE_ESTABLISHED)
-			best = sa;
+		if (sa->state == IKE_ESTABLISHED)
+			return sa;
+		if (!ours && sa->initiator &&
+		    (sa->state == IKE_INIT_SENT || sa->state == IKE_AUTH_SENT))
+			ours = sa;
 	}
-	return best;
+	return ours;
 }
 
 int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
@@ -100,11 +108,16 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 	struct child_sa *ch = NULL;
 	struct ike_sa *sa;
 
+	/* An SPI is unique only for its destination: the peer picks ours. */
 	for (sa = d->sas; sa && !ch; sa = sa->next) {
-		if (sa->state == IKE_DEAD)
+		bool in = ksa->dir == KESP_DIR_IN;
+
+		if (sa->state == IKE_DEAD ||
+		    memcmp(&ksa->dst, in ? &sa->path.local : &sa->path.remote,
+			   sizeof(ksa->dst)))
 			continue;
-		ch = ksa->dir == KESP_DIR_IN ? child_find_in(sa, ksa->spi) :
-					      child_find_out(sa, ksa->spi);
+		ch = in ? child_find_in(sa, ksa->spi) :
+			  child_find_out(sa, ksa->spi);
 		if (ch)
 			break;
 	}
