@@ -23,7 +23,9 @@ run modprobe kesp
 for m in esp4 xfrm_user; do modprobe $m 2>/dev/null; done
 trap 'rc=$?; [ $rc = 0 ] || iked_dump_logs; capture_stop 2>/dev/null; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
+crypto_warm_up
 topo_two_sites
+crypto_warm_up_wait
 PSK="kesp and strongSwan agree"
 CH=$IKED_DIR/charon
 charon_start "$GWB" "$CH"

@@ -24,7 +24,9 @@ run modprobe veth
 run modprobe kesp
 trap 'rc=$?; [ $rc = 0 ] || iked_dump_logs; iked_kill_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
+crypto_warm_up
 topo_two_sites
+crypto_warm_up_wait
 # A second subnet behind A: 10.11.0.0/24 on the same LAN.
 ip -n "$GWA" addr add 10.11.0.1/24 dev "$LAN_IF" || fail "addr"
 ip -n "$HOSTA" addr add 10.11.0.2/24 dev "$HOST_IF" || fail "addr"
