@@ -212,6 +212,8 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 		return;
 	}
 	iked_log(IKED_LOG_INFO, name, 0, "ike up requested");
+	/* An operator's request gets keyingtries afresh. */
+	c->tries = 0;
 	r = ikev2_initiate(d, c, &sa);
 	if (r) {
 		snprintf(msg, sizeof(msg), "%s", c->last_error[0] ?

@@ -129,6 +129,9 @@ struct ike_sa {
 	uint32_t next_req_id;		/* our next request */
 	uint32_t next_peer_id;		/* the peer's next request */
 	enum ike_req_kind req_kind;
+	uint8_t req_exchange;		/* its exchange type */
+	/* Delete the IKE SA once the outstanding request is done (2.3). */
+	bool delete_pending;
 	uint8_t *req;			/* our outstanding request */
 	size_t req_len;
 	unsigned int retx;		/* retransmissions so far */

@@ -41,7 +41,7 @@ int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 		if (sa->state != IKE_ESTABLISHED || sa->children ||
 		    sa->pend.active)
 			return 0;
-		return child_create_start(sa);
+		return child_create_start(sa, 0);
 	}
 	if (c->remote->addr.family == AF_UNSPEC) {
 		iked_conn_fail(d, c->cfg, 0,
@@ -97,8 +97,15 @@ void ikev2_shutdown(struct iked *d)
 	struct ike_sa *sa;
 
 	for (sa = d->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_ESTABLISHED)
+		if (sa->state == IKE_ESTABLISHED) {
+			/*
+			 * No time to wait for an outstanding answer: the Delete
+			 * goes now, and a peer that ignores it finds out by DPD.
+			 */
+			if (sa->req_kind != REQ_NONE)
+				xchg_request_done(sa);
 			info_delete_ike(sa);
+		}
 		ike_sa_kill(sa, "kesp-iked is stopping");
 	}
 }

@@ -32,22 +32,34 @@ void child_pending_clear(struct ike_sa *sa)
 	OPENSSL_cleanse(&sa->pend, sizeof(sa->pend));
 }
 
-static bool esp_has_pfs(const struct iked_conf_conn *cfg)
+/* The group esp= asks for first (PFS), or 0 when it asks for none. */
+static uint16_t esp_pfs_group(const struct iked_conf_conn *cfg)
 {
 	size_t i, j;
 
 	for (i = 0; i < cfg->esp.n; i++)
 		for (j = 0; j < cfg->esp.props[i].n_dh; j++)
 			if (cfg->esp.props[i].dh[j] != IKED_PROP_DH_NONE)
+				return cfg->esp.props[i].dh[j];
+	return 0;
+}
+
+static bool esp_allows_group(const struct iked_conf_conn *cfg, uint16_t g)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->esp.n; i++)
+		for (j = 0; j < cfg->esp.props[i].n_dh; j++)
+			if (cfg->esp.props[i].dh[j] == g)
 				return true;
 	return false;
 }
 
-int child_prepare(struct ike_sa *sa, bool pfs)
+int child_prepare(struct ike_sa *sa, uint16_t group)
 {
 	struct child_pending *p = &sa->pend;
+	bool pfs = group != 0;
 	uint8_t spi[4];
-	uint16_t group = 0;
 	int r;
 
 	child_pending_clear(sa);
@@ -58,7 +70,6 @@ int child_prepare(struct ike_sa *sa, bool pfs)
 		return r;
 	}
 	if (pfs) {
-		group = sa->conn->esp.props[0].dh[0];
 		r = ikev2_dh_new(group, &p->dh);
 		if (r)
 			return r;
@@ -365,7 +376,7 @@ static void log_esp_mismatch(struct ike_sa *sa, const struct ikev2_sa *theirs)
 int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		  size_t nr_len, const uint8_t *gir, size_t gir_len,
-		  bool in_auth, struct ikev2_chain *out)
+		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
 	struct ikev2_ts_list ours_i, ours_r, tsi, tsr;
@@ -396,6 +407,12 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	else
 		r = ikev2_sa_select(&in->sa, &cfg->esp, IKEV2_PROTO_ESP,
 				    gir_len ? in->ke.group : 0, &chosen);
+	/*
+	 * The peer offered PFS as optional and we chose none: its KE is
+	 * not used, in the keys or in the answer.
+	 */
+	if (!r && !chosen.dh)
+		gir_len = 0;
 	if (!r && chosen.dh && !gir_len) {
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "no proposal chosen: PFS group mismatch: esp= asks for %s, the peer sent no key exchange",
@@ -444,6 +461,8 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		    &tsr, &tsi, false, ni, ni_len, nr, nr_len, gir, gir_len);
 	if (r)
 		goto temp;
+	if (used_ke)
+		*used_ke = gir_len != 0;
 	if (cfg->mode == IKED_MODE_TRANSPORT)
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
@@ -575,17 +594,20 @@ struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
 	return NULL;
 }
 
-int child_create_start(struct ike_sa *sa)
+int child_create_start(struct ike_sa *sa, uint16_t group)
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
-	bool pfs = esp_has_pfs(sa->conn);
 	const uint8_t *pub;
 	size_t pub_len;
+	bool pfs;
 	int r;
 
 	if (sa->req_kind != REQ_NONE)
 		return -EBUSY;
-	r = child_prepare(sa, pfs);
+	if (!group)
+		group = esp_pfs_group(sa->conn);
+	pfs = group != 0;
+	r = child_prepare(sa, group);
 	if (r)
 		return r;
 	ikev2_chain_init(c);
@@ -612,9 +634,11 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
+	const struct ikev2_notify *rekey;
 	struct ikev2_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
+	bool used_ke = false;
 	unsigned int i;
 	int r;
 
@@ -629,6 +653,32 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 			return;
 		}
+	}
+	if (sa->state == IKE_DELETING) {
+		/* We are closing it (2.25.1): the peer will get our Delete. */
+		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+				       NULL, 0);
+		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		return;
+	}
+	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
+	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
+		      !child_find_out(sa, ikev2_get32(rekey->spi)))) {
+		/*
+		 * A rekey of what we do not have (2.25). A rekey of what we
+		 * have is a new CHILD SA like any other here; the peer then
+		 * deletes the old one.
+		 */
+		if (rekey->spi_len == 4)
+			ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, rekey->spi,
+					       4, IKEV2_N_CHILD_SA_NOT_FOUND,
+					       NULL, 0);
+		else
+			ikev2_chain_add_notify(c, 0, NULL, 0,
+					       IKEV2_N_CHILD_SA_NOT_FOUND,
+					       NULL, 0);
+		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		return;
 	}
 	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) ||
 	    RAND_bytes(nr, sizeof(nr)) != 1) {
@@ -661,10 +711,10 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		}
 	}
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
-			  sizeof(nr), gir, gir_len, false, c);
+			  sizeof(nr), gir, gir_len, false, &used_ke, c);
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
-		if (dh && gir_len) {
+		if (used_ke) {
 			pub = ikev2_dh_pub(dh, &pub_len);
 			ikev2_chain_add_ke(c, ikev2_dh_group(dh), pub, pub_len);
 		}
@@ -674,27 +724,37 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
-/*
- * `kespctl ike up` on an IKE SA without CHILD SA waits for the one it
- * asked for (ike_sa_established() answers only for a new IKE SA).
- */
-static void answer_waiter(struct ike_sa *sa, int r)
-{
-	const struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
-
-	if (!sa->waiter)
-		return;
-	iked_ctl_done(sa->d, sa->waiter, r, !r ? "CHILD SA established" :
-		      c->last_error[0] ? c->last_error : strerror(-r));
-	sa->waiter = NULL;
-}
-
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
+	const struct ikev2_notify *n;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
 	size_t gir_len = 0;
 	int r;
 
+	n = ikev2_chain_notify(in, IKEV2_N_INVALID_KE_PAYLOAD);
+	if (n && sa->pend.dh) {
+		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
+		uint16_t ours = ikev2_dh_group(sa->pend.dh);
+
+		/* Once, in a group esp= allows (1.3): else it is a mismatch. */
+		if (g && g != ours && esp_allows_group(sa->conn, g)) {
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "the peer wants PFS group %s instead of %s: retrying",
+				   ikev2_dh_name(g) ?: "?",
+				   ikev2_dh_name(ours) ?: "?");
+			child_pending_clear(sa);
+			r = child_create_start(sa, g);
+			if (!r)
+				return;
+			goto out;
+		}
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no proposal chosen: PFS group mismatch: the peer wants group %u (%s), which esp= does not allow",
+			       g, ikev2_dh_name(g) ?: "unknown");
+		child_pending_clear(sa);
+		r = -ENOPROTOOPT;
+		goto out;
+	}
 	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) &&
 	    !ikev2_chain_notify(in, IKEV2_N_NO_PROPOSAL_CHOSEN) &&
 	    !ikev2_chain_notify(in, IKEV2_N_TS_UNACCEPTABLE)) {
@@ -722,7 +782,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			   in->nonce.data, in->nonce.len, gir, gir_len);
 	OPENSSL_cleanse(gir, sizeof(gir));
 out:
-	answer_waiter(sa, r);
+	ike_sa_answer(sa, r);
 }
 
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)

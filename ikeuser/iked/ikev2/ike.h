@@ -48,6 +48,11 @@ void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg);
  */
 void ike_sa_kill(struct ike_sa *sa, const char *why);
 void ike_sa_established(struct ike_sa *sa);
+/*
+ * Answer a waiting `kespctl ike up`: 0 when what it asked for (the IKE SA
+ * and a CHILD SA) is up, else the error with the conn's last failure.
+ */
+void ike_sa_answer(struct ike_sa *sa, int err);
 /* Our own identity in @sa (the conn's leftid, or our address). */
 void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id);
 void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
@@ -92,21 +97,25 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
 
 /* child.c: CHILD SAs: proposals, kernel state, CREATE_CHILD_SA. */
-/* Fill sa->pend for a CHILD SA we propose (SPI reserved, SA, TS). */
-int child_prepare(struct ike_sa *sa, bool pfs);
+/*
+ * Fill sa->pend for a CHILD SA we propose (SPI reserved, SA, TS), with
+ * a key exchange in @group for PFS (0: none, as in IKE_AUTH).
+ */
+int child_prepare(struct ike_sa *sa, uint16_t group);
 void child_pending_clear(struct ike_sa *sa);
 /* Add the SA, TSi, TSr payloads of sa->pend to @c. */
 int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c);
 /*
  * Responder side of a CHILD SA request (SA, TSi, TSr in @in, the
  * exchange's nonces): select, install, and add the answer's SA, TSi, TSr
- * to @out, or an error notify. Returns 0 (installed), or a negative errno
- * with the notify added.
+ * to @out, or an error notify. Returns 0 (installed; *@used_ke, if not
+ * NULL, says whether @gir went into the keys, so the answer carries our
+ * KE), or a negative errno with the notify added.
  */
 int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		  size_t nr_len, const uint8_t *gir, size_t gir_len,
-		  bool in_auth, struct ikev2_chain *out);
+		  bool in_auth, bool *used_ke, struct ikev2_chain *out);
 /* Initiator side: the answer to sa->pend. 0 or -errno (logged). */
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
@@ -115,7 +124,8 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
 struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
 struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);
-int child_create_start(struct ike_sa *sa);
+/* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
+int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in);
 void child_create_on_response(struct ike_sa *sa,

@@ -27,6 +27,58 @@ static const char *id_str(const struct iked_conf_id *id, char *buf,
 	return iked_conf_id_format(id, buf, len);
 }
 
+/* Whether @c, chosen in IKE_SA_INIT for one conn, is one @l accepts. */
+static bool ike_prop_allowed(const struct ikev2_chosen *c,
+			     const struct iked_prop_list *l)
+{
+	struct ikev2_sa one;
+	struct ikev2_chosen again;
+
+	memset(&one, 0, sizeof(one));
+	return ikev2_sa_from_chosen(&one, c, NULL, 0) == 0 &&
+	       ikev2_sa_select(&one, l, IKEV2_PROTO_IKE, c->dh, &again) == 0;
+}
+
+/*
+ * INITIAL_CONTACT (2.4): the peer has no other IKE SA with us, so any we
+ * still have with that identity on this conn are left over from before
+ * it restarted. They go without a Delete, which it could not place.
+ */
+static void initial_contact(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	struct ike_sa *o;
+
+	if (!ikev2_chain_notify(in, IKEV2_N_INITIAL_CONTACT))
+		return;
+	for (o = sa->d->sas; o; o = o->next) {
+		if (o == sa || o->conn != sa->conn || o->state == IKE_DEAD ||
+		    o->state < IKE_ESTABLISHED ||
+		    !iked_conf_id_equal(&o->peer_id, &sa->peer_id))
+			continue;
+		ike_sa_log(o, IKED_LOG_INFO,
+			   "replaced: the peer restarted (INITIAL_CONTACT in %s[%u])",
+			   ike_sa_name(sa), sa->no);
+		ike_sa_kill(o, "the peer restarted");
+	}
+}
+
+/*
+ * Whether we have no other IKE SA, in any state and for any conn, with
+ * this peer: only then may we say so (2.4), or the peer would drop the
+ * IKE SAs of our other conns with it.
+ */
+static bool first_contact(const struct ike_sa *sa)
+{
+	const struct ike_sa *o;
+
+	for (o = sa->d->sas; o; o = o->next)
+		if (o != sa && o->state != IKE_DEAD &&
+		    !memcmp(&o->path.remote, &sa->path.remote,
+			    sizeof(o->path.remote)))
+			return false;
+	return true;
+}
+
 static const struct iked_secret *psk_for(struct ike_sa *sa,
 					 const struct iked_conf_id *local,
 					 const struct iked_conf_id *remote)
@@ -63,7 +115,7 @@ int auth_start(struct ike_sa *sa)
 			   us.len, auth, &auth_len);
 	if (r)
 		return r;
-	r = child_prepare(sa, false);
+	r = child_prepare(sa, 0);
 	if (r)
 		return r;
 	ikev2_chain_init(c);
@@ -73,6 +125,9 @@ int auth_start(struct ike_sa *sa)
 		r = add_id(c, IKEV2_PL_IDR, &sa->remote->id);
 	if (!r)
 		r = ikev2_chain_add_auth(c, IKEV2_AUTH_PSK, auth, auth_len);
+	if (!r && first_contact(sa))
+		r = ikev2_chain_add_notify(c, 0, NULL, 0,
+					   IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	if (!r)
 		r = child_add_offer(sa, c);
 	if (!r)
@@ -131,6 +186,15 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
+	if (cfg != sa->conn && !ike_prop_allowed(&sa->prop, &cfg->ike)) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "authentication failed: %s identified as %s for this conn, but the IKE SA uses %s, which its ike= does not allow",
+			       from, id_str(&peer, p, sizeof(p)),
+			       ikev2_chosen_format(&sa->prop, (char[256]){ 0 },
+						   256));
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
 	ike_sa_set_conn(sa, cfg);
 	if (in->auth.method != IKEV2_AUTH_PSK) {
 		iked_conn_fail(sa->d, cfg, sa->no,
@@ -177,13 +241,14 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	ike_sa_established(sa);
+	initial_contact(sa, in);
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "IKE SA established with %s (ID %s), %s", from,
 		   id_str(&peer, p, sizeof(p)),
 		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	if (ikev2_chain_has(in, IKEV2_PL_SA))
 		child_respond(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
-			      NULL, 0, true, c);
+			      NULL, 0, true, NULL, c);
 	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msg_id, c);
 }
 
@@ -253,9 +318,12 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		return;
 	}
 	sa->peer_id = peer;
+	initial_contact(sa, in);
 	ike_sa_log(sa, IKED_LOG_INFO, "IKE SA established with %s (ID %s), %s",
 		   from, id_str(&peer, p, sizeof(p)),
 		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
-	child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len, NULL, 0);
+	r = child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+			   NULL, 0);
 	ike_sa_established(sa);
+	ike_sa_answer(sa, r);
 }

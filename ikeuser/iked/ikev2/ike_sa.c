@@ -14,7 +14,11 @@
 #include "dh.h"
 #include "../ctl.h"
 
-/* A half-open IKE SA (no IKE_AUTH yet) is dropped after this. */
+/*
+ * A responder's half-open IKE SA (no IKE_AUTH yet) is dropped after this;
+ * our own are bounded by the retransmission schedule, whose give-up says
+ * why.
+ */
 #define HALF_OPEN_MS	30000
 
 iked_ms iked_now(void)
@@ -37,7 +41,7 @@ struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 	sa->initiator = initiator;
 	sa->path = *path;
 	sa->created = iked_now();
-	sa->expire_at = sa->created + HALF_OPEN_MS;
+	sa->expire_at = initiator ? 0 : sa->created + HALF_OPEN_MS;
 	/* Our SPI: random, so that an off-path attacker cannot guess it. */
 	if (RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8) != 1) {
 		free(sa);
@@ -96,10 +100,19 @@ void ike_sa_established(struct ike_sa *sa)
 	/* The secrets that made the keys are of no more use. */
 	ikev2_dh_free(sa->dh);
 	sa->dh = NULL;
-	if (sa->waiter) {
-		iked_ctl_done(sa->d, sa->waiter, 0, "IKE SA established");
-		sa->waiter = NULL;
-	}
+}
+
+void ike_sa_answer(struct ike_sa *sa, int err)
+{
+	const struct iked_conn *c;
+
+	if (!sa->waiter)
+		return;
+	c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
+	iked_ctl_done(sa->d, sa->waiter, err,
+		      !err ? "established" :
+		      c && c->last_error[0] ? c->last_error : strerror(-err));
+	sa->waiter = NULL;
 }
 
 void ike_sa_kill(struct ike_sa *sa, const char *why)
@@ -107,9 +120,10 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 	while (sa->children)
 		child_remove(sa, sa->children, NULL);
 	child_pending_clear(sa);
+	/* Whoever waits for it to come up is told it will not. */
 	if (sa->waiter) {
-		iked_ctl_done(sa->d, sa->waiter, why ? -EIO : 0,
-			      why ? why : "IKE SA deleted");
+		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED,
+			      why ? why : "the IKE SA was deleted");
 		sa->waiter = NULL;
 	}
 	sa->state = IKE_DEAD;
@@ -164,8 +178,21 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 	}
 	xchg_request_done(sa);
 	ike_sa_kill(sa, "no response from the peer");
-	if (c)
-		c->give_ups++;
+	if (!c)
+		return;
+	c->give_ups++;
+	/* auto=start keeps trying, keyingtries times (0: for ever). */
+	if (c->cfg->autostart == IKED_AUTO_START &&
+	    (!c->cfg->keyingtries || c->tries < c->cfg->keyingtries)) {
+		struct ike_sa *again;
+		char of[16] = "unlimited";
+
+		if (c->cfg->keyingtries)
+			snprintf(of, sizeof(of), "%u", c->cfg->keyingtries);
+		ike_sa_log(sa, IKED_LOG_INFO, "trying again (%u of %s)",
+			   c->tries + 1, of);
+		ikev2_initiate(sa->d, c, &again);
+	}
 }
 
 iked_ms ikev2_run_timers(struct iked *d, iked_ms now)

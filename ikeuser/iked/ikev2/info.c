@@ -14,8 +14,20 @@ int info_delete_ike(struct ike_sa *sa)
 	/* Nothing more goes through the tunnel once we decided (1.4.1). */
 	while (sa->children)
 		child_remove(sa, sa->children, "deleting the IKE SA");
-	if (sa->req_kind != REQ_NONE)
-		xchg_request_done(sa);
+	sa->state = IKE_DELETING;
+	if (sa->req_kind != REQ_NONE && sa->req_kind != REQ_DELETE_IKE) {
+		/*
+		 * One request at a time (2.3): the Delete follows when the
+		 * outstanding one is answered, or the SA goes when it is not.
+		 */
+		sa->delete_pending = true;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "deleting IKE SA once the outstanding request is answered");
+		return 0;
+	}
+	if (sa->req_kind == REQ_DELETE_IKE)
+		return 0;
+	sa->delete_pending = false;
 	ikev2_chain_init(c);
 	r = ikev2_chain_add_delete(c, IKEV2_PROTO_IKE, 0, 0, NULL);
 	if (!r)
@@ -24,7 +36,6 @@ int info_delete_ike(struct ike_sa *sa)
 		ike_sa_kill(sa, NULL);
 		return r;
 	}
-	sa->state = IKE_DELETING;
 	ike_sa_log(sa, IKED_LOG_INFO, "deleting IKE SA");
 	return 0;
 }
@@ -80,8 +91,7 @@ void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
 	unsigned int i, j;
 
-	(void)in;
-	if (sa->state == IKE_DELETING) {
+	if (sa->state == IKE_DELETING && !sa->delete_pending) {
 		ike_sa_log(sa, IKED_LOG_INFO, "IKE SA deleted");
 		ike_sa_kill(sa, NULL);
 		return;

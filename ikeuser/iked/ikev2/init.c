@@ -11,6 +11,15 @@
 #include "dh.h"
 
 #define OUR_NONCE_LEN	32
+/*
+ * Half-open responder IKE SAs (IKE_SA_INIT answered, no IKE_AUTH yet)
+ * kept at most, in all and per source address: each costs a key
+ * exchange and a few KB, and anyone can send IKE_SA_INIT from any
+ * address. Beyond, new requests are dropped until cookies (RFC 7296 2.6)
+ * take over this job.
+ */
+#define HALF_OPEN_MAX		2048
+#define HALF_OPEN_PER_PEER	256
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t len)
 {
@@ -31,18 +40,25 @@ int init_start(struct ike_sa *sa, uint16_t group)
 
 	if (!group)
 		group = ike->props[0].dh[0];
-	ikev2_dh_free(sa->dh);
-	sa->dh = NULL;
-	r = ikev2_dh_new(group, &sa->dh);
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_ERR, "key exchange %s: %s",
-			   ikev2_dh_name(group) ?: "?", strerror(-r));
-		return r;
+	/*
+	 * A retry with a cookie sends "all other payloads unchanged" (2.6):
+	 * some responders hash our nonce into the cookie. Only a new group
+	 * needs a new key.
+	 */
+	if (!sa->dh || group != sa->ke_group) {
+		ikev2_dh_free(sa->dh);
+		sa->dh = NULL;
+		r = ikev2_dh_new(group, &sa->dh);
+		if (r) {
+			ike_sa_log(sa, IKED_LOG_ERR, "key exchange %s: %s",
+				   ikev2_dh_name(group) ?: "?", strerror(-r));
+			return r;
+		}
+		sa->ke_group = group;
+		sa->ni_len = OUR_NONCE_LEN;
+		if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1)
+			return -EIO;
 	}
-	sa->ke_group = group;
-	sa->ni_len = OUR_NONCE_LEN;
-	if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1)
-		return -EIO;
 	memset(sa->spi_r, 0, 8);
 	memset(&sa->offered, 0, sizeof(sa->offered));
 	r = ikev2_sa_from_props(&sa->offered, ike, IKEV2_PROTO_IKE, NULL, 0,
@@ -156,6 +172,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	struct ikev2_msg *out = &d->tx;
 	const uint8_t *pub;
 	size_t pub_len, rlen;
+	unsigned int half_open = 0, half_open_peer = 0;
 	struct ike_sa *sa;
 	char from[80];
 	int r;
@@ -166,16 +183,29 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		return;
 	/* A retransmission gets the same answer (2.1). */
 	for (sa = d->sas; sa; sa = sa->next) {
-		if (!sa->initiator && sa->state != IKE_DEAD &&
-		    !memcmp(sa->spi_i, m->hdr.spi_i, 8) &&
-		    !memcmp(&sa->path.remote, &path->remote,
-			    sizeof(path->remote))) {
+		bool same_peer;
+
+		if (sa->initiator || sa->state == IKE_DEAD)
+			continue;
+		same_peer = !memcmp(&sa->path.remote, &path->remote,
+				    sizeof(path->remote));
+		if (same_peer && !memcmp(sa->spi_i, m->hdr.spi_i, 8)) {
 			if (sa->state == IKE_INIT_DONE && sa->init_resp)
 				iked_net_send(&d->net, &sa->path,
 					      sa->init_resp,
 					      sa->init_resp_len);
 			return;
 		}
+		if (sa->state == IKE_INIT_DONE) {
+			half_open++;
+			half_open_peer += same_peer;
+		}
+	}
+	if (half_open >= HALF_OPEN_MAX || half_open_peer >= HALF_OPEN_PER_PEER) {
+		iked_log(IKED_LOG_DEBUG, NULL, 0,
+			 "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
+			 from, half_open, half_open_peer);
+		return;
 	}
 	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SA) ||
 	    !ikev2_chain_has(&m->chain, IKEV2_PL_KE) ||

@@ -56,7 +56,7 @@ static void fill_hdr(const struct ike_sa *sa, struct ikev2_hdr *h,
 }
 
 static int keep_request(struct ike_sa *sa, enum ike_req_kind kind,
-			const uint8_t *buf, size_t len)
+			uint8_t exchange, const uint8_t *buf, size_t len)
 {
 	uint8_t *copy = malloc(len);
 
@@ -67,6 +67,7 @@ static int keep_request(struct ike_sa *sa, enum ike_req_kind kind,
 	sa->req = copy;
 	sa->req_len = len;
 	sa->req_kind = kind;
+	sa->req_exchange = exchange;
 	sa->retx = 0;
 	sa->req_sent = iked_now();
 	sa->retx_at = sa->req_sent + sa->d->retx_first_ms;
@@ -87,7 +88,7 @@ int xchg_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
 	r = seal(sa, &h, inner, &len);
 	if (r)
 		return r;
-	r = keep_request(sa, kind, sa->d->out, len);
+	r = keep_request(sa, kind, exchange, sa->d->out, len);
 	if (r)
 		return r;
 	ike_sa_log(sa, IKED_LOG_DEBUG, "sending %s request %u (%zu bytes)",
@@ -108,7 +109,7 @@ int xchg_request_plain(struct ike_sa *sa, enum ike_req_kind kind,
 	/* A retry (cookie, other group) starts over at message ID 0. */
 	sa->next_req_id = m->hdr.msg_id;
 	sa->req_kind = REQ_NONE;
-	r = keep_request(sa, kind, sa->d->out, len);
+	r = keep_request(sa, kind, m->hdr.exchange, sa->d->out, len);
 	if (r)
 		return r;
 	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
@@ -290,9 +291,11 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct ikev2_chain *in = &sa->d->rx_inner;
 	enum ike_req_kind kind = sa->req_kind;
 
-	if (kind == REQ_NONE || m->hdr.msg_id + 1 != sa->next_req_id) {
+	if (kind == REQ_NONE || m->hdr.msg_id + 1 != sa->next_req_id ||
+	    m->hdr.exchange != sa->req_exchange) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
-			   "dropped response %u: no such request outstanding",
+			   "dropped %s response %u: no such request outstanding",
+			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown",
 			   m->hdr.msg_id);
 		return;
 	}
@@ -313,6 +316,10 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	default:
 		info_on_response(sa, in);
 	}
+	/* Our Delete waited for this exchange to end (2.3: window of one). */
+	if (sa->delete_pending && sa->state != IKE_DEAD &&
+	    sa->req_kind == REQ_NONE)
+		info_delete_ike(sa);
 }
 
 void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
