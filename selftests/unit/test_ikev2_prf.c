@@ -11,6 +11,7 @@
 #include <string.h>
 #include "kselftest_harness.h"
 #include "iked/ikev2/prf.h"
+#include "iked/proposal.h"
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
@@ -110,6 +111,47 @@ TEST(ike_key_schedule)
 	/* Keys longer than the struct holds are refused, not truncated. */
 	EXPECT_EQ(-EINVAL, ikev2_derive_ike_keys(5, ni, 32, nr, 32, gir, 256,
 						 spii, spir, 65, 16, &k));
+}
+
+/*
+ * RFC 7296 2.18, computed independently with Python's hmac:
+ *   skeyseed = HMAC-SHA256(SK_d, g^ir | Ni | Nr)
+ *   prf+(skeyseed, Ni | Nr | SPIi | SPIr)
+ * with SK_d = 00 01 .. 1f, g^ir = a5 x 32, Ni = 01 x 32, Nr = 02 x 32,
+ * SPIi = 11 x 8, SPIr = 22 x 8, HMAC-SHA256-128 integrity, AES-128 keys.
+ */
+TEST(rekeyed_ike_key_schedule)
+{
+	uint8_t skd[32], gir[32], ni[32], nr[32], spii[8], spir[8];
+	uint8_t want_d[32], want_ei[16], want_pr[32];
+	struct ikev2_ike_keys k;
+	int i;
+
+	for (i = 0; i < 32; i++)
+		skd[i] = (uint8_t)i;
+	memset(gir, 0xa5, sizeof(gir));
+	memset(ni, 0x01, sizeof(ni));
+	memset(nr, 0x02, sizeof(nr));
+	memset(spii, 0x11, sizeof(spii));
+	memset(spir, 0x22, sizeof(spir));
+	hex("892cd0c05c8c168c5af4455629edae4527270094316c96b30ba0a4117e293d3d",
+	    want_d, 32);
+	hex("36b3ba70bbdbb6345413ba6d97d95033", want_ei, 16);
+	hex("f96dca26186f374ff4aca666e28563f0b2bfe3b345e1028f2a79d5b1d35a7c52",
+	    want_pr, 32);
+	ASSERT_EQ(0, ikev2_derive_rekeyed_ike_keys(IKED_PROP_PRF_HMAC_SHA2_256,
+						   skd, 32,
+						   IKED_PROP_PRF_HMAC_SHA2_256,
+						   ni, 32, nr, 32, gir, 32,
+						   spii, spir, 32, 16, &k));
+	EXPECT_EQ(0, memcmp(k.sk_d, want_d, 32));
+	EXPECT_EQ(0, memcmp(k.sk_ei, want_ei, 16));
+	EXPECT_EQ(0, memcmp(k.sk_pr, want_pr, 32));
+	ikev2_ike_keys_wipe(&k);
+	/* An unknown PRF, old or new. */
+	EXPECT_EQ(-EINVAL, ikev2_derive_rekeyed_ike_keys(99, skd, 32,
+		  IKED_PROP_PRF_HMAC_SHA2_256, ni, 32, nr, 32, gir, 32, spii,
+		  spir, 32, 16, &k));
 }
 
 TEST_HARNESS_MAIN

@@ -105,15 +105,18 @@ static const uint8_t *take(const uint8_t *km, uint8_t *dst, size_t n)
 	return km + n;
 }
 
-int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
-			  const uint8_t *nr, size_t nrlen,
-			  const uint8_t *gir, size_t girlen,
-			  const uint8_t spii[8], const uint8_t spir[8],
-			  size_t integ_len, size_t enc_len,
-			  struct ikev2_ike_keys *k)
+/*
+ * {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr} =
+ *     prf+(SKEYSEED, Ni | Nr | SPIi | SPIr), in the order RFC 7296 2.14
+ * lists them.
+ */
+static int expand(uint16_t prf, const uint8_t *skeyseed, size_t sklen,
+		  const uint8_t *ni, size_t nilen, const uint8_t *nr,
+		  size_t nrlen, const uint8_t spii[8], const uint8_t spir[8],
+		  size_t integ_len, size_t enc_len, struct ikev2_ike_keys *k)
 {
 	size_t plen = ikev2_prf_len(prf), total, slen = nilen + nrlen + 16;
-	uint8_t skeyseed[IKEV2_PRF_MAX], *seed, *km;
+	uint8_t *seed, *km;
 	const uint8_t *p;
 	int err;
 
@@ -128,18 +131,13 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 		err = -ENOMEM;
 		goto out;
 	}
-	/* Ni | Nr is both SKEYSEED's key and the start of prf+'s seed. */
 	memcpy(seed, ni, nilen);
 	memcpy(seed + nilen, nr, nrlen);
-	err = ikev2_prf(prf, seed, nilen + nrlen, gir, girlen, skeyseed);
-	if (err)
-		goto out;
 	memcpy(seed + nilen + nrlen, spii, 8);
 	memcpy(seed + nilen + nrlen + 8, spir, 8);
-	err = ikev2_prf_plus(prf, skeyseed, plen, seed, slen, km, total);
+	err = ikev2_prf_plus(prf, skeyseed, sklen, seed, slen, km, total);
 	if (err)
 		goto out;
-	/* In the order RFC 7296 2.14 lists them. */
 	p = km;
 	p = take(p, k->sk_d, plen);
 	p = take(p, k->sk_ai, integ_len);
@@ -152,7 +150,6 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 	k->integ_len = integ_len;
 	k->enc_len = enc_len;
 out:
-	explicit_bzero(skeyseed, sizeof(skeyseed));
 	if (km)
 		explicit_bzero(km, total);
 	if (seed)
@@ -161,6 +158,69 @@ out:
 	free(seed);
 	if (err)
 		ikev2_ike_keys_wipe(k);
+	return err;
+}
+
+int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
+			  const uint8_t *nr, size_t nrlen,
+			  const uint8_t *gir, size_t girlen,
+			  const uint8_t spii[8], const uint8_t spir[8],
+			  size_t integ_len, size_t enc_len,
+			  struct ikev2_ike_keys *k)
+{
+	size_t plen = ikev2_prf_len(prf);
+	uint8_t skeyseed[IKEV2_PRF_MAX], *key;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!plen)
+		return -EINVAL;
+	key = malloc(nilen + nrlen);
+	if (!key)
+		return -ENOMEM;
+	/* SKEYSEED = prf(Ni | Nr, g^ir). */
+	memcpy(key, ni, nilen);
+	memcpy(key + nilen, nr, nrlen);
+	err = ikev2_prf(prf, key, nilen + nrlen, gir, girlen, skeyseed);
+	explicit_bzero(key, nilen + nrlen);
+	free(key);
+	if (!err)
+		err = expand(prf, skeyseed, plen, ni, nilen, nr, nrlen, spii,
+			     spir, integ_len, enc_len, k);
+	explicit_bzero(skeyseed, sizeof(skeyseed));
+	return err;
+}
+
+int ikev2_derive_rekeyed_ike_keys(uint16_t old_prf, const uint8_t *sk_d,
+				  size_t sk_d_len, uint16_t prf,
+				  const uint8_t *ni, size_t nilen,
+				  const uint8_t *nr, size_t nrlen,
+				  const uint8_t *gir, size_t girlen,
+				  const uint8_t spii[8],
+				  const uint8_t spir[8], size_t integ_len,
+				  size_t enc_len, struct ikev2_ike_keys *k)
+{
+	size_t oplen = ikev2_prf_len(old_prf), dlen = girlen + nilen + nrlen;
+	uint8_t skeyseed[IKEV2_PRF_MAX], *data;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if (!oplen || !ikev2_prf_len(prf))
+		return -EINVAL;
+	data = malloc(dlen);
+	if (!data)
+		return -ENOMEM;
+	/* SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), the old PRF. */
+	memcpy(data, gir, girlen);
+	memcpy(data + girlen, ni, nilen);
+	memcpy(data + girlen + nilen, nr, nrlen);
+	err = ikev2_prf(old_prf, sk_d, sk_d_len, data, dlen, skeyseed);
+	explicit_bzero(data, dlen);
+	free(data);
+	if (!err)
+		err = expand(prf, skeyseed, oplen, ni, nilen, nr, nrlen, spii,
+			     spir, integ_len, enc_len, k);
+	explicit_bzero(skeyseed, sizeof(skeyseed));
 	return err;
 }
 

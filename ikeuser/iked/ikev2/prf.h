@@ -47,6 +47,21 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 			  size_t integ_len, size_t enc_len,
 			  struct ikev2_ike_keys *k);
 
+/*
+ * RFC 7296 2.18: the keys of the IKE SA a CREATE_CHILD_SA exchange makes
+ * to replace another: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
+ * with the old IKE SA's PRF, then prf+ with the new one's over the
+ * exchange's nonces and the new SPIs (SPIi of whoever started the rekey).
+ */
+int ikev2_derive_rekeyed_ike_keys(uint16_t old_prf, const uint8_t *sk_d,
+				  size_t sk_d_len, uint16_t prf,
+				  const uint8_t *ni, size_t nilen,
+				  const uint8_t *nr, size_t nrlen,
+				  const uint8_t *gir, size_t girlen,
+				  const uint8_t spii[8],
+				  const uint8_t spir[8], size_t integ_len,
+				  size_t enc_len, struct ikev2_ike_keys *k);
+
 /* Wipe the keys of @k. */
 void ikev2_ike_keys_wipe(struct ikev2_ike_keys *k);
 
