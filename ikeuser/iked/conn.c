@@ -258,6 +258,11 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 	return 0;
 }
 
+int iked_conn_route(struct iked *d, struct iked_conn *c)
+{
+	return c->n_trap ? 0 : install_traps(d, c);
+}
+
 void iked_conns_start(struct iked *d)
 {
 	size_t i;
@@ -267,7 +272,7 @@ void iked_conns_start(struct iked *d)
 		struct ike_sa *sa;
 
 		if (c->cfg->autostart == IKED_AUTO_ROUTE)
-			install_traps(d, c);
+			iked_conn_route(d, c);
 		else if (c->cfg->autostart == IKED_AUTO_START)
 			ikev2_initiate(d, c, &sa);
 	}

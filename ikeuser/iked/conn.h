@@ -10,6 +10,8 @@
 int iked_conns_init(struct iked *d, char *err, size_t errlen);
 /* auto=route: install the traps; auto=start: initiate. */
 void iked_conns_start(struct iked *d);
+/* Install @c's on-demand policies (auto=route, dpdaction=hold) once. */
+int iked_conn_route(struct iked *d, struct iked_conn *c);
 /* Remove every trap and shared policy left (at exit). */
 void iked_conns_fini(struct iked *d);
 struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);

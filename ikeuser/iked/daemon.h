@@ -60,6 +60,10 @@ struct child_sa {
 	uint32_t policy[IKED_MAX_POLICIES];
 	size_t n_policy;
 	iked_ms established;
+	uint32_t soft_secs;		/* when the kernel asks for a rekey */
+	bool rekey_due;			/* soft lifetime reached */
+	iked_ms rekey_at;		/* not before this (a retry) */
+	bool rekeying;			/* our rekey of it is under way */
 };
 
 /*
@@ -84,6 +88,7 @@ enum ike_req_kind {
 	REQ_DELETE_CHILD,
 	REQ_DELETE_IKE,
 	REQ_LIVENESS,
+	REQ_REKEY_IKE,
 };
 
 /* A CHILD SA being negotiated (by us: in IKE_AUTH or CREATE_CHILD_SA). */
@@ -95,6 +100,16 @@ struct child_pending {
 	struct ikev2_dh *dh;		/* PFS in CREATE_CHILD_SA */
 	uint8_t nonce[32];
 	size_t nonce_len;
+	uint32_t rekey_spi;		/* the CHILD SA it replaces (our SPI) */
+};
+
+/* Our rekey of an IKE SA (RFC 7296 2.18), under way. */
+struct ike_rekey {
+	bool active;
+	uint8_t spi[8];			/* the new IKE SA's SPI, ours */
+	struct ikev2_sa offered;
+	struct ikev2_dh *dh;
+	uint8_t nonce[32];
 };
 
 struct ike_sa {
@@ -140,7 +155,18 @@ struct ike_sa {
 	size_t resp_len;
 	bool have_resp;
 	struct child_pending pend;
+	struct ike_rekey rk;
 	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */
+
+	/* Lifetime: rekey at rekey_at, gone at hard_at (0: never). */
+	iked_ms rekey_at, hard_at;
+	/* Replaced by a rekey: waiting for its Delete, no timers but this. */
+	iked_ms retire_at;
+	struct ike_sa *successor;
+
+	/* Dead peer detection: when the peer last proved it is there. */
+	iked_ms last_recv;
+	uint64_t dpd_in_bytes;		/* inbound ESP bytes seen by then */
 
 	/* Half-open SAs die after this, complete or not. */
 	iked_ms created, established, expire_at;

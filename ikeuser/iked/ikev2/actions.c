@@ -131,9 +131,14 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 	if (!ch)
 		return;
 	if (!hard) {
+		/* Both directions say so; one rekey does for both. */
+		if (ch->rekey_due || ch->rekeying)
+			return;
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA #%u reached its soft lifetime (%s SA %08x)",
+			   "CHILD SA #%u reached its soft lifetime (%s SA %08x): rekeying",
 			   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+		ch->rekey_due = true;
+		ch->rekey_at = iked_now();
 		return;
 	}
 	ike_sa_log(sa, IKED_LOG_INFO,

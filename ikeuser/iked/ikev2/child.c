@@ -181,9 +181,8 @@ static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
 	 * one is where a rekey would start, before the peer's limit.
 	 */
 	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
-	if (cfg->lifetime > cfg->rekeymargin)
-		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = cfg->lifetime -
-						   cfg->rekeymargin;
+	if (cfg->rekey && ch->soft_secs)
+		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = ch->soft_secs;
 }
 
 static int add_policies(struct ike_sa *sa, struct child_sa *ch,
@@ -299,6 +298,8 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 	ch->mode = mode;
 	ch->prop = *prop;
 	ch->reqid = iked_conn_of(sa->d, sa->conn)->reqid;
+	/* Randomized, so that the two ends do not rekey at once (2.8.1). */
+	ch->soft_secs = rekey_secs(sa->conn, sa->conn->lifetime);
 	ch->ts_local = *tsl;
 	ch->ts_remote = *tsr;
 	r = ikev2_derive_child_keys(sa->prop.prf, sa->keys.sk_d,
@@ -596,8 +597,15 @@ struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
 
 int child_create_start(struct ike_sa *sa, uint16_t group)
 {
+	return child_create_start_for(sa, group, NULL);
+}
+
+int child_create_start_for(struct ike_sa *sa, uint16_t group,
+			   struct child_sa *old)
+{
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	const uint8_t *pub;
+	uint8_t old_spi[4];
 	size_t pub_len;
 	bool pfs;
 	int r;
@@ -611,7 +619,20 @@ int child_create_start(struct ike_sa *sa, uint16_t group)
 	if (r)
 		return r;
 	ikev2_chain_init(c);
-	r = child_add_offer(sa, c);
+	if (old) {
+		/*
+		 * A rekey (1.3.3): the SPI we receive on, and the same
+		 * traffic as the SA it replaces, narrowed as that was.
+		 */
+		sa->pend.rekey_spi = old->spi_in;
+		sa->pend.tsi = old->ts_local;
+		sa->pend.tsr = old->ts_remote;
+		ikev2_put32(old_spi, old->spi_in);
+		r = ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, old_spi, 4,
+					   IKEV2_N_REKEY_SA, NULL, 0);
+	}
+	if (!r)
+		r = child_add_offer(sa, c);
 	if (!r)
 		r = ikev2_chain_add_nonce(c, sa->pend.nonce, sa->pend.nonce_len);
 	if (!r && pfs) {
@@ -624,6 +645,8 @@ int child_create_start(struct ike_sa *sa, uint16_t group)
 				 IKEV2_EXCH_CREATE_CHILD_SA, c);
 	if (r)
 		child_pending_clear(sa);
+	else if (old)
+		ike_sa_log(sa, IKED_LOG_INFO, "rekeying CHILD SA #%u", old->no);
 	else
 		ike_sa_log(sa, IKED_LOG_INFO, "creating a CHILD SA");
 	return r;
@@ -635,6 +658,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
 	const struct ikev2_notify *rekey;
+	struct child_sa *ch = NULL;
 	struct ikev2_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
@@ -645,12 +669,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	ikev2_chain_init(c);
 	for (i = 0; i < in->sa.n_prop; i++) {
 		if (in->sa.prop[i].proto == IKEV2_PROTO_IKE) {
-			/* Rekeying the IKE SA is for a later version. */
-			ike_sa_log(sa, IKED_LOG_WARN,
-				   "the peer wants to rekey the IKE SA, which kesp-iked does not support yet: refused");
-			ikev2_chain_add_notify(c, 0, NULL, 0,
-					       IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
-			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+			rekey_ike_on_request(sa, m, in);
 			return;
 		}
 	}
@@ -662,8 +681,21 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
+	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4 &&
+	    (ch = child_find_out(sa, ikev2_get32(rekey->spi))) &&
+	    ch->rekeying) {
+		/*
+		 * Both ends rekey it at once: we refuse theirs and they
+		 * ours, and each tries again after a random while, so that
+		 * exactly one new CHILD SA replaces it.
+		 */
+		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+				       NULL, 0);
+		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		return;
+	}
 	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
-		      !child_find_out(sa, ikev2_get32(rekey->spi)))) {
+		      !ch)) {
 		/*
 		 * A rekey of what we do not have (2.25). A rekey of what we
 		 * have is a new CHILD SA like any other here; the peer then
@@ -726,8 +758,10 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
+	uint32_t rekey_spi = sa->pend.rekey_spi;
 	const struct ikev2_notify *n;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	struct child_sa *old;
 	size_t gir_len = 0;
 	int r;
 
@@ -742,8 +776,9 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 				   "the peer wants PFS group %s instead of %s: retrying",
 				   ikev2_dh_name(g) ?: "?",
 				   ikev2_dh_name(ours) ?: "?");
+			old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 			child_pending_clear(sa);
-			r = child_create_start(sa, g);
+			r = child_create_start_for(sa, g, old);
 			if (!r)
 				return;
 			goto out;
@@ -782,6 +817,21 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			   in->nonce.data, in->nonce.len, gir, gir_len);
 	OPENSSL_cleanse(gir, sizeof(gir));
 out:
+	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
+	if (old && !r) {
+		/* Make before break: the new SA carries traffic already. */
+		ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed",
+			   old->no);
+		child_delete_start(sa, old);
+	} else if (old) {
+		uint16_t rnd = 0;
+
+		/* Soon, before its hard lifetime; at random after a collision. */
+		RAND_bytes((unsigned char *)&rnd, sizeof(rnd));
+		old->rekeying = false;
+		old->rekey_due = true;
+		old->rekey_at = iked_now() + 1000 + rnd % 2000;
+	}
 	ike_sa_answer(sa, r);
 }
 

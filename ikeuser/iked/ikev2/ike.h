@@ -132,6 +132,33 @@ void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
 
+/* The same, replacing CHILD SA @old (REKEY_SA, its selectors) if not NULL. */
+int child_create_start_for(struct ike_sa *sa, uint16_t group,
+			   struct child_sa *old);
+
+/* rekey.c: rekeying IKE and CHILD SAs. */
+/* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */
+uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs);
+/* Set rekey_at and hard_at of a newly established IKE SA. */
+void rekey_ike_schedule(struct ike_sa *sa);
+int rekey_ike_start(struct ike_sa *sa, uint16_t group);
+void rekey_ike_abort(struct ike_sa *sa);
+void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
+void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+			  const struct ikev2_chain *in);
+int rekey_child_start(struct ike_sa *sa, struct child_sa *ch);
+
+/* dpd.c: dead peer detection. */
+/* When the next liveness check is due (0: none). */
+iked_ms dpd_next(const struct ike_sa *sa);
+/* Send a liveness check if the peer has been silent for dpddelay. */
+void dpd_check(struct ike_sa *sa, iked_ms now);
+/*
+ * A request of @sa got no answer: if DPD is on, log it as a dead peer,
+ * end the IKE SA and run dpdaction; returns true then.
+ */
+bool dpd_dead(struct ike_sa *sa, iked_ms now);
+
 /* info.c: INFORMATIONAL. */
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);

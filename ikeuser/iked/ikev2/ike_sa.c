@@ -96,7 +96,9 @@ void ike_sa_established(struct ike_sa *sa)
 {
 	sa->state = IKE_ESTABLISHED;
 	sa->established = iked_now();
+	sa->last_recv = sa->established;
 	sa->expire_at = 0;
+	rekey_ike_schedule(sa);
 	/* The secrets that made the keys are of no more use. */
 	ikev2_dh_free(sa->dh);
 	sa->dh = NULL;
@@ -120,6 +122,7 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 	while (sa->children)
 		child_remove(sa, sa->children, NULL);
 	child_pending_clear(sa);
+	rekey_ike_abort(sa);
 	/* Whoever waits for it to come up is told it will not. */
 	if (sa->waiter) {
 		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED,
@@ -162,6 +165,8 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 	struct iked_conn *c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
 	unsigned int secs = (unsigned int)((now - sa->req_sent) / 1000);
 
+	if (dpd_dead(sa, now))
+		return;
 	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
 	if (sa->req_kind == REQ_INIT) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
@@ -195,9 +200,62 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 	}
 }
 
+static void earliest(iked_ms *next, iked_ms t)
+{
+	if (t && (!*next || t < *next))
+		*next = t;
+}
+
+/*
+ * What an established IKE SA has to do when it may send a request: the
+ * end of its lifetime, its rekey, its CHILD SAs' rekeys, a liveness
+ * check, in that order. Returns when it should look again.
+ */
+static iked_ms work(struct ike_sa *sa, iked_ms now)
+{
+	struct child_sa *ch;
+	iked_ms next = 0;
+
+	if (sa->successor) {
+		/* Rekeyed: gone when the peer deletes it, or at retire_at. */
+		if (sa->retire_at && sa->retire_at <= now)
+			ike_sa_kill(sa, NULL);
+		return sa->retire_at;
+	}
+	if (sa->state != IKE_ESTABLISHED || sa->req_kind != REQ_NONE)
+		return 0;
+	if (sa->hard_at && sa->hard_at <= now) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "IKE SA reached its lifetime (ikelifetime=%us) without a rekey: deleting",
+			   sa->conn->ikelifetime);
+		info_delete_ike(sa);
+		return 0;
+	}
+	if (sa->rekey_at && sa->rekey_at <= now) {
+		sa->rekey_at = 0;
+		if (rekey_ike_start(sa, 0) == 0)
+			return 0;
+	}
+	earliest(&next, sa->rekey_at);
+	earliest(&next, sa->hard_at);
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->rekey_due || ch->rekeying)
+			continue;
+		if (ch->rekey_at <= now) {
+			if (rekey_child_start(sa, ch) == 0)
+				return 0;
+		}
+		earliest(&next, ch->rekey_at);
+	}
+	dpd_check(sa, now);
+	if (sa->req_kind == REQ_NONE)
+		earliest(&next, dpd_next(sa));
+	return next;
+}
+
 iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 {
-	struct ike_sa *sa;
+	struct ike_sa *sa, *head = d->sas;
 	iked_ms next = 0;
 
 	for (sa = d->sas; sa; sa = sa->next) {
@@ -222,10 +280,17 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 			ike_sa_kill(sa, "half-open IKE SA timed out");
 			continue;
 		}
-		if (sa->retx_at && (!next || sa->retx_at < next))
-			next = sa->retx_at;
-		if (sa->expire_at && (!next || sa->expire_at < next))
-			next = sa->expire_at;
+		earliest(&next, work(sa, now));
+		if (sa->state == IKE_DEAD)
+			continue;
+		earliest(&next, sa->retx_at);
+		earliest(&next, sa->expire_at);
 	}
+	/*
+	 * IKE SAs started in this pass (a restart, keyingtries) are in
+	 * front of where it began: another pass takes their deadlines.
+	 */
+	if (d->sas != head)
+		earliest(&next, now + 1);
 	return next;
 }

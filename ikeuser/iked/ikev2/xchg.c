@@ -255,6 +255,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	sa->last_recv = iked_now();
 	sa->next_peer_id++;
 	switch (m->hdr.exchange) {
 	case IKEV2_EXCH_IKE_AUTH:
@@ -305,6 +306,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	sa->last_recv = iked_now();
 	xchg_request_done(sa);
 	switch (kind) {
 	case REQ_AUTH:
@@ -312,6 +314,9 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		break;
 	case REQ_CREATE_CHILD:
 		child_create_on_response(sa, in);
+		break;
+	case REQ_REKEY_IKE:
+		rekey_ike_on_response(sa, in);
 		break;
 	default:
 		info_on_response(sa, in);

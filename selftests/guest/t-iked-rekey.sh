@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# kesp-iked to kesp-iked: rekeying under traffic, and dead peer detection.
+#  1. Short lifetimes (CHILD SAs 16 s, IKE SA 30 s, margin 5 s, fuzz
+#     100%) with pings every 0.1 s for 50 s: CHILD SAs and the IKE SA
+#     are rekeyed several times (make before break: the new SAs carry
+#     traffic before the old ones go), no ping is lost, and each kernel
+#     ends with exactly the SAs of one CHILD SA.
+#  2. DPD (dpddelay=2s, dpdaction=restart, retransmissions 0.2 s x 3):
+#     B's namespace drops IKE and ESP; A logs "dead peer detected" with
+#     the time since last contact and the bytes of the dropped SAs,
+#     removes its SAs and keeps trying; once B answers again the tunnel
+#     comes back and carries traffic.
+. "$KESP_ROOT/selftests/lib/guest.sh"
+. "$KESP_ROOT/selftests/lib/topo.sh"
+. "$KESP_ROOT/selftests/lib/iked.sh"
+
+run modprobe veth
+run modprobe kesp
+command -v nft >/dev/null || skip "no nft"
+trap 'rc=$?; [ $rc = 0 ] || iked_dump_logs; iked_kill_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+
+crypto_warm_up
+topo_two_sites
+crypto_warm_up_wait
+
+conf() { # conf FILE AUTO EXTRA...
+	local f=$1 auto=$2
+	shift 2
+	{
+		cat <<EOC
+conn site
+	authby=secret
+	left=$GWA_WAN4
+	leftid=@gw-a.example
+	leftsubnet=$LANA4
+	right=$GWB_WAN4
+	rightid=@gw-b.example
+	rightsubnet=$LANB4
+	ike=aes128gcm16-prfsha256-ecp256!
+	esp=aes128gcm16!
+	auto=$auto
+EOC
+		for l in "$@"; do printf '\t%s\n' "$l"; done
+	} >"$f"
+}
+printf '@gw-a.example @gw-b.example : PSK "rekey test key"\n' >"$IKED_DIR/s"
+cp "$IKED_DIR/s" "$IKED_DIR/sb"
+
+echo "case 1: rekeying under traffic"
+LIFE=(lifetime=16s ikelifetime=30s rekeymargin=5s rekeyfuzz=100%)
+conf "$IKED_DIR/a.conf" start "${LIFE[@]}"
+conf "$IKED_DIR/b.conf" add "${LIFE[@]}"
+iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/sb"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
+iked_wait_log a 'CHILD SA established' 10
+out=$(ip netns exec "$HOSTA" ping -q -c 500 -i 0.1 -W 2 "$HOSTB4")
+echo "$out" | tail -2
+grep -q ' 0% packet loss' <<<"$out" || fail "pings lost across rekeys: $out"
+n_child=$(grep -c 'CHILD SA #[0-9]* rekeyed' "$IKED_DIR/a.log" "$IKED_DIR/b.log" | awk -F: '{s+=$2} END {print s}')
+n_ike=$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log" "$IKED_DIR/b.log" | awk -F: '{s+=$2} END {print s}')
+echo "CHILD SA rekeys: $n_child, IKE SA rekeys: $n_ike (both logs)"
+[ "$n_child" -ge 3 ] || fail "only $n_child CHILD SA rekeys in 50 s"
+[ "$n_ike" -ge 2 ] || fail "only $n_ike IKE SA rekeys in 50 s"
+grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
+	fail "errors or warnings in the logs"
+# Old SAs go within a few seconds of their replacement.
+for i in $(seq 1 100); do
+	[ "$(sa_count "$GWA")" = 2 ] && [ "$(sa_count "$GWB")" = 2 ] && break
+	sleep 0.1
+done
+[ "$(sa_count "$GWA")" = 2 ] || fail "A: $(sa_count "$GWA") SAs, expected 2"
+[ "$(sa_count "$GWB")" = 2 ] || fail "B: $(sa_count "$GWB") SAs, expected 2"
+iked_stop a
+iked_stop b
+wait_sa_count "$GWA" 0 5
+wait_sa_count "$GWB" 0 5
+
+echo "case 2: dead peer detection, dpdaction=restart"
+conf "$IKED_DIR/a.conf" start dpddelay=2s dpdaction=restart keyingtries=%forever
+conf "$IKED_DIR/b.conf" add
+: >"$IKED_DIR/a.log"
+iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/sb"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s" \
+	--retransmit-timeout 0.2 --retransmit-tries 3
+iked_wait_log a 'CHILD SA established' 10
+ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 2 "$HOSTB4" >/dev/null || fail "ping"
+ip netns exec "$GWB" nft -f - <<'EON' || fail "nft"
+table inet dead {
+	chain in {
+		type filter hook input priority -300;
+		udp dport 500 drop
+		meta l4proto esp drop
+	}
+}
+EON
+iked_wait_log a 'dead peer detected: .* last heard from [0-9]+ s ago; its CHILD SAs carried [0-9]+ bytes in, [0-9]+ out; dpdaction=restart' 20
+grep 'dead peer' "$IKED_DIR/a.log"
+wait_sa_count "$GWA" 0 5
+ip netns exec "$GWB" nft delete table inet dead
+for i in $(seq 1 200); do
+	[ "$(grep -c 'CHILD SA established' "$IKED_DIR/a.log")" -ge 2 ] && break
+	sleep 0.1
+done
+[ "$(grep -c 'CHILD SA established' "$IKED_DIR/a.log")" -ge 2 ] ||
+	fail "the tunnel did not come back after the peer returned"
+ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 2 "$HOSTB4" >/dev/null ||
+	fail "no traffic after the restart"
+iked_stop a
+iked_stop b
