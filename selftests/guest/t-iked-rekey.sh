@@ -6,6 +6,8 @@
 #     are rekeyed several times (make before break: the new SAs carry
 #     traffic before the old ones go), no ping is lost, and each kernel
 #     ends with exactly the SAs of one CHILD SA.
+#  3. Against strongSwan's charon, which rekeys first (CHILD SAs every
+#     8-12 s, the IKE SA every 20-25 s): the same, kesp-iked answering.
 #  2. DPD (dpddelay=2s, dpdaction=restart, retransmissions 0.2 s x 3):
 #     B's namespace drops IKE and ESP; A logs "dead peer detected" with
 #     the time since last contact and the bytes of the dropped SAs,
@@ -108,3 +110,77 @@ ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 2 "$HOSTB4" >/dev/null ||
 	fail "no traffic after the restart"
 iked_stop a
 iked_stop b
+
+echo "case 3: strongSwan rekeys (kesp-iked's lifetimes are longer)"
+. "$KESP_ROOT/selftests/lib/charon.sh"
+if [ -x /usr/lib/ipsec/charon ]; then
+	CH=$IKED_DIR/charon
+	charon_start "$GWB" "$CH"
+	trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; _charon_tail "$CH" >&2; }; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+	cat >"$IKED_DIR/sw.conf" <<EOC
+connections {
+	gw {
+		version = 2
+		mobike = no
+		local_addrs = $GWB_WAN4
+		remote_addrs = $GWA_WAN4
+		proposals = aes128gcm16-prfsha256-ecp256
+		rekey_time = 25s
+		over_time = 10s
+		rand_time = 5s
+		local {
+			auth = psk
+			id = gw-b.example
+		}
+		remote {
+			auth = psk
+			id = gw-a.example
+		}
+		children {
+			net {
+				local_ts = $LANB4
+				remote_ts = $LANA4
+				esp_proposals = aes128gcm16
+				rekey_time = 12s
+				life_time = 20s
+				rand_time = 4s
+			}
+		}
+	}
+}
+secrets {
+	ike-gw {
+		id-a = gw-a.example
+		id-b = gw-b.example
+		secret = "rekey test key"
+	}
+}
+EOC
+	charon_load "$GWB" "$CH" "$IKED_DIR/sw.conf" >/dev/null
+	conf "$IKED_DIR/a.conf" start lifetime=60s ikelifetime=120s rekeymargin=5s
+	: >"$IKED_DIR/a.log"
+	iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
+	iked_wait_log a 'CHILD SA established' 10
+	out=$(ip netns exec "$HOSTA" ping -q -c 500 -i 0.1 -W 2 "$HOSTB4")
+	echo "$out" | tail -2
+	grep -q ' 0% packet loss' <<<"$out" ||
+		fail "pings lost across rekeys with charon: $out"
+	n_ike=$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log")
+	n_child=$(grep -c 'CHILD SA established' "$IKED_DIR/a.log")
+	echo "charon rekeyed: the IKE SA $n_ike times, $((n_child - 1)) CHILD SAs"
+	[ "$n_ike" -ge 1 ] || fail "charon did not rekey the IKE SA"
+	[ "$n_child" -ge 4 ] || fail "charon rekeyed only $((n_child - 1)) CHILD SAs"
+	grep -E 'error|warning' "$IKED_DIR/a.log" &&
+		fail "errors or warnings in kesp-iked's log"
+	for i in $(seq 1 100); do
+		[ "$(sa_count "$GWA")" = 2 ] && break
+		sleep 0.1
+	done
+	[ "$(sa_count "$GWA")" = 2 ] || fail "A: $(sa_count "$GWA") SAs, expected 2"
+	n=$(charon_swanctl "$CH" --list-sas 2>/dev/null | grep -c 'INSTALLED')
+	[ "$n" = 1 ] || fail "charon has $n CHILD SAs installed, expected 1"
+	iked_stop a
+	charon_stop "$CH"
+else
+	echo "(no charon: skipped)"
+fi

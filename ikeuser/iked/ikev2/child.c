@@ -512,6 +512,10 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
 				       ikev2_ts_format(&p->tsi, a, sizeof(a)),
 				       ikev2_ts_format(&p->tsr, b, sizeof(b)));
+		else if (t == IKEV2_N_TEMPORARY_FAILURE && p->rekey_spi)
+			/* A collision (both ends rekeying): retried. */
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "the peer is rekeying the same CHILD SA (TEMPORARY_FAILURE): trying again shortly");
 		else
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "CHILD SA refused by the peer: %s",
