@@ -31,6 +31,9 @@ struct iked_conn *iked_conn_by_name(struct iked *d, const char *name)
 
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid)
 {
+	if ((reqid & IKED_REQID_MASK) != IKED_REQID_BASE)
+		return NULL;
+	reqid &= ~IKED_REQID_MASK;
 	if (reqid < 1 || reqid > d->n_conns)
 		return NULL;
 	return &d->conns[reqid - 1];
@@ -118,7 +121,7 @@ int iked_conns_init(struct iked *d, char *err, size_t errlen)
 		const struct iked_conf_conn *cfg = &d->conf->conns[i];
 
 		c->cfg = cfg;
-		c->reqid = (uint32_t)i + 1;
+		c->reqid = IKED_REQID_BASE + (uint32_t)i + 1;
 		/* As strongSwan: the side with an address of ours, else left. */
 		if (cfg->right.addr.family != AF_UNSPEC &&
 		    iked_net_is_local(&cfg->right.addr) &&
@@ -256,6 +259,40 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 		 ikev2_ts_format(&l, buf, sizeof(buf)),
 		 ikev2_ts_format(&r, (char[320]){ 0 }, 320));
 	return 0;
+}
+
+static int stale_sa(const struct kesp_sa *sa, void *arg)
+{
+	struct iked *d = arg;
+
+	if ((sa->reqid & IKED_REQID_MASK) != IKED_REQID_BASE)
+		return 0;
+	d->stale_sas++;
+	iked_kernel_sa_del(d->kern, sa->dir, &sa->dst, sa->spi);
+	return 0;
+}
+
+static int stale_policy(const struct kesp_policy *p, void *arg)
+{
+	struct iked *d = arg;
+
+	if (p->action != KESP_ACTION_PROTECT ||
+	    (p->tmpl.reqid & IKED_REQID_MASK) != IKED_REQID_BASE)
+		return 0;
+	d->stale_policies++;
+	iked_kernel_policy_del(d->kern, p->id);
+	return 0;
+}
+
+void iked_conns_cleanup(struct iked *d)
+{
+	d->stale_sas = d->stale_policies = 0;
+	iked_kernel_policy_dump(d->kern, stale_policy, d);
+	iked_kernel_sa_dump(d->kern, stale_sa, d);
+	if (d->stale_sas || d->stale_policies)
+		iked_log(IKED_LOG_WARN, NULL, 0,
+			 "removed %u SAs and %u policies left by a kesp-iked that did not stop cleanly; tunnels are negotiated afresh",
+			 d->stale_sas, d->stale_policies);
 }
 
 int iked_conn_route(struct iked *d, struct iked_conn *c)

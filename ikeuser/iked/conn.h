@@ -8,6 +8,12 @@
 
 /* Set up d->conns from d->conf. 0 or -errno with @err. */
 int iked_conns_init(struct iked *d, char *err, size_t errlen);
+/*
+ * Remove the SAs and policies with kesp-iked's reqids that a daemon
+ * killed before it could clean up left in the kernel: they would
+ * blackhole traffic, and nobody would rekey them.
+ */
+void iked_conns_cleanup(struct iked *d);
 /* auto=route: install the traps; auto=start: initiate. */
 void iked_conns_start(struct iked *d);
 /* Install @c's on-demand policies (auto=route, dpdaction=hold) once. */

@@ -35,6 +35,14 @@ iked_ms iked_now(void);
 #define IKED_RETX_TRIES		6
 #define IKED_RETX_MAX_TRIES	16
 
+/*
+ * Reqids of kesp-iked's SAs and policies: this base plus the conn's
+ * number. The base marks them as ours, so that a daemon restarted after
+ * a crash finds and removes what its predecessor left ("ki" in ASCII).
+ */
+#define IKED_REQID_BASE		0x6b690000u
+#define IKED_REQID_MASK		0xffff0000u
+
 /* Policy priorities (lower wins): IKE bypass < CHILD SA < on-demand trap. */
 #define IKED_PRIO_CHILD		0x10000
 #define IKED_PRIO_TRAP		0x20000
@@ -211,6 +219,7 @@ struct iked {
 	bool stopping;
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
+	unsigned int stale_sas, stale_policies;	/* found at start */
 	struct iked_ctl_client *clients;
 	/* One message in and one out at a time: big, so not on the stack. */
 	struct ikev2_msg rx, tx;

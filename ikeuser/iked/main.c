@@ -325,6 +325,7 @@ int main(int argc, char **argv)
 	iked_log(IKED_LOG_INFO, NULL, 0,
 		 "kesp-iked %s started: %zu conns from %s, control socket %s",
 		 KESP_VERSION, d->n_conns, d->conf_path, d->ctl_path);
+	iked_conns_cleanup(d);
 	iked_conns_start(d);
 	loop(d);
 	ikev2_shutdown(d);

@@ -16,6 +16,9 @@
 #  5. SIGTERM on A: its Delete reaches B, both kernels end with no SA.
 #  6. A wrong pre-shared key on A: no tunnel, "authentication failed" in
 #     both logs and in `kespctl ike list` as the conn's last failure.
+#  7. A killed with SIGKILL leaves its SAs in the kernel; restarted, it
+#     removes them (they carry its reqids), brings the tunnel up again,
+#     and B drops the old IKE SA on INITIAL_CONTACT: 2 SAs on each side.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -135,6 +138,25 @@ iked_wait_log a 'authentication failed' 10
 iked_ctl b ike list | grep -q 'last failure.*authentication failed' ||
 	fail "B's ike list does not show the failure"
 [ "$(sa_count "$GWA")" = 0 ] || fail "SAs after a failed authentication"
+iked_stop a
+
+echo "case 7: SIGKILL, then a restart cleans up and the tunnel returns"
+secrets "$IKED_DIR/a.secrets" "kesp demo key 1"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+iked_wait_log a 'CHILD SA established' 10
+kill -KILL "${IKED_PID[a]}"
+wait "${IKED_PID[a]}" 2>/dev/null
+unset "IKED_PID[a]"
+[ "$(sa_count "$GWA")" = 2 ] || fail "expected the killed daemon's 2 SAs"
+: >"$IKED_DIR/a.log"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+iked_wait_log a 'removed 2 SAs and [0-9]+ policies left by a kesp-iked' 5
+iked_wait_log a 'CHILD SA established' 10
+iked_wait_log b 'replaced: the peer restarted' 5
+wait_sa_count "$GWA" 2 5
+wait_sa_count "$GWB" 2 5
+ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 2 "$HOSTB4" >/dev/null ||
+	fail "no traffic after the restart"
 iked_stop a
 iked_stop b
 echo "kesp-iked logs:"
