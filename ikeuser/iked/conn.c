@@ -122,6 +122,11 @@ int iked_conns_init(struct iked *d, char *err, size_t errlen)
 
 		c->cfg = cfg;
 		c->reqid = IKED_REQID_BASE + (uint32_t)i + 1;
+		/* The troubleshooting guides' "flapping" tunnels start so. */
+		if (cfg->rekey && cfg->ikelifetime == cfg->lifetime)
+			iked_log(IKED_LOG_WARN, cfg->name, 0,
+				 "%s:%u: ikelifetime equals lifetime (%us): IKE and CHILD SA rekeys come due together, which some peers handle badly; make ikelifetime longer (strongSwan: 3h and 1h)",
+				 cfg->file, cfg->line, cfg->lifetime);
 		/* As strongSwan: the side with an address of ours, else left. */
 		if (cfg->right.addr.family != AF_UNSPEC &&
 		    iked_net_is_local(&cfg->right.addr) &&

@@ -255,6 +255,30 @@ static void do_down(struct iked *d, struct iked_ctl_client *cl,
 	answer(d, cl, 0, msg);
 }
 
+static void do_diagnose(struct iked *d, struct iked_ctl_client *cl,
+			const char *name)
+{
+	struct iked_conn *c = iked_conn_by_name(d, name);
+	char *text = NULL, msg[600];
+	size_t len = 0;
+	FILE *f;
+
+	if (!c) {
+		snprintf(msg, sizeof(msg), "no conn named '%s' loaded", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	f = open_memstream(&text, &len);
+	if (!f) {
+		answer(d, cl, -ENOMEM, "out of memory");
+		return;
+	}
+	iked_status_diagnose(d, c, f);
+	fclose(f);
+	answer(d, cl, 0, text);
+	free(text);
+}
+
 static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 {
 	char *argv[4] = { 0 }, *save = NULL, *w;
@@ -271,9 +295,12 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 	else if (argc == 3 && !strcmp(argv[0], "ike") &&
 		 !strcmp(argv[1], "down"))
 		do_down(d, cl, argv[2]);
+	else if (argc == 3 && !strcmp(argv[0], "ike") &&
+		 !strcmp(argv[1], "diagnose"))
+		do_diagnose(d, cl, argv[2]);
 	else
 		answer(d, cl, -EINVAL,
-		       "unknown request: expected 'ike list [json]', 'ike up NAME' or 'ike down NAME'");
+		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME' or 'ike diagnose NAME'");
 }
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)

@@ -263,6 +263,109 @@ static void write_json(struct iked *d, FILE *f)
 	json_finish(&j);
 }
 
+static const char *waiting_for(const struct ike_sa *sa, char *buf,
+			       size_t len)
+{
+	static const char *const what[] = {
+		[REQ_INIT] = "IKE_SA_INIT",
+		[REQ_AUTH] = "IKE_AUTH",
+		[REQ_CREATE_CHILD] = "CREATE_CHILD_SA (a CHILD SA)",
+		[REQ_DELETE_CHILD] = "INFORMATIONAL (our Delete of a CHILD SA)",
+		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
+		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
+		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
+	};
+	iked_ms now = iked_now();
+
+	if (sa->req_kind == REQ_NONE) {
+		if (sa->state == IKE_INIT_DONE)
+			snprintf(buf, len, "waiting for the peer's IKE_AUTH request");
+		else
+			snprintf(buf, len, "nothing outstanding");
+		return buf;
+	}
+	snprintf(buf, len,
+		 "waiting for the answer to %s request %u, sent %llus ago, %u retransmits so far (gives up after %u)",
+		 what[sa->req_kind], sa->next_req_id - 1,
+		 secs_since(sa->req_sent, now), sa->retx, sa->d->retx_tries);
+	return buf;
+}
+
+void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
+{
+	const struct iked_conf_conn *cfg = c->cfg;
+	iked_ms now = iked_now();
+	const struct ike_sa *sa;
+	char a[512], b[512];
+	unsigned int n = 0;
+
+	fprintf(f, "conn %s (%s:%u), auto=%s, %s mode\n", cfg->name,
+		cfg->file, cfg->line, auto_names[cfg->autostart],
+		cfg->mode == IKED_MODE_TRANSPORT ? "transport" : "tunnel");
+	fprintf(f, "  local  %s id %s\n",
+		c->local->addr.family ? kesp_addr_format(&c->local->addr, a,
+							 sizeof(a)) : "%any",
+		iked_conf_id_format(&c->local->id, b, sizeof(b)));
+	fprintf(f, "  remote %s id %s\n",
+		c->remote->addr.family ? kesp_addr_format(&c->remote->addr, a,
+							  sizeof(a)) : "%any",
+		iked_conf_id_format(&c->remote->id, b, sizeof(b)));
+	fprintf(f, "  ike=%s%s esp=%s%s\n",
+		iked_prop_format(&cfg->ike.props[0], a, sizeof(a)),
+		cfg->ike.n > 1 ? ",..." : "",
+		iked_prop_format(&cfg->esp.props[0], b, sizeof(b)),
+		cfg->esp.n > 1 ? ",..." : "");
+	fprintf(f, "  ikelifetime=%us lifetime=%us rekeymargin=%us rekeyfuzz=%u%% dpdaction=%s dpddelay=%us\n",
+		cfg->ikelifetime, cfg->lifetime, cfg->rekeymargin,
+		cfg->rekeyfuzz,
+		(const char *[]){ "none", "clear", "hold", "restart" }[cfg->dpdaction],
+		cfg->dpddelay);
+	if (cfg->autostart == IKED_AUTO_ROUTE)
+		fprintf(f, "  on-demand policies: %s\n", c->n_trap ?
+			"installed (the first packet starts the tunnel)" :
+			"NOT installed (see the log)");
+	for (sa = d->sas; sa; sa = sa->next) {
+		const struct child_sa *ch;
+		char w[256];
+
+		if (sa->conn != cfg || sa->state == IKE_DEAD)
+			continue;
+		n++;
+		fprintf(f, "  IKE SA %s[%u]: %s(%d) with %s, %s; %s\n",
+			cfg->name, sa->no, state_name(sa->state),
+			(int)sa->state,
+			iked_net_format(&sa->path.remote, sa->path.rport, a,
+					sizeof(a)),
+			sa->initiator ? "we initiated" : "the peer initiated",
+			waiting_for(sa, w, sizeof(w)));
+		if (sa->state == IKE_ESTABLISHED)
+			fprintf(f, "    established %llus ago, last heard from the peer %llus ago%s\n",
+				secs_since(sa->established, now),
+				secs_since(sa->last_recv, now),
+				sa->successor ? ", replaced by a rekey" : "");
+		for (ch = sa->children; ch; ch = ch->next)
+			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
+				ch->no, ch->spi_in, ch->spi_out,
+				ikev2_ts_format(&ch->ts_local, a, sizeof(a)),
+				ikev2_ts_format(&ch->ts_remote, b, sizeof(b)),
+				ch->rekeying ? ", being rekeyed" : "");
+	}
+	if (!n)
+		fprintf(f, "  no IKE SA%s\n",
+			cfg->autostart == IKED_AUTO_ADD ?
+			": waiting for the peer to initiate (auto=add)" :
+			cfg->autostart == IKED_AUTO_ROUTE ?
+			": waiting for traffic (auto=route)" : "");
+	if (c->last_error[0])
+		fprintf(f, "  last failure %llus ago: %s\n",
+			secs_since(c->last_error_at, now), c->last_error);
+	else
+		fprintf(f, "  no failure so far\n");
+	if (c->give_ups)
+		fprintf(f, "  %u initiations got no answer at all\n",
+			c->give_ups);
+}
+
 void iked_status_write(struct iked *d, FILE *f, bool json)
 {
 	if (json)

@@ -141,6 +141,11 @@ int kespctl_ike_down(struct kespctl *c, int argc, char **argv)
 	return up_down(c, argc, argv, "down");
 }
 
+int kespctl_ike_diagnose(struct kespctl *c, int argc, char **argv)
+{
+	return up_down(c, argc, argv, "diagnose");
+}
+
 int kespctl_status_show(struct kespctl *c, int argc, char **argv)
 {
 	char *body = NULL;

@@ -97,6 +97,12 @@ assert "10.11.0.0/24" in (c["local_ts"] + c["remote_ts"]), c
 ' || fail "$side: ike list -j"
 done
 iked_ctl a status >/dev/null || fail "kespctl status"
+out=$(iked_ctl a ike diagnose site) || fail "ike diagnose: $out"
+echo "$out" | sed 's/^/a: /'
+grep -q 'IKE SA site\[1\]: established(4) .*nothing outstanding' <<<"$out" ||
+	fail "ike diagnose does not show the established IKE SA"
+grep -q 'CHILD SA #1: SPIs' <<<"$out" || fail "ike diagnose: no CHILD SA"
+expect_fail 1 "no conn named 'nope'" iked_ctl a ike diagnose nope
 
 echo "case 2: delete from B"
 iked_ctl b ike down site || fail "ike down on b"
@@ -137,6 +143,8 @@ iked_wait_log b 'authentication failed: .*PSK mismatch' 10
 iked_wait_log a 'authentication failed' 10
 iked_ctl b ike list | grep -q 'last failure.*authentication failed' ||
 	fail "B's ike list does not show the failure"
+iked_ctl b ike diagnose site | grep -q 'last failure [0-9]*s ago: authentication failed: .*PSK mismatch' ||
+	fail "B's ike diagnose does not show the PSK mismatch"
 [ "$(sa_count "$GWA")" = 0 ] || fail "SAs after a failed authentication"
 iked_stop a
 
