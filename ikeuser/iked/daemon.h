@@ -34,6 +34,8 @@ iked_ms iked_now(void);
 #define IKED_RETX_FIRST_MS	500
 #define IKED_RETX_TRIES		6
 #define IKED_RETX_MAX_TRIES	16
+/* strongSwan's charon.cookie_threshold default. */
+#define IKED_COOKIE_THRESHOLD	30
 
 /*
  * Reqids of kesp-iked's SAs and policies: this base plus the conn's
@@ -208,6 +210,15 @@ struct iked_conn {
 struct iked {
 	const char *conf_path, *secrets_path, *ctl_path;
 	unsigned int retx_first_ms, retx_tries;
+	/*
+	 * Half-open IKE SAs from which on a responder asks for a COOKIE
+	 * (RFC 7296 2.6) before it keeps any state; 0: always.
+	 */
+	unsigned int cookie_threshold;
+	uint8_t cookie_secret[32];
+	/* Cookies sent since cookie_log_at, logged once per period. */
+	unsigned int cookies_sent;
+	iked_ms cookie_log_at;
 	struct iked_conf *conf;
 	struct iked_secrets *secrets;
 	struct iked_conn *conns;	/* one per conf->conns[] */

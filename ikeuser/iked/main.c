@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include <openssl/rand.h>
 
 #include "daemon.h"
 #include "conn.h"
@@ -34,6 +35,8 @@ static void usage(FILE *f)
 		"                       (default 0.5; then doubling)\n"
 		"      --retransmit-tries N       retransmissions before giving up\n"
 		"                       (default 6: 63.5 s in all)\n"
+		"      --cookie-threshold N       half-open IKE SAs from which on an\n"
+		"                       IKE_SA_INIT must bring a COOKIE (default 30; 0: always)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n");
 }
 
@@ -212,6 +215,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "retransmit-timeout", required_argument, NULL, 'T' },
 		{ "retransmit-tries", required_argument, NULL, 'R' },
+		{ "cookie-threshold", required_argument, NULL, 'K' },
 		{ 0 }
 	};
 	struct iked *d = calloc(1, sizeof(*d));
@@ -226,6 +230,7 @@ int main(int argc, char **argv)
 	d->ctl_fd = d->sig_fd = -1;
 	d->retx_first_ms = IKED_RETX_FIRST_MS;
 	d->retx_tries = IKED_RETX_TRIES;
+	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
 	d->net.fd4 = d->net.fd6 = -1;
 	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
 		switch (o) {
@@ -273,6 +278,19 @@ int main(int argc, char **argv)
 			d->retx_tries = (unsigned int)n;
 			break;
 		}
+		case 'K': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || n > 100000) {
+				fprintf(stderr, "kesp-iked: --cookie-threshold %s: expected 0 to 100000\n",
+					optarg);
+				free(d);
+				return 2;
+			}
+			d->cookie_threshold = (unsigned int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			free(d);
@@ -298,6 +316,10 @@ int main(int argc, char **argv)
 	if (check) {
 		print_conns(d);
 		rc = 0;
+		goto out;
+	}
+	if (RAND_bytes(d->cookie_secret, sizeof(d->cookie_secret)) != 1) {
+		fprintf(stderr, "kesp-iked: no random bytes for the cookie secret\n");
 		goto out;
 	}
 	if (iked_kernel_open(&d->kern, err, sizeof(err))) {

@@ -9,6 +9,7 @@
 
 #include "ike.h"
 #include "dh.h"
+#include "prf.h"
 
 #define OUR_NONCE_LEN	32
 /*
@@ -136,6 +137,67 @@ static void refuse(struct iked *d, const struct ikev2_msg *req,
 	xchg_respond_plain(d, path, m);
 }
 
+/*
+ * RFC 7296 2.6: Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi |
+ * <secret>), here HMAC-SHA-256 keyed with the daemon's secret, cut to 16
+ * bytes. Nothing is stored: a valid cookie proves the initiator gets
+ * our packets at the address it claims.
+ */
+#define COOKIE_LEN	17
+
+static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
+			const struct iked_path *path, uint8_t *cookie)
+{
+	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKEV2_PRF_MAX];
+	size_t alen = kesp_addr_len(path->remote.family);
+	size_t len = 0;
+
+	memcpy(data, m->chain.nonce.data, m->chain.nonce.len);
+	len += m->chain.nonce.len;
+	memcpy(data + len, path->remote.bytes, alen);
+	len += alen;
+	memcpy(data + len, m->hdr.spi_i, 8);
+	len += 8;
+	ikev2_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
+		  sizeof(d->cookie_secret), data, len, mac);
+	cookie[0] = 1;
+	memcpy(cookie + 1, mac, COOKIE_LEN - 1);
+}
+
+/*
+ * Under load (cookie_threshold half-open SAs), an IKE_SA_INIT is
+ * answered with a COOKIE unless it brings a valid one: true when the
+ * request may go on.
+ */
+static bool cookie_ok(struct iked *d, const struct ikev2_msg *m,
+		      const struct iked_path *path, unsigned int half_open,
+		      const char *from)
+{
+	const struct ikev2_notify *n = ikev2_chain_notify(&m->chain,
+							  IKEV2_N_COOKIE);
+	uint8_t want[COOKIE_LEN];
+	iked_ms now;
+
+	if (d->cookie_threshold && half_open < d->cookie_threshold)
+		return true;
+	make_cookie(d, m, path, want);
+	if (n && n->len == COOKIE_LEN && !CRYPTO_memcmp(n->data, want,
+							 COOKIE_LEN))
+		return true;
+	refuse(d, m, path, IKEV2_N_COOKIE, want, COOKIE_LEN);
+	/* One line per period, not one per packet of a flood. */
+	now = iked_now();
+	d->cookies_sent++;
+	if (now >= d->cookie_log_at) {
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "%u half-open IKE SAs: asking for cookies (%u sent, the last to %s)",
+			 half_open, d->cookies_sent, from);
+		d->cookies_sent = 0;
+		d->cookie_log_at = now + 10000;
+	}
+	return false;
+}
+
 static bool group_configured(const struct iked_prop_list *l, uint16_t group)
 {
 	size_t i, j;
@@ -207,6 +269,9 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 			 from, half_open, half_open_peer);
 		return;
 	}
+	if (ikev2_chain_has(&m->chain, IKEV2_PL_NONCE) &&
+	    !cookie_ok(d, m, path, half_open, from))
+		return;
 	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SA) ||
 	    !ikev2_chain_has(&m->chain, IKEV2_PL_KE) ||
 	    !ikev2_chain_has(&m->chain, IKEV2_PL_NONCE)) {
