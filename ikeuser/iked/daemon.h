@@ -74,7 +74,16 @@ struct child_sa {
 	bool rekey_due;			/* soft lifetime reached */
 	iked_ms rekey_at;		/* not before this (a retry) */
 	bool rekeying;			/* our rekey of it is under way */
+	/*
+	 * As responder to a rekey, the new outbound SA waits (keys and
+	 * all) until the peer deletes the old one: before, the peer may
+	 * not have installed the matching inbound SA yet (RFC 7296 2.8).
+	 */
+	struct kesp_sa *deferred_out;
 };
+
+/* A deferred outbound SA goes in after this, Delete from the peer or not. */
+#define IKED_DEFER_OUT_MS	3000
 
 /*
  * IKE SA states, in the order an exchange moves through them. The number

@@ -268,7 +268,8 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 		   const struct ikev2_ts_list *tsl,
 		   const struct ikev2_ts_list *tsr, bool we_initiated,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		   size_t nr_len, const uint8_t *gir, size_t gir_len)
+		   size_t nr_len, const uint8_t *gir, size_t gir_len,
+		   bool defer_out)
 {
 	struct kesp_sel sels[IKED_MAX_SELS], insel;
 	struct ikev2_child_keys keys;
@@ -323,7 +324,14 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 		 we_initiated ? keys.ei : keys.er, enc_len,
 		 we_initiated ? keys.ai : keys.ar, integ_len,
 		 n_sel == 1 ? &sels[0] : NULL);
-	r = iked_kernel_sa_add(sa->d->kern, &k);
+	if (defer_out) {
+		ch->deferred_out = malloc(sizeof(k));
+		r = ch->deferred_out ? 0 : -ENOMEM;
+		if (!r)
+			memcpy(ch->deferred_out, &k, sizeof(k));
+	} else {
+		r = iked_kernel_sa_add(sa->d->kern, &k);
+	}
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
 			   spi_out, kerr(sa));
@@ -459,7 +467,8 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	r = install(sa, &chosen, spi_in, spi_out,
 		    cfg->mode == IKED_MODE_TRANSPORT ? KESP_MODE_TRANSPORT :
 						       KESP_MODE_TUNNEL,
-		    &tsr, &tsi, false, ni, ni_len, nr, nr_len, gir, gir_len);
+		    &tsr, &tsi, false, ni, ni_len, nr, nr_len, gir, gir_len,
+		    !in_auth && ikev2_chain_notify(in, IKEV2_N_REKEY_SA));
 	if (r)
 		goto temp;
 	if (used_ke)
@@ -516,6 +525,10 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 			/* A collision (both ends rekeying): retried. */
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "the peer is rekeying the same CHILD SA (TEMPORARY_FAILURE): trying again shortly");
+		else if (t == IKEV2_N_CHILD_SA_NOT_FOUND && p->rekey_spi)
+			/* It rekeyed or deleted it first: nothing is lost. */
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "the peer had already replaced the CHILD SA we were rekeying (CHILD_SA_NOT_FOUND)");
 		else
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "CHILD SA refused by the peer: %s",
@@ -556,15 +569,33 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		    sa->conn->mode == IKED_MODE_TRANSPORT ?
 		    KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL,
 		    &in->tsi, &in->tsr, true, ni, ni_len, nr, nr_len, gir,
-		    gir_len);
+		    gir_len, false);
 out:
 	child_pending_clear(sa);
 	return r;
 }
 
+void child_install_deferred(struct ike_sa *sa, struct child_sa *ch)
+{
+	struct kesp_sa *k = ch->deferred_out;
+
+	if (!k)
+		return;
+	ch->deferred_out = NULL;
+	if (iked_kernel_sa_add(sa->d->kern, k))
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
+			   k->spi, kerr(sa));
+	else
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "CHILD SA #%u now sends on its new SA %08x",
+			   ch->no, k->spi);
+	kesp_sa_wipe(k);
+	free(k);
+}
+
 void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
 {
-	struct child_sa **pp;
+	struct child_sa **pp, *o;
 
 	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
 		if (*pp == ch) {
@@ -572,10 +603,17 @@ void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
 			break;
 		}
 	}
-	remove_kernel(sa, ch, true, true);
+	/* The replacement takes over the moment the old one goes. */
+	for (o = sa->children; o; o = o->next)
+		child_install_deferred(sa, o);
+	remove_kernel(sa, ch, true, !ch->deferred_out);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
 		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
 		   why ? why : "");
+	if (ch->deferred_out) {
+		kesp_sa_wipe(ch->deferred_out);
+		free(ch->deferred_out);
+	}
 	free(ch);
 }
 
@@ -698,6 +736,14 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 		return;
 	}
+	if (ch && sa->conn->lifetime &&
+	    (iked_now() - ch->established) / 1000 < ch->soft_secs / 2)
+		/* The troubleshooting guides' "rekeys all the time" case. */
+		iked_log(IKED_LOG_WARN, sa->conn->name, sa->no,
+			 "lifetime mismatch: the peer rekeys CHILD SA #%u after %llu s, we would after about %u s (lifetime=%us): its lifetime is much shorter",
+			 ch->no,
+			 (unsigned long long)(iked_now() - ch->established) /
+			 1000, ch->soft_secs, sa->conn->lifetime);
 	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
 		      !ch)) {
 		/*

@@ -120,7 +120,12 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len);
-/* Remove @ch from the kernel (and the list) of @sa. */
+/* Install @ch's deferred outbound SA, if it has one waiting. */
+void child_install_deferred(struct ike_sa *sa, struct child_sa *ch);
+/*
+ * Remove @ch from the kernel (and the list) of @sa; the deferred
+ * outbound SAs of the others go in first.
+ */
 void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
 struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
 struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);

@@ -239,6 +239,14 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 	earliest(&next, sa->rekey_at);
 	earliest(&next, sa->hard_at);
 	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->deferred_out) {
+			iked_ms t = ch->established + IKED_DEFER_OUT_MS;
+
+			if (t <= now)
+				child_install_deferred(sa, ch);
+			else
+				earliest(&next, t);
+		}
 		if (!ch->rekey_due || ch->rekeying)
 			continue;
 		if (ch->rekey_at <= now) {

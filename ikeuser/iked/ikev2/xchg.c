@@ -339,10 +339,25 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 	iked_net_format(&path->remote, path->rport, from, sizeof(from));
 	r = ikev2_msg_parse(m, buf, len, &err);
 	if (r == -EPROTONOSUPPORT) {
-		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0): set keyexchange=ikev2 on the peer",
-			 from, m->hdr.version >> 4, m->hdr.version & 15,
-			 m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown");
+		const struct iked_conf_conn *cfg = NULL;
+		unsigned int no = 0;
+
+		/* Whose failure: the IKE SA we started with it, or its conn. */
+		for (sa = d->sas; sa; sa = sa->next) {
+			if (sa->state != IKE_DEAD && sa->initiator &&
+			    !memcmp(&sa->path.remote, &path->remote,
+				    sizeof(path->remote))) {
+				cfg = sa->conn;
+				no = sa->no;
+				break;
+			}
+		}
+		if (!cfg)
+			cfg = conn_for_init(d, path);
+		iked_conn_fail(d, cfg, no,
+			       "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0): set keyexchange=ikev2 on the peer",
+			       from, m->hdr.version >> 4, m->hdr.version & 15,
+			       m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown");
 		return;
 	}
 	if (r) {
