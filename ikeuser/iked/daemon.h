@@ -240,6 +240,9 @@ struct iked {
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
 	unsigned int stale_sas, stale_policies;	/* found at start */
+	/* The last IKE version mismatch logged: once a minute per peer. */
+	struct kesp_addr vm_peer;
+	iked_ms vm_at;
 	struct iked_ctl_client *clients;
 	/* One message in and one out at a time: big, so not on the stack. */
 	struct ikev2_msg rx, tx;

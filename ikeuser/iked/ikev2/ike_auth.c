@@ -263,9 +263,16 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
 	ike_sa_local_id(sa, &us);
 	if (ikev2_chain_notify(in, IKEV2_N_AUTHENTICATION_FAILED)) {
+		char asked[IKED_ID_STRLEN + 64] = "";
+
+		/* The peer does not say which: name both halves we sent. */
+		if (sa->remote->id.type != IKED_ID_ANY)
+			snprintf(asked, sizeof(asked),
+				 ", or it has no conn for the ID we asked it to be (rightid=%s)",
+				 id_str(&sa->remote->id, want, sizeof(want)));
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, or the peer does not accept our ID %s",
-			       from, id_str(&us, p, sizeof(p)));
+			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, the peer does not accept our ID %s%s",
+			       from, id_str(&us, p, sizeof(p)), asked);
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}

@@ -123,10 +123,19 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 		child_remove(sa, sa->children, NULL);
 	child_pending_clear(sa);
 	rekey_ike_abort(sa);
-	/* Whoever waits for it to come up is told it will not. */
+	/*
+	 * Whoever waits for it to come up is told it will not, with the
+	 * diagnosis the log has when this SA's failure wrote one.
+	 */
 	if (sa->waiter) {
-		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED,
-			      why ? why : "the IKE SA was deleted");
+		const struct iked_conn *c = sa->conn ?
+			iked_conn_of(sa->d, sa->conn) : NULL;
+		const char *msg = why ? why : "the IKE SA was deleted";
+
+		if (why && c && c->last_error[0] &&
+		    c->last_error_at >= sa->created)
+			msg = c->last_error;
+		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED, msg);
 		sa->waiter = NULL;
 	}
 	sa->state = IKE_DEAD;

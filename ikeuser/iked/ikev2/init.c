@@ -421,7 +421,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			char ours[1024];
 
 			iked_conn_fail(sa->d, sa->conn, sa->no,
-				       "no proposal chosen: IKE proposal mismatch: %s accepted none of ours: %s",
+				       "no proposal chosen: IKE proposal mismatch: %s accepted none of ours: %s (or it has no IKEv2 conn for us at all: IKEv1 only?)",
 				       peer, ikev2_sa_format(&sa->offered, ours,
 							     sizeof(ours)));
 		} else {

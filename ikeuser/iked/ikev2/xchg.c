@@ -341,6 +341,14 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 	if (r == -EPROTONOSUPPORT) {
 		const struct iked_conf_conn *cfg = NULL;
 		unsigned int no = 0;
+		iked_ms now = iked_now();
+
+		/* Its retransmissions say nothing new. */
+		if (!memcmp(&d->vm_peer, &path->remote, sizeof(d->vm_peer)) &&
+		    now < d->vm_at + 60000)
+			return;
+		d->vm_peer = path->remote;
+		d->vm_at = now;
 
 		/* Whose failure: the IKE SA we started with it, or its conn. */
 		for (sa = d->sas; sa; sa = sa->next) {
