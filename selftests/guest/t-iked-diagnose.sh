@@ -5,7 +5,7 @@
 # for each, kesp-iked logs ONE error line that names the class and shows
 # the values that differ, `kespctl ike diagnose gw` shows that line as
 # the conn's last failure, and when kesp initiates, `kespctl ike up gw`
-# fails with it (where it does not yet: TODO(lead) below). "i": kesp
+# fails with it. "i": kesp
 # initiates (`kespctl ike up`); "r": charon initiates (`swanctl
 # --initiate`, which fails), kesp responds. Where kesp initiates, charon's
 # own log line shows the cause as charon saw it. Each direction runs a
@@ -268,16 +268,10 @@ charon_swanctl "$CH" --terminate --child net --timeout 20 >/dev/null ||
 	fail "swanctl --terminate --child net"
 wait_sa_count "$GWA" 0 5
 kesp_up_fails
-re="no proposal chosen: CHILD SA \(ESP\) proposal mismatch: the peer accepted none of ESP:AES_GCM_16_128/MODP_2048(/[A-Z_0-9]+)*$"
+re="no proposal chosen: PFS group mismatch: the peer accepted none of ESP:AES_GCM_16_128/MODP_2048(/[A-Z_0-9]+)* \(it accepted these algorithms without PFS before\)$"
 diag "$re"
 charon_said 'no acceptable [A-Z_]*(DIFFIE_HELLMAN|KEY_EXCHANGE)[A-Z_]* found'
 up_said "$re"
-# TODO(lead): charon refused only the key exchange (its log above), and
-# the same algorithms without one made the IKE_AUTH CHILD SA; kesp's line
-# names a whole-proposal mismatch. When the refused offer carried a KE
-# and the IKE SA's CHILD SAs use its algorithms, say "PFS group
-# mismatch" (as child.c does when the peer sends no KE), e.g.:
-# diag "no proposal chosen: PFS group mismatch: the peer accepted none of ESP:AES_GCM_16_128/MODP_2048.*"
 ike_sa_up_no_child
 case_end
 
@@ -290,11 +284,7 @@ charon_swanctl "$CH" --terminate --child net --timeout 20 >/dev/null ||
 	fail "swanctl --terminate --child net"
 wait_sa_count "$GWA" 0 5
 charon_up_fails 10
-diag "no proposal chosen: CHILD SA \(ESP\) proposal mismatch: peer offered ESP:AES_GCM_16_128/ECP_256(/[A-Z_0-9]+)*; we accept aes128gcm16-modp2048"
-# TODO(lead): both groups are shown, but the class is the generic one;
-# an offer that matches esp= but for its KE transform is a PFS group
-# mismatch, and the line could say so, e.g.:
-# diag "no proposal chosen: PFS group mismatch: peer offered .*ECP_256.*; we accept .*modp2048"
+diag "no proposal chosen: PFS group mismatch: peer offered ESP:AES_GCM_16_128/ECP_256(/[A-Z_0-9]+)*; we accept aes128gcm16-modp2048"
 ike_sa_up_no_child
 case_end
 

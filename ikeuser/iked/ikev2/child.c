@@ -430,6 +430,20 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOPROTOOPT;
 	}
+	if (r && !in_auth &&
+	    ikev2_sa_select_no_ke(&in->sa, &cfg->esp, &chosen) == 0) {
+		/* All but the key exchange would do: name the real cause. */
+		char t[1024];
+
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "no proposal chosen: PFS group mismatch: peer offered %s; we accept %s",
+			       ikev2_sa_format(&in->sa, t, sizeof(t)),
+			       iked_prop_format(&cfg->esp.props[0],
+						(char[256]){ 0 }, 256));
+		ikev2_chain_add_notify(out, 0, NULL, 0,
+				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return -ENOPROTOOPT;
+	}
 	if (r) {
 		log_esp_mismatch(sa, &in->sa);
 		ikev2_chain_add_notify(out, 0, NULL, 0,
@@ -512,7 +526,16 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 
 		if (t >= IKEV2_N_INITIAL_CONTACT)
 			continue;
-		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
+		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN && p->dh &&
+		    sa->n_children_done)
+			/*
+			 * Its algorithms made a CHILD SA without a key
+			 * exchange already: the group is what it refused.
+			 */
+			iked_conn_fail(sa->d, sa->conn, sa->no,
+				       "no proposal chosen: PFS group mismatch: the peer accepted none of %s (it accepted these algorithms without PFS before)",
+				       ikev2_sa_format(&p->offered, a, sizeof(a)));
+		else if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "no proposal chosen: CHILD SA (ESP) proposal mismatch: the peer accepted none of %s",
 				       ikev2_sa_format(&p->offered, a, sizeof(a)));
