@@ -99,6 +99,59 @@ void iked_conn_policy_put(struct iked *d, struct iked_conn *c, uint32_t id)
 	}
 }
 
+int iked_conn_protect(struct iked *d, struct iked_conn *c,
+		      const struct kesp_sel *sels, size_t n_sel, uint8_t mode,
+		      const struct kesp_addr *local,
+		      const struct kesp_addr *remote, uint32_t priority,
+		      uint32_t *ids, size_t *n)
+{
+	static const uint8_t dirs[] = { KESP_DIR_OUT, KESP_DIR_IN,
+					KESP_DIR_FWD };
+	struct kesp_policy p;
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < n_sel; i++) {
+		for (j = 0; j < sizeof(dirs); j++) {
+			bool out = dirs[j] == KESP_DIR_OUT;
+
+			/* A transport SA carries nothing to forward. */
+			if (mode == KESP_MODE_TRANSPORT &&
+			    dirs[j] == KESP_DIR_FWD)
+				continue;
+			memset(&p, 0, sizeof(p));
+			p.present = KESP_BIT(KESP_POL_A_DIR) |
+				    KESP_BIT(KESP_POL_A_SEL) |
+				    KESP_BIT(KESP_POL_A_ACTION) |
+				    KESP_BIT(KESP_POL_A_PRIORITY) |
+				    KESP_BIT(KESP_POL_A_TMPL);
+			p.dir = dirs[j];
+			p.sel = sels[i];
+			if (!out)
+				ikev2_sel_reverse(&p.sel);
+			p.action = KESP_ACTION_PROTECT;
+			p.priority = priority;
+			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
+					 KESP_BIT(KESP_TMPL_A_FAMILY) |
+					 KESP_BIT(KESP_TMPL_A_SRC) |
+					 KESP_BIT(KESP_TMPL_A_DST) |
+					 KESP_BIT(KESP_TMPL_A_REQID);
+			p.tmpl.mode = mode;
+			p.tmpl.family = local->family;
+			p.tmpl.src = out ? *local : *remote;
+			p.tmpl.dst = out ? *remote : *local;
+			p.tmpl.reqid = c->reqid;
+			if (*n >= IKED_MAX_POLICIES)
+				return -E2BIG;
+			r = iked_conn_policy_get(d, c, &p, &ids[*n]);
+			if (r)
+				return r;
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
 static bool addr_fits(const struct kesp_addr *conf, const struct kesp_addr *a)
 {
 	return conf->family == AF_UNSPEC ||
@@ -188,7 +241,7 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 	struct ikev2_ts_list l, r;
 	struct kesp_sel sels[IKED_MAX_SELS];
 	struct kesp_addr local = c->local->addr;
-	size_t n, i, j;
+	size_t n;
 	char buf[320];
 	int err;
 
@@ -211,53 +264,16 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 		err = ikev2_ts_to_sels(&l, &r, sels, IKED_MAX_SELS, &n);
 	if (err)
 		return err;
-	for (i = 0; i < n; i++) {
-		static const uint8_t dirs[] = { KESP_DIR_OUT, KESP_DIR_IN,
-						KESP_DIR_FWD };
-
-		for (j = 0; j < sizeof(dirs); j++) {
-			bool out = dirs[j] == KESP_DIR_OUT;
-			struct kesp_policy p;
-
-			if (cfg->mode == IKED_MODE_TRANSPORT &&
-			    dirs[j] == KESP_DIR_FWD)
-				continue;
-			memset(&p, 0, sizeof(p));
-			p.present = KESP_BIT(KESP_POL_A_DIR) |
-				    KESP_BIT(KESP_POL_A_SEL) |
-				    KESP_BIT(KESP_POL_A_ACTION) |
-				    KESP_BIT(KESP_POL_A_PRIORITY) |
-				    KESP_BIT(KESP_POL_A_TMPL);
-			p.dir = dirs[j];
-			p.sel = sels[i];
-			if (!out)
-				ikev2_sel_reverse(&p.sel);
-			p.action = KESP_ACTION_PROTECT;
-			p.priority = IKED_PRIO_TRAP;
-			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
-					 KESP_BIT(KESP_TMPL_A_FAMILY) |
-					 KESP_BIT(KESP_TMPL_A_SRC) |
-					 KESP_BIT(KESP_TMPL_A_DST) |
-					 KESP_BIT(KESP_TMPL_A_REQID);
-			p.tmpl.mode = cfg->mode == IKED_MODE_TRANSPORT ?
-				      KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL;
-			p.tmpl.family = local.family;
-			p.tmpl.src = out ? local : c->remote->addr;
-			p.tmpl.dst = out ? c->remote->addr : local;
-			p.tmpl.reqid = c->reqid;
-			if (c->n_trap >= IKED_MAX_POLICIES)
-				return -E2BIG;
-			err = iked_conn_policy_get(d, c, &p,
-						   &c->trap[c->n_trap]);
-			if (err) {
-				iked_log(IKED_LOG_ERR, cfg->name, 0,
-					 "cannot install the on-demand policies: %s",
-					 iked_kernel_strerror(d->kern, buf,
-							      sizeof(buf)));
-				return err;
-			}
-			c->n_trap++;
-		}
+	err = iked_conn_protect(d, c, sels, n,
+				cfg->mode == IKED_MODE_TRANSPORT ?
+				KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL,
+				&local, &c->remote->addr, IKED_PRIO_TRAP,
+				c->trap, &c->n_trap);
+	if (err) {
+		iked_log(IKED_LOG_ERR, cfg->name, 0,
+			 "cannot install the on-demand policies: %s",
+			 iked_kernel_strerror(d->kern, buf, sizeof(buf)));
+		return err;
 	}
 	iked_log(IKED_LOG_INFO, cfg->name, 0,
 		 "routed: %s === %s is negotiated on the first packet",

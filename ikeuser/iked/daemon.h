@@ -263,6 +263,19 @@ struct iked_conn *iked_conn_of(struct iked *d,
 int iked_conn_policy_get(struct iked *d, struct iked_conn *c,
 			 const struct kesp_policy *p, uint32_t *id);
 void iked_conn_policy_put(struct iked *d, struct iked_conn *c, uint32_t id);
+/*
+ * The PROTECT policies of @c for the traffic @sels (outbound view)
+ * through @local <-> @remote in @mode (enum kesp_mode): out, in and, in
+ * tunnel mode, fwd, at @priority; their ids are appended to @ids, *@n in
+ * use (at most IKED_MAX_POLICIES). Shared by a CHILD SA's policies and
+ * the auto=route traps. 0 or -errno (the kernel's reason is the facade's
+ * last error).
+ */
+int iked_conn_protect(struct iked *d, struct iked_conn *c,
+		      const struct kesp_sel *sels, size_t n_sel, uint8_t mode,
+		      const struct kesp_addr *local,
+		      const struct kesp_addr *remote, uint32_t priority,
+		      uint32_t *ids, size_t *n);
 void iked_conn_fail(struct iked *d, const struct iked_conf_conn *c,
 		    unsigned int no, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

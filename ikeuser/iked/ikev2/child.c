@@ -188,57 +188,15 @@ static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
 static int add_policies(struct ike_sa *sa, struct child_sa *ch,
 			const struct kesp_sel *sels, size_t n)
 {
-	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
-	static const uint8_t dirs[] = { KESP_DIR_OUT, KESP_DIR_IN,
-					KESP_DIR_FWD };
-	struct kesp_policy p;
-	size_t i, j;
-	int r;
+	int r = iked_conn_protect(sa->d, iked_conn_of(sa->d, sa->conn), sels,
+				  n, ch->mode, &sa->path.local,
+				  &sa->path.remote, IKED_PRIO_CHILD,
+				  ch->policy, &ch->n_policy);
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < sizeof(dirs); j++) {
-			bool out = dirs[j] == KESP_DIR_OUT;
-
-			/* A transport SA carries nothing to forward. */
-			if (ch->mode == KESP_MODE_TRANSPORT &&
-			    dirs[j] == KESP_DIR_FWD)
-				continue;
-			memset(&p, 0, sizeof(p));
-			p.present = KESP_BIT(KESP_POL_A_DIR) |
-				    KESP_BIT(KESP_POL_A_SEL) |
-				    KESP_BIT(KESP_POL_A_ACTION) |
-				    KESP_BIT(KESP_POL_A_PRIORITY) |
-				    KESP_BIT(KESP_POL_A_TMPL);
-			p.dir = dirs[j];
-			p.sel = sels[i];
-			if (!out)
-				ikev2_sel_reverse(&p.sel);
-			p.action = KESP_ACTION_PROTECT;
-			p.priority = IKED_PRIO_CHILD;
-			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
-					 KESP_BIT(KESP_TMPL_A_FAMILY) |
-					 KESP_BIT(KESP_TMPL_A_SRC) |
-					 KESP_BIT(KESP_TMPL_A_DST) |
-					 KESP_BIT(KESP_TMPL_A_REQID);
-			p.tmpl.mode = ch->mode;
-			p.tmpl.family = sa->path.local.family;
-			p.tmpl.src = out ? sa->path.local : sa->path.remote;
-			p.tmpl.dst = out ? sa->path.remote : sa->path.local;
-			p.tmpl.reqid = ch->reqid;
-			if (ch->n_policy >= IKED_MAX_POLICIES)
-				return -E2BIG;
-			r = iked_conn_policy_get(sa->d, c, &p,
-						 &ch->policy[ch->n_policy]);
-			if (r) {
-				ike_sa_log(sa, IKED_LOG_ERR,
-					   "cannot install a %s policy: %s",
-					   kesp_dir_name(p.dir), kerr(sa));
-				return r;
-			}
-			ch->n_policy++;
-		}
-	}
-	return 0;
+	if (r)
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot install the CHILD SA's policies: %s",
+			   kerr(sa));
+	return r;
 }
 
 static void remove_kernel(struct ike_sa *sa, struct child_sa *ch, bool in,
