@@ -91,6 +91,22 @@
  *        KESP_SA_A_SEQ: NLA_U64, outbound only: the last sequence number
  *            sent (the next packet carries SEQ + 1). Absent: 0. Lets a
  *            test start near exhaustion.
+ *        KESP_SA_A_ENCAP_SPORT, KESP_SA_A_ENCAP_DPORT: NLA_BE16, both or
+ *            neither, not 0: the SA's ESP travels inside UDP (RFC 3948,
+ *            NAT traversal) with these source and destination ports, as
+ *            the packet travels: for an inbound SA DPORT is ours (the
+ *            daemon's KESP_CMD_ENCAP_SOCK port, usually 4500) and SPORT
+ *            the peer's as seen after NAT. Outbound: the UDP checksum is
+ *            0 over IPv4 (RFC 3948 3.1) and computed over IPv6; the UDP
+ *            header counts in the path MTU. Inbound: ESP in UDP reaches
+ *            the SA only through an encapsulation socket, and plain ESP
+ *            to an encapsulated SA (or ESP in UDP to a plain one) is
+ *            dropped (KESP_STAT_IN_ENCAP_MISMATCH). Transport mode SAs
+ *            with encapsulation fix up the inner TCP/UDP checksum on
+ *            input (RFC 3948 3.1.2: the checksum is not verified by the
+ *            sender's NAT-changed addresses, so it is marked unnecessary
+ *            after the ICV has authenticated the packet).
+ *            Absent: plain ESP (IP protocol 50).
  *
  * Errors: -EEXIST if an SA with that SPI, direction and destination
  * exists; -EINVAL with an extack message naming the attribute for anything
@@ -100,8 +116,18 @@
  * --------------------------
  *
  * Change an SA in place. Request: KESP_A_SA with SPI, DIR, FAMILY and DST
- * to find it, and any of LIFETIME (replaces all limits) and SEQ (outbound
- * only). Anything else is rejected. -ENOENT if there is no such SA.
+ * to find it, and any of LIFETIME (replaces all limits), SEQ (outbound
+ * only), and, for an SA with UDP encapsulation, the new outer endpoints
+ * after a NAT mapping change:
+ *
+ *    KESP_SA_A_NEW_SRC, KESP_SA_A_NEW_DST: NLA_BINARY, same family, new
+ *        outer source / destination address (absent: unchanged)
+ *    KESP_SA_A_ENCAP_SPORT, KESP_SA_A_ENCAP_DPORT: new UDP ports
+ *        (absent: unchanged)
+ *
+ * The SA keeps its keys, sequence numbers, replay window and counters.
+ * Anything else is rejected. -ENOENT if there is no such SA; -EEXIST if
+ * the new destination collides with another SA's (SPI, DIR, DST).
  *
  * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET
  * ----------------------------------------
@@ -242,6 +268,42 @@
  * stops the SA at once and removes it within a second with an EXPIRE with
  * HARD 1, whether or not a daemon listens.
  *
+ * UDP encapsulation (NAT traversal, RFC 3948)
+ * -------------------------------------------
+ *
+ * KESP_CMD_ENCAP_SOCK (admin): make one of the caller's UDP sockets (IPv4
+ * or IPv6, bound to a port, in the caller's namespace) an encapsulation
+ * socket, as the IKE daemon does with its port 4500 socket. Request:
+ *
+ *    KESP_A_ENCAP_FD: NLA_U32, the socket's file descriptor in the caller
+ *
+ * From then on, per datagram arriving on it:
+ *  - one byte 0xff (a NAT keepalive, RFC 3948 2.3): absorbed and counted
+ *    (KESP_STAT_IN_UDP_KEEPALIVE, not an error);
+ *  - a non-ESP marker (four zero bytes) followed by at least an IKE header:
+ *    delivered to the socket unchanged, marker included (IKE);
+ *  - a non-zero SPI and at least an ESP header and IV's worth of bytes:
+ *    ESP, which enters kesp's inbound path like plain ESP but must match
+ *    an SA with encapsulation whose DPORT is the socket's port;
+ *  - anything else (1 byte other than 0xff, 2 to 8 bytes, a marker with
+ *    too little behind it): dropped and counted
+ *    (KESP_STAT_IN_UDP_MALFORMED).
+ * -EINVAL (with extack) for a descriptor that is not a bound UDP socket;
+ * -EBUSY if it already has another encapsulation (L2TP, XFRM's
+ * UDP_ENCAP). The socket stays an encapsulation socket until it is
+ * closed; module unload and namespace exit detach it cleanly.
+ *
+ * KESP_CMD_MAPPING (event): an authenticated ESP-in-UDP packet for an
+ * inbound SA came from an outer source address or UDP port other than the
+ * SA's (SRC, ENCAP_SPORT): the peer's NAT mapping changed. The kernel never
+ * changes the SA itself; the daemon may move the SA pair with SA_UPDATE.
+ * Sent at most once a second per SA.
+ *
+ *    KESP_A_SA: the inbound SA, as in a dump (its current SRC and ports)
+ *    KESP_A_MAPPING: NLA_NESTED
+ *        KESP_MAP_A_SRC: NLA_BINARY, the new source address
+ *        KESP_MAP_A_SPORT: NLA_BE16, the new source port
+ *
  * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump)
  * -----------------------------------------------------------
  *
@@ -299,6 +361,8 @@ enum kesp_cmd {
 	KESP_CMD_POLICY_FLUSH,
 	KESP_CMD_ACQUIRE,
 	KESP_CMD_EXPIRE,
+	KESP_CMD_ENCAP_SOCK,
+	KESP_CMD_MAPPING,
 	__KESP_CMD_MAX
 };
 
@@ -316,6 +380,8 @@ enum kesp_attr {
 	KESP_A_POLICY,
 	KESP_A_FLOW,
 	KESP_A_EXPIRE_HARD,
+	KESP_A_ENCAP_FD,
+	KESP_A_MAPPING,
 	__KESP_A_MAX
 };
 
@@ -406,10 +472,24 @@ enum kesp_sa_attr {
 	KESP_SA_A_COUNTERS,
 	KESP_SA_A_SPI_MIN,
 	KESP_SA_A_SPI_MAX,
+	KESP_SA_A_ENCAP_SPORT,
+	KESP_SA_A_ENCAP_DPORT,
+	KESP_SA_A_NEW_SRC,
+	KESP_SA_A_NEW_DST,
 	__KESP_SA_A_MAX
 };
 
 #define KESP_SA_A_MAX (__KESP_SA_A_MAX - 1)
+
+/* Attributes inside KESP_A_MAPPING. */
+enum kesp_map_attr {
+	KESP_MAP_A_UNSPEC,
+	KESP_MAP_A_SRC,
+	KESP_MAP_A_SPORT,
+	__KESP_MAP_A_MAX
+};
+
+#define KESP_MAP_A_MAX (__KESP_MAP_A_MAX - 1)
 
 /* Attributes inside KESP_SA_A_SEL, KESP_POL_A_SEL and KESP_A_FLOW. */
 enum kesp_sel_attr {
@@ -496,6 +576,7 @@ enum kesp_cap {
 	KESP_CAP_STATS		= 1ULL << 0,	/* STATS_GET and STATS_RESET */
 	KESP_CAP_SAD		= 1ULL << 1,	/* SA_* and SPI_ALLOC commands */
 	KESP_CAP_SPD		= 1ULL << 2,	/* POLICY_* commands */
+	KESP_CAP_UDP_ENCAP	= 1ULL << 3,	/* ENCAP_SOCK, ENCAP_* SAs */
 };
 
 /*
@@ -525,6 +606,9 @@ enum kesp_stat {
 	KESP_STAT_IN_DISCARD,	/* an inbound discard policy matched */
 	KESP_STAT_OUT_NO_ROUTE,	/* no route to the SA's peer */
 	KESP_STAT_OUT_TOO_BIG,	/* DF or IPv6 and over the path MTU */
+	KESP_STAT_IN_UDP_MALFORMED, /* bad datagram on an encap socket */
+	KESP_STAT_IN_ENCAP_MISMATCH, /* ESP in UDP vs plain, or port */
+	KESP_STAT_IN_UDP_KEEPALIVE, /* NAT keepalives absorbed (no error) */
 	__KESP_STAT_MAX
 };
 
@@ -554,6 +638,9 @@ enum kesp_stat {
 	[KESP_STAT_IN_DISCARD]		= "in-discard",		\
 	[KESP_STAT_OUT_NO_ROUTE]	= "out-no-route",	\
 	[KESP_STAT_OUT_TOO_BIG]		= "out-too-big",	\
+	[KESP_STAT_IN_UDP_MALFORMED]	= "in-udp-malformed",	\
+	[KESP_STAT_IN_ENCAP_MISMATCH]	= "in-encap-mismatch",	\
+	[KESP_STAT_IN_UDP_KEEPALIVE]	= "in-udp-keepalive",	\
 }
 
 #endif /* _UAPI_LINUX_KESP_H */
