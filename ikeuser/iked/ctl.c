@@ -255,6 +255,34 @@ static void do_down(struct iked *d, struct iked_ctl_client *cl,
 	answer(d, cl, 0, msg);
 }
 
+static void do_rekey(struct iked *d, struct iked_ctl_client *cl,
+		     const char *name, const char *what)
+{
+	struct iked_conn *c = iked_conn_by_name(d, name);
+	bool ike = !what || !strcmp(what, "ike");
+	bool child = !what || !strcmp(what, "child");
+	char msg[600];
+
+	if (!ike && !child) {
+		answer(d, cl, -EINVAL, "ike rekey NAME [ike|child]: expected 'ike' or 'child' after the name");
+		return;
+	}
+	if (!c) {
+		snprintf(msg, sizeof(msg), "no conn named '%s' loaded", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	if (ikev2_rekey(d, c, ike, child)) {
+		snprintf(msg, sizeof(msg), "%s has no established IKE SA", name);
+		answer(d, cl, -ENOENT, msg);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "rekeying %s of %s\n",
+		 ike && child ? "the IKE SA and the CHILD SAs" :
+		 ike ? "the IKE SA" : "the CHILD SAs", name);
+	answer(d, cl, 0, msg);
+}
+
 static void do_diagnose(struct iked *d, struct iked_ctl_client *cl,
 			const char *name)
 {
@@ -298,9 +326,12 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 	else if (argc == 3 && !strcmp(argv[0], "ike") &&
 		 !strcmp(argv[1], "diagnose"))
 		do_diagnose(d, cl, argv[2]);
+	else if ((argc == 3 || argc == 4) && !strcmp(argv[0], "ike") &&
+		 !strcmp(argv[1], "rekey"))
+		do_rekey(d, cl, argv[2], argv[3]);
 	else
 		answer(d, cl, -EINVAL,
-		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME' or 'ike diagnose NAME'");
+		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]' or 'ike diagnose NAME'");
 }
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)

@@ -75,6 +75,13 @@ struct child_sa {
 	iked_ms rekey_at;		/* not before this (a retry) */
 	bool rekeying;			/* our rekey of it is under way */
 	/*
+	 * The new SA of a rekey collision that the lowest nonce condemned
+	 * (RFC 7296 2.8.1): its creator deletes it; we never send on it.
+	 */
+	bool redundant;
+	bool out_absent;		/* its outbound SA was never installed */
+	bool replaced;			/* rekeyed by the peer: not by us */
+	/*
 	 * As responder to a rekey, the new outbound SA waits (keys and
 	 * all) until the peer deletes the old one: before, the peer may
 	 * not have installed the matching inbound SA yet (RFC 7296 2.8).
@@ -120,6 +127,14 @@ struct child_pending {
 	uint8_t nonce[32];
 	size_t nonce_len;
 	uint32_t rekey_spi;		/* the CHILD SA it replaces (our SPI) */
+	/*
+	 * The peer rekeyed the same CHILD SA while this was out (2.8.1):
+	 * our inbound SPI of the SA it made, and the lower of that
+	 * exchange's two nonces.
+	 */
+	uint32_t coll_spi_in;
+	uint8_t coll_nonce[IKEV2_NONCE_MAX];
+	size_t coll_nonce_len;
 };
 
 /* Our rekey of an IKE SA (RFC 7296 2.18), under way. */
@@ -129,6 +144,14 @@ struct ike_rekey {
 	struct ikev2_sa offered;
 	struct ikev2_dh *dh;
 	uint8_t nonce[32];
+	/*
+	 * The peer rekeyed the IKE SA too while this was out (2.8.2): the
+	 * SPIs of the IKE SA it made and the lower of its two nonces.
+	 */
+	bool coll;
+	uint8_t coll_spi_i[8], coll_spi_r[8];
+	uint8_t coll_nonce[IKEV2_NONCE_MAX];
+	size_t coll_nonce_len;
 };
 
 struct ike_sa {

@@ -58,6 +58,7 @@ static const struct kespctl_verb ike_verbs[] = {
 	{ "list", kespctl_ike_list, "" },
 	{ "up", kespctl_ike_up, "NAME" },
 	{ "down", kespctl_ike_down, "NAME" },
+	{ "rekey", kespctl_ike_rekey, "NAME [ike|child]" },
 	{ "diagnose", kespctl_ike_diagnose, "NAME" },
 };
 

@@ -141,6 +141,21 @@ int kespctl_ike_down(struct kespctl *c, int argc, char **argv)
 	return up_down(c, argc, argv, "down");
 }
 
+int kespctl_ike_rekey(struct kespctl *c, int argc, char **argv)
+{
+	char req[256];
+
+	if (argc < 1 || argc > 2 || !argv[0][0] || strlen(argv[0]) > 200 ||
+	    strpbrk(argv[0], " \t\n") ||
+	    (argc == 2 && strcmp(argv[1], "ike") && strcmp(argv[1], "child"))) {
+		fprintf(stderr, "kespctl: ike rekey takes a conn name, then optionally 'ike' or 'child'\n");
+		return KESPCTL_USAGE;
+	}
+	snprintf(req, sizeof(req), "ike rekey %s%s%s\n", argv[0],
+		 argc == 2 ? " " : "", argc == 2 ? argv[1] : "");
+	return run(c, req, "rekey");
+}
+
 int kespctl_ike_diagnose(struct kespctl *c, int argc, char **argv)
 {
 	return up_down(c, argc, argv, "diagnose");

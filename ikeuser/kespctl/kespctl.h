@@ -91,6 +91,7 @@ int kespctl_sa_list(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_list(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_up(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_down(struct kespctl *c, int argc, char **argv);
+int kespctl_ike_rekey(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_diagnose(struct kespctl *c, int argc, char **argv);
 int kespctl_status_show(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_get(struct kespctl *c, int argc, char **argv);

@@ -9,9 +9,9 @@
 
 /*
  * The IKE SA to use for @c: the newest established one (the list is
- * newest first), else one we are initiating. A half-open SA that a peer
- * started does not count: anyone can start one with a spoofed address,
- * and it must not stop us from initiating.
+ * newest first) that no rekey replaced, else one we are initiating. A
+ * half-open SA that a peer started does not count: anyone can start one
+ * with a spoofed address, and it must not stop us from initiating.
  */
 static struct ike_sa *sa_of_conn(struct iked *d, const struct iked_conn *c)
 {
@@ -20,7 +20,7 @@ static struct ike_sa *sa_of_conn(struct iked *d, const struct iked_conn *c)
 	for (sa = d->sas; sa; sa = sa->next) {
 		if (sa->conn != c->cfg)
 			continue;
-		if (sa->state == IKE_ESTABLISHED)
+		if (sa->state == IKE_ESTABLISHED && !sa->successor)
 			return sa;
 		if (!ours && sa->initiator &&
 		    (sa->state == IKE_INIT_SENT || sa->state == IKE_AUTH_SENT))
@@ -71,6 +71,30 @@ int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 		return r;
 	}
 	*out = sa;
+	return 0;
+}
+
+int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
+{
+	struct ike_sa *sa = sa_of_conn(d, c);
+	struct child_sa *ch;
+	iked_ms now = iked_now();
+
+	if (!sa || sa->state != IKE_ESTABLISHED)
+		return -ENOENT;
+	/* Due now: work() starts them one at a time, as the window allows. */
+	if (ike)
+		sa->rekey_at = now;
+	for (ch = sa->children; child && ch; ch = ch->next) {
+		if (ch->state != CHILD_INSTALLED || ch->redundant ||
+		    ch->replaced || ch->rekeying)
+			continue;
+		ch->rekey_due = true;
+		ch->rekey_at = now;
+	}
+	ike_sa_log(sa, IKED_LOG_INFO, "rekey of %s asked for by kespctl",
+		   ike && child ? "the IKE SA and its CHILD SAs" :
+		   ike ? "the IKE SA" : "the CHILD SAs");
 	return 0;
 }
 
@@ -132,7 +156,8 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 		return;
 	if (!hard) {
 		/* Both directions say so; one rekey does for both. */
-		if (ch->rekey_due || ch->rekeying)
+		if (ch->rekey_due || ch->rekeying || ch->redundant ||
+		    ch->replaced || ch->state == CHILD_DELETING)
 			return;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u reached its soft lifetime (%s SA %08x): rekeying",
@@ -144,7 +169,8 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "CHILD SA #%u reached its hard lifetime (%s SA %08x)",
 		   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
-	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE)
+	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE &&
+	    ch->state != CHILD_DELETING)
 		child_delete_start(sa, ch);
 	else
 		child_remove(sa, ch, "expired");

@@ -560,7 +560,7 @@ void child_install_deferred(struct ike_sa *sa, struct child_sa *ch)
 {
 	struct kesp_sa *k = ch->deferred_out;
 
-	if (!k)
+	if (!k || ch->redundant)
 		return;
 	ch->deferred_out = NULL;
 	if (iked_kernel_sa_add(sa->d->kern, k))
@@ -587,7 +587,7 @@ void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
 	/* The replacement takes over the moment the old one goes. */
 	for (o = sa->children; o; o = o->next)
 		child_install_deferred(sa, o);
-	remove_kernel(sa, ch, true, !ch->deferred_out);
+	remove_kernel(sa, ch, true, !ch->deferred_out && !ch->out_absent);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
 		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
 		   why ? why : "");
@@ -685,7 +685,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct ikev2_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
-	bool used_ke = false;
+	bool used_ke = false, collide;
 	unsigned int i;
 	int r;
 
@@ -704,19 +704,22 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
-	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4 &&
-	    (ch = child_find_out(sa, ikev2_get32(rekey->spi))) &&
-	    ch->rekeying) {
-		/*
-		 * Both ends rekey it at once: we refuse theirs and they
-		 * ours, and each tries again after a random while, so that
-		 * exactly one new CHILD SA replaces it.
-		 */
+	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4)
+		ch = child_find_out(sa, ikev2_get32(rekey->spi));
+	if (ch && (ch->redundant || ch->replaced ||
+		   ch->state == CHILD_DELETING)) {
+		/* Being deleted (2.25, 2.8.1): nothing to rekey. */
 		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
 				       NULL, 0);
 		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 		return;
 	}
+	/*
+	 * Both ends rekey it at once (2.8.1, 2.25): answer as usual; when
+	 * our own answer arrives, the lowest nonce says which goes.
+	 */
+	collide = ch && ch->rekeying && sa->pend.active &&
+		  sa->pend.rekey_spi == ch->spi_in;
 	if (ch && sa->conn->lifetime &&
 	    (iked_now() - ch->established) / 1000 < ch->soft_secs / 2)
 		/* The troubleshooting guides' "rekeys all the time" case. */
@@ -775,6 +778,23 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
 			  sizeof(nr), gir, gir_len, false, &used_ke, c);
+	if (!r && ch && !collide)
+		/* The peer deletes it next; no rekey of ours meanwhile. */
+		ch->replaced = true;
+	if (!r && collide && sa->children) {
+		const uint8_t *lo;
+		size_t lo_len;
+
+		/* install() put the new CHILD SA first. */
+		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
+				  sizeof(nr), &lo, &lo_len);
+		sa->pend.coll_spi_in = sa->children->spi_in;
+		memcpy(sa->pend.coll_nonce, lo, lo_len);
+		sa->pend.coll_nonce_len = lo_len;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
+			   ch->no, sa->children->no);
+	}
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
 		if (used_ke) {
@@ -787,12 +807,50 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
+/*
+ * Both ends rekeyed @old at once (2.8.1): @ours came from our request,
+ * @theirs from the peer's. The exchange with the lowest of the four
+ * nonces (@ours_lost: ours) made the redundant SA, which its creator
+ * deletes; the creator of the other deletes @old. We never send on the
+ * redundant SA: that is what keeps a collision loss-free.
+ */
+static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
+			      struct child_sa *ours, struct child_sa *theirs,
+			      bool ours_lost)
+{
+	old->rekeying = false;
+	old->rekey_due = false;
+	if (ours_lost) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA rekey collision: our #%u has the lowest nonce and is deleted; the peer's #%u replaces #%u",
+			   ours->no, theirs->no, old->no);
+		ours->redundant = true;
+		child_delete_start(sa, ours);
+		/* The peer deletes @old; #theirs then sends (deferred). */
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA rekey collision: the peer's #%u has the lowest nonce, the peer deletes it; our #%u replaces #%u",
+		   theirs->no, ours->no, old->no);
+	theirs->redundant = true;
+	if (theirs->deferred_out) {
+		/* Never sent on, so the peer's Delete loses nothing. */
+		kesp_sa_wipe(theirs->deferred_out);
+		free(theirs->deferred_out);
+		theirs->deferred_out = NULL;
+		theirs->out_absent = true;
+	}
+	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed", old->no);
+	child_delete_start(sa, old);
+}
+
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	uint32_t rekey_spi = sa->pend.rekey_spi;
+	uint32_t rekey_spi = sa->pend.rekey_spi, coll_spi = 0;
+	struct child_sa *old, *theirs;
 	const struct ikev2_notify *n;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
-	struct child_sa *old;
+	bool ours_lost = false;
 	size_t gir_len = 0;
 	int r;
 
@@ -844,9 +902,27 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		r = -EPROTO;
 		goto out;
 	}
+	if (sa->pend.coll_spi_in) {
+		const uint8_t *lo;
+		size_t lo_len;
+
+		/* A collision: did our exchange have the lowest nonce? */
+		rekey_nonce_lower(sa->pend.nonce, sa->pend.nonce_len,
+				  in->nonce.data, in->nonce.len, &lo, &lo_len);
+		coll_spi = sa->pend.coll_spi_in;
+		ours_lost = rekey_nonce_cmp(lo, lo_len, sa->pend.coll_nonce,
+					    sa->pend.coll_nonce_len) < 0;
+	}
 	r = child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
 			   in->nonce.data, in->nonce.len, gir, gir_len);
 	OPENSSL_cleanse(gir, sizeof(gir));
+	theirs = coll_spi ? child_find_in(sa, coll_spi) : NULL;
+	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
+	if (!r && old && theirs && sa->children) {
+		resolve_collision(sa, old, sa->children, theirs, ours_lost);
+		ike_sa_answer(sa, r);
+		return;
+	}
 out:
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 	if (old && !r) {
@@ -866,19 +942,60 @@ out:
 	ike_sa_answer(sa, r);
 }
 
+/*
+ * Our Delete of a CHILD SA (1.4.1). We stop sending on it at once, but
+ * its inbound SA stays until the peer answers: until the peer has our
+ * Delete it still sends on it (it may not have switched to the SA that
+ * replaces it yet), and those packets must not be lost.
+ */
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct child_sa *o;
 	uint8_t spi[4];
 	int r;
 
+	if (ch->state == CHILD_DELETING) {
+		child_remove(sa, ch, "deleted by us");
+		return 0;
+	}
+	/* Nothing more goes out on it, not even behind the Delete. */
+	ch->state = CHILD_DELETING;
+	if (ch->deferred_out) {
+		kesp_sa_wipe(ch->deferred_out);
+		free(ch->deferred_out);
+		ch->deferred_out = NULL;
+	} else if (!ch->out_absent) {
+		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
+				   ch->spi_out);
+	}
+	ch->out_absent = true;
+	/* A replacement waiting to send takes over now. */
+	for (o = sa->children; o; o = o->next)
+		child_install_deferred(sa, o);
 	ikev2_put32(spi, ch->spi_in);
-	sa->del_spi = ch->spi_in;
-	child_remove(sa, ch, "deleted by us");
 	ikev2_chain_init(c);
 	r = ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 1, spi);
 	if (!r)
 		r = xchg_request(sa, REQ_DELETE_CHILD,
 				 IKEV2_EXCH_INFORMATIONAL, c);
-	return r;
+	if (r) {
+		child_remove(sa, ch, "deleted by us");
+		return r;
+	}
+	sa->del_spi = ch->spi_in;
+	ike_sa_log(sa, IKED_LOG_DEBUG,
+		   "deleting CHILD SA #%u: no longer sending on %08x, receiving on %08x until the peer answers",
+		   ch->no, ch->spi_out, ch->spi_in);
+	return 0;
+}
+
+void child_delete_done(struct ike_sa *sa)
+{
+	struct child_sa *ch = sa->del_spi ? child_find_in(sa, sa->del_spi) :
+					    NULL;
+
+	sa->del_spi = 0;
+	if (ch && ch->state == CHILD_DELETING)
+		child_remove(sa, ch, "deleted by us");
 }

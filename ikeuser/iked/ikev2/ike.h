@@ -28,6 +28,8 @@ void ikev2_reap(struct iked *d);
  */
 int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out);
 /* Delete every IKE SA of @c (Delete sent, kernel state removed). */
+/* Rekey the conn's IKE SA and/or its CHILD SAs now (-ENOENT: none up). */
+int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child);
 int ikev2_terminate(struct iked *d, struct iked_conn *c);
 /* Deletes for everything, kernel state removed: the daemon is stopping. */
 void ikev2_shutdown(struct iked *d);
@@ -136,6 +138,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
+/* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
+void child_delete_done(struct ike_sa *sa);
 
 /* The same, replacing CHILD SA @old (REKEY_SA, its selectors) if not NULL. */
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
@@ -152,6 +156,15 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
 void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in);
 int rekey_child_start(struct ike_sa *sa, struct child_sa *ch);
+/*
+ * Rekey collisions (RFC 7296 2.8.1, 2.8.2): nonces compare octet by
+ * octet, a nonce that is a prefix of the other is the lower one.
+ */
+int rekey_nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b,
+		    size_t b_len);
+/* Point @lo at the lower of two nonces. */
+void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
+		       size_t b_len, const uint8_t **lo, size_t *lo_len);
 
 /* dpd.c: dead peer detection. */
 /* When the next liveness check is due (0: none). */

@@ -248,7 +248,7 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 	earliest(&next, sa->rekey_at);
 	earliest(&next, sa->hard_at);
 	for (ch = sa->children; ch; ch = ch->next) {
-		if (ch->deferred_out) {
+		if (ch->deferred_out && !ch->redundant) {
 			iked_ms t = ch->established + IKED_DEFER_OUT_MS;
 
 			if (t <= now)
@@ -256,7 +256,8 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 			else
 				earliest(&next, t);
 		}
-		if (!ch->rekey_due || ch->rekeying)
+		if (!ch->rekey_due || ch->rekeying || ch->redundant ||
+		    ch->replaced || ch->state == CHILD_DELETING)
 			continue;
 		if (ch->rekey_at <= now) {
 			if (rekey_child_start(sa, ch) == 0)

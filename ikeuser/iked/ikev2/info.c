@@ -61,14 +61,21 @@ void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			continue;
 		for (j = 0; j < del->n_spi; j++) {
 			uint32_t spi = ikev2_get32(del->spis + 4 * j);
-			struct child_sa *ch = child_find_out(sa, spi);
+			struct ike_sa *o = sa;
+			struct child_sa *ch;
 
+			/*
+			 * Sent before the peer saw this IKE SA rekeyed: the
+			 * CHILD SA has moved to the successor (2.18).
+			 */
+			while (!(ch = child_find_out(o, spi)) && o->successor)
+				o = o->successor;
 			if (!ch)
 				continue;
 			/* Answer with the SPI of the other direction (1.4.1). */
 			if (n_ours < IKEV2_MAX_PAYLOADS)
 				ikev2_put32(ours + 4 * n_ours++, ch->spi_in);
-			child_remove(sa, ch, "deleted by the peer");
+			child_remove(o, ch, "deleted by the peer");
 		}
 	}
 	if (ike) {
@@ -104,8 +111,9 @@ void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			struct child_sa *ch =
 				child_find_out(sa, ikev2_get32(in->del[i].spis + 4 * j));
 
-			if (ch)
+			if (ch && ch->state != CHILD_DELETING)
 				child_remove(sa, ch, "deleted by the peer");
 		}
 	}
+	child_delete_done(sa);
 }

@@ -29,6 +29,25 @@ static iked_ms retry_at(void)
 	return iked_now() + RETRY_MS + r % RETRY_MS;
 }
 
+int rekey_nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b,
+		    size_t b_len)
+{
+	int r = memcmp(a, b, a_len < b_len ? a_len : b_len);
+
+	if (r)
+		return r;
+	return a_len < b_len ? -1 : a_len > b_len;
+}
+
+void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
+		       size_t b_len, const uint8_t **lo, size_t *lo_len)
+{
+	bool first = rekey_nonce_cmp(a, a_len, b, b_len) <= 0;
+
+	*lo = first ? a : b;
+	*lo_len = first ? a_len : b_len;
+}
+
 /* @secs minus the margin and up to rekeyfuzz% more of it, at random. */
 uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs)
 {
@@ -167,9 +186,69 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	return n;
 }
 
+static struct ike_sa *find_ike_sa(struct iked *d, const uint8_t spi_i[8],
+				  const uint8_t spi_r[8])
+{
+	struct ike_sa *s;
+
+	for (s = d->sas; s; s = s->next)
+		if (s->state == IKE_ESTABLISHED && !memcmp(s->spi_i, spi_i, 8) &&
+		    !memcmp(s->spi_r, spi_r, 8))
+			return s;
+	return NULL;
+}
+
+/*
+ * Both ends rekeyed @old at once (2.8.2): @ours came from our request,
+ * @theirs from the peer's. The exchange with the lowest of the four
+ * nonces made the redundant one, which its creator deletes; the creator
+ * of the other deletes @old. The CHILD SAs end up on the survivor.
+ */
+static void resolve_collision(struct ike_sa *old, struct ike_sa *ours,
+			      struct ike_sa *theirs,
+			      const struct ikev2_chain *in)
+{
+	const struct ike_rekey *rk = &old->rk;
+	const uint8_t *lo;
+	size_t lo_len;
+
+	rekey_nonce_lower(rk->nonce, OUR_NONCE_LEN, in->nonce.data,
+			  in->nonce.len, &lo, &lo_len);
+	if (rekey_nonce_cmp(lo, lo_len, rk->coll_nonce,
+			    rk->coll_nonce_len) < 0) {
+		/* Ours goes; the peer deletes @old, the CHILD SAs stay. */
+		ike_sa_log(old, IKED_LOG_INFO,
+			   "IKE SA rekey collision: our new IKE SA %s[%u] has the lowest nonce and is deleted; the peer's %s[%u] replaces it",
+			   ike_sa_name(ours), ours->no, ike_sa_name(theirs),
+			   theirs->no);
+		old->successor = theirs;
+		info_delete_ike(ours);
+		return;
+	}
+	/* Theirs goes: the peer deletes it; the CHILD SAs move to ours. */
+	ike_sa_log(old, IKED_LOG_INFO,
+		   "IKE SA rekey collision: the peer's new IKE SA %s[%u] has the lowest nonce, the peer deletes it; ours %s[%u] replaces it",
+		   ike_sa_name(theirs), theirs->no, ike_sa_name(ours),
+		   ours->no);
+	ours->children = theirs->children;
+	theirs->children = NULL;
+	if (theirs->n_children_done > ours->n_children_done)
+		ours->n_children_done = theirs->n_children_done;
+	if (!ours->waiter) {
+		ours->waiter = theirs->waiter;
+		theirs->waiter = NULL;
+	}
+	/* Retiring, as a rekeyed SA: no timers but its end. */
+	theirs->successor = ours;
+	theirs->retire_at = iked_now() + RETIRE_MS;
+	theirs->rekey_at = theirs->hard_at = 0;
+	info_delete_ike(old);
+}
+
 void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
 	struct ike_rekey *rk = &sa->rk;
+	struct ike_sa *ours, *theirs;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
 	const struct ikev2_notify *n;
 	struct ikev2_chosen chosen;
@@ -217,11 +296,16 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		sa->rekey_at = retry_at();
 		return;
 	}
-	if (successor(sa, true, &chosen, rk->spi, chosen.spi, rk->nonce,
-		      OUR_NONCE_LEN, in->nonce.data, in->nonce.len, gir,
-		      gir_len))
-		info_delete_ike(sa);
+	ours = successor(sa, true, &chosen, rk->spi, chosen.spi, rk->nonce,
+			 OUR_NONCE_LEN, in->nonce.data, in->nonce.len, gir,
+			 gir_len);
 	OPENSSL_cleanse(gir, sizeof(gir));
+	theirs = rk->coll ? find_ike_sa(sa->d, rk->coll_spi_i,
+					 rk->coll_spi_r) : NULL;
+	if (ours && theirs)
+		resolve_collision(sa, ours, theirs, in);
+	else if (ours)
+		info_delete_ike(sa);
 	rekey_clear(sa);
 }
 
@@ -239,11 +323,12 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 
 	ikev2_chain_init(c);
 	if (sa->state != IKE_ESTABLISHED || sa->successor ||
-	    sa->req_kind == REQ_REKEY_IKE) {
+	    sa->req_kind == REQ_CREATE_CHILD ||
+	    sa->req_kind == REQ_DELETE_CHILD) {
 		/*
-		 * Both ends rekeying at once: refuse, and let the one whose
-		 * retry comes first win. kesp-iked's rekey times are
-		 * randomized (rekeyfuzz), so this resolves.
+		 * Closing or replaced already (2.25), or a CHILD SA exchange
+		 * of ours is under way, whose answer must find its CHILD SAs
+		 * where it left them: the peer tries again shortly.
 		 */
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
@@ -284,6 +369,25 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	if (!n) {
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
+	}
+	if (sa->req_kind == REQ_REKEY_IKE && sa->rk.active) {
+		/*
+		 * Both ends rekey at once (2.8.2): answer as usual, and when
+		 * our own answer arrives the lowest of the four nonces says
+		 * which new IKE SA goes.
+		 */
+		const uint8_t *lo;
+		size_t lo_len;
+
+		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
+				  sizeof(nr), &lo, &lo_len);
+		sa->rk.coll = true;
+		memcpy(sa->rk.coll_spi_i, n->spi_i, 8);
+		memcpy(sa->rk.coll_spi_r, n->spi_r, 8);
+		memcpy(sa->rk.coll_nonce, lo, lo_len);
+		sa->rk.coll_nonce_len = lo_len;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
 	}
 	pub = ikev2_dh_pub(dh, &pub_len);
 	memset(&c->sa, 0, sizeof(c->sa));
