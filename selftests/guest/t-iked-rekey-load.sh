@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Rekeying under load: at least 50 CHILD SA rekeys and 10 IKE SA rekeys
+# while host A sends host B a numbered UDP stream (50 datagrams/s) and a
+# TCP transfer of random bytes (128 KiB/s), through the tunnel.
+#  1. kesp-iked to kesp-iked, both rekeying (CHILD SAs every 2-3 s, the
+#     IKE SA every 7-8 s, fuzz 50%, so both ends start rekeys).
+#  2. kesp-iked to strongSwan's charon, which rekeys (CHILD SAs every
+#     2-3 s, the IKE SA every 9-10 s); kesp-iked answers.
+# Each case: not one datagram is missing at the receiver, the TCP stream's
+# SHA-256 is the sender's, the logs have no error, each kernel ends with
+# exactly the two SAs of one CHILD SA, and none once the daemons stop.
+. "$KESP_ROOT/selftests/lib/guest.sh"
+. "$KESP_ROOT/selftests/lib/topo.sh"
+. "$KESP_ROOT/selftests/lib/iked.sh"
+. "$KESP_ROOT/selftests/lib/charon.sh"
+
+TRAFFIC="python3 $KESP_ROOT/selftests/guest/traffic.py"
+command -v python3 >/dev/null || skip "no python3"
+run modprobe veth
+run modprobe kesp
+CH=$IKED_DIR/charon
+trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; [ -f "$CH/charon.log" ] && _charon_tail "$CH" >&2; }; pkill -f traffic.py; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+
+crypto_warm_up
+topo_two_sites
+crypto_warm_up_wait
+
+conf() { # conf FILE AUTO EXTRA...
+	local f=$1 auto=$2
+	shift 2
+	{
+		cat <<EOC
+conn site
+	authby=secret
+	left=$GWA_WAN4
+	leftid=@gw-a.example
+	leftsubnet=$LANA4
+	right=$GWB_WAN4
+	rightid=@gw-b.example
+	rightsubnet=$LANB4
+	ike=aes128gcm16-prfsha256-ecp256!
+	esp=aes128gcm16!
+	auto=$auto
+EOC
+		for l in "$@"; do printf '\t%s\n' "$l"; done
+	} >"$f"
+}
+printf '@gw-a.example @gw-b.example : PSK "rekey load key"\n' >"$IKED_DIR/s"
+
+# traffic_start: B listens, A sends until $IKED_DIR/stop exists.
+traffic_start() {
+	local t=$IKED_DIR/traffic i
+	rm -rf "$t"
+	mkdir -p "$t"
+	ip netns exec "$HOSTB" $TRAFFIC udp-recv 5001 "$t/udp" &
+	UDP_RECV=$!
+	ip netns exec "$HOSTB" $TRAFFIC tcp-recv 5002 "$t/tcp" &
+	TCP_RECV=$!
+	for i in $(seq 1 100); do
+		[ -f "$t/udp.ready" ] && [ -f "$t/tcp.ready" ] && break
+		sleep 0.1
+	done
+	[ -f "$t/udp.ready" ] && [ -f "$t/tcp.ready" ] ||
+		fail "traffic receivers did not start"
+	ip netns exec "$HOSTA" $TRAFFIC udp-send "$HOSTB4" 5001 50 \
+		"$t/stop" >"$t/udp.sent" &
+	UDP_SEND=$!
+	ip netns exec "$HOSTA" $TRAFFIC tcp-send "$HOSTB4" 5002 128 \
+		"$t/stop" >"$t/tcp.sent" &
+	TCP_SEND=$!
+}
+
+# log_around HH:MM:SS: the daemons' log lines of that second and the two
+# before, to see what a rekey did when a datagram went missing.
+log_around() {
+	local t=$1 s1 s2 f
+	[ -n "$t" ] || return 0
+	s1=$(date -u -d "$t 1 second ago" +%T)
+	s2=$(date -u -d "$t 2 seconds ago" +%T)
+	for f in "$IKED_DIR"/*.log; do
+		echo "--- $(basename "$f") around $t ---"
+		grep -E "^($s2|$s1|$t)" "$f"
+	done
+}
+
+# traffic_check: stop the senders, let the last datagrams arrive, compare.
+traffic_check() {
+	local t=$IKED_DIR/traffic
+	touch "$t/stop"
+	wait $UDP_SEND || fail "UDP sender failed"
+	wait $TCP_SEND || fail "TCP sender failed"
+	wait $TCP_RECV || fail "TCP receiver failed"
+	sleep 2
+	kill -TERM $UDP_RECV
+	wait $UDP_RECV
+	echo "UDP: $(cat "$t/udp.sent"); $(cat "$t/udp")"
+	echo "TCP: sent $(cat "$t/tcp.sent"); received $(cat "$t/tcp")"
+	read -r _ sent <"$t/udp.sent"
+	read -r _ got _ high _ missing _ <"$t/udp"
+	if [ "$missing" != 0 ] || [ "$got" != "$sent" ]; then
+		log_around "$(sed -n 's/.*first-missing [0-9]*@\([0-9:]*\).*/\1/p' "$t/udp")"
+		fail "UDP: $sent sent, $got received, $missing missing"
+	fi
+	[ "$(cat "$t/tcp.sent")" = "$(cat "$t/tcp")" ] ||
+		fail "TCP: the stream arrived changed or cut short"
+	grep -q '^bytes [1-9]' "$t/tcp" || fail "TCP: nothing transferred"
+}
+
+# wait_rekeys LOG CHILD IKE SECS: LOG shows CHILD rekeys (new CHILD SAs
+# after the first) and IKE rekeys, or fail after SECS.
+wait_rekeys() {
+	local log=$1 nc=0 ni=0 i
+	for i in $(seq 1 "$4"); do
+		nc=$(($(grep -c 'CHILD SA established' "$log") - 1))
+		ni=$(grep -c 'IKE SA rekeyed' "$log")
+		[ "$nc" -ge "$2" ] && [ "$ni" -ge "$3" ] && break
+		sleep 1
+	done
+	echo "after ${i} s: $nc CHILD SA rekeys, $ni IKE SA rekeys"
+	[ "$nc" -ge "$2" ] && [ "$ni" -ge "$3" ] ||
+		fail "only $nc CHILD and $ni IKE SA rekeys in $4 s"
+}
+
+wait_two_sas() { # wait_two_sas NS COUNT-CMD
+	local i n
+	for i in $(seq 1 100); do
+		n=$("${@:2}")
+		[ "$n" = 2 ] && return 0
+		sleep 0.1
+	done
+	fail "$1: $n SAs left, expected the 2 of one CHILD SA"
+}
+
+echo "case 1: kesp-iked to kesp-iked, both rekeying"
+LIFE=(lifetime=5s ikelifetime=10s rekeymargin=2s rekeyfuzz=50%)
+conf "$IKED_DIR/a.conf" start "${LIFE[@]}"
+conf "$IKED_DIR/b.conf" add "${LIFE[@]}"
+iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/s"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
+iked_wait_log a 'CHILD SA established' 10
+traffic_start
+wait_rekeys "$IKED_DIR/a.log" 50 10 240
+traffic_check
+grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
+	fail "errors or warnings in the logs"
+echo "collisions resolved: $(cat "$IKED_DIR/a.log" "$IKED_DIR/b.log" | grep -c 'rekey collision: ')"
+wait_two_sas gw-a sa_count "$GWA"
+wait_two_sas gw-b sa_count "$GWB"
+iked_stop a
+iked_stop b
+wait_sa_count "$GWA" 0 5
+wait_sa_count "$GWB" 0 5
+
+echo "case 2: kesp-iked to strongSwan, which rekeys"
+[ -x "$CHARON" ] || skip "no strongSwan charon"
+charon_start "$GWB" "$CH"
+cat >"$IKED_DIR/sw.conf" <<EOC
+connections {
+	gw {
+		version = 2
+		mobike = no
+		local_addrs = $GWB_WAN4
+		remote_addrs = $GWA_WAN4
+		proposals = aes128gcm16-prfsha256-ecp256
+		rekey_time = 10s
+		over_time = 5s
+		rand_time = 1s
+		local {
+			auth = psk
+			id = gw-b.example
+		}
+		remote {
+			auth = psk
+			id = gw-a.example
+		}
+		children {
+			net {
+				local_ts = $LANB4
+				remote_ts = $LANA4
+				esp_proposals = aes128gcm16
+				rekey_time = 3s
+				life_time = 6s
+				rand_time = 1s
+			}
+		}
+	}
+}
+secrets {
+	ike-gw {
+		id-a = gw-a.example
+		id-b = gw-b.example
+		secret = "rekey load key"
+	}
+}
+EOC
+charon_load "$GWB" "$CH" "$IKED_DIR/sw.conf" >/dev/null
+conf "$IKED_DIR/a.conf" start lifetime=60s ikelifetime=120s rekeymargin=5s
+: >"$IKED_DIR/a.log"
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
+iked_wait_log a 'CHILD SA established' 10
+traffic_start
+wait_rekeys "$IKED_DIR/a.log" 50 10 240
+traffic_check
+grep -E 'error|warning' "$IKED_DIR/a.log" | grep -v 'lifetime mismatch' &&
+	fail "errors in kesp-iked's log"
+xfrm_count() { ip -n "$GWB" xfrm state | grep -c '^src'; }
+wait_two_sas gw-a sa_count "$GWA"
+wait_two_sas gw-b xfrm_count
+iked_stop a
+wait_sa_count "$GWA" 0 5
+for i in $(seq 1 50); do
+	[ "$(xfrm_count)" = 0 ] && break
+	sleep 0.1
+done
+[ "$(xfrm_count)" = 0 ] || fail "charon kept $(xfrm_count) XFRM SAs"
+exit 0
