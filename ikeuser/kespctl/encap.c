@@ -103,6 +103,10 @@ int kespctl_encap_listen(struct kespctl *c, int argc, char **argv)
 			goto bad_addr;
 	}
 	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* IPv6 only, so that an IPv4 socket can share the port. */
+	if (fd >= 0 && v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 1 },
+			   sizeof(int));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, v6 ? sizeof(*s6) :
 			   sizeof(*s4)) < 0) {
 		fprintf(stderr, "kespctl: encap listen: UDP port %u: %s\n",
