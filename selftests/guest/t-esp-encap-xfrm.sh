@@ -134,7 +134,8 @@ case_run() {
 	local spi_ab spi_ba key_ab key_ba ikey_ab ikey_ba alg_ab alg_ba
 	local kalg_ab kalg_ba out rc
 	ncase=$((ncase + 1))
-	name="$mode IPv$fam $enc${integ#-}"
+	name="$mode IPv$fam $enc"
+	[ "$integ" != - ] && name+="/$integ"
 	echo "case $ncase: $name"
 	if [ "$fam" = 4 ]; then
 		oa=192.0.2.1 ob=192.0.2.2 oaddr=0.0.0.0
