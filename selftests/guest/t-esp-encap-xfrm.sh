@@ -30,6 +30,8 @@ ip xfrm state list >/dev/null 2>&1 || skip "ip xfrm does not work"
 modprobe -a esp4 esp6 xfrm_user || skip "cannot load esp4, esp6, xfrm_user"
 [ -x "$KESPCTL" ] || fail "$KESPCTL is not built (make user)"
 run modprobe kesp
+"$KESPCTL" version | grep -q '^capabilities:.* udp-encap' ||
+	fail "kespctl version does not list udp-encap: $("$KESPCTL" version)"
 
 PROBE=$KESP_ROOT/selftests/guest/encap_probe.py
 tmp=$(mktemp -d)
