@@ -50,8 +50,18 @@ EOC
 }
 printf '@gw-a.example @gw-b.example : PSK "collision key"\n' >"$IKED_DIR/s"
 
-delay() { # delay SECS|off
+# delay SECS|off. Deleting the qdisc would drop what it holds (a lost
+# request, retransmitted seconds later, skews the two ends' SA ages): it
+# goes to 0 first, and away once what it held has left.
+delay() {
 	local ns
+	if [ "$1" = off ]; then
+		for ns in "$GWA" "$GWB"; do
+			ip netns exec "$ns" tc qdisc change dev "$WAN_IF" root \
+				netem delay 0ms limit 10000
+		done
+		sleep 2
+	fi
 	for ns in "$GWA" "$GWB"; do
 		ip netns exec "$ns" tc qdisc del dev "$WAN_IF" root 2>/dev/null
 		[ "$1" = off ] && continue
@@ -127,8 +137,10 @@ both_agree() {
 		[ "$mine_a" = "$theirs_b" ] && [ "$theirs_a" = "$mine_b" ] ||
 			fail "$what SA collisions resolved differently on the two ends"
 	done
-	grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
-		fail "errors in the logs"
+	# (kespctl ike rekey makes the peer rekey "early": a lifetime
+	# mismatch warning is right then, and not an error.)
+	grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" |
+		grep -v 'lifetime mismatch' && fail "errors in the logs"
 	return 0
 }
 

@@ -951,7 +951,6 @@ out:
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
-	struct child_sa *o;
 	uint8_t spi[4];
 	int r;
 
@@ -969,10 +968,12 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
 				   ch->spi_out);
 	}
+	/*
+	 * A replacement whose outbound SA waits (we answered its rekey)
+	 * keeps waiting: only the peer's answer or Delete shows that it has
+	 * the inbound SA. Until then the SA it replaces sends.
+	 */
 	ch->out_absent = true;
-	/* A replacement waiting to send takes over now. */
-	for (o = sa->children; o; o = o->next)
-		child_install_deferred(sa, o);
 	ikev2_put32(spi, ch->spi_in);
 	ikev2_chain_init(c);
 	r = ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 1, spi);
