@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Build and parse the KESP_A_SA, KESP_A_POLICY and selector nests of the uapi. */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -327,6 +328,17 @@ static int put_sa_attrs(struct nl_msg *msg, const struct kesp_sa *sa,
 		err = put_lifetime(msg, sa->lft);
 	if (!err && (want & KESP_BIT(KESP_SA_A_COUNTERS)))
 		err = put_counters(msg, &sa->cnt);
+	if (!err && (want & KESP_BIT(KESP_SA_A_NEW_SRC)))
+		err = put_addr(msg, KESP_SA_A_NEW_SRC, sa->family, &sa->new_src);
+	if (!err && (want & KESP_BIT(KESP_SA_A_NEW_DST)))
+		err = put_addr(msg, KESP_SA_A_NEW_DST, sa->family, &sa->new_dst);
+	/* NLA_BE16: ports travel in network order. */
+	if (!err && (want & KESP_BIT(KESP_SA_A_ENCAP_SPORT)) &&
+	    nla_put_u16(msg, KESP_SA_A_ENCAP_SPORT, htons(sa->encap_sport)) < 0)
+		err = -EMSGSIZE;
+	if (!err && (want & KESP_BIT(KESP_SA_A_ENCAP_DPORT)) &&
+	    nla_put_u16(msg, KESP_SA_A_ENCAP_DPORT, htons(sa->encap_dport)) < 0)
+		err = -EMSGSIZE;
 	return err;
 }
 
@@ -649,6 +661,22 @@ static int parse_sa_nests(struct nlattr **tb, struct kesp_sa *sa)
 	if (tb[KESP_SA_A_COUNTERS] && parse_counters(tb[KESP_SA_A_COUNTERS],
 						     &sa->cnt))
 		return -EPROTO;
+	if (tb[KESP_SA_A_NEW_SRC] && get_addr(tb[KESP_SA_A_NEW_SRC],
+					      sa->family, &sa->new_src))
+		return -EPROTO;
+	if (tb[KESP_SA_A_NEW_DST] && get_addr(tb[KESP_SA_A_NEW_DST],
+					      sa->family, &sa->new_dst))
+		return -EPROTO;
+	if (tb[KESP_SA_A_ENCAP_SPORT]) {
+		if (get_u16(tb[KESP_SA_A_ENCAP_SPORT], &sa->encap_sport))
+			return -EPROTO;
+		sa->encap_sport = ntohs(sa->encap_sport);
+	}
+	if (tb[KESP_SA_A_ENCAP_DPORT]) {
+		if (get_u16(tb[KESP_SA_A_ENCAP_DPORT], &sa->encap_dport))
+			return -EPROTO;
+		sa->encap_dport = ntohs(sa->encap_dport);
+	}
 	return 0;
 }
 
@@ -777,6 +805,20 @@ int kesp_msg_parse_event(struct nlmsghdr *nlh, struct kesp_event *ev)
 		    kesp_msg_parse_sa(tb[KESP_A_SA], &ev->sa))
 			return -EPROTO;
 		return 0;
+	case KESP_CMD_MAPPING: {
+		struct nlattr *mt[KESP_MAP_A_MAX + 1];
+
+		if (!tb[KESP_A_SA] || !tb[KESP_A_MAPPING] ||
+		    kesp_msg_parse_sa(tb[KESP_A_SA], &ev->sa) ||
+		    nla_parse_nested(mt, KESP_MAP_A_MAX, tb[KESP_A_MAPPING],
+				     NULL) < 0 ||
+		    !mt[KESP_MAP_A_SRC] || !mt[KESP_MAP_A_SPORT] ||
+		    get_addr(mt[KESP_MAP_A_SRC], ev->sa.family, &ev->map_src) ||
+		    get_u16(mt[KESP_MAP_A_SPORT], &ev->map_sport))
+			return -EPROTO;
+		ev->map_sport = ntohs(ev->map_sport);
+		return 0;
+	}
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -69,6 +69,10 @@ struct kesp_sa {
 	struct kesp_counters cnt;	/* dump */
 	uint32_t spi_min;		/* SPI_ALLOC */
 	uint32_t spi_max;
+	/* UDP encapsulation (NAT-T), host order; ENCAP_SPORT/DPORT. */
+	uint16_t encap_sport, encap_dport;
+	/* SA_UPDATE: the new outer endpoints (NEW_SRC, NEW_DST). */
+	struct kesp_addr new_src, new_dst;
 };
 
 /* What each SA command sends, per the uapi; AND-ed with ->present. */
@@ -81,14 +85,17 @@ struct kesp_sa {
 	 KESP_BIT(KESP_SA_A_INTEG_KEY) |				\
 	 KESP_BIT(KESP_SA_A_REPLAY_WINDOW) | KESP_BIT(KESP_SA_A_FLAGS) |\
 	 KESP_BIT(KESP_SA_A_REQID) | KESP_BIT(KESP_SA_A_LIFETIME) |	\
-	 KESP_BIT(KESP_SA_A_SEQ))
+	 KESP_BIT(KESP_SA_A_SEQ) | KESP_BIT(KESP_SA_A_ENCAP_SPORT) |	\
+	 KESP_BIT(KESP_SA_A_ENCAP_DPORT))
 /* DEL and GET; also what UPDATE finds the SA by. */
 #define KESP_SA_SEND_ID							\
 	(KESP_BIT(KESP_SA_A_SPI) | KESP_BIT(KESP_SA_A_DIR) |		\
 	 KESP_BIT(KESP_SA_A_FAMILY) | KESP_BIT(KESP_SA_A_DST))
 #define KESP_SA_SEND_UPDATE						\
 	(KESP_SA_SEND_ID | KESP_BIT(KESP_SA_A_LIFETIME) |		\
-	 KESP_BIT(KESP_SA_A_SEQ))
+	 KESP_BIT(KESP_SA_A_SEQ) | KESP_BIT(KESP_SA_A_NEW_SRC) |	\
+	 KESP_BIT(KESP_SA_A_NEW_DST) | KESP_BIT(KESP_SA_A_ENCAP_SPORT) |\
+	 KESP_BIT(KESP_SA_A_ENCAP_DPORT))
 #define KESP_SA_SEND_FLUSH	KESP_BIT(KESP_SA_A_DIR)
 #define KESP_SA_SEND_SPI_ALLOC						\
 	(KESP_BIT(KESP_SA_A_FAMILY) | KESP_BIT(KESP_SA_A_DST) |	\
@@ -123,13 +130,19 @@ struct kesp_policy {
 #define KESP_POL_SEND_ID	KESP_BIT(KESP_POL_A_ID)
 #define KESP_POL_SEND_FLUSH	KESP_BIT(KESP_POL_A_DIR)
 
-/* A multicast event: ACQUIRE fills policy and flow, EXPIRE sa and hard. */
+/*
+ * A multicast event: ACQUIRE fills policy and flow, EXPIRE sa and hard,
+ * MAPPING sa (the inbound SA) and map_src, map_sport (its peer's new
+ * outer source after a NAT mapping change, port in host order).
+ */
 struct kesp_event {
-	uint8_t cmd;			/* KESP_CMD_ACQUIRE or _EXPIRE */
+	uint8_t cmd;			/* KESP_CMD_ACQUIRE, _EXPIRE, _MAPPING */
 	struct kesp_policy policy;
 	struct kesp_sel flow;
 	struct kesp_sa sa;
 	uint8_t hard;			/* 1: the SA is gone */
+	struct kesp_addr map_src;
+	uint16_t map_sport;
 };
 
 /* A request for kesp_nl_request(): what to send of which SA or policy. */
@@ -171,7 +184,7 @@ int kesp_msg_parse_sa_reply(struct nlmsghdr *nlh, struct kesp_sa *sa);
 int kesp_msg_parse_policy_reply(struct nlmsghdr *nlh,
 				struct kesp_policy *pol);
 /*
- * An ACQUIRE or EXPIRE message. Returns 0, -EPROTO if malformed, or
+ * An ACQUIRE, EXPIRE or MAPPING message. Returns 0, -EPROTO if malformed, or
  * -EOPNOTSUPP for another command (a newer event to skip).
  */
 int kesp_msg_parse_event(struct nlmsghdr *nlh, struct kesp_event *ev);

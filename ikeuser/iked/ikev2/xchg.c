@@ -235,7 +235,8 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 }
 
 static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
-		       const uint8_t *buf, size_t len)
+		       const uint8_t *buf, size_t len,
+		       const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 
@@ -255,6 +256,8 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
+	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
 	sa->next_peer_id++;
 	switch (m->hdr.exchange) {
@@ -287,7 +290,8 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 }
 
 static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
-			const uint8_t *buf, size_t len)
+			const uint8_t *buf, size_t len,
+			const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 	enum ike_req_kind kind = sa->req_kind;
@@ -306,6 +310,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
 	xchg_request_done(sa);
 	switch (kind) {
@@ -388,7 +393,7 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		return;
 	}
 	if (m->hdr.flags & IKEV2_F_RESPONSE)
-		on_response(sa, m, buf, len);
+		on_response(sa, m, buf, len, path);
 	else
-		on_request(sa, m, buf, len);
+		on_request(sa, m, buf, len, path);
 }
