@@ -274,8 +274,9 @@ void natt_on_authenticated(struct ike_sa *sa, const struct iked_path *path)
 	iked_net_format(&now.remote, now.rport, b, sizeof(b));
 	for (ch = sa->children; ch; ch = ch->next)
 		n_child++;
+	/* The switch to the NAT-T port (2.23), before any CHILD SA. */
 	if (!memcmp(&old.remote, &now.remote, sizeof(now.remote)) &&
-	    old.lport != now.lport && old.rport == IKED_IKE_PORT &&
+	    old.lport != now.lport && now.lport == d->net.nat_port &&
 	    !n_child)
 		ike_sa_log(sa, IKED_LOG_DEBUG, "peer moved to %s (port %u here)",
 			   b, now.lport);
