@@ -7,6 +7,7 @@
 #include <crypto/aead.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
+#include "encap.h"
 #include "sa.h"
 
 /* SPI and sequence number: the ESP header, also the AEAD's associated data. */
@@ -45,6 +46,8 @@ struct kesp_pkt {
 	unsigned int clen;		/* encrypted part, padding included */
 	struct kesp_esp_sizes sz;
 	u8 saved[KESP_ESN_EXTRA];	/* input: bytes ESN borrowed */
+	bool encap;			/* input: came in UDP, from @in */
+	struct kesp_encap_in in;
 	struct dst_entry *dst;		/* output: the route to the peer */
 	u8 tos;				/* output: the inner DS field */
 	bool df;			/* output: the inner may not fragment */

@@ -16,10 +16,12 @@
 #include <net/ipv6.h>
 #include <net/xfrm.h>
 #include "ct.h"
+#include "encap.h"
 #include "esp.h"
 #include "flow.h"
 #include "input.h"
 #include "lifetime.h"
+#include "netlink.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -90,9 +92,12 @@ static int transport_header(struct sk_buff *skb, unsigned int hlen,
 	return 0;
 }
 
-/* Hand the decrypted packet back to the stack; consumes @skb. */
+/*
+ * Hand the decrypted packet back to the stack; consumes @skb. @csum_ok:
+ * the inner TCP/UDP checksum need not be verified (see in_finish()).
+ */
 static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
-		     struct sk_buff *skb)
+		     struct sk_buff *skb, bool csum_ok)
 {
 	struct sec_path *sp = secpath_set(skb);
 
@@ -106,8 +111,28 @@ static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	skb->pkt_type = PACKET_HOST;
-	skb->ip_summed = CHECKSUM_NONE;
+	skb->ip_summed = csum_ok ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
 	netif_rx(skb);
+}
+
+/*
+ * An authenticated ESP-in-UDP packet from another address or port than
+ * the SA's: the peer's NAT mapping changed. Tell the daemon, once a
+ * second at most; the SA stays as it is until the daemon moves it.
+ */
+static void check_mapping(struct kesp_sa *sa, const struct kesp_encap_in *in)
+{
+	unsigned long now = jiffies, last;
+
+	if (in->sport == READ_ONCE(sa->cfg.encap_sport) &&
+	    kesp_addr_equal(sa->cfg.key.family, &in->saddr, &sa->cfg.src))
+		return;
+	last = READ_ONCE(sa->mapping_sent);
+	if (last && time_before(now, last + HZ))
+		return;
+	if (cmpxchg(&sa->mapping_sent, last, now ?: 1) != last)
+		return;
+	kesp_nl_notify_mapping(sa, &in->saddr, in->sport, GFP_ATOMIC);
 }
 
 static void in_finish(struct kesp_pkt *pkt, int err)
@@ -148,6 +173,8 @@ static void in_finish(struct kesp_pkt *pkt, int err)
 		goto out;
 	}
 	kesp_sa_limit_reached(sa, lim);
+	if (pkt->encap)
+		check_mapping(sa, &pkt->in);
 
 	if (!kesp_esp_check_trailer(esph->enc_data + pkt->sz.ivlen + pkt->clen,
 				    pkt->clen, &padlen, &nexthdr)) {
@@ -180,7 +207,12 @@ static void in_finish(struct kesp_pkt *pkt, int err)
 		drop(kn, sa, skb, KESP_STAT_IN_SELECTOR);
 		goto out;
 	}
-	reinject(kn, sa, skb);
+	/*
+	 * RFC 3948 3.1.2: in transport mode a NAT on the way changed the
+	 * addresses the inner TCP/UDP checksum covers; the ICV has
+	 * authenticated the packet, so its checksum is not verified.
+	 */
+	reinject(kn, sa, skb, pkt->encap && sa->cfg.mode == KESP_MODE_TRANSPORT);
 	goto out;
 nomem:
 	drop(kn, sa, skb, KESP_STAT_NOMEM);
@@ -237,9 +269,12 @@ static int esp_offset(struct net *net, struct sk_buff *skb, u16 family)
 	       sizeof(struct ipv6hdr) : 0;
 }
 
-/* Decrypt @skb, ESP at @off; always takes the packet. */
+/*
+ * Decrypt @skb, ESP at @off; always takes the packet. @in: where it came
+ * from if it arrived in UDP, else NULL.
+ */
 static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
-		      unsigned int off)
+		      unsigned int off, const struct kesp_encap_in *in)
 {
 	struct kesp_esp_sizes sz;
 	struct ip_esp_hdr *esph;
@@ -263,6 +298,12 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		return drop(kn, NULL, skb, KESP_STAT_IN_NO_SA);
 	if (READ_ONCE(sa->dead)) {
 		drop(kn, sa, skb, KESP_STAT_IN_EXPIRED);
+		goto put;
+	}
+	/* ESP in UDP only for an SA with encapsulation, to its port. */
+	if (in ? in->dport != READ_ONCE(sa->cfg.encap_dport) :
+	    kesp_sa_encap(sa)) {
+		drop(kn, sa, skb, KESP_STAT_IN_ENCAP_MISMATCH);
 		goto put;
 	}
 	kesp_esp_sizes(sa, &sz);
@@ -295,6 +336,9 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 	pkt->seq = seq;
 	pkt->esp_off = off;
 	pkt->clen = elen;
+	pkt->encap = !!in;
+	if (in)
+		pkt->in = *in;
 	esph = (struct ip_esp_hdr *)(skb->data + off);
 	ad = (u8 *)esph;
 	if (sa->cfg.flags & KESP_SA_F_ESN) {
@@ -327,6 +371,13 @@ static unsigned int cleartext(struct kesp_net *kn, struct sk_buff *skb,
 
 	if (list_empty(&kn->spd[dir]) || secpath_exists(skb) ||
 	    !kesp_flow_from_skb(skb, family, &fl))
+		return NF_ACCEPT;
+	/*
+	 * ESP in UDP is checked once decrypted, and IKE on the same port
+	 * must reach the daemon whatever the policies say.
+	 */
+	if (dir == KESP_DIR_IN && fl.proto == IPPROTO_UDP && fl.has_ports &&
+	    kesp_encap_port(kn, htons(fl.dport)))
 		return NF_ACCEPT;
 	pol = kesp_spd_lookup(kn, dir, &fl);
 	if (!pol)
@@ -386,9 +437,15 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 	if (!off)
 		return cleartext(kn, skb, family, KESP_DIR_IN);
 	local_bh_disable();
-	esp_input(kn, skb, family, off);
+	esp_input(kn, skb, family, off, NULL);
 	local_bh_enable();
 	return NF_STOLEN;
+}
+
+void kesp_input_encap(struct kesp_net *kn, struct sk_buff *skb, u16 family,
+		      unsigned int off, const struct kesp_encap_in *in)
+{
+	esp_input(kn, skb, family, off, in);
 }
 
 unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,

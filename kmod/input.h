@@ -7,6 +7,7 @@
 #include <linux/netfilter.h>
 
 struct kesp_net;
+struct kesp_encap_in;
 
 /*
  * Decrypted packets carry a secpath, as XFRM's do, so that the inbound
@@ -24,5 +25,12 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 /* FORWARD: cleartext against "fwd" policies. */
 unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state);
+
+/*
+ * ESP that came in UDP (encap.c), the UDP header already removed and the
+ * packet made to look like plain ESP at @off; from softirq. Consumes @skb.
+ */
+void kesp_input_encap(struct kesp_net *kn, struct sk_buff *skb, u16 family,
+		      unsigned int off, const struct kesp_encap_in *in);
 
 #endif /* _KESP_INPUT_H */

@@ -7,6 +7,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -61,6 +62,14 @@ struct kesp_net {
 	/* Packets inside the transforms, possibly async: exit waits. */
 	atomic_t inflight;
 	struct xfrm_state *decap_mark;	/* see input.h */
+
+	/*
+	 * UDP encapsulation sockets (encap.c): struct kesp_encap_sock,
+	 * changed under @encap_lock (close can come from any context that
+	 * releases a socket), read under RCU by the packet path.
+	 */
+	spinlock_t encap_lock;
+	struct list_head encap_socks;
 };
 
 extern unsigned int kesp_net_id;

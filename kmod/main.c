@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include <linux/wait_bit.h>
 #include "ct.h"
+#include "encap.h"
 #include "hooks.h"
 #include "input.h"
 #include "kesp.h"
@@ -27,6 +28,7 @@ static int __net_init kesp_net_init(struct net *net)
 
 	kn->net = net;
 	mutex_init(&kn->lock);
+	kesp_encap_init(kn);
 	err = kesp_stats_init(kn);
 	if (err)
 		return err;
@@ -62,8 +64,13 @@ static void __net_exit kesp_net_exit(struct net *net)
 {
 	struct kesp_net *kn = kesp_net(net);
 
-	/* No new packets, then none left in a transform, then no timer. */
+	/*
+	 * No new packets (hooks, then encapsulation sockets, which unload
+	 * detaches from the sockets still open), then none left in a
+	 * transform, then no timer.
+	 */
 	kesp_hooks_unregister(net);
+	kesp_encap_exit(kn);
 	wait_var_event(&kn->inflight, !atomic_read(&kn->inflight));
 	kesp_lifetime_exit(kn);
 	kesp_input_exit(kn);

@@ -8,7 +8,8 @@
 #include "stats.h"
 
 /* Only bits for features that work in this build; see enum kesp_cap. */
-#define KESP_CAPS	(KESP_CAP_STATS | KESP_CAP_SAD | KESP_CAP_SPD)
+#define KESP_CAPS	(KESP_CAP_STATS | KESP_CAP_SAD | KESP_CAP_SPD | \
+			 KESP_CAP_UDP_ENCAP)
 
 static struct genl_family kesp_genl_family;
 
@@ -182,6 +183,12 @@ static const struct genl_ops kesp_genl_ops[] = {
 		.cmd = KESP_CMD_POLICY_FLUSH,
 		.doit = kesp_nl_policy_flush,
 		POL_POLICY,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = KESP_CMD_ENCAP_SOCK,
+		.doit = kesp_nl_encap_sock,
+		.policy = kesp_encap_cmd_policy,
+		.maxattr = KESP_A_ENCAP_FD,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

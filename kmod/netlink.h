@@ -37,6 +37,13 @@ int kesp_nl_sa_flush(struct sk_buff *skb, struct genl_info *info);
 int kesp_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info);
 int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa);
 void kesp_nl_notify_expire(struct kesp_sa *sa, bool hard, gfp_t gfp);
+union kesp_addr;
+/* An authenticated ESP-in-UDP packet of inbound @sa came from elsewhere. */
+void kesp_nl_notify_mapping(struct kesp_sa *sa, const union kesp_addr *src,
+			    __be16 sport, gfp_t gfp);
+/* KESP_CMD_ENCAP_SOCK (encap.c) */
+extern const struct nla_policy kesp_encap_cmd_policy[KESP_A_ENCAP_FD + 1];
+int kesp_nl_encap_sock(struct sk_buff *skb, struct genl_info *info);
 
 /* Policy commands (nl_policy.c) */
 struct kesp_policy;

@@ -44,6 +44,12 @@ static const struct nla_policy sa_policy[KESP_SA_A_MAX + 1] = {
 	[KESP_SA_A_COUNTERS] = { .type = NLA_REJECT },
 	[KESP_SA_A_SPI_MIN] = { .type = NLA_U32 },
 	[KESP_SA_A_SPI_MAX] = { .type = NLA_U32 },
+	[KESP_SA_A_ENCAP_SPORT] = { .type = NLA_BE16 },
+	[KESP_SA_A_ENCAP_DPORT] = { .type = NLA_BE16 },
+	[KESP_SA_A_NEW_SRC] = { .type = NLA_BINARY,
+				.len = sizeof(struct in6_addr) },
+	[KESP_SA_A_NEW_DST] = { .type = NLA_BINARY,
+				.len = sizeof(struct in6_addr) },
 };
 
 const struct nla_policy kesp_sa_cmd_policy[KESP_A_SA + 1] = {
@@ -114,6 +120,37 @@ static int get_lifetime(struct nlattr *nest, struct kesp_lifetime *lft,
 	return 0;
 }
 
+/* One ENCAP port attribute, if present: not 0. */
+static int get_port(struct nlattr *attr, __be16 *port,
+		    struct netlink_ext_ack *extack)
+{
+	*port = 0;
+	if (!attr)
+		return 0;
+	*port = nla_get_be16(attr);
+	if (!*port) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "UDP encapsulation port 0");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ENCAP_SPORT and ENCAP_DPORT of SA_NEW: both or neither. */
+static int get_encap(struct nlattr **tb, struct kesp_sa_cfg *cfg,
+		     struct netlink_ext_ack *extack)
+{
+	struct nlattr *s = tb[KESP_SA_A_ENCAP_SPORT];
+	struct nlattr *d = tb[KESP_SA_A_ENCAP_DPORT];
+
+	if (!s != !d) {
+		NL_SET_ERR_MSG_ATTR(extack, s ?: d,
+				    "UDP encapsulation needs both ENCAP_SPORT and ENCAP_DPORT");
+		return -EINVAL;
+	}
+	return get_port(s, &cfg->encap_sport, extack) ?:
+	       get_port(d, &cfg->encap_dport, extack);
+}
+
 static int get_params(struct nlattr *nest, struct nlattr **tb,
 		      struct kesp_sa_params *p, struct netlink_ext_ack *extack)
 {
@@ -163,6 +200,15 @@ static int get_params(struct nlattr *nest, struct nlattr **tb,
 				    "a start sequence number is for outbound SAs only");
 		return -EINVAL;
 	}
+	if (tb[KESP_SA_A_NEW_SRC] || tb[KESP_SA_A_NEW_DST]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KESP_SA_A_NEW_SRC] ?:
+				    tb[KESP_SA_A_NEW_DST],
+				    "NEW_SRC and NEW_DST are for SA_UPDATE only");
+		return -EINVAL;
+	}
+	err = get_encap(tb, &p->cfg, extack);
+	if (err)
+		return err;
 	p->seq = tb[KESP_SA_A_SEQ] ? nla_get_u64(tb[KESP_SA_A_SEQ]) : 0;
 	p->cfg.flags = tb[KESP_SA_A_FLAGS] ? nla_get_u32(tb[KESP_SA_A_FLAGS]) : 0;
 	p->cfg.reqid = tb[KESP_SA_A_REQID] ? nla_get_u32(tb[KESP_SA_A_REQID]) : 0;
@@ -225,6 +271,8 @@ struct sa_live {
 	u64 seq, packets, bytes;
 	time64_t use_time;
 	u64 errors[__KESP_STAT_MAX];
+	union kesp_addr src, dst;	/* SA_UPDATE moves them */
+	__be16 encap_sport, encap_dport;
 };
 
 static void sa_snapshot(struct kesp_sa *sa, struct sa_live *l)
@@ -236,6 +284,10 @@ static void sa_snapshot(struct kesp_sa *sa, struct sa_live *l)
 	l->bytes = sa->bytes;
 	l->use_time = sa->use_time;
 	memcpy(l->errors, sa->errors, sizeof(l->errors));
+	l->src = sa->cfg.src;
+	l->dst = sa->cfg.key.dst;
+	l->encap_sport = sa->cfg.encap_sport;
+	l->encap_dport = sa->cfg.encap_dport;
 	spin_unlock_bh(&sa->lock);
 }
 
@@ -282,9 +334,8 @@ int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa)
 	    nla_put_u8(skb, KESP_SA_A_DIR, sa->cfg.key.dir) ||
 	    nla_put_u8(skb, KESP_SA_A_MODE, sa->cfg.mode) ||
 	    nla_put_u16(skb, KESP_SA_A_FAMILY, sa->cfg.key.family) ||
-	    kesp_nla_put_addr(skb, KESP_SA_A_SRC, sa->cfg.key.family, &sa->cfg.src) ||
-	    kesp_nla_put_addr(skb, KESP_SA_A_DST, sa->cfg.key.family,
-			      &sa->cfg.key.dst) ||
+	    kesp_nla_put_addr(skb, KESP_SA_A_SRC, sa->cfg.key.family, &l.src) ||
+	    kesp_nla_put_addr(skb, KESP_SA_A_DST, sa->cfg.key.family, &l.dst) ||
 	    (sa->cfg.has_sel && kesp_nla_put_sel(skb, KESP_SA_A_SEL, &sa->cfg.sel)) ||
 	    nla_put_u16(skb, KESP_SA_A_ENC, sa->cfg.enc) ||
 	    (sa->cfg.integ && nla_put_u16(skb, KESP_SA_A_INTEG, sa->cfg.integ)) ||
@@ -292,6 +343,9 @@ int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa)
 	    nla_put_u32(skb, KESP_SA_A_FLAGS, sa->cfg.flags) ||
 	    nla_put_u32(skb, KESP_SA_A_REQID, sa->cfg.reqid) ||
 	    put_lifetime(skb, &sa->cfg.lft) ||
+	    (l.encap_dport &&
+	     (nla_put_be16(skb, KESP_SA_A_ENCAP_SPORT, l.encap_sport) ||
+	      nla_put_be16(skb, KESP_SA_A_ENCAP_DPORT, l.encap_dport))) ||
 	    nla_put_u64_64bit(skb, KESP_SA_A_SEQ, l.seq, KESP_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, KESP_SA_A_ADD_TIME, now - sa->add_time,
 			      KESP_SA_A_PAD) ||
@@ -413,11 +467,15 @@ static bool only_update_attrs(struct nlattr **tb, struct netlink_ext_ack *extack
 		case KESP_SA_A_DST:
 		case KESP_SA_A_LIFETIME:
 		case KESP_SA_A_SEQ:
+		case KESP_SA_A_NEW_SRC:
+		case KESP_SA_A_NEW_DST:
+		case KESP_SA_A_ENCAP_SPORT:
+		case KESP_SA_A_ENCAP_DPORT:
 			continue;
 		}
 		if (tb[i]) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[i],
-					    "SA_UPDATE changes only LIFETIME and SEQ");
+					    "SA_UPDATE changes only LIFETIME, SEQ, NEW_SRC, NEW_DST and ENCAP ports");
 			return false;
 		}
 	}
@@ -428,9 +486,12 @@ int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kesp_net *kn = kesp_net(genl_info_net(info));
 	struct nlattr *tb[KESP_SA_A_MAX + 1] = {};
+	union kesp_addr nsrc, ndst;
+	struct nlattr *move = NULL;
 	struct kesp_lifetime lft;
+	__be16 sport, dport;
 	struct kesp_sa *sa;
-	int err;
+	int err, i;
 
 	err = parse_sa(info, tb, true);
 	if (err)
@@ -438,14 +499,44 @@ int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 	if (!only_update_attrs(tb, info->extack))
 		return -EINVAL;
 	err = get_lifetime(tb[KESP_SA_A_LIFETIME], &lft, info->extack);
+	if (!err)
+		err = get_port(tb[KESP_SA_A_ENCAP_SPORT], &sport, info->extack);
+	if (!err)
+		err = get_port(tb[KESP_SA_A_ENCAP_DPORT], &dport, info->extack);
 	if (err)
 		return err;
+	for (i = KESP_SA_A_ENCAP_SPORT; i <= KESP_SA_A_NEW_DST; i++)
+		move = move ?: tb[i];
 	mutex_lock(&kn->lock);
 	sa = find_sa(kn, info, tb, &err);
 	if (sa && tb[KESP_SA_A_SEQ] && sa->cfg.key.dir != KESP_DIR_OUT) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KESP_SA_A_SEQ],
 				    "a sequence number is set on outbound SAs only");
 		err = -EINVAL;
+	}
+	if (sa && !err && move) {
+		if (!kesp_sa_encap(sa)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, move,
+					    "only an SA with UDP encapsulation moves its endpoints");
+			err = -EINVAL;
+		}
+		if (!err && tb[KESP_SA_A_NEW_SRC])
+			err = kesp_nla_get_addr(tb[KESP_SA_A_NEW_SRC],
+						sa->cfg.key.family, &nsrc,
+						info->extack);
+		if (!err && tb[KESP_SA_A_NEW_DST])
+			err = kesp_nla_get_addr(tb[KESP_SA_A_NEW_DST],
+						sa->cfg.key.family, &ndst,
+						info->extack);
+		if (!err) {
+			err = kesp_sa_move(sa, tb[KESP_SA_A_NEW_SRC] ? &nsrc : NULL,
+					   tb[KESP_SA_A_NEW_DST] ? &ndst : NULL,
+					   sport, dport);
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(info->extack,
+						    tb[KESP_SA_A_NEW_DST],
+						    "an SA with this SPI, direction and new destination exists");
+		}
 	}
 	if (sa && !err) {
 		spin_lock_bh(&sa->lock);
@@ -476,6 +567,33 @@ void kesp_nl_notify_expire(struct kesp_sa *sa, bool hard, gfp_t gfp)
 	}
 	genlmsg_end(msg, hdr);
 	kesp_genl_multicast(sa->kn->net, msg, gfp);
+}
+
+void kesp_nl_notify_mapping(struct kesp_sa *sa, const union kesp_addr *src,
+			    __be16 sport, gfp_t gfp)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, gfp);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, kesp_genl_family_ptr(), 0,
+			  KESP_CMD_MAPPING);
+	if (!hdr || kesp_nl_put_sa(msg, sa))
+		goto free;
+	nest = nla_nest_start(msg, KESP_A_MAPPING);
+	if (!nest ||
+	    kesp_nla_put_addr(msg, KESP_MAP_A_SRC, sa->cfg.key.family, src) ||
+	    nla_put_be16(msg, KESP_MAP_A_SPORT, sport))
+		goto free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	kesp_genl_multicast(sa->kn->net, msg, gfp);
+	return;
+free:
+	nlmsg_free(msg);
 }
 
 int kesp_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)

@@ -14,6 +14,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/percpu.h>
 #include <linux/tcp.h>
+#include <linux/udp.h>
 #include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/tcp.h>
@@ -51,7 +52,9 @@ static struct dst_entry *route4(struct net *net, struct kesp_sa *sa)
 	struct flowi4 fl4 = {
 		.daddr = sa->cfg.key.dst.a4,
 		.saddr = sa->cfg.src.a4,
-		.flowi4_proto = IPPROTO_ESP,
+		.flowi4_proto = kesp_sa_encap(sa) ? IPPROTO_UDP : IPPROTO_ESP,
+		.fl4_sport = sa->cfg.encap_sport,
+		.fl4_dport = sa->cfg.encap_dport,
 	};
 	struct rtable *rt;
 	__be32 saddr;
@@ -71,7 +74,9 @@ static struct dst_entry *route6(struct net *net, struct kesp_sa *sa)
 	struct flowi6 fl6 = {
 		.daddr = sa->cfg.key.dst.a6,
 		.saddr = sa->cfg.src.a6,
-		.flowi6_proto = IPPROTO_ESP,
+		.flowi6_proto = kesp_sa_encap(sa) ? IPPROTO_UDP : IPPROTO_ESP,
+		.fl6_sport = sa->cfg.encap_sport,
+		.fl6_dport = sa->cfg.encap_dport,
 	};
 	struct dst_entry *dst;
 	struct in6_addr saddr;
@@ -123,7 +128,7 @@ static void push_outer(struct kesp_pkt *pkt, struct sk_buff *skb,
 		iph->tot_len = htons(skb->len);
 		iph->frag_off = pkt->df ? htons(IP_DF) : 0;
 		iph->ttl = ip4_dst_hoplimit(dst);
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = kesp_sa_encap(sa) ? IPPROTO_UDP : IPPROTO_ESP;
 		iph->saddr = sa->cfg.src.a4;
 		iph->daddr = sa->cfg.key.dst.a4;
 		ip_select_ident(dev_net(dst->dev), skb, NULL);
@@ -133,7 +138,7 @@ static void push_outer(struct kesp_pkt *pkt, struct sk_buff *skb,
 
 		skb_reset_network_header(skb);
 		ip6_flow_hdr(ip6h, pkt->tos, 0);
-		ip6h->nexthdr = IPPROTO_ESP;
+		ip6h->nexthdr = kesp_sa_encap(sa) ? IPPROTO_UDP : IPPROTO_ESP;
 		ip6h->hop_limit = ip6_dst_hoplimit(dst);
 		ip6h->saddr = sa->cfg.src.a6;
 		ip6h->daddr = sa->cfg.key.dst.a6;
@@ -146,22 +151,52 @@ static void push_outer(struct kesp_pkt *pkt, struct sk_buff *skb,
 static void push_own_header(struct kesp_pkt *pkt, struct sk_buff *skb)
 {
 	u8 *h = skb_push(skb, pkt->hdrlen);
+	u8 proto = kesp_sa_encap(pkt->sa) ? IPPROTO_UDP : IPPROTO_ESP;
 
 	memcpy(h, pkt->hdr, pkt->hdrlen);
 	skb_reset_network_header(skb);
 	if (pkt->sa->cfg.key.family == AF_INET) {
 		struct iphdr *iph = ip_hdr(skb);
 
-		iph->protocol = IPPROTO_ESP;
+		iph->protocol = proto;
 		iph->tot_len = htons(skb->len);
 		/* ESP makes it longer than the sender measured: may fragment. */
 		iph->frag_off &= ~htons(IP_DF);
 		skb->protocol = htons(ETH_P_IP);
 	} else {
-		ipv6_hdr(skb)->nexthdr = IPPROTO_ESP;
+		ipv6_hdr(skb)->nexthdr = proto;
 		skb->protocol = htons(ETH_P_IPV6);
 		skb->ignore_df = 1;
 	}
+}
+
+/*
+ * RFC 3948 2.1: the UDP header in front of ESP. Its checksum is 0 over
+ * IPv4 (3.1); IPv6 needs one (RFC 8200 8.1), filled in by udp6_csum()
+ * once the addresses are in place.
+ */
+static void push_udp(struct kesp_sa *sa, struct sk_buff *skb)
+{
+	struct udphdr *uh = skb_push(skb, sizeof(*uh));
+
+	skb_reset_transport_header(skb);
+	uh->source = READ_ONCE(sa->cfg.encap_sport);
+	uh->dest = READ_ONCE(sa->cfg.encap_dport);
+	uh->len = htons(skb->len);
+	uh->check = 0;
+}
+
+static void udp6_csum(struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct udphdr *uh = udp_hdr(skb);
+	unsigned int len = ntohs(uh->len);
+
+	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+				    IPPROTO_UDP, csum_partial(uh, len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
 }
 
 /* Free a packet's state that never reached out_finish(). */
@@ -189,10 +224,14 @@ static void out_finish(struct kesp_pkt *pkt, int err)
 	esph->seq_no = htonl(lower_32_bits(pkt->seq));
 
 	skb_dst_set(skb, pkt->dst);
+	if (kesp_sa_encap(sa))
+		push_udp(sa, skb);
 	if (sa->cfg.mode == KESP_MODE_TUNNEL)
 		push_outer(pkt, skb, pkt->dst);
 	else
 		push_own_header(pkt, skb);
+	if (kesp_sa_encap(sa) && sa->cfg.key.family == AF_INET6)
+		udp6_csum(skb);
 	send_out(pkt->net, skb, sa->cfg.key.family);
 	kesp_sa_put(sa);
 	kesp_pkt_free(pkt);
@@ -275,7 +314,7 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	sz = &pkt->sz;
 	plen = skb->len - hlen;
 	clen = ALIGN(plen + 2, sz->blksize);
-	room = LL_MAX_HEADER + KESP_ESN_EXTRA +
+	room = LL_MAX_HEADER + KESP_ESN_EXTRA + sizeof(struct udphdr) +
 	       (tunnel ? sizeof(struct ipv6hdr) : hlen);
 	nskb = alloc_skb(room + KESP_ESP_HLEN + sz->ivlen + clen + sz->icvlen,
 			 GFP_ATOMIC);
@@ -466,6 +505,8 @@ static unsigned int fit(struct kesp_sa *sa, struct sk_buff *skb, u16 family,
 	else
 		hlen = family == AF_INET ? ip_hdrlen(skb) :
 		       sizeof(struct ipv6hdr);
+	if (kesp_sa_encap(sa))
+		hlen += sizeof(struct udphdr);
 	kesp_esp_sizes(sa, &sz);
 	return kesp_esp_max_payload(&sz, mtu, hlen);
 }

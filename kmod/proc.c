@@ -49,7 +49,12 @@ static void show_sa(struct seq_file *seq, struct kesp_sa *sa, time64_t now)
 		seq_printf(seq, "%9llu", sa->cfg.lft.hard_add_secs);
 	else
 		seq_printf(seq, "%9s", "-");
-	seq_printf(seq, " %12llu %8llu\n", bytes, errors);
+	seq_printf(seq, " %12llu %8llu", bytes, errors);
+	/* UDP encapsulation: source and destination port, as sent. */
+	if (kesp_sa_encap(sa))
+		seq_printf(seq, " udp %u>%u", ntohs(sa->cfg.encap_sport),
+			   ntohs(sa->cfg.encap_dport));
+	seq_putc(seq, '\n');
 }
 
 /*

@@ -59,6 +59,8 @@ struct kesp_sa_cfg {
 	u16 enc, integ;
 	u32 flags, reqid, replay_window;
 	struct kesp_lifetime lft;
+	/* UDP encapsulation (RFC 3948): both 0 for plain ESP. */
+	__be16 encap_sport, encap_dport;
 };
 
 struct kesp_sa {
@@ -83,6 +85,7 @@ struct kesp_sa {
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];
 	bool soft_sent;		/* the soft EXPIRE went out */
+	unsigned long mapping_sent;	/* jiffies of the last MAPPING event */
 	/*
 	 * Past a hard limit: no packet uses it any more and the lifetime
 	 * worker removes it. Read locklessly by the packet path.
@@ -138,6 +141,19 @@ struct kesp_sa *kesp_sa_lookup_out(struct kesp_net *kn,
 /* Inbound SPIs reserved by SPI_ALLOC and not yet used by an SA. */
 int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi);
+
+/*
+ * Move @sa to new outer endpoints (SA_UPDATE after a NAT mapping change);
+ * NULL or 0 keeps a part. The caller holds kn->lock. -EEXIST if the new
+ * destination names another SA.
+ */
+int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
+		 const union kesp_addr *dst, __be16 sport, __be16 dport);
+
+static inline bool kesp_sa_encap(const struct kesp_sa *sa)
+{
+	return sa->cfg.encap_dport != 0;
+}
 
 static inline unsigned int kesp_addr_len(u16 family)
 {

@@ -306,3 +306,63 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 	*spi = key.spi;
 	return 0;
 }
+
+int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
+		 const union kesp_addr *dst, __be16 sport, __be16 dport)
+{
+	struct kesp_net *kn = sa->kn;
+	struct kesp_sa_key key = sa->cfg.key, old = sa->cfg.key;
+	bool out = key.dir == KESP_DIR_OUT, rehash = false;
+	unsigned int alen = kesp_addr_len(key.family);
+	int err = 0;
+
+	lockdep_assert_held(&kn->lock);
+	if (dst && !kesp_addr_equal(key.family, dst, &key.dst)) {
+		memcpy(&key.dst, dst, alen);
+		if (kesp_sa_find(kn, &key))
+			return -EEXIST;
+		rehash = true;
+	}
+	/*
+	 * Between removal and insertion the SA is not found: a packet or
+	 * two of a migration may be dropped, which the peer's move causes
+	 * anyway. The packet path reads the endpoints without the lock.
+	 */
+	if (rehash) {
+		rhashtable_remove_fast(&kn->sad, &sa->node, sad_params);
+		if (out)
+			hlist_del_rcu(&sa->out_node);
+	}
+	spin_lock_bh(&sa->lock);
+	if (src)
+		memcpy(&sa->cfg.src, src, alen);
+	if (rehash)
+		sa->cfg.key = key;
+	if (sport)
+		sa->cfg.encap_sport = sport;
+	if (dport)
+		sa->cfg.encap_dport = dport;
+	spin_unlock_bh(&sa->lock);
+	if (rehash) {
+		err = rhashtable_insert_fast(&kn->sad, &sa->node, sad_params);
+		if (err) {
+			/* Back where it was; if even that fails, retire it. */
+			spin_lock_bh(&sa->lock);
+			sa->cfg.key = old;
+			spin_unlock_bh(&sa->lock);
+			if (rhashtable_insert_fast(&kn->sad, &sa->node,
+						   sad_params)) {
+				WRITE_ONCE(sa->dead, true);
+				kesp_lifetime_start(kn);
+			}
+		}
+		if (out)
+			hlist_add_head_rcu(&sa->out_node,
+					   &kn->sa_out[out_hash(sa->cfg.key.family,
+								&sa->cfg.key.dst)]);
+		kn->sa_gen++;
+	}
+	/* The cached route went to the old peer or from the old source. */
+	dst_cache_reset(&sa->dst_cache);
+	return err;
+}

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Build and parse the KESP_A_SA, KESP_A_POLICY and selector nests of the uapi. */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <netlink/genl/genl.h>
 
@@ -332,7 +332,7 @@ static int put_sa_attrs(struct nl_msg *msg, const struct kesp_sa *sa,
 		err = put_addr(msg, KESP_SA_A_NEW_SRC, sa->family, &sa->new_src);
 	if (!err && (want & KESP_BIT(KESP_SA_A_NEW_DST)))
 		err = put_addr(msg, KESP_SA_A_NEW_DST, sa->family, &sa->new_dst);
-	/* NLA_BE16: ports travel in network order. */
+	/* NLA_BE16: network byte order on the wire. */
 	if (!err && (want & KESP_BIT(KESP_SA_A_ENCAP_SPORT)) &&
 	    nla_put_u16(msg, KESP_SA_A_ENCAP_SPORT, htons(sa->encap_sport)) < 0)
 		err = -EMSGSIZE;
@@ -782,6 +782,21 @@ int kesp_msg_parse_policy_reply(struct nlmsghdr *nlh,
 	return kesp_msg_parse_policy(tb[KESP_A_POLICY], pol);
 }
 
+static int parse_mapping(struct nlattr **top, struct kesp_event *ev)
+{
+	struct nlattr *tb[KESP_MAP_A_MAX + 1];
+
+	if (!top[KESP_A_SA] || !top[KESP_A_MAPPING] ||
+	    kesp_msg_parse_sa(top[KESP_A_SA], &ev->sa) ||
+	    nla_parse_nested(tb, KESP_MAP_A_MAX, top[KESP_A_MAPPING], NULL) < 0 ||
+	    !tb[KESP_MAP_A_SRC] || !tb[KESP_MAP_A_SPORT] ||
+	    get_addr(tb[KESP_MAP_A_SRC], ev->sa.family, &ev->map_src) ||
+	    get_u16(tb[KESP_MAP_A_SPORT], &ev->map_sport))
+		return -EPROTO;
+	ev->map_sport = ntohs(ev->map_sport);
+	return 0;
+}
+
 int kesp_msg_parse_event(struct nlmsghdr *nlh, struct kesp_event *ev)
 {
 	struct genlmsghdr *gh;
@@ -805,20 +820,8 @@ int kesp_msg_parse_event(struct nlmsghdr *nlh, struct kesp_event *ev)
 		    kesp_msg_parse_sa(tb[KESP_A_SA], &ev->sa))
 			return -EPROTO;
 		return 0;
-	case KESP_CMD_MAPPING: {
-		struct nlattr *mt[KESP_MAP_A_MAX + 1];
-
-		if (!tb[KESP_A_SA] || !tb[KESP_A_MAPPING] ||
-		    kesp_msg_parse_sa(tb[KESP_A_SA], &ev->sa) ||
-		    nla_parse_nested(mt, KESP_MAP_A_MAX, tb[KESP_A_MAPPING],
-				     NULL) < 0 ||
-		    !mt[KESP_MAP_A_SRC] || !mt[KESP_MAP_A_SPORT] ||
-		    get_addr(mt[KESP_MAP_A_SRC], ev->sa.family, &ev->map_src) ||
-		    get_u16(mt[KESP_MAP_A_SPORT], &ev->map_sport))
-			return -EPROTO;
-		ev->map_sport = ntohs(ev->map_sport);
-		return 0;
-	}
+	case KESP_CMD_MAPPING:
+		return parse_mapping(tb, ev);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -69,10 +69,10 @@ struct kesp_sa {
 	struct kesp_counters cnt;	/* dump */
 	uint32_t spi_min;		/* SPI_ALLOC */
 	uint32_t spi_max;
-	/* UDP encapsulation (NAT-T), host order; ENCAP_SPORT/DPORT. */
-	uint16_t encap_sport, encap_dport;
-	/* SA_UPDATE: the new outer endpoints (NEW_SRC, NEW_DST). */
-	struct kesp_addr new_src, new_dst;
+	uint16_t encap_sport;		/* UDP encapsulation, host order */
+	uint16_t encap_dport;
+	struct kesp_addr new_src;	/* SA_UPDATE: new outer endpoints */
+	struct kesp_addr new_dst;
 };
 
 /* What each SA command sends, per the uapi; AND-ed with ->present. */
@@ -94,7 +94,7 @@ struct kesp_sa {
 #define KESP_SA_SEND_UPDATE						\
 	(KESP_SA_SEND_ID | KESP_BIT(KESP_SA_A_LIFETIME) |		\
 	 KESP_BIT(KESP_SA_A_SEQ) | KESP_BIT(KESP_SA_A_NEW_SRC) |	\
-	 KESP_BIT(KESP_SA_A_NEW_DST) | KESP_BIT(KESP_SA_A_ENCAP_SPORT) |\
+	 KESP_BIT(KESP_SA_A_NEW_DST) | KESP_BIT(KESP_SA_A_ENCAP_SPORT) |	\
 	 KESP_BIT(KESP_SA_A_ENCAP_DPORT))
 #define KESP_SA_SEND_FLUSH	KESP_BIT(KESP_SA_A_DIR)
 #define KESP_SA_SEND_SPI_ALLOC						\
@@ -132,8 +132,7 @@ struct kesp_policy {
 
 /*
  * A multicast event: ACQUIRE fills policy and flow, EXPIRE sa and hard,
- * MAPPING sa (the inbound SA) and map_src, map_sport (its peer's new
- * outer source after a NAT mapping change, port in host order).
+ * MAPPING sa, map_src and map_sport.
  */
 struct kesp_event {
 	uint8_t cmd;			/* KESP_CMD_ACQUIRE, _EXPIRE, _MAPPING */
@@ -141,8 +140,8 @@ struct kesp_event {
 	struct kesp_sel flow;
 	struct kesp_sa sa;
 	uint8_t hard;			/* 1: the SA is gone */
-	struct kesp_addr map_src;
-	uint16_t map_sport;
+	struct kesp_addr map_src;	/* MAPPING: the new source address */
+	uint16_t map_sport;		/* MAPPING: the new port, host order */
 };
 
 /* A request for kesp_nl_request(): what to send of which SA or policy. */

@@ -28,9 +28,10 @@ static const struct kespctl_verb sa_verbs[] = {
 	{ "add", kespctl_sa_add, SA_ID " mode tunnel|transport src ADDR "
 	  "enc ALG [keyfile FILE|-] [integ ALG integkeyfile FILE|-] "
 	  "[sel " SEL "] [replay-window N] [esn] [reqid N] " LIFETIME
-	  " [seq N]" },
+	  " [seq N] [encap SPORT DPORT]" },
 	{ "del", kespctl_sa_del, SA_ID },
-	{ "update", kespctl_sa_update, SA_ID " " LIFETIME " [seq N]" },
+	{ "update", kespctl_sa_update, SA_ID " " LIFETIME " [seq N] "
+	  "[new-src ADDR] [new-dst ADDR] [encap SPORT DPORT]" },
 	{ "flush", kespctl_sa_flush, "[dir in|out]" },
 };
 
@@ -52,6 +53,11 @@ static const struct kespctl_verb monitor_verbs[] = {
 	{ "all", kespctl_monitor_all, "" },
 	{ "acquire", kespctl_monitor_acquire, "" },
 	{ "expire", kespctl_monitor_expire, "" },
+	{ "mapping", kespctl_monitor_mapping, "" },
+};
+
+static const struct kespctl_verb encap_verbs[] = {
+	{ "listen", kespctl_encap_listen, "[-6] [addr ADDR] PORT" },
 };
 
 static const struct kespctl_verb ike_verbs[] = {
@@ -77,7 +83,9 @@ const struct kespctl_object kespctl_objects[] = {
 	{ "policy", policy_verbs, ARRAY_SIZE(policy_verbs),
 	  "security policies: which traffic is protected, bypassed or dropped" },
 	{ "monitor", monitor_verbs, ARRAY_SIZE(monitor_verbs),
-	  "print ACQUIRE and EXPIRE events until interrupted" },
+	  "print ACQUIRE, EXPIRE and MAPPING events until interrupted" },
+	{ "encap", encap_verbs, ARRAY_SIZE(encap_verbs),
+	  "a UDP socket for ESP in UDP (NAT traversal); prints the IKE it gets" },
 	{ "ike", ike_verbs, ARRAY_SIZE(ike_verbs),
 	  "kesp-iked's IKE SAs: list them, bring a conn up or down" },
 	{ "status", status_verbs, ARRAY_SIZE(status_verbs),

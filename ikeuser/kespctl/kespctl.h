@@ -107,6 +107,8 @@ int kespctl_policy_flush(struct kespctl *c, int argc, char **argv);
 int kespctl_monitor_all(struct kespctl *c, int argc, char **argv);
 int kespctl_monitor_acquire(struct kespctl *c, int argc, char **argv);
 int kespctl_monitor_expire(struct kespctl *c, int argc, char **argv);
+int kespctl_monitor_mapping(struct kespctl *c, int argc, char **argv);
+int kespctl_encap_listen(struct kespctl *c, int argc, char **argv);
 
 /*
  * The arguments of an sa (or spi) verb, parsed but not yet acted on: the

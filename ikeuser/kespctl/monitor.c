@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kespctl monitor: print the module's ACQUIRE and EXPIRE events as they come. */
+/* kespctl monitor: print the module's ACQUIRE, EXPIRE and MAPPING events as they come. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +53,28 @@ static void print_expire(const struct monitor *m, const struct kesp_event *ev)
 	json_finish(&j);
 }
 
+static void print_mapping(const struct monitor *m, const struct kesp_event *ev)
+{
+	char sa[256], src[KESP_ADDR_STRLEN];
+	struct json j;
+
+	kesp_addr_format(&ev->map_src, src, sizeof(src));
+	if (!m->json) {
+		printf("mapping %s new-src %s new-sport %u\n",
+		       kespctl_sa_text(&ev->sa, sa, sizeof(sa)), src,
+		       ev->map_sport);
+		return;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "event", "mapping");
+	kespctl_sa_json(&j, "sa", &ev->sa);
+	json_str(&j, "new-src", src);
+	json_u64(&j, "new-sport", ev->map_sport);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
 static int on_event(struct nlmsghdr *nlh, void *arg)
 {
 	const struct monitor *m = arg;
@@ -70,6 +92,8 @@ static int on_event(struct nlmsghdr *nlh, void *arg)
 		return 0;
 	if (ev.cmd == KESP_CMD_ACQUIRE)
 		print_acquire(m, &ev);
+	else if (ev.cmd == KESP_CMD_MAPPING)
+		print_mapping(m, &ev);
 	else
 		print_expire(m, &ev);
 	/* One line per event, visible at once even through a pipe. */
@@ -105,8 +129,8 @@ static int monitor(struct kespctl *c, int argc, char **argv,
 int kespctl_monitor_all(struct kespctl *c, int argc, char **argv)
 {
 	return monitor(c, argc, argv,
-		       1U << KESP_CMD_ACQUIRE | 1U << KESP_CMD_EXPIRE,
-		       "monitor");
+		       1U << KESP_CMD_ACQUIRE | 1U << KESP_CMD_EXPIRE |
+		       1U << KESP_CMD_MAPPING, "monitor");
 }
 
 int kespctl_monitor_acquire(struct kespctl *c, int argc, char **argv)
@@ -118,4 +142,10 @@ int kespctl_monitor_acquire(struct kespctl *c, int argc, char **argv)
 int kespctl_monitor_expire(struct kespctl *c, int argc, char **argv)
 {
 	return monitor(c, argc, argv, 1U << KESP_CMD_EXPIRE, "monitor expire");
+}
+
+int kespctl_monitor_mapping(struct kespctl *c, int argc, char **argv)
+{
+	return monitor(c, argc, argv, 1U << KESP_CMD_MAPPING,
+		       "monitor mapping");
 }

@@ -109,9 +109,23 @@ static int set_addr(void *ctx, const struct kespctl_kw *kw, const char *val,
 {
 	struct kesp_sa *sa = &((struct kespctl_sa_args *)ctx)->sa;
 
+	struct kesp_addr *a;
+
+	switch (kw->arg) {
+	case KESP_SA_A_SRC:
+		a = &sa->src;
+		break;
+	case KESP_SA_A_NEW_SRC:
+		a = &sa->new_src;
+		break;
+	case KESP_SA_A_NEW_DST:
+		a = &sa->new_dst;
+		break;
+	default:
+		a = &sa->dst;
+	}
 	sa->present |= KESP_BIT(kw->arg);
-	return kesp_addr_parse(val, kw->arg == KESP_SA_A_SRC ? &sa->src :
-			       &sa->dst, err, errlen);
+	return kesp_addr_parse(val, a, err, errlen);
 }
 
 static int set_alg(void *ctx, const struct kespctl_kw *kw, const char *val,
@@ -226,6 +240,13 @@ static const struct kespctl_kw seq_kw[] = {
 	  set_seq, NULL, KESP_SA_A_SEQ },
 };
 
+static const struct kespctl_kw move_kw[] = {
+	{ "new-src", "the SA's new outer source address", set_addr, NULL,
+	  KESP_SA_A_NEW_SRC },
+	{ "new-dst", "the SA's new outer destination address", set_addr, NULL,
+	  KESP_SA_A_NEW_DST },
+};
+
 static const struct kespctl_kw alloc_kw[] = {
 	{ "dst", "the local IPv4 or IPv6 address the SA will receive on",
 	  set_addr, NULL, KESP_SA_A_DST },
@@ -243,6 +264,7 @@ static const struct kespctl_kwset add_set = SET(add_kw);
 static const struct kespctl_kwset lft_set = SET(lft_kw);
 static const struct kespctl_kwset seq_set = SET(seq_kw);
 static const struct kespctl_kwset alloc_set = SET(alloc_kw);
+static const struct kespctl_kwset move_set = SET(move_kw);
 
 static const struct kespctl_kwset *const add_sets[] = {
 	&dir_set, &id_set, &add_set, &lft_set, &seq_set, NULL
@@ -251,7 +273,7 @@ static const struct kespctl_kwset *const id_sets[] = {
 	&dir_set, &id_set, NULL
 };
 static const struct kespctl_kwset *const update_sets[] = {
-	&dir_set, &id_set, &lft_set, &seq_set, NULL
+	&dir_set, &id_set, &lft_set, &seq_set, &move_set, NULL
 };
 static const struct kespctl_kwset *const flush_sets[] = { &dir_set, NULL };
 static const struct kespctl_kwset *const alloc_sets[] = { &alloc_set, NULL };
@@ -432,11 +454,65 @@ static int finish_add(struct kespctl_sa_args *a, char *err, size_t errlen)
 
 /* --- parsers --- */
 
+#define ENCAP_EXPECT "a UDP port, 1 to 65535"
+
+/*
+ * "encap SPORT DPORT" (as `ip xfrm state ... encap espinudp SPORT DPORT`
+ * writes it) is the one keyword with two values: taken out of @argv
+ * before the keyword parser sees the rest. Returns the words left.
+ */
+static int take_encap(int argc, char **argv, struct kespctl_sa_args *a,
+		      char *err, size_t errlen)
+{
+	uint32_t port[2];
+	char why[128];
+	int i, k, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "encap")) {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (a->sa.present & SA_BIT(ENCAP_SPORT)) {
+			snprintf(err, errlen, "encap: given twice");
+			return -1;
+		}
+		for (k = 0; k < 2; k++) {
+			if (i + 1 + k >= argc) {
+				snprintf(err, errlen, "encap: missing %s port (expected encap SPORT DPORT)",
+					 k ? "destination" : "source");
+				return -1;
+			}
+			if (kespctl_parse_u32(argv[i + 1 + k], 1, 65535,
+					      &port[k], why, sizeof(why))) {
+				snprintf(err, errlen, "encap \"%s\": %s (expected %s)",
+					 argv[i + 1 + k], why, ENCAP_EXPECT);
+				return -1;
+			}
+		}
+		a->sa.encap_sport = (uint16_t)port[0];
+		a->sa.encap_dport = (uint16_t)port[1];
+		a->sa.present |= SA_BIT(ENCAP_SPORT) | SA_BIT(ENCAP_DPORT);
+		i += 2;
+	}
+	return n;
+}
+
 static int parse(int argc, char **argv, const struct kespctl_kwset *const *sets,
 		 struct kespctl_sa_args *a, char *err, size_t errlen)
 {
+	char *words[argc + 1];
+	int n = argc;
+
 	memset(a, 0, sizeof(*a));
-	if (kespctl_parse_kw(argc, argv, sets, a, err, errlen))
+	memcpy(words, argv, sizeof(*words) * (size_t)argc);
+	words[argc] = NULL;
+	if (sets == add_sets || sets == update_sets) {
+		n = take_encap(argc, words, a, err, errlen);
+		if (n < 0)
+			return KESPCTL_USAGE;
+	}
+	if (kespctl_parse_kw(n, words, sets, a, err, errlen))
 		return KESPCTL_USAGE;
 	return 0;
 }
@@ -463,8 +539,18 @@ int kespctl_sa_parse_update(int argc, char **argv, struct kespctl_sa_args *a,
 	if (parse(argc, argv, update_sets, a, err, errlen) ||
 	    require_id(&a->sa, err, errlen))
 		return KESPCTL_USAGE;
-	if (!(a->sa.present & (SA_BIT(LIFETIME) | SA_BIT(SEQ)))) {
-		snprintf(err, errlen, "nothing to change: give lifetime limits (soft-bytes ... hard-use-secs) or seq");
+	if (!(a->sa.present & (SA_BIT(LIFETIME) | SA_BIT(SEQ) |
+			       SA_BIT(NEW_SRC) | SA_BIT(NEW_DST) |
+			       SA_BIT(ENCAP_SPORT)))) {
+		snprintf(err, errlen, "nothing to change: give lifetime limits (soft-bytes ... hard-use-secs), seq, new-src, new-dst or encap");
+		return KESPCTL_USAGE;
+	}
+	if (((a->sa.present & SA_BIT(NEW_SRC)) &&
+	     a->sa.new_src.family != a->sa.family) ||
+	    ((a->sa.present & SA_BIT(NEW_DST)) &&
+	     a->sa.new_dst.family != a->sa.family)) {
+		snprintf(err, errlen, "new-src and new-dst must be %s addresses, as dst is",
+			 kesp_family_label(a->sa.family));
 		return KESPCTL_USAGE;
 	}
 	if (check_direction(&a->sa, err, errlen) ||
@@ -591,7 +677,11 @@ static void table_row(struct kespctl_table *t, const struct kesp_sa *sa)
 							   sizeof(buf)));
 	kespctl_table_set(t, r, 1, "%s", or_q(kesp_dir_name(sa->dir)));
 	kespctl_table_set(t, r, 2, "0x%08x", sa->spi);
-	kespctl_table_set(t, r, 3, "ESP");
+	if (sa->present & SA_BIT(ENCAP_DPORT))
+		kespctl_table_set(t, r, 3, "ESP/UDP %u>%u", sa->encap_sport,
+				  sa->encap_dport);
+	else
+		kespctl_table_set(t, r, 3, "ESP");
 	kespctl_table_set(t, r, 4, "%s", alg_text(sa, alg, sizeof(alg)));
 	kespctl_table_set(t, r, 5, "%s", el);
 	kespctl_table_set(t, r, 6, "%s", lifetime_text(sa, lft, sizeof(lft)));
@@ -653,6 +743,12 @@ void kespctl_sa_json(struct json *j, const char *key,
 	json_str(j, "src", kesp_addr_format(&sa->src, buf, sizeof(buf)));
 	json_str(j, "dst", kesp_addr_format(&sa->dst, buf, sizeof(buf)));
 	json_str(j, "proto", "esp");
+	if (sa->present & SA_BIT(ENCAP_DPORT)) {
+		json_obj_begin(j, "encap");
+		json_u64(j, "sport", sa->encap_sport);
+		json_u64(j, "dport", sa->encap_dport);
+		json_obj_end(j);
+	}
 	json_str(j, "enc", kesp_alg_name(KESP_ALG_ENC, sa->enc, buf,
 					 sizeof(buf)));
 	json_u64(j, "enc-id", sa->enc);
@@ -677,11 +773,16 @@ const char *kespctl_sa_text(const struct kesp_sa *sa, char *buf, size_t len)
 {
 	char s[KESP_ADDR_STRLEN], d[KESP_ADDR_STRLEN];
 
-	snprintf(buf, len, "spi 0x%08x dir %s mode %s src %s dst %s reqid %u",
-		 sa->spi, or_q(kesp_dir_name(sa->dir)),
-		 or_q(kesp_mode_name(sa->mode)),
-		 kesp_addr_format(&sa->src, s, sizeof(s)),
-		 kesp_addr_format(&sa->dst, d, sizeof(d)), sa->reqid);
+	int n;
+
+	n = snprintf(buf, len, "spi 0x%08x dir %s mode %s src %s dst %s reqid %u",
+		     sa->spi, or_q(kesp_dir_name(sa->dir)),
+		     or_q(kesp_mode_name(sa->mode)),
+		     kesp_addr_format(&sa->src, s, sizeof(s)),
+		     kesp_addr_format(&sa->dst, d, sizeof(d)), sa->reqid);
+	if ((sa->present & SA_BIT(ENCAP_DPORT)) && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " encap %u %u",
+			 sa->encap_sport, sa->encap_dport);
 	return buf;
 }
 
@@ -728,6 +829,8 @@ static void print_detail(const struct kesp_sa *sa)
 	       kesp_alg_name(KESP_ALG_INTEG, sa->integ, alg, sizeof(alg)),
 	       sa->replay_window, sa->flags & KESP_SA_F_ESN ? " esn" : "");
 	printf("\tsel %s\n", kespctl_sel_text(&sa->sel, buf, sizeof(buf)));
+	if (sa->present & SA_BIT(ENCAP_DPORT))
+		printf("\tencap %u %u\n", sa->encap_sport, sa->encap_dport);
 	print_lifetime_line(sa);
 	if (sa->present & SA_BIT(USE_TIME))
 		kespctl_duration(sa->use_time, t2, sizeof(t2));

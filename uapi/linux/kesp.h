@@ -121,12 +121,17 @@
  * after a NAT mapping change:
  *
  *    KESP_SA_A_NEW_SRC, KESP_SA_A_NEW_DST: NLA_BINARY, same family, new
- *        outer source / destination address (absent: unchanged)
- *    KESP_SA_A_ENCAP_SPORT, KESP_SA_A_ENCAP_DPORT: new UDP ports
- *        (absent: unchanged)
+ *        outer source / destination address (absent: unchanged). Only
+ *        in SA_UPDATE: SA_NEW refuses them.
+ *    KESP_SA_A_ENCAP_SPORT, KESP_SA_A_ENCAP_DPORT: new UDP ports, either
+ *        or both, not 0 (absent: unchanged)
  *
  * The SA keeps its keys, sequence numbers, replay window and counters.
- * Anything else is rejected. -ENOENT if there is no such SA; -EEXIST if
+ * NEW_SRC, NEW_DST and the ports on an SA without encapsulation are
+ * rejected (-EINVAL), as is anything else. While a NEW_DST moves the SA
+ * in the SAD a packet or two for it may find no SA. Policies are not
+ * touched: a daemon moving an outbound SA to a new peer address moves
+ * the PROTECT policies' templates too (delete and add). -ENOENT if there is no such SA; -EEXIST if
  * the new destination collides with another SA's (SPI, DIR, DST).
  *
  * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET
@@ -282,16 +287,25 @@
  *    (KESP_STAT_IN_UDP_KEEPALIVE, not an error);
  *  - a non-ESP marker (four zero bytes) followed by at least an IKE header:
  *    delivered to the socket unchanged, marker included (IKE);
- *  - a non-zero SPI and at least an ESP header and IV's worth of bytes:
- *    ESP, which enters kesp's inbound path like plain ESP but must match
- *    an SA with encapsulation whose DPORT is the socket's port;
+ *  - a non-zero SPI and more than 8 bytes: ESP, which enters kesp's
+ *    inbound path like plain ESP (so an SPI without an SA counts as
+ *    KESP_STAT_IN_NO_SA, and a packet too short for its SA's IV and ICV
+ *    as KESP_STAT_IN_MALFORMED) but must match an SA with encapsulation
+ *    whose DPORT is the port it arrived on;
  *  - anything else (1 byte other than 0xff, 2 to 8 bytes, a marker with
  *    too little behind it): dropped and counted
  *    (KESP_STAT_IN_UDP_MALFORMED).
- * -EINVAL (with extack) for a descriptor that is not a bound UDP socket;
- * -EBUSY if it already has another encapsulation (L2TP, XFRM's
- * UDP_ENCAP). The socket stays an encapsulation socket until it is
- * closed; module unload and namespace exit detach it cleanly.
+ * UDP datagrams to the port of an encapsulation socket are not held
+ * against IN policies (the ESP inside is, once decrypted; IKE must reach
+ * the daemon whatever the policies say), so a transport mode policy
+ * between the two gateways does not swallow its own ESP in UDP.
+ * An IPv6 socket that is not IPV6_V6ONLY also takes IPv4.
+ * -EINVAL (with extack) for a descriptor that is not a bound UDP socket
+ * of the caller's namespace; -EBADF for one that is not open; -EBUSY if
+ * it already has an encapsulation (kesp's, L2TP, XFRM's UDP_ENCAP). The
+ * socket stays an encapsulation socket until it is closed; module unload
+ * and namespace exit detach it cleanly, and it goes on as a plain UDP
+ * socket.
  *
  * KESP_CMD_MAPPING (event): an authenticated ESP-in-UDP packet for an
  * inbound SA came from an outer source address or UDP port other than the
