@@ -11,6 +11,7 @@
 #include "ike.h"
 #include "natt.h"
 #include "../kernel.h"
+#include "ts.h"
 
 int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
 	      const struct kesp_addr *a, uint16_t port,
@@ -215,11 +216,39 @@ static bool same_path(const struct iked_path *a, const struct iked_path *b)
 		!memcmp(&a->local, &b->local, sizeof(a->local)));
 }
 
+/*
+ * The PROTECT policies of @ch name the tunnel's endpoints in their
+ * templates: a new address of either end needs them anew (kesp.ko's
+ * SA_UPDATE leaves policies alone).
+ */
+static void move_policies(struct ike_sa *sa, struct child_sa *ch)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+	struct kesp_sel sels[IKED_MAX_SELS];
+	size_t i, n_sel;
+	char e[512];
+
+	for (i = 0; i < ch->n_policy; i++)
+		iked_conn_policy_put(sa->d, c, ch->policy[i]);
+	ch->n_policy = 0;
+	if (ikev2_ts_to_sels(&ch->ts_local, &ch->ts_remote, sels,
+			     IKED_MAX_SELS, &n_sel) ||
+	    iked_conn_protect(sa->d, c, sels, n_sel, ch->mode,
+			      &sa->path.local, &sa->path.remote,
+			      IKED_PRIO_CHILD, ch->policy, &ch->n_policy))
+		ike_sa_log(sa, IKED_LOG_ERR,
+			   "cannot move the policies of CHILD SA #%u: %s",
+			   ch->no,
+			   iked_kernel_strerror(sa->d->kern, e, sizeof(e)));
+}
+
 static void move_children(struct ike_sa *sa, const struct iked_path *old)
 {
 	struct iked *d = sa->d;
 	const struct iked_path *p = &sa->path;
 	bool local_moved = memcmp(&old->local, &p->local, sizeof(p->local));
+	bool remote_moved = memcmp(&old->remote, &p->remote,
+				   sizeof(p->remote));
 	struct child_sa *ch;
 	char e[512];
 
@@ -232,21 +261,24 @@ static void move_children(struct ike_sa *sa, const struct iked_path *old)
 		} else if (iked_kernel_sa_move(d->kern, KESP_DIR_OUT,
 					       &old->remote, ch->spi_out,
 					       local_moved ? &p->local : NULL,
-					       &p->remote, p->lport,
-					       p->rport)) {
+					       remote_moved ? &p->remote : NULL,
+					       p->lport, p->rport)) {
 			ike_sa_log(sa, IKED_LOG_ERR,
 				   "cannot move outbound SA %08x: %s",
 				   ch->spi_out,
 				   iked_kernel_strerror(d->kern, e, sizeof(e)));
 		}
 		if (iked_kernel_sa_move(d->kern, KESP_DIR_IN, &old->local,
-					ch->spi_in, &p->remote,
+					ch->spi_in,
+					remote_moved ? &p->remote : NULL,
 					local_moved ? &p->local : NULL,
 					p->rport, p->lport))
 			ike_sa_log(sa, IKED_LOG_ERR,
 				   "cannot move inbound SA %08x: %s",
 				   ch->spi_in,
 				   iked_kernel_strerror(d->kern, e, sizeof(e)));
+		if (local_moved || remote_moved)
+			move_policies(sa, ch);
 	}
 }
 

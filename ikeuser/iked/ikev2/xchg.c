@@ -241,11 +241,15 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct ikev2_chain *in = &sa->d->rx_inner;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
-		/* Our answer got lost: the cached one, unchanged (2.1). */
+		/*
+		 * Our answer got lost: the cached one, unchanged (2.1), to
+		 * where the request came from (2.11): a NAT may have moved
+		 * the peer since.
+		 */
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u: resending our response",
 			   m->hdr.msg_id);
-		iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+		iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
 		return;
 	}
 	if (m->hdr.msg_id != sa->next_peer_id) {
