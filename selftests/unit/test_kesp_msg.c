@@ -79,6 +79,8 @@ static void sample_sa(struct kesp_sa *sa)
 	sa->lft[KESP_LFT_A_HARD_BYTES] = 2000;
 	sa->lft[KESP_LFT_A_HARD_USE_SECS] = 3600;
 	sa->seq = 0xfffffffffULL;
+	sa->encap_sport = 4500;
+	sa->encap_dport = 40001;
 	sa->present = KESP_SA_SEND_NEW;
 }
 
@@ -194,17 +196,36 @@ TEST(sa_send_mask_limits_attributes)
 	nlmsg_free(m);
 }
 
-TEST(sa_update_sends_only_lifetime_and_seq)
+TEST(sa_update_sends_only_lifetime_seq_and_endpoints)
 {
 	struct nl_msg *m = new_msg(KESP_CMD_SA_UPDATE);
 	struct kesp_sa in, out;
 
 	ASSERT_NE(NULL, m);
 	sample_sa(&in);
+	/* SA_UPDATE moves an encapsulated SA: new addresses and ports. */
+	in.new_src = in.src;
+	in.new_dst = in.dst;
+	in.present |= KESP_BIT(KESP_SA_A_NEW_SRC) | KESP_BIT(KESP_SA_A_NEW_DST);
 	ASSERT_EQ(0, kesp_msg_put_sa(m, &in, KESP_SA_SEND_UPDATE));
 	ASSERT_EQ(0, kesp_msg_parse_sa_reply(nlmsg_hdr(m), &out));
 	EXPECT_EQ(KESP_SA_SEND_ID | KESP_BIT(KESP_SA_A_LIFETIME) |
-		  KESP_BIT(KESP_SA_A_SEQ), out.present);
+		  KESP_BIT(KESP_SA_A_SEQ) | KESP_BIT(KESP_SA_A_NEW_SRC) |
+		  KESP_BIT(KESP_SA_A_NEW_DST) |
+		  KESP_BIT(KESP_SA_A_ENCAP_SPORT) |
+		  KESP_BIT(KESP_SA_A_ENCAP_DPORT), out.present);
+	EXPECT_EQ(4500, out.encap_sport);
+	EXPECT_EQ(40001, out.encap_dport);
+	EXPECT_EQ(0, memcmp(&in.src, &out.new_src, sizeof(in.src)));
+	EXPECT_EQ(0, memcmp(&in.dst, &out.new_dst, sizeof(in.dst)));
+	/* NLA_BE16: network byte order on the wire. */
+	{
+		struct nlattr *a = nested_attr(m, KESP_A_SA,
+					       KESP_SA_A_ENCAP_DPORT);
+
+		ASSERT_NE(NULL, a);
+		EXPECT_EQ(40001, ntohs(nla_get_u16(a)));
+	}
 	EXPECT_EQ(2000, out.lft[KESP_LFT_A_HARD_BYTES]);
 	/* Limits at 0 mean "none" and are not sent. */
 	EXPECT_EQ(0, out.lft[KESP_LFT_A_SOFT_PACKETS]);

@@ -137,10 +137,7 @@ TEST(sa_add_full)
 	EXPECT_EQ(50, sa->lft[KESP_LFT_A_SOFT_USE_SECS]);
 	EXPECT_EQ(60, sa->lft[KESP_LFT_A_HARD_USE_SECS]);
 	EXPECT_EQ(99, sa->seq);
-	/*
-	 * Keys are not read yet, so not present; everything else is but
-	 * UDP encapsulation, which kespctl does not set.
-	 */
+	/* Keys are not read yet, so not present; everything else is. */
 	EXPECT_EQ(KESP_SA_SEND_NEW & ~(KESP_BIT(KESP_SA_A_ENC_KEY) |
 				       KESP_BIT(KESP_SA_A_INTEG_KEY) |
 				       KESP_BIT(KESP_SA_A_REPLAY_WINDOW) |
@@ -312,6 +309,54 @@ TEST(sa_sel_any_takes_the_sa_family)
 	EXPECT_EQ(NULL, a.keyfile);
 }
 
+TEST(sa_encap_words)
+{
+	char *add[] = { "spi", "1", "dir", "out", "dst", "192.0.2.2",
+			"mode", "tunnel", "src", "192.0.2.1", "enc", "null",
+			"integ", "sha256", "integkeyfile", "/k",
+			"encap", "4500", "40001", "reqid", "3" };
+	char *upd[] = { "spi", "1", "dir", "in", "dst", "192.0.2.2",
+			"new-src", "198.51.100.1", "encap", "40002", "4500" };
+	char *short_[] = { "spi", "1", "dir", "in", "dst", "192.0.2.2",
+			   "encap", "4500" };
+	char *zero[] = { "spi", "1", "dir", "in", "dst", "192.0.2.2",
+			 "encap", "0", "4500" };
+	char *v6[] = { "spi", "1", "dir", "in", "dst", "192.0.2.2",
+		       "new-dst", "2001:db8::1" };
+	struct kespctl_sa_args a;
+	char err[512];
+
+	ASSERT_EQ(0, kespctl_sa_parse_add(ARGC(add), add, &a, err,
+					  sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	EXPECT_EQ(4500, a.sa.encap_sport);
+	EXPECT_EQ(40001, a.sa.encap_dport);
+	EXPECT_EQ(3, a.sa.reqid);
+	EXPECT_TRUE(a.sa.present & KESP_BIT(KESP_SA_A_ENCAP_DPORT));
+	ASSERT_EQ(0, kespctl_sa_parse_update(ARGC(upd), upd, &a, err,
+					     sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	EXPECT_EQ(40002, a.sa.encap_sport);
+	EXPECT_EQ(4500, a.sa.encap_dport);
+	EXPECT_TRUE(is_addr(&a.sa.new_src, AF_INET, "198.51.100.1"));
+	EXPECT_EQ(KESP_SA_SEND_ID | KESP_BIT(KESP_SA_A_NEW_SRC) |
+		  KESP_BIT(KESP_SA_A_ENCAP_SPORT) |
+		  KESP_BIT(KESP_SA_A_ENCAP_DPORT), a.sa.present);
+	EXPECT_EQ(KESPCTL_USAGE, kespctl_sa_parse_update(ARGC(short_), short_,
+							 &a, err, sizeof(err)));
+	EXPECT_STREQ("encap: missing destination port (expected encap SPORT DPORT)",
+		     err);
+	EXPECT_EQ(KESPCTL_USAGE, kespctl_sa_parse_update(ARGC(zero), zero, &a,
+							 err, sizeof(err)));
+	TH_LOG("%s", err);
+	EXPECT_EQ(KESPCTL_USAGE, kespctl_sa_parse_update(ARGC(v6), v6, &a, err,
+							 sizeof(err)));
+	EXPECT_STREQ("new-src and new-dst must be IPv4 addresses, as dst is",
+		     err);
+}
+
 TEST(sa_id_update_flush_alloc)
 {
 	char *id[] = { "spi", "0xc0ffee", "dir", "in", "dst", "192.0.2.1" };
@@ -340,17 +385,13 @@ TEST(sa_id_update_flush_alloc)
 					     sizeof(err))) {
 		TH_LOG("%s", err);
 	}
-	/* The NAT-T endpoints of SA_UPDATE are kesp-iked's business. */
-	EXPECT_EQ(KESP_SA_SEND_UPDATE & ~(KESP_BIT(KESP_SA_A_NEW_SRC) |
-					  KESP_BIT(KESP_SA_A_NEW_DST) |
-					  KESP_BIT(KESP_SA_A_ENCAP_SPORT) |
-					  KESP_BIT(KESP_SA_A_ENCAP_DPORT)),
-		  a.sa.present);
+	EXPECT_EQ(KESP_SA_SEND_ID | KESP_BIT(KESP_SA_A_LIFETIME) |
+		  KESP_BIT(KESP_SA_A_SEQ), a.sa.present);
 	EXPECT_EQ(0xfffffff0, a.sa.seq);
 	EXPECT_EQ(KESPCTL_USAGE, kespctl_sa_parse_update(ARGC(upd_none),
 							 upd_none, &a, err,
 							 sizeof(err)));
-	EXPECT_STREQ("nothing to change: give lifetime limits (soft-bytes ... hard-use-secs) or seq",
+	EXPECT_STREQ("nothing to change: give lifetime limits (soft-bytes ... hard-use-secs), seq, new-src, new-dst or encap",
 		     err);
 	EXPECT_EQ(KESPCTL_USAGE, kespctl_sa_parse_update(ARGC(upd_bad),
 							 upd_bad, &a, err,
