@@ -365,6 +365,13 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 				secs_since(sa->established, now),
 				secs_since(sa->last_recv, now),
 				sa->successor ? ", replaced by a rekey" : "");
+		if (sa->state == IKE_ESTABLISHED) {
+			char nat[128];
+
+			fprintf(f, "    NAT-T %s; %lu keepalives sent\n",
+				natt_text(sa, nat, sizeof(nat)),
+				sa->natt.keepalives);
+		}
 		for (ch = sa->children; ch; ch = ch->next)
 			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 				ch->no, ch->spi_in, ch->spi_out,

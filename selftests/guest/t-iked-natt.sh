@@ -130,16 +130,21 @@ PORTS_RE='20[0-9]{3}'
 
 echo "1. kesp-iked <-> kesp-iked, A behind the NAT initiates"
 # Only A rekeys (B's lifetimes are long): no rekey collisions here.
-conf_a lifetime=16s ikelifetime=30s rekeymargin=5s rekeyfuzz=100% \
-	dpddelay=3s dpdaction=restart
+A_LIFE=(lifetime=16s ikelifetime=30s rekeymargin=5s rekeyfuzz=100%)
+conf_a "${A_LIFE[@]}"
 conf_b lifetime=300s ikelifetime=600s rekeymargin=5s
 capture_start "$GWB" "$WAN_IF" "$IKED_DIR/b.pcap"
 iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets" --keep-alive 2
-iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/b.secrets"
 if grep -q 'cannot encapsulate ESP in UDP' "$IKED_DIR/a.log"; then
 	ENCAP=0
 	echo "  kesp.ko has no KESP_CAP_UDP_ENCAP: $(grep -m1 'cannot encapsulate' "$IKED_DIR/a.log" | cut -c1-120)..."
+	# No ESP to raise a MAPPING event: A's liveness checks move B.
+	iked_stop a
+	conf_a "${A_LIFE[@]}" dpddelay=3s dpdaction=restart
+	iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets" \
+		--keep-alive 2
 fi
+iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/b.secrets"
 out=$(iked_ctl a ike up gw) || fail "ike up: $out"
 iked_wait_log a 'NAT detected: this end is behind NAT' 1
 iked_wait_log b 'NAT detected: the peer is behind NAT' 1
@@ -171,8 +176,34 @@ echo "  NAT mapping change: new ports 30000-30999, mapping dropped"
 before=$(natt b | awk '{print $4}')
 nat_remap 30000-30999
 PORTS_RE='30[0-9]{3}'
+if [ $ENCAP = 1 ]; then
+	# ESP from the new port: kesp.ko's MAPPING event at B, B's liveness
+	# check there, A's authenticated answer moves the SAs.
+	ip netns exec "$HOSTA" ping -c 6 -i 0.5 -W 2 "$HOSTB4" >/dev/null
+	iked_wait_log b "ESP of inbound SA [0-9a-f]+ came from $GWA_WAN4\\[$PORTS_RE\\], not $GWA_WAN4\\[$before\\]: the NAT mapping changed; checking liveness there" 20
+fi
 iked_wait_log b "peer moved from $GWA_WAN4\\[$before\\] to $GWA_WAN4\\[$PORTS_RE\\]" 20
+grep -E 'checking liveness there|peer moved from' "$IKED_DIR/b.log" |
+	sed 's/^/  b: /' | cut -c1-150
 expect_natt b remote 4500 "$PORTS_RE"
+if [ $ENCAP = 1 ]; then
+	# The kernel's SAs on B moved with SA_UPDATE: their UDP ports.
+	now=$(natt b | awk '{print $4}')
+	ip netns exec "$GWB" "$KESPCTL" -j sa list | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sas = d if isinstance(d, list) else next(v for v in d.values() if isinstance(v, list))
+port = int(sys.argv[1])
+assert sas, "no SAs"
+for s in sas:
+    e = s["encap"]
+    if s["dir"] == "in":
+        assert (e["sport"], e["dport"]) == (port, 4500), s
+    else:
+        assert (e["sport"], e["dport"]) == (4500, port), s
+print("  b: %d kernel SAs, ESP in UDP 4500<->%d" % (len(sas), port))
+' "$now" || fail "b: the kernel SAs did not move to port $now"
+fi
 traffic "after the mapping change"
 grep -E ': error: ' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
 	fail "unexpected errors"
