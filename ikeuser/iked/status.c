@@ -227,7 +227,8 @@ static void write_json(struct iked *d, FILE *f)
 			 secs_since(sa->created, now));
 		json_u64(&j, "lifetime", sa->conn ? sa->conn->ikelifetime : 0);
 		json_str(&j, "nat_t", natt_status(sa));
-		json_bool(&j, "nat_t_encap", sa->natt.in_use);
+		json_bool(&j, "nat_t_in_use", sa->natt.in_use);
+		json_bool(&j, "nat_t_encap", sa->natt.encap);
 		json_u64(&j, "nat_t_keepalives", sa->natt.keepalives);
 		json_u64(&j, "child_sas_negotiated", sa->n_children_done);
 		json_arr_begin(&j, "child_sas");

@@ -93,8 +93,10 @@ natt() {
 import json, sys
 d = json.load(sys.stdin)
 s = [x for x in d["ike_sas"] if x["state"] == "established"][0]
-print(s["nat_t"], str(s["nat_t_encap"]).lower(), s["local_port"], s["remote_port"])
-'
+print(s["nat_t"], str(s["nat_t_in_use"]).lower(), s["local_port"], s["remote_port"])
+if s["nat_t_encap"] != s["nat_t_in_use"] and sys.argv[1] == "1":
+    sys.exit("nat_t_encap %s but nat_t_in_use %s" % (s["nat_t_encap"], s["nat_t_in_use"]))
+' "$ENCAP"
 }
 
 # expect_natt NAME NAT_T LPORT RPORT_ERE
