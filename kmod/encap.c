@@ -23,6 +23,7 @@
 #include <net/sock.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
+#include <asm/unaligned.h>
 #include "encap.h"
 #include "input.h"
 #include "kesp.h"

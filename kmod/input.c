@@ -122,17 +122,20 @@ static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
  */
 static void check_mapping(struct kesp_sa *sa, const struct kesp_encap_in *in)
 {
-	unsigned long now = jiffies, last;
+	unsigned long now = jiffies;
+	bool tell = false;
 
-	if (in->sport == READ_ONCE(sa->cfg.encap_sport) &&
-	    kesp_addr_equal(sa->cfg.key.family, &in->saddr, &sa->cfg.src))
-		return;
-	last = READ_ONCE(sa->mapping_sent);
-	if (last && time_before(now, last + HZ))
-		return;
-	if (cmpxchg(&sa->mapping_sent, last, now ?: 1) != last)
-		return;
-	kesp_nl_notify_mapping(sa, &in->saddr, in->sport, GFP_ATOMIC);
+	/* Under the lock: SA_UPDATE changes the endpoints under it too. */
+	spin_lock_bh(&sa->lock);
+	if ((in->sport != sa->cfg.encap_sport ||
+	     !kesp_addr_equal(sa->cfg.key.family, &in->saddr, &sa->cfg.src)) &&
+	    (!sa->mapping_sent || time_after_eq(now, sa->mapping_sent + HZ))) {
+		sa->mapping_sent = now ?: 1;
+		tell = true;
+	}
+	spin_unlock_bh(&sa->lock);
+	if (tell)
+		kesp_nl_notify_mapping(sa, &in->saddr, in->sport, GFP_ATOMIC);
 }
 
 static void in_finish(struct kesp_pkt *pkt, int err)

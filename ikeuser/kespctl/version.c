@@ -21,6 +21,7 @@ static const struct {
 	{ KESP_CAP_STATS, "stats" },
 	{ KESP_CAP_SAD, "sad" },
 	{ KESP_CAP_SPD, "spd" },
+	{ KESP_CAP_UDP_ENCAP, "udp-encap" },
 };
 
 #define N_CAPS (sizeof(cap_names) / sizeof(cap_names[0]))

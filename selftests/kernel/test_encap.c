@@ -426,6 +426,26 @@ static int through(struct __test_metadata *_metadata, int sender, int inner,
 	return 0;
 }
 
+static int parse_caps(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KESP_A_MAX + 1];
+
+	if (genlmsg_parse(nlh, 0, tb, KESP_A_MAX, NULL) < 0 ||
+	    !tb[KESP_A_INFO_CAPS])
+		return -EPROTO;
+	*(uint64_t *)arg = nla_get_u64(tb[KESP_A_INFO_CAPS]);
+	return 0;
+}
+
+TEST_F(encap, capability_announced)
+{
+	uint64_t caps = 0;
+
+	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_GET_INFO, 0, NULL,
+				     parse_caps, &caps));
+	EXPECT_TRUE(caps & KESP_CAP_UDP_ENCAP);
+}
+
 TEST_F(encap, encap_sock_refuses_what_is_not_a_bound_udp_socket)
 {
 	int fd, one = 1;
