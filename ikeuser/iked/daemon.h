@@ -16,6 +16,7 @@
 #include "ikev2/prf.h"
 #include "ikev2/payload.h"
 #include "ikev2/msg.h"
+#include "ikev2/natt.h"
 
 struct iked_kernel;
 struct ikev2_dh;
@@ -206,6 +207,9 @@ struct ike_sa {
 	iked_ms retire_at;
 	struct ike_sa *successor;
 
+	/* NAT traversal: detected NATs, ports, keepalives (natt.c). */
+	struct ike_natt natt;
+
 	/* Dead peer detection: when the peer last proved it is there. */
 	iked_ms last_recv;
 	uint64_t dpd_in_bytes;		/* inbound ESP bytes seen by then */
@@ -257,6 +261,10 @@ struct iked {
 	size_t n_conns;
 	struct iked_kernel *kern;
 	struct iked_net net;
+	/* kesp.ko encapsulates ESP in UDP (KESP_CAP_UDP_ENCAP). */
+	bool natt_kernel;
+	/* Seconds between NAT keepalives (--keep-alive; 0: none). */
+	unsigned int keepalive_secs;
 	int ctl_fd;
 	int sig_fd;
 	bool stopping;

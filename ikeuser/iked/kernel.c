@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
+#include <netlink/genl/genl.h>
 
 #include "../common/events.h"
 #include "../common/nl.h"
@@ -591,4 +592,81 @@ int iked_kernel_bypass_ike(struct iked_kernel *k)
 			return err;
 	}
 	return 0;
+}
+
+/* --- NAT traversal --- */
+
+static int info_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[KESP_A_MAX + 1];
+	uint64_t *caps = arg;
+
+	if (genlmsg_parse(nlh, 0, tb, KESP_A_MAX, NULL) < 0 ||
+	    !tb[KESP_A_INFO_CAPS] || nla_len(tb[KESP_A_INFO_CAPS]) != 8)
+		return -EPROTO;
+	*caps = nla_get_u64(tb[KESP_A_INFO_CAPS]);
+	return 0;
+}
+
+int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps)
+{
+	int err;
+
+	*caps = 0;
+	err = kesp_nl_request(&k->req, KESP_CMD_GET_INFO, 0, NULL, info_reply,
+			      caps);
+	return err < 0 ? took(k, &k->req, err) : 0;
+}
+
+static int build_encap(struct nl_msg *msg, void *arg)
+{
+	const int *fd = arg;
+
+	return nla_put_u32(msg, KESP_A_ENCAP_FD, (uint32_t)*fd) < 0 ?
+	       -EMSGSIZE : 0;
+}
+
+int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
+{
+	int err = kesp_nl_request(&k->req, KESP_CMD_ENCAP_SOCK, 0, build_encap,
+				  NULL, &fd);
+
+	return err < 0 ? took(k, &k->req, err) : 0;
+}
+
+int iked_kernel_sa_move(struct iked_kernel *k, uint8_t dir,
+			const struct kesp_addr *dst, uint32_t spi,
+			const struct kesp_addr *new_src,
+			const struct kesp_addr *new_dst, uint16_t sport,
+			uint16_t dport)
+{
+	struct kesp_sa q;
+
+	if (sa_id(k, &q, dir, dst, spi))
+		return -EAFNOSUPPORT;
+	if (new_src) {
+		if (new_src->family != dst->family) {
+			set_error(k, -EINVAL, "the new source is of another family");
+			return -EINVAL;
+		}
+		q.new_src = *new_src;
+		q.present |= KESP_BIT(KESP_SA_A_NEW_SRC);
+	}
+	if (new_dst) {
+		if (new_dst->family != dst->family) {
+			set_error(k, -EINVAL, "the new destination is of another family");
+			return -EINVAL;
+		}
+		q.new_dst = *new_dst;
+		q.present |= KESP_BIT(KESP_SA_A_NEW_DST);
+	}
+	if (sport) {
+		q.encap_sport = sport;
+		q.present |= KESP_BIT(KESP_SA_A_ENCAP_SPORT);
+	}
+	if (dport) {
+		q.encap_dport = dport;
+		q.present |= KESP_BIT(KESP_SA_A_ENCAP_DPORT);
+	}
+	return sa_request(k, KESP_CMD_SA_UPDATE, &q, KESP_SA_SEND_UPDATE, NULL);
 }

@@ -34,8 +34,8 @@ void iked_kernel_close(struct iked_kernel *k);
 int iked_kernel_event_fd(const struct iked_kernel *k);
 
 /*
- * Read the pending events without blocking and call @fn for each ACQUIRE
- * and EXPIRE. Events of commands newer than this code are skipped. At most
+ * Read the pending events without blocking and call @fn for each ACQUIRE,
+ * EXPIRE and MAPPING. Events of commands newer than this code are skipped. At most
  * a bounded number of datagrams is read per call, so a flood of ACQUIREs
  * cannot starve the rest of the daemon: the fd stays readable while more
  * are queued. Returns 0; after handling everything that was read,
@@ -113,5 +113,26 @@ int iked_kernel_sa_dump(struct iked_kernel *k,
 int iked_kernel_policy_dump(struct iked_kernel *k,
 			    int (*fn)(const struct kesp_policy *p, void *arg),
 			    void *arg);
+
+/* NAT traversal (the uapi's "UDP encapsulation" section). */
+
+/* The module's KESP_A_INFO_CAPS (enum kesp_cap bits) into *@caps. */
+int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps);
+/*
+ * Make UDP socket @fd (bound, usually to port 4500) an encapsulation
+ * socket: ESP in UDP arriving on it enters kesp.ko, keepalives are
+ * absorbed, IKE (behind the non-ESP marker) still reaches the socket.
+ */
+int iked_kernel_encap_sock(struct iked_kernel *k, int fd);
+/*
+ * Move an encapsulated SA after a NAT mapping change (SA_UPDATE): the SA
+ * found by (@dir, @dst, @spi) gets the outer addresses @new_src,
+ * @new_dst and UDP ports @sport, @dport (host order; NULL or 0: keep).
+ */
+int iked_kernel_sa_move(struct iked_kernel *k, uint8_t dir,
+			const struct kesp_addr *dst, uint32_t spi,
+			const struct kesp_addr *new_src,
+			const struct kesp_addr *new_dst, uint16_t sport,
+			uint16_t dport);
 
 #endif /* KESP_IKED_KERNEL_H */

@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"                       (default 6: 63.5 s in all)\n"
 		"      --cookie-threshold N       half-open IKE SAs from which on an\n"
 		"                       IKE_SA_INIT must bring a COOKIE (default 30; 0: always)\n"
+		"      --keep-alive SECS          NAT keepalives from behind a NAT when\n"
+		"                       nothing else was sent (default 20; 0: none)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n");
 }
 
@@ -48,6 +50,10 @@ static void on_event(const struct kesp_event *ev, void *arg)
 
 	if (ev->cmd == KESP_CMD_EXPIRE) {
 		ikev2_sa_expired(d, &ev->sa, ev->hard);
+		return;
+	}
+	if (ev->cmd == KESP_CMD_MAPPING) {
+		natt_on_mapping(d, ev);
 		return;
 	}
 	if (ev->cmd != KESP_CMD_ACQUIRE)
@@ -144,13 +150,16 @@ static void recv_all(struct iked *d, int fd)
 		n = iked_net_recv(&d->net, fd, d->buf, sizeof(d->buf), &path);
 		if (n < 0)
 			return;
+		/* A keepalive or ESP on the NAT-T port: nothing for IKE. */
+		if (n == 0)
+			continue;
 		ikev2_recv(d, d->buf, (size_t)n, &path);
 	}
 }
 
 static void loop(struct iked *d)
 {
-	enum { P_SIG, P_KERN, P_CTL, P_V4, P_V6, P_FIXED };
+	enum { P_SIG, P_KERN, P_CTL, P_V4, P_V6, P_NAT4, P_NAT6, P_FIXED };
 	struct pollfd pfd[P_FIXED + MAX_CLIENTS];
 	struct iked_ctl_client *cls[MAX_CLIENTS];
 	int cfds[MAX_CLIENTS];
@@ -170,6 +179,8 @@ static void loop(struct iked *d)
 		pfd[P_CTL] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
 		pfd[P_V4] = (struct pollfd){ d->net.fd4, POLLIN, 0 };
 		pfd[P_V6] = (struct pollfd){ d->net.fd6, POLLIN, 0 };
+		pfd[P_NAT4] = (struct pollfd){ d->net.nat4, POLLIN, 0 };
+		pfd[P_NAT6] = (struct pollfd){ d->net.nat6, POLLIN, 0 };
 		n = iked_ctl_fds(d, cfds, cls, MAX_CLIENTS);
 		for (i = 0; i < n; i++)
 			pfd[P_FIXED + i] = (struct pollfd){ cfds[i], POLLIN, 0 };
@@ -187,6 +198,10 @@ static void loop(struct iked *d)
 			recv_all(d, d->net.fd4);
 		if (pfd[P_V6].revents)
 			recv_all(d, d->net.fd6);
+		if (pfd[P_NAT4].revents)
+			recv_all(d, d->net.nat4);
+		if (pfd[P_NAT6].revents)
+			recv_all(d, d->net.nat6);
 		if (pfd[P_KERN].revents) {
 			r = iked_kernel_events(d->kern, on_event, d);
 			if (r == -ENOBUFS)
@@ -216,6 +231,7 @@ int main(int argc, char **argv)
 		{ "retransmit-timeout", required_argument, NULL, 'T' },
 		{ "retransmit-tries", required_argument, NULL, 'R' },
 		{ "cookie-threshold", required_argument, NULL, 'K' },
+		{ "keep-alive", required_argument, NULL, 'A' },
 		{ 0 }
 	};
 	struct iked *d = calloc(1, sizeof(*d));
@@ -231,7 +247,8 @@ int main(int argc, char **argv)
 	d->retx_first_ms = IKED_RETX_FIRST_MS;
 	d->retx_tries = IKED_RETX_TRIES;
 	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
-	d->net.fd4 = d->net.fd6 = -1;
+	d->net.fd4 = d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
+	d->keepalive_secs = IKED_KEEPALIVE_SECS;
 	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
 		switch (o) {
 		case 'c':
@@ -291,6 +308,19 @@ int main(int argc, char **argv)
 			d->cookie_threshold = (unsigned int)n;
 			break;
 		}
+		case 'A': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || n > 3600) {
+				fprintf(stderr, "kesp-iked: --keep-alive %s: expected seconds from 0 to 3600\n",
+					optarg);
+				free(d);
+				return 2;
+			}
+			d->keepalive_secs = (unsigned int)n;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			free(d);
@@ -333,6 +363,11 @@ int main(int argc, char **argv)
 	}
 	if (iked_net_open(&d->net, IKED_IKE_PORT, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: %s (is another IKE daemon running?)\n",
+			err);
+		goto out;
+	}
+	if (natt_open(d, err, sizeof(err))) {
+		fprintf(stderr, "kesp-iked: NAT traversal: %s (is another IKE daemon running?)\n",
 			err);
 		goto out;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kesp-iked's UDP sockets: IKE on port 500 over IPv4 and IPv6. */
+/* kesp-iked's UDP sockets: IKE on port 500 and NAT-T's 4500 over IPv4 and IPv6. */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -100,16 +101,58 @@ int iked_net_open(struct iked_net *n, uint16_t port, char *err,
 	return 0;
 }
 
+int iked_net_open_natt(struct iked_net *n, uint16_t port, char *err,
+		       size_t errlen)
+{
+	char err6[256];
+
+	n->nat4 = bind_one(AF_INET, port, err, errlen);
+	n->nat6 = bind_one(AF_INET6, port, err6, sizeof(err6));
+	if (n->nat4 < 0 && n->nat6 < 0)
+		return -EADDRINUSE;
+	n->nat_port = port;
+	return 0;
+}
+
 void iked_net_close(struct iked_net *n)
 {
 	if (n->fd4 >= 0)
 		close(n->fd4);
 	if (n->fd6 >= 0)
 		close(n->fd6);
-	n->fd4 = n->fd6 = -1;
+	if (n->nat4 >= 0)
+		close(n->nat4);
+	if (n->nat6 >= 0)
+		close(n->nat6);
+	n->fd4 = n->fd6 = n->nat4 = n->nat6 = -1;
+	n->nat_port = 0;
 }
 
-ssize_t iked_net_recv(const struct iked_net *n, int fd, uint8_t *buf,
+/* The IKE header: SPIs, next payload, version, exchange, flags, ID, length. */
+#define IKE_HDR_LEN	28
+
+enum iked_natt_rx iked_net_natt_classify(const uint8_t *buf, size_t len,
+					 size_t *skip)
+{
+	static const uint8_t marker[IKED_NON_ESP_MARKER_LEN];
+
+	*skip = 0;
+	if (len == 1)
+		return buf[0] == 0xff ? IKED_NATT_RX_KEEPALIVE :
+					IKED_NATT_RX_MALFORMED;
+	if (len < IKED_NON_ESP_MARKER_LEN)
+		return IKED_NATT_RX_MALFORMED;
+	if (!memcmp(buf, marker, sizeof(marker))) {
+		if (len < IKED_NON_ESP_MARKER_LEN + IKE_HDR_LEN)
+			return IKED_NATT_RX_MALFORMED;
+		*skip = IKED_NON_ESP_MARKER_LEN;
+		return IKED_NATT_RX_IKE;
+	}
+	/* SPI and sequence number at least (RFC 3948 2.2: > 8 bytes). */
+	return len > 8 ? IKED_NATT_RX_ESP : IKED_NATT_RX_MALFORMED;
+}
+
+ssize_t iked_net_recv(struct iked_net *n, int fd, uint8_t *buf,
 		      size_t cap, struct iked_path *path)
 {
 	struct sockaddr_storage from;
@@ -134,6 +177,27 @@ ssize_t iked_net_recv(const struct iked_net *n, int fd, uint8_t *buf,
 	memset(path, 0, sizeof(*path));
 	addr_from(&from, &path->remote, &path->rport);
 	path->lport = n->port;
+	if (n->nat_port && (fd == n->nat4 || fd == n->nat6)) {
+		size_t skip;
+
+		path->lport = n->nat_port;
+		switch (iked_net_natt_classify(buf, (size_t)r, &skip)) {
+		case IKED_NATT_RX_IKE:
+			memmove(buf, buf + skip, (size_t)r - skip);
+			r -= (ssize_t)skip;
+			break;
+		case IKED_NATT_RX_KEEPALIVE:
+			n->rx_keepalive++;
+			return 0;
+		case IKED_NATT_RX_ESP:
+			/* Only without the kernel's encapsulation socket. */
+			n->rx_esp++;
+			return 0;
+		default:
+			n->rx_malformed++;
+			return 0;
+		}
+	}
 	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
@@ -153,23 +217,33 @@ ssize_t iked_net_recv(const struct iked_net *n, int fd, uint8_t *buf,
 	return r;
 }
 
-int iked_net_send(const struct iked_net *n, const struct iked_path *path,
-		  const void *buf, size_t len)
+/* @marker: the non-ESP marker goes first (IKE on the NAT-T port). */
+static int send_one(const struct iked_net *n, const struct iked_path *path,
+		    const void *buf, size_t len, bool marker)
 {
+	static const uint8_t zero[IKED_NON_ESP_MARKER_LEN];
 	struct sockaddr_storage to;
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} cbuf;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)zero, .iov_len = sizeof(zero) },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	struct msghdr mh = { .msg_iov = marker ? iov : iov + 1,
+			     .msg_iovlen = marker ? 2 : 1 };
 	struct cmsghdr *c;
 	socklen_t tolen;
+	bool natt = n->nat_port && path->lport == n->nat_port;
 	int fd;
 
 	if (sockaddr_from(&path->remote, path->rport, &to, &tolen))
 		return -EAFNOSUPPORT;
-	fd = path->remote.family == AF_INET ? n->fd4 : n->fd6;
+	if (natt)
+		fd = path->remote.family == AF_INET ? n->nat4 : n->nat6;
+	else
+		fd = path->remote.family == AF_INET ? n->fd4 : n->fd6;
 	if (fd < 0)
 		return -EAFNOSUPPORT;
 	mh.msg_name = &to;
@@ -202,6 +276,23 @@ int iked_net_send(const struct iked_net *n, const struct iked_path *path,
 	if (sendmsg(fd, &mh, MSG_DONTWAIT) < 0)
 		return -errno;
 	return 0;
+}
+
+int iked_net_send(const struct iked_net *n, const struct iked_path *path,
+		  const void *buf, size_t len)
+{
+	return send_one(n, path, buf, len,
+			n->nat_port && path->lport == n->nat_port);
+}
+
+int iked_net_send_keepalive(const struct iked_net *n,
+			    const struct iked_path *path)
+{
+	static const uint8_t ka = 0xff;
+
+	if (!n->nat_port || path->lport != n->nat_port)
+		return -EINVAL;
+	return send_one(n, path, &ka, 1, false);
 }
 
 int iked_net_source(const struct kesp_addr *remote, struct kesp_addr *local)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* kesp-iked's UDP sockets: IKE on port 500 over IPv4 and IPv6. */
+/* kesp-iked's UDP sockets: IKE on port 500 and NAT-T's 4500 over IPv4 and IPv6. */
 
 #ifndef KESP_IKED_NET_H
 #define KESP_IKED_NET_H
@@ -11,13 +11,37 @@
 #include "../common/addr.h"
 
 #define IKED_IKE_PORT		500
+/* NAT traversal (RFC 7296 2.23, RFC 3948): IKE behind a marker, ESP in UDP. */
+#define IKED_NATT_PORT		4500
+#define IKED_NON_ESP_MARKER_LEN	4
 /* strongSwan's and RFC 7296's floor is 1280; a datagram is at most this. */
 #define IKED_MSG_MAX		65535
 
 struct iked_net {
 	int fd4, fd6;		/* -1 when that family is not available */
 	uint16_t port;
+	/* The NAT-T sockets (-1: none) and their port (0: not open). */
+	int nat4, nat6;
+	uint16_t nat_port;
+	/* Datagrams on the NAT-T port that were not IKE, by kind. */
+	unsigned long rx_keepalive, rx_esp, rx_malformed;
 };
+
+/* What a datagram that arrived on the NAT-T port is. */
+enum iked_natt_rx {
+	IKED_NATT_RX_IKE,	/* a non-ESP marker, then IKE */
+	IKED_NATT_RX_KEEPALIVE,	/* the one byte 0xff (RFC 3948 2.3) */
+	IKED_NATT_RX_ESP,	/* ESP in UDP: the kernel's, not ours */
+	IKED_NATT_RX_MALFORMED,
+};
+
+/*
+ * Classify @len bytes received on the NAT-T port (RFC 3948 2.2): IKE is
+ * behind four zero bytes (the non-ESP marker, which *@skip then counts)
+ * and at least an IKE header long.
+ */
+enum iked_natt_rx iked_net_natt_classify(const uint8_t *buf, size_t len,
+					 size_t *skip);
 
 /* Where a datagram came from and went to. */
 struct iked_path {
@@ -33,13 +57,31 @@ struct iked_path {
 int iked_net_open(struct iked_net *n, uint16_t port, char *err,
 		  size_t errlen);
 void iked_net_close(struct iked_net *n);
+/*
+ * Bind the NAT-T sockets (UDP @port, usually 4500) next to the IKE ones;
+ * from then on a path whose lport is @port sends from them, behind the
+ * non-ESP marker. Fails only if neither family can be bound.
+ */
+int iked_net_open_natt(struct iked_net *n, uint16_t port, char *err,
+		       size_t errlen);
 
-/* One datagram from @fd: its length, or -errno (-EAGAIN when none). */
-ssize_t iked_net_recv(const struct iked_net *n, int fd, uint8_t *buf,
+/*
+ * One datagram from @fd: its length, or -errno (-EAGAIN when none). On a
+ * NAT-T socket the non-ESP marker is removed; a keepalive, ESP or a
+ * malformed datagram there reads as length 0 (nothing for IKE).
+ */
+ssize_t iked_net_recv(struct iked_net *n, int fd, uint8_t *buf,
 		      size_t cap, struct iked_path *path);
-/* Send from path->local (if set) to path->remote:rport. 0 or -errno. */
+/*
+ * Send from path->local (if set) to path->remote:rport, from the NAT-T
+ * socket with the marker in front when path->lport is the NAT-T port.
+ * 0 or -errno.
+ */
 int iked_net_send(const struct iked_net *n, const struct iked_path *path,
 		  const void *buf, size_t len);
+/* A NAT keepalive (one byte 0xff) from the NAT-T port along @path. */
+int iked_net_send_keepalive(const struct iked_net *n,
+			    const struct iked_path *path);
 
 /* The source address the routing table picks to reach @remote. */
 int iked_net_source(const struct kesp_addr *remote, struct kesp_addr *local);

@@ -61,6 +61,25 @@ static unsigned long long secs_since(iked_ms t, iked_ms now)
 	return t && now > t ? (now - t) / 1000 : 0;
 }
 
+/* "remote end behind NAT, UDP 4500->31024" for the human form. */
+static const char *natt_text(const struct ike_sa *sa, char *buf, size_t len)
+{
+	const char *st = natt_status(sa);
+	const char *what = !strcmp(st, "local") ? "local end behind NAT" :
+			   !strcmp(st, "remote") ? "remote end behind NAT" :
+			   !strcmp(st, "both") ? "both ends behind NAT" : st;
+
+	if (sa->natt.in_use)
+		snprintf(buf, len, "%s, UDP %u->%u%s", what, sa->path.lport,
+			 sa->path.rport,
+			 sa->natt.encap ? "" : " (kesp.ko cannot encapsulate)");
+	else if (strcmp(st, "none"))
+		snprintf(buf, len, "%s, not used (encapsulation=no)", what);
+	else
+		snprintf(buf, len, "none");
+	return buf;
+}
+
 static unsigned int count_sas(struct iked *d, const struct iked_conn *c)
 {
 	const struct ike_sa *sa;
@@ -80,7 +99,7 @@ static void write_human(struct iked *d, FILE *f)
 
 	for (sa = d->sas; sa; sa = sa->next) {
 		char l[80], r[80], lid[IKED_ID_STRLEN], rid[IKED_ID_STRLEN];
-		char alg[256], si[17], sr[17];
+		char alg[256], si[17], sr[17], nat[128];
 		struct iked_conf_id us;
 		const struct child_sa *ch;
 
@@ -113,11 +132,12 @@ static void write_human(struct iked *d, FILE *f)
 			sa->initiator ? "initiator" : "responder",
 			si, sa->initiator ? "*" : "", sr,
 			sa->initiator ? "" : "*");
-		fprintf(f, "  algorithm %s, lifetime %us, NAT-T none, CHILD SAs negotiated %u\n",
+		fprintf(f, "  algorithm %s, lifetime %us, NAT-T %s, CHILD SAs negotiated %u\n",
 			sa->prop.encr ? ikev2_chosen_format(&sa->prop, alg,
 							    sizeof(alg)) :
 			"(negotiating)",
 			sa->conn ? sa->conn->ikelifetime : 0,
+			natt_text(sa, nat, sizeof(nat)),
 			sa->n_children_done);
 		for (ch = sa->children; ch; ch = ch->next) {
 			struct child_counters c;
@@ -206,7 +226,10 @@ static void write_json(struct iked *d, FILE *f)
 			 secs_since(sa->established, now) :
 			 secs_since(sa->created, now));
 		json_u64(&j, "lifetime", sa->conn ? sa->conn->ikelifetime : 0);
-		json_str(&j, "nat_t", "none");
+		json_str(&j, "nat_t", natt_status(sa));
+		json_bool(&j, "nat_t_in_use", sa->natt.in_use);
+		json_bool(&j, "nat_t_encap", sa->natt.encap);
+		json_u64(&j, "nat_t_keepalives", sa->natt.keepalives);
 		json_u64(&j, "child_sas_negotiated", sa->n_children_done);
 		json_arr_begin(&j, "child_sas");
 		for (ch = sa->children; ch; ch = ch->next) {
@@ -343,6 +366,13 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 				secs_since(sa->established, now),
 				secs_since(sa->last_recv, now),
 				sa->successor ? ", replaced by a rekey" : "");
+		if (sa->state == IKE_ESTABLISHED) {
+			char nat[128];
+
+			fprintf(f, "    NAT-T %s; %lu keepalives sent\n",
+				natt_text(sa, nat, sizeof(nat)),
+				sa->natt.keepalives);
+		}
 		for (ch = sa->children; ch; ch = ch->next)
 			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 				ch->no, ch->spi_in, ch->spi_out,

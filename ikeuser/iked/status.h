@@ -21,7 +21,13 @@
  *     "local", "local_port", "remote", "remote_port", "local_id",
  *     "remote_id", "spi_i", "spi_r" (hex), "algorithm", "elapsed" (s since
  *     established, or since created while negotiating), "lifetime" (s),
- *     "nat_t" ("none"), "child_sas_negotiated",
+ *     "nat_t" ("none"; "local", "remote", "both": which
+ *     end is behind a NAT; "forced": encapsulation=yes without NAT),
+ *     "nat_t_in_use" (true: IKE on UDP 4500, ESP wanted in UDP, the outer
+ *     ports in local_port and remote_port), "nat_t_encap" (true: the
+ *     CHILD SAs are ESP in UDP in kesp.ko; false with nat_t_in_use when
+ *     kesp.ko cannot encapsulate), "nat_t_keepalives" (sent),
+ *     "child_sas_negotiated",
  *     "child_sas": [{"no", "state" ("installed", "deleting"), "mode",
  *       "spi_in", "spi_out" (hex), "algorithm", "local_ts", "remote_ts",
  *       "elapsed", "bytes_in", "packets_in", "bytes_out",

@@ -183,6 +183,8 @@ static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
 	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
 	if (cfg->rekey && ch->soft_secs)
 		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = ch->soft_secs;
+	/* ESP in UDP when NAT-T is in use (natt.c). */
+	natt_fill_ksa(sa, k);
 }
 
 static int add_policies(struct ike_sa *sa, struct child_sa *ch,

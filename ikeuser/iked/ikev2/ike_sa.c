@@ -289,6 +289,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 				   "retransmit %u of request %u", sa->retx,
 				   sa->next_req_id - 1);
 			iked_net_send(&d->net, &sa->path, sa->req, sa->req_len);
+			natt_retransmit(sa);
 			sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);
 		}
 		if (sa->expire_at && sa->expire_at <= now &&
@@ -301,6 +302,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 		earliest(&next, work(sa, now));
 		if (sa->state == IKE_DEAD)
 			continue;
+		earliest(&next, natt_work(sa, now));
 		earliest(&next, sa->retx_at);
 		earliest(&next, sa->expire_at);
 	}

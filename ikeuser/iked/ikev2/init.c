@@ -79,6 +79,8 @@ int init_start(struct ike_sa *sa, uint16_t group)
 		r = ikev2_chain_add_ke(&m->chain, group, pub, pub_len);
 	if (!r)
 		r = ikev2_chain_add_nonce(&m->chain, sa->ni, sa->ni_len);
+	if (!r)
+		r = natt_add_natd(sa, &m->chain, sa->spi_i, sa->spi_r);
 	if (r)
 		return r;
 	r = xchg_request_plain(sa, REQ_INIT, m);
@@ -346,6 +348,10 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		r = ikev2_chain_add_ke(&out->chain, chosen.dh, pub, pub_len);
 	if (!r)
 		r = ikev2_chain_add_nonce(&out->chain, sa->nr, sa->nr_len);
+	/* NAT detection: ours only if the initiator does it too (2.23). */
+	natt_check(sa, &m->chain, m->hdr.spi_i, m->hdr.spi_r);
+	if (!r && sa->natt.peer_natd)
+		r = natt_add_natd(sa, &out->chain, sa->spi_i, sa->spi_r);
 	if (!r)
 		r = ikev2_msg_build(out, d->out, sizeof(d->out), &rlen);
 	if (r) {
@@ -466,6 +472,9 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	ike_sa_log(sa, IKED_LOG_DEBUG, "IKE_SA_INIT done: %s",
 		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+	/* NAT detection; IKE_AUTH on UDP 4500 if a NAT is in between. */
+	natt_check(sa, c, sa->spi_i, sa->spi_r);
+	natt_float(sa);
 	r = auth_start(sa);
 	if (r)
 		ike_sa_kill(sa, "cannot send IKE_AUTH");

@@ -170,6 +170,7 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 		return NULL;
 	}
 	n->peer_id = old->peer_id;
+	natt_inherit(n, old);
 	n->children = old->children;
 	old->children = NULL;
 	n->n_children_done = old->n_children_done;

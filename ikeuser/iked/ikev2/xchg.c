@@ -235,16 +235,21 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 }
 
 static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
-		       const uint8_t *buf, size_t len)
+		       const uint8_t *buf, size_t len,
+		       const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
-		/* Our answer got lost: the cached one, unchanged (2.1). */
+		/*
+		 * Our answer got lost: the cached one, unchanged (2.1), to
+		 * where the request came from (2.11): a NAT may have moved
+		 * the peer since.
+		 */
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u: resending our response",
 			   m->hdr.msg_id);
-		iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+		iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
 		return;
 	}
 	if (m->hdr.msg_id != sa->next_peer_id) {
@@ -255,6 +260,8 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
+	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
 	sa->next_peer_id++;
 	switch (m->hdr.exchange) {
@@ -287,7 +294,8 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 }
 
 static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
-			const uint8_t *buf, size_t len)
+			const uint8_t *buf, size_t len,
+			const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 	enum ike_req_kind kind = sa->req_kind;
@@ -306,6 +314,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
+	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
 	xchg_request_done(sa);
 	switch (kind) {
@@ -388,7 +397,7 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		return;
 	}
 	if (m->hdr.flags & IKEV2_F_RESPONSE)
-		on_response(sa, m, buf, len);
+		on_response(sa, m, buf, len, path);
 	else
-		on_request(sa, m, buf, len);
+		on_request(sa, m, buf, len, path);
 }

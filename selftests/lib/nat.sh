@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# A NAT between the two sites of topo.sh, for the NAT traversal tests:
+# sourced after guest.sh and topo.sh, never run.
+#
+# nat_two_sites [PREFIX]: topo_two_sites, then gateway A moves behind a
+# NAT namespace ($NAT) that takes over A's WAN address:
+#
+#   hostA --- gwA wan ------- in NAT wan ======= wan gwB --- hostB
+#             100.64.0.2  100.64.0.1  192.0.2.1   192.0.2.2
+#
+# NAT masquerades what leaves its wan (nftables, table ip kesp_nat): UDP
+# from any port is rewritten to a port in $NAT_PORTS (default
+# 20000-20999), so A's 500 and 4500 reach B as other ports; ESP and the
+# rest keep their protocol. UDP 500 and 4500 to the NAT's address are
+# forwarded to gwA (as a gateway behind a home router would have it), so
+# that B can initiate too. IPv4 only. gwA's default route goes through
+# the NAT; B reaches A's LAN through the NAT's address ($GWA_WAN4, which
+# B already knew as A's), and the NAT routes A's LAN to gwA.
+#
+# Exported: NAT (namespace), GWA_PRIV4 (A's address behind the NAT),
+# NAT_IN4 (the NAT's inside address), NAT_PORTS.
+#
+# nat_remap RANGE: a new NAT mapping for everything, as after a NAT
+# reboot or an expired mapping: the masquerade port range becomes RANGE
+# ("30000-30999") and the NAT's conntrack entries are dropped (conntrack
+# -F when installed; otherwise the NAT's public address is removed and
+# added again, which makes the kernel drop every entry masqueraded to it).
+
+GWA_PRIV4=100.64.0.2
+NAT_IN4=100.64.0.1
+NAT_PORTS=${NAT_PORTS:-20000-20999}
+export GWA_PRIV4 NAT_IN4 NAT_PORTS
+
+_nat_rules() {
+	ip netns exec "$NAT" nft -f - <<EOF || fail "nft: NAT rules"
+table ip kesp_nat
+delete table ip kesp_nat
+table ip kesp_nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "$WAN_IF" udp dport { 500, 4500 } dnat to $GWA_PRIV4
+	}
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "$WAN_IF" meta l4proto udp masquerade to :$1
+		oifname "$WAN_IF" masquerade
+	}
+}
+EOF
+}
+
+nat_two_sites() {
+	local p=${1:-}
+	topo_two_sites "$p"
+	NAT=${p}nat
+	export NAT
+	_topo_ns "$NAT"
+	# A's end of the WAN becomes the NAT's, address and all.
+	ip -n "$GWA" link set "$WAN_IF" netns "$NAT" || fail "move wan to $NAT"
+	ip -n "$NAT" addr add "$GWA_WAN4/24" dev "$WAN_IF" ||
+		fail "$NAT: wan address"
+	ip -n "$NAT" link set "$WAN_IF" up || fail "$NAT: wan up"
+	ip link add "$WAN_IF" netns "$GWA" type veth peer name in \
+		netns "$NAT" || fail "veth $GWA - $NAT"
+	ip -n "$GWA" addr add "$GWA_PRIV4/24" dev "$WAN_IF" ||
+		fail "$GWA: wan address"
+	ip -n "$GWA" link set "$WAN_IF" up || fail "$GWA: wan up"
+	ip -n "$NAT" addr add "$NAT_IN4/24" dev in || fail "$NAT: in address"
+	ip -n "$NAT" link set in up || fail "$NAT: in up"
+	ip -n "$GWA" route add default via "$NAT_IN4" ||
+		fail "$GWA: default route"
+	ip -n "$GWA" route add "$LANB4" via "$NAT_IN4" 2>/dev/null
+	ip netns exec "$NAT" sysctl -q -w net.ipv4.ip_forward=1 >/dev/null ||
+		fail "$NAT: forwarding on"
+	ip -n "$NAT" route add "$LANA4" via "$GWA_PRIV4" ||
+		fail "$NAT: route to $LANA4"
+	_nat_rules "$NAT_PORTS"
+	_topo_reach "$GWA" "$GWB_WAN4"
+	_topo_reach "$NAT" "$GWB_WAN4"
+}
+
+nat_remap() {
+	NAT_PORTS=$1
+	_nat_rules "$NAT_PORTS"
+	if command -v conntrack >/dev/null; then
+		ip netns exec "$NAT" conntrack -F >/dev/null 2>&1 ||
+			fail "$NAT: conntrack -F"
+		return 0
+	fi
+	ip -n "$NAT" addr del "$GWA_WAN4/24" dev "$WAN_IF" ||
+		fail "$NAT: remove wan address"
+	ip -n "$NAT" addr add "$GWA_WAN4/24" dev "$WAN_IF" ||
+		fail "$NAT: add wan address"
+}
