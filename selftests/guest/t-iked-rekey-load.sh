@@ -8,8 +8,8 @@
 #  2. kesp-iked to strongSwan's charon, which rekeys (CHILD SAs every
 #     2-3 s, the IKE SA every 9-10 s); kesp-iked answers.
 # Each case: not one datagram is missing at the receiver, the TCP stream's
-# SHA-256 is the sender's, the logs have no error, each kernel ends with
-# exactly the two SAs of one CHILD SA, and none once the daemons stop.
+# SHA-256 is the sender's, the logs have no error, kesp ends with exactly
+# the two SAs of one CHILD SA, and no SA is left once the daemons stop.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -100,6 +100,11 @@ traffic_check() {
 	read -r _ got _ high _ missing _ <"$t/udp"
 	if [ "$missing" != 0 ] || [ "$got" != "$sent" ]; then
 		log_around "$(sed -n 's/.*first-missing [0-9]*@\([0-9:]*\).*/\1/p' "$t/udp")"
+		# Which drop counter took it: kesp's, or XFRM's on charon's side.
+		ip netns exec "$GWA" "$KESPCTL" stats | grep -v ' 0$'
+		ip netns exec "$GWB" "$KESPCTL" stats 2>/dev/null | grep -v ' 0$'
+		ip netns exec "$GWB" cat /proc/net/xfrm_stat | grep -v '\s0$'
+		ip netns exec "$HOSTB" netstat -su 2>/dev/null | grep -i error
 		fail "UDP: $sent sent, $got received, $missing missing"
 	fi
 	[ "$(cat "$t/tcp.sent")" = "$(cat "$t/tcp")" ] ||
@@ -205,8 +210,9 @@ traffic_check
 grep -E 'error|warning' "$IKED_DIR/a.log" | grep -v 'lifetime mismatch' &&
 	fail "errors in kesp-iked's log"
 xfrm_count() { ip -n "$GWB" xfrm state | grep -c '^src'; }
+# (charon's side is counted once it stops: with rekeys every 2-3 s and
+# its SPIs reserved as larval XFRM states, it never holds just two.)
 wait_two_sas gw-a sa_count "$GWA"
-wait_two_sas gw-b xfrm_count
 iked_stop a
 wait_sa_count "$GWA" 0 5
 for i in $(seq 1 50); do
