@@ -6,7 +6,7 @@
 #  1. kesp-iked to kesp-iked, both rekeying (CHILD SAs every 2-3 s, the
 #     IKE SA every 7-8 s, fuzz 50%, so both ends start rekeys).
 #  2. kesp-iked to strongSwan's charon, which rekeys (CHILD SAs every
-#     2-3 s, the IKE SA every 9-10 s); kesp-iked answers.
+#     2-3 s, the IKE SA every 5-6 s); kesp-iked answers.
 # Each case: not one datagram is missing at the receiver, the TCP stream's
 # SHA-256 is the sender's, the logs have no error, kesp ends with exactly
 # the two SAs of one CHILD SA, and no SA is left once the daemons stop.
@@ -168,8 +168,8 @@ connections {
 		local_addrs = $GWB_WAN4
 		remote_addrs = $GWA_WAN4
 		proposals = aes128gcm16-prfsha256-ecp256
-		rekey_time = 10s
-		over_time = 5s
+		rekey_time = 6s
+		over_time = 3s
 		rand_time = 1s
 		local {
 			auth = psk
