@@ -139,7 +139,7 @@ static const struct kw kws[] = {
 	CONN("rekeyfuzz", KW_REKEYFUZZ, 0, "100%", set_percent),
 	CONN("keyingtries", KW_KEYINGTRIES, 0, "3", set_keyingtries),
 	CONN("rekey", KW_REKEY, 0, "yes", set_yesno),
-	CONN("reauth", KW_REAUTH, 0, "yes", set_yesno),
+	CONN("reauth", KW_REAUTH, 0, "no", set_yesno),
 	CONN("auto", KW_AUTO, 0, "ignore", set_enum),
 	CONN("type", KW_TYPE, 0, "tunnel", set_enum),
 	CONN("dpddelay", KW_DPDDELAY, 0, "30s", set_time),

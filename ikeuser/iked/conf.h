@@ -33,7 +33,7 @@
  *   rekeymargin, margintime TIME                                    9m
  *   rekeyfuzz             PERCENT                                   100%
  *   keyingtries           N | %forever (stored as 0)                3
- *   rekey, reauth         yes | no                                  yes, yes
+ *   rekey, reauth         yes | no                                  yes, no
  *   auto                  ignore | add | route | start              ignore
  *   type                  tunnel | transport                        tunnel
  *   dpddelay, dpdtimeout  TIME                                      30s, 150s

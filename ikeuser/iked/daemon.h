@@ -218,6 +218,11 @@ struct ike_sa {
 	iked_ms created, established, expire_at;
 	unsigned int n_children_done;	/* CHILD SAs negotiated so far */
 	struct child_sa *children;
+	/* auto=start lost its CHILD SA to an expiry or a flush: a new one. */
+	bool want_child;
+	/* reauth=yes: this IKE SA replaces the one with these SPIs. */
+	bool reauth;
+	uint8_t reauth_spi_i[8], reauth_spi_r[8];
 	struct iked_ctl_client *waiter;	/* `kespctl ike up` waiting */
 };
 

@@ -146,7 +146,7 @@ TEST(site_to_site_as_strongswan_users_write_it)
 	/* From the defaults table. */
 	EXPECT_EQ(100, k->rekeyfuzz);
 	EXPECT_EQ(1, k->rekey);
-	EXPECT_EQ(1, k->reauth);
+	EXPECT_EQ(0, k->reauth);	/* off by default, unlike ipsec.conf */
 	EXPECT_EQ(IKED_MODE_TUNNEL, k->mode);
 	EXPECT_EQ(IKED_ENCAPS_AUTO, k->encaps);
 	/* Its own. */
@@ -191,7 +191,7 @@ TEST(defaults_as_strongswan_documents_them)
 	EXPECT_EQ(IKED_MODE_TUNNEL, k->mode);
 	EXPECT_EQ(IKED_ENCAPS_AUTO, k->encaps);
 	EXPECT_EQ(1, k->rekey);
-	EXPECT_EQ(1, k->reauth);
+	EXPECT_EQ(0, k->reauth);
 	EXPECT_EQ(IKED_AUTO_ADD, k->autostart);
 	/* Not given: kesp's default proposals, not strict. */
 	EXPECT_EQ(0, k->ike.n_configured);
@@ -226,7 +226,7 @@ TEST(default_and_also_precedence)
 		"\tauthby=secret\n"			/* 5 */
 		"\tesp=aes256-sha256!\n"
 		"\tdpdaction=hold\n"
-		"\treauth=no\n"
+		"\treauth=yes\n"
 		"\n"
 		"conn net\n"				/* 10 */
 		"\tleftsubnet=10.1.0.0/16\n"
@@ -284,7 +284,7 @@ TEST(default_and_also_precedence)
 	EXPECT_EQ(1800, k->lifetime);
 	/* %default fills the rest. */
 	EXPECT_EQ(14400, k->ikelifetime);
-	EXPECT_EQ(0, k->reauth);
+	EXPECT_EQ(1, k->reauth);
 	EXPECT_EQ(1, k->esp.strict);
 	EXPECT_EQ(300, k->rekeymargin);
 	EXPECT_TRUE(is_addr(&k->left.addr, AF_INET, "192.0.2.1"));

@@ -134,6 +134,21 @@ void ikev2_shutdown(struct iked *d)
 	}
 }
 
+/* Whether @k ended at a hard limit, or was removed by someone. */
+static bool hard_limit_reached(const struct kesp_sa *k)
+{
+	const uint64_t *l = k->lft;
+
+	return (l[KESP_LFT_A_HARD_ADD_SECS] &&
+		k->add_time >= l[KESP_LFT_A_HARD_ADD_SECS]) ||
+	       (l[KESP_LFT_A_HARD_USE_SECS] &&
+		k->use_time >= l[KESP_LFT_A_HARD_USE_SECS]) ||
+	       (l[KESP_LFT_A_HARD_BYTES] &&
+		k->cnt.bytes >= l[KESP_LFT_A_HARD_BYTES]) ||
+	       (l[KESP_LFT_A_HARD_PACKETS] &&
+		k->cnt.packets >= l[KESP_LFT_A_HARD_PACKETS]);
+}
+
 void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 {
 	struct child_sa *ch = NULL;
@@ -166,9 +181,27 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 		ch->rekey_at = iked_now();
 		return;
 	}
-	ike_sa_log(sa, IKED_LOG_INFO,
-		   "CHILD SA #%u reached its hard lifetime (%s SA %08x)",
-		   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+	if (ch->state != CHILD_DELETING) {
+		if (hard_limit_reached(ksa))
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "CHILD SA #%u reached its hard lifetime (%s SA %08x)",
+				   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+		else
+			ike_sa_log(sa, IKED_LOG_INFO,
+				   "CHILD SA #%u: its %s SA %08x was removed from the kernel (kespctl sa flush or sa del): deleting the CHILD SA",
+				   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+	}
+	if (sa->conn->autostart == IKED_AUTO_START &&
+	    sa->state == IKE_ESTABLISHED && !ch->redundant && !ch->replaced) {
+		/*
+		 * As after "clear crypto ipsec sa": the tunnel comes back by
+		 * itself. Until then on-demand policies hold the traffic,
+		 * which must not leave in clear when the CHILD SA's own
+		 * policies go with it.
+		 */
+		iked_conn_route(d, iked_conn_of(d, sa->conn));
+		sa->want_child = true;
+	}
 	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE &&
 	    ch->state != CHILD_DELETING)
 		child_delete_start(sa, ch);

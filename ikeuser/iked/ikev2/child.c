@@ -827,6 +827,7 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 			   "CHILD SA rekey collision: our #%u has the lowest nonce and is deleted; the peer's #%u replaces #%u",
 			   ours->no, theirs->no, old->no);
 		ours->redundant = true;
+		old->replaced = true;
 		child_delete_start(sa, ours);
 		/* The peer deletes @old; #theirs then sends (deferred). */
 		return;
@@ -944,6 +945,20 @@ out:
 	ike_sa_answer(sa, r);
 }
 
+void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
+{
+	ch->state = CHILD_DELETING;
+	if (ch->deferred_out) {
+		kesp_sa_wipe(ch->deferred_out);
+		free(ch->deferred_out);
+		ch->deferred_out = NULL;
+	} else if (!ch->out_absent) {
+		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
+				   ch->spi_out);
+	}
+	ch->out_absent = true;
+}
+
 /*
  * Our Delete of a CHILD SA (1.4.1). We stop sending on it at once, but
  * its inbound SA stays until the peer answers: until the peer has our
@@ -961,21 +976,12 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 		return 0;
 	}
 	/* Nothing more goes out on it, not even behind the Delete. */
-	ch->state = CHILD_DELETING;
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-		ch->deferred_out = NULL;
-	} else if (!ch->out_absent) {
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
-				   ch->spi_out);
-	}
+	child_stop_sending(sa, ch);
 	/*
 	 * A replacement whose outbound SA waits (we answered its rekey)
 	 * keeps waiting: only the peer's answer or Delete shows that it has
 	 * the inbound SA. Until then the SA it replaces sends.
 	 */
-	ch->out_absent = true;
 	ikev2_put32(spi, ch->spi_in);
 	ikev2_chain_init(c);
 	r = ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 1, spi);

@@ -138,6 +138,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
+/* Its outbound SA goes (it is being deleted); it still receives. */
+void child_stop_sending(struct ike_sa *sa, struct child_sa *ch);
 /* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
 void child_delete_done(struct ike_sa *sa);
 
@@ -166,6 +168,11 @@ int rekey_nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b,
 void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 		       size_t b_len, const uint8_t **lo, size_t *lo_len);
 
+/* reauth.c: reauth=yes, a new IKE SA instead of a rekey. */
+int reauth_start(struct ike_sa *old);
+/* The new IKE SA @n is up with its CHILD SA: the old one goes. */
+void reauth_done(struct ike_sa *n);
+
 /* dpd.c: dead peer detection. */
 /* When the next liveness check is due (0: none). */
 iked_ms dpd_next(const struct ike_sa *sa);
@@ -182,6 +189,11 @@ void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
 int info_delete_ike(struct ike_sa *sa);
+/*
+ * The same when other SAs carry the traffic already (reauth): the CHILD
+ * SAs stop sending at once, but receive until the peer answers.
+ */
+int info_delete_ike_gently(struct ike_sa *sa);
 
 /* conn.c: which conn a peer is for. */
 const struct iked_conf_conn *conn_for_init(struct iked *d,

@@ -332,5 +332,7 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	r = child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
 			   NULL, 0);
 	ike_sa_established(sa);
+	if (!r)
+		reauth_done(sa);
 	ike_sa_answer(sa, r);
 }

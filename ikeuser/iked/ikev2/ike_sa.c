@@ -242,7 +242,14 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 	}
 	if (sa->rekey_at && sa->rekey_at <= now) {
 		sa->rekey_at = 0;
-		if (rekey_ike_start(sa, 0) == 0)
+		if (sa->conn->reauth)
+			reauth_start(sa);
+		else if (rekey_ike_start(sa, 0) == 0)
+			return 0;
+	}
+	if (sa->want_child && !sa->children && !sa->pend.active) {
+		sa->want_child = false;
+		if (child_create_start(sa, 0) == 0)
 			return 0;
 	}
 	earliest(&next, sa->rekey_at);

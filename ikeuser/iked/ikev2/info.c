@@ -5,15 +5,33 @@
 #include <string.h>
 
 #include "ike.h"
+#include "../conn.h"
+
+static int delete_ike(struct ike_sa *sa);
 
 int info_delete_ike(struct ike_sa *sa)
+{
+	/* Nothing more goes through the tunnel once we decided (1.4.1). */
+	while (sa->children)
+		child_remove(sa, sa->children, "deleting the IKE SA");
+	return delete_ike(sa);
+}
+
+int info_delete_ike_gently(struct ike_sa *sa)
+{
+	struct child_sa *ch;
+
+	/* Gone with the IKE SA, once the peer answered (ike_sa_kill). */
+	for (ch = sa->children; ch; ch = ch->next)
+		child_stop_sending(sa, ch);
+	return delete_ike(sa);
+}
+
+static int delete_ike(struct ike_sa *sa)
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	int r;
 
-	/* Nothing more goes through the tunnel once we decided (1.4.1). */
-	while (sa->children)
-		child_remove(sa, sa->children, "deleting the IKE SA");
 	sa->state = IKE_DELETING;
 	if (sa->req_kind != REQ_NONE && sa->req_kind != REQ_DELETE_IKE) {
 		/*
@@ -75,6 +93,15 @@ void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			/* Answer with the SPI of the other direction (1.4.1). */
 			if (n_ours < IKEV2_MAX_PAYLOADS)
 				ikev2_put32(ours + 4 * n_ours++, ch->spi_in);
+			if (!ch->replaced && !ch->redundant &&
+			    ch->state != CHILD_DELETING &&
+			    o->conn->autostart == IKED_AUTO_START)
+				/*
+				 * Not a rekey: the peer cleared it. Its
+				 * traffic must not leave in clear; the next
+				 * packet brings the tunnel back.
+				 */
+				iked_conn_route(o->d, iked_conn_of(o->d, o->conn));
 			child_remove(o, ch, "deleted by the peer");
 		}
 	}
