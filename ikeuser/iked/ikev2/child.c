@@ -809,6 +809,17 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
+/* The outbound SA that waited is not installed, ever: no longer kept. */
+static void drop_deferred_out(struct child_sa *ch)
+{
+	if (ch->deferred_out) {
+		kesp_sa_wipe(ch->deferred_out);
+		free(ch->deferred_out);
+		ch->deferred_out = NULL;
+	}
+	ch->out_absent = true;
+}
+
 /*
  * Both ends rekeyed @old at once (2.8.1): @ours came from our request,
  * @theirs from the peer's. The exchange with the lowest of the four
@@ -836,13 +847,9 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 		   "CHILD SA rekey collision: the peer's #%u has the lowest nonce, the peer deletes it; our #%u replaces #%u",
 		   theirs->no, ours->no, old->no);
 	theirs->redundant = true;
-	if (theirs->deferred_out) {
-		/* Never sent on, so the peer's Delete loses nothing. */
-		kesp_sa_wipe(theirs->deferred_out);
-		free(theirs->deferred_out);
-		theirs->deferred_out = NULL;
-		theirs->out_absent = true;
-	}
+	/* Never sent on, so the peer's Delete loses nothing. */
+	if (theirs->deferred_out)
+		drop_deferred_out(theirs);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed", old->no);
 	child_delete_start(sa, old);
 }
@@ -948,15 +955,10 @@ out:
 void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
 {
 	ch->state = CHILD_DELETING;
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-		ch->deferred_out = NULL;
-	} else if (!ch->out_absent) {
+	if (!ch->deferred_out && !ch->out_absent)
 		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
 				   ch->spi_out);
-	}
-	ch->out_absent = true;
+	drop_deferred_out(ch);
 }
 
 /*
