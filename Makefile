@@ -36,8 +36,8 @@ KTEST_BIN := $(patsubst selftests/kernel/%.c,$(B)/ktest/%,$(KTEST_SRC))
 HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
-.PHONY: all kmod user install uninstall deps check unit ktest style sparse \
-	demo bench fuzz clean
+.PHONY: all kmod user install uninstall deps deps-tools check unit ktest \
+	style sparse demo bench fuzz clean
 
 all: kmod user
 
@@ -46,34 +46,82 @@ kmod:
 
 user: $(B)/kespctl $(B)/kesp-iked
 
-$(B)/kespctl: $(COMMON_SRC) $(KESPCTL_SRC) $(USER_HDR) VERSION
-	@mkdir -p $(B)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(KESPCTL_SRC) $(NL_LIBS)
+# Each source is compiled once per flavour into build/obj/FLAVOUR/ and
+# archived per component; programs, unit tests, guest C tests and fuzz
+# targets link the archives, so no test binary recompiles the daemon.
+#   plain: the programs and the guest C tests
+#   san:   ASan/UBSan/LSan, for the host unit tests
+#   fuzz:  clang with libFuzzer instrumentation, for the fuzz targets
+FLAVOUR_CFLAGS_plain := $(USER_CFLAGS) -Iikeuser
+FLAVOUR_CFLAGS_san := $(USER_CFLAGS) -Iikeuser $(SAN_CFLAGS)
+FLAVOUR_CFLAGS_fuzz := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+	-Iuapi -Iikeuser -DKESP_VERSION='"$(VERSION)"' \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FLAVOUR_CC_plain = $(CC)
+FLAVOUR_CC_san = $(CC)
+FLAVOUR_CC_fuzz = clang
 
-$(B)/kesp-iked: $(COMMON_SRC) $(IKED_SRC) $(USER_HDR) VERSION
-	@mkdir -p $(B)
-	$(CC) $(USER_CFLAGS) $(NL_CFLAGS) -o $@ $(COMMON_SRC) $(IKED_SRC) \
-		$(NL_LIBS) -lcrypto
+define flavour_rules
+$(B)/obj/$(1)/%.o: %.c VERSION
+	@mkdir -p $$(@D)
+	$$(FLAVOUR_CC_$(1)) $$(FLAVOUR_CFLAGS_$(1)) $$(NL_CFLAGS) -MMD -MP \
+		-c -o $$@ $$<
+endef
+$(foreach f,plain san fuzz,$(eval $(call flavour_rules,$(f))))
+
+# objs FLAVOUR, SOURCES
+objs = $(patsubst %.c,$(B)/obj/$(1)/%.o,$(2))
+# The archives: common/, kespctl/ and iked/ without their main.c.
+KESPCTL_LIB_SRC := $(filter-out %/main.c,$(KESPCTL_SRC))
+IKED_LIB_SRC := $(filter-out %/main.c,$(IKED_SRC))
+define flavour_libs
+$(B)/obj/$(1)/libcommon.a: $(call objs,$(1),$(COMMON_SRC))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(B)/obj/$(1)/libkespctl.a: $(call objs,$(1),$(KESPCTL_LIB_SRC))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(B)/obj/$(1)/libiked.a: $(call objs,$(1),$(IKED_LIB_SRC))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach f,plain san,$(eval $(call flavour_libs,$(f))))
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# libs FLAVOUR, COMPONENTS: the archives in link order (users first).
+libs = $(foreach c,$(2),$(B)/obj/$(1)/lib$(c).a)
+
+$(B)/kespctl: $(B)/obj/plain/ikeuser/kespctl/main.o \
+		$(call libs,plain,kespctl common)
+	$(CC) -o $@ $^ $(NL_LIBS)
+
+$(B)/kesp-iked: $(B)/obj/plain/ikeuser/iked/main.o \
+		$(call libs,plain,iked common)
+	$(CC) -o $@ $^ $(NL_LIBS) -lcrypto
 
 # Unit tests link the code under test, minus main(), with ASan and UBSan;
 # kselftest_harness.h needs GNU C.
-$(B)/unit/%: selftests/unit/%.c $(COMMON_SRC) $(KESPCTL_SRC) $(IKED_SRC) \
-		$(USER_HDR)
+UNIT_LIBS := $(call libs,san,kespctl iked common)
+$(B)/unit/%: selftests/unit/%.c $(UNIT_LIBS) $(USER_HDR) | deps-tools
 	@mkdir -p $(B)/unit
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
-		-o $@ $< $(COMMON_SRC) $(filter-out %/main.c,$(KESPCTL_SRC)) \
-		$(filter-out %/main.c,$(IKED_SRC)) $(NL_LIBS) -lcrypto
+		-o $@ $< $(UNIT_LIBS) $(NL_LIBS) -lcrypto
 
 unit: $(UNIT_BIN)
 
 # C tests that run in the guest against the module (selftests/guest/run-tests).
-IKED_KERNEL_SRC := ikeuser/iked/kernel.c
-$(B)/ktest/%: selftests/kernel/%.c $(COMMON_SRC) $(IKED_KERNEL_SRC) $(USER_HDR)
+KTEST_LIBS := $(call libs,plain,iked common)
+$(B)/ktest/%: selftests/kernel/%.c $(KTEST_LIBS) $(USER_HDR) | deps-tools
 	@mkdir -p $(B)/ktest
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ $< \
-		$(COMMON_SRC) $(IKED_KERNEL_SRC) $(NL_LIBS)
+		$(KTEST_LIBS) $(NL_LIBS) -lcrypto
 
 ktest: $(KTEST_BIN)
+
+# kselftest_harness.h and checkpatch come from the kernel source package.
+deps-tools:
+	@test -f $(KSRC_TOOLS)/tools/testing/selftests/kselftest_harness.h || \
+		scripts/deps.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
@@ -90,13 +138,13 @@ deps:
 # libFuzzer on the IKEv2 message parser (selftests/fuzz/README);
 # FUZZ_SECS=N for longer runs. make check runs it for 20 seconds.
 FUZZ_SECS ?= 60
-FUZZ_SRC := ikeuser/iked/ikev2/msg.c ikeuser/iked/ikev2/payload.c
-$(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_SRC) \
+# The codecs the fuzz targets exercise; pure, so they link alone.
+FUZZ_OBJS := $(call objs,fuzz,ikeuser/iked/ikev2/msg.c \
+	ikeuser/iked/ikev2/payload.c)
+$(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus
-	clang -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iikeuser \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_SRC)
+	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
 
 fuzz: deps $(B)/fuzz/fuzz_ikev2_msg
 	$(B)/fuzz/fuzz_ikev2_msg -max_total_time=$(FUZZ_SECS) \
@@ -116,7 +164,7 @@ $(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/ikev2/dh.c \
 
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps
-	$(MAKE) KDIR=/lib/modules/$(GUEST_KVER)/build all unit ktest
+	$(MAKE) -j$(shell nproc) KDIR=/lib/modules/$(GUEST_KVER)/build all unit ktest
 	selftests/run-all
 
 style:
