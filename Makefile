@@ -165,7 +165,7 @@ $(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/ikev2/dh.c \
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps
 	$(MAKE) -j$(shell nproc) KDIR=/lib/modules/$(GUEST_KVER)/build all unit ktest
-	selftests/run-all
+	selftests/run-all $(if $(TESTS),--tests '$(TESTS)')
 
 style:
 	perl $(KSRC_TOOLS)/scripts/checkpatch.pl --strict --no-tree --quiet \

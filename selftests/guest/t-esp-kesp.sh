@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# budget: 100
 # kesp talks to kesp: t-esp-xfrm.sh's whole matrix (every algorithm, 4in4,
 # 6in6, 4in6 and 6in4 tunnels, transport over IPv4 and IPv6, ESN across
 # 2^32) with both gateways configured by kespctl, each side's kesp counters

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# budget: 70
 # Rekey collisions against strongSwan's charon (RFC 7296 2.8.1, 2.8.2):
 # with the WAN link delaying each packet by 1.5 s each way, kesp-iked
 # (`kespctl ike rekey`) and charon (`swanctl --rekey`) rekey the same SA

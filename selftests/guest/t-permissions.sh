@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# budget: 15
 # State-changing commands need CAP_NET_ADMIN over the caller's netns
 # (GENL_UNS_ADMIN_PERM); read-only ones are open to everyone.
 . "$KESP_ROOT/selftests/lib/guest.sh"

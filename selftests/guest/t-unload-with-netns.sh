@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# budget: 15
 # Unload while namespaces exist: every namespace's state and proc entry go,
 # a reload serves the namespaces that are still there, and their later
 # deletion is clean.
