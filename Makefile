@@ -37,7 +37,7 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install uninstall deps deps-tools check unit ktest \
-	style sparse demo bench fuzz clean
+	style sparse demo bench fuzz nlfuzz clean
 
 all: kmod user
 
@@ -116,7 +116,15 @@ $(B)/ktest/%: selftests/kernel/%.c $(KTEST_LIBS) $(USER_HDR) | deps-tools
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ $< \
 		$(KTEST_LIBS) $(NL_LIBS) -lcrypto
 
-ktest: $(KTEST_BIN)
+# The netlink fuzzer (selftests/guest/t-nl-fuzz.sh runs it in the guest).
+$(B)/ktest/nlfuzz: selftests/kernel/nlfuzz.c selftests/kernel/nlfuzz_gen.c \
+		selftests/kernel/nlfuzz.h $(KTEST_LIBS) $(USER_HDR) | deps-tools
+	@mkdir -p $(B)/ktest
+	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ \
+		selftests/kernel/nlfuzz.c selftests/kernel/nlfuzz_gen.c \
+		$(KTEST_LIBS) $(NL_LIBS) -lcrypto
+
+ktest: $(KTEST_BIN) $(B)/ktest/nlfuzz
 
 # kselftest_harness.h and checkpatch come from the kernel source package.
 deps-tools:
@@ -149,6 +157,16 @@ $(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
 fuzz: deps $(B)/fuzz/fuzz_ikev2_msg
 	$(B)/fuzz/fuzz_ikev2_msg -max_total_time=$(FUZZ_SECS) \
 		-print_final_stats=1 $(B)/fuzz/corpus selftests/fuzz/corpus
+
+# The netlink fuzzer in a guest, NLFUZZ_SECS per identity (root, then root
+# of an unprivileged user's namespaces); make check runs it for 20 s.
+NLFUZZ_SECS ?= 600
+nlfuzz: deps
+	$(MAKE) -j$(shell nproc) KDIR=/lib/modules/$(GUEST_KVER)/build kmod \
+		$(B)/kespctl $(B)/ktest/nlfuzz
+	selftests/vm/run --timeout $$((2 * $(NLFUZZ_SECS) + 600)) \
+		--keep $(B)/vm/nlfuzz -- env KESP_NLFUZZ_SECS=$(NLFUZZ_SECS) \
+		bash selftests/guest/t-nl-fuzz.sh
 
 # kesp against XFRM in one VM boot: throughput, 10k policies, 10k SAs;
 # then IKE SAs per second, kesp-iked against charon, in another.
