@@ -113,6 +113,11 @@ static int monitor(struct kespctl *c, int argc, char **argv,
 		return KESPCTL_FAIL;
 	if (kesp_nl_subscribe(&c->nl) < 0)
 		return kespctl_kernel_error(c, "monitor");
+	/*
+	 * Said once subscribed, on stderr so that the events stay clean:
+	 * from here on no event is missed, which a script may wait for.
+	 */
+	fprintf(stderr, "kespctl: %s: listening\n", what);
 	/* Until interrupted: SIGINT's default action ends the process. */
 	for (;;) {
 		err = kesp_nl_recv_events(&c->nl, on_event, &m);

@@ -475,9 +475,13 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(5):
     s.sendto(b"\xff", ("198.51.100.2", 4500))'
-	sleep 0.5
-	after=$("${KB[@]}" -j stats | python3 -c \
-		'import json,sys; print(json.load(sys.stdin)["in-udp-keepalive"])')
+	keepalives_counted() {
+		after=$("${KB[@]}" -j stats | python3 -c \
+			'import json,sys; print(json.load(sys.stdin)["in-udp-keepalive"])')
+		[ "$after" -ge $((before + 5)) ]
+	}
+	wait_until 10 keepalives_counted
+	keepalives_counted
 	echo "  in-udp-keepalive $before -> $after"
 	[ "$after" = $((before + 5)) ] || return 1
 	# The daemon's socket saw none of them.
@@ -531,7 +535,7 @@ while len(b) < 4000:
     b += d
 c.sendall(b); c.close()' >"$tmp/tcp-b" 2>&1 &
 	BG+=($!)
-	sleep 1
+	wait_until 20 listening gwb tcp 7777 || return 1
 	ip netns exec gwa python3 -c '
 import socket, sys
 c = socket.create_connection(("198.51.100.2", 7777), timeout=10)

@@ -391,12 +391,12 @@ limits_run() {
 			fail "$what: ping $i of 5 failed (the hard limit's packet is the last carried)"
 	done
 	gone=
-	for i in $(seq 1 20); do
+	for i in $(seq 1 50); do
 		sa_present gwa "$spi" out || { gone=$i; break; }
 		sleep 0.1
 	done
 	[ -n "$gone" ] ||
-		fail "$what: SA still listed 2 s after its 5th packet: $(ctl gwa sa list)"
+		fail "$what: SA still listed 5 s after its 5th packet: $(ctl gwa sa list)"
 	ev_wait 1 "$(expire_re hard "$spi")" 2 ||
 		fail "$what: SA gone without a hard EXPIRE: $(ev_dump)"
 	SPI=$spi evpy <<'PY' || fail "$what: EXPIRE events wrong"
@@ -526,7 +526,7 @@ case_seq() {
 	[ "$(stat gwa out-seq-overflow)" = 1 ] ||
 		fail "out-seq-overflow should be 1: $(stats_line gwa)"
 
-	sleep 0.3
+	wait_until 10 test "$(grep -cE '^0x100[56] ' "$tmp/wire")" -ge 4
 	seqs=$(grep -E '^0x100[56] ' "$tmp/wire" | tr '\n' ' ')
 	echo "ESP from A on the wire: $seqs"
 	[ "$seqs" = "0x1005 0xfffffffe 0x1005 0xffffffff " ] ||

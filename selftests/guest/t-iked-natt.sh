@@ -167,17 +167,22 @@ iked_ctl b ike list | grep -E "NAT-T remote end behind NAT, UDP 4500->$PORTS_RE"
 traffic "kesp initiator behind NAT"
 
 echo "  keepalives (every 2 s from A when nothing else was sent)"
-sleep 5
-ka=$(iked_ctl a -j ike list | python3 -c '
+keepalives() {
+	ka=$(iked_ctl a -j ike list | python3 -c '
 import json, sys
 print(max(s["nat_t_keepalives"] for s in json.load(sys.stdin)["ike_sas"]))')
-[ "$ka" -ge 1 ] || fail "a sent no NAT keepalive"
+	[ "$ka" -ge 1 ]
+}
+wait_until 30 keepalives
+keepalives || fail "a sent no NAT keepalive in 30 s"
 echo "  a: $ka keepalives sent"
 
 echo "  rekeys across the NAT (CHILD SAs 16 s, IKE SA 30 s)"
 iked_wait_log a 'CHILD SA #[0-9]+ rekeyed' 30
 iked_wait_log a 'IKE SA rekeyed' 40
-sleep 1
+natt_now() { grep -qE "^$2 true $3 $4\$" <<<"$(natt "$1")"; }
+wait_until 20 natt_now a local 4500 4500
+wait_until 20 natt_now b remote 4500 "$PORTS_RE"
 expect_natt a local 4500 4500
 expect_natt b remote 4500 "$PORTS_RE"
 traffic "after rekey"

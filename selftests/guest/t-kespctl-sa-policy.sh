@@ -49,11 +49,12 @@ assert len(p) == 1 and p[0]["action"] == "protect", p' || fail "policy JSON"
 
 # A flush tells listeners: one hard EXPIRE per SA, as the uapi promises.
 mon=$(mktemp)
-"$KESPCTL" -j monitor expire >"$mon" 2>&1 &
+"$KESPCTL" -j monitor expire >"$mon" 2>"$mon.err" &
 mpid=$!
-sleep 2	# let it join the group before the flush
+wait_until 20 grep -q 'listening' "$mon.err" ||
+	fail "monitor did not subscribe: $(cat "$mon.err")"
 run "$KESPCTL" sa flush
-sleep 2
+wait_until 20 test "$(grep -c expire "$mon")" -ge 2
 kill "$mpid"
 cat "$mon"
 python3 - "$mon" <<'PY' || fail "flush did not send one hard EXPIRE per SA"
@@ -65,4 +66,4 @@ PY
 run "$KESPCTL" policy flush
 [ "$("$KESPCTL" -j sa list)" = "[]" ] || fail "SAs left after flush"
 [ "$("$KESPCTL" -j policy list)" = "[]" ] || fail "policies left after flush"
-rm -f "$keyfile" "$mon"
+rm -f "$keyfile" "$mon" "$mon.err"

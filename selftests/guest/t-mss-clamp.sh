@@ -52,7 +52,7 @@ peer_mss() {
 	c.sendall(str(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG)).encode())
 	c.close()
 	PY
-	sleep 1
+	wait_until 20 listening mb tcp 7000 || fail "no listener on 10.2.0.1:7000"
 	ip netns exec ma python3 - <<-'PY'
 	import socket
 	c = socket.create_connection(("10.2.0.1", 7000), timeout=20,

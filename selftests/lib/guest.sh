@@ -60,3 +60,24 @@ netns_cleanup() {
 	KESP_NETNS=()
 }
 trap netns_cleanup EXIT
+
+# wait_until SECS CMD...: poll CMD (every 0.1 s) until it succeeds; fail
+# after SECS seconds of wall clock. Tests wait for the condition they need
+# this way, never with a fixed sleep, so that a machine half as fast (or
+# one whose other core is busy) still passes.
+wait_until() {
+	local ceil=$1 t0=$SECONDS
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS - t0 < ceil)) || return 1
+		sleep 0.1
+	done
+}
+
+# listening NS PROTO PORT: a socket in namespace NS listens on PORT
+# (PROTO tcp or udp).
+listening() {
+	local flag=-t
+	[ "$2" = udp ] && flag=-u
+	ip netns exec "$1" ss -Hln "$flag" "sport = :$3" | grep -q .
+}
