@@ -14,6 +14,10 @@ pkgs=(
 	sparse iproute2 iperf3 nftables util-linux libcap2-bin iputils-ping
 	netcat-openbsd clang libclang-rt-14-dev
 	strongswan strongswan-swanctl libstrongswan-standard-plugins tshark
+	# Libreswan's pluto runs from .cache/libreswan (below); its libraries:
+	libnss3-tools libunbound8 libldns3 libevent-core-2.1-7
+	libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libnspr4 libnss3
+	libaudit1 libldap-2.5-0 libpam0g libselinux1 libsystemd0 dns-root-data
 )
 
 missing=()
@@ -43,5 +47,17 @@ if [ ! -f "$ksrc/scripts/checkpatch.pl" ] ||
 		linux-source-6.1/scripts/const_structs.checkpatch \
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/kselftest.h
+fi
+
+# Libreswan conflicts with strongSwan as a package, so it is unpacked, not
+# installed: the tests run its pluto from there (selftests/lib/pluto.sh).
+ls_dir="$top/.cache/libreswan"
+if [ ! -x "$ls_dir/root/usr/libexec/ipsec/pluto" ]; then
+	echo "deps: unpacking Libreswan into $ls_dir"
+	rm -rf "$ls_dir"
+	mkdir -p "$ls_dir"
+	( cd "$ls_dir" && { apt-get download -q libreswan 2>/dev/null ||
+		{ apt-get update -q && apt-get download -q libreswan; }; } )
+	dpkg -x "$ls_dir"/libreswan_*.deb "$ls_dir/root"
 fi
 "$top/scripts/guest-kver" >/dev/null
