@@ -15,7 +15,6 @@
 #include <linux/kesp.h>
 
 struct kesp_stats;
-struct xfrm_state;
 
 struct kesp_spd_index;
 
@@ -61,7 +60,6 @@ struct kesp_net {
 	bool exiting;
 	/* Packets inside the transforms, possibly async: exit waits. */
 	atomic_t inflight;
-	struct xfrm_state *decap_mark;	/* see input.h */
 
 	/*
 	 * UDP encapsulation sockets (encap.c): struct kesp_encap_sock,

@@ -15,6 +15,7 @@
 
 struct crypto_aead;
 struct netlink_ext_ack;
+struct xfrm_state;
 struct nlattr;
 
 union kesp_addr {
@@ -74,8 +75,13 @@ struct kesp_sa {
 	struct kesp_sa_cfg cfg;
 	u16 enc_bits;		/* cipher key size, for status pages */
 	struct crypto_aead *aead;
-	time64_t add_time;		/* ktime_get_real_seconds() */
+	time64_t add_time;		/* kesp_now() */
 	struct dst_cache dst_cache;	/* outbound: the route to the peer */
+	/*
+	 * Inbound: what a decrypted packet's secpath carries, for the IN
+	 * and FWD policy checks (input.h). SA_UPDATE replaces it.
+	 */
+	struct xfrm_state __rcu *mark;
 
 	/* Changed by the packet path under @lock. */
 	spinlock_t lock;

@@ -12,9 +12,12 @@
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
+#include <net/xfrm.h>
 #include "acquire.h"
 #include "crypto.h"
 #include "flow.h"
+#include "input.h"
 #include "lifetime.h"
 #include "policy.h"
 #include "sa.h"
@@ -80,7 +83,10 @@ void kesp_sa_cache_exit(void)
 static void sa_free_rcu(struct rcu_head *head)
 {
 	struct kesp_sa *sa = container_of(head, struct kesp_sa, rcu);
+	struct xfrm_state *x = rcu_dereference_protected(sa->mark, 1);
 
+	if (x)
+		xfrm_state_put(x);
 	kesp_crypto_sa_free(sa);
 	kesp_replay_free(&sa->replay);
 	dst_cache_destroy(&sa->dst_cache);
@@ -179,6 +185,7 @@ static bool spi_reserved(struct kesp_net *kn, const struct kesp_sa_key *key)
 int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 		struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
+	struct xfrm_state *mark;
 	struct kesp_sa *sa;
 	int err;
 
@@ -207,9 +214,16 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	err = kesp_crypto_sa_init(sa, p, attrs, extack);
 	if (err)
 		goto free_dst_cache;
+	if (p->cfg.key.dir == KESP_DIR_IN) {
+		err = -ENOMEM;
+		mark = kesp_input_mark_alloc(kn->net, &p->cfg);
+		if (!mark)
+			goto free_crypto;
+		RCU_INIT_POINTER(sa->mark, mark);
+	}
 	err = rhashtable_insert_fast(&kn->sad, &sa->node, sad_params);
 	if (err)
-		goto free_crypto;
+		goto free_mark;
 	list_add_tail(&sa->list, &kn->sa_list);
 	kn->sa_count++;
 	kn->sa_gen++;
@@ -225,6 +239,10 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	kesp_lifetime_start(kn);
 	return 0;
 
+free_mark:
+	mark = rcu_dereference_protected(sa->mark, 1);
+	if (mark)
+		xfrm_state_put(mark);
 free_crypto:
 	kesp_crypto_sa_free(sa);
 free_dst_cache:
@@ -314,6 +332,8 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 	struct kesp_sa_key key = sa->cfg.key, old = sa->cfg.key;
 	bool out = key.dir == KESP_DIR_OUT, rehash = false;
 	unsigned int alen = kesp_addr_len(key.family);
+	struct xfrm_state *mark = NULL;
+	struct kesp_sa_cfg cfg;
 	int err = 0;
 
 	lockdep_assert_held(&kn->lock);
@@ -322,6 +342,16 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 		if (kesp_sa_find(kn, &key))
 			return -EEXIST;
 		rehash = true;
+	}
+	/* Inbound: the policy checks must see the new peers, so a new mark. */
+	if (!out && (src || rehash)) {
+		cfg = sa->cfg;
+		cfg.key = key;
+		if (src)
+			memcpy(&cfg.src, src, alen);
+		mark = kesp_input_mark_alloc(kn->net, &cfg);
+		if (!mark)
+			return -ENOMEM;
 	}
 	/*
 	 * Between removal and insertion the SA is not found: a packet or
@@ -361,6 +391,13 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 					   &kn->sa_out[out_hash(sa->cfg.key.family,
 								&sa->cfg.key.dst)]);
 		kn->sa_gen++;
+	}
+	if (mark) {
+		/* Packets decrypted until now keep the old one. */
+		if (!err)
+			mark = rcu_replace_pointer(sa->mark, mark,
+						   lockdep_is_held(&kn->lock));
+		xfrm_state_put(mark);
 	}
 	/* The cached route went to the old peer or from the old source. */
 	dst_cache_reset(&sa->dst_cache);

@@ -261,9 +261,25 @@
  * must fit the SA's selectors (KESP_STAT_IN_SELECTOR). It then re-enters
  * the stack as if received on the same interface, with a secpath (as
  * XFRM's decrypted packets have: nftables' "meta ipsec exists" matches).
- * A packet without one that matches a PROTECT policy of direction IN
- * (to a local address) or FWD (forwarded) is dropped
+ *
+ * Once routing has decided, a decrypted packet is delivered (LOCAL_IN)
+ * or forwarded (FORWARD) only if the IN or FWD policy that its inner
+ * selectors find is PROTECT and its template fits the SA that decrypted
+ * it: same mode, same reqid unless the template's is 0, and the SA's
+ * SRC and DST as the template's SRC and DST unless the template has no
+ * addresses (transport mode). No policy, a DISCARD or BYPASS policy, or
+ * a template of another SA: dropped (KESP_STAT_IN_POLICY), whatever the
+ * SA's own selectors allowed; XFRM's inbound policy check does the same
+ * (XFRM lets transport mode SAs without any policy through; kesp does
+ * not). A later fragment, without ports, finds only policies without
+ * port ranges: port specific IN or FWD policies do not suit traffic
+ * that the peer's hosts fragment.
+ *
+ * A packet without a secpath (cleartext) that matches a PROTECT policy of
+ * direction IN (to a local address) or FWD (forwarded) is dropped
  * (KESP_STAT_IN_CLEARTEXT); DISCARD drops it too (KESP_STAT_IN_DISCARD).
+ * One whose selectors cannot be read is dropped (KESP_STAT_IN_MALFORMED)
+ * when there are policies of its direction.
  *
  * A namespace with no kesp policies and no SAs is not touched, so XFRM can
  * be used in a neighbouring namespace; do not mix both in one namespace.
@@ -323,7 +339,8 @@
  *
  * Request: KESP_A_POLICY with KESP_POL_A_ID. Reply to GET and each dump
  * message: KESP_A_POLICY with ID, DIR, SEL, ACTION, PRIORITY, TMPL and
- * KESP_POL_A_PACKETS (NLA_U64, packets that matched it), and MSS if set.
+ * KESP_POL_A_PACKETS (NLA_U64, packets that matched it: sent or held by
+ * an OUT policy, dropped or let in by an IN or FWD one), and MSS if set.
  *
  * KESP_CMD_POLICY_FLUSH (admin)
  * -----------------------------
@@ -623,6 +640,8 @@ enum kesp_stat {
 	KESP_STAT_IN_UDP_MALFORMED, /* bad datagram on an encap socket */
 	KESP_STAT_IN_ENCAP_MISMATCH, /* ESP in UDP vs plain, or port */
 	KESP_STAT_IN_UDP_KEEPALIVE, /* NAT keepalives absorbed (no error) */
+	KESP_STAT_IN_POLICY,	/* decrypted, but no IN/FWD policy for its SA */
+	KESP_STAT_OUT_MALFORMED, /* outbound selectors unreadable */
 	__KESP_STAT_MAX
 };
 
@@ -655,6 +674,8 @@ enum kesp_stat {
 	[KESP_STAT_IN_UDP_MALFORMED]	= "in-udp-malformed",	\
 	[KESP_STAT_IN_ENCAP_MISMATCH]	= "in-encap-mismatch",	\
 	[KESP_STAT_IN_UDP_KEEPALIVE]	= "in-udp-keepalive",	\
+	[KESP_STAT_IN_POLICY]		= "in-policy",		\
+	[KESP_STAT_OUT_MALFORMED]	= "out-malformed",	\
 }
 
 #endif /* _UAPI_LINUX_KESP_H */
