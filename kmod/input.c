@@ -274,7 +274,7 @@ static int esp_offset(struct net *net, struct sk_buff *skb, u16 family)
 	}
 	if (nexthdr != IPPROTO_ESP)
 		return 0;
-	err = kesp_defrag6(net, skb);
+	err = kesp_defrag6(net, skb, KESP_DEFRAG_IN);
 	if (err)
 		return err;
 	/* Whole again, fragment header gone. */

@@ -227,10 +227,16 @@
  * ---------------------------------
  *
  * Outbound (netfilter POST_ROUTING, IPv4 and IPv6, local and forwarded
- * packets, after NAT): the packet's selectors (addresses, protocol, ports;
- * ICMP type/code as ports; a non-first fragment has no ports and matches
- * only selectors without port ranges) are looked up among the OUT
- * policies. No match or BYPASS: the packet goes on untouched. DISCARD:
+ * packets, after NAT): fragments (forwarded ones: the stack fragments
+ * local packets after POST_ROUTING) are first reassembled (RFC 4301 7),
+ * so that every fragment of a datagram meets the policy of its protocol
+ * and ports; what no policy protects is cut again as it came. Then the
+ * packet's selectors (addresses, protocol, ports; ICMP type/code as
+ * ports) are looked up among the OUT policies. A packet whose selectors
+ * cannot be read (a bad IP header, IPv6 next header 59, an extension
+ * header chain cut short) is dropped (KESP_STAT_OUT_MALFORMED), as is a
+ * fragment that cannot be reassembled. No match or BYPASS: the packet
+ * goes on untouched. DISCARD:
  * dropped (KESP_STAT_OUT_DISCARD; a local sender sees -EPERM). PROTECT:
  * the SA used is the newest live outbound SA whose destination is the
  * template's DST (the packet's destination for a transport template
