@@ -325,9 +325,11 @@
  * -EINVAL (with extack) for a descriptor that is not a bound UDP socket
  * of the caller's namespace; -EBADF for one that is not open; -EBUSY if
  * it already has an encapsulation (kesp's, L2TP, XFRM's UDP_ENCAP). The
- * socket stays an encapsulation socket until it is closed; module unload
- * and namespace exit detach it cleanly, and it goes on as a plain UDP
- * socket.
+ * socket stays an encapsulation socket until it is closed (or its owner
+ * sets UDP_ENCAP itself); module unload detaches it cleanly, and it goes
+ * on as a plain UDP socket. kesp holds no reference on the socket: it
+ * forgets it when the socket is freed, however it was closed, so an
+ * encapsulation socket never keeps itself or its namespace alive.
  *
  * KESP_CMD_MAPPING (event): an authenticated ESP-in-UDP packet for an
  * inbound SA came from an outer source address or UDP port other than the
