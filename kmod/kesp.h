@@ -40,6 +40,7 @@ struct kesp_net {
 	unsigned int sa_count;
 	unsigned int sa_gen;		/* bumped on change, for dumps */
 	struct list_head spi_reserved;	/* struct kesp_spi_resv */
+	unsigned int spi_reserved_count;
 	/* Outbound SAs by peer, newest first: what a PROTECT policy uses. */
 	struct hlist_head sa_out[1 << KESP_SA_OUT_BITS];
 

@@ -63,7 +63,7 @@ static void show_sa(struct seq_file *seq, struct kesp_sa *sa, time64_t now)
  */
 static void show_sas(struct seq_file *seq, struct kesp_net *kn)
 {
-	time64_t now = ktime_get_real_seconds();
+	time64_t now = kesp_now();
 	struct kesp_sa *sa;
 
 	seq_puts(seq, "Security associations\n");

@@ -25,6 +25,14 @@
 
 /* How long an SPI reserved by SPI_ALLOC is held for its SA. */
 #define SPI_RESERVE_SECS 60
+/*
+ * How many SPIs a namespace may hold reserved at once: an IKE daemon
+ * needs one per CHILD SA in negotiation, and anyone who can make a user
+ * namespace may ask.
+ */
+#define SPI_RESERVE_MAX 4096
+#define RESERVE_LIMITS __stringify(SPI_RESERVE_MAX) " per namespace, each held " \
+		       __stringify(SPI_RESERVE_SECS) " s or until its SA is added"
 
 struct kesp_spi_resv {
 	struct list_head list;
@@ -58,6 +66,7 @@ static void spi_resv_free_all(struct kesp_net *kn)
 		list_del(&r->list);
 		kfree(r);
 	}
+	kn->spi_reserved_count = 0;
 }
 
 void kesp_sad_exit(struct kesp_net *kn)
@@ -71,7 +80,8 @@ void kesp_sad_exit(struct kesp_net *kn)
 
 int kesp_sa_cache_init(void)
 {
-	sa_cache = KMEM_CACHE(kesp_sa, 0);
+	/* Charged to the memory cgroup of whoever adds them. */
+	sa_cache = KMEM_CACHE(kesp_sa, SLAB_ACCOUNT);
 	return sa_cache ? 0 : -ENOMEM;
 }
 
@@ -167,6 +177,7 @@ static void spi_resv_consume(struct kesp_net *kn, const struct kesp_sa_key *key)
 		    time_after(jiffies, r->expires)) {
 			list_del(&r->list);
 			kfree(r);
+			kn->spi_reserved_count--;
 		}
 	}
 }
@@ -202,13 +213,13 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	sa->kn = kn;
 	sa->cfg = p->cfg;
 	sa->seq = p->seq;
-	sa->add_time = ktime_get_real_seconds();
+	sa->add_time = kesp_now();
 
 	err = kesp_replay_init(&sa->replay, p->cfg.key.dir == KESP_DIR_IN ?
-			       p->cfg.replay_window : 0, GFP_KERNEL);
+			       p->cfg.replay_window : 0, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto free_sa;
-	err = dst_cache_init(&sa->dst_cache, GFP_KERNEL);
+	err = dst_cache_init(&sa->dst_cache, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto free_replay;
 	err = kesp_crypto_sa_init(sa, p, attrs, extack);
@@ -293,7 +304,8 @@ unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir)
 }
 
 int kesp_spi_alloc(struct kesp_net *kn, u16 family,
-		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi)
+		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi,
+		   struct netlink_ext_ack *extack)
 {
 	struct kesp_spi_resv *r;
 	struct kesp_sa_key key;
@@ -305,6 +317,10 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 	key.dir = KESP_DIR_IN;
 	memcpy(&key.dst, dst, kesp_addr_len(family));
 	spi_resv_consume(kn, &key);	/* expire old reservations */
+	if (kn->spi_reserved_count >= SPI_RESERVE_MAX) {
+		NL_SET_ERR_MSG(extack, "too many SPIs reserved (" RESERVE_LIMITS ")");
+		return -ENOSPC;
+	}
 
 	/* Random, so SPIs do not reveal how many SAs came before. */
 	for (tries = 0; tries < 64; tries++) {
@@ -315,12 +331,13 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 	}
 	if (tries == 64)
 		return -EAGAIN;
-	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	r = kmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	r->key = key;
 	r->expires = jiffies + SPI_RESERVE_SECS * HZ;
 	list_add_tail(&r->list, &kn->spi_reserved);
+	kn->spi_reserved_count++;
 	*spi = key.spi;
 	return 0;
 }

@@ -151,6 +151,11 @@
  *        KESP_SA_A_ADD_TIME: NLA_U64, seconds since the SA was added
  *        KESP_SA_A_USE_TIME: NLA_U64, seconds since its first packet;
  *            absent while unused
+ *            (Both, and the time lifetimes, count on the boot-time
+ *            clock: setting the date moves none of them, and time the
+ *            system spent suspended counts. Earlier builds followed the
+ *            wall clock, and a clock set back expired every SA with a
+ *            time limit.)
  *        KESP_SA_A_COUNTERS: NLA_NESTED
  *            KESP_CNT_A_PACKETS, KESP_CNT_A_BYTES: NLA_U64, packets and
  *                inner bytes processed
@@ -174,7 +179,8 @@
  * KESP_SA_A_SPI_MAX (NLA_U32; absent: 256 and 0xffffffff). Reply:
  * KESP_A_SA with SPI. The reservation holds for 60 seconds or until an
  * inbound SA_NEW with that SPI and destination. -EAGAIN if the range is
- * exhausted.
+ * exhausted; -ENOSPC (with extack) if the namespace holds 4096
+ * reservations already.
  *
  * Selectors
  * ---------
@@ -291,9 +297,10 @@
  * be used in a neighbouring namespace; do not mix both in one namespace.
  *
  * Lifetimes: byte and packet limits are checked per packet, time limits
- * once a second. A soft limit sends one EXPIRE with HARD 0; a hard limit
- * stops the SA at once and removes it within a second with an EXPIRE with
- * HARD 1, whether or not a daemon listens.
+ * once a second, on the boot-time clock (the date may change). A soft
+ * limit sends one EXPIRE with HARD 0; a hard limit stops the SA at once
+ * and removes it within a second with an EXPIRE with HARD 1, whether or
+ * not a daemon listens.
  *
  * UDP encapsulation (NAT traversal, RFC 3948)
  * -------------------------------------------
