@@ -12,9 +12,13 @@
  *
  * Permissions: commands marked "admin" need CAP_NET_ADMIN in the user
  * namespace that owns the caller's network namespace (GENL_UNS_ADMIN_PERM),
- * so a container's root manages its own namespace and nobody else's.
- * Commands not marked "admin" are open to every user and never return key
- * material.
+ * so a container's root manages its own namespace and nobody else's. As
+ * with XFRM, that includes reading SAs and policies (SA_GET, POLICY_GET
+ * and their dumps, and the tables of /proc/net/kesp, judged by who opened
+ * the file): they tell who talks to whom, with which SPIs and how much,
+ * as the events do. GET_INFO and STATS_GET (the drop counters, which
+ * /proc/net/kesp also shows to everyone) are open to every user; nothing
+ * ever returns key material.
  *
  * Validation: every command is validated strictly. An unknown attribute, an
  * attribute of the wrong length, or a reserved header field that is not zero
@@ -134,14 +138,14 @@
  * the PROTECT policies' templates too (delete and add). -ENOENT if there is no such SA; -EEXIST if
  * the new destination collides with another SA's (SPI, DIR, DST).
  *
- * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET
- * ----------------------------------------
+ * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET (admin)
+ * ------------------------------------------------
  *
  * Request: KESP_A_SA with SPI, DIR, FAMILY and DST. GET replies with one
  * message in the dump format below. -ENOENT if there is no such SA.
  *
- * KESP_CMD_SA_GET with NLM_F_DUMP
- * -------------------------------
+ * KESP_CMD_SA_GET with NLM_F_DUMP (admin)
+ * ---------------------------------------
  *
  * Request: no attributes. One message per SA:
  *
@@ -349,8 +353,8 @@
  *        KESP_MAP_A_SRC: NLA_BINARY, the new source address
  *        KESP_MAP_A_SPORT: NLA_BE16, the new source port
  *
- * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump)
- * -----------------------------------------------------------
+ * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump) (admin)
+ * -------------------------------------------------------------------
  *
  * Request: KESP_A_POLICY with KESP_POL_A_ID. Reply to GET and each dump
  * message: KESP_A_POLICY with ID, DIR, SEL, ACTION, PRIORITY, TMPL and
