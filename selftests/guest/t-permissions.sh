@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 15
+# budget: 10
 # State-changing commands need CAP_NET_ADMIN over the caller's netns
 # (GENL_UNS_ADMIN_PERM), and so do reading SAs and policies (netlink and
 # /proc/net/kesp's tables); the version and drop counters are open to

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 30
+// budget: 5
 /*
  * Runs in the guest against kesp.ko: SPI reservations (KESP_CMD_SPI_ALLOC)
  * are capped per network namespace, as root of an unprivileged user
