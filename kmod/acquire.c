@@ -14,6 +14,13 @@
 #include "output.h"
 #include "stats.h"
 
+/*
+ * The hold queue's lock orders everything about a policy's ACQUIRE:
+ * @acquiring, kn->acquiring, @dead and the ACQUIRE event. The purge sets
+ * @dead under it, so once a policy is being deleted no packet re-arms an
+ * ACQUIRE (which would keep kn->acquiring, and the timer, up for ever)
+ * nor announces one for it.
+ */
 void kesp_acquire_hold(struct kesp_net *kn, struct kesp_policy *pol,
 		       struct sk_buff *skb, const struct kesp_flow *fl)
 {
@@ -28,6 +35,7 @@ void kesp_acquire_hold(struct kesp_net *kn, struct kesp_policy *pol,
 			pol->acquire_time = jiffies;
 			atomic_inc(&kn->acquiring);
 			ask = true;
+			kesp_nl_notify_acquire(kn, pol, fl);
 		}
 		if (skb_queue_len(&pol->hold) < KESP_HOLD_MAX) {
 			__skb_queue_tail(&pol->hold, skb);
@@ -39,15 +47,16 @@ void kesp_acquire_hold(struct kesp_net *kn, struct kesp_policy *pol,
 		kesp_stats_inc(kn, KESP_STAT_OUT_NO_SA);
 		kfree_skb(skb);
 	}
-	if (ask) {
-		kesp_nl_notify_acquire(kn, pol, fl);
+	if (ask)
 		kesp_lifetime_start(kn);
-	}
 }
 
-/* Take @pol's held packets into @q and end its ACQUIRE; true if it had one. */
+/*
+ * Take @pol's held packets into @q and end its ACQUIRE, for good if
+ * @kill (the policy is going); true if it had one.
+ */
 static bool take(struct kesp_net *kn, struct kesp_policy *pol,
-		 struct sk_buff_head *q)
+		 struct sk_buff_head *q, bool kill)
 {
 	bool was;
 
@@ -57,6 +66,8 @@ static bool take(struct kesp_net *kn, struct kesp_policy *pol,
 		pol->acquiring = false;
 		atomic_dec(&kn->acquiring);
 	}
+	if (kill)
+		pol->dead = true;
 	skb_queue_splice_tail_init(&pol->hold, q);
 	spin_unlock_bh(&pol->hold.lock);
 	return was;
@@ -92,7 +103,7 @@ void kesp_acquire_resolve(struct kesp_net *kn)
 	__skb_queue_head_init(&q);
 	list_for_each_entry(pol, &kn->spd[KESP_DIR_OUT], list)
 		if (READ_ONCE(pol->acquiring) && answered(kn, pol))
-			take(kn, pol, &q);
+			take(kn, pol, &q, false);
 	while ((skb = __skb_dequeue(&q)))
 		kesp_output_resend(kn, skb);
 }
@@ -120,7 +131,7 @@ void kesp_acquire_expire(struct kesp_net *kn)
 	list_for_each_entry(pol, &kn->spd[KESP_DIR_OUT], list) {
 		deadline = READ_ONCE(pol->acquire_time) + KESP_ACQUIRE_SECS * HZ;
 		if (READ_ONCE(pol->acquiring) && time_after(jiffies, deadline))
-			take(kn, pol, &q);
+			take(kn, pol, &q, false);
 	}
 	drop_all(kn, &q);
 }
@@ -131,9 +142,6 @@ void kesp_acquire_purge(struct kesp_net *kn, struct kesp_policy *pol)
 
 	lockdep_assert_held(&kn->lock);
 	__skb_queue_head_init(&q);
-	take(kn, pol, &q);
-	spin_lock_bh(&pol->hold.lock);
-	pol->dead = true;
-	spin_unlock_bh(&pol->hold.lock);
+	take(kn, pol, &q, true);
 	drop_all(kn, &q);
 }

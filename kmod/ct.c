@@ -39,11 +39,19 @@ unsigned int kesp_ct_confirm(struct sk_buff *skb)
 	return fn(skb);
 }
 
-int kesp_defrag6(struct net *net, struct sk_buff *skb)
+int kesp_defrag6(struct net *net, struct sk_buff *skb,
+		 enum kesp_defrag_user user)
 {
 	if (!gather6)
 		return -EOPNOTSUPP;
-	return gather6(net, skb, IP6_DEFRAG_LOCAL_DELIVER);
+	/*
+	 * Queues are told apart by user: conntrack's take the values up to
+	 * __IP6_DEFRAG_CONNTRACK_BRIDGE_IN, kesp's own outbound queues the
+	 * next one, so that neither sees the other's fragments.
+	 */
+	return gather6(net, skb, user == KESP_DEFRAG_IN ?
+		       IP6_DEFRAG_LOCAL_DELIVER :
+		       __IP6_DEFRAG_CONNTRACK_BRIDGE_IN + 1);
 }
 
 void kesp_ct_init(void)

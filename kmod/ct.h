@@ -17,10 +17,18 @@ unsigned int kesp_ct_confirm(struct sk_buff *skb);
 
 /*
  * IPv6 is reassembled after LOCAL_IN, too late for ESP that arrives in
- * fragments: reassemble it here with nf_defrag_ipv6. 0: @skb is whole
- * now; -EINPROGRESS: kept until the rest arrives; other: drop it.
+ * fragments, and forwarded fragments are not reassembled at all: kesp
+ * reassembles them itself with nf_defrag_ipv6, in its own queues. 0:
+ * @skb is whole now (or was no fragment); -EINPROGRESS: kept until the
+ * rest arrives; other: drop it.
  */
-int kesp_defrag6(struct net *net, struct sk_buff *skb);
+enum kesp_defrag_user {
+	KESP_DEFRAG_IN,		/* ESP to this host, at LOCAL_IN */
+	KESP_DEFRAG_OUT,	/* before the OUT policies, at POST_ROUTING */
+};
+
+int kesp_defrag6(struct net *net, struct sk_buff *skb,
+		 enum kesp_defrag_user user);
 
 void kesp_ct_init(void);
 void kesp_ct_exit(void);

@@ -7,8 +7,15 @@
  * non-ESP marker) goes on to the socket unchanged, ESP loses its UDP
  * header and enters kesp's own inbound path (not the kernel's esp4/esp6,
  * which -IPPROTO_ESP resubmission would reach). The sockets are tracked
- * per namespace and detached at namespace exit and module unload, so no
- * socket is left pointing into freed code.
+ * per namespace and detached at module unload, so no socket is left
+ * pointing into freed code.
+ *
+ * kesp holds no reference on a socket: its owner may set UDP_ENCAP back
+ * to 0 (then udp_destroy_sock() never calls encap_destroy), and a
+ * reference that only encap_destroy gave back would pin the socket and
+ * its namespace for ever. As L2TP does, kesp chains itself into the
+ * socket's sk_destruct, which runs whatever the owner did, and forgets
+ * the socket there.
  */
 
 #include <linux/file.h>
@@ -37,9 +44,17 @@
 struct kesp_encap_sock {
 	struct list_head list;		/* kesp_net.encap_socks */
 	struct kesp_encap_sock *next_gone;	/* kesp_encap_exit() only */
-	struct sock *sk;		/* holds a reference */
+	/*
+	 * No reference: valid while @list holds this entry under the
+	 * namespace's encap_lock, as the socket's sk_destruct unlinks it
+	 * under that lock before the socket is freed.
+	 */
+	struct sock *sk;
 	struct kesp_net *kn;
+	void (*old_destruct)(struct sock *sk);
 	__be16 port;
+	bool linked;			/* on @list; under encap_lock */
+	bool closed;			/* encap_destroy ran: no more IKE port */
 	struct rcu_head rcu;
 };
 
@@ -54,7 +69,7 @@ bool kesp_encap_port(struct kesp_net *kn, __be16 port)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(es, &kn->encap_socks, list) {
-		if (es->port == port) {
+		if (es->port == port && !READ_ONCE(es->closed)) {
 			found = true;
 			break;
 		}
@@ -162,7 +177,7 @@ malformed:
 	return 0;
 }
 
-/* Undo what attach() did to @sk; the caller holds the socket lock. */
+/* Undo what attach() did to @sk's UDP side; the caller holds its lock. */
 static void detach(struct sock *sk)
 {
 	struct udp_sock *up = udp_sk(sk);
@@ -170,33 +185,60 @@ static void detach(struct sock *sk)
 	WRITE_ONCE(up->encap_type, 0);
 	WRITE_ONCE(up->encap_rcv, NULL);
 	WRITE_ONCE(up->encap_destroy, NULL);
-	rcu_assign_sk_user_data(sk, NULL);
+}
+
+/* Take @es off its namespace's list; true if this call did it. */
+static bool unlink_es(struct kesp_encap_sock *es)
+{
+	struct kesp_net *kn = es->kn;
+	bool was;
+
+	spin_lock_bh(&kn->encap_lock);
+	was = es->linked;
+	if (was)
+		list_del_rcu(&es->list);
+	es->linked = false;
+	spin_unlock_bh(&kn->encap_lock);
+	return was;
 }
 
 /*
- * The socket's encap_destroy: it is being closed. Called without the
- * socket lock; the socket still holds its own reference.
+ * The socket's sk_destruct, chained in front of its own: the socket is
+ * being freed, from any context (an RCU callback for UDP), whatever
+ * became of its encapsulation. Nothing else can hold it now.
+ */
+static void encap_sk_destruct(struct sock *sk)
+{
+	struct kesp_encap_sock *es = sk->sk_user_data;
+	struct kesp_net *kn = es->kn;
+
+	sk->sk_destruct = es->old_destruct;
+	sk->sk_user_data = NULL;
+	unlink_es(es);
+	/* kesp_encap_exit() may wait for this socket to go. */
+	wake_up_var(&kn->encap_socks);
+	kfree_rcu(es, rcu);
+	if (sk->sk_destruct)
+		sk->sk_destruct(sk);
+}
+
+/*
+ * The socket's encap_destroy: it is being closed (with its encapsulation
+ * still set), from process context with the socket's reference held. Its
+ * port stops being an encapsulation port now; sk_destruct forgets it.
  */
 static void encap_destroy(struct sock *sk)
 {
-	struct kesp_net *kn = kesp_net(sock_net(sk));
-	struct kesp_encap_sock *es, *found = NULL;
+	struct kesp_encap_sock *es;
 
-	spin_lock_bh(&kn->encap_lock);
-	list_for_each_entry(es, &kn->encap_socks, list) {
-		if (es->sk == sk) {
-			list_del_rcu(&es->list);
-			found = es;
-			break;
-		}
-	}
-	spin_unlock_bh(&kn->encap_lock);
-	/* Not found: kesp_encap_exit() took it and does the rest. */
-	if (!found)
-		return;
+	lock_sock(sk);
+	rcu_read_lock();
+	es = rcu_dereference_sk_user_data(sk);
+	if (es)
+		WRITE_ONCE(es->closed, true);
+	rcu_read_unlock();
 	detach(sk);
-	kfree_rcu(found, rcu);
-	sock_put(sk);
+	release_sock(sk);
 }
 
 static int attach(struct kesp_net *kn, struct sock *sk,
@@ -206,7 +248,8 @@ static int attach(struct kesp_net *kn, struct sock *sk,
 	struct kesp_encap_sock *es;
 	int err = 0;
 
-	es = kzalloc(sizeof(*es), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup, as the socket is. */
+	es = kzalloc(sizeof(*es), GFP_KERNEL_ACCOUNT);
 	if (!es)
 		return -ENOMEM;
 	es->sk = sk;
@@ -225,11 +268,15 @@ static int attach(struct kesp_net *kn, struct sock *sk,
 		kfree(es);
 		return err;
 	}
-	sock_hold(sk);
 	spin_lock_bh(&kn->encap_lock);
 	list_add_tail_rcu(&es->list, &kn->encap_socks);
+	es->linked = true;
 	spin_unlock_bh(&kn->encap_lock);
+	write_lock_bh(&sk->sk_callback_lock);
+	es->old_destruct = sk->sk_destruct;
+	sk->sk_destruct = encap_sk_destruct;
 	rcu_assign_sk_user_data(sk, es);
+	write_unlock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(up->encap_destroy, encap_destroy);
 	WRITE_ONCE(up->encap_rcv, encap_rcv);
 	WRITE_ONCE(up->encap_type, UDP_ENCAP_ESPINUDP);
@@ -282,24 +329,45 @@ void kesp_encap_init(struct kesp_net *kn)
 	INIT_LIST_HEAD(&kn->encap_socks);
 }
 
-void kesp_encap_exit(struct kesp_net *kn)
+static bool encap_none(struct kesp_net *kn)
 {
-	struct kesp_encap_sock *es, *gone = NULL;
+	bool none;
 
 	spin_lock_bh(&kn->encap_lock);
-	while ((es = list_first_entry_or_null(&kn->encap_socks,
-					      struct kesp_encap_sock, list))) {
+	none = list_empty(&kn->encap_socks);
+	spin_unlock_bh(&kn->encap_lock);
+	return none;
+}
+
+void kesp_encap_exit(struct kesp_net *kn)
+{
+	struct kesp_encap_sock *es, *tmp, *gone = NULL;
+
+	/*
+	 * Sockets still alive are held for a moment and detached; those
+	 * whose last reference went already run encap_sk_destruct() soon
+	 * (once their queued packets are freed) and unlink themselves.
+	 * Under the lock an entry's socket cannot be freed under us.
+	 */
+	spin_lock_bh(&kn->encap_lock);
+	list_for_each_entry_safe(es, tmp, &kn->encap_socks, list) {
+		if (!refcount_inc_not_zero(&es->sk->sk_refcnt))
+			continue;
 		list_del_rcu(&es->list);
+		es->linked = false;
 		es->next_gone = gone;
 		gone = es;
 	}
 	spin_unlock_bh(&kn->encap_lock);
-	if (!gone)
-		return;
 	for (es = gone; es; es = es->next_gone) {
 		lock_sock(es->sk);
-		if (READ_ONCE(udp_sk(es->sk)->encap_destroy) == encap_destroy)
+		if (READ_ONCE(udp_sk(es->sk)->encap_rcv) == encap_rcv)
 			detach(es->sk);
+		write_lock_bh(&es->sk->sk_callback_lock);
+		if (es->sk->sk_destruct == encap_sk_destruct)
+			es->sk->sk_destruct = es->old_destruct;
+		rcu_assign_sk_user_data(es->sk, NULL);
+		write_unlock_bh(&es->sk->sk_callback_lock);
 		release_sock(es->sk);
 	}
 	/* No CPU is inside encap_rcv() any more, nor will one enter. */
@@ -310,4 +378,6 @@ void kesp_encap_exit(struct kesp_net *kn)
 		sock_put(es->sk);
 		kfree(es);
 	}
+	/* The dying ones: the module's rcu_barrier() then waits them out. */
+	wait_var_event(&kn->encap_socks, encap_none(kn));
 }

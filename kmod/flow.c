@@ -64,6 +64,7 @@ static bool flow6(const struct sk_buff *skb, struct kesp_flow *fl)
 	unsigned int off = skb_network_offset(skb);
 	struct ipv6hdr _ip6h;
 	const struct ipv6hdr *ip6h;
+	struct frag_hdr _fh, *fh;
 	__be16 frag_off;
 	u8 nexthdr;
 	int l4;
@@ -77,6 +78,18 @@ static bool flow6(const struct sk_buff *skb, struct kesp_flow *fl)
 	l4 = ipv6_skip_exthdr(skb, off + sizeof(*ip6h), &nexthdr, &frag_off);
 	if (l4 < 0)
 		return false;
+	/*
+	 * A later fragment: the walk stopped at its fragment header, which
+	 * names the protocol as IPv4's header does (RFC 4301 7.1: it has
+	 * the datagram's protocol, and no ports).
+	 */
+	if (nexthdr == NEXTHDR_FRAGMENT) {
+		fh = skb_header_pointer(skb, l4, sizeof(_fh), &_fh);
+		if (!fh)
+			return false;
+		fl->proto = fh->nexthdr;
+		return true;
+	}
 	fl->proto = nexthdr;
 	if (!(frag_off & htons(IP6_OFFSET)))
 		read_ports(skb, l4, fl);

@@ -6,7 +6,9 @@
  * packet must fit the SA's selectors and re-enters the stack through
  * netif_rx() as if it had arrived on the same interface. Decrypted
  * packets carry a secpath so that inbound policies, nftables' "meta
- * ipsec" and XFRM's own checks know they were protected.
+ * ipsec" and XFRM's own checks know they were protected; once routing
+ * has decided, LOCAL_IN or FORWARD checks them against the IN or FWD
+ * policies, whose template must name the SA that decrypted them.
  */
 
 #include <linux/ip.h>
@@ -100,11 +102,19 @@ static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
 		     struct sk_buff *skb, bool csum_ok)
 {
 	struct sec_path *sp = secpath_set(skb);
+	struct xfrm_state *x;
 
 	if (!sp || sp->len == XFRM_MAX_DEPTH)
 		return drop(kn, sa, skb, KESP_STAT_NOMEM);
-	xfrm_state_hold(kn->decap_mark);
-	sp->xvec[sp->len++] = kn->decap_mark;
+	/* SA_UPDATE may swap the mark; the old one is freed after RCU. */
+	rcu_read_lock();
+	x = rcu_dereference(sa->mark);
+	if (x && !refcount_inc_not_zero(&x->refcnt))
+		x = NULL;
+	rcu_read_unlock();
+	if (!x)
+		return drop(kn, sa, skb, KESP_STAT_NOMEM);
+	sp->xvec[sp->len++] = x;
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
 	skb->mac_len = 0;
@@ -264,7 +274,7 @@ static int esp_offset(struct net *net, struct sk_buff *skb, u16 family)
 	}
 	if (nexthdr != IPPROTO_ESP)
 		return 0;
-	err = kesp_defrag6(net, skb);
+	err = kesp_defrag6(net, skb, KESP_DEFRAG_IN);
 	if (err)
 		return err;
 	/* Whole again, fragment header gone. */
@@ -365,6 +375,98 @@ put:
 	kesp_sa_put(sa);
 }
 
+/*
+ * Tells kesp's marks from XFRM's states in a secpath: their ->data, which
+ * XFRM's own states only set through their type, never to this.
+ */
+static const char mark_tag[] = "kesp";
+
+struct xfrm_state *kesp_input_mark_alloc(struct net *net,
+					 const struct kesp_sa_cfg *cfg)
+{
+	unsigned int alen = kesp_addr_len(cfg->key.family);
+	struct xfrm_state *x = xfrm_state_alloc(net);
+
+	if (!x)
+		return NULL;
+	/*
+	 * Never in XFRM's tables: dead from birth, so the last put frees it
+	 * (after an RCU grace period, in XFRM's garbage collector). XFRM's
+	 * own policy checks read the last state of the path: transport mode
+	 * and a selector that matches everything make them accept the
+	 * packet in a namespace without XFRM policies. kesp's mode goes in
+	 * the outer mode, which only XFRM's own input and output read.
+	 */
+	x->km.state = XFRM_STATE_DEAD;
+	x->props.mode = XFRM_MODE_TRANSPORT;
+	x->outer_mode.encap = cfg->mode == KESP_MODE_TUNNEL ?
+			      XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
+	x->id.proto = IPPROTO_ESP;
+	x->id.spi = htonl(cfg->key.spi);
+	x->props.family = cfg->key.family;
+	x->props.reqid = cfg->reqid;
+	memcpy(&x->id.daddr, &cfg->key.dst, alen);
+	memcpy(&x->props.saddr, &cfg->src, alen);
+	x->data = (void *)mark_tag;
+	return x;
+}
+
+/* The mark of the kesp SA that decrypted @skb last, or NULL. */
+static const struct xfrm_state *decap_mark(const struct sk_buff *skb)
+{
+	const struct sec_path *sp = skb_sec_path(skb);
+	const struct xfrm_state *x;
+
+	if (!sp || !sp->len)
+		return NULL;
+	x = sp->xvec[sp->len - 1];
+	return x->data == mark_tag ? x : NULL;
+}
+
+/* Whether the SA that @x stands for is one that template @t asks for. */
+static bool tmpl_match(const struct kesp_tmpl *t, const struct xfrm_state *x)
+{
+	u8 mode = x->outer_mode.encap == XFRM_MODE_TUNNEL ? KESP_MODE_TUNNEL :
+		  KESP_MODE_TRANSPORT;
+	unsigned int alen;
+
+	if (t->mode != mode || (t->reqid && t->reqid != x->props.reqid))
+		return false;
+	/* A transport template without addresses takes any peer. */
+	if (!t->family)
+		return true;
+	alen = kesp_addr_len(t->family);
+	return t->family == x->props.family &&
+	       !memcmp(&t->src, &x->props.saddr, alen) &&
+	       !memcmp(&t->dst, &x->id.daddr, alen);
+}
+
+/*
+ * A packet kesp decrypted (SA mark @x), now delivered (IN) or forwarded
+ * (FWD): as with XFRM's inbound policy check, it needs a PROTECT policy
+ * of that direction whose template the SA fits. A DISCARD or BYPASS
+ * policy, another SA's policy or none drop it: the SA's own selectors,
+ * checked at decryption, do not make up for a missing policy.
+ */
+static unsigned int decrypted(struct kesp_net *kn, struct sk_buff *skb,
+			      u16 family, u8 dir, const struct xfrm_state *x)
+{
+	struct kesp_policy *pol;
+	struct kesp_flow fl;
+
+	if (!kesp_flow_from_skb(skb, family, &fl))
+		goto drop;
+	pol = kesp_spd_lookup(kn, dir, &fl);
+	if (!pol)
+		goto drop;
+	atomic64_inc(&pol->packets);
+	if (pol->action == KESP_ACTION_PROTECT && tmpl_match(&pol->tmpl, x))
+		return NF_ACCEPT;
+drop:
+	kesp_stats_inc(kn, KESP_STAT_IN_POLICY);
+	return NF_DROP;
+}
+
 /* A cleartext packet meets the inbound or forward SPD. */
 static unsigned int cleartext(struct kesp_net *kn, struct sk_buff *skb,
 			      u16 family, u8 dir)
@@ -372,9 +474,14 @@ static unsigned int cleartext(struct kesp_net *kn, struct sk_buff *skb,
 	struct kesp_policy *pol;
 	struct kesp_flow fl;
 
-	if (list_empty(&kn->spd[dir]) || secpath_exists(skb) ||
-	    !kesp_flow_from_skb(skb, family, &fl))
+	/* XFRM's decrypted packets: XFRM's policies decide. */
+	if (list_empty(&kn->spd[dir]) || secpath_exists(skb))
 		return NF_ACCEPT;
+	/* Selectors that cannot be read cannot be let past the policies. */
+	if (!kesp_flow_from_skb(skb, family, &fl)) {
+		kesp_stats_inc(kn, KESP_STAT_IN_MALFORMED);
+		return NF_DROP;
+	}
 	/*
 	 * ESP in UDP is checked once decrypted, and IKE on the same port
 	 * must reach the daemon whatever the policies say.
@@ -397,28 +504,18 @@ static unsigned int cleartext(struct kesp_net *kn, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-int kesp_input_init(struct kesp_net *kn)
+/* What is not ESP meets the policies of @dir, decrypted or not. */
+static unsigned int check_policy(struct kesp_net *kn, struct sk_buff *skb,
+				 u16 family, u8 dir)
 {
-	struct xfrm_state *x = xfrm_state_alloc(kn->net);
+	const struct xfrm_state *x;
 
-	if (!x)
-		return -ENOMEM;
-	/*
-	 * Never in XFRM's tables: dead from birth, so the last put frees it.
-	 * Transport mode and a selector that matches everything, so XFRM's
-	 * own policy checks (there are no XFRM policies in a kesp namespace)
-	 * accept the packet, as they read the last state of the path.
-	 */
-	x->km.state = XFRM_STATE_DEAD;
-	x->props.mode = XFRM_MODE_TRANSPORT;
-	x->id.proto = IPPROTO_ESP;
-	kn->decap_mark = x;
-	return 0;
-}
-
-void kesp_input_exit(struct kesp_net *kn)
-{
-	xfrm_state_put(kn->decap_mark);
+	if (secpath_exists(skb)) {
+		x = decap_mark(skb);
+		if (x)
+			return decrypted(kn, skb, family, dir, x);
+	}
+	return cleartext(kn, skb, family, dir);
 }
 
 unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
@@ -428,7 +525,9 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	int off;
 
-	if (!READ_ONCE(kn->sa_count) && list_empty(&kn->spd[KESP_DIR_IN]))
+	/* A packet decrypted here is checked even if its SA is gone. */
+	if (!READ_ONCE(kn->sa_count) && list_empty(&kn->spd[KESP_DIR_IN]) &&
+	    !secpath_exists(skb))
 		return NF_ACCEPT;
 	off = esp_offset(state->net, skb, family);
 	if (off == -EINPROGRESS)
@@ -438,7 +537,7 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	if (!off)
-		return cleartext(kn, skb, family, KESP_DIR_IN);
+		return check_policy(kn, skb, family, KESP_DIR_IN);
 	local_bh_disable();
 	esp_input(kn, skb, family, off, NULL);
 	local_bh_enable();
@@ -456,6 +555,6 @@ unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,
 {
 	struct kesp_net *kn = kesp_net(state->net);
 
-	return cleartext(kn, skb, state->pf == NFPROTO_IPV4 ? AF_INET :
-			 AF_INET6, KESP_DIR_FWD);
+	return check_policy(kn, skb, state->pf == NFPROTO_IPV4 ? AF_INET :
+			    AF_INET6, KESP_DIR_FWD);
 }

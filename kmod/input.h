@@ -8,16 +8,20 @@
 
 struct kesp_net;
 struct kesp_encap_in;
+struct kesp_sa_cfg;
+struct xfrm_state;
 
 /*
  * Decrypted packets carry a secpath, as XFRM's do, so that the inbound
  * SPD check (and nftables' "meta ipsec exists", and XFRM's own checks)
  * can tell them from cleartext. An empty secpath would crash XFRM's
- * policy check, which reads its last state: one placeholder state per
- * namespace stands for "kesp removed ESP here".
+ * policy check, which reads its last state: each inbound SA has a
+ * placeholder state, its mark, which records what the IN and FWD
+ * policies' templates are matched against (mode, peers, SPI, reqid).
+ * NULL without memory.
  */
-int kesp_input_init(struct kesp_net *kn);
-void kesp_input_exit(struct kesp_net *kn);
+struct xfrm_state *kesp_input_mark_alloc(struct net *net,
+					 const struct kesp_sa_cfg *cfg);
 
 /* LOCAL_IN: ESP for a local address, and cleartext against "in" policies. */
 unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,

@@ -15,7 +15,6 @@
 #include <linux/kesp.h>
 
 struct kesp_stats;
-struct xfrm_state;
 
 struct kesp_spd_index;
 
@@ -41,6 +40,7 @@ struct kesp_net {
 	unsigned int sa_count;
 	unsigned int sa_gen;		/* bumped on change, for dumps */
 	struct list_head spi_reserved;	/* struct kesp_spi_resv */
+	unsigned int spi_reserved_count;
 	/* Outbound SAs by peer, newest first: what a PROTECT policy uses. */
 	struct hlist_head sa_out[1 << KESP_SA_OUT_BITS];
 
@@ -61,7 +61,6 @@ struct kesp_net {
 	bool exiting;
 	/* Packets inside the transforms, possibly async: exit waits. */
 	atomic_t inflight;
-	struct xfrm_state *decap_mark;	/* see input.h */
 
 	/*
 	 * UDP encapsulation sockets (encap.c): struct kesp_encap_sock,

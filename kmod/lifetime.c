@@ -23,7 +23,7 @@ enum kesp_limit kesp_sa_count_packet(struct kesp_sa *sa, unsigned int bytes)
 
 	lockdep_assert_held(&sa->lock);
 	if (!sa->use_time)
-		sa->use_time = ktime_get_real_seconds();
+		sa->use_time = kesp_now();
 	sa->packets++;
 	sa->bytes += bytes;
 	if (reached(l->hard_packets, sa->packets) ||
@@ -77,7 +77,7 @@ static void lifetime_work(struct work_struct *work)
 {
 	struct kesp_net *kn = container_of(to_delayed_work(work),
 					   struct kesp_net, work);
-	time64_t now = ktime_get_real_seconds();
+	time64_t now = kesp_now();
 	struct kesp_sa *sa, *tmp;
 	enum kesp_limit lim;
 

@@ -10,7 +10,6 @@
 #include "ct.h"
 #include "encap.h"
 #include "hooks.h"
-#include "input.h"
 #include "kesp.h"
 #include "lifetime.h"
 #include "netlink.h"
@@ -40,16 +39,11 @@ static int __net_init kesp_net_init(struct net *net)
 	err = kesp_proc_init(net);
 	if (err)
 		goto free_sad;
-	err = kesp_input_init(kn);
-	if (err)
-		goto free_proc;
 	err = kesp_hooks_register(net);
 	if (err)
-		goto free_input;
+		goto free_proc;
 	return 0;
 
-free_input:
-	kesp_input_exit(kn);
 free_proc:
 	kesp_proc_exit(net);
 free_sad:
@@ -73,7 +67,6 @@ static void __net_exit kesp_net_exit(struct net *net)
 	kesp_encap_exit(kn);
 	wait_var_event(&kn->inflight, !atomic_read(&kn->inflight));
 	kesp_lifetime_exit(kn);
-	kesp_input_exit(kn);
 	kesp_proc_exit(net);
 	kesp_spd_exit(kn);
 	kesp_sad_exit(kn);

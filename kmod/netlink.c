@@ -154,6 +154,8 @@ static const struct genl_ops kesp_genl_ops[] = {
 		.doit = kesp_nl_sa_get,
 		.dumpit = kesp_nl_sa_dump,
 		SA_POLICY,
+		/* Peers, SPIs, selectors, traffic: as XFRM, admins only. */
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KESP_CMD_SA_FLUSH,
 		.doit = kesp_nl_sa_flush,
@@ -179,6 +181,8 @@ static const struct genl_ops kesp_genl_ops[] = {
 		.doit = kesp_nl_policy_get,
 		.dumpit = kesp_nl_policy_dump,
 		POL_POLICY,
+		/* Peers, SPIs, selectors, traffic: as XFRM, admins only. */
+		.flags = GENL_UNS_ADMIN_PERM,
 	}, {
 		.cmd = KESP_CMD_POLICY_FLUSH,
 		.doit = kesp_nl_policy_flush,

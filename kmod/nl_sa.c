@@ -322,7 +322,7 @@ cancel:
 /* The KESP_A_SA nest of dumps, GET replies and events; never the keys. */
 int kesp_nl_put_sa(struct sk_buff *skb, struct kesp_sa *sa)
 {
-	time64_t now = ktime_get_real_seconds();
+	time64_t now = kesp_now();
 	struct sa_live l;
 	struct nlattr *nest;
 
@@ -664,7 +664,7 @@ int kesp_nl_spi_alloc(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&kn->lock);
-	err = kesp_spi_alloc(kn, family, &dst, min, max, &spi);
+	err = kesp_spi_alloc(kn, family, &dst, min, max, &spi, info->extack);
 	mutex_unlock(&kn->lock);
 	if (err) {
 		if (err == -EAGAIN)

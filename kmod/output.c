@@ -613,8 +613,15 @@ static unsigned int decide(struct kesp_net *kn, struct sk_buff *skb,
 	struct kesp_policy *pol;
 	struct kesp_flow fl;
 
-	if (!kesp_flow_from_skb(skb, family, &fl))
-		return NF_ACCEPT;
+	/*
+	 * Without its selectors (next header 59, an extension header chain
+	 * cut short, a bad IP header) no policy can be said to miss it, as
+	 * XFRM drops what it cannot decode.
+	 */
+	if (!kesp_flow_from_skb(skb, family, &fl)) {
+		kesp_stats_inc(kn, KESP_STAT_OUT_MALFORMED);
+		return NF_DROP;
+	}
 	pol = kesp_spd_lookup(kn, KESP_DIR_OUT, &fl);
 	if (!pol)
 		return NF_ACCEPT;
@@ -632,18 +639,64 @@ static unsigned int decide(struct kesp_net *kn, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/* Queues of kesp's own outbound reassembly, past the kernel's users. */
+#define KESP_DEFRAG4_OUT (IP_DEFRAG_MACVLAN + 1)
+
+/*
+ * Fragments of one datagram are reassembled before the SPD sees them
+ * (RFC 4301 7): a later fragment has no ports and would miss a policy
+ * for its datagram's ports, and leave in clear. Forwarded packets are
+ * not reassembled by the stack (conntrack's defragmentation, when
+ * active, already did it), and locally sent ones are fragmented only
+ * after POST_ROUTING. A whole packet that the SPD lets pass is cut again
+ * by the stack (frag_max_size), as after conntrack's reassembly.
+ * NF_ACCEPT: @skb is whole; anything else: the hook's verdict.
+ */
+static unsigned int defrag(struct kesp_net *kn, struct sk_buff *skb,
+			   u16 family)
+{
+	__be16 frag_off;
+	u8 nexthdr;
+	int err;
+
+	if (family == AF_INET) {
+		if (!ip_is_fragment(ip_hdr(skb)))
+			return NF_ACCEPT;
+		/* Not 0: taken, kept in the queue or freed. */
+		return ip_defrag(kn->net, skb, KESP_DEFRAG4_OUT) ? NF_STOLEN :
+		       NF_ACCEPT;
+	}
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	if (ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+			     &frag_off) < 0 || !frag_off)
+		return NF_ACCEPT;	/* unreadable: decide() drops it */
+	err = kesp_defrag6(kn->net, skb, KESP_DEFRAG_OUT);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	/* A fragment left alone (no reassembly, a truncated first one). */
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	if (err || ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				    &frag_off) < 0 || frag_off) {
+		kesp_stats_inc(kn, KESP_STAT_OUT_MALFORMED);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
 unsigned int kesp_out_hook(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
 	struct kesp_net *kn = kesp_net(state->net);
+	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	unsigned int verdict;
 
 	/* No outbound policy: the namespace is not kesp's (XFRM may be). */
 	if (list_empty(&kn->spd[KESP_DIR_OUT]) || this_cpu_read(sending))
 		return NF_ACCEPT;
 	local_bh_disable();
-	verdict = decide(kn, skb, state->pf == NFPROTO_IPV4 ? AF_INET :
-			 AF_INET6);
+	verdict = defrag(kn, skb, family);
+	if (verdict == NF_ACCEPT)
+		verdict = decide(kn, skb, family);
 	local_bh_enable();
 	return verdict;
 }

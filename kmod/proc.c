@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/kesp: the SA table, the policies and the drop counters of one
- * namespace, laid out like a gateway's IPsec status page. Readable by every
- * user, so it never prints key material.
+ * namespace, laid out like a gateway's IPsec status page. Every user may
+ * open it and read the counters; the tables (peers, SPIs, selectors,
+ * traffic) only those who may read them over netlink, CAP_NET_ADMIN over
+ * the namespace, judged by the credentials that opened the file. Never
+ * any key material.
  */
 
+#include <linux/capability.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include "kesp.h"
@@ -63,7 +67,7 @@ static void show_sa(struct seq_file *seq, struct kesp_sa *sa, time64_t now)
  */
 static void show_sas(struct seq_file *seq, struct kesp_net *kn)
 {
-	time64_t now = ktime_get_real_seconds();
+	time64_t now = kesp_now();
 	struct kesp_sa *sa;
 
 	seq_puts(seq, "Security associations\n");
@@ -144,11 +148,16 @@ static void show_errors(struct seq_file *seq, const struct kesp_net *kn)
 
 static int kesp_proc_show(struct seq_file *seq, void *v)
 {
-	struct kesp_net *kn = kesp_net(seq_file_single_net(seq));
+	struct net *net = seq_file_single_net(seq);
+	struct kesp_net *kn = kesp_net(net);
 
 	seq_printf(seq, "kesp %s\n\n", KESP_VERSION);
-	show_sas(seq, kn);
-	show_policies(seq, kn);
+	if (file_ns_capable(seq->file, net->user_ns, CAP_NET_ADMIN)) {
+		show_sas(seq, kn);
+		show_policies(seq, kn);
+	} else {
+		seq_puts(seq, "Security associations and policies: need CAP_NET_ADMIN\n");
+	}
 	show_errors(seq, kn);
 	return 0;
 }

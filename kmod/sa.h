@@ -9,12 +9,14 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
+#include <linux/timekeeping.h>
 #include <net/dst_cache.h>
 #include "kesp.h"
 #include "replay.h"
 
 struct crypto_aead;
 struct netlink_ext_ack;
+struct xfrm_state;
 struct nlattr;
 
 union kesp_addr {
@@ -74,14 +76,19 @@ struct kesp_sa {
 	struct kesp_sa_cfg cfg;
 	u16 enc_bits;		/* cipher key size, for status pages */
 	struct crypto_aead *aead;
-	time64_t add_time;		/* ktime_get_real_seconds() */
+	time64_t add_time;		/* kesp_now() */
 	struct dst_cache dst_cache;	/* outbound: the route to the peer */
+	/*
+	 * Inbound: what a decrypted packet's secpath carries, for the IN
+	 * and FWD policy checks (input.h). SA_UPDATE replaces it.
+	 */
+	struct xfrm_state __rcu *mark;
 
 	/* Changed by the packet path under @lock. */
 	spinlock_t lock;
 	u64 seq;		/* outbound: the last number sent */
 	struct kesp_replay replay;	/* inbound */
-	time64_t use_time;	/* 0 until the first packet */
+	time64_t use_time;	/* kesp_now(); 0 until the first packet */
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];
 	bool soft_sent;		/* the soft EXPIRE went out */
@@ -140,7 +147,8 @@ struct kesp_sa *kesp_sa_lookup_out(struct kesp_net *kn,
 
 /* Inbound SPIs reserved by SPI_ALLOC and not yet used by an SA. */
 int kesp_spi_alloc(struct kesp_net *kn, u16 family,
-		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi);
+		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi,
+		   struct netlink_ext_ack *extack);
 
 /*
  * Move @sa to new outer endpoints (SA_UPDATE after a NAT mapping change);
@@ -149,6 +157,16 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
  */
 int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 		 const union kesp_addr *dst, __be16 sport, __be16 dport);
+
+/*
+ * Seconds on the clock of lifetimes, ages and SPI reservations: boot
+ * time, which setting the date does not move and which counts time
+ * suspended (keys age then too). Never 0, so that 0 can mean "never".
+ */
+static inline time64_t kesp_now(void)
+{
+	return ktime_get_boottime_seconds() + 1;
+}
 
 static inline bool kesp_sa_encap(const struct kesp_sa *sa)
 {

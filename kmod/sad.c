@@ -12,9 +12,12 @@
 #include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
+#include <net/xfrm.h>
 #include "acquire.h"
 #include "crypto.h"
 #include "flow.h"
+#include "input.h"
 #include "lifetime.h"
 #include "policy.h"
 #include "sa.h"
@@ -22,6 +25,14 @@
 
 /* How long an SPI reserved by SPI_ALLOC is held for its SA. */
 #define SPI_RESERVE_SECS 60
+/*
+ * How many SPIs a namespace may hold reserved at once: an IKE daemon
+ * needs one per CHILD SA in negotiation, and anyone who can make a user
+ * namespace may ask.
+ */
+#define SPI_RESERVE_MAX 4096
+#define RESERVE_LIMITS __stringify(SPI_RESERVE_MAX) " per namespace, each held " \
+		       __stringify(SPI_RESERVE_SECS) " s or until its SA is added"
 
 struct kesp_spi_resv {
 	struct list_head list;
@@ -55,6 +66,7 @@ static void spi_resv_free_all(struct kesp_net *kn)
 		list_del(&r->list);
 		kfree(r);
 	}
+	kn->spi_reserved_count = 0;
 }
 
 void kesp_sad_exit(struct kesp_net *kn)
@@ -68,7 +80,8 @@ void kesp_sad_exit(struct kesp_net *kn)
 
 int kesp_sa_cache_init(void)
 {
-	sa_cache = KMEM_CACHE(kesp_sa, 0);
+	/* Charged to the memory cgroup of whoever adds them. */
+	sa_cache = KMEM_CACHE(kesp_sa, SLAB_ACCOUNT);
 	return sa_cache ? 0 : -ENOMEM;
 }
 
@@ -80,7 +93,10 @@ void kesp_sa_cache_exit(void)
 static void sa_free_rcu(struct rcu_head *head)
 {
 	struct kesp_sa *sa = container_of(head, struct kesp_sa, rcu);
+	struct xfrm_state *x = rcu_dereference_protected(sa->mark, 1);
 
+	if (x)
+		xfrm_state_put(x);
 	kesp_crypto_sa_free(sa);
 	kesp_replay_free(&sa->replay);
 	dst_cache_destroy(&sa->dst_cache);
@@ -161,6 +177,7 @@ static void spi_resv_consume(struct kesp_net *kn, const struct kesp_sa_key *key)
 		    time_after(jiffies, r->expires)) {
 			list_del(&r->list);
 			kfree(r);
+			kn->spi_reserved_count--;
 		}
 	}
 }
@@ -179,6 +196,7 @@ static bool spi_reserved(struct kesp_net *kn, const struct kesp_sa_key *key)
 int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 		struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
+	struct xfrm_state *mark;
 	struct kesp_sa *sa;
 	int err;
 
@@ -195,21 +213,28 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	sa->kn = kn;
 	sa->cfg = p->cfg;
 	sa->seq = p->seq;
-	sa->add_time = ktime_get_real_seconds();
+	sa->add_time = kesp_now();
 
 	err = kesp_replay_init(&sa->replay, p->cfg.key.dir == KESP_DIR_IN ?
-			       p->cfg.replay_window : 0, GFP_KERNEL);
+			       p->cfg.replay_window : 0, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto free_sa;
-	err = dst_cache_init(&sa->dst_cache, GFP_KERNEL);
+	err = dst_cache_init(&sa->dst_cache, GFP_KERNEL_ACCOUNT);
 	if (err)
 		goto free_replay;
 	err = kesp_crypto_sa_init(sa, p, attrs, extack);
 	if (err)
 		goto free_dst_cache;
+	if (p->cfg.key.dir == KESP_DIR_IN) {
+		err = -ENOMEM;
+		mark = kesp_input_mark_alloc(kn->net, &p->cfg);
+		if (!mark)
+			goto free_crypto;
+		RCU_INIT_POINTER(sa->mark, mark);
+	}
 	err = rhashtable_insert_fast(&kn->sad, &sa->node, sad_params);
 	if (err)
-		goto free_crypto;
+		goto free_mark;
 	list_add_tail(&sa->list, &kn->sa_list);
 	kn->sa_count++;
 	kn->sa_gen++;
@@ -225,6 +250,10 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	kesp_lifetime_start(kn);
 	return 0;
 
+free_mark:
+	mark = rcu_dereference_protected(sa->mark, 1);
+	if (mark)
+		xfrm_state_put(mark);
 free_crypto:
 	kesp_crypto_sa_free(sa);
 free_dst_cache:
@@ -275,7 +304,8 @@ unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir)
 }
 
 int kesp_spi_alloc(struct kesp_net *kn, u16 family,
-		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi)
+		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi,
+		   struct netlink_ext_ack *extack)
 {
 	struct kesp_spi_resv *r;
 	struct kesp_sa_key key;
@@ -287,6 +317,10 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 	key.dir = KESP_DIR_IN;
 	memcpy(&key.dst, dst, kesp_addr_len(family));
 	spi_resv_consume(kn, &key);	/* expire old reservations */
+	if (kn->spi_reserved_count >= SPI_RESERVE_MAX) {
+		NL_SET_ERR_MSG(extack, "too many SPIs reserved (" RESERVE_LIMITS ")");
+		return -ENOSPC;
+	}
 
 	/* Random, so SPIs do not reveal how many SAs came before. */
 	for (tries = 0; tries < 64; tries++) {
@@ -297,12 +331,13 @@ int kesp_spi_alloc(struct kesp_net *kn, u16 family,
 	}
 	if (tries == 64)
 		return -EAGAIN;
-	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	r = kmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 	if (!r)
 		return -ENOMEM;
 	r->key = key;
 	r->expires = jiffies + SPI_RESERVE_SECS * HZ;
 	list_add_tail(&r->list, &kn->spi_reserved);
+	kn->spi_reserved_count++;
 	*spi = key.spi;
 	return 0;
 }
@@ -314,6 +349,8 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 	struct kesp_sa_key key = sa->cfg.key, old = sa->cfg.key;
 	bool out = key.dir == KESP_DIR_OUT, rehash = false;
 	unsigned int alen = kesp_addr_len(key.family);
+	struct xfrm_state *mark = NULL;
+	struct kesp_sa_cfg cfg;
 	int err = 0;
 
 	lockdep_assert_held(&kn->lock);
@@ -322,6 +359,16 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 		if (kesp_sa_find(kn, &key))
 			return -EEXIST;
 		rehash = true;
+	}
+	/* Inbound: the policy checks must see the new peers, so a new mark. */
+	if (!out && (src || rehash)) {
+		cfg = sa->cfg;
+		cfg.key = key;
+		if (src)
+			memcpy(&cfg.src, src, alen);
+		mark = kesp_input_mark_alloc(kn->net, &cfg);
+		if (!mark)
+			return -ENOMEM;
 	}
 	/*
 	 * Between removal and insertion the SA is not found: a packet or
@@ -361,6 +408,13 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 					   &kn->sa_out[out_hash(sa->cfg.key.family,
 								&sa->cfg.key.dst)]);
 		kn->sa_gen++;
+	}
+	if (mark) {
+		/* Packets decrypted until now keep the old one. */
+		if (!err)
+			mark = rcu_replace_pointer(sa->mark, mark,
+						   lockdep_is_held(&kn->lock));
+		xfrm_state_put(mark);
 	}
 	/* The cached route went to the old peer or from the old source. */
 	dst_cache_reset(&sa->dst_cache);

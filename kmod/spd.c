@@ -32,7 +32,8 @@ static struct kmem_cache *policy_cache;
 
 int kesp_policy_cache_init(void)
 {
-	policy_cache = KMEM_CACHE(kesp_policy, 0);
+	/* Charged to the memory cgroup of whoever adds them. */
+	policy_cache = KMEM_CACHE(kesp_policy, SLAB_ACCOUNT);
 	return policy_cache ? 0 : -ENOMEM;
 }
 
@@ -155,7 +156,7 @@ static struct kesp_spd_index *index_get(struct kesp_net *kn, u8 dir)
 					lockdep_is_held(&kn->lock));
 	if (idx)
 		return idx;
-	idx = kvzalloc(sizeof(*idx), GFP_KERNEL);
+	idx = kvzalloc(sizeof(*idx), GFP_KERNEL_ACCOUNT);
 	if (idx)
 		rcu_assign_pointer(kn->spd_index[dir], idx);
 	return idx;
@@ -234,12 +235,16 @@ struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id)
 void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol)
 {
 	lockdep_assert_held(&kn->lock);
+	/*
+	 * Dead before it leaves the lists: a packet that still finds it is
+	 * not held and sends no ACQUIRE from here on.
+	 */
+	kesp_acquire_purge(kn, pol);
 	list_del_rcu(&pol->list);
 	hlist_del_rcu(&pol->hnode);
 	(*plen_count(rcu_dereference_protected(kn->spd_index[pol->dir],
 					       lockdep_is_held(&kn->lock)),
 		     pol->sel.family, pol->sel.dplen))--;
-	kesp_acquire_purge(kn, pol);
 	kn->policy_count--;
 	kn->policy_gen++;
 	call_rcu(&pol->rcu, policy_free_rcu);

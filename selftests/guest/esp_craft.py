@@ -22,8 +22,9 @@ the ICV being the first 16 bytes of HMAC-SHA256 over everything before it.
       since the last expect (every other counter by 0) and the listener got
       exactly the tags in rx, and check again a moment later. KEY is a
       KESP_STAT_NAMES name (namespace-wide), sa:NAME or sa:packets (the
-      SA's own), both:NAME (the two), or pol:packets (the inbound
-      policies). The first expect only records the state in F.
+      SA's own), both:NAME (the two), pol:packets (the inbound
+      policies) or fwdpol:packets (the forward policies). The first
+      expect only records the state in F.
       SPEC is comma-separated words: seq=N spi=N tag=T src=A dst=A nh=N
       pad=1.2.4 padlen=N|over flip=payload|icv cut=N len=N
       inner=udp|empty|longtot
@@ -397,9 +398,10 @@ def snapshot(o):
     if sa["errored-packets"] != sum(sa["errors"].values()):
         raise RuntimeError("SA errored-packets %d, its errors add up to %d" %
                            (sa["errored-packets"], sum(sa["errors"].values())))
-    snap["pol:packets"] = sum(p["packets"] for p in
-                              kespctl(o["kespctl"], "policy", "list")
-                              if p["dir"] == "in")
+    pols = kespctl(o["kespctl"], "policy", "list")
+    snap["pol:packets"] = sum(p["packets"] for p in pols if p["dir"] == "in")
+    snap["fwdpol:packets"] = sum(p["packets"] for p in pols
+                                 if p["dir"] == "fwd")
     with open(o["rx"]) as f:
         rx = f.read().splitlines()
     return snap, rx

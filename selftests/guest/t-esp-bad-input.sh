@@ -91,7 +91,8 @@ send() {
 # check NAME DELTA...: send what is queued; then the counters must move by
 # exactly these since the last check, the rest not at all. DELTA is CAUSE=N (namespace-wide), sa:CAUSE=N
 # or sa:packets=N (the SA's), both:CAUSE=N (the two), pol:packets=N (the
-# inbound policy's), rx=T1+T2 (the tags the listener got).
+# inbound policy's: cleartext it dropped, decrypted packets it let in),
+# rx=T1+T2 (the tags the listener got).
 failed=()
 check() {
 	ip netns exec sender python3 -S "$craft" expect --netns gw \
@@ -111,7 +112,7 @@ check "11a seq 0, fresh SA" both:in-replay=1
 
 # 1. A valid packet is delivered and counted.
 send seq=1,tag=c1
-check "1 valid seq 1" sa:packets=1 rx=c1			# top 1
+check "1 valid seq 1" sa:packets=1 pol:packets=1 rx=c1			# top 1
 
 # 2. The same packet again.
 send seq=1,tag=c2
@@ -122,7 +123,7 @@ check "2 replay of seq 1" both:in-replay=1
 send seq=100,tag=c3-100 seq=60,tag=c3-60 seq=68,tag=c3-68 \
 	seq=69,tag=c3-69 seq=90,tag=c3-90 seq=90,tag=c3-90again
 check "3 window: 60, 68 too old; 69, 90 in; 90 again replayed" \
-	both:in-too-old=2 both:in-replay=1 sa:packets=3 \
+	both:in-too-old=2 both:in-replay=1 sa:packets=3 pol:packets=3 \
 	rx=c3-100+c3-69+c3-90						# top 100
 
 # 4. A forged packet (payload or ICV changed) must not move the window:
@@ -130,7 +131,7 @@ check "3 window: 60, 68 too old; 69, 90 in; 90 again replayed" \
 send seq=200,tag=c4-forged,flip=payload seq=201,tag=c4-badicv,flip=icv \
 	seq=101,tag=c4-101 seq=200,tag=c4-200 seq=201,tag=c4-201
 check "4 bad ICV: dropped, window unmoved" both:in-auth-failed=2 \
-	sa:packets=3 rx=c4-101+c4-200+c4-201				# top 201
+	sa:packets=3 pol:packets=3 rx=c4-101+c4-200+c4-201				# top 201
 
 # 5. Authenticated, but the trailer is wrong: padding 1, 2, 4; a pad
 # length beyond the payload; one more than fits. They verified, so they
@@ -185,7 +186,7 @@ out=$(ip netns exec sender python3 -S "$craft" fuzz-auth --key "$tmp/ikey" \
 read -ra deltas <<<"$out"
 check "12b 300 authenticated packets, random inner" "${deltas[@]}" # top 508
 send seq=509,tag=c12
-check "12c valid packet after the fuzz" sa:packets=1 rx=c12
+check "12c valid packet after the fuzz" sa:packets=1 pol:packets=1 rx=c12
 
 # --- the end: the kernel log, the unload ---
 

@@ -397,12 +397,16 @@ run "${KA[@]}" sa add spi 0x5002 dir in src 198.51.100.2 dst 192.168.1.2 \
 	"${G[@]}" keyfile "$tmp/nk-ba" encap 4500 4500
 run "${KA[@]}" policy add dir out src 10.1.0.0/16 dst 10.2.0.0/16 \
 	action protect tmpl mode tunnel src 192.168.1.2 dst 198.51.100.2 reqid 7
+run "${KA[@]}" policy add dir in src 10.2.0.0/16 dst 10.1.0.0/16 \
+	action protect tmpl mode tunnel src 198.51.100.2 dst 192.168.1.2 reqid 7
 run "${KB[@]}" sa add spi 0x5002 dir out src 198.51.100.2 dst 198.51.100.1 \
 	"${G[@]}" keyfile "$tmp/nk-ba" encap 4500 40001
 run "${KB[@]}" sa add spi 0x5001 dir in src 198.51.100.1 dst 198.51.100.2 \
 	"${G[@]}" keyfile "$tmp/nk-ab" encap 40001 4500
 run "${KB[@]}" policy add dir out src 10.2.0.0/16 dst 10.1.0.0/16 \
 	action protect tmpl mode tunnel src 198.51.100.2 dst 198.51.100.1 reqid 7
+run "${KB[@]}" policy add dir in src 10.1.0.0/16 dst 10.2.0.0/16 \
+	action protect tmpl mode tunnel src 198.51.100.1 dst 198.51.100.2 reqid 7
 bg nat-listen-a gwa "$KESPCTL" encap listen 4500
 bg nat-listen-b gwb "$KESPCTL" encap listen 4500
 bg monitor-b gwb "$KESPCTL" monitor
@@ -512,6 +516,8 @@ transport_nat() {
 		dst 192.168.1.2 "${T[@]}" keyfile "$tmp/tk-ba" encap 4500 4500 &&
 	"${KA[@]}" policy add dir out src 192.168.1.2 dst 198.51.100.2 \
 		proto tcp action protect tmpl mode transport reqid 8 &&
+	"${KA[@]}" policy add dir in src 198.51.100.2 dst 192.168.1.2 \
+		proto tcp action protect tmpl mode transport reqid 8 &&
 	"${KB[@]}" sa add spi 0x6002 dir out src 198.51.100.2 \
 		dst 198.51.100.1 "${T[@]}" keyfile "$tmp/tk-ba" \
 		encap 4500 40002 &&
@@ -519,6 +525,8 @@ transport_nat() {
 		dst 198.51.100.2 "${T[@]}" keyfile "$tmp/tk-ab" \
 		encap 40002 4500 &&
 	"${KB[@]}" policy add dir out src 198.51.100.2 dst 198.51.100.1 \
+		proto tcp action protect tmpl mode transport reqid 8 &&
+	"${KB[@]}" policy add dir in src 198.51.100.1 dst 198.51.100.2 \
 		proto tcp action protect tmpl mode transport reqid 8 ||
 		return 1
 	ip netns exec gwb python3 -c '

@@ -294,14 +294,16 @@ static void lo_up(void)
 	sysctl_set("/proc/sys/net/ipv4/conf/lo/accept_local");
 }
 
-/* An OUT policy: UDP 127.0.0.1 -> 127.0.0.2 into a tunnel over lo. */
+/*
+ * A policy for UDP 127.0.0.1 -> 127.0.0.2 in a tunnel over lo: OUT (@arg
+ * NULL) sends it into the tunnel, IN lets it in once decrypted.
+ */
 static int build_policy(struct nl_msg *m, void *arg)
 {
 	struct nlattr *pol, *sel, *tmpl;
 
-	(void)arg;
 	pol = nla_nest_start(m, KESP_A_POLICY);
-	nla_put_u8(m, KESP_POL_A_DIR, KESP_DIR_OUT);
+	nla_put_u8(m, KESP_POL_A_DIR, arg ? KESP_DIR_IN : KESP_DIR_OUT);
 	sel = nla_nest_start(m, KESP_POL_A_SEL);
 	nla_put_u16(m, KESP_SEL_A_FAMILY, AF_INET);
 	put_addr(m, KESP_SEL_A_SRC, LO);
@@ -565,6 +567,8 @@ TEST_F(encap, esp_in_udp_round_trip_and_mapping)
 	ASSERT_EQ(0, sa_cmd(&self->nl, KESP_CMD_SA_NEW, in));
 	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_POLICY_NEW, 0,
 				     build_policy, NULL, NULL));
+	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_POLICY_NEW, 0,
+				     build_policy, NULL, "in"));
 	/* Out as ESP in UDP from 4501, in through the socket on 4500. */
 	EXPECT_TRUE(through(_metadata, self->sender, self->inner, "one"));
 	EXPECT_TRUE(through(_metadata, self->sender, self->inner, "two"));
@@ -622,6 +626,8 @@ TEST_F(encap, esp_in_udp_to_a_plain_sa_or_another_port_is_a_mismatch)
 	ASSERT_EQ(0, sa_cmd(&self->nl, KESP_CMD_SA_NEW, in));
 	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_POLICY_NEW, 0,
 				     build_policy, NULL, NULL));
+	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_POLICY_NEW, 0,
+				     build_policy, NULL, "in"));
 	mis = stat(&self->nl, KESP_STAT_IN_ENCAP_MISMATCH);
 	EXPECT_FALSE(through(_metadata, self->sender, self->inner, "!plain"));
 	EXPECT_EQ(mis + 1, stat(&self->nl, KESP_STAT_IN_ENCAP_MISMATCH));

@@ -12,9 +12,13 @@
  *
  * Permissions: commands marked "admin" need CAP_NET_ADMIN in the user
  * namespace that owns the caller's network namespace (GENL_UNS_ADMIN_PERM),
- * so a container's root manages its own namespace and nobody else's.
- * Commands not marked "admin" are open to every user and never return key
- * material.
+ * so a container's root manages its own namespace and nobody else's. As
+ * with XFRM, that includes reading SAs and policies (SA_GET, POLICY_GET
+ * and their dumps, and the tables of /proc/net/kesp, judged by who opened
+ * the file): they tell who talks to whom, with which SPIs and how much,
+ * as the events do. GET_INFO and STATS_GET (the drop counters, which
+ * /proc/net/kesp also shows to everyone) are open to every user; nothing
+ * ever returns key material.
  *
  * Validation: every command is validated strictly. An unknown attribute, an
  * attribute of the wrong length, or a reserved header field that is not zero
@@ -134,14 +138,14 @@
  * the PROTECT policies' templates too (delete and add). -ENOENT if there is no such SA; -EEXIST if
  * the new destination collides with another SA's (SPI, DIR, DST).
  *
- * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET
- * ----------------------------------------
+ * KESP_CMD_SA_DEL (admin), KESP_CMD_SA_GET (admin)
+ * ------------------------------------------------
  *
  * Request: KESP_A_SA with SPI, DIR, FAMILY and DST. GET replies with one
  * message in the dump format below. -ENOENT if there is no such SA.
  *
- * KESP_CMD_SA_GET with NLM_F_DUMP
- * -------------------------------
+ * KESP_CMD_SA_GET with NLM_F_DUMP (admin)
+ * ---------------------------------------
  *
  * Request: no attributes. One message per SA:
  *
@@ -151,6 +155,11 @@
  *        KESP_SA_A_ADD_TIME: NLA_U64, seconds since the SA was added
  *        KESP_SA_A_USE_TIME: NLA_U64, seconds since its first packet;
  *            absent while unused
+ *            (Both, and the time lifetimes, count on the boot-time
+ *            clock: setting the date moves none of them, and time the
+ *            system spent suspended counts. Earlier builds followed the
+ *            wall clock, and a clock set back expired every SA with a
+ *            time limit.)
  *        KESP_SA_A_COUNTERS: NLA_NESTED
  *            KESP_CNT_A_PACKETS, KESP_CNT_A_BYTES: NLA_U64, packets and
  *                inner bytes processed
@@ -174,7 +183,8 @@
  * KESP_SA_A_SPI_MAX (NLA_U32; absent: 256 and 0xffffffff). Reply:
  * KESP_A_SA with SPI. The reservation holds for 60 seconds or until an
  * inbound SA_NEW with that SPI and destination. -EAGAIN if the range is
- * exhausted.
+ * exhausted; -ENOSPC (with extack) if the namespace holds 4096
+ * reservations already.
  *
  * Selectors
  * ---------
@@ -227,10 +237,16 @@
  * ---------------------------------
  *
  * Outbound (netfilter POST_ROUTING, IPv4 and IPv6, local and forwarded
- * packets, after NAT): the packet's selectors (addresses, protocol, ports;
- * ICMP type/code as ports; a non-first fragment has no ports and matches
- * only selectors without port ranges) are looked up among the OUT
- * policies. No match or BYPASS: the packet goes on untouched. DISCARD:
+ * packets, after NAT): fragments (forwarded ones: the stack fragments
+ * local packets after POST_ROUTING) are first reassembled (RFC 4301 7),
+ * so that every fragment of a datagram meets the policy of its protocol
+ * and ports; what no policy protects is cut again as it came. Then the
+ * packet's selectors (addresses, protocol, ports; ICMP type/code as
+ * ports) are looked up among the OUT policies. A packet whose selectors
+ * cannot be read (a bad IP header, IPv6 next header 59, an extension
+ * header chain cut short) is dropped (KESP_STAT_OUT_MALFORMED), as is a
+ * fragment that cannot be reassembled. No match or BYPASS: the packet
+ * goes on untouched. DISCARD:
  * dropped (KESP_STAT_OUT_DISCARD; a local sender sees -EPERM). PROTECT:
  * the SA used is the newest live outbound SA whose destination is the
  * template's DST (the packet's destination for a transport template
@@ -261,17 +277,34 @@
  * must fit the SA's selectors (KESP_STAT_IN_SELECTOR). It then re-enters
  * the stack as if received on the same interface, with a secpath (as
  * XFRM's decrypted packets have: nftables' "meta ipsec exists" matches).
- * A packet without one that matches a PROTECT policy of direction IN
- * (to a local address) or FWD (forwarded) is dropped
+ *
+ * Once routing has decided, a decrypted packet is delivered (LOCAL_IN)
+ * or forwarded (FORWARD) only if the IN or FWD policy that its inner
+ * selectors find is PROTECT and its template fits the SA that decrypted
+ * it: same mode, same reqid unless the template's is 0, and the SA's
+ * SRC and DST as the template's SRC and DST unless the template has no
+ * addresses (transport mode). No policy, a DISCARD or BYPASS policy, or
+ * a template of another SA: dropped (KESP_STAT_IN_POLICY), whatever the
+ * SA's own selectors allowed; XFRM's inbound policy check does the same
+ * (XFRM lets transport mode SAs without any policy through; kesp does
+ * not). A later fragment, without ports, finds only policies without
+ * port ranges: port specific IN or FWD policies do not suit traffic
+ * that the peer's hosts fragment.
+ *
+ * A packet without a secpath (cleartext) that matches a PROTECT policy of
+ * direction IN (to a local address) or FWD (forwarded) is dropped
  * (KESP_STAT_IN_CLEARTEXT); DISCARD drops it too (KESP_STAT_IN_DISCARD).
+ * One whose selectors cannot be read is dropped (KESP_STAT_IN_MALFORMED)
+ * when there are policies of its direction.
  *
  * A namespace with no kesp policies and no SAs is not touched, so XFRM can
  * be used in a neighbouring namespace; do not mix both in one namespace.
  *
  * Lifetimes: byte and packet limits are checked per packet, time limits
- * once a second. A soft limit sends one EXPIRE with HARD 0; a hard limit
- * stops the SA at once and removes it within a second with an EXPIRE with
- * HARD 1, whether or not a daemon listens.
+ * once a second, on the boot-time clock (the date may change). A soft
+ * limit sends one EXPIRE with HARD 0; a hard limit stops the SA at once
+ * and removes it within a second with an EXPIRE with HARD 1, whether or
+ * not a daemon listens.
  *
  * UDP encapsulation (NAT traversal, RFC 3948)
  * -------------------------------------------
@@ -303,9 +336,11 @@
  * -EINVAL (with extack) for a descriptor that is not a bound UDP socket
  * of the caller's namespace; -EBADF for one that is not open; -EBUSY if
  * it already has an encapsulation (kesp's, L2TP, XFRM's UDP_ENCAP). The
- * socket stays an encapsulation socket until it is closed; module unload
- * and namespace exit detach it cleanly, and it goes on as a plain UDP
- * socket.
+ * socket stays an encapsulation socket until it is closed (or its owner
+ * sets UDP_ENCAP itself); module unload detaches it cleanly, and it goes
+ * on as a plain UDP socket. kesp holds no reference on the socket: it
+ * forgets it when the socket is freed, however it was closed, so an
+ * encapsulation socket never keeps itself or its namespace alive.
  *
  * KESP_CMD_MAPPING (event): an authenticated ESP-in-UDP packet for an
  * inbound SA came from an outer source address or UDP port other than the
@@ -318,12 +353,13 @@
  *        KESP_MAP_A_SRC: NLA_BINARY, the new source address
  *        KESP_MAP_A_SPORT: NLA_BE16, the new source port
  *
- * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump)
- * -----------------------------------------------------------
+ * KESP_CMD_POLICY_DEL (admin), KESP_CMD_POLICY_GET (and dump) (admin)
+ * -------------------------------------------------------------------
  *
  * Request: KESP_A_POLICY with KESP_POL_A_ID. Reply to GET and each dump
  * message: KESP_A_POLICY with ID, DIR, SEL, ACTION, PRIORITY, TMPL and
- * KESP_POL_A_PACKETS (NLA_U64, packets that matched it), and MSS if set.
+ * KESP_POL_A_PACKETS (NLA_U64, packets that matched it: sent or held by
+ * an OUT policy, dropped or let in by an IN or FWD one), and MSS if set.
  *
  * KESP_CMD_POLICY_FLUSH (admin)
  * -----------------------------
@@ -623,6 +659,8 @@ enum kesp_stat {
 	KESP_STAT_IN_UDP_MALFORMED, /* bad datagram on an encap socket */
 	KESP_STAT_IN_ENCAP_MISMATCH, /* ESP in UDP vs plain, or port */
 	KESP_STAT_IN_UDP_KEEPALIVE, /* NAT keepalives absorbed (no error) */
+	KESP_STAT_IN_POLICY,	/* decrypted, but no IN/FWD policy for its SA */
+	KESP_STAT_OUT_MALFORMED, /* outbound selectors unreadable */
 	__KESP_STAT_MAX
 };
 
@@ -655,6 +693,8 @@ enum kesp_stat {
 	[KESP_STAT_IN_UDP_MALFORMED]	= "in-udp-malformed",	\
 	[KESP_STAT_IN_ENCAP_MISMATCH]	= "in-encap-mismatch",	\
 	[KESP_STAT_IN_UDP_KEEPALIVE]	= "in-udp-keepalive",	\
+	[KESP_STAT_IN_POLICY]		= "in-policy",		\
+	[KESP_STAT_OUT_MALFORMED]	= "out-malformed",	\
 }
 
 #endif /* _UAPI_LINUX_KESP_H */
