@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "escape.h"
 #include "kernel.h"
 #include "log.h"
 #include "ikev2/ike.h"
@@ -43,12 +44,14 @@ void iked_conn_fail(struct iked *d, const struct iked_conf_conn *cfg,
 		    unsigned int no, const char *fmt, ...)
 {
 	struct iked_conn *c = cfg ? iked_conn_of(d, cfg) : NULL;
-	char msg[sizeof(c->last_error)];
+	char raw[sizeof(c->last_error)], msg[sizeof(c->last_error)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* ike list, diagnose and `ike up` show it: printable, one line. */
+	iked_escape(msg, sizeof(msg), raw, strlen(raw), IKED_ESC_TEXT);
 	iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s", msg);
 	if (c) {
 		memcpy(c->last_error, msg, sizeof(msg));
