@@ -116,6 +116,7 @@ enum ike_req_kind {
 	REQ_DELETE_IKE,
 	REQ_LIVENESS,
 	REQ_REKEY_IKE,
+	REQ_NOTIFY,		/* our INVALID_SYNTAX about a malformed answer */
 };
 
 /* A CHILD SA being negotiated (by us: in IKE_AUTH or CREATE_CHILD_SA). */

@@ -170,10 +170,10 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	if (!ikev2_chain_has(in, IKEV2_PL_IDI) ||
-	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+	/* IDi is there (rules.c); no AUTH is a wish for EAP (2.16). */
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE_AUTH from %s without IDi or AUTH (EAP is not supported)",
+			   "IKE_AUTH from %s without AUTH (EAP is not supported)",
 			   from);
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
@@ -271,7 +271,6 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	const struct iked_secret *psk;
 	struct iked_conf_id peer, us;
 	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
-	unsigned int i;
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
@@ -290,16 +289,14 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_IDR) ||
-	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
-		for (i = 0; i < in->n_notify; i++)
-			if (in->notify[i].type < IKEV2_N_INITIAL_CONTACT)
-				break;
+	/* Without IDr and AUTH it is a refusal, with its error (rules.c). */
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+		const struct ikev2_notify *n = ikev2_error_notify(in);
+
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "%s answered IKE_AUTH with %s",
-			       from, i < in->n_notify ?
-			       (ikev2_notify_name(in->notify[i].type) ?:
-				"an unknown error") : "neither IDr nor AUTH");
+			       "%s answered IKE_AUTH with %s", from,
+			       n && ikev2_notify_name(n->type) ?
+			       ikev2_notify_name(n->type) : "an unknown error");
 		ike_sa_kill(sa, "IKE_AUTH refused");
 		return;
 	}

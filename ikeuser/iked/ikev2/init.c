@@ -271,18 +271,9 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 			 from, half_open, half_open_peer);
 		return;
 	}
-	if (ikev2_chain_has(&m->chain, IKEV2_PL_NONCE) &&
-	    !cookie_ok(d, m, path, half_open, from))
+	/* SA, KE and Nonce are there: check_plain() saw to it. */
+	if (!cookie_ok(d, m, path, half_open, from))
 		return;
-	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(&m->chain, IKEV2_PL_KE) ||
-	    !ikev2_chain_has(&m->chain, IKEV2_PL_NONCE)) {
-		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "IKE_SA_INIT from %s without SA, KE or Nonce: ignored",
-			 from);
-		refuse(d, m, path, IKEV2_N_INVALID_SYNTAX, NULL, 0);
-		return;
-	}
 	cfg = conn_for_init(d, path);
 	if (!cfg) {
 		char here[80];
@@ -381,12 +372,17 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	const struct ikev2_chain *c = &m->chain;
 	const struct ikev2_notify *n;
 	char peer[80];
-	unsigned int i;
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
 	n = ikev2_chain_notify(c, IKEV2_N_COOKIE);
-	if (n && n->len >= 1 && n->len <= sizeof(sa->cookie)) {
+	if (n && (n->len < 1 || n->len > sizeof(sa->cookie))) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "dropped IKE_SA_INIT response from %s: a cookie of %zu bytes",
+			   peer, n->len);
+		return;
+	}
+	if (n) {
 		/* Only one cookie round: a second one is a loop. */
 		if (sa->cookie_len) {
 			ike_sa_log(sa, IKED_LOG_WARN, "%s asked for a cookie twice", peer);
@@ -419,11 +415,10 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
 		return;
 	}
-	for (i = 0; i < c->n_notify; i++) {
-		if (c->notify[i].type >= IKEV2_N_INITIAL_CONTACT)
-			continue;
+	n = ikev2_error_notify(c);
+	if (n) {
 		xchg_request_done(sa);
-		if (c->notify[i].type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
+		if (n->type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
 			char ours[1024];
 
 			iked_conn_fail(sa->d, sa->conn, sa->no,
@@ -434,19 +429,13 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "%s answered IKE_SA_INIT with %s",
 				       peer,
-				       ikev2_notify_name(c->notify[i].type) ?:
+				       ikev2_notify_name(n->type) ?:
 				       "an unknown error");
 		}
 		ike_sa_kill(sa, "IKE_SA_INIT refused");
 		return;
 	}
-	if (!ikev2_chain_has(c, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(c, IKEV2_PL_KE) ||
-	    !ikev2_chain_has(c, IKEV2_PL_NONCE)) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped IKE_SA_INIT response without SA, KE or Nonce");
-		return;
-	}
+	/* Not a refusal: SA, KE and Nonce are there (check_plain()). */
 	r = ikev2_sa_check_reply(&c->sa, &sa->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
 	if (r || sa->prop.dh != c->ke.group || c->ke.group != sa->ke_group) {

@@ -204,12 +204,8 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	size_t plen;
 	int r;
 
-	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SK)) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped %s without Encrypted payload",
-			   ikev2_exchange_name(m->hdr.exchange));
+	if (!check_outer(sa, m))
 		return -EBADMSG;
-	}
 	xchg_sk_keys(sa, !sa->initiator, &k);
 	r = ikev2_sk_open(&k, buf, len, &m->chain.sk, d->plain,
 			  sizeof(d->plain), &plen);
@@ -234,11 +230,29 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	return 0;
 }
 
+/* Whether a request of @exchange may come in @sa's state (else: dropped). */
+static bool request_in_state(const struct ike_sa *sa, uint8_t exchange)
+{
+	switch (exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		return sa->state == IKE_INIT_DONE;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		return sa->state == IKE_ESTABLISHED ||
+		       sa->state == IKE_DELETING;
+	case IKEV2_EXCH_INFORMATIONAL:
+		return sa->state >= IKE_ESTABLISHED;
+	default:
+		return true;
+	}
+}
+
 static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		       const uint8_t *buf, size_t len,
 		       const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
+	enum ikev2_kind kind;
+	int r;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
 		/*
@@ -263,33 +277,28 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
+	if (!request_in_state(sa, m->hdr.exchange))
+		return;
+	r = check_request(sa, m, in, &kind);
+	if (r == -ENOENT) {
+		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
+			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
+		return;
+	}
+	/* Answered, malformed or not: the message ID is used. */
 	sa->next_peer_id++;
-	switch (m->hdr.exchange) {
-	case IKEV2_EXCH_IKE_AUTH:
-		if (sa->state != IKE_INIT_DONE) {
-			sa->next_peer_id--;
-			return;
-		}
+	if (r)
+		return;
+	switch (kind) {
+	case IKEV2_K_AUTH_REQ:
 		auth_on_request(sa, m, in);
 		break;
-	case IKEV2_EXCH_CREATE_CHILD_SA:
-		if (sa->state != IKE_ESTABLISHED && sa->state != IKE_DELETING) {
-			sa->next_peer_id--;
-			return;
-		}
-		child_create_on_request(sa, m, in);
-		break;
-	case IKEV2_EXCH_INFORMATIONAL:
-		if (sa->state < IKE_ESTABLISHED) {
-			sa->next_peer_id--;
-			return;
-		}
+	case IKEV2_K_INFO_REQ:
 		info_on_request(sa, m, in);
 		break;
 	default:
-		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
-			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
-		sa->next_peer_id--;
+		/* CREATE_CHILD_SA: child.c tells a CHILD SA from an IKE SA. */
+		child_create_on_request(sa, m, in);
 	}
 }
 
@@ -309,13 +318,16 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	if (kind == REQ_INIT) {
-		init_on_response(sa, m, buf, len);
+		if (check_plain(sa->d, m, path))
+			init_on_response(sa, m, buf, len);
 		return;
 	}
 	if (open_sk(sa, m, buf, len, in))
 		return;
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
+	if (!check_response(sa, m, in))
+		goto done;
 	xchg_request_done(sa);
 	switch (kind) {
 	case REQ_AUTH:
@@ -330,6 +342,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	default:
 		info_on_response(sa, in);
 	}
+done:
 	/* Our Delete waited for this exchange to end (2.3: window of one). */
 	if (sa->delete_pending && sa->state != IKE_DEAD &&
 	    sa->req_kind == REQ_NONE)
@@ -385,7 +398,8 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 	}
 	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
 	    !(m->hdr.flags & IKEV2_F_RESPONSE)) {
-		init_on_request(d, m, buf, len, path);
+		if (check_plain(d, m, path))
+			init_on_request(d, m, buf, len, path);
 		return;
 	}
 	sa = find_sa(d, &m->hdr);
