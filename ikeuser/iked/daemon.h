@@ -198,6 +198,8 @@ struct ike_sa {
 	uint8_t *resp;			/* our last response, resent as is */
 	size_t resp_len;
 	bool have_resp;
+	/* Where the request it answers came from (an authentic one). */
+	struct iked_path resp_path;
 	struct child_pending pend;
 	struct ike_rekey rk;
 	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */

@@ -4,7 +4,7 @@
  * through ikev2_recv() as the main loop hands them over, the daemon's
  * answers come out of a real UDP socket on 127.0.0.1, the kernel is a
  * fake that counts SAs. A CREATE_CHILD_SA answer without Nonce installs
- * nothing.
+ * nothing; the cached response is not resent to a forged source.
  */
 
 #include "iked_fixture.h"
@@ -75,6 +75,55 @@ TEST(create_child_response_without_nonce_installs_nothing)
 	EXPECT_EQ(NULL, strstr(log, "CHILD SA established"));
 	EXPECT_NE(NULL, strstr(log, "Nonce")) TH_LOG("log: %s", log);
 	free(log);
+}
+
+/* An empty INFORMATIONAL request (a liveness check) from the peer. */
+static size_t liveness(struct ike_sa *sa, uint32_t msg_id, uint8_t *buf,
+		       size_t cap)
+{
+	static struct ikev2_chain c;
+
+	ikev2_chain_init(&c);
+	return fx_seal(sa, &c, IKEV2_EXCH_INFORMATIONAL, false, msg_id, buf,
+		       cap);
+}
+
+TEST(cached_response_not_resent_to_another_source)
+{
+	struct fx *f = fx_new();
+	struct ike_sa *sa = fx_ike_sa(f, 0, false, IKE_ESTABLISHED);
+	uint8_t req[2048], forged[2048], resp[2048], again[2048];
+	ssize_t rlen, n;
+	size_t len;
+
+	len = liveness(sa, 2, req, sizeof(req));
+	ikev2_recv(f->d, req, len, &f->path[0]);
+	rlen = fx_peer_recv(f, 0, resp, sizeof(resp));
+	ASSERT_LT(0, rlen);
+
+	/*
+	 * Right SPIs and message ID, but its ICV does not verify and it
+	 * comes from another address: a forged source to reflect our
+	 * cached response at.
+	 */
+	memcpy(forged, req, len);
+	forged[len - 1] ^= 0x55;
+	ikev2_recv(f->d, forged, len, &f->path[1]);
+	n = fx_peer_recv(f, 1, again, sizeof(again));
+	EXPECT_EQ(-1, n) TH_LOG("the cached response went to the forged source");
+
+	/* The same forgery from the request's own address and port: resent. */
+	ikev2_recv(f->d, forged, len, &f->path[0]);
+	n = fx_peer_recv(f, 0, again, sizeof(again));
+	EXPECT_EQ(rlen, n);
+	EXPECT_EQ(0, memcmp(resp, again, (size_t)rlen));
+
+	/* The authentic retransmission from a new port (a NAT): resent. */
+	ikev2_recv(f->d, req, len, &f->path[1]);
+	n = fx_peer_recv(f, 1, again, sizeof(again));
+	EXPECT_EQ(rlen, n);
+	EXPECT_EQ(0, memcmp(resp, again, (size_t)rlen));
+	fx_free(f);
 }
 
 TEST_HARNESS_MAIN

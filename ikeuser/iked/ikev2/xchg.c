@@ -230,6 +230,40 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	return 0;
 }
 
+static bool same_path(const struct iked_path *a, const struct iked_path *b)
+{
+	return a->rport == b->rport && a->lport == b->lport &&
+	       !memcmp(&a->remote, &b->remote, sizeof(a->remote));
+}
+
+/*
+ * Our answer got lost: the cached one, unchanged (2.1), to where the
+ * retransmission came from (2.11). Its SPIs and message ID are no proof
+ * (they travel in clear): from elsewhere than the request it answers,
+ * only an authentic copy gets it, as after a NAT moved the peer, or a
+ * forged source would have our response reflected at it.
+ */
+static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
+			    const uint8_t *buf, size_t len,
+			    const struct iked_path *path)
+{
+	char from[80];
+
+	if (!same_path(&sa->resp_path, path) &&
+	    open_sk(sa, m, buf, len, &sa->d->rx_inner)) {
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
+			   m->hdr.msg_id,
+			   iked_net_format(&path->remote, path->rport, from,
+					   sizeof(from)));
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_DEBUG,
+		   "retransmitted request %u: resending our response",
+		   m->hdr.msg_id);
+	iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
+}
+
 /* Whether a request of @exchange may come in @sa's state (else: dropped). */
 static bool request_in_state(const struct ike_sa *sa, uint8_t exchange)
 {
@@ -255,15 +289,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	int r;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
-		/*
-		 * Our answer got lost: the cached one, unchanged (2.1), to
-		 * where the request came from (2.11): a NAT may have moved
-		 * the peer since.
-		 */
-		ike_sa_log(sa, IKED_LOG_DEBUG,
-			   "retransmitted request %u: resending our response",
-			   m->hdr.msg_id);
-		iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
+		resend_response(sa, m, buf, len, path);
 		return;
 	}
 	if (m->hdr.msg_id != sa->next_peer_id) {
@@ -287,6 +313,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	/* Answered, malformed or not: the message ID is used. */
 	sa->next_peer_id++;
+	sa->resp_path = *path;
 	if (r)
 		return;
 	switch (kind) {
