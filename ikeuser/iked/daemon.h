@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "secrets.h"
 #include "net.h"
+#include "ratelimit.h"
 #include "../common/kesp_msg.h"
 #include "ikev2/select.h"
 #include "ikev2/prf.h"
@@ -279,6 +280,8 @@ struct iked {
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
 	unsigned int stale_sas, stale_policies;	/* found at start */
+	/* Log lines of unauthenticated packets, per source (peerlog.c). */
+	struct iked_ratelimit peer_log;
 	/* The last IKE version mismatch logged: once a minute per peer. */
 	struct kesp_addr vm_peer;
 	iked_ms vm_at;
@@ -318,5 +321,13 @@ int iked_conn_protect(struct iked *d, struct iked_conn *c,
 void iked_conn_fail(struct iked *d, const struct iked_conf_conn *c,
 		    unsigned int no, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * The same for a failure an unauthenticated packet from @peer caused:
+ * always remembered, logged as iked_log_peer() allows.
+ */
+void iked_conn_fail_peer(struct iked *d, const struct iked_conf_conn *c,
+			 unsigned int no, const struct kesp_addr *peer,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #endif /* KESP_IKED_DAEMON_H */

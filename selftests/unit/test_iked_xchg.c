@@ -4,11 +4,24 @@
  * through ikev2_recv() as the main loop hands them over, the daemon's
  * answers come out of a real UDP socket on 127.0.0.1, the kernel is a
  * fake that counts SAs. A CREATE_CHILD_SA answer without Nonce installs
- * nothing; the cached response is not resent to a forged source.
+ * nothing; the cached response is not resent to a forged source; a flood
+ * of unauthenticated IKE_SA_INIT does not flood the log.
  */
 
 #include "iked_fixture.h"
 #include "kselftest_harness.h"
+
+/* Count non-overlapping occurrences of @needle in @s. */
+static unsigned int count(const char *s, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((s = strstr(s, needle))) {
+		n++;
+		s += strlen(needle);
+	}
+	return n;
+}
 
 /* The peer's answer to our CREATE_CHILD_SA: the offer accepted. */
 static void child_answer(struct ike_sa *sa, struct ikev2_chain *c,
@@ -123,6 +136,52 @@ TEST(cached_response_not_resent_to_another_source)
 	n = fx_peer_recv(f, 1, again, sizeof(again));
 	EXPECT_EQ(rlen, n);
 	EXPECT_EQ(0, memcmp(resp, again, (size_t)rlen));
+	fx_free(f);
+}
+
+/* An IKE_SA_INIT request as any initiator would send it. */
+static size_t init_request(struct fx *f, uint8_t *buf, size_t cap)
+{
+	static struct ikev2_msg m;
+	uint8_t spi[8], ke[64], nonce[32];
+	static const uint8_t zero[8];
+	size_t len;
+
+	RAND_bytes(spi, sizeof(spi));
+	RAND_bytes(ke, sizeof(ke));
+	RAND_bytes(nonce, sizeof(nonce));
+	ikev2_msg_init(&m, spi, zero, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_INITIATOR, 0);
+	if (ikev2_sa_from_props(&m.chain.sa, &f->d->conf->conns[0].ike,
+				IKEV2_PROTO_IKE, NULL, 0,
+				IKED_PROP_DH_ECP_256, false) ||
+	    ikev2_chain_add(&m.chain, IKEV2_PL_SA) ||
+	    ikev2_chain_add_ke(&m.chain, IKED_PROP_DH_ECP_256, ke,
+			       sizeof(ke)) ||
+	    ikev2_chain_add_nonce(&m.chain, nonce, sizeof(nonce)) ||
+	    ikev2_msg_build(&m, buf, cap, &len))
+		abort();
+	return len;
+}
+
+TEST(unknown_peer_flood_is_rate_limited)
+{
+	struct fx *f = fx_new();
+	uint8_t buf[2048];
+	unsigned int i, lines;
+	size_t len;
+	char *log;
+
+	/* 127.0.0.3 is no conn's peer: each request would log a warning. */
+	for (i = 0; i < 200; i++) {
+		len = init_request(f, buf, sizeof(buf));
+		ikev2_recv(f->d, buf, len, &f->path[1]);
+	}
+	log = fx_log(f);
+	lines = count(log, "no conn for peer 127.0.0.3");
+	EXPECT_GE(10, lines) TH_LOG("%u lines for 200 requests", lines);
+	EXPECT_LE(1, lines);
+	free(log);
 	fx_free(f);
 }
 

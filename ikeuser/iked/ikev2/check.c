@@ -10,6 +10,7 @@
 
 #include "ike.h"
 #include "rules.h"
+#include "../peerlog.h"
 
 /* The kind of the answer to our outstanding request. */
 static enum ikev2_kind response_kind(const struct ike_sa *sa)
@@ -37,18 +38,19 @@ bool check_plain(struct iked *d, const struct ikev2_msg *m,
 	struct ikev2_rule_miss miss;
 	char from[80], why[160];
 
-	(void)d;
 	if (!ikev2_rules_check(kind, &m->chain, NULL, &miss))
 		return true;
 	/* Anyone can send it from any address: dropped, never answered. */
 	iked_net_format(&path->remote, path->rport, from, sizeof(from));
-	iked_log(IKED_LOG_INFO, NULL, 0, "dropped malformed %s from %s: %s",
-		 ikev2_kind_name(kind), from,
-		 ikev2_rules_format(&miss, why, sizeof(why)));
+	iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
+		      "dropped malformed %s from %s: %s",
+		      ikev2_kind_name(kind), from,
+		      ikev2_rules_format(&miss, why, sizeof(why)));
 	return false;
 }
 
-bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m)
+bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m,
+		 const struct iked_path *path)
 {
 	enum ikev2_kind kind = m->hdr.flags & IKEV2_F_RESPONSE ?
 			       response_kind(sa) : IKEV2_K_INFO_REQ;
@@ -58,10 +60,12 @@ bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m)
 	/* Before the ICV: the outer rules are the same for every kind. */
 	if (!ikev2_rules_check(kind, &m->chain, NULL, &miss))
 		return true;
-	ike_sa_log(sa, IKED_LOG_INFO, "dropped %s %s %u: %s",
-		   ikev2_exchange_name(m->hdr.exchange) ?: "message",
-		   m->hdr.flags & IKEV2_F_RESPONSE ? "response" : "request",
-		   m->hdr.msg_id, ikev2_rules_format(&miss, why, sizeof(why)));
+	iked_log_peer(sa->d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa),
+		      sa->no, "dropped %s %s %u: %s",
+		      ikev2_exchange_name(m->hdr.exchange) ?: "message",
+		      m->hdr.flags & IKEV2_F_RESPONSE ? "response" : "request",
+		      m->hdr.msg_id,
+		      ikev2_rules_format(&miss, why, sizeof(why)));
 	return false;
 }
 

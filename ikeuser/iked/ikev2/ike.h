@@ -90,8 +90,9 @@ void xchg_request_done(struct ike_sa *sa);
 /* IKE_SA_INIT (unprotected): true to go on; false: logged, to be dropped. */
 bool check_plain(struct iked *d, const struct ikev2_msg *m,
 		 const struct iked_path *path);
-/* A protected message before its ICV: SK and nothing outside it. */
-bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m);
+/* A protected message from @path before its ICV: SK, nothing outside it. */
+bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m,
+		 const struct iked_path *path);
 /*
  * A decrypted request: its kind into *@kind and 0; -ENOENT for an
  * exchange without rules; -EBADMSG when malformed: answered

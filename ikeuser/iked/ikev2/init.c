@@ -10,6 +10,7 @@
 #include "ike.h"
 #include "dh.h"
 #include "prf.h"
+#include "../peerlog.h"
 
 #define OUR_NONCE_LEN	32
 /*
@@ -106,9 +107,11 @@ int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len)
 
 	r = ikev2_dh_shared(sa->dh, ke, ke_len, gir, &gir_len);
 	if (r) {
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "peer's %s public value (%zu bytes) is invalid",
-			   ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
+		/* Before any authentication: rate-limited per source. */
+		iked_log_peer(sa->d, &sa->path.remote, IKED_LOG_WARN,
+			      ike_sa_name(sa), sa->no,
+			      "peer's %s public value (%zu bytes) is invalid",
+			      ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
 		return r;
 	}
 	r = ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits,
@@ -266,9 +269,9 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		}
 	}
 	if (half_open >= HALF_OPEN_MAX || half_open_peer >= HALF_OPEN_PER_PEER) {
-		iked_log(IKED_LOG_DEBUG, NULL, 0,
-			 "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
-			 from, half_open, half_open_peer);
+		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
+			      "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
+			      from, half_open, half_open_peer);
 		return;
 	}
 	/* SA, KE and Nonce are there: check_plain() saw to it. */
@@ -278,10 +281,10 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (!cfg) {
 		char here[80];
 
-		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
-			 from, iked_net_format(&path->local, path->lport,
-					       here, sizeof(here)));
+		iked_log_peer(d, &path->remote, IKED_LOG_WARN, NULL, 0,
+			      "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
+			      from, iked_net_format(&path->local, path->lport,
+						    here, sizeof(here)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
@@ -290,7 +293,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (r) {
 		char theirs[1024], ours[1024];
 
-		iked_conn_fail(d, cfg, 0,
+		iked_conn_fail_peer(d, cfg, 0, &path->remote,
 			       "no proposal chosen: IKE proposal mismatch with %s: peer offered %s; we accept %s",
 			       from, ikev2_sa_format(&m->chain.sa, theirs,
 						     sizeof(theirs)),
@@ -301,10 +304,10 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (chosen.dh != m->chain.ke.group) {
 		uint8_t g[2];
 
-		iked_log(IKED_LOG_INFO, cfg->name, 0,
-			 "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
-			 from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
-			 ikev2_dh_name(chosen.dh) ?: "?");
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, cfg->name, 0,
+			      "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
+			      from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
+			      ikev2_dh_name(chosen.dh) ?: "?");
 		ikev2_put16(g, chosen.dh);
 		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		return;
@@ -361,8 +364,9 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	sa->init_resp_len = rlen;
 	sa->next_peer_id = 1;
 	sa->state = IKE_INIT_DONE;
-	ike_sa_log(sa, IKED_LOG_INFO, "%s is initiating an IKE SA (%s)", from,
-		   ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
+	iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa), sa->no,
+		      "%s is initiating an IKE SA (%s)", from,
+		      ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
 	iked_net_send(&d->net, path, sa->init_resp, rlen);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ike.h"
+#include "../peerlog.h"
 
 void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
 		  struct ikev2_sk_keys *k)
@@ -194,9 +195,13 @@ static struct ike_sa *find_sa(struct iked *d, const struct ikev2_hdr *h)
 	return NULL;
 }
 
-/* Decrypt the SK payload of @m into @in. 0, or -errno after logging. */
+/*
+ * Decrypt the SK payload of @m, from @path, into @in. 0, or -errno
+ * after logging (what fails before the ICV, rate-limited).
+ */
 static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
-		   const uint8_t *buf, size_t len, struct ikev2_chain *in)
+		   const uint8_t *buf, size_t len,
+		   const struct iked_path *path, struct ikev2_chain *in)
 {
 	struct iked *d = sa->d;
 	struct ikev2_sk_keys k;
@@ -204,19 +209,20 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	size_t plen;
 	int r;
 
-	if (!check_outer(sa, m))
+	if (!check_outer(sa, m, path))
 		return -EBADMSG;
 	xchg_sk_keys(sa, !sa->initiator, &k);
 	r = ikev2_sk_open(&k, buf, len, &m->chain.sk, d->plain,
 			  sizeof(d->plain), &plen);
 	if (r) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped %s %s %u: %s",
-			   ikev2_exchange_name(m->hdr.exchange),
-			   m->hdr.flags & IKEV2_F_RESPONSE ? "response" :
-							     "request",
-			   m->hdr.msg_id,
-			   r == -EBADMSG ? "integrity check failed" :
-					   strerror(-r));
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa),
+			      sa->no, "dropped %s %s %u: %s",
+			      ikev2_exchange_name(m->hdr.exchange),
+			      m->hdr.flags & IKEV2_F_RESPONSE ? "response" :
+								"request",
+			      m->hdr.msg_id,
+			      r == -EBADMSG ? "integrity check failed" :
+					      strerror(-r));
 		return r;
 	}
 	r = ikev2_chain_parse(in, m->chain.sk.inner, d->plain, plen, &err);
@@ -250,7 +256,7 @@ static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	char from[80];
 
 	if (!same_path(&sa->resp_path, path) &&
-	    open_sk(sa, m, buf, len, &sa->d->rx_inner)) {
+	    open_sk(sa, m, buf, len, path, &sa->d->rx_inner)) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
 			   m->hdr.msg_id,
@@ -298,7 +304,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			   m->hdr.msg_id, sa->next_peer_id);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, in))
+	if (open_sk(sa, m, buf, len, path, in))
 		return;
 	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
 	natt_on_authenticated(sa, path);
@@ -349,7 +355,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			init_on_response(sa, m, buf, len);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, in))
+	if (open_sk(sa, m, buf, len, path, in))
 		return;
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
@@ -411,16 +417,16 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		}
 		if (!cfg)
 			cfg = conn_for_init(d, path);
-		iked_conn_fail(d, cfg, no,
+		iked_conn_fail_peer(d, cfg, no, &path->remote,
 			       "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0): set keyexchange=ikev2 on the peer",
 			       from, m->hdr.version >> 4, m->hdr.version & 15,
 			       m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown");
 		return;
 	}
 	if (r) {
-		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "dropped malformed message from %s: %s at byte %zu",
-			 from, err.why ? err.why : strerror(-r), err.off);
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
+			      "dropped malformed message from %s: %s at byte %zu",
+			      from, err.why ? err.why : strerror(-r), err.off);
 		return;
 	}
 	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
@@ -431,10 +437,10 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 	}
 	sa = find_sa(d, &m->hdr);
 	if (!sa) {
-		iked_log(IKED_LOG_DEBUG, NULL, 0,
-			 "dropped %s from %s: no IKE SA with these SPIs",
-			 ikev2_exchange_name(m->hdr.exchange) ?: "message",
-			 from);
+		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
+			      "dropped %s from %s: no IKE SA with these SPIs",
+			      ikev2_exchange_name(m->hdr.exchange) ?: "message",
+			      from);
 		return;
 	}
 	if (m->hdr.flags & IKEV2_F_RESPONSE)
