@@ -148,7 +148,7 @@ deps:
 FUZZ_SECS ?= 60
 # The codecs the fuzz targets exercise; pure, so they link alone.
 FUZZ_OBJS := $(call objs,fuzz,ikeuser/iked/ikev2/msg.c \
-	ikeuser/iked/ikev2/payload.c)
+	ikeuser/iked/ikev2/payload.c ikeuser/iked/ikev2/rules.c)
 $(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include "conf.h"
+#include "escape.h"
 #include "words.h"
 
 /* A configuration this big is a mistake (or not a configuration). */
@@ -566,7 +566,8 @@ const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 	}
 	case IKED_ID_FQDN:
 	case IKED_ID_RFC822_ADDR:
-		iked_addf(buf, len, &used, "%.*s", (int)id->len, (const char *)id->data);
+		/* A peer's bytes: never raw into a log line or ike list. */
+		iked_escape(buf, len, id->data, id->len, 0);
 		break;
 	case IKED_ID_KEY_ID:
 		iked_addf(buf, len, &used, "@#");
@@ -580,14 +581,28 @@ const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 	return buf;
 }
 
+static uint8_t ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 'a' - 'A') : c;
+}
+
 int iked_conf_id_equal(const struct iked_conf_id *a,
 		       const struct iked_conf_id *b)
 {
 	if (a->type != b->type || a->len != b->len)
 		return 0;
-	if (a->type == IKED_ID_FQDN || a->type == IKED_ID_RFC822_ADDR)
-		return !strncasecmp((const char *)a->data,
-				    (const char *)b->data, a->len);
+	if (a->type == IKED_ID_FQDN || a->type == IKED_ID_RFC822_ADDR) {
+		size_t i;
+
+		/*
+		 * Byte by byte, not strncasecmp(): that stops at a NUL, and
+		 * "gw\0one" would then be "gw\0two".
+		 */
+		for (i = 0; i < a->len; i++)
+			if (ascii_lower(a->data[i]) != ascii_lower(b->data[i]))
+				return 0;
+		return 1;
+	}
 	return !memcmp(a->data, b->data, a->len);
 }
 

@@ -71,8 +71,8 @@ enum iked_conf_id_type {
 
 /* Bytes of identification data; an FQDN is at most 253. */
 #define IKED_ID_MAX		255
-/* Room for any identity formatted ("@#" and two hex digits a byte). */
-#define IKED_ID_STRLEN		(2 * IKED_ID_MAX + 3)
+/* Room for any identity formatted (a name's bytes escaped as \xHH). */
+#define IKED_ID_STRLEN		(4 * IKED_ID_MAX + 3)
 /* Enough for every message the parsers write, with file name and line. */
 #define IKED_CONF_ERRLEN	1024
 
@@ -190,7 +190,10 @@ const struct iked_conf_conn *iked_conf_find(const struct iked_conf *conf,
  */
 int iked_conf_id_parse(const char *s, struct iked_conf_id *id, char *err,
 		       size_t errlen);
-/* The form iked_conf_id_parse() reads back (FQDNs without the "@"). */
+/*
+ * The form iked_conf_id_parse() reads back (FQDNs without the "@"), with
+ * a name's bytes escaped as iked_escape() does: a peer chose them.
+ */
 const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 				size_t len);
 /* Same type and data; FQDN and RFC822 compare without regard to case. */

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "conn.h"
+#include "escape.h"
 #include "kernel.h"
 #include "log.h"
+#include "peerlog.h"
 #include "ikev2/ike.h"
 #include "ikev2/ts.h"
 
@@ -39,21 +41,46 @@ struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid)
 	return &d->conns[reqid - 1];
 }
 
-void iked_conn_fail(struct iked *d, const struct iked_conf_conn *cfg,
-		    unsigned int no, const char *fmt, ...)
+static void conn_vfail(struct iked *d, const struct iked_conf_conn *cfg,
+		       unsigned int no, const struct kesp_addr *peer,
+		       const char *fmt, va_list ap)
 {
 	struct iked_conn *c = cfg ? iked_conn_of(d, cfg) : NULL;
-	char msg[sizeof(c->last_error)];
-	va_list ap;
+	char raw[sizeof(c->last_error)], msg[sizeof(c->last_error)];
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s", msg);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* ike list, diagnose and `ike up` show it: printable, one line. */
+	iked_escape(msg, sizeof(msg), raw, strlen(raw), IKED_ESC_TEXT);
+	if (peer)
+		iked_log_peer(d, peer, IKED_LOG_ERR, cfg ? cfg->name : NULL,
+			      no, "%s", msg);
+	else
+		iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s", msg);
 	if (c) {
 		memcpy(c->last_error, msg, sizeof(msg));
 		c->last_error_at = iked_now();
 	}
+}
+
+void iked_conn_fail(struct iked *d, const struct iked_conf_conn *cfg,
+		    unsigned int no, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conn_vfail(d, cfg, no, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void iked_conn_fail_peer(struct iked *d, const struct iked_conf_conn *cfg,
+			 unsigned int no, const struct kesp_addr *peer,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conn_vfail(d, cfg, no, peer, fmt, ap);
+	va_end(ap);
 }
 
 int iked_conn_policy_get(struct iked *d, struct iked_conn *c,

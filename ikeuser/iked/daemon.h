@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "secrets.h"
 #include "net.h"
+#include "ratelimit.h"
 #include "../common/kesp_msg.h"
 #include "ikev2/select.h"
 #include "ikev2/prf.h"
@@ -116,6 +117,7 @@ enum ike_req_kind {
 	REQ_DELETE_IKE,
 	REQ_LIVENESS,
 	REQ_REKEY_IKE,
+	REQ_NOTIFY,		/* our INVALID_SYNTAX about a malformed answer */
 };
 
 /* A CHILD SA being negotiated (by us: in IKE_AUTH or CREATE_CHILD_SA). */
@@ -197,6 +199,8 @@ struct ike_sa {
 	uint8_t *resp;			/* our last response, resent as is */
 	size_t resp_len;
 	bool have_resp;
+	/* Where the request it answers came from (an authentic one). */
+	struct iked_path resp_path;
 	struct child_pending pend;
 	struct ike_rekey rk;
 	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */
@@ -276,6 +280,8 @@ struct iked {
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
 	unsigned int stale_sas, stale_policies;	/* found at start */
+	/* Log lines of unauthenticated packets, per source (peerlog.c). */
+	struct iked_ratelimit peer_log;
 	/* The last IKE version mismatch logged: once a minute per peer. */
 	struct kesp_addr vm_peer;
 	iked_ms vm_at;
@@ -315,5 +321,13 @@ int iked_conn_protect(struct iked *d, struct iked_conn *c,
 void iked_conn_fail(struct iked *d, const struct iked_conf_conn *c,
 		    unsigned int no, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * The same for a failure an unauthenticated packet from @peer caused:
+ * always remembered, logged as iked_log_peer() allows.
+ */
+void iked_conn_fail_peer(struct iked *d, const struct iked_conf_conn *c,
+			 unsigned int no, const struct kesp_addr *peer,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #endif /* KESP_IKED_DAEMON_H */

@@ -6,6 +6,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "escape.h"
 #include "log.h"
 
 /*
@@ -37,7 +38,7 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const tag[] = { "error: ", "warning: ", "", "" };
 	char who[96] = "";
-	char msg[2048];
+	char msg[2048], shown[2048];
 
 	if (!iked_log_enabled(lvl))
 		return;
@@ -46,6 +47,16 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 	else if (conn)
 		snprintf(who, sizeof(who), "%s: ", conn);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/*
+	 * The last line of defence: what a peer chose is escaped where it
+	 * is formatted (iked_conf_id_format()), but no byte outside
+	 * printable ASCII reaches the log, whatever missed that.
+	 */
+	if (iked_escape_needed(msg, IKED_ESC_TEXT)) {
+		iked_escape(shown, sizeof(shown), msg, strlen(msg),
+			    IKED_ESC_TEXT);
+		memcpy(msg, shown, sizeof(msg));
+	}
 	if (log_cfg.use_syslog) {
 		syslog(prio[lvl], "%s%s%s", who, tag[lvl], msg);
 	} else {

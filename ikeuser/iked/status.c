@@ -297,6 +297,7 @@ static const char *waiting_for(const struct ike_sa *sa, char *buf,
 		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
 		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
 		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
+		[REQ_NOTIFY] = "INFORMATIONAL (our INVALID_SYNTAX notify)",
 	};
 	iked_ms now = iked_now();
 

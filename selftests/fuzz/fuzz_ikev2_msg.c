@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "iked/ikev2/msg.h"
+#include "iked/ikev2/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,8 +37,26 @@ static void same_header(const struct ikev2_hdr *a, const struct ikev2_hdr *b)
 	CHECK(a->msg_id == b->msg_id);
 }
 
+/* The payload rules of every kind judge any parsed chain, and say why. */
+static void rules_all(const struct ikev2_chain *outer,
+		      const struct ikev2_chain *inner)
+{
+	struct ikev2_rule_miss miss;
+	char why[160];
+	int k, r;
+
+	for (k = 0; k < IKEV2_K__N; k++) {
+		r = ikev2_rules_check((enum ikev2_kind)k, outer, inner, &miss);
+		CHECK(r == 0 || r == -EBADMSG);
+		if (r)
+			CHECK(miss.why &&
+			      ikev2_rules_format(&miss, why, sizeof(why)));
+	}
+}
+
 /* What an SK payload holds, parsed as if decrypted by a null cipher. */
-static void inner_chain(const struct ikev2_sk *sk)
+static void inner_chain(const struct ikev2_chain *outer,
+			const struct ikev2_sk *sk)
 {
 	struct ikev2_chain *c, *c2;
 	uint8_t *buf;
@@ -53,6 +72,7 @@ static void inner_chain(const struct ikev2_sk *sk)
 		CHECK(len <= sk->len);
 		CHECK(!ikev2_chain_parse(c2, sk->inner, buf, len, NULL));
 		CHECK(ikev2_chain_same(c, c2));
+		rules_all(outer, c);
 	}
 	free(buf);
 	free(c2);
@@ -79,6 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(err.why && err.off <= size);
 		goto out;
 	}
+	rules_all(&m->chain, NULL);
 	/*
 	 * The rebuild normalises (version 2.0, reserved bits, unknown
 	 * transform attributes dropped), so it is never longer than the input.
@@ -96,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(!ikev2_msg_build(m2, b2, size, &len2));
 	CHECK(len1 == len2 && !memcmp(b1, b2, len1));
 	if (ikev2_chain_has(&m->chain, IKEV2_PL_SK))
-		inner_chain(&m->chain.sk);
+		inner_chain(&m->chain, &m->chain.sk);
 	free(b2);
 	free(b1);
 out:

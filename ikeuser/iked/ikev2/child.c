@@ -356,13 +356,7 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	char a[512], b[512], c[512], d[512];
 	int r;
 
-	if (!ikev2_chain_has(in, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(in, IKEV2_PL_TSI) ||
-	    !ikev2_chain_has(in, IKEV2_PL_TSR)) {
-		ikev2_chain_add_notify(out, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
-				       NULL, 0);
-		return -EBADMSG;
-	}
+	/* SA, TSi and TSr are there: the rules (rules.c) saw to it. */
 	if (cfg->mode == IKED_MODE_TRANSPORT && !transport) {
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "no proposal chosen: mode mismatch: the peer wants tunnel mode, type=transport here");
@@ -518,13 +512,7 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 				       ikev2_notify_name(t) ?: "unknown error");
 		goto out;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(in, IKEV2_PL_TSI) ||
-	    !ikev2_chain_has(in, IKEV2_PL_TSR)) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "the peer's answer has no CHILD SA (no SA, TSi or TSr)");
-		goto out;
-	}
+	/* Not a refusal: SA, TSi and TSr are there (rules.c). */
 	r = ikev2_sa_check_reply(&in->sa, &p->offered, IKEV2_PROTO_ESP,
 				 &chosen);
 	if (r) {
@@ -748,8 +736,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 		return;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) ||
-	    RAND_bytes(nr, sizeof(nr)) != 1) {
+	if (RAND_bytes(nr, sizeof(nr)) != 1) {
 		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
 				       NULL, 0);
 		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
@@ -854,6 +841,28 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 	child_delete_start(sa, old);
 }
 
+/* Our CREATE_CHILD_SA is over with @r: the CHILD SA it rekeyed goes, or is retried. */
+static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
+{
+	struct child_sa *old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
+
+	if (old && !r) {
+		/* Make before break: the new SA carries traffic already. */
+		ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed",
+			   old->no);
+		child_delete_start(sa, old);
+	} else if (old) {
+		uint16_t rnd = 0;
+
+		/* Soon, before its hard lifetime; at random after a collision. */
+		RAND_bytes((unsigned char *)&rnd, sizeof(rnd));
+		old->rekeying = false;
+		old->rekey_due = true;
+		old->rekey_at = iked_now() + 1000 + rnd % 2000;
+	}
+	ike_sa_answer(sa, r);
+}
+
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
 	uint32_t rekey_spi = sa->pend.rekey_spi, coll_spi = 0;
@@ -889,12 +898,12 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		r = -ENOPROTOOPT;
 		goto out;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) &&
-	    !ikev2_chain_notify(in, IKEV2_N_NO_PROPOSAL_CHOSEN) &&
-	    !ikev2_chain_notify(in, IKEV2_N_TS_UNACCEPTABLE)) {
+	if (ikev2_error_notify(in)) {
+		/* A refusal: child_complete() names it, installs nothing. */
 		r = child_complete(sa, in, NULL, 0, NULL, 0, NULL, 0);
 		goto out;
 	}
+	/* Not a refusal: SA, Nonce, TSi and TSr are there (rules.c). */
 	if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
 		if (ikev2_dh_shared(sa->pend.dh, in->ke.data, in->ke.len, gir,
 				    &gir_len)) {
@@ -904,7 +913,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			r = -EPROTO;
 			goto out;
 		}
-	} else if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_SA)) {
+	} else if (sa->pend.dh) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
 			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
@@ -934,22 +943,15 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		return;
 	}
 out:
-	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
-	if (old && !r) {
-		/* Make before break: the new SA carries traffic already. */
-		ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed",
-			   old->no);
-		child_delete_start(sa, old);
-	} else if (old) {
-		uint16_t rnd = 0;
+	create_done(sa, rekey_spi, r);
+}
 
-		/* Soon, before its hard lifetime; at random after a collision. */
-		RAND_bytes((unsigned char *)&rnd, sizeof(rnd));
-		old->rekeying = false;
-		old->rekey_due = true;
-		old->rekey_at = iked_now() + 1000 + rnd % 2000;
-	}
-	ike_sa_answer(sa, r);
+void child_create_failed(struct ike_sa *sa, int err)
+{
+	uint32_t rekey_spi = sa->pend.rekey_spi;
+
+	child_pending_clear(sa);
+	create_done(sa, rekey_spi, err);
 }
 
 void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)

@@ -11,6 +11,7 @@
 #include "../log.h"
 #include "sk.h"
 #include "msg.h"
+#include "rules.h"
 #include "../../common/kesp_msg.h"
 
 /* The entry points the daemon's loop calls. */
@@ -82,6 +83,31 @@ void xchg_respond_plain(struct iked *d, const struct iked_path *path,
 /* The outstanding request was answered or abandoned. */
 void xchg_request_done(struct ike_sa *sa);
 
+/*
+ * check.c: a message against its exchange's payload rules (rules.c),
+ * before any state machine reads it.
+ */
+/* IKE_SA_INIT (unprotected): true to go on; false: logged, to be dropped. */
+bool check_plain(struct iked *d, const struct ikev2_msg *m,
+		 const struct iked_path *path);
+/* A protected message from @path before its ICV: SK, nothing outside it. */
+bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m,
+		 const struct iked_path *path);
+/*
+ * A decrypted request: its kind into *@kind and 0; -ENOENT for an
+ * exchange without rules; -EBADMSG when malformed: answered
+ * INVALID_SYNTAX (and in IKE_AUTH the IKE SA ended), logged.
+ */
+int check_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		  const struct ikev2_chain *in, enum ikev2_kind *kind);
+/*
+ * A decrypted response to our outstanding request: true to go on;
+ * false when malformed: the request failed (logged, reported to the
+ * peer with INVALID_SYNTAX when the IKE SA stays).
+ */
+bool check_response(struct ike_sa *sa, const struct ikev2_msg *m,
+		    const struct ikev2_chain *in);
+
 /* init.c: IKE_SA_INIT. */
 int init_start(struct ike_sa *sa, uint16_t group);
 void init_on_request(struct iked *d, const struct ikev2_msg *m,
@@ -137,6 +163,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in);
 void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
+/* Our CREATE_CHILD_SA came to nothing (@err): a rekey is tried again. */
+void child_create_failed(struct ike_sa *sa, int err);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
 /* Its outbound SA goes (it is being deleted); it still receives. */
 void child_stop_sending(struct ike_sa *sa, struct child_sa *ch);
@@ -155,6 +183,8 @@ void rekey_ike_schedule(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa, uint16_t group);
 void rekey_ike_abort(struct ike_sa *sa);
 void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
+/* Our IKE SA rekey came to nothing: tried again in a few seconds. */
+void rekey_ike_failed(struct ike_sa *sa);
 void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in);
 int rekey_child_start(struct ike_sa *sa, struct child_sa *ch);

@@ -13,12 +13,20 @@ static int add_id(struct ikev2_chain *c, uint8_t which,
 	return ikev2_chain_add_id(c, which, id->type, id->data, id->len);
 }
 
-static void id_from_payload(const struct ikev2_id *p, struct iked_conf_id *id)
+/*
+ * The peer's identity as the conns and secrets know them. One longer
+ * than any we can hold is refused, not cut: its first IKED_ID_MAX bytes
+ * could name another peer.
+ */
+static int id_from_payload(const struct ikev2_id *p, struct iked_conf_id *id)
 {
 	memset(id, 0, sizeof(*id));
+	if (p->len > IKED_ID_MAX)
+		return -E2BIG;
 	id->type = p->type;
-	id->len = (uint16_t)(p->len > IKED_ID_MAX ? IKED_ID_MAX : p->len);
+	id->len = (uint16_t)p->len;
 	memcpy(id->data, p->data, id->len);
+	return 0;
 }
 
 static const char *id_str(const struct iked_conf_id *id, char *buf,
@@ -162,17 +170,23 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	if (!ikev2_chain_has(in, IKEV2_PL_IDI) ||
-	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+	/* IDi is there (rules.c); no AUTH is a wish for EAP (2.16). */
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE_AUTH from %s without IDi or AUTH (EAP is not supported)",
+			   "IKE_AUTH from %s without AUTH (EAP is not supported)",
 			   from);
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
-	id_from_payload(&in->idi, &peer);
-	if (ikev2_chain_has(in, IKEV2_PL_IDR))
-		id_from_payload(&in->idr, &us_asked);
+	if (id_from_payload(&in->idi, &peer) ||
+	    (ikev2_chain_has(in, IKEV2_PL_IDR) &&
+	     id_from_payload(&in->idr, &us_asked))) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s sent an identity longer than %u bytes",
+			       from, IKED_ID_MAX);
+		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
 	cfg = conn_for_auth(sa->d, &sa->path, &peer,
 			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
 								NULL);
@@ -257,7 +271,6 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	const struct iked_secret *psk;
 	struct iked_conf_id peer, us;
 	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
-	unsigned int i;
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
@@ -276,20 +289,24 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_IDR) ||
-	    !ikev2_chain_has(in, IKEV2_PL_AUTH)) {
-		for (i = 0; i < in->n_notify; i++)
-			if (in->notify[i].type < IKEV2_N_INITIAL_CONTACT)
-				break;
+	/* Without IDr and AUTH it is a refusal, with its error (rules.c). */
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+		const struct ikev2_notify *n = ikev2_error_notify(in);
+
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "%s answered IKE_AUTH with %s",
-			       from, i < in->n_notify ?
-			       (ikev2_notify_name(in->notify[i].type) ?:
-				"an unknown error") : "neither IDr nor AUTH");
+			       "%s answered IKE_AUTH with %s", from,
+			       n && ikev2_notify_name(n->type) ?
+			       ikev2_notify_name(n->type) : "an unknown error");
 		ike_sa_kill(sa, "IKE_AUTH refused");
 		return;
 	}
-	id_from_payload(&in->idr, &peer);
+	if (id_from_payload(&in->idr, &peer)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s sent an identity longer than %u bytes",
+			       from, IKED_ID_MAX);
+		ike_sa_kill(sa, "authentication failed");
+		return;
+	}
 	if (!iked_conf_id_match(&sa->remote->id, &peer)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "peer ID mismatch: %s identified as %s, rightid=%s expected",

@@ -13,6 +13,7 @@
 #include "ike.h"
 #include "dh.h"
 #include "../ctl.h"
+#include "../peerlog.h"
 
 /*
  * A responder's half-open IKE SA (no IKE_AUTH yet) is dropped after this;
@@ -301,8 +302,10 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 		}
 		if (sa->expire_at && sa->expire_at <= now &&
 		    sa->state != IKE_ESTABLISHED) {
-			ike_sa_log(sa, IKED_LOG_INFO,
-				   "half-open IKE SA timed out");
+			/* Anyone can leave us half-open IKE SAs. */
+			iked_log_peer(d, &sa->path.remote, IKED_LOG_INFO,
+				      ike_sa_name(sa), sa->no,
+				      "half-open IKE SA timed out");
 			ike_sa_kill(sa, "half-open IKE SA timed out");
 			continue;
 		}
@@ -319,5 +322,6 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 	 */
 	if (d->sas != head)
 		earliest(&next, now + 1);
+	earliest(&next, iked_log_peer_flush(d, now));
 	return next;
 }

@@ -10,6 +10,7 @@
 #include "ike.h"
 #include "dh.h"
 #include "prf.h"
+#include "../peerlog.h"
 
 #define OUR_NONCE_LEN	32
 /*
@@ -106,9 +107,11 @@ int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len)
 
 	r = ikev2_dh_shared(sa->dh, ke, ke_len, gir, &gir_len);
 	if (r) {
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "peer's %s public value (%zu bytes) is invalid",
-			   ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
+		/* Before any authentication: rate-limited per source. */
+		iked_log_peer(sa->d, &sa->path.remote, IKED_LOG_WARN,
+			      ike_sa_name(sa), sa->no,
+			      "peer's %s public value (%zu bytes) is invalid",
+			      ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
 		return r;
 	}
 	r = ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits,
@@ -266,31 +269,22 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		}
 	}
 	if (half_open >= HALF_OPEN_MAX || half_open_peer >= HALF_OPEN_PER_PEER) {
-		iked_log(IKED_LOG_DEBUG, NULL, 0,
-			 "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
-			 from, half_open, half_open_peer);
+		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
+			      "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
+			      from, half_open, half_open_peer);
 		return;
 	}
-	if (ikev2_chain_has(&m->chain, IKEV2_PL_NONCE) &&
-	    !cookie_ok(d, m, path, half_open, from))
+	/* SA, KE and Nonce are there: check_plain() saw to it. */
+	if (!cookie_ok(d, m, path, half_open, from))
 		return;
-	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(&m->chain, IKEV2_PL_KE) ||
-	    !ikev2_chain_has(&m->chain, IKEV2_PL_NONCE)) {
-		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "IKE_SA_INIT from %s without SA, KE or Nonce: ignored",
-			 from);
-		refuse(d, m, path, IKEV2_N_INVALID_SYNTAX, NULL, 0);
-		return;
-	}
 	cfg = conn_for_init(d, path);
 	if (!cfg) {
 		char here[80];
 
-		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
-			 from, iked_net_format(&path->local, path->lport,
-					       here, sizeof(here)));
+		iked_log_peer(d, &path->remote, IKED_LOG_WARN, NULL, 0,
+			      "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
+			      from, iked_net_format(&path->local, path->lport,
+						    here, sizeof(here)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
@@ -299,7 +293,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (r) {
 		char theirs[1024], ours[1024];
 
-		iked_conn_fail(d, cfg, 0,
+		iked_conn_fail_peer(d, cfg, 0, &path->remote,
 			       "no proposal chosen: IKE proposal mismatch with %s: peer offered %s; we accept %s",
 			       from, ikev2_sa_format(&m->chain.sa, theirs,
 						     sizeof(theirs)),
@@ -310,10 +304,10 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (chosen.dh != m->chain.ke.group) {
 		uint8_t g[2];
 
-		iked_log(IKED_LOG_INFO, cfg->name, 0,
-			 "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
-			 from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
-			 ikev2_dh_name(chosen.dh) ?: "?");
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, cfg->name, 0,
+			      "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
+			      from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
+			      ikev2_dh_name(chosen.dh) ?: "?");
 		ikev2_put16(g, chosen.dh);
 		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		return;
@@ -370,8 +364,9 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	sa->init_resp_len = rlen;
 	sa->next_peer_id = 1;
 	sa->state = IKE_INIT_DONE;
-	ike_sa_log(sa, IKED_LOG_INFO, "%s is initiating an IKE SA (%s)", from,
-		   ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
+	iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa), sa->no,
+		      "%s is initiating an IKE SA (%s)", from,
+		      ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
 	iked_net_send(&d->net, path, sa->init_resp, rlen);
 }
 
@@ -381,12 +376,17 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	const struct ikev2_chain *c = &m->chain;
 	const struct ikev2_notify *n;
 	char peer[80];
-	unsigned int i;
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
 	n = ikev2_chain_notify(c, IKEV2_N_COOKIE);
-	if (n && n->len >= 1 && n->len <= sizeof(sa->cookie)) {
+	if (n && (n->len < 1 || n->len > sizeof(sa->cookie))) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "dropped IKE_SA_INIT response from %s: a cookie of %zu bytes",
+			   peer, n->len);
+		return;
+	}
+	if (n) {
 		/* Only one cookie round: a second one is a loop. */
 		if (sa->cookie_len) {
 			ike_sa_log(sa, IKED_LOG_WARN, "%s asked for a cookie twice", peer);
@@ -419,11 +419,10 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
 		return;
 	}
-	for (i = 0; i < c->n_notify; i++) {
-		if (c->notify[i].type >= IKEV2_N_INITIAL_CONTACT)
-			continue;
+	n = ikev2_error_notify(c);
+	if (n) {
 		xchg_request_done(sa);
-		if (c->notify[i].type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
+		if (n->type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
 			char ours[1024];
 
 			iked_conn_fail(sa->d, sa->conn, sa->no,
@@ -434,19 +433,13 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "%s answered IKE_SA_INIT with %s",
 				       peer,
-				       ikev2_notify_name(c->notify[i].type) ?:
+				       ikev2_notify_name(n->type) ?:
 				       "an unknown error");
 		}
 		ike_sa_kill(sa, "IKE_SA_INIT refused");
 		return;
 	}
-	if (!ikev2_chain_has(c, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(c, IKEV2_PL_KE) ||
-	    !ikev2_chain_has(c, IKEV2_PL_NONCE)) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped IKE_SA_INIT response without SA, KE or Nonce");
-		return;
-	}
+	/* Not a refusal: SA, KE and Nonce are there (check_plain()). */
 	r = ikev2_sa_check_reply(&c->sa, &sa->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
 	if (r || sa->prop.dh != c->ke.group || c->ke.group != sa->ke_group) {

@@ -85,6 +85,12 @@ void rekey_ike_abort(struct ike_sa *sa)
 	rekey_clear(sa);
 }
 
+void rekey_ike_failed(struct ike_sa *sa)
+{
+	rekey_clear(sa);
+	sa->rekey_at = retry_at();
+}
+
 int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 {
 	struct ikev2_chain *c = &sa->d->tx_inner;
@@ -283,18 +289,15 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		sa->rekey_at = retry_at();
 		return;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_SA) ||
-	    !ikev2_chain_has(in, IKEV2_PL_NONCE) ||
-	    !ikev2_chain_has(in, IKEV2_PL_KE) ||
-	    ikev2_sa_check_reply(&in->sa, &rk->offered, IKEV2_PROTO_IKE,
+	/* Not a refusal: SA, Nonce and KE are there (rules.c). */
+	if (ikev2_sa_check_reply(&in->sa, &rk->offered, IKEV2_PROTO_IKE,
 				 &chosen) || chosen.spi_len != 8 ||
 	    chosen.dh != in->ke.group ||
 	    in->ke.group != ikev2_dh_group(rk->dh) ||
 	    ikev2_dh_shared(rk->dh, in->ke.data, in->ke.len, gir, &gir_len)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "the peer's answer to our IKE SA rekey is not acceptable");
-		rekey_clear(sa);
-		sa->rekey_at = retry_at();
+		rekey_ike_failed(sa);
 		return;
 	}
 	ours = successor(sa, true, &chosen, rk->spi, chosen.spi, rk->nonce,
@@ -334,11 +337,7 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}
-	if (!ikev2_chain_has(in, IKEV2_PL_NONCE) ||
-	    !ikev2_chain_has(in, IKEV2_PL_KE)) {
-		notify = IKEV2_N_INVALID_SYNTAX;
-		goto refuse;
-	}
+	/* SA, Nonce and KE are there: the rules (rules.c) saw to it. */
 	if (ikev2_sa_select(&in->sa, &sa->conn->ike, IKEV2_PROTO_IKE,
 			    in->ke.group, &chosen) || chosen.spi_len != 8) {
 		char theirs[1024];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ike.h"
+#include "../peerlog.h"
 
 void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
 		  struct ikev2_sk_keys *k)
@@ -194,9 +195,13 @@ static struct ike_sa *find_sa(struct iked *d, const struct ikev2_hdr *h)
 	return NULL;
 }
 
-/* Decrypt the SK payload of @m into @in. 0, or -errno after logging. */
+/*
+ * Decrypt the SK payload of @m, from @path, into @in. 0, or -errno
+ * after logging (what fails before the ICV, rate-limited).
+ */
 static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
-		   const uint8_t *buf, size_t len, struct ikev2_chain *in)
+		   const uint8_t *buf, size_t len,
+		   const struct iked_path *path, struct ikev2_chain *in)
 {
 	struct iked *d = sa->d;
 	struct ikev2_sk_keys k;
@@ -204,23 +209,20 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	size_t plen;
 	int r;
 
-	if (!ikev2_chain_has(&m->chain, IKEV2_PL_SK)) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped %s without Encrypted payload",
-			   ikev2_exchange_name(m->hdr.exchange));
+	if (!check_outer(sa, m, path))
 		return -EBADMSG;
-	}
 	xchg_sk_keys(sa, !sa->initiator, &k);
 	r = ikev2_sk_open(&k, buf, len, &m->chain.sk, d->plain,
 			  sizeof(d->plain), &plen);
 	if (r) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped %s %s %u: %s",
-			   ikev2_exchange_name(m->hdr.exchange),
-			   m->hdr.flags & IKEV2_F_RESPONSE ? "response" :
-							     "request",
-			   m->hdr.msg_id,
-			   r == -EBADMSG ? "integrity check failed" :
-					   strerror(-r));
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa),
+			      sa->no, "dropped %s %s %u: %s",
+			      ikev2_exchange_name(m->hdr.exchange),
+			      m->hdr.flags & IKEV2_F_RESPONSE ? "response" :
+								"request",
+			      m->hdr.msg_id,
+			      r == -EBADMSG ? "integrity check failed" :
+					      strerror(-r));
 		return r;
 	}
 	r = ikev2_chain_parse(in, m->chain.sk.inner, d->plain, plen, &err);
@@ -234,22 +236,66 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	return 0;
 }
 
+static bool same_path(const struct iked_path *a, const struct iked_path *b)
+{
+	return a->rport == b->rport && a->lport == b->lport &&
+	       !memcmp(&a->remote, &b->remote, sizeof(a->remote));
+}
+
+/*
+ * Our answer got lost: the cached one, unchanged (2.1), to where the
+ * retransmission came from (2.11). Its SPIs and message ID are no proof
+ * (they travel in clear): from elsewhere than the request it answers,
+ * only an authentic copy gets it, as after a NAT moved the peer, or a
+ * forged source would have our response reflected at it.
+ */
+static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
+			    const uint8_t *buf, size_t len,
+			    const struct iked_path *path)
+{
+	char from[80];
+
+	if (!same_path(&sa->resp_path, path) &&
+	    open_sk(sa, m, buf, len, path, &sa->d->rx_inner)) {
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
+			   m->hdr.msg_id,
+			   iked_net_format(&path->remote, path->rport, from,
+					   sizeof(from)));
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_DEBUG,
+		   "retransmitted request %u: resending our response",
+		   m->hdr.msg_id);
+	iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
+}
+
+/* Whether a request of @exchange may come in @sa's state (else: dropped). */
+static bool request_in_state(const struct ike_sa *sa, uint8_t exchange)
+{
+	switch (exchange) {
+	case IKEV2_EXCH_IKE_AUTH:
+		return sa->state == IKE_INIT_DONE;
+	case IKEV2_EXCH_CREATE_CHILD_SA:
+		return sa->state == IKE_ESTABLISHED ||
+		       sa->state == IKE_DELETING;
+	case IKEV2_EXCH_INFORMATIONAL:
+		return sa->state >= IKE_ESTABLISHED;
+	default:
+		return true;
+	}
+}
+
 static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		       const uint8_t *buf, size_t len,
 		       const struct iked_path *path)
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
+	enum ikev2_kind kind;
+	int r;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
-		/*
-		 * Our answer got lost: the cached one, unchanged (2.1), to
-		 * where the request came from (2.11): a NAT may have moved
-		 * the peer since.
-		 */
-		ike_sa_log(sa, IKED_LOG_DEBUG,
-			   "retransmitted request %u: resending our response",
-			   m->hdr.msg_id);
-		iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
+		resend_response(sa, m, buf, len, path);
 		return;
 	}
 	if (m->hdr.msg_id != sa->next_peer_id) {
@@ -258,38 +304,34 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			   m->hdr.msg_id, sa->next_peer_id);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, in))
+	if (open_sk(sa, m, buf, len, path, in))
 		return;
 	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
+	if (!request_in_state(sa, m->hdr.exchange))
+		return;
+	r = check_request(sa, m, in, &kind);
+	if (r == -ENOENT) {
+		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
+			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
+		return;
+	}
+	/* Answered, malformed or not: the message ID is used. */
 	sa->next_peer_id++;
-	switch (m->hdr.exchange) {
-	case IKEV2_EXCH_IKE_AUTH:
-		if (sa->state != IKE_INIT_DONE) {
-			sa->next_peer_id--;
-			return;
-		}
+	sa->resp_path = *path;
+	if (r)
+		return;
+	switch (kind) {
+	case IKEV2_K_AUTH_REQ:
 		auth_on_request(sa, m, in);
 		break;
-	case IKEV2_EXCH_CREATE_CHILD_SA:
-		if (sa->state != IKE_ESTABLISHED && sa->state != IKE_DELETING) {
-			sa->next_peer_id--;
-			return;
-		}
-		child_create_on_request(sa, m, in);
-		break;
-	case IKEV2_EXCH_INFORMATIONAL:
-		if (sa->state < IKE_ESTABLISHED) {
-			sa->next_peer_id--;
-			return;
-		}
+	case IKEV2_K_INFO_REQ:
 		info_on_request(sa, m, in);
 		break;
 	default:
-		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
-			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
-		sa->next_peer_id--;
+		/* CREATE_CHILD_SA: child.c tells a CHILD SA from an IKE SA. */
+		child_create_on_request(sa, m, in);
 	}
 }
 
@@ -309,13 +351,16 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	if (kind == REQ_INIT) {
-		init_on_response(sa, m, buf, len);
+		if (check_plain(sa->d, m, path))
+			init_on_response(sa, m, buf, len);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, in))
+	if (open_sk(sa, m, buf, len, path, in))
 		return;
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
+	if (!check_response(sa, m, in))
+		goto done;
 	xchg_request_done(sa);
 	switch (kind) {
 	case REQ_AUTH:
@@ -330,6 +375,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	default:
 		info_on_response(sa, in);
 	}
+done:
 	/* Our Delete waited for this exchange to end (2.3: window of one). */
 	if (sa->delete_pending && sa->state != IKE_DEAD &&
 	    sa->req_kind == REQ_NONE)
@@ -371,29 +417,30 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		}
 		if (!cfg)
 			cfg = conn_for_init(d, path);
-		iked_conn_fail(d, cfg, no,
+		iked_conn_fail_peer(d, cfg, no, &path->remote,
 			       "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0): set keyexchange=ikev2 on the peer",
 			       from, m->hdr.version >> 4, m->hdr.version & 15,
 			       m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown");
 		return;
 	}
 	if (r) {
-		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "dropped malformed message from %s: %s at byte %zu",
-			 from, err.why ? err.why : strerror(-r), err.off);
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
+			      "dropped malformed message from %s: %s at byte %zu",
+			      from, err.why ? err.why : strerror(-r), err.off);
 		return;
 	}
 	if (m->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
 	    !(m->hdr.flags & IKEV2_F_RESPONSE)) {
-		init_on_request(d, m, buf, len, path);
+		if (check_plain(d, m, path))
+			init_on_request(d, m, buf, len, path);
 		return;
 	}
 	sa = find_sa(d, &m->hdr);
 	if (!sa) {
-		iked_log(IKED_LOG_DEBUG, NULL, 0,
-			 "dropped %s from %s: no IKE SA with these SPIs",
-			 ikev2_exchange_name(m->hdr.exchange) ?: "message",
-			 from);
+		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
+			      "dropped %s from %s: no IKE SA with these SPIs",
+			      ikev2_exchange_name(m->hdr.exchange) ?: "message",
+			      from);
 		return;
 	}
 	if (m->hdr.flags & IKEV2_F_RESPONSE)
