@@ -104,14 +104,8 @@ capture_tshark() {
 	return "$rc"
 }
 
-_capture_prev_trap() {	# the command of the EXIT trap in force
-	local t w
-	t=$(trap -p EXIT)
-	eval "w=($t)"	# trap -- 'COMMAND' EXIT
-	printf '%s' "${w[2]:-}"
-}
 # shellcheck disable=SC2064 # the trap in force now is what to chain to
-trap "capture_stop; $(_capture_prev_trap)" EXIT
+trap "capture_stop; $(exit_trap_command)" EXIT
 
 # Severity of expert infos, as Wireshark's proto.h: PI_WARN 0x00600000,
 # PI_ERROR 0x00800000 (6291456, 8388608). A malformed packet carries an

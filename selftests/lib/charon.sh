@@ -223,11 +223,5 @@ charon_stop_all() {
 
 # Stop the charons before guest.sh's netns_cleanup (or whatever EXIT trap
 # is in force) takes their namespaces away.
-_charon_prev_trap() {	# the command of the EXIT trap in force
-	local t w
-	t=$(trap -p EXIT)
-	eval "w=($t)"	# trap -- 'COMMAND' EXIT
-	printf '%s' "${w[2]:-}"
-}
 # shellcheck disable=SC2064 # the trap in force now is what to chain to
-trap "charon_stop_all; $(_charon_prev_trap)" EXIT
+trap "charon_stop_all; $(exit_trap_command)" EXIT

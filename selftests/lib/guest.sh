@@ -61,6 +61,15 @@ netns_cleanup() {
 }
 trap netns_cleanup EXIT
 
+# exit_trap_command: the command of the EXIT trap in force, so that a
+# helper library can put its own cleanup in front of it.
+exit_trap_command() {
+	local t w
+	t=$(trap -p EXIT)
+	eval "w=($t)"	# trap -- 'COMMAND' EXIT
+	printf '%s' "${w[2]:-}"
+}
+
 # wait_until SECS CMD...: poll CMD (every 0.1 s) until it succeeds; fail
 # after SECS seconds of wall clock. Tests wait for the condition they need
 # this way, never with a fixed sleep, so that a machine half as fast (or

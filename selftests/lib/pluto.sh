@@ -163,11 +163,5 @@ pluto_stop_all() {
 	PLUTO_DIRS=()
 }
 
-_pluto_prev_trap() {
-	local t w
-	t=$(trap -p EXIT)
-	eval "w=($t)"
-	printf '%s' "${w[2]:-}"
-}
 # shellcheck disable=SC2064
-trap "pluto_stop_all; $(_pluto_prev_trap)" EXIT
+trap "pluto_stop_all; $(exit_trap_command)" EXIT
