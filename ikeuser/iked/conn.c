@@ -46,19 +46,37 @@ static void conn_vfail(struct iked *d, const struct iked_conf_conn *cfg,
 		       const char *fmt, va_list ap)
 {
 	struct iked_conn *c = cfg ? iked_conn_of(d, cfg) : NULL;
-	char raw[sizeof(c->last_error)], msg[sizeof(c->last_error)];
+	char *raw = NULL, *msg;
+	size_t cap;
+	int n;
 
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	/* ike list, diagnose and `ike up` show it: printable, one line. */
-	iked_escape(msg, sizeof(msg), raw, strlen(raw), IKED_ESC_TEXT);
+	n = vasprintf(&raw, fmt, ap);
+	if (n < 0) {
+		iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no,
+			 "a failure, and no memory to say which");
+		return;
+	}
+	/*
+	 * ike list, diagnose and `ike up` show it: printable, one line,
+	 * and whole, however long: the hint is at its end.
+	 */
+	cap = 4 * (size_t)n + 1;
+	msg = malloc(cap);
+	if (msg)
+		iked_escape(msg, cap, raw, (size_t)n, IKED_ESC_TEXT);
 	if (peer)
 		iked_log_peer(d, peer, IKED_LOG_ERR, cfg ? cfg->name : NULL,
-			      no, "%s", msg);
+			      no, "%s", msg ? msg : raw);
 	else
-		iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s", msg);
-	if (c) {
-		memcpy(c->last_error, msg, sizeof(msg));
+		iked_log(IKED_LOG_ERR, cfg ? cfg->name : NULL, no, "%s",
+			 msg ? msg : raw);
+	free(raw);
+	if (c && msg) {
+		free(c->last_error);
+		c->last_error = msg;
 		c->last_error_at = iked_now();
+	} else {
+		free(msg);
 	}
 }
 
@@ -81,6 +99,11 @@ void iked_conn_fail_peer(struct iked *d, const struct iked_conf_conn *cfg,
 	va_start(ap, fmt);
 	conn_vfail(d, cfg, no, peer, fmt, ap);
 	va_end(ap);
+}
+
+const char *iked_conn_last_error(const struct iked_conn *c)
+{
+	return c && c->last_error ? c->last_error : "";
 }
 
 int iked_conn_policy_get(struct iked *d, struct iked_conn *c,
@@ -378,6 +401,8 @@ void iked_conns_fini(struct iked *d)
 			iked_kernel_policy_del(d->kern, c->pols[j].id);
 		free(c->pols);
 		c->pols = NULL;
+		free(c->last_error);
+		c->last_error = NULL;
 		c->n_pols = 0;
 	}
 	free(d->conns);

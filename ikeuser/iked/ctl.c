@@ -157,29 +157,31 @@ static void write_all(int fd, const char *p, size_t len)
 static void answer(struct iked *d, struct iked_ctl_client *cl, int err,
 		   const char *body)
 {
-	char head[600];
+	char head[32];
 
-	if (err)
-		snprintf(head, sizeof(head), "%d %s\n", err, body ? body : "");
-	else
-		snprintf(head, sizeof(head), "0\n");
+	/* The body as it is: a diagnosis is never cut short. */
+	snprintf(head, sizeof(head), err ? "%d " : "0\n", err);
 	write_all(cl->fd, head, strlen(head));
-	if (!err && body)
+	if (body)
 		write_all(cl->fd, body, strlen(body));
+	if (err)
+		write_all(cl->fd, "\n", 1);
 	client_free(d, cl);
 }
 
 void iked_ctl_done(struct iked *d, struct iked_ctl_client *cl, int err,
 		   const char *msg)
 {
-	char body[600];
+	char *body = NULL;
 
 	if (err) {
 		answer(d, cl, err, msg);
 		return;
 	}
-	snprintf(body, sizeof(body), "%s\n", msg);
-	answer(d, cl, 0, body);
+	if (asprintf(&body, "%s\n", msg) < 0)
+		body = NULL;
+	answer(d, cl, 0, body ? body : "(out of memory)\n");
+	free(body);
 }
 
 static void do_list(struct iked *d, struct iked_ctl_client *cl, bool json)
@@ -216,9 +218,8 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 	c->tries = 0;
 	r = ikev2_initiate(d, c, &sa);
 	if (r) {
-		snprintf(msg, sizeof(msg), "%s", c->last_error[0] ?
-			 c->last_error : strerror(-r));
-		answer(d, cl, r, msg);
+		answer(d, cl, r, iked_conn_last_error(c)[0] ?
+		       iked_conn_last_error(c) : strerror(-r));
 		return;
 	}
 	if (sa->state == IKE_ESTABLISHED && !sa->pend.active) {

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "secrets.h"
+#include "vendor.h"
 #include "net.h"
 #include "ratelimit.h"
 #include "../common/kesp_msg.h"
@@ -26,6 +27,8 @@ struct iked_ctl_client;
 /* Monotonic milliseconds: every deadline in the daemon is one of these. */
 typedef uint64_t iked_ms;
 iked_ms iked_now(void);
+/* The same clock in microseconds: for gaps that matter below a ms. */
+uint64_t iked_now_us(void);
 
 /*
  * Retransmission of requests (RFC 7296 2.1): first after 0.5 s, then
@@ -83,6 +86,11 @@ struct child_sa {
 	bool redundant;
 	bool out_absent;		/* its outbound SA was never installed */
 	bool replaced;			/* rekeyed by the peer: not by us */
+	/*
+	 * Made in IKE_AUTH, which has no key exchange: its prop.dh says
+	 * nothing about what the peer wants for PFS in a rekey.
+	 */
+	bool from_auth;
 	/*
 	 * As responder to a rekey, the new outbound SA waits (keys and
 	 * all) until the peer deletes the old one: before, the peer may
@@ -202,6 +210,15 @@ struct ike_sa {
 	/* Where the request it answers came from (an authentic one). */
 	struct iked_path resp_path;
 	struct child_pending pend;
+	/* PFS_RETRIED_* of our CREATE_CHILD_SA under way (child_retry.c). */
+	unsigned int pfs_retried;
+	/* What the CHILD SA being installed replaces, for its log line. */
+	struct {
+		unsigned int old_no;	/* 0: not a rekey */
+		bool by_peer;
+	} inst;
+	/* The peer's product, from its Vendor IDs: advice in its words. */
+	enum iked_peer_product product;
 	struct ike_rekey rk;
 	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */
 
@@ -246,10 +263,15 @@ struct iked_conn {
 	uint32_t reqid;			/* shared by its traps and CHILD SAs */
 	uint32_t trap[IKED_MAX_POLICIES];	/* auto=route policies */
 	size_t n_trap;
-	char last_error[512];		/* the last failure, for ike list */
+	char *last_error;		/* the last failure, for ike list */
 	iked_ms last_error_at;
 	unsigned int give_ups;		/* initiations that got no answer */
 	unsigned int tries;		/* of keyingtries, since the last success */
+	/*
+	 * The peer's CHILD SA rekey interval (s) last warned about as a
+	 * lifetime mismatch: warned again only when it changes much.
+	 */
+	uint32_t lft_warned;
 };
 
 struct iked {
@@ -286,6 +308,8 @@ struct iked {
 	struct kesp_addr vm_peer;
 	iked_ms vm_at;
 	struct iked_ctl_client *clients;
+	/* When the datagram being handled arrived (iked_now_us()). */
+	uint64_t rx_us;
 	/* One message in and one out at a time: big, so not on the stack. */
 	struct ikev2_msg rx, tx;
 	struct ikev2_chain rx_inner, tx_inner;
@@ -329,5 +353,7 @@ void iked_conn_fail_peer(struct iked *d, const struct iked_conf_conn *c,
 			 unsigned int no, const struct kesp_addr *peer,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* @c's last failure, "" when none (or @c is NULL). */
+const char *iked_conn_last_error(const struct iked_conn *c);
 
 #endif /* KESP_IKED_DAEMON_H */

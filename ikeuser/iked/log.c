@@ -2,6 +2,7 @@
 /* kesp-iked's log: one line per event, to stderr or syslog. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -38,7 +39,7 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const tag[] = { "error: ", "warning: ", "", "" };
 	char who[96] = "";
-	char msg[2048], shown[2048];
+	char *msg = NULL, *shown;
 
 	if (!iked_log_enabled(lvl))
 		return;
@@ -46,17 +47,33 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 		snprintf(who, sizeof(who), "%s[%u] ", conn, no);
 	else if (conn)
 		snprintf(who, sizeof(who), "%s: ", conn);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/*
+	 * As long as it takes: a diagnosis cut short loses its hint, and
+	 * a list of proposals is as long as the peer made it.
+	 */
+	if (vasprintf(&msg, fmt, ap) < 0) {
+		msg = NULL;
+		fmt = "(out of memory for a log line)";
+	}
 	/*
 	 * The last line of defence: what a peer chose is escaped where it
 	 * is formatted (iked_conf_id_format()), but no byte outside
 	 * printable ASCII reaches the log, whatever missed that.
 	 */
-	if (iked_escape_needed(msg, IKED_ESC_TEXT)) {
-		iked_escape(shown, sizeof(shown), msg, strlen(msg),
-			    IKED_ESC_TEXT);
-		memcpy(msg, shown, sizeof(msg));
+	if (msg && iked_escape_needed(msg, IKED_ESC_TEXT)) {
+		size_t cap = 4 * strlen(msg) + 1;
+
+		shown = malloc(cap);
+		if (shown)
+			iked_escape(shown, cap, msg, strlen(msg),
+				    IKED_ESC_TEXT);
+		free(msg);
+		msg = shown;
 	}
+	if (!msg)
+		msg = strdup("(out of memory for a log line)");
+	if (!msg)
+		return;
 	if (log_cfg.use_syslog) {
 		syslog(prio[lvl], "%s%s%s", who, tag[lvl], msg);
 	} else {
@@ -70,6 +87,7 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 		fprintf(stderr, "%s.%03ld %s%s%s\n", when, ts.tv_nsec / 1000000,
 			who, tag[lvl], msg);
 	}
+	free(msg);
 }
 
 void iked_log(enum iked_log_level lvl, const char *conn, unsigned int no,

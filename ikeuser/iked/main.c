@@ -97,12 +97,15 @@ static void print_conns(const struct iked *d)
 
 	for (i = 0; i < d->conf->n_conns; i++) {
 		const struct iked_conf_conn *c = &d->conf->conns[i];
-		char ike[512], esp[512];
+		/* Every proposal: what is accepted, defaults included. */
+		char *ike = iked_prop_list_format(&c->ike);
+		char *esp = iked_prop_list_format(&c->esp);
 
-		printf("conn %s (%s:%u): ike=%s esp=%s\n", c->name, c->file,
-		       c->line,
-		       iked_prop_format(&c->ike.props[0], ike, sizeof(ike)),
-		       iked_prop_format(&c->esp.props[0], esp, sizeof(esp)));
+		printf("conn %s (%s:%u):\n  ike=%s\n  esp=%s\n", c->name,
+		       c->file, c->line, ike ? ike : "(out of memory)",
+		       esp ? esp : "(out of memory)");
+		free(ike);
+		free(esp);
 	}
 	printf("%zu conns, %zu pre-shared keys: configuration OK\n",
 	       d->conf->n_conns, d->secrets->n);
@@ -153,6 +156,7 @@ static void recv_all(struct iked *d, int fd)
 		/* A keepalive or ESP on the NAT-T port: nothing for IKE. */
 		if (n == 0)
 			continue;
+		d->rx_us = iked_now_us();
 		ikev2_recv(d, d->buf, (size_t)n, &path);
 	}
 }

@@ -153,7 +153,7 @@ static const struct {
  * proposals less what kesp lacks (CTR, CCM and XCBC for IKE, Camellia,
  * Curve448, Brainpool) and less 3DES, which strongSwan still offers but
  * kesp only uses when configured. Order as strongSwan's: classic before
- * AEAD for IKE, AEAD before classic for ESP; no PFS for ESP.
+ * AEAD for IKE, AEAD before classic for ESP.
  */
 #define DEFAULT_DH "ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp6144-modp8192-modp2048"
 #define DEFAULT_PRF "prfsha256-prfsha384-prfsha512-prfsha1"
@@ -161,9 +161,14 @@ static const struct {
 static const char ike_defaults[] =
 	"aes128-aes192-aes256-sha256-sha384-sha512-sha1-" DEFAULT_PRF "-" DEFAULT_DH ","
 	"aes128gcm16-aes192gcm16-aes256gcm16-chacha20poly1305-" DEFAULT_PRF "-" DEFAULT_DH;
+/*
+ * ESP: every group kesp has plus "none", as strongSwan 6 does, so that a
+ * rekey with PFS (Libreswan's pfs=yes, its default) and one without
+ * (strongSwan 5's default) are both accepted.
+ */
 static const char esp_defaults[] =
-	"aes128gcm16-aes192gcm16-aes256gcm16-noesn,"
-	"aes128-aes192-aes256-sha256-sha384-sha512-sha1-noesn";
+	"aes128gcm16-aes192gcm16-aes256gcm16-" DEFAULT_DH "-none-noesn,"
+	"aes128-aes192-aes256-sha256-sha384-sha512-sha1-" DEFAULT_DH "-none-noesn";
 
 /* The IKE SA payload numbers proposals with one byte; defaults need room. */
 #define MAX_CONFIGURED	200
@@ -755,4 +760,30 @@ size_t iked_prop_weak(const struct iked_prop_list *l, char *buf, size_t len)
 				  buf, len, &used, &count);
 	}
 	return count;
+}
+
+char *iked_prop_list_format(const struct iked_prop_list *l)
+{
+	/* One algorithm word is at most WORD_MAX; 5 types, their dashes. */
+	size_t one = 5 * IKED_PROP_MAX_ALGS * (WORD_MAX + 1) + 1;
+	char *s = NULL, *buf = malloc(one);
+	size_t len = 0, i;
+	FILE *f;
+
+	if (!buf)
+		return NULL;
+	f = open_memstream(&s, &len);
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+			iked_prop_format(&l->props[i], buf, one));
+	free(buf);
+	if (fclose(f)) {
+		free(s);
+		return NULL;
+	}
+	return s;
 }

@@ -132,5 +132,10 @@ const char *iked_prop_alg_name(enum iked_prop_type type, uint16_t id,
 /* A proposal as strongSwan's keywords: "aes256-sha256-prfsha256-modp2048". */
 const char *iked_prop_format(const struct iked_prop *p, char *buf,
 			     size_t len);
+/*
+ * Every proposal of @l, ", " between them, malloc'd (NULL: no memory):
+ * what we accept, whole, however many there are.
+ */
+char *iked_prop_list_format(const struct iked_prop_list *l);
 
 #endif /* KESP_IKED_PROPOSAL_H */

@@ -174,7 +174,7 @@ static void write_human(struct iked *d, FILE *f)
 				kesp_addr_format(&c->remote->addr,
 						 (char[KESP_ADDR_STRLEN]){ 0 },
 						 KESP_ADDR_STRLEN) : "%any");
-		if (c->last_error[0])
+		if (iked_conn_last_error(c)[0])
 			fprintf(f, "%s: last failure %llus ago: %s\n",
 				c->cfg->name, secs_since(c->last_error_at, now),
 				c->last_error);
@@ -275,8 +275,8 @@ static void write_json(struct iked *d, FILE *f)
 			 kesp_addr_format(&c->remote->addr, buf, sizeof(buf)) :
 			 "%any");
 		json_u64(&j, "ike_sas", count_sas(d, c));
-		json_str(&j, "last_error", c->last_error);
-		if (c->last_error[0])
+		json_str(&j, "last_error", iked_conn_last_error(c));
+		if (iked_conn_last_error(c)[0])
 			json_u64(&j, "last_error_age",
 				 secs_since(c->last_error_at, now));
 		json_obj_end(&j);
@@ -387,7 +387,7 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 			": waiting for the peer to initiate (auto=add)" :
 			cfg->autostart == IKED_AUTO_ROUTE ?
 			": waiting for traffic (auto=route)" : "");
-	if (c->last_error[0])
+	if (iked_conn_last_error(c)[0])
 		fprintf(f, "  last failure %llus ago: %s\n",
 			secs_since(c->last_error_at, now), c->last_error);
 	else

@@ -204,14 +204,15 @@ TEST(defaults)
 
 	ASSERT_EQ(0, parse(IKED_PROP_ESP, "", &l, err, sizeof(err)));
 	ASSERT_EQ(2, l.n);
-	EXPECT_STREQ("aes128gcm16-aes192gcm16-aes256gcm16-noesn",
+	/* Every group and none: a rekey with PFS or without (strongSwan 6). */
+	EXPECT_STREQ("aes128gcm16-aes192gcm16-aes256gcm16-ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp6144-modp8192-modp2048-none-noesn",
 		     fmt(&l.props[0]));
-	EXPECT_STREQ("aes128-aes192-aes256-sha256-sha384-sha512-sha1-noesn",
+	EXPECT_STREQ("aes128-aes192-aes256-sha256-sha384-sha512-sha1-ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp6144-modp8192-modp2048-none-noesn",
 		     fmt(&l.props[1]));
 	iked_prop_list_free(&l);
 
 	/* A configured proposal equal to a default is not offered twice. */
-	ASSERT_EQ(0, parse(IKED_PROP_ESP, "aes128gcm16-aes192gcm16-aes256gcm16",
+	ASSERT_EQ(0, parse(IKED_PROP_ESP, "aes128gcm16-aes192gcm16-aes256gcm16-ecp256-ecp384-ecp521-curve25519-modp3072-modp4096-modp6144-modp8192-modp2048-none",
 			   &l, err, sizeof(err)));
 	EXPECT_EQ(2, l.n);
 	iked_prop_list_free(&l);

@@ -136,6 +136,9 @@ static struct pair *pair_new(const char *i_local, uint16_t i_lport,
 
 static void pair_free(struct pair *p)
 {
+	/* A failure's line lives on the heap, whole. */
+	free(p->conns[0].last_error);
+	free(p->conns[1].last_error);
 	free(p->c);
 	free(p->d);
 	free(p);

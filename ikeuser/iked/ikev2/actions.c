@@ -191,17 +191,16 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 				   "CHILD SA #%u: its %s SA %08x was removed from the kernel (kespctl sa flush or sa del): deleting the CHILD SA",
 				   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
 	}
-	if (sa->conn->autostart == IKED_AUTO_START &&
-	    sa->state == IKE_ESTABLISHED && !ch->redundant && !ch->replaced) {
+	if (sa->state == IKE_ESTABLISHED && !ch->redundant && !ch->replaced &&
+	    ch->state != CHILD_DELETING)
 		/*
-		 * As after "clear crypto ipsec sa": the tunnel comes back by
-		 * itself. Until then on-demand policies hold the traffic,
-		 * which must not leave in clear when the CHILD SA's own
-		 * policies go with it.
+		 * As after "clear crypto ipsec sa", or a rekey that never
+		 * succeeded: the tunnel comes back by itself, whatever
+		 * auto= says. Until then on-demand policies hold the
+		 * traffic, which must not leave in clear when the CHILD SA's
+		 * own policies go with it.
 		 */
-		iked_conn_route(d, iked_conn_of(d, sa->conn));
-		sa->want_child = true;
-	}
+		child_hold(sa, ch, true);
 	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE &&
 	    ch->state != CHILD_DELETING)
 		child_delete_start(sa, ch);

@@ -10,6 +10,7 @@
 
 #include "ike.h"
 #include "dh.h"
+#include "pfs.h"
 #include "ts.h"
 #include "../ctl.h"
 #include "../kernel.h"
@@ -30,29 +31,6 @@ void child_pending_clear(struct ike_sa *sa)
 {
 	ikev2_dh_free(sa->pend.dh);
 	OPENSSL_cleanse(&sa->pend, sizeof(sa->pend));
-}
-
-/* The group esp= asks for first (PFS), or 0 when it asks for none. */
-static uint16_t esp_pfs_group(const struct iked_conf_conn *cfg)
-{
-	size_t i, j;
-
-	for (i = 0; i < cfg->esp.n; i++)
-		for (j = 0; j < cfg->esp.props[i].n_dh; j++)
-			if (cfg->esp.props[i].dh[j] != IKED_PROP_DH_NONE)
-				return cfg->esp.props[i].dh[j];
-	return 0;
-}
-
-static bool esp_allows_group(const struct iked_conf_conn *cfg, uint16_t g)
-{
-	size_t i, j;
-
-	for (i = 0; i < cfg->esp.n; i++)
-		for (j = 0; j < cfg->esp.props[i].n_dh; j++)
-			if (cfg->esp.props[i].dh[j] == g)
-				return true;
-	return false;
 }
 
 int child_prepare(struct ike_sa *sa, uint16_t group)
@@ -237,6 +215,7 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 	struct child_sa *ch;
 	size_t enc_len, integ_len, n_sel;
 	char l[512], rm[512];
+	uint64_t in_us;
 	int r;
 
 	r = esp_key_lens(prop, &enc_len, &integ_len);
@@ -280,6 +259,7 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 			   spi_in, kerr(sa));
 		goto wipe;
 	}
+	in_us = iked_now_us();
 	fill_ksa(sa, &k, KESP_DIR_OUT, spi_out, ch,
 		 we_initiated ? keys.ei : keys.er, enc_len,
 		 we_initiated ? keys.ai : keys.ar, integ_len,
@@ -311,12 +291,8 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 	sa->children = ch;
 	sa->n_children_done++;
 	iked_conn_of(sa->d, sa->conn)->tries = 0;
-	ike_sa_log(sa, IKED_LOG_INFO,
-		   "CHILD SA established: #%u SPIs %08x_i %08x_o, %s, %s === %s",
-		   ch->no, spi_in, spi_out,
-		   ikev2_chosen_format(prop, (char[256]){ 0 }, 256),
-		   ikev2_ts_format(tsl, l, sizeof(l)),
-		   ikev2_ts_format(tsr, rm, sizeof(rm)));
+	child_log_new(sa, ch, in_us, ikev2_ts_format(tsl, l, sizeof(l)),
+		      ikev2_ts_format(tsr, rm, sizeof(rm)));
 	return 0;
 wipe:
 	kesp_sa_wipe(&k);
@@ -324,22 +300,6 @@ wipe:
 free_ch:
 	free(ch);
 	return r;
-}
-
-static void log_esp_mismatch(struct ike_sa *sa, const struct ikev2_sa *theirs)
-{
-	char t[1024], o[1024];
-	size_t i, off = 0;
-
-	o[0] = '\0';
-	for (i = 0; i < sa->conn->esp.n && off < sizeof(o); i++)
-		off += (size_t)snprintf(o + off, sizeof(o) - off, "%s%s",
-					i ? ", " : "",
-					iked_prop_format(&sa->conn->esp.props[i],
-							 (char[256]){ 0 }, 256));
-	iked_conn_fail(sa->d, sa->conn, sa->no,
-		       "no proposal chosen: CHILD SA (ESP) proposal mismatch: peer offered %s; we accept %s",
-		       ikev2_sa_format(theirs, t, sizeof(t)), o);
 }
 
 int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
@@ -376,30 +336,12 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	 */
 	if (!r && !chosen.dh)
 		gir_len = 0;
-	if (!r && chosen.dh && !gir_len) {
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "no proposal chosen: PFS group mismatch: esp= asks for %s, the peer sent no key exchange",
-			       ikev2_dh_name(chosen.dh) ?: "?");
-		ikev2_chain_add_notify(out, 0, NULL, 0,
-				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return -ENOPROTOOPT;
-	}
-	if (r && !in_auth &&
-	    ikev2_sa_select_no_ke(&in->sa, &cfg->esp, &chosen) == 0) {
+	if ((!r && chosen.dh && !gir_len) || r) {
 		/* All but the key exchange would do: name the real cause. */
-		char t[1024];
-
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "no proposal chosen: PFS group mismatch: peer offered %s; we accept %s",
-			       ikev2_sa_format(&in->sa, t, sizeof(t)),
-			       iked_prop_format(&cfg->esp.props[0],
-						(char[256]){ 0 }, 256));
-		ikev2_chain_add_notify(out, 0, NULL, 0,
-				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return -ENOPROTOOPT;
-	}
-	if (r) {
-		log_esp_mismatch(sa, &in->sa);
+		child_diag_respond(sa, &in->sa, gir_len ? in->ke.group : 0,
+				   !in_auth && (!r ||
+				   !ikev2_sa_select_no_ke(&in->sa, &cfg->esp,
+							  &chosen)));
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOPROTOOPT;
@@ -439,6 +381,7 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		    !in_auth && ikev2_chain_notify(in, IKEV2_N_REKEY_SA));
 	if (r)
 		goto temp;
+	sa->children->from_auth = in_auth;
 	if (used_ke)
 		*used_ke = gir_len != 0;
 	if (cfg->mode == IKED_MODE_TRANSPORT)
@@ -480,19 +423,9 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 
 		if (t >= IKEV2_N_INITIAL_CONTACT)
 			continue;
-		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN && p->dh &&
-		    sa->n_children_done)
-			/*
-			 * Its algorithms made a CHILD SA without a key
-			 * exchange already: the group is what it refused.
-			 */
-			iked_conn_fail(sa->d, sa->conn, sa->no,
-				       "no proposal chosen: PFS group mismatch: the peer accepted none of %s (it accepted these algorithms without PFS before)",
-				       ikev2_sa_format(&p->offered, a, sizeof(a)));
-		else if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
-			iked_conn_fail(sa->d, sa->conn, sa->no,
-				       "no proposal chosen: CHILD SA (ESP) proposal mismatch: the peer accepted none of %s",
-				       ikev2_sa_format(&p->offered, a, sizeof(a)));
+		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
+			child_diag_refused(sa, &p->offered,
+					   p->dh ? ikev2_dh_group(p->dh) : 0);
 		else if (t == IKEV2_N_TS_UNACCEPTABLE)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
@@ -541,6 +474,9 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		    KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL,
 		    &in->tsi, &in->tsr, true, ni, ni_len, nr, nr_len, gir,
 		    gir_len, false);
+	/* IKE_AUTH's CHILD SA is keyed with the IKE SA's nonces (2.17). */
+	if (!r)
+		sa->children->from_auth = ni == sa->ni;
 out:
 	child_pending_clear(sa);
 	return r;
@@ -608,6 +544,26 @@ struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
 	return NULL;
 }
 
+/*
+ * The troubleshooting guides' "rekeys all the time" case: warned once
+ * per conn, and again only when the peer's interval changes much.
+ */
+static void lifetime_check(struct ike_sa *sa, const struct child_sa *ch)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+	uint32_t secs = (uint32_t)((iked_now() - ch->established) / 1000);
+
+	if (!sa->conn->lifetime || secs >= ch->soft_secs / 2)
+		return;
+	if (c->lft_warned && secs >= c->lft_warned / 2 &&
+	    secs <= c->lft_warned * 2)
+		return;
+	c->lft_warned = secs ? secs : 1;
+	iked_log(IKED_LOG_WARN, sa->conn->name, sa->no,
+		 "lifetime mismatch: the peer rekeys CHILD SA #%u after %u s, we would after about %u s (lifetime=%us): its lifetime is much shorter (said once per conn)",
+		 ch->no, secs, ch->soft_secs, sa->conn->lifetime);
+}
+
 int child_create_start(struct ike_sa *sa, uint16_t group)
 {
 	return child_create_start_for(sa, group, NULL);
@@ -626,7 +582,10 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	if (sa->req_kind != REQ_NONE)
 		return -EBUSY;
 	if (!group)
-		group = esp_pfs_group(sa->conn);
+		group = pfs_offer_group(&sa->conn->esp, old ? old->prop.dh : 0,
+					!old || old->from_auth, sa->prop.dh);
+	else if (group == PFS_NONE)
+		group = 0;
 	pfs = group != 0;
 	r = child_prepare(sa, group);
 	if (r)
@@ -710,14 +669,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	 */
 	collide = ch && ch->rekeying && sa->pend.active &&
 		  sa->pend.rekey_spi == ch->spi_in;
-	if (ch && sa->conn->lifetime &&
-	    (iked_now() - ch->established) / 1000 < ch->soft_secs / 2)
-		/* The troubleshooting guides' "rekeys all the time" case. */
-		iked_log(IKED_LOG_WARN, sa->conn->name, sa->no,
-			 "lifetime mismatch: the peer rekeys CHILD SA #%u after %llu s, we would after about %u s (lifetime=%us): its lifetime is much shorter",
-			 ch->no,
-			 (unsigned long long)(iked_now() - ch->established) /
-			 1000, ch->soft_secs, sa->conn->lifetime);
+	if (ch)
+		lifetime_check(sa, ch);
 	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
 		      !ch)) {
 		/*
@@ -765,8 +718,11 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			gir_len = 0;
 		}
 	}
+	sa->inst.old_no = ch ? ch->no : 0;
+	sa->inst.by_peer = true;
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
 			  sizeof(nr), gir, gir_len, false, &used_ke, c);
+	sa->inst.old_no = 0;
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
@@ -846,10 +802,9 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 {
 	struct child_sa *old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 
+	sa->pfs_retried = 0;
 	if (old && !r) {
 		/* Make before break: the new SA carries traffic already. */
-		ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed",
-			   old->no);
 		child_delete_start(sa, old);
 	} else if (old) {
 		uint16_t rnd = 0;
@@ -859,6 +814,8 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 		old->rekeying = false;
 		old->rekey_due = true;
 		old->rekey_at = iked_now() + 1000 + rnd % 2000;
+		/* Should it never succeed, its traffic is held, not sent in clear. */
+		child_hold(sa, old, false);
 	}
 	ike_sa_answer(sa, r);
 }
@@ -873,24 +830,16 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	size_t gir_len = 0;
 	int r;
 
+	/* Refused for its key exchange: the other way, before giving up. */
+	r = child_retry_pfs(sa, in);
+	if (!r)
+		return;
+	if (r < 0)
+		goto out;
 	n = ikev2_chain_notify(in, IKEV2_N_INVALID_KE_PAYLOAD);
 	if (n && sa->pend.dh) {
 		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
-		uint16_t ours = ikev2_dh_group(sa->pend.dh);
 
-		/* Once, in a group esp= allows (1.3): else it is a mismatch. */
-		if (g && g != ours && esp_allows_group(sa->conn, g)) {
-			ike_sa_log(sa, IKED_LOG_INFO,
-				   "the peer wants PFS group %s instead of %s: retrying",
-				   ikev2_dh_name(g) ?: "?",
-				   ikev2_dh_name(ours) ?: "?");
-			old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
-			child_pending_clear(sa);
-			r = child_create_start_for(sa, g, old);
-			if (!r)
-				return;
-			goto out;
-		}
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: PFS group mismatch: the peer wants group %u (%s), which esp= does not allow",
 			       g, ikev2_dh_name(g) ?: "unknown");
@@ -913,7 +862,8 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			r = -EPROTO;
 			goto out;
 		}
-	} else if (sa->pend.dh) {
+	} else if (sa->pend.dh && !pfs_allows_none(&sa->conn->esp)) {
+		/* With "none" offered too, no KE in the answer means none. */
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
 			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
@@ -932,8 +882,12 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		ours_lost = rekey_nonce_cmp(lo, lo_len, sa->pend.coll_nonce,
 					    sa->pend.coll_nonce_len) < 0;
 	}
+	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
+	sa->inst.old_no = old ? old->no : 0;
+	sa->inst.by_peer = false;
 	r = child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
 			   in->nonce.data, in->nonce.len, gir, gir_len);
+	sa->inst.old_no = 0;
 	OPENSSL_cleanse(gir, sizeof(gir));
 	theirs = coll_spi ? child_find_in(sa, coll_spi) : NULL;
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;

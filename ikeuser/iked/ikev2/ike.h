@@ -60,6 +60,8 @@ void ike_sa_answer(struct ike_sa *sa, int err);
 void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id);
 void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
 		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The peer's product from the Vendor IDs of @c, if one names it. */
+void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c);
 
 /* xchg.c: messages in and out of an IKE SA. */
 /* The keys protecting what @from_initiator's side sends. */
@@ -174,6 +176,37 @@ void child_delete_done(struct ike_sa *sa);
 /* The same, replacing CHILD SA @old (REKEY_SA, its selectors) if not NULL. */
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
 			   struct child_sa *old);
+
+/* child_diag.c: what is said about CHILD SAs. */
+/*
+ * "CHILD SA established", or for a rekey (sa->inst says of what, and
+ * whose) "CHILD SA #N rekeyed [by the peer]: #M ...", with for ours the
+ * time from the answer's arrival to the inbound SA's install (@in_us).
+ */
+void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
+		   uint64_t in_us, const char *tsl, const char *tsr);
+/*
+ * As responder: nothing of the peer's @theirs matched. @pfs_only: all
+ * but the key exchange (@ke_group, 0 when the peer sent none) would do.
+ */
+void child_diag_respond(struct ike_sa *sa, const struct ikev2_sa *theirs,
+			uint16_t ke_group, bool pfs_only);
+/* As initiator: the peer refused @offered (key exchange @tried, 0: none). */
+void child_diag_refused(struct ike_sa *sa, const struct ikev2_sa *offered,
+			uint16_t tried);
+
+/* child_retry.c: PFS the other way; CHILD SAs held and made anew. */
+/*
+ * A refusal of our CREATE_CHILD_SA (@in) that another key exchange may
+ * cure: 0 when the new request went out, -errno when it could not, 1
+ * when this is not such a refusal (the caller handles @in).
+ */
+int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in);
+/*
+ * @ch may end (or ended) without a successor: on-demand policies of its
+ * conn hold the traffic; @renew: and a new CHILD SA is made.
+ */
+void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew);
 
 /* rekey.c: rekeying IKE and CHILD SAs. */
 /* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */

@@ -22,6 +22,14 @@
  */
 #define HALF_OPEN_MS	30000
 
+uint64_t iked_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 iked_ms iked_now(void)
 {
 	struct timespec ts;
@@ -114,7 +122,8 @@ void ike_sa_answer(struct ike_sa *sa, int err)
 	c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
 	iked_ctl_done(sa->d, sa->waiter, err,
 		      !err ? "established" :
-		      c && c->last_error[0] ? c->last_error : strerror(-err));
+		      iked_conn_last_error(c)[0] ? iked_conn_last_error(c) :
+		      strerror(-err));
 	sa->waiter = NULL;
 }
 
@@ -133,7 +142,7 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 			iked_conn_of(sa->d, sa->conn) : NULL;
 		const char *msg = why ? why : "the IKE SA was deleted";
 
-		if (why && c && c->last_error[0] &&
+		if (why && iked_conn_last_error(c)[0] &&
 		    c->last_error_at >= sa->created)
 			msg = c->last_error;
 		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED, msg);
@@ -324,4 +333,17 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 		earliest(&next, now + 1);
 	earliest(&next, iked_log_peer_flush(d, now));
 	return next;
+}
+
+void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n && !sa->product; i++)
+		if (c->pl[i].type == IKEV2_PL_VENDOR)
+			sa->product = iked_vendor_product(c->pl[i].body,
+							  c->pl[i].len);
+	if (sa->product)
+		ike_sa_log(sa, IKED_LOG_DEBUG, "the peer runs %s (Vendor ID)",
+			   iked_peer_product_name(sa->product));
 }

@@ -102,7 +102,9 @@ void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 				 * packet brings the tunnel back.
 				 */
 				iked_conn_route(o->d, iked_conn_of(o->d, o->conn));
-			child_remove(o, ch, "deleted by the peer");
+			child_remove(o, ch, ch->replaced ?
+				     "deleted by the peer, which rekeyed it" :
+				     "deleted by the peer");
 		}
 	}
 	if (ike) {

@@ -317,6 +317,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		return;
 	ike_sa_set_conn(sa, cfg);
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
+	ike_sa_note_vendor(sa, &m->chain);
 	sa->prop = chosen;
 	sa->ni_len = m->chain.nonce.len;
 	memcpy(sa->ni, m->chain.nonce.data, sa->ni_len);
@@ -451,6 +452,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	xchg_request_done(sa);
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
+	ike_sa_note_vendor(sa, c);
 	sa->nr_len = c->nonce.len;
 	memcpy(sa->nr, c->nonce.data, sa->nr_len);
 	sa->init_resp = dup_bytes(buf, len);

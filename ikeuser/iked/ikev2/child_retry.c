@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A CREATE_CHILD_SA the peer refused for its key exchange is tried the
+ * other way (with PFS or without), as strongSwan 6 does; and a CHILD SA
+ * that cannot be rekeyed is held by on-demand policies and made anew,
+ * so that its traffic never leaves in clear.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "ike.h"
+#include "dh.h"
+#include "pfs.h"
+#include "../conn.h"
+
+static const char *ke_words(uint16_t g)
+{
+	if (!g || g == PFS_NONE)
+		return "without key exchange";
+	return ikev2_dh_name(g) ?: "in an unknown group";
+}
+
+int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	const struct ikev2_notify *n = ikev2_error_notify(in);
+	uint16_t tried, wanted = 0, next = 0;
+	struct child_sa *old;
+	unsigned int bit, done = sa->pfs_retried;
+	uint32_t rekey_spi = sa->pend.rekey_spi;
+	int r;
+
+	if (!n || !sa->pend.active)
+		return 1;
+	tried = sa->pend.dh ? ikev2_dh_group(sa->pend.dh) : 0;
+	if (n->type == IKEV2_N_INVALID_KE_PAYLOAD && n->len == 2)
+		wanted = ikev2_get16(n->data);
+	bit = pfs_retry(&sa->conn->esp, tried, n->type, wanted, sa->prop.dh,
+			done, &next);
+	if (!bit)
+		return 1;
+	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
+	if (old)
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "the peer refused the rekey of CHILD SA #%u %s (%s): trying %s",
+			   old->no, ke_words(tried),
+			   ikev2_notify_name(n->type) ?: "?", ke_words(next));
+	else
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "the peer refused a CHILD SA %s (%s): trying %s",
+			   ke_words(tried), ikev2_notify_name(n->type) ?: "?",
+			   ke_words(next));
+	child_pending_clear(sa);
+	r = child_create_start_for(sa, next, old);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot retry the CHILD SA: %s",
+			   strerror(-r));
+		return r;
+	}
+	sa->pfs_retried = done | bit;
+	/* It is the same attempt: still ours, so no rekey starts meanwhile. */
+	if (old)
+		old->rekeying = true;
+	return 0;
+}
+
+void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+
+	/*
+	 * Below the CHILD SA's own policies (IKED_PRIO_TRAP), so harmless
+	 * while it lives; once it is gone they hold its traffic and ask
+	 * for a new one, whatever auto= says: never in clear.
+	 */
+	if (!c->n_trap && !iked_conn_route(sa->d, c))
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u may end without a successor: on-demand policies hold its traffic meanwhile",
+			   ch->no);
+	if (renew)
+		sa->want_child = true;
+}
