@@ -269,7 +269,7 @@ charon_swanctl "$CH" --terminate --child net --timeout 20 >/dev/null ||
 	fail "swanctl --terminate --child net"
 wait_sa_count "$GWA" 0 5
 kesp_up_fails
-re="no proposal chosen: PFS group mismatch: the peer accepted none of ESP:AES_GCM_16_128/MODP_2048(/[A-Z_0-9]+)* \(it accepted these algorithms without PFS before\)$"
+re="no proposal chosen: PFS group mismatch: the peer accepted none of ESP:AES_GCM_16_128/MODP_2048(/[A-Z_0-9]+)* \(it accepted these algorithms without PFS before\); fix: here accept a rekey without PFS: add none to esp= .*strongSwan: add -modp2048 to its esp_proposals"
 diag "$re"
 charon_said 'no acceptable [A-Z_]*(DIFFIE_HELLMAN|KEY_EXCHANGE)[A-Z_]* found'
 up_said "$re"
@@ -285,7 +285,7 @@ charon_swanctl "$CH" --terminate --child net --timeout 20 >/dev/null ||
 	fail "swanctl --terminate --child net"
 wait_sa_count "$GWA" 0 5
 charon_up_fails 10
-diag "no proposal chosen: PFS group mismatch: peer offered ESP:AES_GCM_16_128/ECP_256(/[A-Z_0-9]+)*; we accept aes128gcm16-modp2048"
+diag "no proposal chosen: PFS group mismatch: peer offered ESP:AES_GCM_16_128/ECP_256(/[A-Z_0-9]+)* with a key exchange \(PFS\) in a group we do not accept; we accept aes128gcm16-modp2048-noesn; fix: here accept PFS: .*strongSwan: drop -ecp256 from its esp_proposals"
 ike_sa_up_no_child
 case_end
 
@@ -346,7 +346,7 @@ kesp_start c8r aes128-sha256-modp2048 aes128-sha256
 # charon retransmits its first Main Mode message after 4 s: 6 s sees two.
 charon_up_fails 6
 # Once, though charon retransmits (4 s, then x1.8): once a minute per peer.
-diag "IKE version mismatch: $A sent version 1\.0 \(IKEv1\), kesp-iked speaks IKEv2 \(2\.0\): set keyexchange=ikev2 on the peer$"
+diag "IKE version mismatch: $A sent version 1\.0 \(IKEv1\), kesp-iked speaks IKEv2 \(2\.0\), answered INVALID_MAJOR_VERSION; fix on the peer.*strongSwan: keyexchange=ikev2 in ipsec\.conf, version = 2 in swanctl\.conf\)$"
 case_end
 
 echo "all cases in $(($(date +%s) - T0))s"

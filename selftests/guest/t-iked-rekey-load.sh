@@ -118,7 +118,7 @@ traffic_check() {
 wait_rekeys() {
 	local log=$1 nc=0 ni=0 i
 	for i in $(seq 1 "$4"); do
-		nc=$(($(grep -c 'CHILD SA established' "$log") - 1))
+		nc=$(($(grep -cE 'CHILD SA established|CHILD SA #[0-9]+ rekeyed( by the peer)?: #' "$log") - 1))
 		ni=$(grep -c 'IKE SA rekeyed' "$log")
 		[ "$nc" -ge "$2" ] && [ "$ni" -ge "$3" ] && break
 		sleep 1

@@ -9,7 +9,8 @@
 # iked_stop NAME: SIGTERM, and wait until it has exited (it deletes its SAs).
 # iked_kill_all: SIGKILL whatever is still running (the EXIT trap's job).
 
-KESP_IKED=$KESP_ROOT/build/kesp-iked
+# KESP_IKED may name another build (a "fails before" run of a test).
+KESP_IKED=${KESP_IKED:-$KESP_ROOT/build/kesp-iked}
 IKED_DIR=${IKED_DIR:-$(mktemp -d /tmp/kesp-iked.XXXXXX)}
 declare -A IKED_PID IKED_NS
 

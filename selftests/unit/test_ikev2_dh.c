@@ -303,10 +303,32 @@ TEST(modp_bad_peer_values)
 	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
 	/*
 	 * p - 2 = -2 is in range but, p being 7 mod 8, not a square: outside
-	 * the order-q subgroup, which OpenSSL's peer check catches.
+	 * the order-q subgroup, which the Legendre symbol catches.
 	 */
 	be_sub(v, 256, 1);
 	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	/*
+	 * p - y for a valid y: -1 is no square (p = 3 mod 4), so neither
+	 * is -y. In range, outside the subgroup: refused.
+	 */
+	{
+		struct ikev2_dh *b;
+		const uint8_t *bp;
+		size_t bl, i;
+		unsigned int borrow = 0;
+
+		ASSERT_EQ(0, ikev2_dh_new(14, &b));
+		bp = ikev2_dh_pub(b, &bl);
+		EXPECT_EQ(0, ikev2_dh_shared(dh, bp, bl, out, &len));
+		for (i = 256; i-- > 0;) {
+			unsigned int d = (unsigned int)p[i] - bp[i] - borrow;
+
+			v[i] = (uint8_t)d;
+			borrow = d > 0xff;
+		}
+		EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+		ikev2_dh_free(b);
+	}
 	memset(v, 0xff, 256);
 	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
 	ikev2_dh_free(dh);

@@ -1,0 +1,142 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# budget: 100
+# kesp-iked (gateway A, kesp.ko) against Libreswan 4.10's pluto (gateway
+# B, XFRM) with BOTH sides' default proposals (no ike=, no esp=; pluto's
+# pfs=yes default: its CREATE_CHILD_SA carries a key exchange) and short
+# lifetimes, under a counted ping stream from host A to host B (every
+# 0.1 s). Phase "kesp": kesp-iked's lifetime=10s rekeys the CHILD SA
+# every 6-7 s and its ikelifetime=24s the IKE SA once; phase "pluto":
+# pluto's salifetime=10s and ikelifetime=24s do the same from its side.
+# In each: at least 3 CHILD SA rekeys and 1 IKE SA rekey by that side,
+# logged as such, not one ping lost, no in-no-sa drop in kesp.ko, no
+# error line, and in the end one CHILD SA on each side (no SA left over).
+# kesp-iked's lines "CHILD SA #N rekeyed: ... (inbound SA in place X ms
+# after the answer arrived)" are printed: the gap that used to drop
+# pluto's first packets on the new SA.
+. "$KESP_ROOT/selftests/lib/guest.sh"
+. "$KESP_ROOT/selftests/lib/topo.sh"
+. "$KESP_ROOT/selftests/lib/iked.sh"
+. "$KESP_ROOT/selftests/lib/pluto.sh"
+
+run modprobe veth
+run modprobe kesp
+for m in esp4 xfrm_user; do modprobe $m 2>/dev/null; done
+trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; tail -n 60 "$PL/pluto.log" >&2; }; iked_kill_all; pluto_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+
+crypto_warm_up
+topo_two_sites
+crypto_warm_up_wait
+PSK="kesp and Libreswan agree"
+PL=$IKED_DIR/pluto
+SECS=32
+
+kesp_conf() { # kesp_conf NAME LIFETIME IKELIFETIME
+	cat >"$IKED_DIR/$1.conf" <<EOC
+conn gw
+	keyexchange=ikev2
+	authby=secret
+	left=$GWA_WAN4
+	leftid=@gw-a.example
+	leftsubnet=$LANA4
+	right=$GWB_WAN4
+	rightid=@gw-b.example
+	rightsubnet=$LANB4
+	lifetime=$2
+	ikelifetime=$3
+	rekeymargin=3s
+	rekeyfuzz=50%
+	auto=add
+EOC
+	printf '@gw-a.example @gw-b.example : PSK "%s"\n' "$PSK" \
+		>"$IKED_DIR/$1.secrets"
+}
+
+pluto_conf() { # pluto_conf SALIFETIME IKELIFETIME
+	cat >"$IKED_DIR/pluto.conf" <<EOC
+config setup
+	dnssec-enable=no
+conn gw
+	ikev2=insist
+	authby=secret
+	left=$GWB_WAN4
+	leftid=@gw-b.example
+	leftsubnet=$LANB4
+	right=$GWA_WAN4
+	rightid=@gw-a.example
+	rightsubnet=$LANA4
+	salifetime=$1
+	ikelifetime=$2
+	rekeymargin=3s
+	rekeyfuzz=0%
+$(pluto_conn_common)
+	auto=add
+EOC
+	mkdir -p "$PL"
+	printf '@gw-b.example @gw-a.example : PSK "%s"\n' "$PSK" >"$PL/secrets"
+}
+
+pluto_sa_count() {
+	ip netns exec "$GWB" ip xfrm state | grep -c '^src'
+}
+
+in_no_sa() {
+	ip netns exec "$GWA" "$KESPCTL" -j stats |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("in-no-sa", 0))'
+}
+
+count() { # count NAME ERE
+	grep -cE -- "$2" "$IKED_DIR/$1.log"
+}
+
+# phase NAME WHO: WHO (kesp or pluto) has the short lifetimes.
+phase() {
+	local k=$1 who=$2 out tx rx n0 nc ni
+	if [ "$who" = kesp ]; then
+		kesp_conf "$k" 10s 24s
+		pluto_conf 1h 1h
+	else
+		kesp_conf "$k" 1h 1h
+		pluto_conf 10s 24s
+	fi
+	pluto_start "$GWB" "$PL" "$IKED_DIR/pluto.conf"
+	iked_start "$k" "$GWA" "$IKED_DIR/$k.conf" "$IKED_DIR/$k.secrets"
+	out=$(iked_ctl "$k" ike up gw) || fail "$k: ike up: $out"
+	wait_sa_count "$GWA" 2 10
+	n0=$(in_no_sa)
+	ip netns exec "$HOSTA" ping -i 0.1 -W 2 -w "$SECS" "$HOSTB4" \
+		>"$IKED_DIR/$k.ping" 2>&1 &
+	local ping=$!
+	wait "$ping"
+	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$IKED_DIR/$k.ping")
+	rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$IKED_DIR/$k.ping")
+	echo "$k: ping $tx sent, $rx answered, in-no-sa $(($(in_no_sa) - n0))"
+	if [ "$who" = kesp ]; then
+		nc=$(count "$k" 'CHILD SA #[0-9]+ rekeyed: #')
+		grep -oE 'CHILD SA #[0-9]+ rekeyed: .*inbound SA in place [0-9.]+ ms' \
+			"$IKED_DIR/$k.log" | sed 's/.*in place /  inbound SA in place /'
+	else
+		nc=$(count "$k" 'CHILD SA #[0-9]+ rekeyed by the peer: #')
+	fi
+	ni=$(count "$k" 'IKE SA rekeyed')
+	echo "$k: $nc CHILD SA rekeys by $who, $ni IKE SA rekeys"
+	[ "$nc" -ge 3 ] || fail "$k: only $nc CHILD SA rekeys by $who"
+	[ "$ni" -ge 1 ] || fail "$k: no IKE SA rekey"
+	[ -n "$tx" ] && [ "$tx" -ge $((SECS * 8)) ] ||
+		fail "$k: ping sent only ${tx:-0} in $SECS s"
+	[ "$tx" = "$rx" ] || fail "$k: $((tx - rx)) of $tx pings lost"
+	[ "$(in_no_sa)" = "$n0" ] || fail "$k: kesp.ko dropped ESP as in-no-sa"
+	# The old SAs go with the Deletes: one CHILD SA on each side.
+	wait_sa_count "$GWA" 2 15
+	wait_until 15 test "$(pluto_sa_count)" = 2 ||
+		fail "$k: pluto has $(pluto_sa_count) XFRM states, expected 2"
+	grep -E 'error: ' "$IKED_DIR/$k.log" && fail "$k: errors in the log"
+	[ "$(count "$k" 'lifetime mismatch')" -le 1 ] ||
+		fail "$k: lifetime mismatch warned more than once"
+	iked_stop "$k"
+	pluto_stop "$PL"
+}
+
+phase k1 kesp
+phase k2 pluto
+echo "ok: both sides' defaults, CHILD and IKE rekeys by each side, no ping lost"
