@@ -25,10 +25,25 @@
 #include "lifetime.h"
 #include "netlink.h"
 #include "policy.h"
+#include "spi_resv.h"
 #include "stats.h"
 
 /* RFC 4303 2.6: a dummy packet, to be dropped without a word. */
 #define NEXTHDR_DUMMY 59
+
+/* What esp_input() was told about a packet held for its SA, in skb->cb. */
+struct held_cb {
+	struct kesp_encap_in in;
+	u16 family;
+	u16 off;
+	bool encap;
+};
+
+static struct held_cb *held_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct held_cb) > sizeof(skb->cb));
+	return (struct held_cb *)skb->cb;
+}
 
 static void drop(struct kesp_net *kn, struct kesp_sa *sa, struct sk_buff *skb,
 		 enum kesp_stat why)
@@ -287,6 +302,50 @@ static int esp_offset(struct net *net, struct sk_buff *skb, u16 family)
  * from if it arrived in UDP, else NULL.
  */
 static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
+		      unsigned int off, const struct kesp_encap_in *in);
+
+/*
+ * ESP for an SPI with no SA: if the SPI is reserved, its SA may be a
+ * moment away; keep the packet for it. Consumes @skb.
+ */
+static void no_sa(struct kesp_net *kn, struct sk_buff *skb, u16 family,
+		  const union kesp_addr *daddr, __be32 spi, unsigned int off,
+		  const struct kesp_encap_in *in)
+{
+	struct held_cb *cb = held_cb(skb);
+	struct kesp_sa_key key;
+
+	memset(&key, 0, sizeof(key));
+	key.family = family;
+	key.dir = KESP_DIR_IN;
+	key.spi = ntohl(spi);
+	memcpy(&key.dst, daddr, kesp_addr_len(family));
+	/* The stack's control block is of no more use: ESP ends here. */
+	memset(cb, 0, sizeof(*cb));
+	cb->family = family;
+	cb->off = off;
+	cb->encap = !!in;
+	if (in)
+		cb->in = *in;
+	if (!kesp_spi_resv_hold(kn, &key, skb))
+		drop(kn, NULL, skb, KESP_STAT_IN_NO_SA);
+}
+
+void kesp_input_held(struct kesp_net *kn, struct sk_buff_head *q)
+{
+	struct kesp_encap_in in;
+	struct sk_buff *skb;
+	struct held_cb *cb;
+
+	while ((skb = __skb_dequeue(q))) {
+		cb = held_cb(skb);
+		in = cb->in;
+		esp_input(kn, skb, cb->family, cb->off,
+			  cb->encap ? &in : NULL);
+	}
+}
+
+static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		      unsigned int off, const struct kesp_encap_in *in)
 {
 	struct kesp_esp_sizes sz;
@@ -308,7 +367,7 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 	sa = kesp_sa_hold_rcu(kesp_sa_lookup_in(kn, family, &daddr,
 						esph->spi));
 	if (!sa)
-		return drop(kn, NULL, skb, KESP_STAT_IN_NO_SA);
+		return no_sa(kn, skb, family, &daddr, esph->spi, off, in);
 	if (READ_ONCE(sa->dead)) {
 		drop(kn, sa, skb, KESP_STAT_IN_EXPIRED);
 		goto put;
@@ -525,9 +584,12 @@ unsigned int kesp_in_hook(void *priv, struct sk_buff *skb,
 	u16 family = state->pf == NFPROTO_IPV4 ? AF_INET : AF_INET6;
 	int off;
 
-	/* A packet decrypted here is checked even if its SA is gone. */
+	/*
+	 * A packet decrypted here is checked even if its SA is gone; ESP
+	 * for a reserved SPI waits for its SA even if it is the first.
+	 */
 	if (!READ_ONCE(kn->sa_count) && list_empty(&kn->spd[KESP_DIR_IN]) &&
-	    !secpath_exists(skb))
+	    !READ_ONCE(kn->spi_resv_count) && !secpath_exists(skb))
 		return NF_ACCEPT;
 	off = esp_offset(state->net, skb, family);
 	if (off == -EINPROGRESS)

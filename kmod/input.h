@@ -5,6 +5,7 @@
 #define _KESP_INPUT_H
 
 #include <linux/netfilter.h>
+#include <linux/skbuff.h>
 
 struct kesp_net;
 struct kesp_encap_in;
@@ -36,5 +37,12 @@ unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,
  */
 void kesp_input_encap(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		      unsigned int off, const struct kesp_encap_in *in);
+
+/*
+ * ESP held for a reserved SPI (spi_resv.c) whose SA has now been added:
+ * put each packet of @q through the inbound path, as if it had just
+ * arrived. BH disabled, under rcu_read_lock().
+ */
+void kesp_input_held(struct kesp_net *kn, struct sk_buff_head *q);
 
 #endif /* _KESP_INPUT_H */

@@ -39,8 +39,11 @@ struct kesp_net {
 	struct list_head sa_list;	/* every SA, oldest first */
 	unsigned int sa_count;
 	unsigned int sa_gen;		/* bumped on change, for dumps */
-	struct list_head spi_reserved;	/* struct kesp_spi_resv */
-	unsigned int spi_reserved_count;
+	/* SPIs reserved by SPI_ALLOC (spi_resv.c), and the ESP they hold. */
+	struct rhashtable spi_resv;	/* struct kesp_spi_resv by key */
+	struct list_head spi_resv_list;	/* the same, oldest first */
+	unsigned int spi_resv_count;
+	atomic_t spi_held;		/* packets held, all reservations */
 	/* Outbound SAs by peer, newest first: what a PROTECT policy uses. */
 	struct hlist_head sa_out[1 << KESP_SA_OUT_BITS];
 

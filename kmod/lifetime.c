@@ -11,6 +11,7 @@
 #include "acquire.h"
 #include "lifetime.h"
 #include "netlink.h"
+#include "spi_resv.h"
 
 static bool reached(u64 limit, u64 value)
 {
@@ -80,6 +81,7 @@ static void lifetime_work(struct work_struct *work)
 	time64_t now = kesp_now();
 	struct kesp_sa *sa, *tmp;
 	enum kesp_limit lim;
+	bool held;
 
 	mutex_lock(&kn->lock);
 	list_for_each_entry_safe(sa, tmp, &kn->sa_list, list) {
@@ -92,7 +94,9 @@ static void lifetime_work(struct work_struct *work)
 		}
 	}
 	kesp_acquire_expire(kn);
-	if (!kn->exiting && (kn->sa_count || atomic_read(&kn->acquiring)))
+	held = kesp_spi_resv_expire(kn);
+	if (!kn->exiting &&
+	    (kn->sa_count || atomic_read(&kn->acquiring) || held))
 		schedule_delayed_work(&kn->work, HZ);
 	mutex_unlock(&kn->lock);
 }

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "proc.h"
 #include "sa.h"
+#include "spi_resv.h"
 #include "stats.h"
 
 unsigned int kesp_net_id __read_mostly;
@@ -34,6 +35,9 @@ static int __net_init kesp_net_init(struct net *net)
 	err = kesp_sad_init(kn);
 	if (err)
 		goto free_stats;
+	err = kesp_spi_resv_init(kn);
+	if (err)
+		goto free_sad_table;
 	kesp_spd_init(kn);
 	kesp_lifetime_init(kn);
 	err = kesp_proc_init(net);
@@ -48,6 +52,8 @@ free_proc:
 	kesp_proc_exit(net);
 free_sad:
 	kesp_spd_exit(kn);
+	kesp_spi_resv_exit(kn);
+free_sad_table:
 	kesp_sad_exit(kn);
 free_stats:
 	kesp_stats_free(kn);
@@ -69,6 +75,7 @@ static void __net_exit kesp_net_exit(struct net *net)
 	kesp_lifetime_exit(kn);
 	kesp_proc_exit(net);
 	kesp_spd_exit(kn);
+	kesp_spi_resv_exit(kn);
 	kesp_sad_exit(kn);
 	kesp_stats_free(kn);
 }
@@ -94,12 +101,17 @@ static int __init kesp_init(void)
 	err = register_pernet_subsys(&kesp_net_ops);
 	if (err)
 		goto destroy_policy_cache;
-	err = kesp_genl_init();
+	err = kesp_spi_resv_notifier_init();
 	if (err)
 		goto unregister_pernet;
+	err = kesp_genl_init();
+	if (err)
+		goto unregister_notifier;
 	pr_info("kesp %s loaded\n", KESP_VERSION);
 	return 0;
 
+unregister_notifier:
+	kesp_spi_resv_notifier_exit();
 unregister_pernet:
 	unregister_pernet_subsys(&kesp_net_ops);
 destroy_policy_cache:
@@ -115,6 +127,7 @@ static void __exit kesp_exit(void)
 {
 	/* The family goes first so no request can reach a dying namespace. */
 	kesp_genl_exit();
+	kesp_spi_resv_notifier_exit();
 	unregister_pernet_subsys(&kesp_net_ops);
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();

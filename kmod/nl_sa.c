@@ -7,6 +7,7 @@
 #include "netlink.h"
 #include "nlattr.h"
 #include "sa.h"
+#include "spi_resv.h"
 
 #define MAX_KEY_LEN 64	/* longest key of any transform, salt included */
 

@@ -145,11 +145,6 @@ struct kesp_sa *kesp_sa_lookup_out(struct kesp_net *kn,
 				   const struct kesp_tmpl *t,
 				   const struct kesp_flow *fl);
 
-/* Inbound SPIs reserved by SPI_ALLOC and not yet used by an SA. */
-int kesp_spi_alloc(struct kesp_net *kn, u16 family,
-		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi,
-		   struct netlink_ext_ack *extack);
-
 /*
  * Move @sa to new outer endpoints (SA_UPDATE after a NAT mapping change);
  * NULL or 0 keeps a part. The caller holds kn->lock. -EEXIST if the new

@@ -9,10 +9,8 @@
 #include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/netlink.h>
-#include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
-#include <linux/stringify.h>
 #include <net/xfrm.h>
 #include "acquire.h"
 #include "crypto.h"
@@ -21,24 +19,8 @@
 #include "lifetime.h"
 #include "policy.h"
 #include "sa.h"
+#include "spi_resv.h"
 #include "stats.h"
-
-/* How long an SPI reserved by SPI_ALLOC is held for its SA. */
-#define SPI_RESERVE_SECS 60
-/*
- * How many SPIs a namespace may hold reserved at once: an IKE daemon
- * needs one per CHILD SA in negotiation, and anyone who can make a user
- * namespace may ask.
- */
-#define SPI_RESERVE_MAX 4096
-#define RESERVE_LIMITS __stringify(SPI_RESERVE_MAX) " per namespace, each held " \
-		       __stringify(SPI_RESERVE_SECS) " s or until its SA is added"
-
-struct kesp_spi_resv {
-	struct list_head list;
-	struct kesp_sa_key key;
-	unsigned long expires;	/* jiffies */
-};
 
 static struct kmem_cache *sa_cache;
 
@@ -52,28 +34,15 @@ static const struct rhashtable_params sad_params = {
 int kesp_sad_init(struct kesp_net *kn)
 {
 	INIT_LIST_HEAD(&kn->sa_list);
-	INIT_LIST_HEAD(&kn->spi_reserved);
 	/* Dumps compare generations; 0 would read as "not started". */
 	kn->sa_gen = 1;
 	return rhashtable_init(&kn->sad, &sad_params);
-}
-
-static void spi_resv_free_all(struct kesp_net *kn)
-{
-	struct kesp_spi_resv *r, *tmp;
-
-	list_for_each_entry_safe(r, tmp, &kn->spi_reserved, list) {
-		list_del(&r->list);
-		kfree(r);
-	}
-	kn->spi_reserved_count = 0;
 }
 
 void kesp_sad_exit(struct kesp_net *kn)
 {
 	mutex_lock(&kn->lock);
 	kesp_sa_flush(kn, 0);
-	spi_resv_free_all(kn);
 	mutex_unlock(&kn->lock);
 	rhashtable_destroy(&kn->sad);
 }
@@ -167,32 +136,6 @@ struct kesp_sa *kesp_sa_find(struct kesp_net *kn,
 	return rhashtable_lookup_fast(&kn->sad, key, sad_params);
 }
 
-/* Drop the reservation of @key, if any, and every expired one. */
-static void spi_resv_consume(struct kesp_net *kn, const struct kesp_sa_key *key)
-{
-	struct kesp_spi_resv *r, *tmp;
-
-	list_for_each_entry_safe(r, tmp, &kn->spi_reserved, list) {
-		if (!memcmp(&r->key, key, sizeof(*key)) ||
-		    time_after(jiffies, r->expires)) {
-			list_del(&r->list);
-			kfree(r);
-			kn->spi_reserved_count--;
-		}
-	}
-}
-
-static bool spi_reserved(struct kesp_net *kn, const struct kesp_sa_key *key)
-{
-	struct kesp_spi_resv *r;
-
-	list_for_each_entry(r, &kn->spi_reserved, list)
-		if (!memcmp(&r->key, key, sizeof(*key)) &&
-		    time_before_eq(jiffies, r->expires))
-			return true;
-	return false;
-}
-
 int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 		struct nlattr **attrs, struct netlink_ext_ack *extack)
 {
@@ -239,7 +182,8 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	kn->sa_count++;
 	kn->sa_gen++;
 	if (p->cfg.key.dir == KESP_DIR_IN) {
-		spi_resv_consume(kn, &p->cfg.key);
+		/* ESP that came first goes through it now. */
+		kesp_spi_resv_consume(kn, &p->cfg.key);
 	} else {
 		/* Newest first: after a rekey the new SA takes over at once. */
 		hlist_add_head_rcu(&sa->out_node,
@@ -301,45 +245,6 @@ unsigned int kesp_sa_flush(struct kesp_net *kn, u8 dir)
 		n++;
 	}
 	return n;
-}
-
-int kesp_spi_alloc(struct kesp_net *kn, u16 family,
-		   const union kesp_addr *dst, u32 min, u32 max, u32 *spi,
-		   struct netlink_ext_ack *extack)
-{
-	struct kesp_spi_resv *r;
-	struct kesp_sa_key key;
-	int tries;
-
-	lockdep_assert_held(&kn->lock);
-	memset(&key, 0, sizeof(key));
-	key.family = family;
-	key.dir = KESP_DIR_IN;
-	memcpy(&key.dst, dst, kesp_addr_len(family));
-	spi_resv_consume(kn, &key);	/* expire old reservations */
-	if (kn->spi_reserved_count >= SPI_RESERVE_MAX) {
-		NL_SET_ERR_MSG(extack, "too many SPIs reserved (" RESERVE_LIMITS ")");
-		return -ENOSPC;
-	}
-
-	/* Random, so SPIs do not reveal how many SAs came before. */
-	for (tries = 0; tries < 64; tries++) {
-		key.spi = min + get_random_u32_below(max - min + 1 ?: U32_MAX);
-		if (key.spi >= min && key.spi <= max && key.spi &&
-		    !kesp_sa_find(kn, &key) && !spi_reserved(kn, &key))
-			break;
-	}
-	if (tries == 64)
-		return -EAGAIN;
-	r = kmalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
-	if (!r)
-		return -ENOMEM;
-	r->key = key;
-	r->expires = jiffies + SPI_RESERVE_SECS * HZ;
-	list_add_tail(&r->list, &kn->spi_reserved);
-	kn->spi_reserved_count++;
-	*spi = key.spi;
-	return 0;
 }
 
 int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,

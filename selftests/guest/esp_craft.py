@@ -13,6 +13,7 @@ the ICV being the first 16 bytes of HMAC-SHA256 over everything before it.
       packets with a valid ICV and trailer around random inner bytes,
       seq FIRST, FIRST+1...; prints the deltas kesp must show
   listen ADDR PORT FILE                    append each datagram to FILE
+  send --key F --spi N --to ADDR SPEC...   one ESP packet per SPEC, no check
   expect --state F --rx F --kespctl P --spi N [--key F --to ADDR]
          [--netns NS] [--send SPEC | --clear TAG]... NAME [KEY=N...] [rx=T+T]
       (started in the sender's namespace) send the packets, in order: an
@@ -508,11 +509,20 @@ def cmd_expect(argv):
     return 0
 
 
+def cmd_send(argv):
+    o, rest = opts(argv, ("key", "spi", "to"))
+    key, raw = read_key(o["key"]), raw_socket()
+    for spec in rest:
+        raw.sendto(build(key, int(o["spi"], 0), spec), (o["to"], 0))
+    return 0
+
+
 def main():
     if len(sys.argv) < 2:
         die(__doc__)
     cmd = {"fuzz": cmd_fuzz,
            "fuzz-auth": cmd_fuzz_auth, "listen": cmd_listen,
+           "send": cmd_send,
            "expect": cmd_expect}.get(sys.argv[1])
     if not cmd:
         die("unknown command %s" % sys.argv[1])

@@ -184,7 +184,11 @@
  * KESP_A_SA with SPI. The reservation holds for 60 seconds or until an
  * inbound SA_NEW with that SPI and destination. -EAGAIN if the range is
  * exhausted; -ENOSPC (with extack) if the namespace holds 4096
- * reservations already.
+ * reservations already. ESP for a reserved SPI that arrives before its
+ * SA (a peer may send on a new CHILD SA as soon as it has our answer)
+ * is held, up to 16 packets per SPI and 128 per namespace, for 2
+ * seconds (KESP_STAT_IN_HELD), and decrypted when the SA is added; if
+ * the SA does not come in time, dropped as KESP_STAT_IN_NO_SA.
  *
  * Selectors
  * ---------
@@ -661,6 +665,7 @@ enum kesp_stat {
 	KESP_STAT_IN_UDP_KEEPALIVE, /* NAT keepalives absorbed (no error) */
 	KESP_STAT_IN_POLICY,	/* decrypted, but no IN/FWD policy for its SA */
 	KESP_STAT_OUT_MALFORMED, /* outbound selectors unreadable */
+	KESP_STAT_IN_HELD,	/* reserved SPI, no SA yet: held (no error) */
 	__KESP_STAT_MAX
 };
 
@@ -695,6 +700,7 @@ enum kesp_stat {
 	[KESP_STAT_IN_UDP_KEEPALIVE]	= "in-udp-keepalive",	\
 	[KESP_STAT_IN_POLICY]		= "in-policy",		\
 	[KESP_STAT_OUT_MALFORMED]	= "out-malformed",	\
+	[KESP_STAT_IN_HELD]		= "in-held",		\
 }
 
 #endif /* _UAPI_LINUX_KESP_H */
