@@ -313,7 +313,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	sa->last_recv = iked_now();
 	if (!request_in_state(sa, m->hdr.exchange))
 		return;
-	r = check_request(sa, m, in, &kind);
+	r = check_request(sa, m, in, NULL, &kind);
 	if (r == -ENOENT) {
 		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
 			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
@@ -361,7 +361,7 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
-	if (!check_response(sa, m, in))
+	if (!check_response(sa, m, in, NULL))
 		goto done;
 	xchg_request_done(sa);
 	switch (kind) {
