@@ -401,9 +401,9 @@ static struct ike_sa *fx_ike_sa(struct fx *f, int i, bool initiator,
  * @inner sealed as the peer of @sa sends it: a request (message ID
  * @msg_id) or a response, of @exchange. Into @out; its length.
  */
-static size_t fx_seal(struct ike_sa *sa, const struct ikev2_chain *inner,
-		      uint8_t exchange, bool response, uint32_t msg_id,
-		      uint8_t *out, size_t cap)
+static __attribute__((unused)) size_t fx_seal(struct ike_sa *sa,
+		const struct ikev2_chain *inner, uint8_t exchange,
+		bool response, uint32_t msg_id, uint8_t *out, size_t cap)
 {
 	uint8_t plain[4096];
 	struct ikev2_sk_keys k;

@@ -2,8 +2,9 @@
 /*
  * Messages checked against their exchange's payload rules (rules.c)
  * before any state machine reads them, and what a malformed one gets
- * (RFC 7296 2.21): an unprotected one is dropped, a protected one is
- * answered or reported with INVALID_SYNTAX.
+ * (RFC 7296 2.21): an unprotected one is dropped, a protected one whose
+ * ICV verifies (even if what it decrypted to does not parse) is answered
+ * or reported with INVALID_SYNTAX.
  */
 
 #include <errno.h>
@@ -70,18 +71,25 @@ bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m,
 }
 
 int check_request(struct ike_sa *sa, const struct ikev2_msg *m,
-		  const struct ikev2_chain *in, enum ikev2_kind *kind)
+		  const struct ikev2_chain *in, const char *unparsed,
+		  enum ikev2_kind *kind)
 {
+	static const struct ikev2_chain none;
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	struct ikev2_rule_miss miss;
-	char why[160], from[80];
+	const char *why = unparsed;
+	char buf[160], from[80];
 
-	if (ikev2_rules_request_kind(m->hdr.exchange, in, kind))
+	/* Unparsed payloads cannot tell what a CREATE_CHILD_SA is for. */
+	if (ikev2_rules_request_kind(m->hdr.exchange, unparsed ? &none : in,
+				     kind))
 		return -ENOENT;
-	if (!ikev2_rules_check(*kind, &m->chain, in, &miss))
-		return 0;
+	if (!why) {
+		if (!ikev2_rules_check(*kind, &m->chain, in, &miss))
+			return 0;
+		why = ikev2_rules_format(&miss, buf, sizeof(buf));
+	}
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	ikev2_rules_format(&miss, why, sizeof(why));
 	ikev2_chain_init(c);
 	ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
@@ -118,19 +126,22 @@ static void report(struct ike_sa *sa, enum ike_req_kind was)
 }
 
 bool check_response(struct ike_sa *sa, const struct ikev2_msg *m,
-		    const struct ikev2_chain *in)
+		    const struct ikev2_chain *in, const char *unparsed)
 {
 	enum ikev2_kind kind = response_kind(sa);
 	const char *name = ikev2_kind_name(kind);
 	enum ike_req_kind was = sa->req_kind;
 	static const struct ikev2_chain none;
 	struct ikev2_rule_miss miss;
-	char why[160], from[80];
+	const char *why = unparsed;
+	char buf[160], from[80];
 
-	if (!ikev2_rules_check(kind, &m->chain, in, &miss))
-		return true;
+	if (!why) {
+		if (!ikev2_rules_check(kind, &m->chain, in, &miss))
+			return true;
+		why = ikev2_rules_format(&miss, buf, sizeof(buf));
+	}
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	ikev2_rules_format(&miss, why, sizeof(why));
 	xchg_request_done(sa);
 	switch (was) {
 	case REQ_AUTH:

@@ -98,17 +98,21 @@ bool check_outer(struct ike_sa *sa, const struct ikev2_msg *m,
 /*
  * A decrypted request: its kind into *@kind and 0; -ENOENT for an
  * exchange without rules; -EBADMSG when malformed: answered
- * INVALID_SYNTAX (and in IKE_AUTH the IKE SA ended), logged.
+ * INVALID_SYNTAX (and in IKE_AUTH the IKE SA ended), logged. @unparsed:
+ * NULL, or why what the authentic SK decrypted to did not parse (then
+ * @in is not read and the request is malformed).
  */
 int check_request(struct ike_sa *sa, const struct ikev2_msg *m,
-		  const struct ikev2_chain *in, enum ikev2_kind *kind);
+		  const struct ikev2_chain *in, const char *unparsed,
+		  enum ikev2_kind *kind);
 /*
  * A decrypted response to our outstanding request: true to go on;
  * false when malformed: the request failed (logged, reported to the
- * peer with INVALID_SYNTAX when the IKE SA stays).
+ * peer with INVALID_SYNTAX when the IKE SA stays). @unparsed as for
+ * check_request.
  */
 bool check_response(struct ike_sa *sa, const struct ikev2_msg *m,
-		    const struct ikev2_chain *in);
+		    const struct ikev2_chain *in, const char *unparsed);
 
 /* init.c: IKE_SA_INIT. */
 int init_start(struct ike_sa *sa, uint16_t group);

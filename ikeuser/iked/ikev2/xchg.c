@@ -2,6 +2,7 @@
 /* IKEv2 messages in and out of an IKE SA: encryption, message IDs, retransmission. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,12 +199,16 @@ static struct ike_sa *find_sa(struct iked *d, const struct ikev2_hdr *h)
 }
 
 /*
- * Decrypt the SK payload of @m, from @path, into @in. 0, or -errno
- * after logging (what fails before the ICV, rate-limited).
+ * Decrypt the SK payload of @m, from @path, into @in: 0; 1 when it is
+ * authentic but its payloads do not parse (why and where into @bad),
+ * which 2.21.2 answers as any other malformed authentic message; or
+ * -errno after logging what anyone could have sent: what fails before
+ * the ICV (rate-limited), or an unsupported critical payload.
  */
 static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 		   const uint8_t *buf, size_t len,
-		   const struct iked_path *path, struct ikev2_chain *in)
+		   const struct iked_path *path, struct ikev2_chain *in,
+		   char *bad, size_t bad_len)
 {
 	struct iked *d = sa->d;
 	struct ikev2_sk_keys k;
@@ -228,14 +233,18 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 		return r;
 	}
 	r = ikev2_chain_parse(in, m->chain.sk.inner, d->plain, plen, &err);
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped malformed %s: %s at byte %zu of the encrypted part",
-			   ikev2_exchange_name(m->hdr.exchange),
-			   err.why ? err.why : strerror(-r), err.off);
+	if (!r)
+		return 0;
+	/* The parser's own words and an offset: nothing of the peer's bytes. */
+	snprintf(bad, bad_len, "%s at byte %zu of the encrypted part",
+		 err.why ? err.why : strerror(-r), err.off);
+	/* 2.5 answers it UNSUPPORTED_CRITICAL_PAYLOAD, not sent here: dropped. */
+	if (r == -EOPNOTSUPP) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped malformed %s: %s",
+			   ikev2_exchange_name(m->hdr.exchange), bad);
 		return r;
 	}
-	return 0;
+	return 1;
 }
 
 static bool same_path(const struct iked_path *a, const struct iked_path *b)
@@ -255,10 +264,12 @@ static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			    const uint8_t *buf, size_t len,
 			    const struct iked_path *path)
 {
-	char from[80];
+	char from[80], bad[160];
 
+	/* Authentic but unparsable (1): its answer was INVALID_SYNTAX. */
 	if (!same_path(&sa->resp_path, path) &&
-	    open_sk(sa, m, buf, len, path, &sa->d->rx_inner)) {
+	    open_sk(sa, m, buf, len, path, &sa->d->rx_inner, bad,
+		    sizeof(bad)) < 0) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
 			   m->hdr.msg_id,
@@ -294,6 +305,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 	enum ikev2_kind kind;
+	char bad[160];
 	int r;
 
 	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
@@ -306,14 +318,15 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			   m->hdr.msg_id, sa->next_peer_id);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, path, in))
+	r = open_sk(sa, m, buf, len, path, in, bad, sizeof(bad));
+	if (r < 0)
 		return;
 	/* Authenticated and new: the peer's NAT may have moved it (2.23). */
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
 	if (!request_in_state(sa, m->hdr.exchange))
 		return;
-	r = check_request(sa, m, in, &kind);
+	r = check_request(sa, m, in, r ? bad : NULL, &kind);
 	if (r == -ENOENT) {
 		ike_sa_log(sa, IKED_LOG_INFO, "ignored %s request",
 			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown");
@@ -343,6 +356,8 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 {
 	struct ikev2_chain *in = &sa->d->rx_inner;
 	enum ike_req_kind kind = sa->req_kind;
+	char bad[160];
+	int r;
 
 	if (kind == REQ_NONE || m->hdr.msg_id + 1 != sa->next_req_id ||
 	    m->hdr.exchange != sa->req_exchange) {
@@ -357,11 +372,12 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			init_on_response(sa, m, buf, len);
 		return;
 	}
-	if (open_sk(sa, m, buf, len, path, in))
+	r = open_sk(sa, m, buf, len, path, in, bad, sizeof(bad));
+	if (r < 0)
 		return;
 	natt_on_authenticated(sa, path);
 	sa->last_recv = iked_now();
-	if (!check_response(sa, m, in))
+	if (!check_response(sa, m, in, r ? bad : NULL))
 		goto done;
 	xchg_request_done(sa);
 	switch (kind) {
