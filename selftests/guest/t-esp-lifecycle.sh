@@ -526,7 +526,7 @@ case_seq() {
 	[ "$(stat gwa out-seq-overflow)" = 1 ] ||
 		fail "out-seq-overflow should be 1: $(stats_line gwa)"
 
-	wait_until 10 test "$(grep -cE '^0x100[56] ' "$tmp/wire")" -ge 4
+	wait_until 10 eval '[ "$(grep -cE "^0x100[56] " "$tmp/wire")" -ge 4 ]'
 	seqs=$(grep -E '^0x100[56] ' "$tmp/wire" | tr '\n' ' ')
 	echo "ESP from A on the wire: $seqs"
 	[ "$seqs" = "0x1005 0xfffffffe 0x1005 0xffffffff " ] ||

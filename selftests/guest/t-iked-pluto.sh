@@ -136,7 +136,7 @@ while read -r name ike esp pike pesp; do
 	# shellcheck disable=SC2086 # one SPI per word
 	wait_until 10 none_left $old ||
 		fail "set $name: pluto kept the XFRM states of the deleted SAs: $(pluto_spis | tr '\n' ' ')"
-	wait_until 10 test "$(ike_deletes)" -gt "$dels" ||
+	wait_until 10 eval '[ "$(ike_deletes)" -gt "$dels" ]' ||
 		fail "set $name: pluto did not delete its IKE SA"
 	iked_stop a
 	pluto_stop "$PL"

@@ -54,7 +54,7 @@ mpid=$!
 wait_until 20 grep -q 'listening' "$mon.err" ||
 	fail "monitor did not subscribe: $(cat "$mon.err")"
 run "$KESPCTL" sa flush
-wait_until 20 test "$(grep -c expire "$mon")" -ge 2
+wait_until 20 eval '[ "$(grep -c expire "$mon")" -ge 2 ]'
 kill "$mpid"
 cat "$mon"
 python3 - "$mon" <<'PY' || fail "flush did not send one hard EXPIRE per SA"

@@ -73,7 +73,9 @@ exit_trap_command() {
 # wait_until SECS CMD...: poll CMD (every 0.1 s) until it succeeds; fail
 # after SECS seconds of wall clock. Tests wait for the condition they need
 # this way, never with a fixed sleep, so that a machine half as fast (or
-# one whose other core is busy) still passes.
+# one whose other core is busy) still passes. CMD is run again each time:
+# a condition on a value must be a function or `eval '...'`, never
+# `test "$(...)"`, whose value the shell computes once, before the call.
 wait_until() {
 	local ceil=$1 t0=$SECONDS
 	shift
