@@ -18,12 +18,13 @@ grep -qw memory $cg/cgroup.controllers || skip "no memory controller"
 echo +memory >$cg/cgroup.subtree_control || fail "enabling memory"
 run modprobe kesp
 grp=$cg/kesp-memcg
-key=$(mktemp)
+tmp=$(mktemp -d)
+key=$tmp/key
 od -An -tx1 -v -N 32 /dev/urandom >"$key"
 cleanup() {
 	netns_cleanup
 	rmdir "$grp" 2>/dev/null
-	rm -f "$key"
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 mkdir "$grp" || fail "mkdir $grp"
@@ -66,15 +67,18 @@ charged() {
 
 # Each object is several hundred bytes; 2000 x 100 is a floor no
 # uncharged allocation would reach by accident.
-charged "2000 SAs" 200000 ip netns exec mc "$KESPCTL" -b <(sa_lines 1000 2000)
-charged "2000 policies" 200000 ip netns exec mc "$KESPCTL" -b <(pol_lines)
-charged "2000 SPI reservations" 100000 ip netns exec mc bash -c "
-	for i in \$(seq 2000); do echo 'spi alloc dst 192.0.2.2'; done |
-		\"$KESPCTL\" -b -"
+sa_lines 1000 2000 >"$tmp/sas"
+pol_lines >"$tmp/pols"
+for i in $(seq 2000); do echo 'spi alloc dst 192.0.2.2'; done >"$tmp/spis"
+sa_lines 100000 50000 >"$tmp/flood"
+charged "2000 SAs" 200000 ip netns exec mc "$KESPCTL" -b "$tmp/sas"
+charged "2000 policies" 200000 ip netns exec mc "$KESPCTL" -b "$tmp/pols"
+charged "2000 SPI reservations" 100000 \
+	ip netns exec mc "$KESPCTL" -b "$tmp/spis"
 
 # A limit just above what the cgroup holds now: adding SAs must fail.
 echo $(($(cat "$grp/memory.current") + 4 * 1024 * 1024)) >"$grp/memory.max"
-out=$(in_cg ip netns exec mc "$KESPCTL" -b <(sa_lines 100000 50000) 2>&1)
+out=$(in_cg ip netns exec mc "$KESPCTL" -b "$tmp/flood" 2>&1)
 rc=$?
 n=$(ip netns exec mc "$KESPCTL" -j sa list | grep -o '"spi"' | wc -l)
 echo "with memory.max: kespctl exited $rc after $((n - 2000)) more SAs: $(tail -n 1 <<<"$out")"
