@@ -14,6 +14,7 @@
  * reservation has left the table and takes no more packets.
  */
 
+#include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/random.h>
 #include <linux/rhashtable.h>
@@ -37,6 +38,20 @@ struct kesp_spi_resv {
 	bool dead;			/* under held.lock */
 	struct rcu_head rcu;
 };
+
+/*
+ * How long ESP waits for its SA. A daemon adds it within milliseconds;
+ * a slow machine (a test VM under a debug kernel) may need longer.
+ */
+static unsigned int spi_hold_ms = KESP_SPI_HOLD_MS;
+module_param(spi_hold_ms, uint, 0644);
+MODULE_PARM_DESC(spi_hold_ms, "milliseconds ESP for a reserved SPI waits for its SA (default 2000, at most 60000)");
+
+static unsigned long hold_jiffies(void)
+{
+	return msecs_to_jiffies(min_t(unsigned int, READ_ONCE(spi_hold_ms),
+				      KESP_SPI_HOLD_MS_MAX));
+}
 
 static const struct rhashtable_params resv_params = {
 	.key_len = sizeof(struct kesp_sa_key),
@@ -227,8 +242,7 @@ bool kesp_spi_resv_expire(struct kesp_net *kn)
 	expire_old(kn, &q);
 	if (atomic_read(&kn->spi_held)) {
 		list_for_each_entry(r, &kn->spi_resv_list, list) {
-			deadline = READ_ONCE(r->held_since) +
-				   KESP_SPI_HOLD_SECS * HZ;
+			deadline = READ_ONCE(r->held_since) + hold_jiffies();
 			if (!skb_queue_empty_lockless(&r->held) &&
 			    time_after(jiffies, deadline))
 				take_held(kn, r, &q, false);

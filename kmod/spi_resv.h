@@ -26,7 +26,8 @@
  */
 #define KESP_SPI_HOLD_MAX 16
 #define KESP_SPI_HOLD_NET_MAX 128
-#define KESP_SPI_HOLD_SECS 2
+#define KESP_SPI_HOLD_MS 2000	/* default of the spi_hold_ms parameter */
+#define KESP_SPI_HOLD_MS_MAX 60000
 
 int kesp_spi_resv_init(struct kesp_net *kn);
 /* The namespace is going: drop every reservation and what it holds. */
@@ -54,7 +55,7 @@ bool kesp_spi_resv_hold(struct kesp_net *kn, const struct kesp_sa_key *key,
 void kesp_spi_resv_consume(struct kesp_net *kn, const struct kesp_sa_key *key);
 /*
  * From the namespace's timer: drop reservations past their time and ESP
- * held longer than KESP_SPI_HOLD_SECS (as in-no-sa). Holds kn->lock.
+ * held longer than spi_hold_ms (as in-no-sa). Holds kn->lock.
  * Whether packets are still held (the timer must come back).
  */
 bool kesp_spi_resv_expire(struct kesp_net *kn);

@@ -187,7 +187,7 @@
  * reservations already. ESP for a reserved SPI that arrives before its
  * SA (a peer may send on a new CHILD SA as soon as it has our answer)
  * is held, up to 16 packets per SPI and 128 per namespace, for 2
- * seconds (KESP_STAT_IN_HELD), and decrypted when the SA is added; if
+ * seconds (module parameter spi_hold_ms; KESP_STAT_IN_HELD), and decrypted when the SA is added; if
  * the SA does not come in time, dropped as KESP_STAT_IN_NO_SA.
  *
  * Selectors
