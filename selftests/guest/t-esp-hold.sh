@@ -97,7 +97,7 @@ policy_add() { # policy_add NS
 }
 
 wait_file() { # wait_file FILE PID: until the listener PID has bound
-	wait_for 10 test -e "$1" || fail "the UDP listener did not bind"
+	wait_for 60 test -e "$1" || fail "the UDP listener did not bind"
 	kill -0 "$2" 2>/dev/null || fail "the UDP listener died"
 }
 
