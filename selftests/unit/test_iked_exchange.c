@@ -1,0 +1,1288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two kesp-iked instances in one process negotiate with each other: real
+ * encoded IKEv2 messages over loopback UDP, both event loops driven by
+ * hand, the kernel facade replaced at link time by a recorder of every
+ * SA and policy each side installs or removes. The tests check what the
+ * two ends agree on (SPIs, algorithms, keys) for IKE_SA_INIT + IKE_AUTH,
+ * CREATE_CHILD_SA, CHILD SA and IKE SA rekey collisions, Delete, and a
+ * PSK mismatch.
+ *
+ * The daemon hard-codes the peer's port (500), so each test runs in a
+ * network namespace of its own (unshare; a user namespace too when not
+ * root): A on 127.0.0.1:500, B on 127.0.0.2:500, nothing else on the
+ * host is touched and runs of this binary do not collide.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "iked/conn.h"
+#include "iked/kernel.h"
+#include "iked/ikev2/ike.h"
+
+/*
+ * The kernel recorder: one per instance, behind the opaque struct
+ * iked_kernel the facade hands around. kernel.o (netlink) is never
+ * linked because this file defines every iked_kernel_* function.
+ */
+
+#define REC_MAX		64
+
+struct rec_sa {
+	struct kesp_sa sa;
+	bool live;
+	bool gone;		/* removed "by the kernel" (an expiry) */
+	unsigned int add_seq, del_seq;
+};
+
+struct rec_pol {
+	struct kesp_policy pol;
+	bool live;
+};
+
+struct iked_kernel {
+	uint32_t spi_base, next_spi;
+	unsigned int seq;		/* orders adds and deletes */
+	struct rec_sa sa[REC_MAX];
+	size_t n_sa;
+	struct rec_pol pol[REC_MAX];
+	size_t n_pol;
+	unsigned int pol_adds, pol_dels;
+	/* What no kernel would accept: deletes of nothing, duplicates. */
+	unsigned int bogus;
+	char bogus_why[160];
+};
+
+/* ---- Daemon adapter: every call into kesp-iked's internals. ---- */
+/*
+ * The integrator of the core/protocol-module split maps these (and
+ * nothing else in this file) to the new ops table and context.
+ */
+
+/* One daemon instance: its context, its recorder, its conn's name. */
+struct inst {
+	const char *name;		/* "A", "B" */
+	const char *conn;		/* its conn, the prefix of its log lines */
+	struct iked *d;
+	struct iked_kernel rec;
+};
+
+/* What the tests may know of an IKE SA. */
+struct ike_view {
+	uint8_t spi_i[8], spi_r[8];
+	bool established;		/* established and not replaced */
+	bool initiator;
+	unsigned int n_children;
+};
+
+static int udp_bind(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int on = 1;
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	/* The daemon's path needs the local address (net.c does the same). */
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A daemon context for @conf and @secrets on @ip:500; 0 or -1 (@err). */
+static int pair_daemon_new(struct inst *in, const char *ip, const char *conf,
+			   const char *secrets, char *err, size_t errlen)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	in->d = d;
+	/*
+	 * Loopback loses nothing: a retransmission would only blur what
+	 * the tests count, and a slow ASan run must not cause one.
+	 */
+	d->retx_first_ms = 20000;
+	d->retx_tries = IKED_RETX_TRIES;
+	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
+	d->ctl_fd = d->sig_fd = -1;
+	d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
+	d->kern = &in->rec;
+	d->net.port = IKED_IKE_PORT;
+	d->net.fd4 = udp_bind(ip, IKED_IKE_PORT);
+	if (d->net.fd4 < 0) {
+		snprintf(err, errlen, "bind %s:%u: %s", ip, IKED_IKE_PORT,
+			 strerror(errno));
+		return -1;
+	}
+	if (iked_conf_parse(in->name, conf, strlen(conf), &d->conf, err,
+			    errlen) ||
+	    iked_secrets_parse(in->name, secrets, strlen(secrets),
+			       &d->secrets, err, errlen) ||
+	    iked_conns_init(d, err, errlen))
+		return -1;
+	return 0;
+}
+
+static void pair_daemon_free(struct inst *in)
+{
+	struct iked *d = in->d;
+	struct ike_sa *sa;
+
+	if (!d)
+		return;
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD)
+			ike_sa_kill(sa, NULL);
+	ikev2_reap(d);
+	if (d->conns)
+		iked_conns_fini(d);
+	if (d->net.fd4 >= 0)
+		close(d->net.fd4);
+	iked_conf_free(d->conf);
+	iked_secrets_free(d->secrets);
+	free(d);
+	in->d = NULL;
+}
+
+static int pair_fd(const struct inst *in)
+{
+	return in->d->net.fd4;
+}
+
+/* Hand every datagram waiting on @in's socket to it; how many. */
+static unsigned int pair_recv(struct inst *in)
+{
+	struct iked *d = in->d;
+	struct iked_path path;
+	unsigned int n = 0;
+	ssize_t len;
+
+	while ((len = iked_net_recv(&d->net, d->net.fd4, d->buf,
+				    sizeof(d->buf), &path)) >= 0) {
+		if (!len)
+			continue;
+		d->rx_us = iked_now_us();
+		ikev2_recv(d, d->buf, (size_t)len, &path);
+		n++;
+	}
+	return n;
+}
+
+/* Run @in's due timers (they start rekeys, Deletes, CHILD SAs). */
+static void pair_timers(struct inst *in)
+{
+	ikev2_run_timers(in->d, iked_now());
+	ikev2_reap(in->d);
+}
+
+/* kespctl ike up: bring the (only) conn up. */
+static int pair_initiate(struct inst *in)
+{
+	struct ike_sa *sa;
+
+	return ikev2_initiate(in->d, &in->d->conns[0], &sa);
+}
+
+/* kespctl ike rekey NAME child|ike: due now, started by the timers. */
+static int pair_rekey_child(struct inst *in)
+{
+	return ikev2_rekey(in->d, &in->d->conns[0], false, true);
+}
+
+static int pair_rekey_ike(struct inst *in)
+{
+	return ikev2_rekey(in->d, &in->d->conns[0], true, false);
+}
+
+/* kespctl ike down. */
+static int pair_terminate(struct inst *in)
+{
+	return ikev2_terminate(in->d, &in->d->conns[0]);
+}
+
+/* The kernel's hard EXPIRE event for SA (@dir, @dst, @spi). */
+static void pair_kernel_expired(struct inst *in, uint8_t dir,
+				const struct kesp_addr *dst, uint32_t spi)
+{
+	struct kesp_sa k;
+
+	memset(&k, 0, sizeof(k));
+	k.dir = dir;
+	k.dst = *dst;
+	k.spi = spi;
+	ikev2_sa_expired(in->d, &k, true);
+}
+
+/* The IKE SAs of @in that are not dead, into @v; how many. */
+static size_t pair_ike_list(const struct inst *in, struct ike_view *v,
+			    size_t cap)
+{
+	const struct ike_sa *sa;
+	const struct child_sa *ch;
+	size_t n = 0;
+
+	for (sa = in->d->sas; sa && n < cap; sa = sa->next) {
+		if (sa->state == IKE_DEAD)
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		memcpy(v[n].spi_i, sa->spi_i, 8);
+		memcpy(v[n].spi_r, sa->spi_r, 8);
+		v[n].established = sa->state == IKE_ESTABLISHED &&
+				   !sa->successor;
+		v[n].initiator = sa->initiator;
+		for (ch = sa->children; ch; ch = ch->next)
+			v[n].n_children++;
+		n++;
+	}
+	return n;
+}
+
+static void pair_log_open(void)
+{
+	iked_log_open(0, IKED_LOG_DEBUG);
+}
+
+/* ---- The recorder's side of the facade. ---- */
+
+int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
+{
+	(void)out;
+	snprintf(err, errlen, "the recorder is set up by the test");
+	return -ENOTSUP;
+}
+
+void iked_kernel_close(struct iked_kernel *k)
+{
+	(void)k;
+}
+
+int iked_kernel_event_fd(const struct iked_kernel *k)
+{
+	(void)k;
+	return -1;
+}
+
+int iked_kernel_events(struct iked_kernel *k, iked_kernel_event_fn fn,
+		       void *arg)
+{
+	(void)k;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
+const char *iked_kernel_strerror(const struct iked_kernel *k, char *buf,
+				 size_t len)
+{
+	snprintf(buf, len, "recorder: %s", k && k->bogus ? k->bogus_why : "");
+	return buf;
+}
+
+static void rec_bogus(struct iked_kernel *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void rec_bogus(struct iked_kernel *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (!k->bogus)
+		vsnprintf(k->bogus_why, sizeof(k->bogus_why), fmt, ap);
+	va_end(ap);
+	k->bogus++;
+}
+
+int iked_kernel_spi_alloc(struct iked_kernel *k, const struct kesp_addr *dst,
+			  uint32_t *spi)
+{
+	(void)dst;
+	*spi = k->spi_base + k->next_spi++;
+	return 0;
+}
+
+static struct rec_sa *rec_find(struct iked_kernel *k, uint8_t dir,
+			       const struct kesp_addr *dst, uint32_t spi,
+			       bool any)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_sa; i++) {
+		struct rec_sa *r = &k->sa[i];
+
+		if ((r->live || (any && r->gone)) && r->sa.dir == dir &&
+		    r->sa.spi == spi &&
+		    !memcmp(&r->sa.dst, dst, sizeof(*dst)))
+			return r;
+	}
+	return NULL;
+}
+
+int iked_kernel_sa_add(struct iked_kernel *k, const struct kesp_sa *sa)
+{
+	struct rec_sa *r;
+
+	if (rec_find(k, sa->dir, &sa->dst, sa->spi, false)) {
+		rec_bogus(k, "SA %s %08x added twice", kesp_dir_name(sa->dir),
+			  sa->spi);
+		return -EEXIST;
+	}
+	if (k->n_sa == REC_MAX) {
+		rec_bogus(k, "more than %d SAs", REC_MAX);
+		return -ENOSPC;
+	}
+	r = &k->sa[k->n_sa++];
+	r->sa = *sa;
+	r->live = true;
+	r->add_seq = ++k->seq;
+	return 0;
+}
+
+int iked_kernel_sa_del(struct iked_kernel *k, uint8_t dir,
+		       const struct kesp_addr *dst, uint32_t spi)
+{
+	struct rec_sa *r = rec_find(k, dir, dst, spi, true);
+
+	if (!r) {
+		rec_bogus(k, "SA %s %08x deleted, never added",
+			  kesp_dir_name(dir), spi);
+		return -ENOENT;
+	}
+	/* The kernel removed it already (an expiry): ENOENT, as there. */
+	if (r->gone)
+		return -ENOENT;
+	r->live = false;
+	r->del_seq = ++k->seq;
+	return 0;
+}
+
+int iked_kernel_sa_get(struct iked_kernel *k, uint8_t dir,
+		       const struct kesp_addr *dst, uint32_t spi,
+		       struct kesp_sa *out)
+{
+	struct rec_sa *r = rec_find(k, dir, dst, spi, false);
+
+	memset(out, 0, sizeof(*out));
+	if (!r)
+		return -ENOENT;
+	/* As a dump: identity and lifetimes, never the keys. */
+	out->present = KESP_BIT(KESP_SA_A_SPI) | KESP_BIT(KESP_SA_A_DIR) |
+		       KESP_BIT(KESP_SA_A_DST);
+	out->spi = r->sa.spi;
+	out->dir = r->sa.dir;
+	out->dst = r->sa.dst;
+	return 0;
+}
+
+int iked_kernel_policy_add(struct iked_kernel *k, const struct kesp_policy *p,
+			   uint32_t *id)
+{
+	struct rec_pol *r;
+
+	if (k->n_pol == REC_MAX) {
+		rec_bogus(k, "more than %d policies", REC_MAX);
+		return -ENOSPC;
+	}
+	r = &k->pol[k->n_pol++];
+	r->pol = *p;
+	r->pol.id = (uint32_t)k->n_pol;
+	r->live = true;
+	k->pol_adds++;
+	*id = r->pol.id;
+	return 0;
+}
+
+int iked_kernel_policy_del(struct iked_kernel *k, uint32_t id)
+{
+	if (!id || id > k->n_pol || !k->pol[id - 1].live) {
+		rec_bogus(k, "policy %u deleted, not there", id);
+		return -ENOENT;
+	}
+	k->pol[id - 1].live = false;
+	k->pol_dels++;
+	return 0;
+}
+
+int iked_kernel_bypass_ike(struct iked_kernel *k)
+{
+	(void)k;
+	return 0;
+}
+
+int iked_kernel_sa_dump(struct iked_kernel *k,
+			int (*fn)(const struct kesp_sa *sa, void *arg),
+			void *arg)
+{
+	(void)k;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
+int iked_kernel_policy_dump(struct iked_kernel *k,
+			    int (*fn)(const struct kesp_policy *p, void *arg),
+			    void *arg)
+{
+	(void)k;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
+int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps)
+{
+	(void)k;
+	*caps = 0;
+	return 0;
+}
+
+int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
+{
+	(void)k;
+	(void)fd;
+	return 0;
+}
+
+int iked_kernel_sa_move(struct iked_kernel *k, uint8_t dir,
+			const struct kesp_addr *dst, uint32_t spi,
+			const struct kesp_addr *new_src,
+			const struct kesp_addr *new_dst, uint16_t sport,
+			uint16_t dport)
+{
+	(void)new_src;
+	(void)new_dst;
+	(void)sport;
+	(void)dport;
+	if (!rec_find(k, dir, dst, spi, false)) {
+		rec_bogus(k, "SA %08x moved, not there", spi);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The log is captured; TH_LOG lines still go to the real stderr. */
+static FILE *real_err;
+
+static inline FILE *th_stream(void)
+{
+	return real_err ? real_err : stderr;
+}
+
+#define TH_LOG_STREAM th_stream()
+
+#include "kselftest_harness.h"
+
+/* ---- The pair: two instances, their log, the netns they run in. ---- */
+
+struct pair {
+	struct inst a, b;
+	int log_fd, saved_stderr;
+	unsigned int delivered;
+};
+
+#define IKE_PSK		"kesp-in-process-exchange"
+
+static const char conf_a[] =
+	"conn a-b\n"
+	"\tleft=127.0.0.1\n"
+	"\tleftid=@a.example\n"
+	"\tleftsubnet=10.1.0.0/24\n"
+	"\tright=127.0.0.2\n"
+	"\trightid=@b.example\n"
+	"\trightsubnet=10.2.0.0/24\n"
+	"\tauthby=secret\n"
+	"\tike=aes256gcm16-prfsha256-ecp256!\n"
+	/* Not AEAD: both keys of an ESP SA are compared; PFS in rekeys. */
+	"\tesp=aes128-sha256-ecp256!\n"
+	"\tauto=add\n";
+
+static const char conf_b[] =
+	"conn b-a\n"
+	"\tleft=127.0.0.2\n"
+	"\tleftid=@b.example\n"
+	"\tleftsubnet=10.2.0.0/24\n"
+	"\tright=127.0.0.1\n"
+	"\trightid=@a.example\n"
+	"\trightsubnet=10.1.0.0/24\n"
+	"\tauthby=secret\n"
+	"\tike=aes256gcm16-prfsha256-ecp256!\n"
+	"\tesp=aes128-sha256-ecp256!\n"
+	"\tauto=add\n";
+
+static const char secrets_ok[] =
+	"@a.example @b.example : PSK \"" IKE_PSK "\"\n";
+static const char secrets_bad[] =
+	"@a.example @b.example : PSK \"" IKE_PSK "-but-not-quite\"\n";
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* A network namespace of our own with lo up; 0, or -1 with @why. */
+static int netns_enter(char *why, size_t len)
+{
+	struct ifreq ifr;
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int fd, r;
+
+	if (unshare(CLONE_NEWNET)) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+			snprintf(why, len, "no network namespace: %s",
+				 strerror(errno));
+			return -1;
+		}
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
+		if (write_file("/proc/self/setgroups", "deny") ||
+		    write_file("/proc/self/uid_map", map)) {
+			snprintf(why, len, "uid_map: %s", strerror(errno));
+			return -1;
+		}
+		snprintf(map, sizeof(map), "0 %u 1", (unsigned int)gid);
+		if (write_file("/proc/self/gid_map", map)) {
+			snprintf(why, len, "gid_map: %s", strerror(errno));
+			return -1;
+		}
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	r = fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) ? -1 : 0;
+	ifr.ifr_flags |= IFF_UP;
+	if (!r)
+		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (r)
+		snprintf(why, len, "cannot bring lo up: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static void log_capture(struct pair *p)
+{
+	char path[] = "/tmp/kesp-unit-pair-log-XXXXXX";
+
+	p->log_fd = mkstemp(path);
+	if (p->log_fd < 0)
+		abort();
+	unlink(path);
+	fflush(stderr);
+	p->saved_stderr = dup(2);
+	real_err = fdopen(dup(p->saved_stderr), "w");
+	if (!real_err)
+		abort();
+	setvbuf(real_err, NULL, _IONBF, 0);
+	dup2(p->log_fd, 2);
+}
+
+static char *log_text(struct pair *p);
+
+/* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
+static void log_release(struct pair *p, bool failed)
+{
+	if (failed || getenv("PAIR_LOG")) {
+		char *text = log_text(p);
+
+		fprintf(real_err, "# the daemons' log:\n%s", text);
+		free(text);
+	}
+	fflush(stderr);
+	dup2(p->saved_stderr, 2);
+	close(p->saved_stderr);
+	fclose(real_err);
+	real_err = NULL;
+	close(p->log_fd);
+}
+
+/* Everything logged so far, NUL-terminated; free() it. */
+static char *log_text(struct pair *p)
+{
+	off_t n;
+	char *s;
+
+	fflush(stderr);
+	n = lseek(p->log_fd, 0, SEEK_END);
+	s = calloc(1, (size_t)n + 1);
+	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
+		abort();
+	return s;
+}
+
+/* Lines of @in's log (its conn's) that contain @needle. */
+static unsigned int log_count(struct pair *p, const struct inst *in,
+			      const char *needle)
+{
+	char *text = log_text(p), *line, *save = NULL;
+	char tag[40];
+	unsigned int n = 0;
+
+	snprintf(tag, sizeof(tag), " %s[", in->conn);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, tag) && strstr(line, needle))
+			n++;
+	free(text);
+	return n;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Nothing in flight on loopback for this long: the exchange is over. */
+#define IDLE_MS		60
+
+/*
+ * Run both event loops: timers, then whatever either sent the other,
+ * until no datagram moved for IDLE_MS, or @max_ms passed. How many
+ * datagrams were delivered.
+ */
+static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
+{
+	uint64_t start = now_ms(), idle = start;
+	unsigned int n = 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ pair_fd(&p->a), POLLIN, 0 },
+			{ pair_fd(&p->b), POLLIN, 0 },
+		};
+		uint64_t t;
+
+		pair_timers(&p->a);
+		pair_timers(&p->b);
+		if (poll(pfd, 2, 10) > 0) {
+			if (pfd[0].revents)
+				n += pair_recv(&p->a);
+			if (pfd[1].revents)
+				n += pair_recv(&p->b);
+			idle = now_ms();
+		}
+		t = now_ms();
+		if (t - idle >= IDLE_MS || t - start >= max_ms)
+			break;
+	}
+	p->delivered += n;
+	return n;
+}
+
+static int pair_setup(struct pair *p, const char *secrets_b, char *why,
+		      size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->log_fd = p->saved_stderr = -1;
+	if (netns_enter(why, len))
+		return 1;
+	log_capture(p);
+	pair_log_open();
+	p->a.name = "A";
+	p->a.conn = "a-b";
+	p->a.rec.spi_base = 0xa0000100;
+	p->b.name = "B";
+	p->b.conn = "b-a";
+	p->b.rec.spi_base = 0xb0000100;
+	if (pair_daemon_new(&p->a, "127.0.0.1", conf_a, secrets_ok, why,
+			    len) ||
+	    pair_daemon_new(&p->b, "127.0.0.2", conf_b, secrets_b, why, len))
+		return -1;
+	return 0;
+}
+
+static void pair_teardown(struct pair *p, bool failed)
+{
+	pair_daemon_free(&p->a);
+	pair_daemon_free(&p->b);
+	if (p->log_fd >= 0)
+		log_release(p, failed);
+}
+
+/* ---- What the recorders show. ---- */
+
+/* The live SAs of @k in @dir: how many; the first @cap into @out. */
+static size_t live_sas(const struct iked_kernel *k, uint8_t dir,
+		       const struct kesp_sa **out, size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n_sa; i++) {
+		if (!k->sa[i].live || k->sa[i].sa.dir != dir)
+			continue;
+		if (n < cap)
+			out[n] = &k->sa[i].sa;
+		n++;
+	}
+	return n;
+}
+
+static size_t added_sas(const struct iked_kernel *k, uint8_t dir)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n_sa; i++)
+		n += k->sa[i].sa.dir == dir;
+	return n;
+}
+
+static const struct rec_sa *rec_of(const struct iked_kernel *k, uint8_t dir,
+				   uint32_t spi)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_sa; i++)
+		if (k->sa[i].sa.dir == dir && k->sa[i].sa.spi == spi)
+			return &k->sa[i];
+	return NULL;
+}
+
+static size_t live_policies(const struct iked_kernel *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k->n_pol; i++)
+		n += k->pol[i].live;
+	return n;
+}
+
+static bool all_zero(const uint8_t *b, size_t len)
+{
+	while (len--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+/*
+ * Whether outbound SA @out of one end is what inbound SA @in of the
+ * other decrypts: same SPI, addresses, mode, algorithms and keys. Why
+ * not into @why.
+ */
+static bool sa_match(const struct kesp_sa *out, const struct kesp_sa *in,
+		     char *why, size_t len)
+{
+	const char *bad = NULL;
+
+	if (out->dir != KESP_DIR_OUT || in->dir != KESP_DIR_IN)
+		bad = "directions";
+	else if (out->spi != in->spi)
+		bad = "SPI";
+	else if (memcmp(&out->src, &in->src, sizeof(out->src)) ||
+		 memcmp(&out->dst, &in->dst, sizeof(out->dst)))
+		bad = "addresses";
+	else if (out->mode != in->mode)
+		bad = "mode";
+	else if (out->enc != in->enc || out->integ != in->integ ||
+		 out->flags != in->flags)
+		bad = "algorithms";
+	else if (!out->enc_key_len || out->enc_key_len != in->enc_key_len ||
+		 memcmp(out->enc_key, in->enc_key, out->enc_key_len))
+		bad = "encryption key";
+	else if (out->integ_key_len != in->integ_key_len ||
+		 memcmp(out->integ_key, in->integ_key, out->integ_key_len))
+		bad = "integrity key";
+	else if (all_zero(out->enc_key, out->enc_key_len))
+		bad = "an all-zero key";
+	if (bad)
+		snprintf(why, len, "out %08x / in %08x: %s differ", out->spi,
+			 in->spi, bad);
+	return !bad;
+}
+
+/*
+ * The end state of a healthy pair: each end has exactly one inbound and
+ * one outbound SA live, each end's outbound is the other's inbound, and
+ * the two directions have keys of their own. 0, or what is wrong in
+ * @why.
+ */
+static int check_one_pair(const struct pair *p, char *why, size_t len)
+{
+	const struct kesp_sa *ai[4], *ao[4], *bi[4], *bo[4];
+	size_t nai = live_sas(&p->a.rec, KESP_DIR_IN, ai, 4);
+	size_t nao = live_sas(&p->a.rec, KESP_DIR_OUT, ao, 4);
+	size_t nbi = live_sas(&p->b.rec, KESP_DIR_IN, bi, 4);
+	size_t nbo = live_sas(&p->b.rec, KESP_DIR_OUT, bo, 4);
+
+	if (nai != 1 || nao != 1 || nbi != 1 || nbo != 1) {
+		snprintf(why, len, "live SAs in/out: A %zu/%zu, B %zu/%zu",
+			 nai, nao, nbi, nbo);
+		return -1;
+	}
+	if (!sa_match(ao[0], bi[0], why, len) ||
+	    !sa_match(bo[0], ai[0], why, len))
+		return -1;
+	if (!memcmp(ao[0]->enc_key, ai[0]->enc_key, ao[0]->enc_key_len) ||
+	    (ao[0]->integ_key_len &&
+	     !memcmp(ao[0]->integ_key, ai[0]->integ_key,
+		     ao[0]->integ_key_len))) {
+		snprintf(why, len, "both directions have the same key");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Over the whole history: every outbound SA either end ever installed
+ * was the other's inbound SA, keys and all (a redundant SA of a
+ * collision too), and neither recorder saw a bogus request.
+ */
+static int check_history(const struct pair *p, char *why, size_t len)
+{
+	const struct inst *side[2] = { &p->a, &p->b };
+	int s;
+	size_t i;
+
+	for (s = 0; s < 2; s++) {
+		const struct iked_kernel *k = &side[s]->rec;
+		const struct iked_kernel *o = &side[!s]->rec;
+
+		if (k->bogus) {
+			snprintf(why, len, "%s's recorder: %s", side[s]->name,
+				 k->bogus_why);
+			return -1;
+		}
+		for (i = 0; i < k->n_sa; i++) {
+			const struct kesp_sa *out = &k->sa[i].sa;
+			const struct rec_sa *in;
+
+			if (out->dir != KESP_DIR_OUT)
+				continue;
+			in = rec_of(o, KESP_DIR_IN, out->spi);
+			if (!in) {
+				snprintf(why, len, "%s sent on %08x, which %s never installed",
+					 side[s]->name, out->spi,
+					 side[!s]->name);
+				return -1;
+			}
+			if (!sa_match(out, &in->sa, why, len))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Exactly one established IKE SA on each side, the same one; into @v. */
+static int check_one_ike_sa(const struct pair *p, struct ike_view *v,
+			    char *why, size_t len)
+{
+	struct ike_view a[4], b[4];
+	size_t na = pair_ike_list(&p->a, a, 4), nb = pair_ike_list(&p->b, b, 4);
+
+	if (na != 1 || nb != 1 || !a[0].established || !b[0].established) {
+		snprintf(why, len, "IKE SAs: A %zu (%s), B %zu (%s)", na,
+			 na && a[0].established ? "established" : "-", nb,
+			 nb && b[0].established ? "established" : "-");
+		return -1;
+	}
+	if (memcmp(a[0].spi_i, b[0].spi_i, 8) ||
+	    memcmp(a[0].spi_r, b[0].spi_r, 8) ||
+	    a[0].initiator == b[0].initiator) {
+		snprintf(why, len, "A and B do not have the same IKE SA");
+		return -1;
+	}
+	if (v)
+		*v = a[0];
+	return 0;
+}
+
+/* ---- The tests. ---- */
+
+FIXTURE(two) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(two)
+{
+	int r = pair_setup(&self->p, secrets_ok, self->why, sizeof(self->why));
+
+	/* The harness runs the test after a SKIP in setup: leave now. */
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(two)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+/* A brings the conn up; both ends settle. */
+static int bring_up(struct pair *p)
+{
+	if (pair_initiate(&p->a))
+		return -1;
+	pair_settle(p, 5000);
+	return 0;
+}
+
+TEST_F(two, init_auth_installs_matching_sas)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[1], *bo[1];
+
+	ASSERT_EQ(0, bring_up(p));
+	/* IKE_SA_INIT and IKE_AUTH: two requests, two responses. */
+	EXPECT_EQ(4, p->delivered);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA established"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA established"));
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* Nothing removed; both keys of the ESP SAs are there. */
+	EXPECT_EQ(2, added_sas(&p->a.rec, KESP_DIR_IN) +
+		     added_sas(&p->a.rec, KESP_DIR_OUT));
+	EXPECT_EQ(2, added_sas(&p->b.rec, KESP_DIR_IN) +
+		     added_sas(&p->b.rec, KESP_DIR_OUT));
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	ASSERT_EQ(1, live_sas(&p->b.rec, KESP_DIR_OUT, bo, 1));
+	EXPECT_EQ(16, ai[0]->enc_key_len);
+	EXPECT_EQ(32, ai[0]->integ_key_len);
+	EXPECT_EQ(KESP_MODE_TUNNEL, ai[0]->mode);
+	/* A's SPI, reserved by A, is where B sends. */
+	EXPECT_EQ(0xa0000100, ai[0]->spi & 0xffffff00);
+	EXPECT_EQ(ai[0]->spi, bo[0]->spi);
+	/* Tunnel mode: out, in and fwd policies on each end. */
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+	EXPECT_EQ(3, live_policies(&p->b.rec));
+}
+
+TEST_F(two, key_check_catches_a_corrupted_key)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ao[1], *bi[1];
+	struct kesp_sa bad;
+
+	/* The comparison the other tests rely on fails when it should. */
+	ASSERT_EQ(0, bring_up(p));
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_OUT, ao, 1));
+	ASSERT_EQ(1, live_sas(&p->b.rec, KESP_DIR_IN, bi, 1));
+	ASSERT_TRUE(sa_match(ao[0], bi[0], self->why, sizeof(self->why)));
+	bad = *ao[0];
+	bad.enc_key[bad.enc_key_len - 1] ^= 1;
+	EXPECT_FALSE(sa_match(&bad, bi[0], self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "encryption key"));
+	bad = *ao[0];
+	bad.integ_key[0] ^= 0x80;
+	EXPECT_FALSE(sa_match(&bad, bi[0], self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "integrity key"));
+	bad = *ao[0];
+	bad.spi++;
+	EXPECT_FALSE(sa_match(&bad, bi[0], self->why, sizeof(self->why)));
+	/* An end that sends on what the other never installed is caught. */
+	p->a.rec.sa[0].sa.spi ^= 0x10;
+	p->a.rec.sa[1].sa.spi ^= 0x10;
+	EXPECT_NE(0, check_history(p, self->why, sizeof(self->why)));
+	EXPECT_NE(0, check_one_pair(p, self->why, sizeof(self->why)));
+	p->a.rec.sa[0].sa.spi ^= 0x10;
+	p->a.rec.sa[1].sa.spi ^= 0x10;
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* SPIs of the pair live now: A in, A out. */
+static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
+{
+	const struct kesp_sa *s[1];
+
+	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
+	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
+}
+
+/* The SA (@dir, @spi) of @k was installed and is gone now. */
+static bool removed(const struct iked_kernel *k, uint8_t dir, uint32_t spi)
+{
+	const struct rec_sa *r = rec_of(k, dir, spi);
+
+	return r && !r->live;
+}
+
+TEST_F(two, child_rekey_by_ctl_replaces_the_pair)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0, in1, out1;
+	const struct rec_sa *old_out, *new_out;
+	unsigned int pol_a, pol_b;
+
+	ASSERT_EQ(0, bring_up(p));
+	live_spis(p, &in0, &out0);
+	pol_a = p->a.rec.pol_adds;
+	pol_b = p->b.rec.pol_adds;
+	ASSERT_EQ(0, pair_rekey_child(&p->a));
+	pair_settle(p, 5000);
+
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_NE(out0, out1);
+	/* The old pair is gone on both ends. */
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	/* Fresh keys, not the old ones again. */
+	EXPECT_NE(0, memcmp(rec_of(&p->a.rec, KESP_DIR_IN, in0)->sa.enc_key,
+			    rec_of(&p->a.rec, KESP_DIR_IN, in1)->sa.enc_key,
+			    16));
+	/* Make before break: the new SA sends before the old one goes. */
+	old_out = rec_of(&p->a.rec, KESP_DIR_OUT, out0);
+	new_out = rec_of(&p->a.rec, KESP_DIR_OUT, out1);
+	EXPECT_LT(new_out->add_seq, old_out->del_seq);
+	old_out = rec_of(&p->b.rec, KESP_DIR_OUT, in0);
+	new_out = rec_of(&p->b.rec, KESP_DIR_OUT, in1);
+	EXPECT_LT(new_out->add_seq, old_out->del_seq);
+	/* The policies stay, shared by the old and the new CHILD SA. */
+	EXPECT_EQ(pol_a, p->a.rec.pol_adds);
+	EXPECT_EQ(pol_b, p->b.rec.pol_adds);
+	EXPECT_EQ(0, p->a.rec.pol_dels + p->b.rec.pol_dels);
+	EXPECT_EQ(1, log_count(p, &p->a, "rekeyed"));
+	EXPECT_EQ(1, log_count(p, &p->b, "rekeyed by the peer"));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(two, new_child_sa_after_the_kernel_removed_one)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[1];
+	uint32_t in0, out0, in1, out1;
+	struct kesp_addr dst;
+	struct rec_sa *r;
+
+	ASSERT_EQ(0, bring_up(p));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	dst = ai[0]->dst;
+	/* `kespctl sa del` of A's inbound SA: the kernel says it is gone. */
+	r = (struct rec_sa *)rec_of(&p->a.rec, KESP_DIR_IN, in0);
+	r->live = false;
+	r->gone = true;
+	pair_kernel_expired(&p->a, KESP_DIR_IN, &dst, in0);
+	pair_settle(p, 5000);
+
+	/*
+	 * A deletes the CHILD SA (Delete to B) and makes a new one by
+	 * CREATE_CHILD_SA, not a rekey: its traffic is held meanwhile.
+	 */
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	EXPECT_EQ(1, log_count(p, &p->a, "creating a CHILD SA"));
+	EXPECT_EQ(1, log_count(p, &p->b, "deleted by the peer"));
+	EXPECT_EQ(0, log_count(p, &p->a, "rekeyed"));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(two, child_rekey_collision_leaves_one_pair)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0, in1, out1;
+
+	ASSERT_EQ(0, bring_up(p));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, pair_rekey_child(&p->a));
+	ASSERT_EQ(0, pair_rekey_child(&p->b));
+	/* Both requests leave before either end has read anything. */
+	pair_timers(&p->a);
+	pair_timers(&p->b);
+	ASSERT_EQ(1, log_count(p, &p->a, "rekeying CHILD SA"));
+	ASSERT_EQ(1, log_count(p, &p->b, "rekeying CHILD SA"));
+	pair_settle(p, 5000);
+
+	/* Each end saw the collision and settled on the same survivor. */
+	EXPECT_EQ(1, log_count(p, &p->a, "CHILD SA rekey collision: the peer rekeys"));
+	EXPECT_EQ(1, log_count(p, &p->b, "CHILD SA rekey collision: the peer rekeys"));
+	EXPECT_EQ(1, log_count(p, &p->a, "has the lowest nonce"));
+	EXPECT_EQ(1, log_count(p, &p->b, "has the lowest nonce"));
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_NE(out0, out1);
+	/*
+	 * Three inbound SAs on each end: the old one, the one of its own
+	 * exchange and the one of the peer's; one lives, the old and the
+	 * redundant one are deleted.
+	 */
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+	EXPECT_EQ(3, live_policies(&p->b.rec));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(two, ike_rekey_collision_leaves_one_ike_sa)
+{
+	struct pair *p = &self->p;
+	struct ike_view v0, v1;
+	unsigned int a_sas, b_sas;
+
+	ASSERT_EQ(0, bring_up(p));
+	ASSERT_EQ(0, check_one_ike_sa(p, &v0, self->why, sizeof(self->why)));
+	a_sas = (unsigned int)p->a.rec.n_sa;
+	b_sas = (unsigned int)p->b.rec.n_sa;
+	ASSERT_EQ(0, pair_rekey_ike(&p->a));
+	ASSERT_EQ(0, pair_rekey_ike(&p->b));
+	pair_timers(&p->a);
+	pair_timers(&p->b);
+	ASSERT_EQ(1, log_count(p, &p->a, "rekeying the IKE SA"));
+	ASSERT_EQ(1, log_count(p, &p->b, "rekeying the IKE SA"));
+	pair_settle(p, 5000);
+
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA rekey collision: the peer rekeys"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA rekey collision: the peer rekeys"));
+	EXPECT_EQ(1, log_count(p, &p->a, "has the lowest nonce"));
+	EXPECT_EQ(1, log_count(p, &p->b, "has the lowest nonce"));
+	/*
+	 * The old IKE SA and the redundant new one are deleted, each by
+	 * one end: the old by the survivor's creator, the redundant one by
+	 * its own, the other end.
+	 */
+	EXPECT_EQ(1, log_count(p, &p->a, "deleting IKE SA"));
+	EXPECT_EQ(1, log_count(p, &p->b, "deleting IKE SA"));
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA deleted by the peer"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA deleted by the peer"));
+	/* One IKE SA left on each end, the same, new one. */
+	ASSERT_EQ(0, check_one_ike_sa(p, &v1, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_NE(0, memcmp(v0.spi_i, v1.spi_i, 8));
+	EXPECT_EQ(1, v1.n_children);
+	/* The CHILD SA moved along untouched. */
+	EXPECT_EQ(a_sas, p->a.rec.n_sa);
+	EXPECT_EQ(b_sas, p->b.rec.n_sa);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+
+	/* Both ends have the survivor's keys: a CHILD SA rekey through it. */
+	ASSERT_EQ(0, pair_rekey_child(&p->b));
+	pair_settle(p, 5000);
+	EXPECT_EQ(a_sas + 2, p->a.rec.n_sa);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+TEST_F(two, delete_from_a_removes_everything_on_both)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, pair_terminate(&p->a));
+	pair_settle(p, 5000);
+
+	EXPECT_EQ(0, pair_ike_list(&p->a, v, 4));
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+	/* B's recorder shows its two SAs deleted, nothing left. */
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_EQ(0, live_sas(&p->a.rec, KESP_DIR_IN, NULL, 0) +
+		     live_sas(&p->a.rec, KESP_DIR_OUT, NULL, 0));
+	EXPECT_EQ(0, live_sas(&p->b.rec, KESP_DIR_IN, NULL, 0) +
+		     live_sas(&p->b.rec, KESP_DIR_OUT, NULL, 0));
+	EXPECT_EQ(0, live_policies(&p->a.rec));
+	EXPECT_EQ(0, live_policies(&p->b.rec));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA deleted by the peer"));
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA deleted"));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+FIXTURE(bad_psk) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(bad_psk)
+{
+	int r = pair_setup(&self->p, secrets_bad, self->why,
+			   sizeof(self->why));
+
+	/* The harness runs the test after a SKIP in setup: leave now. */
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(bad_psk)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(bad_psk, nothing_installed_and_the_failure_logged)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p));
+	/* IKE_SA_INIT went through; IKE_AUTH failed on B's check. */
+	EXPECT_EQ(4, p->delivered);
+	EXPECT_EQ(0, p->a.rec.n_sa);
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(0, p->a.rec.pol_adds);
+	EXPECT_EQ(0, p->b.rec.pol_adds);
+	EXPECT_EQ(0, pair_ike_list(&p->a, v, 4));
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+	EXPECT_EQ(1, log_count(p, &p->b, "PSK mismatch"));
+	EXPECT_EQ(1, log_count(p, &p->a, "AUTHENTICATION_FAILED"));
+	EXPECT_EQ(0, log_count(p, &p->a, "IKE SA established"));
+	EXPECT_EQ(0, log_count(p, &p->b, "IKE SA established"));
+}
+
+TEST_HARNESS_MAIN
