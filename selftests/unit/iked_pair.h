@@ -332,10 +332,39 @@ static bool all_zero(const uint8_t *b, size_t len)
 	return true;
 }
 
+/* Field by field: struct kesp_prefix has a byte of padding. */
+static bool sel_equal(const struct kesp_sel *a, const struct kesp_sel *b)
+{
+	return a->family == b->family &&
+	       !memcmp(&a->src.addr, &b->src.addr, sizeof(a->src.addr)) &&
+	       a->src.plen == b->src.plen &&
+	       !memcmp(&a->dst.addr, &b->dst.addr, sizeof(a->dst.addr)) &&
+	       a->dst.plen == b->dst.plen && a->proto == b->proto &&
+	       a->sport.min == b->sport.min && a->sport.max == b->sport.max &&
+	       a->dport.min == b->dport.min && a->dport.max == b->dport.max;
+}
+
+/* The one live policy of @k in @dir, or NULL if there are none or more. */
+static const struct kesp_policy *live_policy(const struct iked_kernel *k,
+					     uint8_t dir)
+{
+	const struct kesp_policy *found = NULL;
+	size_t i;
+
+	for (i = 0; i < k->n_pol; i++) {
+		if (!k->pol[i].live || k->pol[i].pol.dir != dir)
+			continue;
+		if (found)
+			return NULL;
+		found = &k->pol[i].pol;
+	}
+	return found;
+}
+
 /*
  * Whether outbound SA @out of one end is what inbound SA @in of the
- * other decrypts: same SPI, addresses, mode, algorithms and keys. Why
- * not into @why.
+ * other decrypts: same SPI, addresses, mode, algorithms, keys and
+ * (when the SAs carry them) traffic selectors. Why not into @why.
  */
 static bool sa_match(const struct kesp_sa *out, const struct kesp_sa *in,
 		     char *why, size_t len)
@@ -362,6 +391,10 @@ static bool sa_match(const struct kesp_sa *out, const struct kesp_sa *in,
 		bad = "integrity key";
 	else if (all_zero(out->enc_key, out->enc_key_len))
 		bad = "an all-zero key";
+	else if ((out->present ^ in->present) & KESP_BIT(KESP_SA_A_SEL) ||
+		 ((out->present & KESP_BIT(KESP_SA_A_SEL)) &&
+		  !sel_equal(&out->sel, &in->sel)))
+		bad = "selectors";
 	if (bad)
 		snprintf(why, len, "out %08x / in %08x: %s differ", out->spi,
 			 in->spi, bad);

@@ -532,9 +532,23 @@ TEST_F(two, init_auth_installs_matching_sas)
 	/* A's SPI, reserved by A, is where B sends. */
 	EXPECT_EQ(0xa0000100, ai[0]->spi & 0xffffff00);
 	EXPECT_EQ(ai[0]->spi, bo[0]->spi);
-	/* Tunnel mode: out, in and fwd policies on each end. */
+	/* One subnet each side: the SAs carry the selectors too. */
+	EXPECT_TRUE(ai[0]->present & KESP_BIT(KESP_SA_A_SEL));
+	EXPECT_EQ(24, ai[0]->sel.src.plen);
+	/* Tunnel mode: out, in and fwd policies on each end... */
 	EXPECT_EQ(3, live_policies(&p->a.rec));
 	EXPECT_EQ(3, live_policies(&p->b.rec));
+	/* ...and what one end sends, the other's inbound policy expects. */
+	ASSERT_NE(NULL, live_policy(&p->a.rec, KESP_DIR_OUT));
+	ASSERT_NE(NULL, live_policy(&p->a.rec, KESP_DIR_IN));
+	ASSERT_NE(NULL, live_policy(&p->b.rec, KESP_DIR_OUT));
+	ASSERT_NE(NULL, live_policy(&p->b.rec, KESP_DIR_IN));
+	EXPECT_TRUE(sel_equal(&live_policy(&p->a.rec, KESP_DIR_OUT)->sel,
+			      &live_policy(&p->b.rec, KESP_DIR_IN)->sel));
+	EXPECT_TRUE(sel_equal(&live_policy(&p->b.rec, KESP_DIR_OUT)->sel,
+			      &live_policy(&p->a.rec, KESP_DIR_IN)->sel));
+	EXPECT_FALSE(sel_equal(&live_policy(&p->a.rec, KESP_DIR_OUT)->sel,
+			       &live_policy(&p->a.rec, KESP_DIR_IN)->sel));
 }
 
 TEST_F(two, key_check_catches_a_corrupted_key)
@@ -559,6 +573,10 @@ TEST_F(two, key_check_catches_a_corrupted_key)
 	bad = *ao[0];
 	bad.spi++;
 	EXPECT_FALSE(sa_match(&bad, bi[0], self->why, sizeof(self->why)));
+	bad = *ao[0];
+	bad.sel.dst.plen = 16;
+	EXPECT_FALSE(sa_match(&bad, bi[0], self->why, sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "selectors"));
 	/* An end that sends on what the other never installed is caught. */
 	p->a.rec.sa[0].sa.spi ^= 0x10;
 	p->a.rec.sa[1].sa.spi ^= 0x10;
