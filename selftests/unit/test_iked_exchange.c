@@ -342,19 +342,26 @@ static char *log_text(struct pair *p)
 	return s;
 }
 
-/* Lines of @in's log (its conn's) that contain @needle. */
+/*
+ * Lines of @in's log that contain @needle: those of its conn, which
+ * begin "TIME CONN[N] " or "TIME CONN: " (log.c).
+ */
 static unsigned int log_count(struct pair *p, const struct inst *in,
 			      const char *needle)
 {
 	char *text = log_text(p), *line, *save = NULL;
-	char tag[40];
+	size_t len = strlen(in->conn);
 	unsigned int n = 0;
 
-	snprintf(tag, sizeof(tag), " %s[", in->conn);
 	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, tag) && strstr(line, needle))
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *who = strchr(line, ' ');
+
+		if (who && !strncmp(who + 1, in->conn, len) &&
+		    (who[1 + len] == '[' || who[1 + len] == ':') &&
+		    strstr(who, needle))
 			n++;
+	}
 	free(text);
 	return n;
 }
