@@ -102,7 +102,8 @@ $(B)/kesp-iked: $(B)/obj/plain/ikeuser/iked/main.o \
 # Unit tests link the code under test, minus main(), with ASan and UBSan;
 # kselftest_harness.h needs GNU C.
 UNIT_LIBS := $(call libs,san,kespctl iked common)
-$(B)/unit/%: selftests/unit/%.c $(UNIT_LIBS) $(USER_HDR) | deps-tools
+$(B)/unit/%: selftests/unit/%.c $(UNIT_LIBS) $(USER_HDR) \
+		$(wildcard selftests/unit/*.h) | deps-tools
 	@mkdir -p $(B)/unit
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
 		-o $@ $< $(UNIT_LIBS) $(NL_LIBS) -lcrypto
