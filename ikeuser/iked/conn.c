@@ -12,7 +12,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "peerlog.h"
-#include "ikev2/ike.h"
+#include "proto.h"
 #include "ikev2/ts.h"
 
 struct iked_conn *iked_conn_of(struct iked *d,
@@ -382,7 +382,7 @@ void iked_conns_start(struct iked *d)
 		if (c->cfg->autostart == IKED_AUTO_ROUTE)
 			iked_conn_route(d, c);
 		else if (c->cfg->autostart == IKED_AUTO_START)
-			ikev2_initiate(d, c, &sa);
+			iked_proto_of(c)->initiate(d, c, &sa);
 	}
 }
 

@@ -17,7 +17,8 @@
 #include "ctl.h"
 #include "kernel.h"
 #include "log.h"
-#include "ikev2/ike.h"
+#include "proto.h"
+#include "ikev2/natt.h"
 
 #define MAX_CLIENTS	64
 
@@ -49,7 +50,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	struct ike_sa *sa;
 
 	if (ev->cmd == KESP_CMD_EXPIRE) {
-		ikev2_sa_expired(d, &ev->sa, ev->hard);
+		iked_ike_sa_expired(d, &ev->sa, ev->hard);
 		return;
 	}
 	if (ev->cmd == KESP_CMD_MAPPING) {
@@ -67,7 +68,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	}
 	iked_log(IKED_LOG_INFO, c->cfg->name, 0,
 		 "a packet needs the tunnel: initiating");
-	ikev2_initiate(d, c, &sa);
+	iked_proto_of(c)->initiate(d, c, &sa);
 }
 
 static int load(struct iked *d)
@@ -157,7 +158,7 @@ static void recv_all(struct iked *d, int fd)
 		if (n == 0)
 			continue;
 		d->rx_us = iked_now_us();
-		ikev2_recv(d, d->buf, (size_t)n, &path);
+		iked_ike_recv(d, d->buf, (size_t)n, &path);
 	}
 }
 
@@ -173,8 +174,8 @@ static void loop(struct iked *d)
 		size_t n, i;
 		int timeout = -1, r;
 
-		next = ikev2_run_timers(d, now);
-		ikev2_reap(d);
+		next = iked_ike_run_timers(d, now);
+		iked_ike_reap(d);
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
@@ -389,8 +390,8 @@ int main(int argc, char **argv)
 	iked_conns_cleanup(d);
 	iked_conns_start(d);
 	loop(d);
-	ikev2_shutdown(d);
-	ikev2_reap(d);
+	iked_ike_shutdown(d);
+	iked_ike_reap(d);
 	rc = 0;
 out:
 	if (d->conns)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "../conn.h"
 
 /*
@@ -207,3 +208,16 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 	else
 		child_remove(sa, ch, "expired");
 }
+
+const struct iked_proto ikev2_proto = {
+	.name = "IKEv2",
+	.major = IKEV2_VERSION >> 4,
+	.recv = ikev2_recv,
+	.run_timers = ikev2_run_timers,
+	.reap = ikev2_reap,
+	.initiate = ikev2_initiate,
+	.rekey = ikev2_rekey,
+	.terminate = ikev2_terminate,
+	.shutdown = ikev2_shutdown,
+	.sa_expired = ikev2_sa_expired,
+};

@@ -9,6 +9,7 @@
 
 #include "../daemon.h"
 #include "../log.h"
+#include "../conn.h"
 #include "sk.h"
 #include "msg.h"
 #include "rules.h"
@@ -261,17 +262,5 @@ int info_delete_ike(struct ike_sa *sa);
  * SAs stop sending at once, but receive until the peer answers.
  */
 int info_delete_ike_gently(struct ike_sa *sa);
-
-/* conn.c: which conn a peer is for. */
-const struct iked_conf_conn *conn_for_init(struct iked *d,
-					   const struct iked_path *path);
-/*
- * The conn a peer with identity @peer (and asking for our @us, may be
- * NULL) authenticates for: addresses fit and the remote ID matches.
- */
-const struct iked_conf_conn *conn_for_auth(struct iked *d,
-					   const struct iked_path *path,
-					   const struct iked_conf_id *peer,
-					   const struct iked_conf_id *us);
 
 #endif /* KESP_IKEV2_IKE_H */

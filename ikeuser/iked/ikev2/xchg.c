@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../advice.h"
-#include "../ikev1_reject.h"
 #include "ike.h"
 #include "../peerlog.h"
 
@@ -410,55 +408,8 @@ void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 	int r;
 
 	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	/* The dispatcher (../ike.c) checked the version already. */
 	r = ikev2_msg_parse(m, buf, len, &err);
-	if (r == -EPROTONOSUPPORT) {
-		const struct iked_conf_conn *cfg = NULL;
-		unsigned int no = 0;
-		iked_ms now = iked_now();
-		uint8_t v1[IKEV1_REJECT_LEN];
-		size_t v1_len;
-		char *fix;
-
-		/*
-		 * As strongSwan without IKEv1: an answer the peer
-		 * understands, so that it stops instead of retransmitting
-		 * for a minute. Smaller than the request: nothing to amplify.
-		 */
-		v1_len = ikev1_reject_build(buf, len,
-					    IKEV1_N_INVALID_MAJOR_VERSION, v1,
-					    sizeof(v1));
-		if (v1_len)
-			iked_net_send(&d->net, path, v1, v1_len);
-		/* Its retransmissions say nothing new. */
-		if (!memcmp(&d->vm_peer, &path->remote, sizeof(d->vm_peer)) &&
-		    now < d->vm_at + 60000)
-			return;
-		d->vm_peer = path->remote;
-		d->vm_at = now;
-
-		/* Whose failure: the IKE SA we started with it, or its conn. */
-		for (sa = d->sas; sa; sa = sa->next) {
-			if (sa->state != IKE_DEAD && sa->initiator &&
-			    !memcmp(&sa->path.remote, &path->remote,
-				    sizeof(path->remote))) {
-				cfg = sa->conn;
-				no = sa->no;
-				break;
-			}
-		}
-		if (!cfg)
-			cfg = conn_for_init(d, path);
-		fix = m->hdr.version >> 4 == 1 ?
-		      iked_advice_ikev1(ikev1_vendor_product(buf, len)) : NULL;
-		iked_conn_fail_peer(d, cfg, no, &path->remote,
-			       "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0)%s; %s",
-			       from, m->hdr.version >> 4, m->hdr.version & 15,
-			       m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown",
-			       v1_len ? ", answered INVALID_MAJOR_VERSION" : "",
-			       fix ? fix : "make the peer's conn IKEv2");
-		free(fix);
-		return;
-	}
 	if (r) {
 		iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
 			      "dropped malformed message from %s: %s at byte %zu",
