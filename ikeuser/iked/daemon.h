@@ -70,8 +70,8 @@ struct child_sa {
 	uint32_t spi_in, spi_out;	/* host order */
 	uint32_t reqid;
 	uint8_t mode;			/* enum kesp_mode */
-	struct ikev2_chosen prop;
-	struct ikev2_ts_list ts_local, ts_remote;
+	struct iked_chosen prop;
+	struct iked_ts_list ts_local, ts_remote;
 	uint32_t policy[IKED_MAX_POLICIES];
 	size_t n_policy;
 	iked_ms established;
@@ -133,7 +133,7 @@ struct child_pending {
 	bool active;
 	uint32_t spi_in;
 	struct ikev2_sa offered;
-	struct ikev2_ts_list tsi, tsr;	/* offered, initiator's view */
+	struct iked_ts_list tsi, tsr;	/* offered, initiator's view */
 	struct ikev2_dh *dh;		/* PFS in CREATE_CHILD_SA */
 	uint8_t nonce[32];
 	size_t nonce_len;
@@ -177,7 +177,7 @@ struct ike_sa {
 	const struct iked_conf_end *local, *remote;	/* of conn */
 
 	/* IKE_SA_INIT */
-	struct ikev2_chosen prop;
+	struct iked_chosen prop;
 	struct ikev2_sa offered;	/* initiator: our SA payload */
 	uint16_t ke_group;		/* initiator: the group of our KE */
 	struct ikev2_dh *dh;

@@ -7,7 +7,7 @@
 #include "status.h"
 #include "kernel.h"
 #include "ikev2/ike.h"
-#include "ikev2/ts.h"
+#include "sa/ts.h"
 #include "../common/json.h"
 
 static const char *const auto_names[] = { "ignore", "add", "route", "start" };
@@ -133,7 +133,7 @@ static void write_human(struct iked *d, FILE *f)
 			si, sa->initiator ? "*" : "", sr,
 			sa->initiator ? "" : "*");
 		fprintf(f, "  algorithm %s, lifetime %us, NAT-T %s, CHILD SAs negotiated %u\n",
-			sa->prop.encr ? ikev2_chosen_format(&sa->prop, alg,
+			sa->prop.encr ? iked_chosen_format(&sa->prop, alg,
 							    sizeof(alg)) :
 			"(negotiating)",
 			sa->conn ? sa->conn->ikelifetime : 0,
@@ -151,12 +151,12 @@ static void write_human(struct iked *d, FILE *f)
 				ch->mode == KESP_MODE_TRANSPORT ? "TRANSPORT" :
 								  "TUNNEL",
 				ch->spi_in, ch->spi_out,
-				ikev2_chosen_format(&ch->prop, alg, sizeof(alg)),
+				iked_chosen_format(&ch->prop, alg, sizeof(alg)),
 				secs_since(ch->established, now));
 			fprintf(f, "  %s{%u}:   %s === %s, in %llu bytes (%llu packets), out %llu bytes (%llu packets)\n",
 				ike_sa_name(sa), ch->no,
-				ikev2_ts_format(&ch->ts_local, tl, sizeof(tl)),
-				ikev2_ts_format(&ch->ts_remote, tr, sizeof(tr)),
+				iked_ts_format(&ch->ts_local, tl, sizeof(tl)),
+				iked_ts_format(&ch->ts_remote, tr, sizeof(tr)),
 				(unsigned long long)c.bytes_in,
 				(unsigned long long)c.packets_in,
 				(unsigned long long)c.bytes_out,
@@ -221,7 +221,7 @@ static void write_json(struct iked *d, FILE *f)
 		hex8(sa->spi_r, spi);
 		json_str(&j, "spi_r", spi);
 		json_str(&j, "algorithm", sa->prop.encr ?
-			 ikev2_chosen_format(&sa->prop, buf, sizeof(buf)) : "");
+			 iked_chosen_format(&sa->prop, buf, sizeof(buf)) : "");
 		json_u64(&j, "elapsed", sa->state == IKE_ESTABLISHED ?
 			 secs_since(sa->established, now) :
 			 secs_since(sa->created, now));
@@ -247,11 +247,11 @@ static void write_json(struct iked *d, FILE *f)
 			snprintf(spi, sizeof(spi), "%08x", ch->spi_out);
 			json_str(&j, "spi_out", spi);
 			json_str(&j, "algorithm",
-				 ikev2_chosen_format(&ch->prop, buf, sizeof(buf)));
+				 iked_chosen_format(&ch->prop, buf, sizeof(buf)));
 			json_str(&j, "local_ts",
-				 ikev2_ts_format(&ch->ts_local, buf, sizeof(buf)));
+				 iked_ts_format(&ch->ts_local, buf, sizeof(buf)));
 			json_str(&j, "remote_ts",
-				 ikev2_ts_format(&ch->ts_remote, buf, sizeof(buf)));
+				 iked_ts_format(&ch->ts_remote, buf, sizeof(buf)));
 			json_u64(&j, "elapsed", secs_since(ch->established, now));
 			json_u64(&j, "bytes_in", c.bytes_in);
 			json_u64(&j, "packets_in", c.packets_in);
@@ -377,8 +377,8 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 		for (ch = sa->children; ch; ch = ch->next)
 			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 				ch->no, ch->spi_in, ch->spi_out,
-				ikev2_ts_format(&ch->ts_local, a, sizeof(a)),
-				ikev2_ts_format(&ch->ts_remote, b, sizeof(b)),
+				iked_ts_format(&ch->ts_local, a, sizeof(a)),
+				iked_ts_format(&ch->ts_remote, b, sizeof(b)),
 				ch->rekeying ? ", being rekeyed" : "");
 	}
 	if (!n)

@@ -11,7 +11,7 @@
 #include "ike.h"
 #include "dh.h"
 #include "pfs.h"
-#include "ts.h"
+#include "../sa/ts.h"
 #include "../ctl.h"
 #include "../kernel.h"
 #include "../../common/alg.h"
@@ -57,10 +57,10 @@ int child_prepare(struct ike_sa *sa, uint16_t group)
 				spi, 4,
 				group, pfs);
 	if (!r)
-		r = ikev2_ts_from_conf(&p->tsi, sa->local->ts, sa->local->n_ts,
+		r = iked_ts_from_conf(&p->tsi, sa->local->ts, sa->local->n_ts,
 				       &sa->path.local);
 	if (!r)
-		r = ikev2_ts_from_conf(&p->tsr, sa->remote->ts,
+		r = iked_ts_from_conf(&p->tsr, sa->remote->ts,
 				       sa->remote->n_ts, &sa->path.remote);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot build the CHILD SA proposal: %s",
@@ -94,7 +94,7 @@ int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c)
 }
 
 /* ESP key lengths kesp.ko wants: the key with its salt, and the integrity key. */
-static int esp_key_lens(const struct ikev2_chosen *c, size_t *enc,
+static int esp_key_lens(const struct iked_chosen *c, size_t *enc,
 			size_t *integ)
 {
 	const struct kesp_alg *a = kesp_alg_by_id(KESP_ALG_ENC, c->encr);
@@ -201,10 +201,10 @@ static void remove_kernel(struct ike_sa *sa, struct child_sa *ch, bool in,
  * that order: the peer may send as soon as it has the answer, and an
  * outbound SA before its policy is harmless.
  */
-static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
+static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 		   uint32_t spi_in, uint32_t spi_out, uint8_t mode,
-		   const struct ikev2_ts_list *tsl,
-		   const struct ikev2_ts_list *tsr, bool we_initiated,
+		   const struct iked_ts_list *tsl,
+		   const struct iked_ts_list *tsr, bool we_initiated,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len,
 		   bool defer_out)
@@ -223,7 +223,7 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 		ike_sa_log(sa, IKED_LOG_ERR, "ESP algorithm not supported by kesp.ko");
 		return r;
 	}
-	r = ikev2_ts_to_sels(tsl, tsr, sels, IKED_MAX_SELS, &n_sel);
+	r = iked_ts_to_sels(tsl, tsr, sels, IKED_MAX_SELS, &n_sel);
 	if (r || !n_sel) {
 		ike_sa_log(sa, IKED_LOG_ERR,
 			   "traffic selectors do not make kernel selectors");
@@ -248,7 +248,7 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 	if (r)
 		goto free_ch;
 	insel = sels[0];
-	ikev2_sel_reverse(&insel);
+	iked_sel_reverse(&insel);
 	fill_ksa(sa, &k, KESP_DIR_IN, spi_in, ch,
 		 we_initiated ? keys.er : keys.ei, enc_len,
 		 we_initiated ? keys.ar : keys.ai, integ_len,
@@ -291,8 +291,8 @@ static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
 	sa->children = ch;
 	sa->n_children_done++;
 	iked_conn_of(sa->d, sa->conn)->tries = 0;
-	child_log_new(sa, ch, in_us, ikev2_ts_format(tsl, l, sizeof(l)),
-		      ikev2_ts_format(tsr, rm, sizeof(rm)));
+	child_log_new(sa, ch, in_us, iked_ts_format(tsl, l, sizeof(l)),
+		      iked_ts_format(tsr, rm, sizeof(rm)));
 	return 0;
 wipe:
 	kesp_sa_wipe(&k);
@@ -308,9 +308,9 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
-	struct ikev2_ts_list ours_i, ours_r, tsi, tsr;
+	struct iked_ts_list ours_i, ours_r, tsi, tsr;
 	bool transport = ikev2_chain_notify(in, IKEV2_N_USE_TRANSPORT_MODE);
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	uint8_t spi[4];
 	uint32_t spi_in, spi_out;
 	char a[512], b[512], c[512], d[512];
@@ -346,22 +346,22 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOPROTOOPT;
 	}
-	r = ikev2_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
+	r = iked_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
 			       &sa->path.remote);
 	if (!r)
-		r = ikev2_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
+		r = iked_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
 				       &sa->path.local);
 	if (!r)
-		r = ikev2_ts_narrow(&in->tsi, &ours_i, &tsi);
+		r = iked_ts_narrow(&in->tsi, &ours_i, &tsi);
 	if (!r)
-		r = ikev2_ts_narrow(&in->tsr, &ours_r, &tsr);
+		r = iked_ts_narrow(&in->tsr, &ours_r, &tsr);
 	if (r) {
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "TS unacceptable: traffic selector mismatch: peer proposed TSi %s, TSr %s; we have rightsubnet %s, leftsubnet %s",
-			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
-			       ikev2_ts_format(&in->tsr, b, sizeof(b)),
-			       ikev2_ts_format(&ours_i, c, sizeof(c)),
-			       ikev2_ts_format(&ours_r, d, sizeof(d)));
+			       iked_ts_format(&in->tsi, a, sizeof(a)),
+			       iked_ts_format(&in->tsr, b, sizeof(b)),
+			       iked_ts_format(&ours_i, c, sizeof(c)),
+			       iked_ts_format(&ours_r, d, sizeof(d)));
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
 		return -ENOENT;
@@ -411,7 +411,7 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len)
 {
 	struct child_pending *p = &sa->pend;
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	char a[512], b[512];
 	unsigned int i;
 	int r = -EPROTO;
@@ -429,8 +429,8 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		else if (t == IKEV2_N_TS_UNACCEPTABLE)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
-				       ikev2_ts_format(&p->tsi, a, sizeof(a)),
-				       ikev2_ts_format(&p->tsr, b, sizeof(b)));
+				       iked_ts_format(&p->tsi, a, sizeof(a)),
+				       iked_ts_format(&p->tsr, b, sizeof(b)));
 		else if (t == IKEV2_N_TEMPORARY_FAILURE && p->rekey_spi)
 			/* A collision (both ends rekeying): retried. */
 			ike_sa_log(sa, IKED_LOG_INFO,
@@ -453,12 +453,12 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 			       "the peer chose an ESP proposal we did not offer");
 		goto out;
 	}
-	if (!ikev2_ts_within(&in->tsi, &p->tsi) ||
-	    !ikev2_ts_within(&in->tsr, &p->tsr)) {
+	if (!iked_ts_within(&in->tsi, &p->tsi) ||
+	    !iked_ts_within(&in->tsr, &p->tsr)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "TS unacceptable: the peer answered with selectors we did not offer: TSi %s, TSr %s",
-			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
-			       ikev2_ts_format(&in->tsr, b, sizeof(b)));
+			       iked_ts_format(&in->tsi, a, sizeof(a)),
+			       iked_ts_format(&in->tsr, b, sizeof(b)));
 		r = -EPROTO;
 		goto out;
 	}
@@ -697,7 +697,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	if (ikev2_chain_has(in, IKEV2_PL_KE)) {
 		/* PFS: answer in the group the peer chose, if we allow it. */
-		struct ikev2_chosen probe;
+		struct iked_chosen probe;
 
 		if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
 				    in->ke.group, &probe) == 0 && probe.dh &&

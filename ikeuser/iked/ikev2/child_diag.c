@@ -109,7 +109,7 @@ void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
 	char alg[256];
 	uint64_t gap = in_us > sa->d->rx_us ? in_us - sa->d->rx_us : 0;
 
-	ikev2_chosen_format(&ch->prop, alg, sizeof(alg));
+	iked_chosen_format(&ch->prop, alg, sizeof(alg));
 	if (!sa->inst.old_no)
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA established: #%u SPIs %08x_i %08x_o, %s, %s === %s",

@@ -36,11 +36,11 @@ static const char *id_str(const struct iked_conf_id *id, char *buf,
 }
 
 /* Whether @c, chosen in IKE_SA_INIT for one conn, is one @l accepts. */
-static bool ike_prop_allowed(const struct ikev2_chosen *c,
+static bool ike_prop_allowed(const struct iked_chosen *c,
 			     const struct iked_prop_list *l)
 {
 	struct ikev2_sa one;
-	struct ikev2_chosen again;
+	struct iked_chosen again;
 
 	memset(&one, 0, sizeof(one));
 	return ikev2_sa_from_chosen(&one, c, NULL, 0) == 0 &&
@@ -204,7 +204,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "authentication failed: %s identified as %s for this conn, but the IKE SA uses %s, which its ike= does not allow",
 			       from, id_str(&peer, p, sizeof(p)),
-			       ikev2_chosen_format(&sa->prop, (char[256]){ 0 },
+			       iked_chosen_format(&sa->prop, (char[256]){ 0 },
 						   256));
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
@@ -259,7 +259,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "IKE SA established with %s (ID %s), %s", from,
 		   id_str(&peer, p, sizeof(p)),
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	if (ikev2_chain_has(in, IKEV2_PL_SA))
 		child_respond(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
 			      NULL, 0, true, NULL, c);
@@ -345,7 +345,7 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	initial_contact(sa, in);
 	ike_sa_log(sa, IKED_LOG_INFO, "IKE SA established with %s (ID %s), %s",
 		   from, id_str(&peer, p, sizeof(p)),
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	r = child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
 			   NULL, 0);
 	ike_sa_established(sa);

@@ -235,7 +235,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 {
 	static const uint8_t zero[8];
 	const struct iked_conf_conn *cfg;
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	struct ikev2_msg *out = &d->tx;
 	const uint8_t *pub;
 	size_t pub_len, rlen;
@@ -367,7 +367,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	sa->state = IKE_INIT_DONE;
 	iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa), sa->no,
 		      "%s is initiating an IKE SA (%s)", from,
-		      ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
+		      iked_chosen_format(&chosen, (char[256]){ 0 }, 256));
 	iked_net_send(&d->net, path, sa->init_resp, rlen);
 }
 
@@ -466,7 +466,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	ike_sa_log(sa, IKED_LOG_DEBUG, "IKE_SA_INIT done: %s",
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	/* NAT detection; IKE_AUTH on UDP 4500 if a NAT is in between. */
 	natt_check(sa, c, sa->spi_i, sa->spi_r);
 	natt_float(sa);

@@ -11,7 +11,7 @@
 #include "ike.h"
 #include "natt.h"
 #include "../kernel.h"
-#include "ts.h"
+#include "../sa/ts.h"
 
 int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
 	      const struct kesp_addr *a, uint16_t port,
@@ -231,7 +231,7 @@ static void move_policies(struct ike_sa *sa, struct child_sa *ch)
 	for (i = 0; i < ch->n_policy; i++)
 		iked_conn_policy_put(sa->d, c, ch->policy[i]);
 	ch->n_policy = 0;
-	if (ikev2_ts_to_sels(&ch->ts_local, &ch->ts_remote, sels,
+	if (iked_ts_to_sels(&ch->ts_local, &ch->ts_remote, sels,
 			     IKED_MAX_SELS, &n_sel) ||
 	    iked_conn_protect(sa->d, c, sels, n_sel, ch->mode,
 			      &sa->path.local, &sa->path.remote,

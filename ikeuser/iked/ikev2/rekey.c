@@ -144,7 +144,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
  * the new SA's original initiator (2.18).
  */
 static struct ike_sa *successor(struct ike_sa *old, bool we_started,
-				const struct ikev2_chosen *prop,
+				const struct iked_chosen *prop,
 				const uint8_t spi_i[8], const uint8_t spi_r[8],
 				const uint8_t *ni, size_t ni_len,
 				const uint8_t *nr, size_t nr_len,
@@ -189,7 +189,7 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	old->rekey_at = old->hard_at = 0;
 	ike_sa_log(old, IKED_LOG_INFO, "IKE SA rekeyed: now %s[%u], %s",
 		   ike_sa_name(n), n->no,
-		   ikev2_chosen_format(prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(prop, (char[256]){ 0 }, 256));
 	return n;
 }
 
@@ -258,7 +258,7 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	struct ike_sa *ours, *theirs;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
 	const struct ikev2_notify *n;
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	size_t gir_len;
 	unsigned int i;
 
@@ -319,7 +319,7 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct ikev2_chain *c = &sa->d->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX], spi[8];
 	struct ikev2_dh *dh = NULL;
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	const uint8_t *pub;
 	size_t gir_len, pub_len;
 	uint16_t notify = 0;
