@@ -222,7 +222,7 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 		       iked_conn_last_error(c) : strerror(-r));
 		return;
 	}
-	if (sa->state == IKE_ESTABLISHED && !sa->pend.active) {
+	if (sa->state == IKE_ESTABLISHED && !sa->proto->child_negotiating(sa)) {
 		snprintf(msg, sizeof(msg), "%s[%u] is established\n", name,
 			 sa->no);
 		answer(d, cl, 0, msg);

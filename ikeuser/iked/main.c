@@ -18,7 +18,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "proto.h"
-#include "ikev2/natt.h"
+#include "sa/natt.h"
 
 #define MAX_CLIENTS	64
 

@@ -43,6 +43,11 @@ struct iked_proto {
 	/* The kernel expired an SA (hard: it is gone); not ours: ignored. */
 	void (*sa_expired)(struct iked *d, const struct kesp_sa *ksa,
 			   bool hard);
+	/* What @sa waits for (`kespctl ike diagnose`), into @buf. */
+	const char *(*waiting_for)(const struct ike_sa *sa, char *buf,
+				   size_t len);
+	/* A CHILD SA of ours is being negotiated in @sa. */
+	bool (*child_negotiating)(const struct ike_sa *sa);
 };
 
 /* ike.c: the dispatcher, the one place that knows every version. */

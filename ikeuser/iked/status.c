@@ -6,6 +6,7 @@
 
 #include "status.h"
 #include "kernel.h"
+#include "proto.h"
 #include "ikev2/ike.h"
 #include "sa/ts.h"
 #include "../common/json.h"
@@ -286,35 +287,6 @@ static void write_json(struct iked *d, FILE *f)
 	json_finish(&j);
 }
 
-static const char *waiting_for(const struct ike_sa *sa, char *buf,
-			       size_t len)
-{
-	static const char *const what[] = {
-		[REQ_INIT] = "IKE_SA_INIT",
-		[REQ_AUTH] = "IKE_AUTH",
-		[REQ_CREATE_CHILD] = "CREATE_CHILD_SA (a CHILD SA)",
-		[REQ_DELETE_CHILD] = "INFORMATIONAL (our Delete of a CHILD SA)",
-		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
-		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
-		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
-		[REQ_NOTIFY] = "INFORMATIONAL (our INVALID_SYNTAX notify)",
-	};
-	iked_ms now = iked_now();
-
-	if (sa->req_kind == REQ_NONE) {
-		if (sa->state == IKE_INIT_DONE)
-			snprintf(buf, len, "waiting for the peer's IKE_AUTH request");
-		else
-			snprintf(buf, len, "nothing outstanding");
-		return buf;
-	}
-	snprintf(buf, len,
-		 "waiting for the answer to %s request %u, sent %llus ago, %u retransmits so far (gives up after %u)",
-		 what[sa->req_kind], sa->next_req_id - 1,
-		 secs_since(sa->req_sent, now), sa->retx, sa->d->retx_tries);
-	return buf;
-}
-
 void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 {
 	const struct iked_conf_conn *cfg = c->cfg;
@@ -361,7 +333,7 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 			iked_net_format(&sa->path.remote, sa->path.rport, a,
 					sizeof(a)),
 			sa->initiator ? "we initiated" : "the peer initiated",
-			waiting_for(sa, w, sizeof(w)));
+			sa->proto->waiting_for(sa, w, sizeof(w)));
 		if (sa->state == IKE_ESTABLISHED)
 			fprintf(f, "    established %llus ago, last heard from the peer %llus ago%s\n",
 				secs_since(sa->established, now),

@@ -29,13 +29,13 @@ static const char *kerr(struct ike_sa *sa)
 
 void child_pending_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->pend.dh);
-	OPENSSL_cleanse(&sa->pend, sizeof(sa->pend));
+	ikev2_dh_free(v2(sa)->pend.dh);
+	OPENSSL_cleanse(&v2(sa)->pend, sizeof(v2(sa)->pend));
 }
 
 int child_prepare(struct ike_sa *sa, uint16_t group)
 {
-	struct child_pending *p = &sa->pend;
+	struct child_pending *p = &v2(sa)->pend;
 	bool pfs = group != 0;
 	uint8_t spi[4];
 	int r;
@@ -81,13 +81,13 @@ int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c)
 	if (sa->conn->mode == IKED_MODE_TRANSPORT)
 		r = ikev2_chain_add_notify(c, 0, NULL, 0,
 					   IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
-	c->sa = sa->pend.offered;
+	c->sa = v2(sa)->pend.offered;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_SA);
-	c->tsi = sa->pend.tsi;
+	c->tsi = v2(sa)->pend.tsi;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_TSI);
-	c->tsr = sa->pend.tsr;
+	c->tsr = v2(sa)->pend.tsr;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_TSR);
 	return r;
@@ -242,8 +242,8 @@ static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 	ch->soft_secs = rekey_secs(sa->conn, sa->conn->lifetime);
 	ch->ts_local = *tsl;
 	ch->ts_remote = *tsr;
-	r = ikev2_derive_child_keys(sa->prop.prf, sa->keys.sk_d,
-				    sa->keys.prf_len, gir, gir_len, ni, ni_len,
+	r = ikev2_derive_child_keys(sa->prop.prf, v2(sa)->keys.sk_d,
+				    v2(sa)->keys.prf_len, gir, gir_len, ni, ni_len,
 				    nr, nr_len, enc_len, integ_len, &keys);
 	if (r)
 		goto free_ch;
@@ -410,7 +410,7 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len)
 {
-	struct child_pending *p = &sa->pend;
+	struct child_pending *p = &v2(sa)->pend;
 	struct iked_chosen chosen;
 	char a[512], b[512];
 	unsigned int i;
@@ -476,7 +476,7 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		    gir_len, false);
 	/* IKE_AUTH's CHILD SA is keyed with the IKE SA's nonces (2.17). */
 	if (!r)
-		sa->children->from_auth = ni == sa->ni;
+		sa->children->from_auth = ni == v2(sa)->ni;
 out:
 	child_pending_clear(sa);
 	return r;
@@ -572,7 +572,7 @@ int child_create_start(struct ike_sa *sa, uint16_t group)
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
 			   struct child_sa *old)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	const uint8_t *pub;
 	uint8_t old_spi[4];
 	size_t pub_len;
@@ -596,9 +596,9 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 		 * A rekey (1.3.3): the SPI we receive on, and the same
 		 * traffic as the SA it replaces, narrowed as that was.
 		 */
-		sa->pend.rekey_spi = old->spi_in;
-		sa->pend.tsi = old->ts_local;
-		sa->pend.tsr = old->ts_remote;
+		v2(sa)->pend.rekey_spi = old->spi_in;
+		v2(sa)->pend.tsi = old->ts_local;
+		v2(sa)->pend.tsr = old->ts_remote;
 		ikev2_put32(old_spi, old->spi_in);
 		r = ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, old_spi, 4,
 					   IKEV2_N_REKEY_SA, NULL, 0);
@@ -606,10 +606,10 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	if (!r)
 		r = child_add_offer(sa, c);
 	if (!r)
-		r = ikev2_chain_add_nonce(c, sa->pend.nonce, sa->pend.nonce_len);
+		r = ikev2_chain_add_nonce(c, v2(sa)->pend.nonce, v2(sa)->pend.nonce_len);
 	if (!r && pfs) {
-		pub = ikev2_dh_pub(sa->pend.dh, &pub_len);
-		r = ikev2_chain_add_ke(c, ikev2_dh_group(sa->pend.dh), pub,
+		pub = ikev2_dh_pub(v2(sa)->pend.dh, &pub_len);
+		r = ikev2_chain_add_ke(c, ikev2_dh_group(v2(sa)->pend.dh), pub,
 				       pub_len);
 	}
 	if (!r)
@@ -627,7 +627,7 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
 	const struct ikev2_notify *rekey;
 	struct child_sa *ch = NULL;
@@ -667,8 +667,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	 * Both ends rekey it at once (2.8.1, 2.25): answer as usual; when
 	 * our own answer arrives, the lowest nonce says which goes.
 	 */
-	collide = ch && ch->rekeying && sa->pend.active &&
-		  sa->pend.rekey_spi == ch->spi_in;
+	collide = ch && ch->rekeying && v2(sa)->pend.active &&
+		  v2(sa)->pend.rekey_spi == ch->spi_in;
 	if (ch)
 		lifetime_check(sa, ch);
 	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
@@ -718,11 +718,11 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			gir_len = 0;
 		}
 	}
-	sa->inst.old_no = ch ? ch->no : 0;
-	sa->inst.by_peer = true;
+	v2(sa)->inst.old_no = ch ? ch->no : 0;
+	v2(sa)->inst.by_peer = true;
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
 			  sizeof(nr), gir, gir_len, false, &used_ke, c);
-	sa->inst.old_no = 0;
+	v2(sa)->inst.old_no = 0;
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
@@ -733,9 +733,9 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		/* install() put the new CHILD SA first. */
 		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
 				  sizeof(nr), &lo, &lo_len);
-		sa->pend.coll_spi_in = sa->children->spi_in;
-		memcpy(sa->pend.coll_nonce, lo, lo_len);
-		sa->pend.coll_nonce_len = lo_len;
+		v2(sa)->pend.coll_spi_in = sa->children->spi_in;
+		memcpy(v2(sa)->pend.coll_nonce, lo, lo_len);
+		v2(sa)->pend.coll_nonce_len = lo_len;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
 			   ch->no, sa->children->no);
@@ -802,7 +802,7 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 {
 	struct child_sa *old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 
-	sa->pfs_retried = 0;
+	v2(sa)->pfs_retried = 0;
 	if (old && !r) {
 		/* Make before break: the new SA carries traffic already. */
 		child_delete_start(sa, old);
@@ -822,7 +822,7 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	uint32_t rekey_spi = sa->pend.rekey_spi, coll_spi = 0;
+	uint32_t rekey_spi = v2(sa)->pend.rekey_spi, coll_spi = 0;
 	struct child_sa *old, *theirs;
 	const struct ikev2_notify *n;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
@@ -837,7 +837,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (r < 0)
 		goto out;
 	n = ikev2_chain_notify(in, IKEV2_N_INVALID_KE_PAYLOAD);
-	if (n && sa->pend.dh) {
+	if (n && v2(sa)->pend.dh) {
 		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
 
 		iked_conn_fail(sa->d, sa->conn, sa->no,
@@ -853,8 +853,8 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		goto out;
 	}
 	/* Not a refusal: SA, Nonce, TSi and TSr are there (rules.c). */
-	if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
-		if (ikev2_dh_shared(sa->pend.dh, in->ke.data, in->ke.len, gir,
+	if (v2(sa)->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
+		if (ikev2_dh_shared(v2(sa)->pend.dh, in->ke.data, in->ke.len, gir,
 				    &gir_len)) {
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "the peer's PFS key exchange value is invalid");
@@ -862,32 +862,32 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			r = -EPROTO;
 			goto out;
 		}
-	} else if (sa->pend.dh && !pfs_allows_none(&sa->conn->esp)) {
+	} else if (v2(sa)->pend.dh && !pfs_allows_none(&sa->conn->esp)) {
 		/* With "none" offered too, no KE in the answer means none. */
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
-			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
+			       ikev2_dh_name(ikev2_dh_group(v2(sa)->pend.dh)) ?: "?");
 		child_pending_clear(sa);
 		r = -EPROTO;
 		goto out;
 	}
-	if (sa->pend.coll_spi_in) {
+	if (v2(sa)->pend.coll_spi_in) {
 		const uint8_t *lo;
 		size_t lo_len;
 
 		/* A collision: did our exchange have the lowest nonce? */
-		rekey_nonce_lower(sa->pend.nonce, sa->pend.nonce_len,
+		rekey_nonce_lower(v2(sa)->pend.nonce, v2(sa)->pend.nonce_len,
 				  in->nonce.data, in->nonce.len, &lo, &lo_len);
-		coll_spi = sa->pend.coll_spi_in;
-		ours_lost = rekey_nonce_cmp(lo, lo_len, sa->pend.coll_nonce,
-					    sa->pend.coll_nonce_len) < 0;
+		coll_spi = v2(sa)->pend.coll_spi_in;
+		ours_lost = rekey_nonce_cmp(lo, lo_len, v2(sa)->pend.coll_nonce,
+					    v2(sa)->pend.coll_nonce_len) < 0;
 	}
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
-	sa->inst.old_no = old ? old->no : 0;
-	sa->inst.by_peer = false;
-	r = child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
+	v2(sa)->inst.old_no = old ? old->no : 0;
+	v2(sa)->inst.by_peer = false;
+	r = child_complete(sa, in, v2(sa)->pend.nonce, v2(sa)->pend.nonce_len,
 			   in->nonce.data, in->nonce.len, gir, gir_len);
-	sa->inst.old_no = 0;
+	v2(sa)->inst.old_no = 0;
 	OPENSSL_cleanse(gir, sizeof(gir));
 	theirs = coll_spi ? child_find_in(sa, coll_spi) : NULL;
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
@@ -902,7 +902,7 @@ out:
 
 void child_create_failed(struct ike_sa *sa, int err)
 {
-	uint32_t rekey_spi = sa->pend.rekey_spi;
+	uint32_t rekey_spi = v2(sa)->pend.rekey_spi;
 
 	child_pending_clear(sa);
 	create_done(sa, rekey_spi, err);
@@ -925,7 +925,7 @@ void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
  */
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t spi[4];
 	int r;
 
@@ -950,7 +950,7 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 		child_remove(sa, ch, "deleted by us");
 		return r;
 	}
-	sa->del_spi = ch->spi_in;
+	v2(sa)->del_spi = ch->spi_in;
 	ike_sa_log(sa, IKED_LOG_DEBUG,
 		   "deleting CHILD SA #%u: no longer sending on %08x, receiving on %08x until the peer answers",
 		   ch->no, ch->spi_out, ch->spi_in);
@@ -959,10 +959,10 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 
 void child_delete_done(struct ike_sa *sa)
 {
-	struct child_sa *ch = sa->del_spi ? child_find_in(sa, sa->del_spi) :
+	struct child_sa *ch = v2(sa)->del_spi ? child_find_in(sa, v2(sa)->del_spi) :
 					    NULL;
 
-	sa->del_spi = 0;
+	v2(sa)->del_spi = 0;
 	if (ch && ch->state == CHILD_DELETING)
 		child_remove(sa, ch, "deleted by us");
 }

@@ -110,14 +110,14 @@ void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
 	uint64_t gap = in_us > sa->d->rx_us ? in_us - sa->d->rx_us : 0;
 
 	iked_chosen_format(&ch->prop, alg, sizeof(alg));
-	if (!sa->inst.old_no)
+	if (!v2(sa)->inst.old_no)
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA established: #%u SPIs %08x_i %08x_o, %s, %s === %s",
 			   ch->no, ch->spi_in, ch->spi_out, alg, tsl, tsr);
-	else if (sa->inst.by_peer)
+	else if (v2(sa)->inst.by_peer)
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u rekeyed by the peer: #%u SPIs %08x_i %08x_o, %s, %s === %s",
-			   sa->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
+			   v2(sa)->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
 			   alg, tsl, tsr);
 	else
 		/*
@@ -126,7 +126,7 @@ void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
 		 */
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u rekeyed: #%u SPIs %08x_i %08x_o, %s, %s === %s (inbound SA in place %llu.%03llu ms after the answer arrived)",
-			   sa->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
+			   v2(sa)->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
 			   alg, tsl, tsr, (unsigned long long)gap / 1000,
 			   (unsigned long long)gap % 1000);
 }

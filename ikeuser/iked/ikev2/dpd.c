@@ -43,7 +43,7 @@ iked_ms dpd_next(const struct ike_sa *sa)
 
 void dpd_check(struct ike_sa *sa, iked_ms now)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	iked_ms due = dpd_next(sa);
 	uint64_t in, out;
 

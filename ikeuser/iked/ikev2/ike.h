@@ -8,6 +8,8 @@
 #include <stdint.h>
 
 #include "../daemon.h"
+#include "state.h"
+#include "select.h"
 #include "../log.h"
 #include "../conn.h"
 #include "sk.h"

@@ -106,7 +106,7 @@ static const struct iked_secret *psk_for(struct ike_sa *sa,
 
 int auth_start(struct ike_sa *sa)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	const struct iked_secret *psk;
 	struct iked_conf_id us;
 	uint8_t auth[IKEV2_PRF_MAX];
@@ -117,9 +117,9 @@ int auth_start(struct ike_sa *sa)
 	psk = psk_for(sa, &us, sa->remote->id.type ? &sa->remote->id : NULL);
 	if (!psk)
 		return -ENOKEY;
-	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len, sa->init_req,
-			   sa->init_req_len, sa->nr, sa->nr_len,
-			   sa->keys.sk_pi, sa->keys.prf_len, us.type, us.data,
+	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len, v2(sa)->init_req,
+			   v2(sa)->init_req_len, v2(sa)->nr, v2(sa)->nr_len,
+			   v2(sa)->keys.sk_pi, v2(sa)->keys.prf_len, us.type, us.data,
 			   us.len, auth, &auth_len);
 	if (r)
 		return r;
@@ -148,7 +148,7 @@ int auth_start(struct ike_sa *sa)
 
 static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 
 	ikev2_chain_init(c);
 	ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_AUTHENTICATION_FAILED,
@@ -160,7 +160,7 @@ static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
 void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	const struct iked_conf_conn *cfg;
 	const struct iked_secret *psk;
 	struct iked_conf_id peer, us_asked, us;
@@ -224,9 +224,9 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
-				  sa->init_req, sa->init_req_len, sa->nr,
-				  sa->nr_len, sa->keys.sk_pi,
-				  sa->keys.prf_len, in->idi.type,
+				  v2(sa)->init_req, v2(sa)->init_req_len, v2(sa)->nr,
+				  v2(sa)->nr_len, v2(sa)->keys.sk_pi,
+				  v2(sa)->keys.prf_len, in->idi.type,
 				  in->idi.data, in->idi.len, in->auth.data,
 				  in->auth.len);
 	if (r) {
@@ -239,8 +239,8 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	sa->peer_id = peer;
 	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len,
-			   sa->init_resp, sa->init_resp_len, sa->ni,
-			   sa->ni_len, sa->keys.sk_pr, sa->keys.prf_len,
+			   v2(sa)->init_resp, v2(sa)->init_resp_len, v2(sa)->ni,
+			   v2(sa)->ni_len, v2(sa)->keys.sk_pr, v2(sa)->keys.prf_len,
 			   us.type, us.data, us.len, auth, &auth_len);
 	if (r) {
 		ike_sa_kill(sa, "cannot compute AUTH");
@@ -261,7 +261,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		   id_str(&peer, p, sizeof(p)),
 		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	if (ikev2_chain_has(in, IKEV2_PL_SA))
-		child_respond(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+		child_respond(sa, in, v2(sa)->ni, v2(sa)->ni_len, v2(sa)->nr, v2(sa)->nr_len,
 			      NULL, 0, true, NULL, c);
 	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msg_id, c);
 }
@@ -328,9 +328,9 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		return;
 	}
 	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
-				  sa->init_resp, sa->init_resp_len, sa->ni,
-				  sa->ni_len, sa->keys.sk_pr,
-				  sa->keys.prf_len, in->idr.type,
+				  v2(sa)->init_resp, v2(sa)->init_resp_len, v2(sa)->ni,
+				  v2(sa)->ni_len, v2(sa)->keys.sk_pr,
+				  v2(sa)->keys.prf_len, in->idr.type,
 				  in->idr.data, in->idr.len, in->auth.data,
 				  in->auth.len);
 	if (r) {
@@ -346,7 +346,7 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	ike_sa_log(sa, IKED_LOG_INFO, "IKE SA established with %s (ID %s), %s",
 		   from, id_str(&peer, p, sizeof(p)),
 		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
-	r = child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+	r = child_complete(sa, in, v2(sa)->ni, v2(sa)->ni_len, v2(sa)->nr, v2(sa)->nr_len,
 			   NULL, 0);
 	ike_sa_established(sa);
 	if (!r)

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "dh.h"
 #include "../ctl.h"
 #include "../peerlog.h"
@@ -45,6 +46,12 @@ struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 
 	if (!sa)
 		return NULL;
+	sa->priv = calloc(1, sizeof(struct ikev2_state));
+	if (!sa->priv) {
+		free(sa);
+		return NULL;
+	}
+	sa->proto = &ikev2_proto;
 	sa->d = d;
 	sa->no = ++d->next_sa_no;
 	sa->initiator = initiator;
@@ -53,6 +60,7 @@ struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 	sa->expire_at = initiator ? 0 : sa->created + HALF_OPEN_MS;
 	/* Our SPI: random, so that an off-path attacker cannot guess it. */
 	if (RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8) != 1) {
+		free(sa->priv);
 		free(sa);
 		return NULL;
 	}
@@ -109,8 +117,8 @@ void ike_sa_established(struct ike_sa *sa)
 	sa->expire_at = 0;
 	rekey_ike_schedule(sa);
 	/* The secrets that made the keys are of no more use. */
-	ikev2_dh_free(sa->dh);
-	sa->dh = NULL;
+	ikev2_dh_free(v2(sa)->dh);
+	v2(sa)->dh = NULL;
 }
 
 void ike_sa_answer(struct ike_sa *sa, int err)
@@ -154,10 +162,14 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 
 static void ike_sa_free(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->dh);
-	ikev2_ike_keys_wipe(&sa->keys);
-	free(sa->init_req);
-	free(sa->init_resp);
+	struct ikev2_state *v = v2(sa);
+
+	ikev2_dh_free(v->dh);
+	ikev2_ike_keys_wipe(&v->keys);
+	free(v->init_req);
+	free(v->init_resp);
+	OPENSSL_cleanse(v, sizeof(*v));
+	free(v);
 	free(sa->req);
 	free(sa->resp);
 	OPENSSL_cleanse(sa, sizeof(*sa));
@@ -257,7 +269,7 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 		else if (rekey_ike_start(sa, 0) == 0)
 			return 0;
 	}
-	if (sa->want_child && !sa->children && !sa->pend.active) {
+	if (sa->want_child && !sa->children && !v2(sa)->pend.active) {
 		sa->want_child = false;
 		if (child_create_start(sa, 0) == 0)
 			return 0;
@@ -304,7 +316,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 			sa->retx++;
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "retransmit %u of request %u", sa->retx,
-				   sa->next_req_id - 1);
+				   v2(sa)->next_req_id - 1);
 			iked_net_send(&d->net, &sa->path, sa->req, sa->req_len);
 			natt_retransmit(sa);
 			sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);

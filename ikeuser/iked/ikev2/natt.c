@@ -9,13 +9,13 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "natt.h"
+#include "../sa/natt.h"
 #include "../kernel.h"
 #include "../sa/ts.h"
 
 int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
 	      const struct kesp_addr *a, uint16_t port,
-	      uint8_t out[IKEV2_NATD_LEN])
+	      uint8_t out[IKED_NATD_LEN])
 {
 	uint8_t data[8 + 8 + 16 + 2];
 	size_t alen = kesp_addr_len(a->family), len = 0;
@@ -31,7 +31,7 @@ int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
 	data[len++] = (uint8_t)(port >> 8);
 	data[len++] = (uint8_t)port;
 	if (EVP_Digest(data, len, out, &olen, EVP_sha1(), NULL) != 1 ||
-	    olen != IKEV2_NATD_LEN)
+	    olen != IKED_NATD_LEN)
 		return -EIO;
 	return 0;
 }
@@ -119,7 +119,7 @@ void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
 		const uint8_t spi_i[8], const uint8_t spi_r[8])
 {
 	struct ike_natt *n = &sa->natt;
-	uint8_t want_src[IKEV2_NATD_LEN], want_dst[IKEV2_NATD_LEN];
+	uint8_t want_src[IKED_NATD_LEN], want_dst[IKED_NATD_LEN];
 	unsigned int i, n_src = 0, n_dst = 0;
 	bool src_ok = false, dst_ok = false;
 	enum iked_conf_encaps enc = sa->conn ? sa->conn->encaps :
@@ -138,13 +138,13 @@ void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
 		if (x->type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
 			n_src++;
 			/* Several: one per address of a multihomed sender. */
-			if (x->len == IKEV2_NATD_LEN &&
-			    !memcmp(x->data, want_src, IKEV2_NATD_LEN))
+			if (x->len == IKED_NATD_LEN &&
+			    !memcmp(x->data, want_src, IKED_NATD_LEN))
 				src_ok = true;
 		} else if (x->type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
 			n_dst++;
-			if (x->len == IKEV2_NATD_LEN &&
-			    !memcmp(x->data, want_dst, IKEV2_NATD_LEN))
+			if (x->len == IKED_NATD_LEN &&
+			    !memcmp(x->data, want_dst, IKED_NATD_LEN))
 				dst_ok = true;
 		}
 	}
@@ -376,7 +376,7 @@ void natt_retransmit(struct ike_sa *sa)
 
 void natt_on_mapping(struct iked *d, const struct kesp_event *ev)
 {
-	struct ikev2_chain *c = &d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(d)->tx_inner;
 	struct iked_path probe;
 	struct ike_sa *sa;
 	char a[80], b[80];

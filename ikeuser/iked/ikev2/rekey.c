@@ -76,8 +76,8 @@ void rekey_ike_schedule(struct ike_sa *sa)
 
 static void rekey_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->rk.dh);
-	OPENSSL_cleanse(&sa->rk, sizeof(sa->rk));
+	ikev2_dh_free(v2(sa)->rk.dh);
+	OPENSSL_cleanse(&v2(sa)->rk, sizeof(v2(sa)->rk));
 }
 
 void rekey_ike_abort(struct ike_sa *sa)
@@ -93,8 +93,8 @@ void rekey_ike_failed(struct ike_sa *sa)
 
 int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
-	struct ike_rekey *rk = &sa->rk;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	struct ike_rekey *rk = &v2(sa)->rk;
 	const uint8_t *pub;
 	size_t pub_len;
 	int r;
@@ -160,15 +160,15 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	memcpy(n->spi_r, spi_r, 8);
 	n->prop = *prop;
 	r = ikev2_sk_key_lens(prop->encr, prop->encr_key_bits, prop->integ,
-			      &n->enc_len, &n->integ_len);
+			      &v2(n)->enc_len, &v2(n)->integ_len);
 	if (!r)
 		r = ikev2_derive_rekeyed_ike_keys(old->prop.prf,
-						  old->keys.sk_d,
-						  old->keys.prf_len, prop->prf,
+						  v2(old)->keys.sk_d,
+						  v2(old)->keys.prf_len, prop->prf,
 						  ni, ni_len, nr, nr_len, gir,
 						  gir_len, n->spi_i, n->spi_r,
-						  n->integ_len, n->enc_len,
-						  &n->keys);
+						  v2(n)->integ_len, v2(n)->enc_len,
+						  &v2(n)->keys);
 	if (r) {
 		ike_sa_log(old, IKED_LOG_ERR, "rekeyed IKE SA keys: %s",
 			   strerror(-r));
@@ -215,7 +215,7 @@ static void resolve_collision(struct ike_sa *old, struct ike_sa *ours,
 			      struct ike_sa *theirs,
 			      const struct ikev2_chain *in)
 {
-	const struct ike_rekey *rk = &old->rk;
+	const struct ike_rekey *rk = &v2(old)->rk;
 	const uint8_t *lo;
 	size_t lo_len;
 
@@ -254,7 +254,7 @@ static void resolve_collision(struct ike_sa *old, struct ike_sa *ours,
 
 void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	struct ike_rekey *rk = &sa->rk;
+	struct ike_rekey *rk = &v2(sa)->rk;
 	struct ike_sa *ours, *theirs;
 	uint8_t gir[IKEV2_DH_SHARED_MAX];
 	const struct ikev2_notify *n;
@@ -316,7 +316,7 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX], spi[8];
 	struct ikev2_dh *dh = NULL;
 	struct iked_chosen chosen;
@@ -370,7 +370,7 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}
-	if (sa->req_kind == REQ_REKEY_IKE && sa->rk.active) {
+	if (sa->req_kind == REQ_REKEY_IKE && v2(sa)->rk.active) {
 		/*
 		 * Both ends rekey at once (2.8.2): answer as usual, and when
 		 * our own answer arrives the lowest of the four nonces says
@@ -381,11 +381,11 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 
 		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
 				  sizeof(nr), &lo, &lo_len);
-		sa->rk.coll = true;
-		memcpy(sa->rk.coll_spi_i, n->spi_i, 8);
-		memcpy(sa->rk.coll_spi_r, n->spi_r, 8);
-		memcpy(sa->rk.coll_nonce, lo, lo_len);
-		sa->rk.coll_nonce_len = lo_len;
+		v2(sa)->rk.coll = true;
+		memcpy(v2(sa)->rk.coll_spi_i, n->spi_i, 8);
+		memcpy(v2(sa)->rk.coll_spi_r, n->spi_r, 8);
+		memcpy(v2(sa)->rk.coll_nonce, lo, lo_len);
+		v2(sa)->rk.coll_nonce_len = lo_len;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
 	}

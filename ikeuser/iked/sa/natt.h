@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* NAT traversal of an IKE SA (RFC 7296 2.23, RFC 3948): detection, port 4500, keepalives, floating. */
 
-#ifndef KESP_IKEV2_NATT_H
-#define KESP_IKEV2_NATT_H
+#ifndef KESP_IKED_SA_NATT_H
+#define KESP_IKED_SA_NATT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 #include "../../common/addr.h"
 
 /* SHA-1, the hash of NAT_DETECTION_*_IP (RFC 7296 2.23). */
-#define IKEV2_NATD_LEN		20
+#define IKED_NATD_LEN		20
 /* Default interval of NAT keepalives (RFC 3948 4: 20 s). */
 #define IKED_KEEPALIVE_SECS	20
 
@@ -25,7 +25,7 @@ struct ike_natt {
 	bool in_use;		/* IKE on the NAT-T port, ESP in UDP */
 	bool encap;		/* CHILD SAs get ENCAP ports (kesp.ko can) */
 	/* Our NAT_D payloads' data, alive until the message is built. */
-	uint8_t natd_src[IKEV2_NATD_LEN], natd_dst[IKEV2_NATD_LEN];
+	uint8_t natd_src[IKED_NATD_LEN], natd_dst[IKED_NATD_LEN];
 	uint64_t ka_at;		/* next keepalive check (iked_ms), 0: none */
 	uint64_t ka_packets;	/* outbound ESP packets at the last check */
 	unsigned long keepalives;	/* sent */
@@ -46,7 +46,7 @@ struct kesp_event;
  */
 int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
 	      const struct kesp_addr *a, uint16_t port,
-	      uint8_t out[IKEV2_NATD_LEN]);
+	      uint8_t out[IKED_NATD_LEN]);
 
 /*
  * Daemon start: bind the NAT-T port, hand its sockets to kesp.ko when it
@@ -88,4 +88,4 @@ void natt_inherit(struct ike_sa *n, const struct ike_sa *old);
 /* "none", "local", "remote", "both" or "forced" for ike list. */
 const char *natt_status(const struct ike_sa *sa);
 
-#endif /* KESP_IKEV2_NATT_H */
+#endif /* KESP_IKED_SA_NATT_H */
