@@ -48,6 +48,8 @@ struct iked_proto {
 				   size_t len);
 	/* A CHILD SA of ours is being negotiated in @sa. */
 	bool (*child_negotiating)(const struct ike_sa *sa);
+	/* Send a liveness check in @sa now (nothing outstanding). 0 or -errno. */
+	int (*liveness)(struct ike_sa *sa);
 };
 
 /* ike.c: the dispatcher, the one place that knows every version. */

@@ -7,7 +7,8 @@
 #include "status.h"
 #include "kernel.h"
 #include "proto.h"
-#include "ikev2/ike.h"
+#include "conn.h"
+#include "sa/ike_sa.h"
 #include "sa/ts.h"
 #include "../common/json.h"
 

@@ -260,4 +260,5 @@ const struct iked_proto ikev2_proto = {
 	.sa_expired = ikev2_sa_expired,
 	.waiting_for = waiting_for,
 	.child_negotiating = child_negotiating,
+	.liveness = dpd_send_liveness,
 };

@@ -524,26 +524,6 @@ void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
 	free(ch);
 }
 
-struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out)
-{
-	struct child_sa *ch;
-
-	for (ch = sa->children; ch; ch = ch->next)
-		if (ch->spi_out == spi_out)
-			return ch;
-	return NULL;
-}
-
-struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
-{
-	struct child_sa *ch;
-
-	for (ch = sa->children; ch; ch = ch->next)
-		if (ch->spi_in == spi_in)
-			return ch;
-	return NULL;
-}
-
 /*
  * The troubleshooting guides' "rekeys all the time" case: warned once
  * per conn, and again only when the peer's interval changes much.

@@ -9,7 +9,10 @@
 
 #include "../daemon.h"
 #include "state.h"
+#include "../sa/ike_sa.h"
+#include "../sa/child_sa.h"
 #include "select.h"
+#include "natd.h"
 #include "../log.h"
 #include "../conn.h"
 #include "sk.h"
@@ -45,24 +48,12 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard);
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 			  const struct iked_path *path);
-/* Where "conn[3]" log lines come from. */
-const char *ike_sa_name(const struct ike_sa *sa);
-void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg);
 /*
  * Mark @sa dead: its CHILD SAs leave the kernel, a waiting `kespctl ike
  * up` gets @why (NULL when it ended normally), the loop frees it later.
  */
 void ike_sa_kill(struct ike_sa *sa, const char *why);
 void ike_sa_established(struct ike_sa *sa);
-/*
- * Answer a waiting `kespctl ike up`: 0 when what it asked for (the IKE SA
- * and a CHILD SA) is up, else the error with the conn's last failure.
- */
-void ike_sa_answer(struct ike_sa *sa, int err);
-/* Our own identity in @sa (the conn's leftid, or our address). */
-void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id);
-void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The peer's product from the Vendor IDs of @c, if one names it. */
 void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c);
 
@@ -164,8 +155,6 @@ void child_install_deferred(struct ike_sa *sa, struct child_sa *ch);
  * outbound SAs of the others go in first.
  */
 void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
-struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
-struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);
 /* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
 int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -244,6 +233,8 @@ int reauth_start(struct ike_sa *old);
 void reauth_done(struct ike_sa *n);
 
 /* dpd.c: dead peer detection. */
+/* An empty INFORMATIONAL request: the peer's answer proves it is there. */
+int dpd_send_liveness(struct ike_sa *sa);
 /* When the next liveness check is due (0: none). */
 iked_ms dpd_next(const struct ike_sa *sa);
 /* Send a liveness check if the peer has been silent for dpddelay. */
