@@ -175,10 +175,10 @@ bench: deps
 	selftests/bench/run
 
 # The IKE benchmark's ceiling: key exchanges per second through dh.c.
-$(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/ikev2/dh.c \
-		ikeuser/iked/ikev2/dh.h
+$(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/crypto/dh.c \
+		ikeuser/iked/crypto/dh.h
 	@mkdir -p $(B)/bench
-	$(CC) $(USER_CFLAGS) -Iikeuser -o $@ $< ikeuser/iked/ikev2/dh.c -lcrypto
+	$(CC) $(USER_CFLAGS) -Iikeuser -o $@ $< ikeuser/iked/crypto/dh.c -lcrypto
 
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps

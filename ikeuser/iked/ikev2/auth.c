@@ -6,7 +6,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 #include "auth.h"
-#include "prf.h"
+#include "keys.h"
 
 /* 2.15: the pad is these 17 ASCII bytes, no NUL. */
 static const char key_pad[] = "Key Pad for IKEv2";
@@ -17,8 +17,8 @@ int ikev2_auth_psk(uint16_t prf, const uint8_t *psk, size_t psk_len,
 		   uint8_t id_type, const uint8_t *id, size_t id_len,
 		   uint8_t *out, size_t *outlen)
 {
-	size_t plen = ikev2_prf_len(prf), ilen = 4 + id_len, olen;
-	uint8_t key[IKEV2_PRF_MAX], *in, *octets = NULL;
+	size_t plen = iked_prf_len(prf), ilen = 4 + id_len, olen;
+	uint8_t key[IKED_PRF_MAX], *in, *octets = NULL;
 	int err;
 
 	*outlen = 0;
@@ -41,15 +41,15 @@ int ikev2_auth_psk(uint16_t prf, const uint8_t *psk, size_t psk_len,
 	/* The octets signed: RealMessage | Nonce | MACedIDFor{I,R}. */
 	memcpy(octets, msg, msg_len);
 	memcpy(octets + msg_len, nonce, nonce_len);
-	err = ikev2_prf(prf, sk_p, sk_p_len, in, ilen,
+	err = iked_prf(prf, sk_p, sk_p_len, in, ilen,
 			octets + msg_len + nonce_len);
 	if (err)
 		goto out;
-	err = ikev2_prf(prf, psk, psk_len, (const uint8_t *)key_pad,
+	err = iked_prf(prf, psk, psk_len, (const uint8_t *)key_pad,
 			sizeof(key_pad) - 1, key);
 	if (err)
 		goto out;
-	err = ikev2_prf(prf, key, plen, octets, olen, out);
+	err = iked_prf(prf, key, plen, octets, olen, out);
 	if (err)
 		goto out;
 	*outlen = plen;
@@ -69,7 +69,7 @@ int ikev2_auth_psk_verify(uint16_t prf, const uint8_t *psk, size_t psk_len,
 			  uint8_t id_type, const uint8_t *id, size_t id_len,
 			  const uint8_t *auth, size_t auth_len)
 {
-	uint8_t want[IKEV2_PRF_MAX];
+	uint8_t want[IKED_PRF_MAX];
 	size_t len;
 	int err;
 

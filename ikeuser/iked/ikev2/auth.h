@@ -13,7 +13,7 @@
  * IKE_SA_INIT message this side sent (initiator: its request; responder:
  * its response), @nonce the OTHER side's nonce, @sk_p this side's SK_pi
  * (initiator) or SK_pr (responder), @id_type / @id this side's ID payload
- * body fields. Writes ikev2_prf_len(@prf) bytes (at most IKEV2_PRF_MAX)
+ * body fields. Writes iked_prf_len(@prf) bytes (at most IKED_PRF_MAX)
  * to @out and that length to *@outlen. 0, -EINVAL (unknown PRF, empty
  * PSK), -ENOMEM or -EIO. Intermediate values are wiped.
  */

@@ -9,7 +9,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "pfs.h"
 #include "../sa/ts.h"
 #include "../ctl.h"
@@ -29,7 +29,7 @@ static const char *kerr(struct ike_sa *sa)
 
 void child_pending_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(v2(sa)->pend.dh);
+	iked_dh_free(v2(sa)->pend.dh);
 	OPENSSL_cleanse(&v2(sa)->pend, sizeof(v2(sa)->pend));
 }
 
@@ -48,7 +48,7 @@ int child_prepare(struct ike_sa *sa, uint16_t group)
 		return r;
 	}
 	if (pfs) {
-		r = ikev2_dh_new(group, &p->dh);
+		r = iked_dh_new(group, &p->dh);
 		if (r)
 			return r;
 	}
@@ -425,7 +425,7 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 			continue;
 		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			child_diag_refused(sa, &p->offered,
-					   p->dh ? ikev2_dh_group(p->dh) : 0);
+					   p->dh ? iked_dh_group(p->dh) : 0);
 		else if (t == IKEV2_N_TS_UNACCEPTABLE)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
@@ -588,8 +588,8 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	if (!r)
 		r = ikev2_chain_add_nonce(c, v2(sa)->pend.nonce, v2(sa)->pend.nonce_len);
 	if (!r && pfs) {
-		pub = ikev2_dh_pub(v2(sa)->pend.dh, &pub_len);
-		r = ikev2_chain_add_ke(c, ikev2_dh_group(v2(sa)->pend.dh), pub,
+		pub = iked_dh_pub(v2(sa)->pend.dh, &pub_len);
+		r = ikev2_chain_add_ke(c, iked_dh_group(v2(sa)->pend.dh), pub,
 				       pub_len);
 	}
 	if (!r)
@@ -608,10 +608,10 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
-	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
+	uint8_t nr[OUR_NONCE_LEN], gir[IKED_DH_SHARED_MAX];
 	const struct ikev2_notify *rekey;
 	struct child_sa *ch = NULL;
-	struct ikev2_dh *dh = NULL;
+	struct iked_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
 	bool used_ke = false, collide;
@@ -690,8 +690,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 			return;
 		}
-		if (ikev2_dh_new(in->ke.group, &dh) == 0 &&
-		    ikev2_dh_shared(dh, in->ke.data, in->ke.len, gir,
+		if (iked_dh_new(in->ke.group, &dh) == 0 &&
+		    iked_dh_shared(dh, in->ke.data, in->ke.len, gir,
 				    &gir_len) == 0) {
 			/* gir_len set: the exchange has PFS. */
 		} else {
@@ -723,12 +723,12 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
 		if (used_ke) {
-			pub = ikev2_dh_pub(dh, &pub_len);
-			ikev2_chain_add_ke(c, ikev2_dh_group(dh), pub, pub_len);
+			pub = iked_dh_pub(dh, &pub_len);
+			ikev2_chain_add_ke(c, iked_dh_group(dh), pub, pub_len);
 		}
 	}
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
@@ -805,7 +805,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	uint32_t rekey_spi = v2(sa)->pend.rekey_spi, coll_spi = 0;
 	struct child_sa *old, *theirs;
 	const struct ikev2_notify *n;
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	bool ours_lost = false;
 	size_t gir_len = 0;
 	int r;
@@ -822,7 +822,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: PFS group mismatch: the peer wants group %u (%s), which esp= does not allow",
-			       g, ikev2_dh_name(g) ?: "unknown");
+			       g, iked_dh_name(g) ?: "unknown");
 		child_pending_clear(sa);
 		r = -ENOPROTOOPT;
 		goto out;
@@ -834,7 +834,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	}
 	/* Not a refusal: SA, Nonce, TSi and TSr are there (rules.c). */
 	if (v2(sa)->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
-		if (ikev2_dh_shared(v2(sa)->pend.dh, in->ke.data, in->ke.len, gir,
+		if (iked_dh_shared(v2(sa)->pend.dh, in->ke.data, in->ke.len, gir,
 				    &gir_len)) {
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "the peer's PFS key exchange value is invalid");
@@ -846,7 +846,7 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		/* With "none" offered too, no KE in the answer means none. */
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
-			       ikev2_dh_name(ikev2_dh_group(v2(sa)->pend.dh)) ?: "?");
+			       iked_dh_name(iked_dh_group(v2(sa)->pend.dh)) ?: "?");
 		child_pending_clear(sa);
 		r = -EPROTO;
 		goto out;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "pfs.h"
 #include "../advice.h"
 
@@ -62,7 +62,7 @@ void child_diag_respond(struct ike_sa *sa, const struct ikev2_sa *theirs,
 	iked_conn_fail(sa->d, sa->conn, sa->no,
 		       "no proposal chosen: PFS group mismatch: peer offered %s %s; we accept %s; %s",
 		       or_oom(t), wants ?
-		       (ikev2_dh_name(ke_group) ? "with a key exchange (PFS) in a group we do not accept" :
+		       (iked_dh_name(ke_group) ? "with a key exchange (PFS) in a group we do not accept" :
 			"with a key exchange (PFS) in an unknown group") :
 		       "without key exchange (no PFS), which esp= does not allow",
 		       or_oom(o), or_oom(fix));

@@ -109,7 +109,7 @@ int auth_start(struct ike_sa *sa)
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	const struct iked_secret *psk;
 	struct iked_conf_id us;
-	uint8_t auth[IKEV2_PRF_MAX];
+	uint8_t auth[IKED_PRF_MAX];
 	size_t auth_len;
 	int r;
 
@@ -165,7 +165,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	const struct iked_secret *psk;
 	struct iked_conf_id peer, us_asked, us;
 	char p[IKED_ID_STRLEN], from[80];
-	uint8_t auth[IKEV2_PRF_MAX];
+	uint8_t auth[IKED_PRF_MAX];
 	size_t auth_len;
 	int r;
 

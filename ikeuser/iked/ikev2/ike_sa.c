@@ -12,7 +12,7 @@
 
 #include "ike.h"
 #include "ikev2.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "../ctl.h"
 #include "../peerlog.h"
 
@@ -61,7 +61,7 @@ void ike_sa_established(struct ike_sa *sa)
 	sa->expire_at = 0;
 	rekey_ike_schedule(sa);
 	/* The secrets that made the keys are of no more use. */
-	ikev2_dh_free(v2(sa)->dh);
+	iked_dh_free(v2(sa)->dh);
 	v2(sa)->dh = NULL;
 }
 
@@ -94,7 +94,7 @@ static void ike_sa_free(struct ike_sa *sa)
 {
 	struct ikev2_state *v = v2(sa);
 
-	ikev2_dh_free(v->dh);
+	iked_dh_free(v->dh);
 	ikev2_ike_keys_wipe(&v->keys);
 	free(v->init_req);
 	free(v->init_resp);

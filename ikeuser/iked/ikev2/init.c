@@ -8,8 +8,8 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
-#include "prf.h"
+#include "../crypto/dh.h"
+#include "keys.h"
 #include "../peerlog.h"
 
 #define OUR_NONCE_LEN	32
@@ -48,12 +48,12 @@ int init_start(struct ike_sa *sa, uint16_t group)
 	 * needs a new key.
 	 */
 	if (!v2(sa)->dh || group != v2(sa)->ke_group) {
-		ikev2_dh_free(v2(sa)->dh);
+		iked_dh_free(v2(sa)->dh);
 		v2(sa)->dh = NULL;
-		r = ikev2_dh_new(group, &v2(sa)->dh);
+		r = iked_dh_new(group, &v2(sa)->dh);
 		if (r) {
 			ike_sa_log(sa, IKED_LOG_ERR, "key exchange %s: %s",
-				   ikev2_dh_name(group) ?: "?", strerror(-r));
+				   iked_dh_name(group) ?: "?", strerror(-r));
 			return r;
 		}
 		v2(sa)->ke_group = group;
@@ -67,7 +67,7 @@ int init_start(struct ike_sa *sa, uint16_t group)
 				group, false);
 	if (r)
 		return r;
-	pub = ikev2_dh_pub(v2(sa)->dh, &pub_len);
+	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
 	ikev2_msg_init(m, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
 		       IKEV2_F_INITIATOR, 0);
 	/* A cookie goes first (2.6). */
@@ -101,17 +101,17 @@ int init_start(struct ike_sa *sa, uint16_t group)
 
 int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len)
 {
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	size_t gir_len;
 	int r;
 
-	r = ikev2_dh_shared(v2(sa)->dh, ke, ke_len, gir, &gir_len);
+	r = iked_dh_shared(v2(sa)->dh, ke, ke_len, gir, &gir_len);
 	if (r) {
 		/* Before any authentication: rate-limited per source. */
 		iked_log_peer(sa->d, &sa->path.remote, IKED_LOG_WARN,
 			      ike_sa_name(sa), sa->no,
 			      "peer's %s public value (%zu bytes) is invalid",
-			      ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
+			      iked_dh_name(sa->prop.dh) ?: "?", ke_len);
 		return r;
 	}
 	r = ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits,
@@ -153,7 +153,7 @@ static void refuse(struct iked *d, const struct ikev2_msg *req,
 static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
 			const struct iked_path *path, uint8_t *cookie)
 {
-	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKEV2_PRF_MAX];
+	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKED_PRF_MAX];
 	size_t alen = kesp_addr_len(path->remote.family);
 	size_t len = 0;
 
@@ -163,7 +163,7 @@ static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
 	len += alen;
 	memcpy(data + len, m->hdr.spi_i, 8);
 	len += 8;
-	ikev2_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
+	iked_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
 		  sizeof(d->cookie_secret), data, len, mac);
 	cookie[0] = 1;
 	memcpy(cookie + 1, mac, COOKIE_LEN - 1);
@@ -306,8 +306,8 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 
 		iked_log_peer(d, &path->remote, IKED_LOG_INFO, cfg->name, 0,
 			      "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
-			      from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
-			      ikev2_dh_name(chosen.dh) ?: "?");
+			      from, iked_dh_name(m->chain.ke.group) ?: "unknown",
+			      iked_dh_name(chosen.dh) ?: "?");
 		ikev2_put16(g, chosen.dh);
 		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		return;
@@ -324,7 +324,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	v2(sa)->nr_len = OUR_NONCE_LEN;
 	r = RAND_bytes(v2(sa)->nr, (int)v2(sa)->nr_len) == 1 ? 0 : -EIO;
 	if (!r)
-		r = ikev2_dh_new(chosen.dh, &v2(sa)->dh);
+		r = iked_dh_new(chosen.dh, &v2(sa)->dh);
 	if (!r)
 		r = init_derive_keys(sa, m->chain.ke.data, m->chain.ke.len);
 	if (r) {
@@ -332,7 +332,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		ike_sa_kill(sa, NULL);
 		return;
 	}
-	pub = ikev2_dh_pub(v2(sa)->dh, &pub_len);
+	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
 	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
 		       IKEV2_F_RESPONSE, 0);
 	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
@@ -408,15 +408,15 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		    group_configured(&sa->conn->ike, g)) {
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "%s wants key exchange %s instead of %s: retrying",
-				   peer, ikev2_dh_name(g) ?: "?",
-				   ikev2_dh_name(v2(sa)->ke_group) ?: "?");
+				   peer, iked_dh_name(g) ?: "?",
+				   iked_dh_name(v2(sa)->ke_group) ?: "?");
 			init_start(sa, g);
 			return;
 		}
 		xchg_request_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
-			       peer, g, ikev2_dh_name(g) ?: "unknown");
+			       peer, g, iked_dh_name(g) ?: "unknown");
 		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
 		return;
 	}

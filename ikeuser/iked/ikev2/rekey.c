@@ -8,7 +8,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "../conn.h"
 
 #define OUR_NONCE_LEN	32
@@ -76,7 +76,7 @@ void rekey_ike_schedule(struct ike_sa *sa)
 
 static void rekey_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(v2(sa)->rk.dh);
+	iked_dh_free(v2(sa)->rk.dh);
 	OPENSSL_cleanse(&v2(sa)->rk, sizeof(v2(sa)->rk));
 }
 
@@ -107,7 +107,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 	if (RAND_bytes(rk->spi, 8) != 1 ||
 	    RAND_bytes(rk->nonce, OUR_NONCE_LEN) != 1)
 		return -EIO;
-	r = ikev2_dh_new(group, &rk->dh);
+	r = iked_dh_new(group, &rk->dh);
 	if (!r)
 		r = ikev2_sa_from_props(&rk->offered, &sa->conn->ike,
 					IKEV2_PROTO_IKE, rk->spi, 8, group,
@@ -116,7 +116,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 		rekey_clear(sa);
 		return r;
 	}
-	pub = ikev2_dh_pub(rk->dh, &pub_len);
+	pub = iked_dh_pub(rk->dh, &pub_len);
 	ikev2_chain_init(c);
 	c->sa = rk->offered;
 	r = ikev2_chain_add(c, IKEV2_PL_SA);
@@ -133,7 +133,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 	}
 	rk->active = true;
 	ike_sa_log(sa, IKED_LOG_INFO, "rekeying the IKE SA (%s)",
-		   ikev2_dh_name(group) ?: "?");
+		   iked_dh_name(group) ?: "?");
 	return 0;
 }
 
@@ -256,7 +256,7 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
 	struct ike_rekey *rk = &v2(sa)->rk;
 	struct ike_sa *ours, *theirs;
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	const struct ikev2_notify *n;
 	struct iked_chosen chosen;
 	size_t gir_len;
@@ -268,10 +268,10 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (n && n->len == 2) {
 		uint16_t g = ikev2_get16(n->data);
 
-		if (g != ikev2_dh_group(rk->dh)) {
+		if (g != iked_dh_group(rk->dh)) {
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "the peer wants %s to rekey the IKE SA: retrying",
-				   ikev2_dh_name(g) ?: "?");
+				   iked_dh_name(g) ?: "?");
 			rekey_clear(sa);
 			if (rekey_ike_start(sa, g))
 				sa->rekey_at = retry_at();
@@ -293,8 +293,8 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (ikev2_sa_check_reply(&in->sa, &rk->offered, IKEV2_PROTO_IKE,
 				 &chosen) || chosen.spi_len != 8 ||
 	    chosen.dh != in->ke.group ||
-	    in->ke.group != ikev2_dh_group(rk->dh) ||
-	    ikev2_dh_shared(rk->dh, in->ke.data, in->ke.len, gir, &gir_len)) {
+	    in->ke.group != iked_dh_group(rk->dh) ||
+	    iked_dh_shared(rk->dh, in->ke.data, in->ke.len, gir, &gir_len)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "the peer's answer to our IKE SA rekey is not acceptable");
 		rekey_ike_failed(sa);
@@ -317,8 +317,8 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
-	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX], spi[8];
-	struct ikev2_dh *dh = NULL;
+	uint8_t nr[OUR_NONCE_LEN], gir[IKED_DH_SHARED_MAX], spi[8];
+	struct iked_dh *dh = NULL;
 	struct iked_chosen chosen;
 	const uint8_t *pub;
 	size_t gir_len, pub_len;
@@ -358,8 +358,8 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	if (RAND_bytes(nr, sizeof(nr)) != 1 || RAND_bytes(spi, 8) != 1 ||
-	    ikev2_dh_new(chosen.dh, &dh) ||
-	    ikev2_dh_shared(dh, in->ke.data, in->ke.len, gir, &gir_len)) {
+	    iked_dh_new(chosen.dh, &dh) ||
+	    iked_dh_shared(dh, in->ke.data, in->ke.len, gir, &gir_len)) {
 		notify = IKEV2_N_INVALID_SYNTAX;
 		goto refuse;
 	}
@@ -389,17 +389,17 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
 	}
-	pub = ikev2_dh_pub(dh, &pub_len);
+	pub = iked_dh_pub(dh, &pub_len);
 	memset(&c->sa, 0, sizeof(c->sa));
 	if (ikev2_sa_from_chosen(&c->sa, &chosen, spi, 8) == 0 &&
 	    ikev2_chain_add(c, IKEV2_PL_SA) == 0 &&
 	    ikev2_chain_add_nonce(c, nr, sizeof(nr)) == 0)
 		ikev2_chain_add_ke(c, chosen.dh, pub, pub_len);
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	return;
 refuse:
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	ikev2_chain_add_notify(c, 0, NULL, 0, notify, NULL, 0);
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 }

@@ -10,9 +10,9 @@
 
 #include "../daemon.h"
 #include "msg.h"
-#include "prf.h"
+#include "keys.h"
 
-struct ikev2_dh;
+struct iked_dh;
 
 /* What the outstanding request of an IKE SA is for. */
 enum ike_req_kind {
@@ -33,7 +33,7 @@ struct child_pending {
 	uint32_t spi_in;
 	struct ikev2_sa offered;
 	struct iked_ts_list tsi, tsr;	/* offered, initiator's view */
-	struct ikev2_dh *dh;		/* PFS in CREATE_CHILD_SA */
+	struct iked_dh *dh;		/* PFS in CREATE_CHILD_SA */
 	uint8_t nonce[32];
 	size_t nonce_len;
 	uint32_t rekey_spi;		/* the CHILD SA it replaces (our SPI) */
@@ -52,7 +52,7 @@ struct ike_rekey {
 	bool active;
 	uint8_t spi[8];			/* the new IKE SA's SPI, ours */
 	struct ikev2_sa offered;
-	struct ikev2_dh *dh;
+	struct iked_dh *dh;
 	uint8_t nonce[32];
 	/*
 	 * The peer rekeyed the IKE SA too while this was out (2.8.2): the
@@ -69,7 +69,7 @@ struct ikev2_state {
 	/* IKE_SA_INIT */
 	struct ikev2_sa offered;	/* initiator: our SA payload */
 	uint16_t ke_group;		/* initiator: the group of our KE */
-	struct ikev2_dh *dh;
+	struct iked_dh *dh;
 	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
 	size_t ni_len, nr_len;
 	uint8_t *init_req, *init_resp;	/* both messages, for AUTH */
