@@ -17,15 +17,6 @@
 #include "../../common/alg.h"
 
 #define OUR_NONCE_LEN	32
-/* kesp.ko's default; strongSwan uses 32, XFRM's maximum is 4096. */
-#define REPLAY_WINDOW	128
-
-static const char *kerr(struct ike_sa *sa)
-{
-	static char buf[320];
-
-	return iked_kernel_strerror(sa->d->kern, buf, sizeof(buf));
-}
 
 void child_pending_clear(struct ike_sa *sa)
 {
@@ -44,7 +35,7 @@ int child_prepare(struct ike_sa *sa, uint16_t group)
 	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &p->spi_in);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
-			   kerr(sa));
+			   child_sa_kerr(sa));
 		return r;
 	}
 	if (pfs) {
@@ -93,113 +84,9 @@ int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c)
 	return r;
 }
 
-/* ESP key lengths kesp.ko wants: the key with its salt, and the integrity key. */
-static int esp_key_lens(const struct iked_chosen *c, size_t *enc,
-			size_t *integ)
-{
-	const struct kesp_alg *a = kesp_alg_by_id(KESP_ALG_ENC, c->encr);
-	const struct kesp_alg *i = NULL;
-
-	if (!a)
-		return -EOPNOTSUPP;
-	*enc = (c->encr_key_bits ? c->encr_key_bits / 8u : a->key_lens[0]) +
-	       a->salt_len;
-	*integ = 0;
-	if (c->integ) {
-		i = kesp_alg_by_id(KESP_ALG_INTEG, c->integ);
-		if (!i)
-			return -EOPNOTSUPP;
-		*integ = i->key_lens[0];
-	}
-	return 0;
-}
-
-static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
-		     uint32_t spi, const struct child_sa *ch,
-		     const uint8_t *ek, size_t ek_len, const uint8_t *ak,
-		     size_t ak_len, const struct kesp_sel *sel)
-{
-	const struct iked_conf_conn *cfg = sa->conn;
-
-	memset(k, 0, sizeof(*k));
-	k->present = KESP_BIT(KESP_SA_A_SPI) | KESP_BIT(KESP_SA_A_DIR) |
-		     KESP_BIT(KESP_SA_A_MODE) | KESP_BIT(KESP_SA_A_FAMILY) |
-		     KESP_BIT(KESP_SA_A_SRC) | KESP_BIT(KESP_SA_A_DST) |
-		     KESP_BIT(KESP_SA_A_ENC) | KESP_BIT(KESP_SA_A_ENC_KEY) |
-		     KESP_BIT(KESP_SA_A_FLAGS) | KESP_BIT(KESP_SA_A_REQID) |
-		     KESP_BIT(KESP_SA_A_LIFETIME);
-	k->spi = spi;
-	k->dir = dir;
-	k->mode = ch->mode;
-	k->family = sa->path.local.family;
-	k->src = dir == KESP_DIR_OUT ? sa->path.local : sa->path.remote;
-	k->dst = dir == KESP_DIR_OUT ? sa->path.remote : sa->path.local;
-	k->enc = ch->prop.encr;
-	k->enc_key_len = (uint16_t)ek_len;
-	memcpy(k->enc_key, ek, ek_len);
-	if (ch->prop.integ) {
-		k->present |= KESP_BIT(KESP_SA_A_INTEG) |
-			      KESP_BIT(KESP_SA_A_INTEG_KEY);
-		k->integ = ch->prop.integ;
-		k->integ_key_len = (uint16_t)ak_len;
-		memcpy(k->integ_key, ak, ak_len);
-	}
-	if (dir == KESP_DIR_IN) {
-		k->present |= KESP_BIT(KESP_SA_A_REPLAY_WINDOW);
-		k->replay_window = REPLAY_WINDOW;
-	}
-	k->flags = ch->prop.esn == IKED_PROP_ESN_YES ? KESP_SA_F_ESN : 0;
-	k->reqid = ch->reqid;
-	if (sel) {
-		k->present |= KESP_BIT(KESP_SA_A_SEL);
-		k->sel = *sel;
-	}
-	/*
-	 * The kernel's hard limit stands even without the daemon; the soft
-	 * one is where a rekey would start, before the peer's limit.
-	 */
-	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
-	if (cfg->rekey && ch->soft_secs)
-		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = ch->soft_secs;
-	/* ESP in UDP when NAT-T is in use (natt.c). */
-	natt_fill_ksa(sa, k);
-}
-
-static int add_policies(struct ike_sa *sa, struct child_sa *ch,
-			const struct kesp_sel *sels, size_t n)
-{
-	int r = iked_conn_protect(sa->d, iked_conn_of(sa->d, sa->conn), sels,
-				  n, ch->mode, &sa->path.local,
-				  &sa->path.remote, IKED_PRIO_CHILD,
-				  ch->policy, &ch->n_policy);
-
-	if (r)
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install the CHILD SA's policies: %s",
-			   kerr(sa));
-	return r;
-}
-
-static void remove_kernel(struct ike_sa *sa, struct child_sa *ch, bool in,
-			  bool out)
-{
-	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
-	size_t i;
-
-	for (i = 0; i < ch->n_policy; i++)
-		iked_conn_policy_put(sa->d, c, ch->policy[i]);
-	ch->n_policy = 0;
-	if (out)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
-				   ch->spi_out);
-	if (in)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_IN, &sa->path.local,
-				   ch->spi_in);
-}
-
 /*
- * Derive the keys and install inbound SA, outbound SA and policies, in
- * that order: the peer may send as soon as it has the answer, and an
- * outbound SA before its policy is harmless.
+ * Derive the keys of a CHILD SA and hand it to the core, which installs
+ * it (sa/child_sa.c), then say so.
  */
 static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 		   uint32_t spi_in, uint32_t spi_out, uint8_t mode,
@@ -209,97 +96,43 @@ static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len,
 		   bool defer_out)
 {
-	struct kesp_sel sels[IKED_MAX_SELS], insel;
+	const struct child_sa_spec spec = {
+		.prop = prop, .spi_in = spi_in, .spi_out = spi_out,
+		.mode = mode, .tsl = tsl, .tsr = tsr, .defer_out = defer_out,
+	};
 	struct ikev2_child_keys keys;
-	struct kesp_sa k;
+	struct child_sa_keys k;
 	struct child_sa *ch;
-	size_t enc_len, integ_len, n_sel;
+	size_t enc_len, integ_len;
 	char l[512], rm[512];
 	uint64_t in_us;
 	int r;
 
-	r = esp_key_lens(prop, &enc_len, &integ_len);
+	r = child_sa_key_lens(prop, &enc_len, &integ_len);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "ESP algorithm not supported by kesp.ko");
 		return r;
 	}
-	r = iked_ts_to_sels(tsl, tsr, sels, IKED_MAX_SELS, &n_sel);
-	if (r || !n_sel) {
-		ike_sa_log(sa, IKED_LOG_ERR,
-			   "traffic selectors do not make kernel selectors");
-		return r ? r : -EINVAL;
-	}
-	ch = calloc(1, sizeof(*ch));
-	if (!ch)
-		return -ENOMEM;
-	ch->no = ++sa->d->next_child_no;
-	ch->spi_in = spi_in;
-	ch->spi_out = spi_out;
-	ch->mode = mode;
-	ch->prop = *prop;
-	ch->reqid = iked_conn_of(sa->d, sa->conn)->reqid;
-	/* Randomized, so that the two ends do not rekey at once (2.8.1). */
-	ch->soft_secs = rekey_secs(sa->conn, sa->conn->lifetime);
-	ch->ts_local = *tsl;
-	ch->ts_remote = *tsr;
 	r = ikev2_derive_child_keys(sa->prop.prf, v2(sa)->keys.sk_d,
-				    v2(sa)->keys.prf_len, gir, gir_len, ni, ni_len,
-				    nr, nr_len, enc_len, integ_len, &keys);
+				    v2(sa)->keys.prf_len, gir, gir_len, ni,
+				    ni_len, nr, nr_len, enc_len, integ_len,
+				    &keys);
 	if (r)
-		goto free_ch;
-	insel = sels[0];
-	iked_sel_reverse(&insel);
-	fill_ksa(sa, &k, KESP_DIR_IN, spi_in, ch,
-		 we_initiated ? keys.er : keys.ei, enc_len,
-		 we_initiated ? keys.ar : keys.ai, integ_len,
-		 n_sel == 1 ? &insel : NULL);
-	r = iked_kernel_sa_add(sa->d->kern, &k);
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install inbound SA %08x: %s",
-			   spi_in, kerr(sa));
-		goto wipe;
-	}
-	in_us = iked_now_us();
-	fill_ksa(sa, &k, KESP_DIR_OUT, spi_out, ch,
-		 we_initiated ? keys.ei : keys.er, enc_len,
-		 we_initiated ? keys.ai : keys.ar, integ_len,
-		 n_sel == 1 ? &sels[0] : NULL);
-	if (defer_out) {
-		ch->deferred_out = malloc(sizeof(k));
-		r = ch->deferred_out ? 0 : -ENOMEM;
-		if (!r)
-			memcpy(ch->deferred_out, &k, sizeof(k));
-	} else {
-		r = iked_kernel_sa_add(sa->d->kern, &k);
-	}
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
-			   spi_out, kerr(sa));
-		remove_kernel(sa, ch, true, false);
-		goto wipe;
-	}
-	r = add_policies(sa, ch, sels, n_sel);
-	if (r) {
-		remove_kernel(sa, ch, true, true);
-		goto wipe;
-	}
-	kesp_sa_wipe(&k);
+		return r;
+	k = (struct child_sa_keys){
+		.enc_len = enc_len, .integ_len = integ_len,
+		.ek_in = we_initiated ? keys.er : keys.ei,
+		.ak_in = we_initiated ? keys.ar : keys.ai,
+		.ek_out = we_initiated ? keys.ei : keys.er,
+		.ak_out = we_initiated ? keys.ai : keys.ar,
+	};
+	r = child_sa_install(sa, &spec, &k, &ch, &in_us);
 	ikev2_child_keys_wipe(&keys);
-	ch->state = CHILD_INSTALLED;
-	ch->established = iked_now();
-	ch->next = sa->children;
-	sa->children = ch;
-	sa->n_children_done++;
-	iked_conn_of(sa->d, sa->conn)->tries = 0;
+	if (r)
+		return r;
 	child_log_new(sa, ch, in_us, iked_ts_format(tsl, l, sizeof(l)),
 		      iked_ts_format(tsr, rm, sizeof(rm)));
 	return 0;
-wipe:
-	kesp_sa_wipe(&k);
-	ikev2_child_keys_wipe(&keys);
-free_ch:
-	free(ch);
-	return r;
 }
 
 int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
@@ -369,7 +202,7 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &spi_in);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
-			   kerr(sa));
+			   child_sa_kerr(sa));
 		goto temp;
 	}
 	spi_out = ikev2_get32(chosen.spi);
@@ -480,48 +313,6 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 out:
 	child_pending_clear(sa);
 	return r;
-}
-
-void child_install_deferred(struct ike_sa *sa, struct child_sa *ch)
-{
-	struct kesp_sa *k = ch->deferred_out;
-
-	if (!k || ch->redundant)
-		return;
-	ch->deferred_out = NULL;
-	if (iked_kernel_sa_add(sa->d->kern, k))
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
-			   k->spi, kerr(sa));
-	else
-		ike_sa_log(sa, IKED_LOG_DEBUG,
-			   "CHILD SA #%u now sends on its new SA %08x",
-			   ch->no, k->spi);
-	kesp_sa_wipe(k);
-	free(k);
-}
-
-void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
-{
-	struct child_sa **pp, *o;
-
-	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
-		if (*pp == ch) {
-			*pp = ch->next;
-			break;
-		}
-	}
-	/* The replacement takes over the moment the old one goes. */
-	for (o = sa->children; o; o = o->next)
-		child_install_deferred(sa, o);
-	remove_kernel(sa, ch, true, !ch->deferred_out && !ch->out_absent);
-	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
-		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
-		   why ? why : "");
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-	}
-	free(ch);
 }
 
 /*
@@ -732,17 +523,6 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
 
-/* The outbound SA that waited is not installed, ever: no longer kept. */
-static void drop_deferred_out(struct child_sa *ch)
-{
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-		ch->deferred_out = NULL;
-	}
-	ch->out_absent = true;
-}
-
 /*
  * Both ends rekeyed @old at once (2.8.1): @ours came from our request,
  * @theirs from the peer's. The exchange with the lowest of the four
@@ -772,7 +552,7 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 	theirs->redundant = true;
 	/* Never sent on, so the peer's Delete loses nothing. */
 	if (theirs->deferred_out)
-		drop_deferred_out(theirs);
+		child_sa_drop_deferred_out(theirs);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed", old->no);
 	child_delete_start(sa, old);
 }
@@ -886,15 +666,6 @@ void child_create_failed(struct ike_sa *sa, int err)
 
 	child_pending_clear(sa);
 	create_done(sa, rekey_spi, err);
-}
-
-void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
-{
-	ch->state = CHILD_DELETING;
-	if (!ch->deferred_out && !ch->out_absent)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
-				   ch->spi_out);
-	drop_deferred_out(ch);
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "state.h"
 #include "../sa/ike_sa.h"
 #include "../sa/child_sa.h"
+#include "../sa/lifetime.h"
 #include "select.h"
 #include "natd.h"
 #include "../log.h"
@@ -148,13 +149,6 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len);
-/* Install @ch's deferred outbound SA, if it has one waiting. */
-void child_install_deferred(struct ike_sa *sa, struct child_sa *ch);
-/*
- * Remove @ch from the kernel (and the list) of @sa; the deferred
- * outbound SAs of the others go in first.
- */
-void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
 /* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
 int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -164,8 +158,6 @@ void child_create_on_response(struct ike_sa *sa,
 /* Our CREATE_CHILD_SA came to nothing (@err): a rekey is tried again. */
 void child_create_failed(struct ike_sa *sa, int err);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
-/* Its outbound SA goes (it is being deleted); it still receives. */
-void child_stop_sending(struct ike_sa *sa, struct child_sa *ch);
 /* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
 void child_delete_done(struct ike_sa *sa);
 
@@ -205,8 +197,6 @@ int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in);
 void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew);
 
 /* rekey.c: rekeying IKE and CHILD SAs. */
-/* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */
-uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs);
 /* Set rekey_at and hard_at of a newly established IKE SA. */
 void rekey_ike_schedule(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa, uint16_t group);

@@ -48,22 +48,6 @@ void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 	*lo_len = first ? a_len : b_len;
 }
 
-/* @secs minus the margin and up to rekeyfuzz% more of it, at random. */
-uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs)
-{
-	uint32_t margin = cfg->rekeymargin, fuzz = 0, r;
-
-	if (margin >= secs)
-		margin = secs / 2;
-	if (cfg->rekeyfuzz && margin &&
-	    RAND_bytes((unsigned char *)&r, sizeof(r)) == 1)
-		fuzz = (uint32_t)((uint64_t)r % ((uint64_t)margin *
-						 cfg->rekeyfuzz / 100 + 1));
-	if (margin + fuzz >= secs)
-		fuzz = 0;
-	return secs - margin - fuzz;
-}
-
 void rekey_ike_schedule(struct ike_sa *sa)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
