@@ -395,13 +395,120 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	return r;
 }
 
+/* Answer request @m with @c and the one notify @type (about @spi of @proto). */
+static void respond_notify(struct ike_sa *sa, const struct ikev2_msg *m,
+			   struct ikev2_chain *c, uint8_t proto,
+			   const uint8_t *spi, uint8_t spi_len, uint16_t type,
+			   const uint8_t *data, size_t len)
+{
+	ikev2_chain_add_notify(c, proto, spi, spi_len, type, data, len);
+	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+}
+
+/*
+ * The CHILD SA a CREATE_CHILD_SA request's REKEY_SA names into *@old
+ * (NULL: a new CHILD SA); false when the request is refused (answered).
+ */
+static bool create_target(struct ike_sa *sa, const struct ikev2_msg *m,
+			  const struct ikev2_chain *in, struct ikev2_chain *c,
+			  struct child_sa **old)
+{
+	const struct ikev2_notify *rekey;
+	struct child_sa *ch = NULL;
+
+	*old = NULL;
+	if (sa->state == IKE_DELETING) {
+		/* We are closing it (2.25.1): the peer will get our Delete. */
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+			       NULL, 0);
+		return false;
+	}
+	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
+	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4)
+		ch = child_find_out(sa, ikev2_get32(rekey->spi));
+	if (ch && (ch->redundant || ch->replaced ||
+		   ch->state == CHILD_DELETING)) {
+		/* Being deleted (2.25, 2.8.1): nothing to rekey. */
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+			       NULL, 0);
+		return false;
+	}
+	if (ch)
+		lifetime_check(sa, ch);
+	if (rekey && !ch) {
+		/*
+		 * A rekey of what we do not have (2.25). A rekey of what we
+		 * have is a new CHILD SA like any other here; the peer then
+		 * deletes the old one.
+		 */
+		if (rekey->spi_len == 4)
+			respond_notify(sa, m, c, IKEV2_PROTO_ESP, rekey->spi, 4,
+				       IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+		else
+			respond_notify(sa, m, c, 0, NULL, 0,
+				       IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+		return false;
+	}
+	*old = ch;
+	return true;
+}
+
+/*
+ * PFS of a CREATE_CHILD_SA request with a KE: our key pair in *@dh and
+ * g^ir in @gir (*@gir_len 0: no PFS after all). False when the peer's
+ * group is not the one we want (answered INVALID_KE_PAYLOAD).
+ */
+static bool create_pfs(struct ike_sa *sa, const struct ikev2_msg *m,
+		       const struct ikev2_chain *in, struct ikev2_chain *c,
+		       struct iked_dh **dh, uint8_t *gir, size_t *gir_len)
+{
+	struct iked_chosen probe;
+	uint8_t g[2];
+
+	/* Answer in the group the peer chose, if we allow it. */
+	if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
+			    in->ke.group, &probe) == 0 && probe.dh &&
+	    probe.dh != in->ke.group) {
+		ikev2_put16(g, probe.dh);
+		respond_notify(sa, m, c, 0, NULL, 0,
+			       IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
+		return false;
+	}
+	if (iked_dh_new(in->ke.group, dh) != 0 ||
+	    iked_dh_shared(*dh, in->ke.data, in->ke.len, gir, gir_len) != 0)
+		*gir_len = 0;
+	return true;
+}
+
+/*
+ * Both ends rekeyed CHILD SA @old at once (2.8.1): remember the SA we
+ * just made for the peer (first in the list) and the lower nonce, so
+ * that our own answer's arrival can tell which goes.
+ */
+static void create_collision(struct ike_sa *sa, const struct child_sa *old,
+			     const struct ikev2_chain *in, const uint8_t *nr,
+			     size_t nr_len)
+{
+	struct ikev2_state *v = v2(sa);
+	const uint8_t *lo;
+	size_t lo_len;
+
+	rekey_nonce_lower(in->nonce.data, in->nonce.len, nr, nr_len, &lo,
+			  &lo_len);
+	v->pend.coll_spi_in = sa->children->spi_in;
+	memcpy(v->pend.coll_nonce, lo, lo_len);
+	v->pend.coll_nonce_len = lo_len;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
+		   old->no, sa->children->no);
+}
+
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t nr[OUR_NONCE_LEN], gir[IKED_DH_SHARED_MAX];
-	const struct ikev2_notify *rekey;
-	struct child_sa *ch = NULL;
+	struct child_sa *ch;
 	struct iked_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
@@ -416,79 +523,22 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			return;
 		}
 	}
-	if (sa->state == IKE_DELETING) {
-		/* We are closing it (2.25.1): the peer will get our Delete. */
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+	if (!create_target(sa, m, in, c, &ch))
 		return;
-	}
-	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
-	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4)
-		ch = child_find_out(sa, ikev2_get32(rekey->spi));
-	if (ch && (ch->redundant || ch->replaced ||
-		   ch->state == CHILD_DELETING)) {
-		/* Being deleted (2.25, 2.8.1): nothing to rekey. */
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-		return;
-	}
 	/*
 	 * Both ends rekey it at once (2.8.1, 2.25): answer as usual; when
 	 * our own answer arrives, the lowest nonce says which goes.
 	 */
 	collide = ch && ch->rekeying && v2(sa)->pend.active &&
 		  v2(sa)->pend.rekey_spi == ch->spi_in;
-	if (ch)
-		lifetime_check(sa, ch);
-	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
-		      !ch)) {
-		/*
-		 * A rekey of what we do not have (2.25). A rekey of what we
-		 * have is a new CHILD SA like any other here; the peer then
-		 * deletes the old one.
-		 */
-		if (rekey->spi_len == 4)
-			ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, rekey->spi,
-					       4, IKEV2_N_CHILD_SA_NOT_FOUND,
-					       NULL, 0);
-		else
-			ikev2_chain_add_notify(c, 0, NULL, 0,
-					       IKEV2_N_CHILD_SA_NOT_FOUND,
-					       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-		return;
-	}
 	if (RAND_bytes(nr, sizeof(nr)) != 1) {
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
+			       NULL, 0);
 		return;
 	}
-	if (ikev2_chain_has(in, IKEV2_PL_KE)) {
-		/* PFS: answer in the group the peer chose, if we allow it. */
-		struct iked_chosen probe;
-
-		if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
-				    in->ke.group, &probe) == 0 && probe.dh &&
-		    probe.dh != in->ke.group) {
-			uint8_t g[2];
-
-			ikev2_put16(g, probe.dh);
-			ikev2_chain_add_notify(c, 0, NULL, 0,
-					       IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
-			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-			return;
-		}
-		if (iked_dh_new(in->ke.group, &dh) == 0 &&
-		    iked_dh_shared(dh, in->ke.data, in->ke.len, gir,
-				    &gir_len) == 0) {
-			/* gir_len set: the exchange has PFS. */
-		} else {
-			gir_len = 0;
-		}
-	}
+	if (ikev2_chain_has(in, IKEV2_PL_KE) &&
+	    !create_pfs(sa, m, in, c, &dh, gir, &gir_len))
+		goto out;
 	v2(sa)->inst.old_no = ch ? ch->no : 0;
 	v2(sa)->inst.by_peer = true;
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
@@ -497,20 +547,8 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
-	if (!r && collide && sa->children) {
-		const uint8_t *lo;
-		size_t lo_len;
-
-		/* install() put the new CHILD SA first. */
-		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
-				  sizeof(nr), &lo, &lo_len);
-		v2(sa)->pend.coll_spi_in = sa->children->spi_in;
-		memcpy(v2(sa)->pend.coll_nonce, lo, lo_len);
-		v2(sa)->pend.coll_nonce_len = lo_len;
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
-			   ch->no, sa->children->no);
-	}
+	if (!r && collide && sa->children)
+		create_collision(sa, ch, in, nr, sizeof(nr));
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
 		if (used_ke) {
@@ -519,6 +557,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		}
 	}
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+out:
 	iked_dh_free(dh);
 	OPENSSL_cleanse(gir, sizeof(gir));
 }
