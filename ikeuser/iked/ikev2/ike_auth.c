@@ -218,67 +218,83 @@ static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
 	ike_sa_kill(sa, "authentication failed");
 }
 
+/*
+ * The initiator's identity from IKE_AUTH request @in into *@peer, the
+ * conn it authenticates for (set in @sa) and the authenticator of its
+ * AUTH method; NULL when refused (logged; the caller answers).
+ */
+static const struct iked_authenticator *
+auth_request_peer(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const char *from, struct iked_conf_id *peer)
+{
+	const struct iked_authenticator *au;
+	const struct iked_conf_conn *cfg;
+	struct iked_conf_id us_asked;
+	char p[IKED_ID_STRLEN];
+
+	/* IDi is there (rules.c); no AUTH is a wish for EAP (2.16). */
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "IKE_AUTH from %s without AUTH (EAP is not supported)",
+			   from);
+		return NULL;
+	}
+	if (id_from_payload(&in->idi, peer) ||
+	    (ikev2_chain_has(in, IKEV2_PL_IDR) &&
+	     id_from_payload(&in->idr, &us_asked))) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s sent an identity longer than %u bytes",
+			       from, IKED_ID_MAX);
+		return NULL;
+	}
+	cfg = conn_for_auth(sa->d, &sa->path, peer,
+			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
+								NULL);
+	if (!cfg) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "peer ID mismatch: %s identified as %s, which no conn for this address accepts (rightid=%s in %s)",
+			       from, id_str(peer, p, sizeof(p)),
+			       id_str(&sa->remote->id, (char[IKED_ID_STRLEN]){ 0 },
+				      IKED_ID_STRLEN),
+			       sa->conn->name);
+		return NULL;
+	}
+	if (cfg != sa->conn && !ike_prop_allowed(&sa->prop, &cfg->ike)) {
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "authentication failed: %s identified as %s for this conn, but the IKE SA uses %s, which its ike= does not allow",
+			       from, id_str(peer, p, sizeof(p)),
+			       iked_chosen_format(&sa->prop, (char[256]){ 0 },
+						   256));
+		return NULL;
+	}
+	ike_sa_set_conn(sa, cfg);
+	au = iked_auth_by_method(in->auth.method);
+	if (!au)
+		iked_conn_fail(sa->d, cfg, sa->no,
+			       "authentication failed: %s uses AUTH method %u (certificates?), kesp-iked supports pre-shared keys (2) only",
+			       id_str(peer, p, sizeof(p)), in->auth.method);
+	return au;
+}
+
 void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
-	const struct iked_authenticator *au;
 	const struct iked_conf_conn *cfg;
-	struct iked_conf_id peer, us_asked, us;
+	const struct iked_authenticator *au;
+	struct iked_conf_id peer, us;
 	char p[IKED_ID_STRLEN], from[80], why[IKED_WHY_LEN];
 	uint8_t auth[IKED_PRF_MAX];
 	size_t auth_len;
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	/* IDi is there (rules.c); no AUTH is a wish for EAP (2.16). */
-	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE_AUTH from %s without AUTH (EAP is not supported)",
-			   from);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
-	}
-	if (id_from_payload(&in->idi, &peer) ||
-	    (ikev2_chain_has(in, IKEV2_PL_IDR) &&
-	     id_from_payload(&in->idr, &us_asked))) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: %s sent an identity longer than %u bytes",
-			       from, IKED_ID_MAX);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
-	}
-	cfg = conn_for_auth(sa->d, &sa->path, &peer,
-			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
-								NULL);
-	if (!cfg) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "peer ID mismatch: %s identified as %s, which no conn for this address accepts (rightid=%s in %s)",
-			       from, id_str(&peer, p, sizeof(p)),
-			       id_str(&sa->remote->id, (char[IKED_ID_STRLEN]){ 0 },
-				      IKED_ID_STRLEN),
-			       sa->conn->name);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
-	}
-	if (cfg != sa->conn && !ike_prop_allowed(&sa->prop, &cfg->ike)) {
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "authentication failed: %s identified as %s for this conn, but the IKE SA uses %s, which its ike= does not allow",
-			       from, id_str(&peer, p, sizeof(p)),
-			       iked_chosen_format(&sa->prop, (char[256]){ 0 },
-						   256));
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
-	}
-	ike_sa_set_conn(sa, cfg);
-	au = iked_auth_by_method(in->auth.method);
+	au = auth_request_peer(sa, in, from, &peer);
 	if (!au) {
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "authentication failed: %s uses AUTH method %u (certificates?), kesp-iked supports pre-shared keys (2) only",
-			       id_str(&peer, p, sizeof(p)), in->auth.method);
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
+	cfg = sa->conn;
 	ike_sa_local_id(sa, &us);
 	r = peer_auth(sa, au, &us, &peer, &in->idi, &in->auth, why,
 		      sizeof(why));

@@ -229,26 +229,19 @@ static const char *ours_format(const struct iked_prop_list *l, char *buf,
 	return buf;
 }
 
-void init_on_request(struct iked *d, const struct ikev2_msg *m,
-		     const uint8_t *buf, size_t len,
-		     const struct iked_path *path)
+/*
+ * Whether an IKE_SA_INIT request may make a new IKE SA: not a
+ * retransmission (answered again, 2.1), not one half-open SA too many;
+ * the half-open count into *@half_open.
+ */
+static bool init_admit(struct iked *d, const struct ikev2_msg *m,
+		       const struct iked_path *path, const char *from,
+		       unsigned int *half_open)
 {
-	static const uint8_t zero[8];
-	const struct iked_conf_conn *cfg;
-	struct iked_chosen chosen;
-	struct ikev2_msg *out = &v2_msgs(d)->tx;
-	const uint8_t *pub;
-	size_t pub_len, rlen;
-	unsigned int half_open = 0, half_open_peer = 0;
+	unsigned int half_open_peer = 0;
 	struct ike_sa *sa;
-	char from[80];
-	int r;
 
-	iked_net_format(&path->remote, path->rport, from, sizeof(from));
-	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
-	    !(m->hdr.flags & IKEV2_F_INITIATOR))
-		return;
-	/* A retransmission gets the same answer (2.1). */
+	*half_open = 0;
 	for (sa = d->sas; sa; sa = sa->next) {
 		bool same_peer;
 
@@ -261,57 +254,123 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 				iked_net_send(&d->net, &sa->path,
 					      v2(sa)->init_resp,
 					      v2(sa)->init_resp_len);
-			return;
+			return false;
 		}
 		if (sa->state == IKE_INIT_DONE) {
-			half_open++;
+			(*half_open)++;
 			half_open_peer += same_peer;
 		}
 	}
-	if (half_open >= HALF_OPEN_MAX || half_open_peer >= HALF_OPEN_PER_PEER) {
+	if (*half_open >= HALF_OPEN_MAX ||
+	    half_open_peer >= HALF_OPEN_PER_PEER) {
 		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
 			      "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
-			      from, half_open, half_open_peer);
-		return;
+			      from, *half_open, half_open_peer);
+		return false;
 	}
-	/* SA, KE and Nonce are there: check_plain() saw to it. */
-	if (!cookie_ok(d, m, path, half_open, from))
-		return;
-	cfg = conn_for_init(d, path);
-	if (!cfg) {
-		char here[80];
+	return true;
+}
 
+/*
+ * The conn and the IKE algorithms for an IKE_SA_INIT request, into
+ * *@cfg and @chosen; false when refused (answered, logged).
+ */
+static bool init_choose(struct iked *d, const struct ikev2_msg *m,
+			const struct iked_path *path, const char *from,
+			const struct iked_conf_conn **cfg,
+			struct iked_chosen *chosen)
+{
+	char theirs[1024], ours[1024], here[80];
+	uint8_t g[2];
+
+	*cfg = conn_for_init(d, path);
+	if (!*cfg) {
 		iked_log_peer(d, &path->remote, IKED_LOG_WARN, NULL, 0,
 			      "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
 			      from, iked_net_format(&path->local, path->lport,
 						    here, sizeof(here)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
+		return false;
 	}
-	r = ikev2_sa_select(&m->chain.sa, &cfg->ike, IKEV2_PROTO_IKE,
-			    m->chain.ke.group, &chosen);
-	if (r) {
-		char theirs[1024], ours[1024];
-
-		iked_conn_fail_peer(d, cfg, 0, &path->remote,
+	if (ikev2_sa_select(&m->chain.sa, &(*cfg)->ike, IKEV2_PROTO_IKE,
+			    m->chain.ke.group, chosen)) {
+		iked_conn_fail_peer(d, *cfg, 0, &path->remote,
 			       "no proposal chosen: IKE proposal mismatch with %s: peer offered %s; we accept %s",
 			       from, ikev2_sa_format(&m->chain.sa, theirs,
 						     sizeof(theirs)),
-			       ours_format(&cfg->ike, ours, sizeof(ours)));
+			       ours_format(&(*cfg)->ike, ours, sizeof(ours)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
+		return false;
 	}
-	if (chosen.dh != m->chain.ke.group) {
-		uint8_t g[2];
-
-		iked_log_peer(d, &path->remote, IKED_LOG_INFO, cfg->name, 0,
+	if (chosen->dh != m->chain.ke.group) {
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, (*cfg)->name, 0,
 			      "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
 			      from, iked_dh_name(m->chain.ke.group) ?: "unknown",
-			      iked_dh_name(chosen.dh) ?: "?");
-		ikev2_put16(g, chosen.dh);
+			      iked_dh_name(chosen->dh) ?: "?");
+		ikev2_put16(g, chosen->dh);
 		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
-		return;
+		return false;
 	}
+	return true;
+}
+
+/*
+ * Our IKE_SA_INIT response for @sa to @m into d->out, its length to
+ * *@rlen; NAT detection is checked on the way (ours only if the
+ * initiator does it too, 2.23). 0 or -errno.
+ */
+static int init_build_response(struct ike_sa *sa, const struct ikev2_msg *m,
+			       size_t *rlen)
+{
+	struct iked *d = sa->d;
+	struct ikev2_msg *out = &v2_msgs(d)->tx;
+	const uint8_t *pub;
+	size_t pub_len;
+	int r;
+
+	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
+	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_RESPONSE, 0);
+	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
+	r = ikev2_sa_from_chosen(&out->chain.sa, &sa->prop, NULL, 0);
+	if (!r)
+		r = ikev2_chain_add(&out->chain, IKEV2_PL_SA);
+	if (!r)
+		r = ikev2_chain_add_ke(&out->chain, sa->prop.dh, pub, pub_len);
+	if (!r)
+		r = ikev2_chain_add_nonce(&out->chain, v2(sa)->nr,
+					  v2(sa)->nr_len);
+	natt_check(sa, &m->chain, m->hdr.spi_i, m->hdr.spi_r);
+	if (!r && sa->natt.peer_natd)
+		r = natt_add_natd(sa, &out->chain, sa->spi_i, sa->spi_r);
+	if (!r)
+		r = ikev2_msg_build(out, d->out, sizeof(d->out), rlen);
+	return r;
+}
+
+void init_on_request(struct iked *d, const struct ikev2_msg *m,
+		     const uint8_t *buf, size_t len,
+		     const struct iked_path *path)
+{
+	static const uint8_t zero[8];
+	const struct iked_conf_conn *cfg;
+	struct iked_chosen chosen;
+	unsigned int half_open;
+	struct ike_sa *sa;
+	char from[80];
+	size_t rlen;
+	int r;
+
+	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
+	    !(m->hdr.flags & IKEV2_F_INITIATOR))
+		return;
+	if (!init_admit(d, m, path, from, &half_open))
+		return;
+	/* SA, KE and Nonce are there: check_plain() saw to it. */
+	if (!cookie_ok(d, m, path, half_open, from) ||
+	    !init_choose(d, m, path, from, &cfg, &chosen))
+		return;
 	sa = ike_sa_new(d, false, path);
 	if (!sa)
 		return;
@@ -332,23 +391,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		ike_sa_kill(sa, NULL);
 		return;
 	}
-	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
-	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
-		       IKEV2_F_RESPONSE, 0);
-	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
-	r = ikev2_sa_from_chosen(&out->chain.sa, &chosen, NULL, 0);
-	if (!r)
-		r = ikev2_chain_add(&out->chain, IKEV2_PL_SA);
-	if (!r)
-		r = ikev2_chain_add_ke(&out->chain, chosen.dh, pub, pub_len);
-	if (!r)
-		r = ikev2_chain_add_nonce(&out->chain, v2(sa)->nr, v2(sa)->nr_len);
-	/* NAT detection: ours only if the initiator does it too (2.23). */
-	natt_check(sa, &m->chain, m->hdr.spi_i, m->hdr.spi_r);
-	if (!r && sa->natt.peer_natd)
-		r = natt_add_natd(sa, &out->chain, sa->spi_i, sa->spi_r);
-	if (!r)
-		r = ikev2_msg_build(out, d->out, sizeof(d->out), &rlen);
+	r = init_build_response(sa, m, &rlen);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot build IKE_SA_INIT response: %s",
 			   strerror(-r));
