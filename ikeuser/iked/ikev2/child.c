@@ -135,18 +135,17 @@ static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 	return 0;
 }
 
-int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
-		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		  size_t nr_len, const uint8_t *gir, size_t gir_len,
-		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
+/*
+ * The responder's choice of ESP algorithms for @in (mode, proposals, PFS
+ * with the exchange's g^ir, *@gir_len cleared when the choice has no
+ * PFS) into @chosen: 0, or -ENOPROTOOPT with the notify added to @out.
+ */
+static int respond_select(struct ike_sa *sa, const struct ikev2_chain *in,
+			  bool in_auth, size_t *gir_len,
+			  struct iked_chosen *chosen, struct ikev2_chain *out)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
-	struct iked_ts_list ours_i, ours_r, tsi, tsr;
 	bool transport = ikev2_chain_notify(in, IKEV2_N_USE_TRANSPORT_MODE);
-	struct iked_chosen chosen;
-	uint8_t spi[4];
-	uint32_t spi_in, spi_out;
-	char a[512], b[512], c[512], d[512];
 	int r;
 
 	/* SA, TSi and TSr are there: the rules (rules.c) saw to it. */
@@ -159,37 +158,52 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	}
 	/* The first CHILD SA takes its keys from the IKE SA's (1.2). */
 	if (in_auth)
-		r = ikev2_sa_select_no_ke(&in->sa, &cfg->esp, &chosen);
+		r = ikev2_sa_select_no_ke(&in->sa, &cfg->esp, chosen);
 	else
 		r = ikev2_sa_select(&in->sa, &cfg->esp, IKEV2_PROTO_ESP,
-				    gir_len ? in->ke.group : 0, &chosen);
+				    *gir_len ? in->ke.group : 0, chosen);
 	/*
 	 * The peer offered PFS as optional and we chose none: its KE is
 	 * not used, in the keys or in the answer.
 	 */
-	if (!r && !chosen.dh)
-		gir_len = 0;
-	if ((!r && chosen.dh && !gir_len) || r) {
+	if (!r && !chosen->dh)
+		*gir_len = 0;
+	if ((!r && chosen->dh && !*gir_len) || r) {
 		/* All but the key exchange would do: name the real cause. */
-		child_diag_respond(sa, &in->sa, gir_len ? in->ke.group : 0,
+		child_diag_respond(sa, &in->sa, *gir_len ? in->ke.group : 0,
 				   !in_auth && (!r ||
 				   !ikev2_sa_select_no_ke(&in->sa, &cfg->esp,
-							  &chosen)));
+							  chosen)));
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOPROTOOPT;
 	}
+	return 0;
+}
+
+/*
+ * The responder's traffic selectors: the peer's narrowed to ours, into
+ * @tsi and @tsr: 0, or -ENOENT with TS_UNACCEPTABLE added to @out.
+ */
+static int respond_ts(struct ike_sa *sa, const struct ikev2_chain *in,
+		      struct iked_ts_list *tsi, struct iked_ts_list *tsr,
+		      struct ikev2_chain *out)
+{
+	struct iked_ts_list ours_i, ours_r;
+	char a[512], b[512], c[512], d[512];
+	int r;
+
 	r = iked_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
 			       &sa->path.remote);
 	if (!r)
 		r = iked_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
 				       &sa->path.local);
 	if (!r)
-		r = iked_ts_narrow(&in->tsi, &ours_i, &tsi);
+		r = iked_ts_narrow(&in->tsi, &ours_i, tsi);
 	if (!r)
-		r = iked_ts_narrow(&in->tsr, &ours_r, &tsr);
+		r = iked_ts_narrow(&in->tsr, &ours_r, tsr);
 	if (r) {
-		iked_conn_fail(sa->d, cfg, sa->no,
+		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "TS unacceptable: traffic selector mismatch: peer proposed TSi %s, TSr %s; we have rightsubnet %s, leftsubnet %s",
 			       iked_ts_format(&in->tsi, a, sizeof(a)),
 			       iked_ts_format(&in->tsr, b, sizeof(b)),
@@ -199,6 +213,27 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 				       IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		  size_t nr_len, const uint8_t *gir, size_t gir_len,
+		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
+{
+	const struct iked_conf_conn *cfg = sa->conn;
+	struct iked_ts_list tsi, tsr;
+	struct iked_chosen chosen;
+	uint8_t spi[4];
+	uint32_t spi_in, spi_out;
+	int r;
+
+	/* SA, TSi and TSr are there: the rules (rules.c) saw to it. */
+	r = respond_select(sa, in, in_auth, &gir_len, &chosen, out);
+	if (!r)
+		r = respond_ts(sa, in, &tsi, &tsr, out);
+	if (r)
+		return r;
 	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &spi_in);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",

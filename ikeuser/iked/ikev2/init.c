@@ -414,34 +414,36 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	iked_net_send(&d->net, path, v2(sa)->init_resp, rlen);
 }
 
-void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
-		      const uint8_t *buf, size_t len)
+/*
+ * An IKE_SA_INIT response that is a notify: a COOKIE or another group
+ * to retry with, or a refusal (the IKE SA ends). True when @c was one
+ * (handled); false when it is an answer to go on with.
+ */
+static bool init_response_notify(struct ike_sa *sa,
+				 const struct ikev2_chain *c,
+				 const char *peer)
 {
-	const struct ikev2_chain *c = &m->chain;
 	const struct ikev2_notify *n;
-	char peer[80];
-	int r;
 
-	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
 	n = ikev2_chain_notify(c, IKEV2_N_COOKIE);
 	if (n && (n->len < 1 || n->len > sizeof(v2(sa)->cookie))) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "dropped IKE_SA_INIT response from %s: a cookie of %zu bytes",
 			   peer, n->len);
-		return;
+		return true;
 	}
 	if (n) {
 		/* Only one cookie round: a second one is a loop. */
 		if (v2(sa)->cookie_len) {
 			ike_sa_log(sa, IKED_LOG_WARN, "%s asked for a cookie twice", peer);
-			return;
+			return true;
 		}
 		memcpy(v2(sa)->cookie, n->data, n->len);
 		v2(sa)->cookie_len = n->len;
 		ike_sa_log(sa, IKED_LOG_INFO, "%s asked for a cookie: retrying",
 			   peer);
 		init_start(sa, v2(sa)->ke_group);
-		return;
+		return true;
 	}
 	n = ikev2_chain_notify(c, IKEV2_N_INVALID_KE_PAYLOAD);
 	if (n) {
@@ -454,14 +456,14 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 				   peer, iked_dh_name(g) ?: "?",
 				   iked_dh_name(v2(sa)->ke_group) ?: "?");
 			init_start(sa, g);
-			return;
+			return true;
 		}
 		xchg_request_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
 			       peer, g, iked_dh_name(g) ?: "unknown");
 		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
-		return;
+		return true;
 	}
 	n = ikev2_error_notify(c);
 	if (n) {
@@ -481,8 +483,21 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 				       "an unknown error");
 		}
 		ike_sa_kill(sa, "IKE_SA_INIT refused");
-		return;
+		return true;
 	}
+	return false;
+}
+
+void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
+		      const uint8_t *buf, size_t len)
+{
+	const struct ikev2_chain *c = &m->chain;
+	char peer[80];
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	if (init_response_notify(sa, c, peer))
+		return;
 	/* Not a refusal: SA, KE and Nonce are there (check_plain()). */
 	r = ikev2_sa_check_reply(&c->sa, &v2(sa)->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
