@@ -93,6 +93,65 @@ static unsigned int count_sas(struct iked *d, const struct iked_conn *c)
 	return n;
 }
 
+/* One CHILD SA of @sa, two lines, for the human form. */
+static void human_child(struct iked *d, FILE *f, const struct ike_sa *sa,
+			const struct child_sa *ch, iked_ms now)
+{
+	struct child_counters c;
+	char tl[512], tr[512], alg[256];
+
+	counters(d, sa, ch, &c);
+	fprintf(f, "  %s{%u}: %s, %s, SPIs %08x_i %08x_o, %s, %llus ago\n",
+		ike_sa_name(sa), ch->no,
+		ch->state == CHILD_INSTALLED ? "INSTALLED" :
+					       "DELETING",
+		ch->mode == KESP_MODE_TRANSPORT ? "TRANSPORT" :
+						  "TUNNEL",
+		ch->spi_in, ch->spi_out,
+		iked_chosen_format(&ch->prop, alg, sizeof(alg)),
+		secs_since(ch->established, now));
+	fprintf(f, "  %s{%u}:   %s === %s, in %llu bytes (%llu packets), out %llu bytes (%llu packets)\n",
+		ike_sa_name(sa), ch->no,
+		iked_ts_format(&ch->ts_local, tl, sizeof(tl)),
+		iked_ts_format(&ch->ts_remote, tr, sizeof(tr)),
+		(unsigned long long)c.bytes_in,
+		(unsigned long long)c.packets_in,
+		(unsigned long long)c.bytes_out,
+		(unsigned long long)c.packets_out);
+}
+
+/* One CHILD SA of @sa as a JSON object. */
+static void json_child(struct json *j, struct iked *d, const struct ike_sa *sa,
+		       const struct child_sa *ch, iked_ms now)
+{
+	char buf[512], spi[17];
+	struct child_counters c;
+
+	counters(d, sa, ch, &c);
+	json_obj_begin(j, NULL);
+	json_u64(j, "no", ch->no);
+	json_str(j, "state", ch->state == CHILD_INSTALLED ?
+		 "installed" : "deleting");
+	json_str(j, "mode", ch->mode == KESP_MODE_TRANSPORT ?
+		 "transport" : "tunnel");
+	snprintf(spi, sizeof(spi), "%08x", ch->spi_in);
+	json_str(j, "spi_in", spi);
+	snprintf(spi, sizeof(spi), "%08x", ch->spi_out);
+	json_str(j, "spi_out", spi);
+	json_str(j, "algorithm",
+		 iked_chosen_format(&ch->prop, buf, sizeof(buf)));
+	json_str(j, "local_ts",
+		 iked_ts_format(&ch->ts_local, buf, sizeof(buf)));
+	json_str(j, "remote_ts",
+		 iked_ts_format(&ch->ts_remote, buf, sizeof(buf)));
+	json_u64(j, "elapsed", secs_since(ch->established, now));
+	json_u64(j, "bytes_in", c.bytes_in);
+	json_u64(j, "packets_in", c.packets_in);
+	json_u64(j, "bytes_out", c.bytes_out);
+	json_u64(j, "packets_out", c.packets_out);
+	json_obj_end(j);
+}
+
 static void write_human(struct iked *d, FILE *f)
 {
 	iked_ms now = iked_now();
@@ -141,29 +200,8 @@ static void write_human(struct iked *d, FILE *f)
 			sa->conn ? sa->conn->ikelifetime : 0,
 			natt_text(sa, nat, sizeof(nat)),
 			sa->n_children_done);
-		for (ch = sa->children; ch; ch = ch->next) {
-			struct child_counters c;
-			char tl[512], tr[512];
-
-			counters(d, sa, ch, &c);
-			fprintf(f, "  %s{%u}: %s, %s, SPIs %08x_i %08x_o, %s, %llus ago\n",
-				ike_sa_name(sa), ch->no,
-				ch->state == CHILD_INSTALLED ? "INSTALLED" :
-							       "DELETING",
-				ch->mode == KESP_MODE_TRANSPORT ? "TRANSPORT" :
-								  "TUNNEL",
-				ch->spi_in, ch->spi_out,
-				iked_chosen_format(&ch->prop, alg, sizeof(alg)),
-				secs_since(ch->established, now));
-			fprintf(f, "  %s{%u}:   %s === %s, in %llu bytes (%llu packets), out %llu bytes (%llu packets)\n",
-				ike_sa_name(sa), ch->no,
-				iked_ts_format(&ch->ts_local, tl, sizeof(tl)),
-				iked_ts_format(&ch->ts_remote, tr, sizeof(tr)),
-				(unsigned long long)c.bytes_in,
-				(unsigned long long)c.packets_in,
-				(unsigned long long)c.bytes_out,
-				(unsigned long long)c.packets_out);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			human_child(d, f, sa, ch, now);
 	}
 	for (i = 0; i < d->n_conns; i++) {
 		const struct iked_conn *c = &d->conns[i];
@@ -234,33 +272,8 @@ static void write_json(struct iked *d, FILE *f)
 		json_u64(&j, "nat_t_keepalives", sa->natt.keepalives);
 		json_u64(&j, "child_sas_negotiated", sa->n_children_done);
 		json_arr_begin(&j, "child_sas");
-		for (ch = sa->children; ch; ch = ch->next) {
-			struct child_counters c;
-
-			counters(d, sa, ch, &c);
-			json_obj_begin(&j, NULL);
-			json_u64(&j, "no", ch->no);
-			json_str(&j, "state", ch->state == CHILD_INSTALLED ?
-				 "installed" : "deleting");
-			json_str(&j, "mode", ch->mode == KESP_MODE_TRANSPORT ?
-				 "transport" : "tunnel");
-			snprintf(spi, sizeof(spi), "%08x", ch->spi_in);
-			json_str(&j, "spi_in", spi);
-			snprintf(spi, sizeof(spi), "%08x", ch->spi_out);
-			json_str(&j, "spi_out", spi);
-			json_str(&j, "algorithm",
-				 iked_chosen_format(&ch->prop, buf, sizeof(buf)));
-			json_str(&j, "local_ts",
-				 iked_ts_format(&ch->ts_local, buf, sizeof(buf)));
-			json_str(&j, "remote_ts",
-				 iked_ts_format(&ch->ts_remote, buf, sizeof(buf)));
-			json_u64(&j, "elapsed", secs_since(ch->established, now));
-			json_u64(&j, "bytes_in", c.bytes_in);
-			json_u64(&j, "packets_in", c.packets_in);
-			json_u64(&j, "bytes_out", c.bytes_out);
-			json_u64(&j, "packets_out", c.packets_out);
-			json_obj_end(&j);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			json_child(&j, d, sa, ch, now);
 		json_arr_end(&j);
 		json_obj_end(&j);
 	}
