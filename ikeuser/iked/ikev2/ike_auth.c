@@ -336,16 +336,15 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msg_id, c);
 }
 
-void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+/*
+ * An IKE_AUTH response that refuses us (AUTHENTICATION_FAILED, or no
+ * AUTH but an error): logged, the IKE SA ended, true. False otherwise.
+ */
+static bool auth_refused(struct ike_sa *sa, const struct ikev2_chain *in,
+			 const char *from, const struct iked_conf_id *us)
 {
-	const struct iked_authenticator *au;
-	struct iked_conf_id peer, us;
-	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
-	char why[IKED_WHY_LEN];
-	int r;
+	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN];
 
-	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	ike_sa_local_id(sa, &us);
 	if (ikev2_chain_notify(in, IKEV2_N_AUTHENTICATION_FAILED)) {
 		char asked[IKED_ID_STRLEN + 64] = "";
 
@@ -356,9 +355,9 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 				 id_str(&sa->remote->id, want, sizeof(want)));
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, the peer does not accept our ID %s%s",
-			       from, id_str(&us, p, sizeof(p)), asked);
+			       from, id_str(us, p, sizeof(p)), asked);
 		ike_sa_kill(sa, "authentication failed");
-		return;
+		return true;
 	}
 	/* Without IDr and AUTH it is a refusal, with its error (rules.c). */
 	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
@@ -369,8 +368,23 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			       n && ikev2_notify_name(n->type) ?
 			       ikev2_notify_name(n->type) : "an unknown error");
 		ike_sa_kill(sa, "IKE_AUTH refused");
-		return;
+		return true;
 	}
+	return false;
+}
+
+void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	const struct iked_authenticator *au;
+	struct iked_conf_id peer, us;
+	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
+	char why[IKED_WHY_LEN];
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
+	ike_sa_local_id(sa, &us);
+	if (auth_refused(sa, in, from, &us))
+		return;
 	if (id_from_payload(&in->idr, &peer)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s sent an identity longer than %u bytes",

@@ -297,6 +297,31 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	rekey_clear(sa);
 }
 
+/*
+ * Both ends rekey @sa at once (2.8.2): answer as usual, and when our own
+ * answer arrives the lowest of the four nonces says which new IKE SA
+ * goes; remember the one we just made for the peer (@n) and its lower
+ * nonce.
+ */
+static void ike_collision(struct ike_sa *sa, const struct ike_sa *n,
+			  const struct ikev2_chain *in, const uint8_t *nr,
+			  size_t nr_len)
+{
+	struct ike_rekey *rk = &v2(sa)->rk;
+	const uint8_t *lo;
+	size_t lo_len;
+
+	rekey_nonce_lower(in->nonce.data, in->nonce.len, nr, nr_len, &lo,
+			  &lo_len);
+	rk->coll = true;
+	memcpy(rk->coll_spi_i, n->spi_i, 8);
+	memcpy(rk->coll_spi_r, n->spi_r, 8);
+	memcpy(rk->coll_nonce, lo, lo_len);
+	rk->coll_nonce_len = lo_len;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
+}
+
 void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in)
 {
@@ -354,25 +379,8 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}
-	if (sa->req_kind == REQ_REKEY_IKE && v2(sa)->rk.active) {
-		/*
-		 * Both ends rekey at once (2.8.2): answer as usual, and when
-		 * our own answer arrives the lowest of the four nonces says
-		 * which new IKE SA goes.
-		 */
-		const uint8_t *lo;
-		size_t lo_len;
-
-		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
-				  sizeof(nr), &lo, &lo_len);
-		v2(sa)->rk.coll = true;
-		memcpy(v2(sa)->rk.coll_spi_i, n->spi_i, 8);
-		memcpy(v2(sa)->rk.coll_spi_r, n->spi_r, 8);
-		memcpy(v2(sa)->rk.coll_nonce, lo, lo_len);
-		v2(sa)->rk.coll_nonce_len = lo_len;
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
-	}
+	if (sa->req_kind == REQ_REKEY_IKE && v2(sa)->rk.active)
+		ike_collision(sa, n, in, nr, sizeof(nr));
 	pub = iked_dh_pub(dh, &pub_len);
 	memset(&c->sa, 0, sizeof(c->sa));
 	if (ikev2_sa_from_chosen(&c->sa, &chosen, spi, 8) == 0 &&
