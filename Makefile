@@ -26,8 +26,8 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 COMMON_SRC := $(wildcard ikeuser/common/*.c)
 KESPCTL_SRC := $(wildcard ikeuser/kespctl/*.c)
 # kesp-iked: the unit tests link its parts (everything but main.c).
-IKED_SRC := $(wildcard ikeuser/iked/*.c ikeuser/iked/*/*.c)
-USER_HDR := $(wildcard ikeuser/*/*.h ikeuser/*/*/*.h) uapi/linux/kesp.h
+IKED_SRC := $(wildcard ikeuser/iked/*.c ikeuser/iked/*/*.c ikeuser/iked/*/*/*.c)
+USER_HDR := $(wildcard ikeuser/*/*.h ikeuser/*/*/*.h ikeuser/*/*/*/*.h) uapi/linux/kesp.h
 KMOD_SRC = $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h))
 UNIT_SRC := $(wildcard selftests/unit/test_*.c)
 UNIT_BIN := $(patsubst selftests/unit/%.c,$(B)/unit/%,$(UNIT_SRC))
@@ -176,10 +176,10 @@ bench: deps
 	selftests/bench/run
 
 # The IKE benchmark's ceiling: key exchanges per second through dh.c.
-$(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/ikev2/dh.c \
-		ikeuser/iked/ikev2/dh.h
+$(B)/bench/dh_speed: selftests/bench/dh_speed.c ikeuser/iked/crypto/dh.c \
+		ikeuser/iked/crypto/dh.h
 	@mkdir -p $(B)/bench
-	$(CC) $(USER_CFLAGS) -Iikeuser -o $@ $< ikeuser/iked/ikev2/dh.c -lcrypto
+	$(CC) $(USER_CFLAGS) -Iikeuser -o $@ $< ikeuser/iked/crypto/dh.c -lcrypto
 
 # Everything: host unit tests and static checks, then the module in a VM.
 check: deps

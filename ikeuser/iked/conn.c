@@ -12,8 +12,8 @@
 #include "kernel.h"
 #include "log.h"
 #include "peerlog.h"
-#include "ikev2/ike.h"
-#include "ikev2/ts.h"
+#include "proto.h"
+#include "sa/ts.h"
 
 struct iked_conn *iked_conn_of(struct iked *d,
 			       const struct iked_conf_conn *cfg)
@@ -178,7 +178,7 @@ int iked_conn_protect(struct iked *d, struct iked_conn *c,
 			p.dir = dirs[j];
 			p.sel = sels[i];
 			if (!out)
-				ikev2_sel_reverse(&p.sel);
+				iked_sel_reverse(&p.sel);
 			p.action = KESP_ACTION_PROTECT;
 			p.priority = priority;
 			p.tmpl.present = KESP_BIT(KESP_TMPL_A_MODE) |
@@ -288,7 +288,7 @@ const struct iked_conf_conn *conn_for_auth(struct iked *d,
 static int install_traps(struct iked *d, struct iked_conn *c)
 {
 	const struct iked_conf_conn *cfg = c->cfg;
-	struct ikev2_ts_list l, r;
+	struct iked_ts_list l, r;
 	struct kesp_sel sels[IKED_MAX_SELS];
 	struct kesp_addr local = c->local->addr;
 	size_t n;
@@ -306,12 +306,12 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 			 "no route to the peer: cannot install the on-demand policies");
 		return -ENETUNREACH;
 	}
-	err = ikev2_ts_from_conf(&l, c->local->ts, c->local->n_ts, &local);
+	err = iked_ts_from_conf(&l, c->local->ts, c->local->n_ts, &local);
 	if (!err)
-		err = ikev2_ts_from_conf(&r, c->remote->ts, c->remote->n_ts,
+		err = iked_ts_from_conf(&r, c->remote->ts, c->remote->n_ts,
 					 &c->remote->addr);
 	if (!err)
-		err = ikev2_ts_to_sels(&l, &r, sels, IKED_MAX_SELS, &n);
+		err = iked_ts_to_sels(&l, &r, sels, IKED_MAX_SELS, &n);
 	if (err)
 		return err;
 	err = iked_conn_protect(d, c, sels, n,
@@ -327,8 +327,8 @@ static int install_traps(struct iked *d, struct iked_conn *c)
 	}
 	iked_log(IKED_LOG_INFO, cfg->name, 0,
 		 "routed: %s === %s is negotiated on the first packet",
-		 ikev2_ts_format(&l, buf, sizeof(buf)),
-		 ikev2_ts_format(&r, (char[320]){ 0 }, 320));
+		 iked_ts_format(&l, buf, sizeof(buf)),
+		 iked_ts_format(&r, (char[320]){ 0 }, 320));
 	return 0;
 }
 
@@ -382,7 +382,7 @@ void iked_conns_start(struct iked *d)
 		if (c->cfg->autostart == IKED_AUTO_ROUTE)
 			iked_conn_route(d, c);
 		else if (c->cfg->autostart == IKED_AUTO_START)
-			ikev2_initiate(d, c, &sa);
+			iked_proto_of(c)->initiate(d, c, &sa);
 	}
 }
 

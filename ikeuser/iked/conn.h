@@ -23,4 +23,16 @@ void iked_conns_fini(struct iked *d);
 struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid);
 
+/* Which conn a peer is for. */
+const struct iked_conf_conn *conn_for_init(struct iked *d,
+					   const struct iked_path *path);
+/*
+ * The conn a peer with identity @peer (and asking for our @us, may be
+ * NULL) authenticates for: addresses fit and the remote ID matches.
+ */
+const struct iked_conf_conn *conn_for_auth(struct iked *d,
+					   const struct iked_path *path,
+					   const struct iked_conf_id *peer,
+					   const struct iked_conf_id *us);
+
 #endif /* KESP_IKED_CONN_H */

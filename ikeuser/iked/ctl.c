@@ -15,7 +15,7 @@
 #include "conn.h"
 #include "log.h"
 #include "status.h"
-#include "ikev2/ike.h"
+#include "proto.h"
 
 struct iked_ctl_client {
 	struct iked_ctl_client *next;
@@ -216,13 +216,13 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 	iked_log(IKED_LOG_INFO, name, 0, "ike up requested");
 	/* An operator's request gets keyingtries afresh. */
 	c->tries = 0;
-	r = ikev2_initiate(d, c, &sa);
+	r = iked_proto_of(c)->initiate(d, c, &sa);
 	if (r) {
 		answer(d, cl, r, iked_conn_last_error(c)[0] ?
 		       iked_conn_last_error(c) : strerror(-r));
 		return;
 	}
-	if (sa->state == IKE_ESTABLISHED && !sa->pend.active) {
+	if (sa->state == IKE_ESTABLISHED && !sa->proto->child_negotiating(sa)) {
 		snprintf(msg, sizeof(msg), "%s[%u] is established\n", name,
 			 sa->no);
 		answer(d, cl, 0, msg);
@@ -247,7 +247,7 @@ static void do_down(struct iked *d, struct iked_ctl_client *cl,
 		answer(d, cl, -ENOENT, msg);
 		return;
 	}
-	if (ikev2_terminate(d, c)) {
+	if (iked_proto_of(c)->terminate(d, c)) {
 		snprintf(msg, sizeof(msg), "%s has no IKE SA", name);
 		answer(d, cl, -ENOENT, msg);
 		return;
@@ -273,7 +273,7 @@ static void do_rekey(struct iked *d, struct iked_ctl_client *cl,
 		answer(d, cl, -ENOENT, msg);
 		return;
 	}
-	if (ikev2_rekey(d, c, ike, child)) {
+	if (iked_proto_of(c)->rekey(d, c, ike, child)) {
 		snprintf(msg, sizeof(msg), "%s has no established IKE SA", name);
 		answer(d, cl, -ENOENT, msg);
 		return;

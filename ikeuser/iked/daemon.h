@@ -14,15 +14,13 @@
 #include "net.h"
 #include "ratelimit.h"
 #include "../common/kesp_msg.h"
-#include "ikev2/select.h"
-#include "ikev2/prf.h"
-#include "ikev2/payload.h"
-#include "ikev2/msg.h"
-#include "ikev2/natt.h"
+#include "crypto/chosen.h"
+#include "sa/ts_list.h"
+#include "sa/natt.h"
 
 struct iked_kernel;
-struct ikev2_dh;
 struct iked_ctl_client;
+struct iked_proto;
 
 /* Monotonic milliseconds: every deadline in the daemon is one of these. */
 typedef uint64_t iked_ms;
@@ -70,8 +68,8 @@ struct child_sa {
 	uint32_t spi_in, spi_out;	/* host order */
 	uint32_t reqid;
 	uint8_t mode;			/* enum kesp_mode */
-	struct ikev2_chosen prop;
-	struct ikev2_ts_list ts_local, ts_remote;
+	struct iked_chosen prop;
+	struct iked_ts_list ts_local, ts_remote;
 	uint32_t policy[IKED_MAX_POLICIES];
 	size_t n_policy;
 	iked_ms established;
@@ -99,6 +97,9 @@ struct child_sa {
 	struct kesp_sa *deferred_out;
 };
 
+/* Room for a protocol module's decoded messages (struct iked). */
+#define IKED_PROTO_SCRATCH	32768
+
 /* A deferred outbound SA goes in after this, Delete from the peer or not. */
 #define IKED_DEFER_OUT_MS	3000
 
@@ -115,59 +116,12 @@ enum ike_state {
 	IKE_DEAD,		/* to be freed by the main loop */
 };
 
-/* What the outstanding request of an IKE SA is for. */
-enum ike_req_kind {
-	REQ_NONE,
-	REQ_INIT,
-	REQ_AUTH,
-	REQ_CREATE_CHILD,
-	REQ_DELETE_CHILD,
-	REQ_DELETE_IKE,
-	REQ_LIVENESS,
-	REQ_REKEY_IKE,
-	REQ_NOTIFY,		/* our INVALID_SYNTAX about a malformed answer */
-};
-
-/* A CHILD SA being negotiated (by us: in IKE_AUTH or CREATE_CHILD_SA). */
-struct child_pending {
-	bool active;
-	uint32_t spi_in;
-	struct ikev2_sa offered;
-	struct ikev2_ts_list tsi, tsr;	/* offered, initiator's view */
-	struct ikev2_dh *dh;		/* PFS in CREATE_CHILD_SA */
-	uint8_t nonce[32];
-	size_t nonce_len;
-	uint32_t rekey_spi;		/* the CHILD SA it replaces (our SPI) */
-	/*
-	 * The peer rekeyed the same CHILD SA while this was out (2.8.1):
-	 * our inbound SPI of the SA it made, and the lower of that
-	 * exchange's two nonces.
-	 */
-	uint32_t coll_spi_in;
-	uint8_t coll_nonce[IKEV2_NONCE_MAX];
-	size_t coll_nonce_len;
-};
-
-/* Our rekey of an IKE SA (RFC 7296 2.18), under way. */
-struct ike_rekey {
-	bool active;
-	uint8_t spi[8];			/* the new IKE SA's SPI, ours */
-	struct ikev2_sa offered;
-	struct ikev2_dh *dh;
-	uint8_t nonce[32];
-	/*
-	 * The peer rekeyed the IKE SA too while this was out (2.8.2): the
-	 * SPIs of the IKE SA it made and the lower of its two nonces.
-	 */
-	bool coll;
-	uint8_t coll_spi_i[8], coll_spi_r[8];
-	uint8_t coll_nonce[IKEV2_NONCE_MAX];
-	size_t coll_nonce_len;
-};
-
 struct ike_sa {
 	struct ike_sa *next;
 	struct iked *d;
+	/* The version that speaks for it, and its state there (its own type). */
+	const struct iked_proto *proto;
+	void *priv;
 	const struct iked_conf_conn *conn;	/* NULL until chosen */
 	unsigned int no;
 	bool initiator;			/* we sent the first IKE_SA_INIT */
@@ -175,29 +129,18 @@ struct ike_sa {
 	uint8_t spi_i[8], spi_r[8];
 	struct iked_path path;
 	const struct iked_conf_end *local, *remote;	/* of conn */
-
-	/* IKE_SA_INIT */
-	struct ikev2_chosen prop;
-	struct ikev2_sa offered;	/* initiator: our SA payload */
-	uint16_t ke_group;		/* initiator: the group of our KE */
-	struct ikev2_dh *dh;
-	uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
-	size_t ni_len, nr_len;
-	uint8_t *init_req, *init_resp;	/* both messages, for AUTH */
-	size_t init_req_len, init_resp_len;
-	uint8_t cookie[64];
-	size_t cookie_len;
-	struct ikev2_ike_keys keys;
-	size_t enc_len, integ_len;
+	/* The IKE SA's algorithms, once chosen (prop.encr 0 until then). */
+	struct iked_chosen prop;
 
 	/* Peer identity, once authenticated. */
 	struct iked_conf_id peer_id;
 
-	/* Message IDs and the request window of one (2.3). */
-	uint32_t next_req_id;		/* our next request */
-	uint32_t next_peer_id;		/* the peer's next request */
-	enum ike_req_kind req_kind;
-	uint8_t req_exchange;		/* its exchange type */
+	/*
+	 * The request in flight (a window of one) and its retransmission:
+	 * req_kind says what it is for in the version's terms (0: nothing
+	 * outstanding).
+	 */
+	int req_kind;
 	/* Delete the IKE SA once the outstanding request is done (2.3). */
 	bool delete_pending;
 	uint8_t *req;			/* our outstanding request */
@@ -209,18 +152,8 @@ struct ike_sa {
 	bool have_resp;
 	/* Where the request it answers came from (an authentic one). */
 	struct iked_path resp_path;
-	struct child_pending pend;
-	/* PFS_RETRIED_* of our CREATE_CHILD_SA under way (child_retry.c). */
-	unsigned int pfs_retried;
-	/* What the CHILD SA being installed replaces, for its log line. */
-	struct {
-		unsigned int old_no;	/* 0: not a rekey */
-		bool by_peer;
-	} inst;
 	/* The peer's product, from its Vendor IDs: advice in its words. */
 	enum iked_peer_product product;
-	struct ike_rekey rk;
-	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */
 
 	/* Lifetime: rekey at rekey_at, gone at hard_at (0: never). */
 	iked_ms rekey_at, hard_at;
@@ -310,9 +243,13 @@ struct iked {
 	struct iked_ctl_client *clients;
 	/* When the datagram being handled arrived (iked_now_us()). */
 	uint64_t rx_us;
-	/* One message in and one out at a time: big, so not on the stack. */
-	struct ikev2_msg rx, tx;
-	struct ikev2_chain rx_inner, tx_inner;
+	/*
+	 * One message in and one out at a time: big, so not on the stack.
+	 * The decoded forms are the protocol module's (its layout; it
+	 * checks at build time that they fit), so that a daemon calloc()ed
+	 * by a test needs no set-up.
+	 */
+	_Alignas(max_align_t) unsigned char proto_scratch[IKED_PROTO_SCRATCH];
 	uint8_t buf[IKED_MSG_MAX];
 	uint8_t out[IKED_MSG_MAX];
 	uint8_t plain[IKED_MSG_MAX];

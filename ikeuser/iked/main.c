@@ -17,7 +17,8 @@
 #include "ctl.h"
 #include "kernel.h"
 #include "log.h"
-#include "ikev2/ike.h"
+#include "proto.h"
+#include "sa/natt.h"
 
 #define MAX_CLIENTS	64
 
@@ -49,7 +50,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	struct ike_sa *sa;
 
 	if (ev->cmd == KESP_CMD_EXPIRE) {
-		ikev2_sa_expired(d, &ev->sa, ev->hard);
+		iked_ike_sa_expired(d, &ev->sa, ev->hard);
 		return;
 	}
 	if (ev->cmd == KESP_CMD_MAPPING) {
@@ -67,7 +68,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	}
 	iked_log(IKED_LOG_INFO, c->cfg->name, 0,
 		 "a packet needs the tunnel: initiating");
-	ikev2_initiate(d, c, &sa);
+	iked_proto_of(c)->initiate(d, c, &sa);
 }
 
 static int load(struct iked *d)
@@ -157,7 +158,7 @@ static void recv_all(struct iked *d, int fd)
 		if (n == 0)
 			continue;
 		d->rx_us = iked_now_us();
-		ikev2_recv(d, d->buf, (size_t)n, &path);
+		iked_ike_recv(d, d->buf, (size_t)n, &path);
 	}
 }
 
@@ -173,8 +174,8 @@ static void loop(struct iked *d)
 		size_t n, i;
 		int timeout = -1, r;
 
-		next = ikev2_run_timers(d, now);
-		ikev2_reap(d);
+		next = iked_ike_run_timers(d, now);
+		iked_ike_reap(d);
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
@@ -221,7 +222,92 @@ static void loop(struct iked *d)
 	}
 }
 
-int main(int argc, char **argv)
+/* A macro's value as a string literal. */
+#define IKED_STR_(x)	#x
+#define IKED_STR(x)	IKED_STR_(x)
+
+/* What the command line asks for besides the daemon's settings. */
+struct run_opts {
+	int use_syslog, verbose, check;
+};
+
+/*
+ * An unsigned option @arg up to @max into *@out; false (said on stderr,
+ * "expected @range") when it is not one.
+ */
+static bool opt_uint(const char *name, const char *arg, unsigned long max,
+		     const char *range, unsigned int *out)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (*end || !*arg || n > max) {
+		fprintf(stderr, "kesp-iked: --%s %s: expected %s\n", name, arg,
+			range);
+		return false;
+	}
+	*out = (unsigned int)n;
+	return true;
+}
+
+/* --retransmit-timeout: seconds, fractions allowed. */
+static bool opt_retx_timeout(struct iked *d, const char *arg)
+{
+	char *end;
+	double secs = strtod(arg, &end);
+
+	if (*end || !(secs >= 0.05 && secs <= 60)) {
+		fprintf(stderr, "kesp-iked: --retransmit-timeout %s: expected seconds from 0.05 to 60\n",
+			arg);
+		return false;
+	}
+	d->retx_first_ms = (unsigned int)(secs * 1000);
+	return true;
+}
+
+/* One option @o (getopt's) with @arg: false to stop with 2. */
+static bool opt_one(struct iked *d, struct run_opts *ro, int o,
+		    const char *arg)
+{
+	switch (o) {
+	case 'c':
+		d->conf_path = arg;
+		return true;
+	case 's':
+		d->secrets_path = arg;
+		return true;
+	case 'S':
+		d->ctl_path = arg;
+		return true;
+	case 'L':
+		ro->use_syslog = 1;
+		return true;
+	case 'v':
+		ro->verbose = 1;
+		return true;
+	case 'n':
+		ro->check = 1;
+		return true;
+	case 'T':
+		return opt_retx_timeout(d, arg);
+	case 'R':
+		return opt_uint("retransmit-tries", arg, IKED_RETX_MAX_TRIES,
+				"0 to " IKED_STR(IKED_RETX_MAX_TRIES),
+				&d->retx_tries);
+	case 'K':
+		return opt_uint("cookie-threshold", arg, 100000,
+				"0 to 100000", &d->cookie_threshold);
+	case 'A':
+		return opt_uint("keep-alive", arg, 3600,
+				"seconds from 0 to 3600", &d->keepalive_secs);
+	}
+	usage(stderr);
+	return false;
+}
+
+/* The command line into @d and @ro: -1 to go on, else the exit code. */
+static int parse_args(struct iked *d, struct run_opts *ro, int argc,
+		      char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -238,12 +324,29 @@ int main(int argc, char **argv)
 		{ "keep-alive", required_argument, NULL, 'A' },
 		{ 0 }
 	};
-	struct iked *d = calloc(1, sizeof(*d));
-	int use_syslog = 0, verbose = 0, check = 0, o, rc = 1;
-	char err[512];
+	int o;
 
-	if (!d)
-		return 1;
+	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
+		if (o == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (o == 'V') {
+			printf("kesp-iked %s\n", KESP_VERSION);
+			return 0;
+		}
+		if (!opt_one(d, ro, o, optarg))
+			return 2;
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return -1;
+}
+
+static void set_defaults(struct iked *d)
+{
 	d->conf_path = "/etc/kesp/ipsec.conf";
 	d->secrets_path = "/etc/kesp/ipsec.secrets";
 	d->ctl_path = IKED_CTL_PATH;
@@ -253,146 +356,46 @@ int main(int argc, char **argv)
 	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
 	d->net.fd4 = d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
 	d->keepalive_secs = IKED_KEEPALIVE_SECS;
-	while ((o = getopt_long(argc, argv, "c:s:S:vnhV", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c':
-			d->conf_path = optarg;
-			break;
-		case 's':
-			d->secrets_path = optarg;
-			break;
-		case 'S':
-			d->ctl_path = optarg;
-			break;
-		case 'L':
-			use_syslog = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'n':
-			check = 1;
-			break;
-		case 'T': {
-			char *end;
-			double secs = strtod(optarg, &end);
+}
 
-			if (*end || !(secs >= 0.05 && secs <= 60)) {
-				fprintf(stderr, "kesp-iked: --retransmit-timeout %s: expected seconds from 0.05 to 60\n",
-					optarg);
-				free(d);
-				return 2;
-			}
-			d->retx_first_ms = (unsigned int)(secs * 1000);
-			break;
-		}
-		case 'R': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
+/* Kernel, sockets, control socket, signals, conns: 0, or -1 (said). */
+static int start(struct iked *d)
+{
+	char err[512];
 
-			if (*end || !*optarg || n > IKED_RETX_MAX_TRIES) {
-				fprintf(stderr, "kesp-iked: --retransmit-tries %s: expected 0 to %d\n",
-					optarg, IKED_RETX_MAX_TRIES);
-				free(d);
-				return 2;
-			}
-			d->retx_tries = (unsigned int)n;
-			break;
-		}
-		case 'K': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-
-			if (*end || !*optarg || n > 100000) {
-				fprintf(stderr, "kesp-iked: --cookie-threshold %s: expected 0 to 100000\n",
-					optarg);
-				free(d);
-				return 2;
-			}
-			d->cookie_threshold = (unsigned int)n;
-			break;
-		}
-		case 'A': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-
-			if (*end || !*optarg || n > 3600) {
-				fprintf(stderr, "kesp-iked: --keep-alive %s: expected seconds from 0 to 3600\n",
-					optarg);
-				free(d);
-				return 2;
-			}
-			d->keepalive_secs = (unsigned int)n;
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			free(d);
-			return 0;
-		case 'V':
-			printf("kesp-iked %s\n", KESP_VERSION);
-			free(d);
-			return 0;
-		default:
-			usage(stderr);
-			free(d);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		free(d);
-		return 2;
-	}
-	iked_log_open(use_syslog, verbose ? IKED_LOG_DEBUG : IKED_LOG_INFO);
-	if (load(d))
-		goto out;
-	if (check) {
-		print_conns(d);
-		rc = 0;
-		goto out;
-	}
 	if (RAND_bytes(d->cookie_secret, sizeof(d->cookie_secret)) != 1) {
 		fprintf(stderr, "kesp-iked: no random bytes for the cookie secret\n");
-		goto out;
+		return -1;
 	}
 	if (iked_kernel_open(&d->kern, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: %s\n", err);
-		goto out;
+		return -1;
 	}
 	if (iked_kernel_bypass_ike(d->kern)) {
 		fprintf(stderr, "kesp-iked: cannot let IKE bypass the policies: %s\n",
 			iked_kernel_strerror(d->kern, err, sizeof(err)));
-		goto out;
+		return -1;
 	}
 	if (iked_net_open(&d->net, IKED_IKE_PORT, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: %s (is another IKE daemon running?)\n",
 			err);
-		goto out;
+		return -1;
 	}
 	if (natt_open(d, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: NAT traversal: %s (is another IKE daemon running?)\n",
 			err);
-		goto out;
+		return -1;
 	}
-	if (iked_ctl_open(d, err, sizeof(err)) || setup_signals(d)) {
+	if (iked_ctl_open(d, err, sizeof(err)) || setup_signals(d) ||
+	    iked_conns_init(d, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: %s\n", err);
-		goto out;
+		return -1;
 	}
-	if (iked_conns_init(d, err, sizeof(err))) {
-		fprintf(stderr, "kesp-iked: %s\n", err);
-		goto out;
-	}
-	iked_log(IKED_LOG_INFO, NULL, 0,
-		 "kesp-iked %s started: %zu conns from %s, control socket %s",
-		 KESP_VERSION, d->n_conns, d->conf_path, d->ctl_path);
-	iked_conns_cleanup(d);
-	iked_conns_start(d);
-	loop(d);
-	ikev2_shutdown(d);
-	ikev2_reap(d);
-	rc = 0;
-out:
+	return 0;
+}
+
+static void stop(struct iked *d)
+{
 	if (d->conns)
 		iked_conns_fini(d);
 	iked_ctl_close(d);
@@ -403,5 +406,43 @@ out:
 	iked_conf_free(d->conf);
 	iked_secrets_free(d->secrets);
 	free(d);
+}
+
+int main(int argc, char **argv)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	struct run_opts ro = { 0 };
+	int rc;
+
+	if (!d)
+		return 1;
+	set_defaults(d);
+	rc = parse_args(d, &ro, argc, argv);
+	if (rc >= 0) {
+		free(d);
+		return rc;
+	}
+	rc = 1;
+	iked_log_open(ro.use_syslog, ro.verbose ? IKED_LOG_DEBUG : IKED_LOG_INFO);
+	if (load(d))
+		goto out;
+	if (ro.check) {
+		print_conns(d);
+		rc = 0;
+		goto out;
+	}
+	if (start(d))
+		goto out;
+	iked_log(IKED_LOG_INFO, NULL, 0,
+		 "kesp-iked %s started: %zu conns from %s, control socket %s",
+		 KESP_VERSION, d->n_conns, d->conf_path, d->ctl_path);
+	iked_conns_cleanup(d);
+	iked_conns_start(d);
+	loop(d);
+	iked_ike_shutdown(d);
+	iked_ike_reap(d);
+	rc = 0;
+out:
+	stop(d);
 	return rc;
 }

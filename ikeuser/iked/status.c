@@ -6,8 +6,10 @@
 
 #include "status.h"
 #include "kernel.h"
-#include "ikev2/ike.h"
-#include "ikev2/ts.h"
+#include "proto.h"
+#include "conn.h"
+#include "sa/ike_sa.h"
+#include "sa/ts.h"
 #include "../common/json.h"
 
 static const char *const auto_names[] = { "ignore", "add", "route", "start" };
@@ -91,6 +93,65 @@ static unsigned int count_sas(struct iked *d, const struct iked_conn *c)
 	return n;
 }
 
+/* One CHILD SA of @sa, two lines, for the human form. */
+static void human_child(struct iked *d, FILE *f, const struct ike_sa *sa,
+			const struct child_sa *ch, iked_ms now)
+{
+	struct child_counters c;
+	char tl[512], tr[512], alg[256];
+
+	counters(d, sa, ch, &c);
+	fprintf(f, "  %s{%u}: %s, %s, SPIs %08x_i %08x_o, %s, %llus ago\n",
+		ike_sa_name(sa), ch->no,
+		ch->state == CHILD_INSTALLED ? "INSTALLED" :
+					       "DELETING",
+		ch->mode == KESP_MODE_TRANSPORT ? "TRANSPORT" :
+						  "TUNNEL",
+		ch->spi_in, ch->spi_out,
+		iked_chosen_format(&ch->prop, alg, sizeof(alg)),
+		secs_since(ch->established, now));
+	fprintf(f, "  %s{%u}:   %s === %s, in %llu bytes (%llu packets), out %llu bytes (%llu packets)\n",
+		ike_sa_name(sa), ch->no,
+		iked_ts_format(&ch->ts_local, tl, sizeof(tl)),
+		iked_ts_format(&ch->ts_remote, tr, sizeof(tr)),
+		(unsigned long long)c.bytes_in,
+		(unsigned long long)c.packets_in,
+		(unsigned long long)c.bytes_out,
+		(unsigned long long)c.packets_out);
+}
+
+/* One CHILD SA of @sa as a JSON object. */
+static void json_child(struct json *j, struct iked *d, const struct ike_sa *sa,
+		       const struct child_sa *ch, iked_ms now)
+{
+	char buf[512], spi[17];
+	struct child_counters c;
+
+	counters(d, sa, ch, &c);
+	json_obj_begin(j, NULL);
+	json_u64(j, "no", ch->no);
+	json_str(j, "state", ch->state == CHILD_INSTALLED ?
+		 "installed" : "deleting");
+	json_str(j, "mode", ch->mode == KESP_MODE_TRANSPORT ?
+		 "transport" : "tunnel");
+	snprintf(spi, sizeof(spi), "%08x", ch->spi_in);
+	json_str(j, "spi_in", spi);
+	snprintf(spi, sizeof(spi), "%08x", ch->spi_out);
+	json_str(j, "spi_out", spi);
+	json_str(j, "algorithm",
+		 iked_chosen_format(&ch->prop, buf, sizeof(buf)));
+	json_str(j, "local_ts",
+		 iked_ts_format(&ch->ts_local, buf, sizeof(buf)));
+	json_str(j, "remote_ts",
+		 iked_ts_format(&ch->ts_remote, buf, sizeof(buf)));
+	json_u64(j, "elapsed", secs_since(ch->established, now));
+	json_u64(j, "bytes_in", c.bytes_in);
+	json_u64(j, "packets_in", c.packets_in);
+	json_u64(j, "bytes_out", c.bytes_out);
+	json_u64(j, "packets_out", c.packets_out);
+	json_obj_end(j);
+}
+
 static void write_human(struct iked *d, FILE *f)
 {
 	iked_ms now = iked_now();
@@ -133,35 +194,14 @@ static void write_human(struct iked *d, FILE *f)
 			si, sa->initiator ? "*" : "", sr,
 			sa->initiator ? "" : "*");
 		fprintf(f, "  algorithm %s, lifetime %us, NAT-T %s, CHILD SAs negotiated %u\n",
-			sa->prop.encr ? ikev2_chosen_format(&sa->prop, alg,
+			sa->prop.encr ? iked_chosen_format(&sa->prop, alg,
 							    sizeof(alg)) :
 			"(negotiating)",
 			sa->conn ? sa->conn->ikelifetime : 0,
 			natt_text(sa, nat, sizeof(nat)),
 			sa->n_children_done);
-		for (ch = sa->children; ch; ch = ch->next) {
-			struct child_counters c;
-			char tl[512], tr[512];
-
-			counters(d, sa, ch, &c);
-			fprintf(f, "  %s{%u}: %s, %s, SPIs %08x_i %08x_o, %s, %llus ago\n",
-				ike_sa_name(sa), ch->no,
-				ch->state == CHILD_INSTALLED ? "INSTALLED" :
-							       "DELETING",
-				ch->mode == KESP_MODE_TRANSPORT ? "TRANSPORT" :
-								  "TUNNEL",
-				ch->spi_in, ch->spi_out,
-				ikev2_chosen_format(&ch->prop, alg, sizeof(alg)),
-				secs_since(ch->established, now));
-			fprintf(f, "  %s{%u}:   %s === %s, in %llu bytes (%llu packets), out %llu bytes (%llu packets)\n",
-				ike_sa_name(sa), ch->no,
-				ikev2_ts_format(&ch->ts_local, tl, sizeof(tl)),
-				ikev2_ts_format(&ch->ts_remote, tr, sizeof(tr)),
-				(unsigned long long)c.bytes_in,
-				(unsigned long long)c.packets_in,
-				(unsigned long long)c.bytes_out,
-				(unsigned long long)c.packets_out);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			human_child(d, f, sa, ch, now);
 	}
 	for (i = 0; i < d->n_conns; i++) {
 		const struct iked_conn *c = &d->conns[i];
@@ -221,7 +261,7 @@ static void write_json(struct iked *d, FILE *f)
 		hex8(sa->spi_r, spi);
 		json_str(&j, "spi_r", spi);
 		json_str(&j, "algorithm", sa->prop.encr ?
-			 ikev2_chosen_format(&sa->prop, buf, sizeof(buf)) : "");
+			 iked_chosen_format(&sa->prop, buf, sizeof(buf)) : "");
 		json_u64(&j, "elapsed", sa->state == IKE_ESTABLISHED ?
 			 secs_since(sa->established, now) :
 			 secs_since(sa->created, now));
@@ -232,33 +272,8 @@ static void write_json(struct iked *d, FILE *f)
 		json_u64(&j, "nat_t_keepalives", sa->natt.keepalives);
 		json_u64(&j, "child_sas_negotiated", sa->n_children_done);
 		json_arr_begin(&j, "child_sas");
-		for (ch = sa->children; ch; ch = ch->next) {
-			struct child_counters c;
-
-			counters(d, sa, ch, &c);
-			json_obj_begin(&j, NULL);
-			json_u64(&j, "no", ch->no);
-			json_str(&j, "state", ch->state == CHILD_INSTALLED ?
-				 "installed" : "deleting");
-			json_str(&j, "mode", ch->mode == KESP_MODE_TRANSPORT ?
-				 "transport" : "tunnel");
-			snprintf(spi, sizeof(spi), "%08x", ch->spi_in);
-			json_str(&j, "spi_in", spi);
-			snprintf(spi, sizeof(spi), "%08x", ch->spi_out);
-			json_str(&j, "spi_out", spi);
-			json_str(&j, "algorithm",
-				 ikev2_chosen_format(&ch->prop, buf, sizeof(buf)));
-			json_str(&j, "local_ts",
-				 ikev2_ts_format(&ch->ts_local, buf, sizeof(buf)));
-			json_str(&j, "remote_ts",
-				 ikev2_ts_format(&ch->ts_remote, buf, sizeof(buf)));
-			json_u64(&j, "elapsed", secs_since(ch->established, now));
-			json_u64(&j, "bytes_in", c.bytes_in);
-			json_u64(&j, "packets_in", c.packets_in);
-			json_u64(&j, "bytes_out", c.bytes_out);
-			json_u64(&j, "packets_out", c.packets_out);
-			json_obj_end(&j);
-		}
+		for (ch = sa->children; ch; ch = ch->next)
+			json_child(&j, d, sa, ch, now);
 		json_arr_end(&j);
 		json_obj_end(&j);
 	}
@@ -284,35 +299,6 @@ static void write_json(struct iked *d, FILE *f)
 	json_arr_end(&j);
 	json_obj_end(&j);
 	json_finish(&j);
-}
-
-static const char *waiting_for(const struct ike_sa *sa, char *buf,
-			       size_t len)
-{
-	static const char *const what[] = {
-		[REQ_INIT] = "IKE_SA_INIT",
-		[REQ_AUTH] = "IKE_AUTH",
-		[REQ_CREATE_CHILD] = "CREATE_CHILD_SA (a CHILD SA)",
-		[REQ_DELETE_CHILD] = "INFORMATIONAL (our Delete of a CHILD SA)",
-		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
-		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
-		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
-		[REQ_NOTIFY] = "INFORMATIONAL (our INVALID_SYNTAX notify)",
-	};
-	iked_ms now = iked_now();
-
-	if (sa->req_kind == REQ_NONE) {
-		if (sa->state == IKE_INIT_DONE)
-			snprintf(buf, len, "waiting for the peer's IKE_AUTH request");
-		else
-			snprintf(buf, len, "nothing outstanding");
-		return buf;
-	}
-	snprintf(buf, len,
-		 "waiting for the answer to %s request %u, sent %llus ago, %u retransmits so far (gives up after %u)",
-		 what[sa->req_kind], sa->next_req_id - 1,
-		 secs_since(sa->req_sent, now), sa->retx, sa->d->retx_tries);
-	return buf;
 }
 
 void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
@@ -361,7 +347,7 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 			iked_net_format(&sa->path.remote, sa->path.rport, a,
 					sizeof(a)),
 			sa->initiator ? "we initiated" : "the peer initiated",
-			waiting_for(sa, w, sizeof(w)));
+			sa->proto->waiting_for(sa, w, sizeof(w)));
 		if (sa->state == IKE_ESTABLISHED)
 			fprintf(f, "    established %llus ago, last heard from the peer %llus ago%s\n",
 				secs_since(sa->established, now),
@@ -377,8 +363,8 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 		for (ch = sa->children; ch; ch = ch->next)
 			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 				ch->no, ch->spi_in, ch->spi_out,
-				ikev2_ts_format(&ch->ts_local, a, sizeof(a)),
-				ikev2_ts_format(&ch->ts_remote, b, sizeof(b)),
+				iked_ts_format(&ch->ts_local, a, sizeof(a)),
+				iked_ts_format(&ch->ts_remote, b, sizeof(b)),
 				ch->rekeying ? ", being rekeyed" : "");
 	}
 	if (!n)

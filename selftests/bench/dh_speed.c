@@ -3,8 +3,8 @@
 
 /*
  * One exchange is what a responder computes for each IKE SA: a fresh key
- * pair (ikev2_dh_new) and g^ir from the peer's KE value
- * (ikev2_dh_shared, which validates that value as it would a peer's).
+ * pair (iked_dh_new) and g^ir from the peer's KE value
+ * (iked_dh_shared, which validates that value as it would a peer's).
  * The peer's value stays the same from one exchange to the next; parsing
  * and validating it is done anew each time, as for a new peer. Whatever
  * else an IKE SA costs comes on top, so this is the ceiling of IKE SAs
@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "iked/ikev2/dh.h"
+#include "iked/crypto/dh.h"
 
 static double now(void)
 {
@@ -35,19 +35,19 @@ static double now(void)
 static int exchange(uint16_t group, const uint8_t *peer_pub, size_t plen,
 		    uint8_t *out, size_t *outlen)
 {
-	struct ikev2_dh *dh;
+	struct iked_dh *dh;
 	const uint8_t *pub;
 	size_t len;
 	int r;
 
-	r = ikev2_dh_new(group, &dh);
+	r = iked_dh_new(group, &dh);
 	if (r)
 		return r;
 	/* What goes into our KE payload: part of the cost, though it is a copy. */
-	pub = ikev2_dh_pub(dh, &len);
-	r = pub && len == plen ? ikev2_dh_shared(dh, peer_pub, plen, out, outlen)
+	pub = iked_dh_pub(dh, &len);
+	r = pub && len == plen ? iked_dh_shared(dh, peer_pub, plen, out, outlen)
 			       : -EINVAL;
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	return r;
 }
 
@@ -55,33 +55,33 @@ static int exchange(uint16_t group, const uint8_t *peer_pub, size_t plen,
  * Both ends derive the same secret: a benchmark of a broken exchange
  * would measure nothing worth having.
  */
-static int check(uint16_t group, struct ikev2_dh *peer)
+static int check(uint16_t group, struct iked_dh *peer)
 {
-	static uint8_t s1[IKEV2_DH_SHARED_MAX], s2[IKEV2_DH_SHARED_MAX];
+	static uint8_t s1[IKED_DH_SHARED_MAX], s2[IKED_DH_SHARED_MAX];
 	const uint8_t *ppub, *pub;
-	struct ikev2_dh *dh;
+	struct iked_dh *dh;
 	size_t plen, len, l1, l2;
 	int r;
 
-	r = ikev2_dh_new(group, &dh);
+	r = iked_dh_new(group, &dh);
 	if (r)
 		return r;
-	pub = ikev2_dh_pub(dh, &len);
-	ppub = ikev2_dh_pub(peer, &plen);
-	r = ikev2_dh_shared(dh, ppub, plen, s1, &l1);
+	pub = iked_dh_pub(dh, &len);
+	ppub = iked_dh_pub(peer, &plen);
+	r = iked_dh_shared(dh, ppub, plen, s1, &l1);
 	if (!r)
-		r = ikev2_dh_shared(peer, pub, len, s2, &l2);
+		r = iked_dh_shared(peer, pub, len, s2, &l2);
 	if (!r && (l1 != l2 || memcmp(s1, s2, l1)))
 		r = -EPROTO;
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	return r;
 }
 
 static int bench(uint16_t group, double secs)
 {
-	static uint8_t out[IKEV2_DH_SHARED_MAX];
-	const char *name = ikev2_dh_name(group);
-	struct ikev2_dh *peer;
+	static uint8_t out[IKED_DH_SHARED_MAX];
+	const char *name = iked_dh_name(group);
+	struct iked_dh *peer;
 	const uint8_t *ppub;
 	unsigned long n = 0;
 	size_t plen, outlen;
@@ -92,15 +92,15 @@ static int bench(uint16_t group, double secs)
 		fprintf(stderr, "dh_speed: group %u: not supported\n", group);
 		return -EOPNOTSUPP;
 	}
-	r = ikev2_dh_new(group, &peer);
+	r = iked_dh_new(group, &peer);
 	if (!r)
 		r = check(group, peer);
 	if (r) {
 		fprintf(stderr, "dh_speed: %s: %s\n", name, strerror(-r));
-		ikev2_dh_free(peer);
+		iked_dh_free(peer);
 		return r;
 	}
-	ppub = ikev2_dh_pub(peer, &plen);
+	ppub = iked_dh_pub(peer, &plen);
 	/* Warm up out of the clock: OpenSSL's first use loads its providers. */
 	for (r = 0; r < 3; r++)
 		if (exchange(group, ppub, plen, out, &outlen))
@@ -111,13 +111,13 @@ static int bench(uint16_t group, double secs)
 		if (r) {
 			fprintf(stderr, "dh_speed: %s, exchange %lu: %s\n",
 				name, n, strerror(-r));
-			ikev2_dh_free(peer);
+			iked_dh_free(peer);
 			return r;
 		}
 		n++;
 		t = now();
 	} while (t - t0 < secs);
-	ikev2_dh_free(peer);
+	iked_dh_free(peer);
 	printf("%u %s %.1f %lu %.3f\n", group, name, (double)n / (t - t0), n,
 	       t - t0);
 	fflush(stdout);

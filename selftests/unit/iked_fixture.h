@@ -376,24 +376,24 @@ static struct ike_sa *fx_ike_sa(struct fx *f, int i, bool initiator,
 	sa->prop.prf = IKED_PROP_PRF_HMAC_SHA2_256;
 	sa->prop.dh = IKED_PROP_DH_ECP_256;
 	if (ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits, 0,
-			      &sa->enc_len, &sa->integ_len))
+			      &v2(sa)->enc_len, &v2(sa)->integ_len))
 		abort();
-	sa->keys.enc_len = sa->enc_len;
-	sa->keys.integ_len = 0;
-	sa->keys.prf_len = 32;
-	RAND_bytes(sa->keys.sk_d, 32);
-	RAND_bytes(sa->keys.sk_pi, 32);
-	RAND_bytes(sa->keys.sk_pr, 32);
-	RAND_bytes(sa->keys.sk_ei, sizeof(sa->keys.sk_ei));
-	RAND_bytes(sa->keys.sk_er, sizeof(sa->keys.sk_er));
-	sa->ni_len = sa->nr_len = 32;
-	RAND_bytes(sa->ni, 32);
-	RAND_bytes(sa->nr, 32);
+	v2(sa)->keys.enc_len = v2(sa)->enc_len;
+	v2(sa)->keys.integ_len = 0;
+	v2(sa)->keys.prf_len = 32;
+	RAND_bytes(v2(sa)->keys.sk_d, 32);
+	RAND_bytes(v2(sa)->keys.sk_pi, 32);
+	RAND_bytes(v2(sa)->keys.sk_pr, 32);
+	RAND_bytes(v2(sa)->keys.sk_ei, sizeof(v2(sa)->keys.sk_ei));
+	RAND_bytes(v2(sa)->keys.sk_er, sizeof(v2(sa)->keys.sk_er));
+	v2(sa)->ni_len = v2(sa)->nr_len = 32;
+	RAND_bytes(v2(sa)->ni, 32);
+	RAND_bytes(v2(sa)->nr, 32);
 	sa->state = state;
 	if (state == IKE_ESTABLISHED)
 		ike_sa_established(sa);
-	sa->next_peer_id = state == IKE_INIT_DONE ? 1 : 2;
-	sa->next_req_id = 2;
+	v2(sa)->next_peer_id = state == IKE_INIT_DONE ? 1 : 2;
+	v2(sa)->next_req_id = 2;
 	return sa;
 }
 

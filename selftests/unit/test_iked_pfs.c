@@ -48,7 +48,7 @@ static void peer_offer(struct __test_metadata *_metadata, const char *s,
 TEST(defaults_take_a_rekey_with_and_without_pfs)
 {
 	struct iked_prop_list ours;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 	struct ikev2_sa peer;
 	size_t i;
 

@@ -83,7 +83,7 @@ TEST(request_unparsable_answered_and_cached)
 	rlen = fx_peer_recv(f, 0, resp, sizeof(resp));
 	EXPECT_TRUE(is_invalid_syntax(sa, resp, rlen,
 				      IKEV2_EXCH_INFORMATIONAL, true, 2));
-	EXPECT_EQ(3, sa->next_peer_id);
+	EXPECT_EQ(3, v2(sa)->next_peer_id);
 	EXPECT_EQ(IKE_ESTABLISHED, sa->state);
 	log = fx_log(f);
 	EXPECT_NE(NULL, strstr(log, "malformed INFORMATIONAL request from 127.0.0.2["))
@@ -103,7 +103,7 @@ TEST(request_unparsable_answered_and_cached)
 	n = fx_peer_recv(f, 1, again, sizeof(again));
 	EXPECT_EQ(rlen, n);
 	EXPECT_EQ(0, memcmp(resp, again, (size_t)rlen));
-	EXPECT_EQ(3, sa->next_peer_id);
+	EXPECT_EQ(3, v2(sa)->next_peer_id);
 	fx_free(f);
 }
 
@@ -122,7 +122,7 @@ TEST(create_child_request_unparsable_answered)
 	rlen = fx_peer_recv(f, 0, resp, sizeof(resp));
 	EXPECT_TRUE(is_invalid_syntax(sa, resp, rlen,
 				      IKEV2_EXCH_CREATE_CHILD_SA, true, 2));
-	EXPECT_EQ(3, sa->next_peer_id);
+	EXPECT_EQ(3, v2(sa)->next_peer_id);
 	EXPECT_EQ(0, fake_kern.sa_add);
 	log = fx_log(f);
 	EXPECT_NE(NULL, strstr(log, "malformed CREATE_CHILD_SA request from 127.0.0.2["))
@@ -173,7 +173,7 @@ TEST(create_child_response_unparsable_reported)
 {
 	struct fx *f = fx_new();
 	struct ike_sa *sa = child_pending(f);
-	uint32_t id = sa->next_req_id - 1;
+	uint32_t id = v2(sa)->next_req_id - 1;
 	uint8_t buf[2048], out[2048];
 	ssize_t n;
 	size_t len;
@@ -219,7 +219,7 @@ TEST(ike_auth_response_unparsable_ends_ike_sa)
 	    fx_peer_recv(f, 0, out, sizeof(out)) <= 0)
 		abort();
 	len = unparsable_msg(sa, IKEV2_EXCH_IKE_AUTH, true,
-			     sa->next_req_id - 1, buf, sizeof(buf));
+			     v2(sa)->next_req_id - 1, buf, sizeof(buf));
 	ikev2_recv(f->d, buf, len, &f->path[0]);
 	EXPECT_EQ(IKE_DEAD, sa->state);
 	EXPECT_EQ(0, fake_kern.sa_add);
@@ -243,7 +243,7 @@ TEST(bad_icv_request_dropped)
 	forged[len - 1] ^= 0x55;
 	ikev2_recv(f->d, forged, len, &f->path[0]);
 	EXPECT_EQ(-1, fx_peer_recv(f, 0, resp, sizeof(resp)));
-	EXPECT_EQ(2, sa->next_peer_id);
+	EXPECT_EQ(2, v2(sa)->next_peer_id);
 	log = fx_log(f);
 	EXPECT_NE(NULL, strstr(log, "integrity check failed"))
 		TH_LOG("log: %s", log);
@@ -255,7 +255,7 @@ TEST(bad_icv_request_dropped)
 	n = fx_peer_recv(f, 0, resp, sizeof(resp));
 	EXPECT_TRUE(is_invalid_syntax(sa, resp, n, IKEV2_EXCH_INFORMATIONAL,
 				      true, 2));
-	EXPECT_EQ(3, sa->next_peer_id);
+	EXPECT_EQ(3, v2(sa)->next_peer_id);
 
 	/* A forged copy from elsewhere gets no cached answer either. */
 	ikev2_recv(f->d, forged, len, &f->path[1]);
@@ -267,7 +267,7 @@ TEST(bad_icv_response_dropped)
 {
 	struct fx *f = fx_new();
 	struct ike_sa *sa = child_pending(f);
-	uint32_t id = sa->next_req_id - 1;
+	uint32_t id = v2(sa)->next_req_id - 1;
 	uint8_t buf[2048], out[2048];
 	ssize_t n;
 	size_t len;

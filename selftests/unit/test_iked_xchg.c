@@ -30,7 +30,7 @@ static void child_answer(struct ike_sa *sa, struct ikev2_chain *c,
 	static const uint8_t nonce[32] = { 1, 2, 3 };
 
 	ikev2_chain_init(c);
-	c->sa = sa->pend.offered;
+	c->sa = v2(sa)->pend.offered;
 	/* The peer's SPI in the proposal it accepts. */
 	c->sa.prop[0].spi[0] = 0xab;
 	c->sa.prop[0].spi[3] = 0xcd;
@@ -38,8 +38,8 @@ static void child_answer(struct ike_sa *sa, struct ikev2_chain *c,
 		abort();
 	if (with_nonce && ikev2_chain_add_nonce(c, nonce, sizeof(nonce)))
 		abort();
-	c->tsi = sa->pend.tsi;
-	c->tsr = sa->pend.tsr;
+	c->tsi = v2(sa)->pend.tsi;
+	c->tsr = v2(sa)->pend.tsr;
 	if (ikev2_chain_add(c, IKEV2_PL_TSI) ||
 	    ikev2_chain_add(c, IKEV2_PL_TSR))
 		abort();
@@ -58,7 +58,7 @@ static unsigned int child_exchange(bool with_nonce, char **log)
 		abort();
 	child_answer(sa, &c, with_nonce);
 	len = fx_seal(sa, &c, IKEV2_EXCH_CREATE_CHILD_SA, true,
-		      sa->next_req_id - 1, buf, sizeof(buf));
+		      v2(sa)->next_req_id - 1, buf, sizeof(buf));
 	ikev2_recv(f->d, buf, len, &f->path[0]);
 	installed = fake_kern.sa_add;
 	*log = fx_log(f);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include "kselftest_harness.h"
 #include "iked/ikev2/auth.h"
-#include "iked/ikev2/prf.h"
+#include "iked/ikev2/keys.h"
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
@@ -77,7 +77,7 @@ TEST(psk_auth_known_answers)
 		{ 7, 64, "f85fd5c1a10a2723a3afdda076627bf89813ab08f9c844c133753fb45298bd0c"
 			 "c9757664821e2e157b5886b2c2a34aa24949d3d5b9fd9f1224f976aab5c78fed" },
 	};
-	uint8_t out[IKEV2_PRF_MAX];
+	uint8_t out[IKED_PRF_MAX];
 	struct inputs in;
 	size_t i, len;
 
@@ -92,7 +92,7 @@ TEST(psk_auth_known_answers)
 
 TEST(psk_verify_refuses_what_differs)
 {
-	uint8_t good[IKEV2_PRF_MAX], a[IKEV2_PRF_MAX];
+	uint8_t good[IKED_PRF_MAX], a[IKED_PRF_MAX];
 	struct inputs in;
 	size_t len;
 
@@ -141,7 +141,7 @@ TEST(psk_verify_refuses_what_differs)
 
 TEST(psk_auth_errors)
 {
-	uint8_t out[IKEV2_PRF_MAX];
+	uint8_t out[IKED_PRF_MAX];
 	struct inputs in;
 	size_t len = 99;
 

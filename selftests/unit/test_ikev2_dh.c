@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kselftest_harness.h"
-#include "iked/ikev2/dh.h"
+#include "iked/crypto/dh.h"
 
 /* Reads @n bytes of hex from @s (which may be longer). */
 static void hex(const char *s, uint8_t *out, size_t n)
@@ -22,7 +22,7 @@ static void hex(const char *s, uint8_t *out, size_t n)
 }
 
 #define EXPECT_HEX(want, got, n) do {					\
-	uint8_t w_[IKEV2_DH_SHARED_MAX];				\
+	uint8_t w_[IKED_DH_SHARED_MAX];				\
 	hex(want, w_, n);						\
 	EXPECT_EQ(0, memcmp(w_, got, n));				\
 } while (0)
@@ -106,35 +106,35 @@ TEST(every_group_agrees)
 		{ 20, 96, 48, "ECP_384" }, { 21, 132, 66, "ECP_521" },
 		{ 31, 32, 32, "CURVE25519" },
 	};
-	uint8_t s1[IKEV2_DH_SHARED_MAX], s2[IKEV2_DH_SHARED_MAX];
+	uint8_t s1[IKED_DH_SHARED_MAX], s2[IKED_DH_SHARED_MAX];
 	size_t i, l1, l2, pl1, pl2;
 
 	ASSERT_EQ(sizeof(all_groups) / sizeof(all_groups[0]),
 		  sizeof(want) / sizeof(want[0]));
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		struct ikev2_dh *a, *b;
+		struct iked_dh *a, *b;
 		const uint8_t *pa, *pb;
 
-		EXPECT_EQ(want[i].pub, ikev2_dh_pub_len(want[i].group));
-		EXPECT_STREQ(want[i].name, ikev2_dh_name(want[i].group));
-		ASSERT_EQ(0, ikev2_dh_new(want[i].group, &a));
-		ASSERT_EQ(0, ikev2_dh_new(want[i].group, &b));
-		EXPECT_EQ(want[i].group, ikev2_dh_group(a));
-		pa = ikev2_dh_pub(a, &pl1);
-		pb = ikev2_dh_pub(b, &pl2);
+		EXPECT_EQ(want[i].pub, iked_dh_pub_len(want[i].group));
+		EXPECT_STREQ(want[i].name, iked_dh_name(want[i].group));
+		ASSERT_EQ(0, iked_dh_new(want[i].group, &a));
+		ASSERT_EQ(0, iked_dh_new(want[i].group, &b));
+		EXPECT_EQ(want[i].group, iked_dh_group(a));
+		pa = iked_dh_pub(a, &pl1);
+		pb = iked_dh_pub(b, &pl2);
 		EXPECT_EQ(want[i].pub, pl1);
 		EXPECT_EQ(want[i].pub, pl2);
 		EXPECT_NE(0, memcmp(pa, pb, pl1));
-		EXPECT_EQ(0, ikev2_dh_shared(a, pb, pl2, s1, &l1));
-		EXPECT_EQ(0, ikev2_dh_shared(b, pa, pl1, s2, &l2));
+		EXPECT_EQ(0, iked_dh_shared(a, pb, pl2, s1, &l1));
+		EXPECT_EQ(0, iked_dh_shared(b, pa, pl1, s2, &l2));
 		EXPECT_EQ(want[i].shared, l1);
 		EXPECT_EQ(want[i].shared, l2);
 		EXPECT_EQ(0, memcmp(s1, s2, l1));
 		/* Twice with the same key: nothing is consumed. */
-		EXPECT_EQ(0, ikev2_dh_shared(a, pb, pl2, s2, &l2));
+		EXPECT_EQ(0, iked_dh_shared(a, pb, pl2, s2, &l2));
 		EXPECT_EQ(0, memcmp(s1, s2, l1));
-		ikev2_dh_free(a);
-		ikev2_dh_free(b);
+		iked_dh_free(a);
+		iked_dh_free(b);
 	}
 }
 
@@ -142,25 +142,25 @@ TEST(unknown_groups)
 {
 	static const uint16_t bad[] = { 0, 1, 3, 4, 22, 23, 24, 25, 26, 30, 32,
 					0xffff };
-	struct ikev2_dh *dh = (struct ikev2_dh *)&dh;
+	struct iked_dh *dh = (struct iked_dh *)&dh;
 	uint8_t priv[32] = { 1 };
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		EXPECT_EQ(0, ikev2_dh_pub_len(bad[i]));
-		EXPECT_EQ(NULL, ikev2_dh_name(bad[i]));
-		EXPECT_EQ(-EOPNOTSUPP, ikev2_dh_new(bad[i], &dh));
+		EXPECT_EQ(0, iked_dh_pub_len(bad[i]));
+		EXPECT_EQ(NULL, iked_dh_name(bad[i]));
+		EXPECT_EQ(-EOPNOTSUPP, iked_dh_new(bad[i], &dh));
 		EXPECT_EQ(NULL, dh);
-		EXPECT_EQ(-EOPNOTSUPP, ikev2_dh_new_fixed(bad[i], priv, 32, &dh));
+		EXPECT_EQ(-EOPNOTSUPP, iked_dh_new_fixed(bad[i], priv, 32, &dh));
 	}
-	ikev2_dh_free(NULL);
+	iked_dh_free(NULL);
 }
 
 /* RFC 7748 6.1: Alice and Bob. */
 TEST(x25519_rfc7748)
 {
-	uint8_t a_priv[32], b_priv[32], b_pub[32], out[IKEV2_DH_SHARED_MAX];
-	struct ikev2_dh *a, *b;
+	uint8_t a_priv[32], b_priv[32], b_pub[32], out[IKED_DH_SHARED_MAX];
+	struct iked_dh *a, *b;
 	const uint8_t *pub;
 	size_t len;
 
@@ -170,29 +170,29 @@ TEST(x25519_rfc7748)
 	    b_priv, 32);
 	hex("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
 	    b_pub, 32);
-	ASSERT_EQ(0, ikev2_dh_new_fixed(31, a_priv, 32, &a));
-	ASSERT_EQ(0, ikev2_dh_new_fixed(31, b_priv, 32, &b));
-	pub = ikev2_dh_pub(a, &len);
+	ASSERT_EQ(0, iked_dh_new_fixed(31, a_priv, 32, &a));
+	ASSERT_EQ(0, iked_dh_new_fixed(31, b_priv, 32, &b));
+	pub = iked_dh_pub(a, &len);
 	ASSERT_EQ(32, len);
 	EXPECT_HEX("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
 		   pub, 32);
-	pub = ikev2_dh_pub(b, &len);
+	pub = iked_dh_pub(b, &len);
 	EXPECT_EQ(0, memcmp(b_pub, pub, 32));
-	ASSERT_EQ(0, ikev2_dh_shared(a, b_pub, 32, out, &len));
+	ASSERT_EQ(0, iked_dh_shared(a, b_pub, 32, out, &len));
 	ASSERT_EQ(32, len);
 	EXPECT_HEX("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
 		   out, 32);
-	ikev2_dh_free(b);
-	EXPECT_EQ(-EINVAL, ikev2_dh_new_fixed(31, a_priv, 31, &b));
+	iked_dh_free(b);
+	EXPECT_EQ(-EINVAL, iked_dh_new_fixed(31, a_priv, 31, &b));
 	EXPECT_EQ(NULL, b);
-	ikev2_dh_free(a);
+	iked_dh_free(a);
 }
 
 /* RFC 5903 8.1: the initiator's i and the responder's g^r. */
 TEST(ecp256_rfc5903)
 {
-	uint8_t i[32], gr[64], out[IKEV2_DH_SHARED_MAX];
-	struct ikev2_dh *dh;
+	uint8_t i[32], gr[64], out[IKED_DH_SHARED_MAX];
+	struct iked_dh *dh;
 	const uint8_t *pub;
 	size_t len;
 
@@ -201,20 +201,20 @@ TEST(ecp256_rfc5903)
 	hex("d12dfb5289c8d4f81208b70270398c342296970a0bccb74c736fc7554494bf63"
 	    "56fbf3ca366cc23e8157854c13c58d6aac23f046ada30f8353e74f33039872ab",
 	    gr, 64);
-	ASSERT_EQ(0, ikev2_dh_new_fixed(19, i, 32, &dh));
-	pub = ikev2_dh_pub(dh, &len);
+	ASSERT_EQ(0, iked_dh_new_fixed(19, i, 32, &dh));
+	pub = iked_dh_pub(dh, &len);
 	ASSERT_EQ(64, len);
 	/* g^i: x then y, no 0x04 in front (RFC 5903 7). */
 	EXPECT_HEX("dad0b65394221cf9b051e1feca5787d098dfe637fc90b9ef945d0c3772581180"
 		   "5271a0461cdb8252d61f1c456fa3e59ab1f45b33accf5f58389e0577b8990bb3",
 		   pub, 64);
-	ASSERT_EQ(0, ikev2_dh_shared(dh, gr, 64, out, &len));
+	ASSERT_EQ(0, iked_dh_shared(dh, gr, 64, out, &len));
 	/* Only x of g^ir is the shared secret. */
 	ASSERT_EQ(32, len);
 	EXPECT_HEX("d6840f6b42f6edafd13116e0e12565202fef8e9ece7dce03812464d04b9442de",
 		   out, 32);
-	ikev2_dh_free(dh);
-	EXPECT_EQ(-EINVAL, ikev2_dh_new_fixed(19, i, 31, &dh));
+	iked_dh_free(dh);
+	EXPECT_EQ(-EINVAL, iked_dh_new_fixed(19, i, 31, &dh));
 	EXPECT_EQ(NULL, dh);
 }
 
@@ -223,32 +223,32 @@ static void modp_kat(struct __test_metadata *_metadata, uint16_t group,
 		     const char *a_hex, const char *b_hex, const char *ga,
 		     const char *gb, const char *gab)
 {
-	uint8_t a[32], b[32], peer[IKEV2_DH_SHARED_MAX];
-	uint8_t out[IKEV2_DH_SHARED_MAX];
-	size_t n = ikev2_dh_pub_len(group), len;
-	struct ikev2_dh *da, *db;
+	uint8_t a[32], b[32], peer[IKED_DH_SHARED_MAX];
+	uint8_t out[IKED_DH_SHARED_MAX];
+	size_t n = iked_dh_pub_len(group), len;
+	struct iked_dh *da, *db;
 	const uint8_t *pub;
 
 	hex(a_hex, a, 32);
 	hex(b_hex, b, 32);
-	ASSERT_EQ(0, ikev2_dh_new_fixed(group, a, 32, &da));
-	ASSERT_EQ(0, ikev2_dh_new_fixed(group, b, 32, &db));
-	pub = ikev2_dh_pub(da, &len);
+	ASSERT_EQ(0, iked_dh_new_fixed(group, a, 32, &da));
+	ASSERT_EQ(0, iked_dh_new_fixed(group, b, 32, &db));
+	pub = iked_dh_pub(da, &len);
 	ASSERT_EQ(n, len);
 	EXPECT_EQ(0, pub[0]);
 	EXPECT_HEX(ga, pub, n);
-	pub = ikev2_dh_pub(db, &len);
+	pub = iked_dh_pub(db, &len);
 	EXPECT_HEX(gb, pub, n);
 	hex(gb, peer, n);
-	ASSERT_EQ(0, ikev2_dh_shared(da, peer, n, out, &len));
+	ASSERT_EQ(0, iked_dh_shared(da, peer, n, out, &len));
 	ASSERT_EQ(n, len);
 	EXPECT_EQ(0, out[0]);
 	EXPECT_HEX(gab, out, n);
 	hex(ga, peer, n);
-	ASSERT_EQ(0, ikev2_dh_shared(db, peer, n, out, &len));
+	ASSERT_EQ(0, iked_dh_shared(db, peer, n, out, &len));
 	EXPECT_HEX(gab, out, n);
-	ikev2_dh_free(da);
-	ikev2_dh_free(db);
+	iked_dh_free(da);
+	iked_dh_free(db);
 }
 
 /* MODP-1024 is built from its prime in dh.c: this checks that prime. */
@@ -277,122 +277,122 @@ static void be_sub(uint8_t *b, size_t n, unsigned int v)
 
 TEST(modp_bad_peer_values)
 {
-	uint8_t p[256], v[257], out[IKEV2_DH_SHARED_MAX];
-	struct ikev2_dh *dh;
+	uint8_t p[256], v[257], out[IKED_DH_SHARED_MAX];
+	struct iked_dh *dh;
 	const uint8_t *pub;
 	size_t len;
 
 	hex(modp2048_p, p, 256);
-	ASSERT_EQ(0, ikev2_dh_new(14, &dh));
-	pub = ikev2_dh_pub(dh, &len);
+	ASSERT_EQ(0, iked_dh_new(14, &dh));
+	pub = iked_dh_pub(dh, &len);
 	memcpy(v, pub, len);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 255, out, &len));
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 257, out, &len));
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 0, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 255, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 257, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 0, out, &len));
 	memset(v, 0, 256);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
 	EXPECT_EQ(0, len);
 	v[255] = 1;
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
 	/* 2 = g itself is a valid (if silly) value: the boundary is exact. */
 	v[255] = 2;
-	EXPECT_EQ(0, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(0, iked_dh_shared(dh, v, 256, out, &len));
 	memcpy(v, p, 256);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
 	be_sub(v, 256, 1);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
 	/*
 	 * p - 2 = -2 is in range but, p being 7 mod 8, not a square: outside
 	 * the order-q subgroup, which the Legendre symbol catches.
 	 */
 	be_sub(v, 256, 1);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
 	/*
 	 * p - y for a valid y: -1 is no square (p = 3 mod 4), so neither
 	 * is -y. In range, outside the subgroup: refused.
 	 */
 	{
-		struct ikev2_dh *b;
+		struct iked_dh *b;
 		const uint8_t *bp;
 		size_t bl, i;
 		unsigned int borrow = 0;
 
-		ASSERT_EQ(0, ikev2_dh_new(14, &b));
-		bp = ikev2_dh_pub(b, &bl);
-		EXPECT_EQ(0, ikev2_dh_shared(dh, bp, bl, out, &len));
+		ASSERT_EQ(0, iked_dh_new(14, &b));
+		bp = iked_dh_pub(b, &bl);
+		EXPECT_EQ(0, iked_dh_shared(dh, bp, bl, out, &len));
 		for (i = 256; i-- > 0;) {
 			unsigned int d = (unsigned int)p[i] - bp[i] - borrow;
 
 			v[i] = (uint8_t)d;
 			borrow = d > 0xff;
 		}
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
-		ikev2_dh_free(b);
+		EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
+		iked_dh_free(b);
 	}
 	memset(v, 0xff, 256);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 256, out, &len));
-	ikev2_dh_free(dh);
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 256, out, &len));
+	iked_dh_free(dh);
 }
 
 TEST(ecp_bad_peer_values)
 {
 	static const uint16_t ecp[] = { 19, 20, 21 };
-	uint8_t v[133], out[IKEV2_DH_SHARED_MAX];
+	uint8_t v[133], out[IKED_DH_SHARED_MAX];
 	size_t i, len, n;
 
 	for (i = 0; i < 3; i++) {
-		struct ikev2_dh *a, *b;
+		struct iked_dh *a, *b;
 		const uint8_t *pub;
 
-		ASSERT_EQ(0, ikev2_dh_new(ecp[i], &a));
-		ASSERT_EQ(0, ikev2_dh_new(ecp[i], &b));
-		pub = ikev2_dh_pub(b, &n);
+		ASSERT_EQ(0, iked_dh_new(ecp[i], &a));
+		ASSERT_EQ(0, iked_dh_new(ecp[i], &b));
+		pub = iked_dh_pub(b, &n);
 		memcpy(v, pub, n);
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n - 1, out, &len));
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n + 1, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n - 1, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n + 1, out, &len));
 		/* y changed: not on the curve. */
 		v[n - 1] ^= 1;
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n, out, &len));
 		v[n - 1] ^= 1;
 		/* x changed: not on the curve either. */
 		v[0] ^= 0x80;
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n, out, &len));
 		v[0] ^= 0x80;
 		/* x = y = 0 (the point at infinity's usual stand-in), all ones (>= p). */
 		memset(v, 0, n);
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n, out, &len));
 		memset(v, 0xff, n);
-		EXPECT_EQ(-EINVAL, ikev2_dh_shared(a, v, n, out, &len));
+		EXPECT_EQ(-EINVAL, iked_dh_shared(a, v, n, out, &len));
 		EXPECT_EQ(0, len);
-		EXPECT_EQ(0, ikev2_dh_shared(a, pub, n, out, &len));
-		ikev2_dh_free(a);
-		ikev2_dh_free(b);
+		EXPECT_EQ(0, iked_dh_shared(a, pub, n, out, &len));
+		iked_dh_free(a);
+		iked_dh_free(b);
 	}
 }
 
 /* RFC 8031 2.3: low-order points give the all-zero value, which is refused. */
 TEST(x25519_bad_peer_values)
 {
-	uint8_t v[33] = { 0 }, out[IKEV2_DH_SHARED_MAX];
-	struct ikev2_dh *dh;
+	uint8_t v[33] = { 0 }, out[IKED_DH_SHARED_MAX];
+	struct iked_dh *dh;
 	size_t len;
 
-	ASSERT_EQ(0, ikev2_dh_new(31, &dh));
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 32, out, &len));
+	ASSERT_EQ(0, iked_dh_new(31, &dh));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 32, out, &len));
 	EXPECT_EQ(0, len);
 	v[0] = 1;
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 32, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 32, out, &len));
 	/* A point of order 8 (as in libsodium's list of them). */
 	hex("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
 	    v, 32);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 32, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 32, out, &len));
 	v[0] = 9;		/* the base point: fine, but the length is not */
 	memset(v + 1, 0, 32);
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 31, out, &len));
-	EXPECT_EQ(-EINVAL, ikev2_dh_shared(dh, v, 33, out, &len));
-	EXPECT_EQ(0, ikev2_dh_shared(dh, v, 32, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 31, out, &len));
+	EXPECT_EQ(-EINVAL, iked_dh_shared(dh, v, 33, out, &len));
+	EXPECT_EQ(0, iked_dh_shared(dh, v, 32, out, &len));
 	EXPECT_EQ(32, len);
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 }
 
 TEST_HARNESS_MAIN

@@ -153,12 +153,12 @@ static void everything(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ikev2_sa_add_transform(&c->sa, IKEV2_TR_ESN, 1, 0));
 	ASSERT_EQ(0, ikev2_sa_add_transform(&c->sa, IKEV2_TR_ESN, 0, 0));
 	ASSERT_EQ(0, ikev2_chain_add(c, IKEV2_PL_TSI));
-	ASSERT_EQ(0, ikev2_ts_add(&c->tsi, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
+	ASSERT_EQ(0, iked_ts_add(&c->tsi, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
 				  65535, v4_lo, v4_hi));
-	ASSERT_EQ(0, ikev2_ts_add(&c->tsi, IKEV2_TS_IPV6_ADDR_RANGE, 6, 443,
+	ASSERT_EQ(0, iked_ts_add(&c->tsi, IKEV2_TS_IPV6_ADDR_RANGE, 6, 443,
 				  443, v6_lo, v6_hi));
 	ASSERT_EQ(0, ikev2_chain_add(c, IKEV2_PL_TSR));
-	ASSERT_EQ(0, ikev2_ts_add(&c->tsr, IKEV2_TS_IPV4_ADDR_RANGE, 17, 500,
+	ASSERT_EQ(0, iked_ts_add(&c->tsr, IKEV2_TS_IPV4_ADDR_RANGE, 17, 500,
 				  4500, ipv4_gw, ipv4_gw));
 	ASSERT_EQ(0, ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 3,
 					    esp_spis));
@@ -294,7 +294,7 @@ TEST(every_payload_round_trips)
 	uint8_t buf[BUF_LEN];
 	struct ikev2_msg m, out;
 	const struct ikev2_chain *c = &out.chain;
-	const struct ikev2_ts *ts;
+	const struct iked_ts *ts;
 
 	everything(_metadata, &m);
 	round_trip(_metadata, &m, buf, &out);
@@ -594,10 +594,10 @@ TEST(inner_chain_of_ike_auth_round_trips)
 	ASSERT_EQ(0, ikev2_sa_add_transform(&c.sa, IKEV2_TR_ENCR, 20, 256));
 	ASSERT_EQ(0, ikev2_sa_add_transform(&c.sa, IKEV2_TR_ESN, 0, 0));
 	ASSERT_EQ(0, ikev2_chain_add(&c, IKEV2_PL_TSI));
-	ASSERT_EQ(0, ikev2_ts_add(&c.tsi, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
+	ASSERT_EQ(0, iked_ts_add(&c.tsi, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
 				  65535, v4_lo, v4_hi));
 	ASSERT_EQ(0, ikev2_chain_add(&c, IKEV2_PL_TSR));
-	ASSERT_EQ(0, ikev2_ts_add(&c.tsr, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
+	ASSERT_EQ(0, iked_ts_add(&c.tsr, IKEV2_TS_IPV4_ADDR_RANGE, 0, 0,
 				  65535, v4_lo, v4_hi));
 	ASSERT_EQ(0, ikev2_chain_build(&c, plain, sizeof(plain), &len));
 	ASSERT_EQ(0, ikev2_chain_parse(&out, ikev2_chain_first(&c), plain,
@@ -1021,7 +1021,7 @@ TEST(ts_body_lengths)
 {
 	static const char *ts_hex =
 		"01 000000  07 06 0010 0000 ffff 0a000000 0a00ffff";
-	struct ikev2_ts_list l;
+	struct iked_ts_list l;
 	struct ikev2_err err;
 	uint8_t b[64];
 	size_t n = hex(ts_hex, b, sizeof(b));
@@ -1082,7 +1082,7 @@ TEST(ts_wrong_lengths_and_types)
 	EXPECT_EQ(0, parse(buf, len, &err));
 
 	/* the builder refuses types it cannot size */
-	EXPECT_EQ(-EINVAL, ikev2_ts_add(&m.chain.tsi, 9, 0, 0, 0, v4_lo, v4_hi));
+	EXPECT_EQ(-EINVAL, iked_ts_add(&m.chain.tsi, 9, 0, 0, 0, v4_lo, v4_hi));
 	m.chain.tsr.ts[0].type = 9;
 	EXPECT_EQ(-EINVAL, ikev2_msg_build(&m, buf, sizeof(buf), &len));
 	m.chain.tsr.n = 0;
@@ -1531,7 +1531,7 @@ TEST(write_fuzz_seeds)
 	}
 	ASSERT_EQ(0, ikev2_chain_add(&m.chain, IKEV2_PL_TSI));
 	for (i = 0; i < IKEV2_MAX_TS; i++)
-		ASSERT_EQ(0, ikev2_ts_add(&m.chain.tsi, IKEV2_TS_IPV4_ADDR_RANGE,
+		ASSERT_EQ(0, iked_ts_add(&m.chain.tsi, IKEV2_TS_IPV4_ADDR_RANGE,
 					  0, 0, 65535, v4_lo, v4_hi));
 	while (m.chain.n < IKEV2_MAX_PAYLOADS)
 		ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, IKEV2_PL_VENDOR,

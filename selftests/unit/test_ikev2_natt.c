@@ -53,7 +53,7 @@ static const uint8_t ZERO[8];
 TEST(natd_hash_ipv4_request)
 {
 	struct kesp_addr a = addr("192.0.2.1");
-	uint8_t h[IKEV2_NATD_LEN];
+	uint8_t h[IKED_NATD_LEN];
 
 	/* IKE_SA_INIT request: SPIr still zero. */
 	ASSERT_EQ(0, natt_hash(SPI_I, ZERO, &a, 500, h));
@@ -63,7 +63,7 @@ TEST(natd_hash_ipv4_request)
 TEST(natd_hash_ipv4_response)
 {
 	struct kesp_addr a = addr("198.51.100.7");
-	uint8_t h[IKEV2_NATD_LEN];
+	uint8_t h[IKED_NATD_LEN];
 
 	ASSERT_EQ(0, natt_hash(SPI_I, SPI_R, &a, 4500, h));
 	EXPECT_HEX("7bf4a701ea63f3769d66764e8eb91237b4895c03", h, 20);
@@ -72,7 +72,7 @@ TEST(natd_hash_ipv4_response)
 TEST(natd_hash_ipv6)
 {
 	struct kesp_addr a = addr("2001:db8::1");
-	uint8_t h[IKEV2_NATD_LEN];
+	uint8_t h[IKED_NATD_LEN];
 
 	ASSERT_EQ(0, natt_hash(SPI_I, SPI_R, &a, 31337, h));
 	EXPECT_HEX("5d43cce62f97838c123b0103464752c8b65625c1", h, 20);
@@ -81,7 +81,7 @@ TEST(natd_hash_ipv6)
 TEST(natd_hash_no_family)
 {
 	struct kesp_addr a = { 0 };
-	uint8_t h[IKEV2_NATD_LEN];
+	uint8_t h[IKED_NATD_LEN];
 
 	EXPECT_EQ(-EAFNOSUPPORT, natt_hash(SPI_I, SPI_R, &a, 500, h));
 }
@@ -271,7 +271,7 @@ TEST(wrong_length_natd_counts_as_nat)
 	struct pair *p = pair_new("192.0.2.1", 500, "192.0.2.1", 500,
 				  "198.51.100.1", IKED_ENCAPS_AUTO,
 				  IKED_ENCAPS_AUTO);
-	uint8_t h[IKEV2_NATD_LEN];
+	uint8_t h[IKED_NATD_LEN];
 
 	ikev2_chain_init(p->c);
 	ASSERT_EQ(0, natt_hash(SPI_I, ZERO, &p->i.path.local, 500, h));

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kselftest_harness.h"
-#include "iked/ikev2/prf.h"
+#include "iked/ikev2/keys.h"
 #include "iked/proposal.h"
 
 static void hex(const char *s, uint8_t *out, size_t n)
@@ -30,19 +30,19 @@ static void hex(const char *s, uint8_t *out, size_t n)
 /* RFC 4231 4.2, test case 1. */
 TEST(prf_hmac_sha256_rfc4231)
 {
-	uint8_t key[20], out[IKEV2_PRF_MAX];
+	uint8_t key[20], out[IKED_PRF_MAX];
 
 	memset(key, 0x0b, sizeof(key));
-	ASSERT_EQ(0, ikev2_prf(5, key, sizeof(key), (const uint8_t *)"Hi There",
+	ASSERT_EQ(0, iked_prf(5, key, sizeof(key), (const uint8_t *)"Hi There",
 			       8, out));
 	EXPECT_HEX("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
 		   out, 32);
-	EXPECT_EQ(32, ikev2_prf_len(5));
-	EXPECT_EQ(20, ikev2_prf_len(2));
-	EXPECT_EQ(48, ikev2_prf_len(6));
-	EXPECT_EQ(64, ikev2_prf_len(7));
-	EXPECT_EQ(0, ikev2_prf_len(4));		/* AES-XCBC: not offered */
-	EXPECT_EQ(-EINVAL, ikev2_prf(4, key, sizeof(key), key, 1, out));
+	EXPECT_EQ(32, iked_prf_len(5));
+	EXPECT_EQ(20, iked_prf_len(2));
+	EXPECT_EQ(48, iked_prf_len(6));
+	EXPECT_EQ(64, iked_prf_len(7));
+	EXPECT_EQ(0, iked_prf_len(4));		/* AES-XCBC: not offered */
+	EXPECT_EQ(-EINVAL, iked_prf(4, key, sizeof(key), key, 1, out));
 }
 
 /*

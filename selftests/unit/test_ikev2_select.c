@@ -55,7 +55,7 @@ static void wire(struct __test_metadata *_metadata, const struct ikev2_sa *sa,
 static int choose(struct __test_metadata *_metadata,
 		  enum iked_prop_proto proto, const char *ours,
 		  const struct ikev2_sa *peer, uint16_t ke_group,
-		  struct ikev2_chosen *c)
+		  struct iked_chosen *c)
 {
 	struct iked_prop_list l;
 	int r;
@@ -67,7 +67,7 @@ static int choose(struct __test_metadata *_metadata,
 }
 
 /* Field by field: designated initializers leave padding undefined. */
-static bool chosen_eq(const struct ikev2_chosen *a, const struct ikev2_chosen *b)
+static bool chosen_eq(const struct iked_chosen *a, const struct iked_chosen *b)
 {
 	return a->proto == b->proto && a->num == b->num &&
 	       a->spi_len == b->spi_len &&
@@ -77,11 +77,11 @@ static bool chosen_eq(const struct ikev2_chosen *a, const struct ikev2_chosen *b
 	       a->none_types == b->none_types;
 }
 
-static const char *cfmt(const struct ikev2_chosen *c)
+static const char *cfmt(const struct iked_chosen *c)
 {
 	static char buf[256];
 
-	return ikev2_chosen_format(c, buf, sizeof(buf));
+	return iked_chosen_format(c, buf, sizeof(buf));
 }
 
 static const char *sfmt(const struct ikev2_sa *sa)
@@ -193,7 +193,7 @@ TEST(offer_too_big)
 TEST(our_order_wins)
 {
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE,
 	      "aes128-sha256-ecp256, aes256-sha256-modp2048!",
@@ -228,7 +228,7 @@ TEST(within_type_preference_and_ke_group)
 	static const char ours[] =
 		"aes256-aes128-sha384-sha256-prfsha384-prfsha256-ecp384-modp3072-modp2048!";
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE,
 	      "aes128-aes256-sha256-sha384-prfsha256-prfsha384-modp2048-modp3072-ecp384!",
@@ -255,7 +255,7 @@ TEST(within_type_preference_and_ke_group)
 TEST(key_lengths_must_match)
 {
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE, "aes128-sha256-modp2048!", 0, false,
 	      &peer);
@@ -285,7 +285,7 @@ TEST(key_lengths_must_match)
 TEST(aead_and_classic)
 {
 	struct ikev2_sa peer, sa;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE,
 	      "aes128-sha256-ecp256, aes128gcm16-prfsha256-ecp256!",
@@ -335,7 +335,7 @@ TEST(aead_and_classic)
 TEST(esp_pfs)
 {
 	struct ikev2_sa peer, sa;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	/* Both want PFS with a common group. */
 	offer(_metadata, IKED_PROP_ESP, "aes128-sha256-ecp256-modp2048!",
@@ -373,7 +373,7 @@ TEST(esp_pfs)
 TEST(esp_pfs_none)
 {
 	struct ikev2_sa peer, sa;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	/* The peer makes PFS optional; we have none: NONE, echoed (2.7). */
 	offer(_metadata, IKED_PROP_ESP, "aes128-sha256-modp2048-none!",
@@ -411,7 +411,7 @@ TEST(esp_ike_auth_ignores_ke)
 {
 	struct iked_prop_list l;
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	props(_metadata, IKED_PROP_ESP, "aes128-sha256-modp2048!", &l);
 	/* IKE_AUTH: no KE there, so esp='s groups are for rekeys only. */
@@ -433,7 +433,7 @@ TEST(esp_ike_auth_ignores_ke)
 TEST(esn)
 {
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_ESP, "aes128gcm16-noesn-esn!", 0, false,
 	      &peer);
@@ -457,7 +457,7 @@ TEST(esn)
 TEST(unknown_attributes_and_types)
 {
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE, "aes256-aes128-sha256-modp2048!", 0,
 	      false, &peer);
@@ -504,7 +504,7 @@ TEST(no_match)
 {
 	struct iked_prop_list l;
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	offer(_metadata, IKED_PROP_IKE, "3des-sha1-modp2048!", 0, false,
 	      &peer);
@@ -524,7 +524,7 @@ TEST(no_match)
 TEST(defaults_meet_strongswan_defaults)
 {
 	struct ikev2_sa peer;
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 
 	/*
 	 * strongSwan 5.9's default IKE proposal as it sends it; our
@@ -543,7 +543,7 @@ TEST(round_trip_through_the_wire)
 {
 	struct iked_prop_list ike, esp;
 	struct ikev2_sa offered, rx, answer, answer_rx;
-	struct ikev2_chosen r, i;
+	struct iked_chosen r, i;
 	char sent[2048];
 
 	props(_metadata, IKED_PROP_IKE,
@@ -598,14 +598,14 @@ TEST(round_trip_through_the_wire)
 static void reply_setup(struct __test_metadata *_metadata,
 			struct ikev2_sa *offered, struct ikev2_sa *reply)
 {
-	struct ikev2_chosen c = {
+	struct iked_chosen c = {
 		.proto = IKEV2_PROTO_IKE, .num = 2,
 		.encr = KESP_ENC_AES_CBC, .encr_key_bits = 256,
 		.integ = KESP_INTEG_HMAC_SHA2_256_128,
 		.prf = IKED_PROP_PRF_HMAC_SHA2_256,
 		.dh = IKED_PROP_DH_MODP_2048,
 	};
-	struct ikev2_chosen out;
+	struct iked_chosen out;
 
 	offer(_metadata, IKED_PROP_IKE,
 	      "aes128gcm16-prfsha256-ecp256, aes128-aes256-sha256-modp2048-ecp256!",
@@ -619,7 +619,7 @@ static void reply_setup(struct __test_metadata *_metadata,
 TEST(check_reply_rejects)
 {
 	struct ikev2_sa offered, reply, bad;
-	struct ikev2_chosen out;
+	struct iked_chosen out;
 
 	reply_setup(_metadata, &offered, &reply);
 
@@ -685,12 +685,12 @@ TEST(check_reply_rejects)
 TEST(check_reply_esp)
 {
 	struct ikev2_sa offered, reply;
-	struct ikev2_chosen c = {
+	struct iked_chosen c = {
 		.proto = IKEV2_PROTO_ESP, .num = 1, .spi_len = 4,
 		.encr = KESP_ENC_AES_GCM_16, .encr_key_bits = 128,
 		.dh = IKED_PROP_DH_ECP_256, .esn = IKED_PROP_ESN_NO,
 	};
-	struct ikev2_chosen out;
+	struct iked_chosen out;
 
 	offer(_metadata, IKED_PROP_ESP, "aes128gcm16-ecp256!",
 	      IKED_PROP_DH_ECP_256, true, &offered);
@@ -730,7 +730,7 @@ TEST(check_reply_esp)
 TEST(from_chosen_refuses)
 {
 	struct ikev2_sa sa;
-	struct ikev2_chosen c = {
+	struct iked_chosen c = {
 		.proto = IKEV2_PROTO_ESP, .num = 1,
 		.encr = KESP_ENC_AES_GCM_16, .encr_key_bits = 128,
 	};
@@ -752,7 +752,7 @@ TEST(from_chosen_refuses)
 
 TEST(formats)
 {
-	struct ikev2_chosen c = {
+	struct iked_chosen c = {
 		.proto = IKEV2_PROTO_IKE, .encr = KESP_ENC_3DES_CBC,
 		.integ = KESP_INTEG_HMAC_SHA1_96,
 		.prf = IKED_PROP_PRF_HMAC_SHA1, .dh = IKED_PROP_DH_MODP_1024,
@@ -775,7 +775,7 @@ TEST(formats)
 	c.dh = 4000;
 	EXPECT_STREQ("ENCR_1000_128/PRF_99/KE_4000", cfmt(&c));
 	/* Truncation keeps a terminated string. */
-	EXPECT_STREQ("ENCR_1000_1", ikev2_chosen_format(&c, small,
+	EXPECT_STREQ("ENCR_1000_1", iked_chosen_format(&c, small,
 							 sizeof(small)));
 
 	/* Payload order does not matter: strongSwan's type order does. */

@@ -7,12 +7,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "kselftest_harness.h"
-#include "iked/ikev2/ts.h"
+#include "iked/sa/ts.h"
 
 #define ANY_PORTS	0, 65535
 
 /* Append "START-END" (IPv4 or IPv6, by the presence of ':'). */
-static void add(struct __test_metadata *_metadata, struct ikev2_ts_list *l,
+static void add(struct __test_metadata *_metadata, struct iked_ts_list *l,
 		uint8_t proto, uint16_t sp, uint16_t ep, const char *start,
 		const char *end)
 {
@@ -22,16 +22,16 @@ static void add(struct __test_metadata *_metadata, struct ikev2_ts_list *l,
 
 	ASSERT_EQ(1, inet_pton(af, start, a));
 	ASSERT_EQ(1, inet_pton(af, end, b));
-	ASSERT_EQ(0, ikev2_ts_add(l, v6 ? IKEV2_TS_IPV6_ADDR_RANGE :
-				  IKEV2_TS_IPV4_ADDR_RANGE, proto, sp, ep, a,
+	ASSERT_EQ(0, iked_ts_add(l, v6 ? IKED_TS_IPV6 :
+				  IKED_TS_IPV4, proto, sp, ep, a,
 				  b));
 }
 
-static const char *fmt(const struct ikev2_ts_list *l)
+static const char *fmt(const struct iked_ts_list *l)
 {
 	static char buf[2048];
 
-	return ikev2_ts_format(l, buf, sizeof(buf));
+	return iked_ts_format(l, buf, sizeof(buf));
 }
 
 static const char *pfx(const struct kesp_prefix *p)
@@ -61,20 +61,20 @@ static void conf_ts(struct iked_conf_ts *ts, const char *prefix, uint8_t proto,
 TEST(from_conf)
 {
 	struct iked_conf_ts ts[3];
-	struct ikev2_ts_list l;
+	struct iked_ts_list l;
 	struct kesp_addr dyn = { .family = AF_INET, .bytes = { 192, 0, 2, 7 } };
 	struct kesp_addr dyn6 = { .family = AF_INET6 };
 
 	conf_ts(&ts[0], "10.1.0.0/16", 0, ANY_PORTS);
 	conf_ts(&ts[1], NULL, IPPROTO_TCP, 443, 443);
 	conf_ts(&ts[2], "2001:db8::/32", IPPROTO_UDP, 1000, 2000);
-	ASSERT_EQ(0, ikev2_ts_from_conf(&l, ts, 3, &dyn));
+	ASSERT_EQ(0, iked_ts_from_conf(&l, ts, 3, &dyn));
 	ASSERT_EQ(3, l.n);
-	EXPECT_EQ(IKEV2_TS_IPV4_ADDR_RANGE, l.ts[0].type);
+	EXPECT_EQ(IKED_TS_IPV4, l.ts[0].type);
 	EXPECT_EQ(0, l.ts[0].proto);
 	EXPECT_EQ(0, l.ts[0].start_port);
 	EXPECT_EQ(65535, l.ts[0].end_port);
-	EXPECT_EQ(IKEV2_TS_IPV6_ADDR_RANGE, l.ts[2].type);
+	EXPECT_EQ(IKED_TS_IPV6, l.ts[2].type);
 	EXPECT_STREQ("10.1.0.0/16 192.0.2.7/32[tcp/443] 2001:db8::/32[udp/1000-2000]",
 		     fmt(&l));
 	/* The last address of the prefix has every host bit set. */
@@ -84,59 +84,59 @@ TEST(from_conf)
 	EXPECT_EQ(255, l.ts[0].end[3]);
 	/* An IPv6 IKE address makes an IPv6 host selector. */
 	inet_pton(AF_INET6, "2001:db8::7", dyn6.bytes);
-	ASSERT_EQ(0, ikev2_ts_from_conf(&l, &ts[1], 1, &dyn6));
+	ASSERT_EQ(0, iked_ts_from_conf(&l, &ts[1], 1, &dyn6));
 	EXPECT_STREQ("2001:db8::7/128[tcp/443]", fmt(&l));
 	/* 0.0.0.0/0 is the whole range. */
 	conf_ts(&ts[0], "0.0.0.0/0", 0, ANY_PORTS);
-	ASSERT_EQ(0, ikev2_ts_from_conf(&l, ts, 1, NULL));
+	ASSERT_EQ(0, iked_ts_from_conf(&l, ts, 1, NULL));
 	EXPECT_STREQ("0.0.0.0/0", fmt(&l));
 	EXPECT_EQ(255, l.ts[0].end[0]);
 	/* Dynamic without an address, nothing at all. */
-	EXPECT_EQ(-EINVAL, ikev2_ts_from_conf(&l, ts, 2, NULL));
-	EXPECT_EQ(-EINVAL, ikev2_ts_from_conf(&l, ts, 0, &dyn));
+	EXPECT_EQ(-EINVAL, iked_ts_from_conf(&l, ts, 2, NULL));
+	EXPECT_EQ(-EINVAL, iked_ts_from_conf(&l, ts, 0, &dyn));
 }
 
 TEST(from_conf_too_many)
 {
-	struct iked_conf_ts ts[IKEV2_MAX_TS + 1];
-	struct ikev2_ts_list l;
+	struct iked_conf_ts ts[IKED_MAX_TS + 1];
+	struct iked_ts_list l;
 	int i;
 
-	for (i = 0; i <= IKEV2_MAX_TS; i++)
+	for (i = 0; i <= IKED_MAX_TS; i++)
 		conf_ts(&ts[i], "10.0.0.0/8", 0, ANY_PORTS);
-	EXPECT_EQ(0, ikev2_ts_from_conf(&l, ts, IKEV2_MAX_TS, NULL));
-	EXPECT_EQ(-E2BIG, ikev2_ts_from_conf(&l, ts, IKEV2_MAX_TS + 1, NULL));
+	EXPECT_EQ(0, iked_ts_from_conf(&l, ts, IKED_MAX_TS, NULL));
+	EXPECT_EQ(-E2BIG, iked_ts_from_conf(&l, ts, IKED_MAX_TS + 1, NULL));
 }
 
 TEST(narrow_subnets)
 {
-	struct ikev2_ts_list peer = { 0 }, ours = { 0 }, out;
+	struct iked_ts_list peer = { 0 }, ours = { 0 }, out;
 
 	add(_metadata, &ours, 0, ANY_PORTS, "10.1.0.0", "10.1.255.255");
 	/* The peer asks for more than we have: ours. */
 	add(_metadata, &peer, 0, ANY_PORTS, "10.0.0.0", "10.255.255.255");
-	ASSERT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
+	ASSERT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_STREQ("10.1.0.0/16", fmt(&out));
 	/* The peer asks for less: what it asks. */
 	peer.n = 0;
 	add(_metadata, &peer, 0, ANY_PORTS, "10.1.2.0", "10.1.2.255");
-	ASSERT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
+	ASSERT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_STREQ("10.1.2.0/24", fmt(&out));
 	/* Overlapping ranges give a range that need not be a prefix. */
 	peer.n = 0;
 	add(_metadata, &peer, 0, ANY_PORTS, "10.0.255.0", "10.1.0.9");
-	ASSERT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
+	ASSERT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_STREQ("10.1.0.0..10.1.0.9", fmt(&out));
 	/* Disjoint. */
 	peer.n = 0;
 	add(_metadata, &peer, 0, ANY_PORTS, "10.2.0.0", "10.2.255.255");
-	EXPECT_EQ(-ENOENT, ikev2_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(-ENOENT, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_EQ(0, out.n);
 }
 
 TEST(narrow_protocols_and_ports)
 {
-	struct ikev2_ts_list peer = { 0 }, ours = { 0 }, out;
+	struct iked_ts_list peer = { 0 }, ours = { 0 }, out;
 
 	add(_metadata, &ours, IPPROTO_TCP, 1000, 2000, "10.1.0.0",
 	    "10.1.255.255");
@@ -149,7 +149,7 @@ TEST(narrow_protocols_and_ports)
 	    "10.9.0.255");
 	add(_metadata, &peer, IPPROTO_TCP, 3000, 4000, "10.1.0.0",
 	    "10.1.0.255");
-	ASSERT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
+	ASSERT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_STREQ("10.1.0.0/16[tcp/1000-2000] 10.9.0.0/16 10.1.0.0/24[tcp/1500-2000] 10.9.0.0/24[udp]",
 		     fmt(&out));
 	/* Only clashes left: TCP vs UDP, ports that do not meet. */
@@ -157,16 +157,16 @@ TEST(narrow_protocols_and_ports)
 	add(_metadata, &peer, IPPROTO_UDP, ANY_PORTS, "10.1.0.0", "10.1.0.255");
 	add(_metadata, &peer, IPPROTO_TCP, 80, 80, "10.1.0.0", "10.1.0.255");
 	ours.n = 1;
-	EXPECT_EQ(-ENOENT, ikev2_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(-ENOENT, iked_ts_narrow(&peer, &ours, &out));
 	/* OPAQUE ports are beyond kesp's selectors: nothing. */
 	peer.n = 0;
 	add(_metadata, &peer, IPPROTO_TCP, 65535, 0, "10.1.0.0", "10.1.0.255");
-	EXPECT_EQ(-ENOENT, ikev2_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(-ENOENT, iked_ts_narrow(&peer, &ours, &out));
 }
 
 TEST(narrow_families_order_duplicates)
 {
-	struct ikev2_ts_list peer = { 0 }, ours = { 0 }, out;
+	struct iked_ts_list peer = { 0 }, ours = { 0 }, out;
 
 	add(_metadata, &ours, 0, ANY_PORTS, "10.1.0.0", "10.1.255.255");
 	add(_metadata, &ours, 0, ANY_PORTS, "2001:db8:1::",
@@ -180,7 +180,7 @@ TEST(narrow_families_order_duplicates)
 	add(_metadata, &peer, 0, ANY_PORTS, "10.1.0.0", "10.1.255.255");
 	add(_metadata, &peer, 0, ANY_PORTS, "2001:db8::",
 	    "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff");
-	ASSERT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
+	ASSERT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
 	EXPECT_STREQ("10.1.0.5/32[tcp/80] 10.1.0.0/16 2001:db8:1::/48",
 		     fmt(&out));
 	/* IPv4 against IPv6 only: nothing. */
@@ -188,70 +188,70 @@ TEST(narrow_families_order_duplicates)
 	add(_metadata, &ours, 0, ANY_PORTS, "::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 	peer.n = 0;
 	add(_metadata, &peer, 0, ANY_PORTS, "0.0.0.0", "255.255.255.255");
-	EXPECT_EQ(-ENOENT, ikev2_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(-ENOENT, iked_ts_narrow(&peer, &ours, &out));
 }
 
 TEST(narrow_too_many)
 {
-	struct ikev2_ts_list peer = { 0 }, ours = { 0 }, out;
+	struct iked_ts_list peer = { 0 }, ours = { 0 }, out;
 	char a[32];
 	int i;
 
 	/* 16 hosts against two selectors of ours: 32 results, 16 fit. */
-	for (i = 0; i < IKEV2_MAX_TS; i++) {
+	for (i = 0; i < IKED_MAX_TS; i++) {
 		snprintf(a, sizeof(a), "10.1.0.%d", i + 1);
 		add(_metadata, &peer, 0, ANY_PORTS, a, a);
 	}
 	add(_metadata, &ours, IPPROTO_TCP, ANY_PORTS, "10.1.0.0", "10.1.0.255");
 	add(_metadata, &ours, IPPROTO_UDP, ANY_PORTS, "10.1.0.0", "10.1.0.255");
-	EXPECT_EQ(-E2BIG, ikev2_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(-E2BIG, iked_ts_narrow(&peer, &ours, &out));
 	ours.n = 1;
-	EXPECT_EQ(0, ikev2_ts_narrow(&peer, &ours, &out));
-	EXPECT_EQ(IKEV2_MAX_TS, out.n);
+	EXPECT_EQ(0, iked_ts_narrow(&peer, &ours, &out));
+	EXPECT_EQ(IKED_MAX_TS, out.n);
 }
 
 TEST(within)
 {
-	struct ikev2_ts_list offered = { 0 }, reply = { 0 };
+	struct iked_ts_list offered = { 0 }, reply = { 0 };
 
 	add(_metadata, &offered, 0, ANY_PORTS, "10.1.0.0", "10.1.255.255");
 	add(_metadata, &offered, IPPROTO_TCP, 1000, 2000, "10.2.0.0",
 	    "10.2.255.255");
 	add(_metadata, &offered, 0, ANY_PORTS, "2001:db8::",
 	    "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff");
-	EXPECT_TRUE(ikev2_ts_within(&offered, &offered));
+	EXPECT_TRUE(iked_ts_within(&offered, &offered));
 	add(_metadata, &reply, IPPROTO_UDP, 53, 53, "10.1.2.0", "10.1.2.255");
 	add(_metadata, &reply, IPPROTO_TCP, 1500, 1600, "10.2.0.1",
 	    "10.2.0.1");
 	add(_metadata, &reply, 0, ANY_PORTS, "2001:db8:5::1", "2001:db8:5::9");
-	EXPECT_TRUE(ikev2_ts_within(&reply, &offered));
+	EXPECT_TRUE(iked_ts_within(&reply, &offered));
 	/* Wider than offered. */
 	reply.n = 0;
 	add(_metadata, &reply, 0, ANY_PORTS, "10.0.0.0", "10.1.255.255");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	/* Across two offered selectors: each must hold it alone. */
 	reply.n = 0;
 	add(_metadata, &reply, 0, ANY_PORTS, "10.1.255.0", "10.2.0.255");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	/* Any protocol where TCP was offered; ports beyond. */
 	reply.n = 0;
 	add(_metadata, &reply, 0, ANY_PORTS, "10.2.0.0", "10.2.0.255");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	reply.n = 0;
 	add(_metadata, &reply, IPPROTO_TCP, 999, 1000, "10.2.0.0",
 	    "10.2.0.255");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	/* One good, one bad: bad. */
 	reply.n = 0;
 	add(_metadata, &reply, 0, ANY_PORTS, "10.1.0.0", "10.1.0.255");
 	add(_metadata, &reply, 0, ANY_PORTS, "2001:db9::", "2001:db9::1");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	/* A range upside down, and nothing at all. */
 	reply.n = 0;
 	add(_metadata, &reply, 0, ANY_PORTS, "10.1.0.9", "10.1.0.1");
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 	reply.n = 0;
-	EXPECT_FALSE(ikev2_ts_within(&reply, &offered));
+	EXPECT_FALSE(iked_ts_within(&reply, &offered));
 }
 
 /* The src prefixes of to_sels(@local, any IPv4 or IPv6 host) as text. */
@@ -259,7 +259,7 @@ static const char *split(struct __test_metadata *_metadata,
 			 const char *start, const char *end)
 {
 	static char buf[8192];
-	struct ikev2_ts_list l = { 0 }, r = { 0 };
+	struct iked_ts_list l = { 0 }, r = { 0 };
 	struct kesp_sel sel[300];
 	size_t n = 0, i, used = 0;
 	int v6 = strchr(start, ':') != NULL;
@@ -268,7 +268,7 @@ static const char *split(struct __test_metadata *_metadata,
 	add(_metadata, &r, 0, ANY_PORTS, v6 ? "::1" : "1.1.1.1",
 	    v6 ? "::1" : "1.1.1.1");
 	buf[0] = '\0';
-	if (ikev2_ts_to_sels(&l, &r, sel, 300, &n))
+	if (iked_ts_to_sels(&l, &r, sel, 300, &n))
 		return "E2BIG";
 	for (i = 0; i < n; i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
@@ -299,14 +299,14 @@ TEST(range_to_prefixes)
 
 TEST(range_worst_case_count)
 {
-	struct ikev2_ts_list l = { 0 }, r = { 0 };
+	struct iked_ts_list l = { 0 }, r = { 0 };
 	struct kesp_sel sel[256];
 	size_t n = 0;
 
 	add(_metadata, &l, 0, ANY_PORTS, "::1",
 	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
 	add(_metadata, &r, 0, ANY_PORTS, "::1", "::1");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&l, &r, sel, 256, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&l, &r, sel, 256, &n));
 	EXPECT_EQ(254, n);
 	/* ::1/128 ::2/127 ... 4000::/2 8000::/2 c000::/3 ... ...fffe/128 */
 	EXPECT_EQ(128, sel[0].src.plen);
@@ -323,7 +323,7 @@ TEST(range_worst_case_count)
 
 TEST(to_sels_cross_product)
 {
-	struct ikev2_ts_list local = { 0 }, remote = { 0 };
+	struct iked_ts_list local = { 0 }, remote = { 0 };
 	struct kesp_sel sel[16];
 	size_t n = 0;
 
@@ -335,7 +335,7 @@ TEST(to_sels_cross_product)
 	add(_metadata, &remote, 0, ANY_PORTS, "2001:db8:9::",
 	    "2001:db8:9::ffff");
 	add(_metadata, &remote, 0, ANY_PORTS, "10.8.0.0", "10.8.0.255");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 16, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 16, &n));
 	/* v4 x v4 except tcp x udp, and v6 x v6. */
 	ASSERT_EQ(4, n);
 	EXPECT_EQ(AF_INET, sel[0].family);
@@ -363,20 +363,20 @@ TEST(to_sels_cross_product)
 
 	/* Room for 3: the count needed comes back with -E2BIG. */
 	n = 0;
-	EXPECT_EQ(-E2BIG, ikev2_ts_to_sels(&local, &remote, sel, 3, &n));
+	EXPECT_EQ(-E2BIG, iked_ts_to_sels(&local, &remote, sel, 3, &n));
 	EXPECT_EQ(4, n);
 }
 
 TEST(to_sels_split_ranges)
 {
-	struct ikev2_ts_list local = { 0 }, remote = { 0 };
+	struct iked_ts_list local = { 0 }, remote = { 0 };
 	struct kesp_sel sel[16];
 	size_t n = 0;
 
 	/* 2 prefixes x 4 prefixes. */
 	add(_metadata, &local, 0, ANY_PORTS, "10.0.0.2", "10.0.0.5");
 	add(_metadata, &remote, 0, ANY_PORTS, "10.0.0.1", "10.0.0.9");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 16, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 16, &n));
 	ASSERT_EQ(2 * 4, n);
 	EXPECT_STREQ("10.0.0.2/31", pfx(&sel[0].src));
 	EXPECT_STREQ("10.0.0.1/32", pfx(&sel[0].dst));
@@ -387,14 +387,14 @@ TEST(to_sels_split_ranges)
 
 TEST(to_sels_ports_only_where_they_exist)
 {
-	struct ikev2_ts_list local = { 0 }, remote = { 0 };
+	struct iked_ts_list local = { 0 }, remote = { 0 };
 	struct kesp_sel sel[4];
 	size_t n = 0;
 
 	/* GRE has no ports: whatever the selectors say, none. */
 	add(_metadata, &local, 47, 100, 200, "10.0.0.1", "10.0.0.1");
 	add(_metadata, &remote, 0, 300, 400, "10.0.0.2", "10.0.0.2");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 4, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 4, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(47, sel[0].proto);
 	EXPECT_EQ(0, sel[0].sport.min);
@@ -403,28 +403,28 @@ TEST(to_sels_ports_only_where_they_exist)
 	EXPECT_EQ(65535, sel[0].dport.max);
 	/* UDP-Lite and SCTP have them. */
 	local.ts[0].proto = IPPROTO_UDPLITE;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 4, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 4, &n));
 	EXPECT_EQ(100, sel[0].sport.min);
 	EXPECT_EQ(200, sel[0].sport.max);
 	EXPECT_EQ(300, sel[0].dport.min);
 	EXPECT_EQ(400, sel[0].dport.max);
 	remote.ts[0].proto = IPPROTO_SCTP;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 4, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 4, &n));
 	EXPECT_EQ(0, n);
 	local.ts[0].proto = IPPROTO_SCTP;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 4, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 4, &n));
 	EXPECT_EQ(1, n);
 	EXPECT_EQ(IPPROTO_SCTP, sel[0].proto);
 	/* OPAQUE ports: no selector. */
 	local.ts[0].start_port = 65535;
 	local.ts[0].end_port = 0;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 4, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 4, &n));
 	EXPECT_EQ(0, n);
 }
 
 TEST(to_sels_icmp)
 {
-	struct ikev2_ts_list local = { 0 }, remote = { 0 };
+	struct iked_ts_list local = { 0 }, remote = { 0 };
 	struct kesp_sel sel[8];
 	size_t n = 0;
 
@@ -432,7 +432,7 @@ TEST(to_sels_icmp)
 	add(_metadata, &local, IPPROTO_ICMP, 0x0800, 0x08ff, "10.0.0.1",
 	    "10.0.0.1");
 	add(_metadata, &remote, 0, ANY_PORTS, "10.0.0.2", "10.0.0.2");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(IPPROTO_ICMP, sel[0].proto);
 	EXPECT_EQ(8, sel[0].sport.min);		/* type */
@@ -445,7 +445,7 @@ TEST(to_sels_icmp)
 	remote.ts[0].end_port = 0x0304;
 	local.ts[0].start_port = 0;
 	local.ts[0].end_port = 65535;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(3, sel[0].sport.min);
 	EXPECT_EQ(3, sel[0].sport.max);
@@ -454,20 +454,20 @@ TEST(to_sels_icmp)
 	/* Both sides: the intersection. */
 	local.ts[0].start_port = 0x0302;
 	local.ts[0].end_port = 0x03ff;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(2, sel[0].dport.min);
 	EXPECT_EQ(4, sel[0].dport.max);
 	local.ts[0].start_port = 0x0800;
 	local.ts[0].end_port = 0x08ff;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	EXPECT_EQ(0, n);
 	/* Across types: three boxes, exactly. */
 	remote.ts[0].start_port = 0x0305;
 	remote.ts[0].end_port = 0x0b02;
 	local.ts[0].start_port = 0;
 	local.ts[0].end_port = 65535;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(3, n);
 	EXPECT_EQ(3, sel[0].sport.min);
 	EXPECT_EQ(3, sel[0].sport.max);
@@ -484,7 +484,7 @@ TEST(to_sels_icmp)
 	/* Whole types at both ends: one box. */
 	remote.ts[0].start_port = 0x0300;
 	remote.ts[0].end_port = 0x0bff;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(3, sel[0].sport.min);
 	EXPECT_EQ(11, sel[0].sport.max);
@@ -498,7 +498,7 @@ TEST(to_sels_icmp)
 	add(_metadata, &local, IPPROTO_ICMPV6, ANY_PORTS, "2001:db8::1",
 	    "2001:db8::1");
 	add(_metadata, &remote, 0, ANY_PORTS, "2001:db8::2", "2001:db8::2");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 8, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 8, &n));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(IPPROTO_ICMPV6, sel[0].proto);
 	EXPECT_EQ(0, sel[0].sport.min);
@@ -509,15 +509,15 @@ TEST(to_sels_icmp)
 
 TEST(reverse)
 {
-	struct ikev2_ts_list local = { 0 }, remote = { 0 };
+	struct iked_ts_list local = { 0 }, remote = { 0 };
 	struct kesp_sel sel[2];
 	size_t n = 0;
 
 	add(_metadata, &local, IPPROTO_TCP, 80, 80, "10.1.0.0", "10.1.0.255");
 	add(_metadata, &remote, 0, 1024, 65535, "10.2.0.0", "10.2.0.255");
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 2, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 2, &n));
 	ASSERT_EQ(1, n);
-	ikev2_sel_reverse(&sel[0]);
+	iked_sel_reverse(&sel[0]);
 	EXPECT_STREQ("10.2.0.0/24", pfx(&sel[0].src));
 	EXPECT_STREQ("10.1.0.0/24", pfx(&sel[0].dst));
 	EXPECT_EQ(1024, sel[0].sport.min);
@@ -528,9 +528,9 @@ TEST(reverse)
 	local.ts[0].start_port = 0x0000;
 	local.ts[0].end_port = 0x00ff;
 	remote.ts[0].start_port = 0;
-	ASSERT_EQ(0, ikev2_ts_to_sels(&local, &remote, sel, 2, &n));
+	ASSERT_EQ(0, iked_ts_to_sels(&local, &remote, sel, 2, &n));
 	ASSERT_EQ(1, n);
-	ikev2_sel_reverse(&sel[0]);
+	iked_sel_reverse(&sel[0]);
 	EXPECT_STREQ("10.2.0.0/24", pfx(&sel[0].src));
 	EXPECT_EQ(0, sel[0].sport.min);
 	EXPECT_EQ(0, sel[0].sport.max);
@@ -540,7 +540,7 @@ TEST(reverse)
 
 TEST(format)
 {
-	struct ikev2_ts_list l = { 0 };
+	struct iked_ts_list l = { 0 };
 	char small[16];
 
 	add(_metadata, &l, 0, ANY_PORTS, "10.1.0.0", "10.1.0.255");
@@ -562,7 +562,7 @@ TEST(format)
 	add(_metadata, &l, IPPROTO_ICMP, 0x0300, 0x03ff, "10.0.0.0", "10.0.0.0");
 	EXPECT_STREQ("10.0.0.0/32[icmp/8] ::1/128[ipv6-icmp/1(4)] 10.0.0.0/32[icmp/3-3(255)]",
 		     fmt(&l));
-	EXPECT_STREQ("10.0.0.0/32[icm", ikev2_ts_format(&l, small, sizeof(small)));
+	EXPECT_STREQ("10.0.0.0/32[icm", iked_ts_format(&l, small, sizeof(small)));
 	l.n = 0;
 	EXPECT_STREQ("", fmt(&l));
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "../conn.h"
 
 /*
@@ -39,7 +40,7 @@ int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 	if (sa) {
 		*out = sa;
 		if (sa->state != IKE_ESTABLISHED || sa->children ||
-		    sa->pend.active)
+		    v2(sa)->pend.active)
 			return 0;
 		return child_create_start(sa, 0);
 	}
@@ -207,3 +208,57 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 	else
 		child_remove(sa, ch, "expired");
 }
+
+/* For `kespctl ike diagnose`: what the IKE SA waits for, in IKEv2's terms. */
+static const char *waiting_for(const struct ike_sa *sa, char *buf,
+			       size_t len)
+{
+	static const char *const what[] = {
+		[REQ_INIT] = "IKE_SA_INIT",
+		[REQ_AUTH] = "IKE_AUTH",
+		[REQ_CREATE_CHILD] = "CREATE_CHILD_SA (a CHILD SA)",
+		[REQ_DELETE_CHILD] = "INFORMATIONAL (our Delete of a CHILD SA)",
+		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
+		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
+		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
+		[REQ_NOTIFY] = "INFORMATIONAL (our INVALID_SYNTAX notify)",
+	};
+	iked_ms now = iked_now();
+
+	if (sa->req_kind == REQ_NONE) {
+		if (sa->state == IKE_INIT_DONE)
+			snprintf(buf, len, "waiting for the peer's IKE_AUTH request");
+		else
+			snprintf(buf, len, "nothing outstanding");
+		return buf;
+	}
+	snprintf(buf, len,
+		 "waiting for the answer to %s request %u, sent %llus ago, %u retransmits so far (gives up after %u)",
+		 what[sa->req_kind], v2(sa)->next_req_id - 1,
+		 (unsigned long long)(sa->req_sent && now > sa->req_sent ?
+				      (now - sa->req_sent) / 1000 : 0),
+		 sa->retx, sa->d->retx_tries);
+	return buf;
+}
+
+/* A CHILD SA of ours is being negotiated in @sa. */
+static bool child_negotiating(const struct ike_sa *sa)
+{
+	return v2(sa)->pend.active;
+}
+
+const struct iked_proto ikev2_proto = {
+	.name = "IKEv2",
+	.major = IKEV2_VERSION >> 4,
+	.recv = ikev2_recv,
+	.run_timers = ikev2_run_timers,
+	.reap = ikev2_reap,
+	.initiate = ikev2_initiate,
+	.rekey = ikev2_rekey,
+	.terminate = ikev2_terminate,
+	.shutdown = ikev2_shutdown,
+	.sa_expired = ikev2_sa_expired,
+	.waiting_for = waiting_for,
+	.child_negotiating = child_negotiating,
+	.liveness = dpd_send_liveness,
+};

@@ -22,7 +22,7 @@ static enum ikev2_kind response_kind(const struct ike_sa *sa)
 	case REQ_AUTH:
 		return IKEV2_K_AUTH_RESP;
 	case REQ_CREATE_CHILD:
-		return sa->pend.rekey_spi ? IKEV2_K_CHILD_REKEY_RESP :
+		return v2(sa)->pend.rekey_spi ? IKEV2_K_CHILD_REKEY_RESP :
 					    IKEV2_K_CHILD_RESP;
 	case REQ_REKEY_IKE:
 		return IKEV2_K_IKE_REKEY_RESP;
@@ -75,7 +75,7 @@ int check_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		  enum ikev2_kind *kind)
 {
 	static const struct ikev2_chain none;
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	struct ikev2_rule_miss miss;
 	const char *why = unparsed;
 	char buf[160], from[80];
@@ -114,7 +114,7 @@ int check_request(struct ike_sa *sa, const struct ikev2_msg *m,
  */
 static void report(struct ike_sa *sa, enum ike_req_kind was)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 
 	if (was == REQ_NOTIFY || sa->state != IKE_ESTABLISHED ||
 	    sa->req_kind != REQ_NONE)

@@ -9,33 +9,24 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "pfs.h"
-#include "ts.h"
+#include "../sa/ts.h"
 #include "../ctl.h"
 #include "../kernel.h"
 #include "../../common/alg.h"
 
 #define OUR_NONCE_LEN	32
-/* kesp.ko's default; strongSwan uses 32, XFRM's maximum is 4096. */
-#define REPLAY_WINDOW	128
-
-static const char *kerr(struct ike_sa *sa)
-{
-	static char buf[320];
-
-	return iked_kernel_strerror(sa->d->kern, buf, sizeof(buf));
-}
 
 void child_pending_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->pend.dh);
-	OPENSSL_cleanse(&sa->pend, sizeof(sa->pend));
+	iked_dh_free(v2(sa)->pend.dh);
+	OPENSSL_cleanse(&v2(sa)->pend, sizeof(v2(sa)->pend));
 }
 
 int child_prepare(struct ike_sa *sa, uint16_t group)
 {
-	struct child_pending *p = &sa->pend;
+	struct child_pending *p = &v2(sa)->pend;
 	bool pfs = group != 0;
 	uint8_t spi[4];
 	int r;
@@ -44,11 +35,11 @@ int child_prepare(struct ike_sa *sa, uint16_t group)
 	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &p->spi_in);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
-			   kerr(sa));
+			   child_sa_kerr(sa));
 		return r;
 	}
 	if (pfs) {
-		r = ikev2_dh_new(group, &p->dh);
+		r = iked_dh_new(group, &p->dh);
 		if (r)
 			return r;
 	}
@@ -57,10 +48,10 @@ int child_prepare(struct ike_sa *sa, uint16_t group)
 				spi, 4,
 				group, pfs);
 	if (!r)
-		r = ikev2_ts_from_conf(&p->tsi, sa->local->ts, sa->local->n_ts,
+		r = iked_ts_from_conf(&p->tsi, sa->local->ts, sa->local->n_ts,
 				       &sa->path.local);
 	if (!r)
-		r = ikev2_ts_from_conf(&p->tsr, sa->remote->ts,
+		r = iked_ts_from_conf(&p->tsr, sa->remote->ts,
 				       sa->remote->n_ts, &sa->path.remote);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot build the CHILD SA proposal: %s",
@@ -81,239 +72,80 @@ int child_add_offer(struct ike_sa *sa, struct ikev2_chain *c)
 	if (sa->conn->mode == IKED_MODE_TRANSPORT)
 		r = ikev2_chain_add_notify(c, 0, NULL, 0,
 					   IKEV2_N_USE_TRANSPORT_MODE, NULL, 0);
-	c->sa = sa->pend.offered;
+	c->sa = v2(sa)->pend.offered;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_SA);
-	c->tsi = sa->pend.tsi;
+	c->tsi = v2(sa)->pend.tsi;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_TSI);
-	c->tsr = sa->pend.tsr;
+	c->tsr = v2(sa)->pend.tsr;
 	if (!r)
 		r = ikev2_chain_add(c, IKEV2_PL_TSR);
 	return r;
 }
 
-/* ESP key lengths kesp.ko wants: the key with its salt, and the integrity key. */
-static int esp_key_lens(const struct ikev2_chosen *c, size_t *enc,
-			size_t *integ)
-{
-	const struct kesp_alg *a = kesp_alg_by_id(KESP_ALG_ENC, c->encr);
-	const struct kesp_alg *i = NULL;
-
-	if (!a)
-		return -EOPNOTSUPP;
-	*enc = (c->encr_key_bits ? c->encr_key_bits / 8u : a->key_lens[0]) +
-	       a->salt_len;
-	*integ = 0;
-	if (c->integ) {
-		i = kesp_alg_by_id(KESP_ALG_INTEG, c->integ);
-		if (!i)
-			return -EOPNOTSUPP;
-		*integ = i->key_lens[0];
-	}
-	return 0;
-}
-
-static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
-		     uint32_t spi, const struct child_sa *ch,
-		     const uint8_t *ek, size_t ek_len, const uint8_t *ak,
-		     size_t ak_len, const struct kesp_sel *sel)
-{
-	const struct iked_conf_conn *cfg = sa->conn;
-
-	memset(k, 0, sizeof(*k));
-	k->present = KESP_BIT(KESP_SA_A_SPI) | KESP_BIT(KESP_SA_A_DIR) |
-		     KESP_BIT(KESP_SA_A_MODE) | KESP_BIT(KESP_SA_A_FAMILY) |
-		     KESP_BIT(KESP_SA_A_SRC) | KESP_BIT(KESP_SA_A_DST) |
-		     KESP_BIT(KESP_SA_A_ENC) | KESP_BIT(KESP_SA_A_ENC_KEY) |
-		     KESP_BIT(KESP_SA_A_FLAGS) | KESP_BIT(KESP_SA_A_REQID) |
-		     KESP_BIT(KESP_SA_A_LIFETIME);
-	k->spi = spi;
-	k->dir = dir;
-	k->mode = ch->mode;
-	k->family = sa->path.local.family;
-	k->src = dir == KESP_DIR_OUT ? sa->path.local : sa->path.remote;
-	k->dst = dir == KESP_DIR_OUT ? sa->path.remote : sa->path.local;
-	k->enc = ch->prop.encr;
-	k->enc_key_len = (uint16_t)ek_len;
-	memcpy(k->enc_key, ek, ek_len);
-	if (ch->prop.integ) {
-		k->present |= KESP_BIT(KESP_SA_A_INTEG) |
-			      KESP_BIT(KESP_SA_A_INTEG_KEY);
-		k->integ = ch->prop.integ;
-		k->integ_key_len = (uint16_t)ak_len;
-		memcpy(k->integ_key, ak, ak_len);
-	}
-	if (dir == KESP_DIR_IN) {
-		k->present |= KESP_BIT(KESP_SA_A_REPLAY_WINDOW);
-		k->replay_window = REPLAY_WINDOW;
-	}
-	k->flags = ch->prop.esn == IKED_PROP_ESN_YES ? KESP_SA_F_ESN : 0;
-	k->reqid = ch->reqid;
-	if (sel) {
-		k->present |= KESP_BIT(KESP_SA_A_SEL);
-		k->sel = *sel;
-	}
-	/*
-	 * The kernel's hard limit stands even without the daemon; the soft
-	 * one is where a rekey would start, before the peer's limit.
-	 */
-	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
-	if (cfg->rekey && ch->soft_secs)
-		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = ch->soft_secs;
-	/* ESP in UDP when NAT-T is in use (natt.c). */
-	natt_fill_ksa(sa, k);
-}
-
-static int add_policies(struct ike_sa *sa, struct child_sa *ch,
-			const struct kesp_sel *sels, size_t n)
-{
-	int r = iked_conn_protect(sa->d, iked_conn_of(sa->d, sa->conn), sels,
-				  n, ch->mode, &sa->path.local,
-				  &sa->path.remote, IKED_PRIO_CHILD,
-				  ch->policy, &ch->n_policy);
-
-	if (r)
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install the CHILD SA's policies: %s",
-			   kerr(sa));
-	return r;
-}
-
-static void remove_kernel(struct ike_sa *sa, struct child_sa *ch, bool in,
-			  bool out)
-{
-	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
-	size_t i;
-
-	for (i = 0; i < ch->n_policy; i++)
-		iked_conn_policy_put(sa->d, c, ch->policy[i]);
-	ch->n_policy = 0;
-	if (out)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
-				   ch->spi_out);
-	if (in)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_IN, &sa->path.local,
-				   ch->spi_in);
-}
-
 /*
- * Derive the keys and install inbound SA, outbound SA and policies, in
- * that order: the peer may send as soon as it has the answer, and an
- * outbound SA before its policy is harmless.
+ * Derive the keys of a CHILD SA and hand it to the core, which installs
+ * it (sa/child_sa.c), then say so.
  */
-static int install(struct ike_sa *sa, const struct ikev2_chosen *prop,
+static int install(struct ike_sa *sa, const struct iked_chosen *prop,
 		   uint32_t spi_in, uint32_t spi_out, uint8_t mode,
-		   const struct ikev2_ts_list *tsl,
-		   const struct ikev2_ts_list *tsr, bool we_initiated,
+		   const struct iked_ts_list *tsl,
+		   const struct iked_ts_list *tsr, bool we_initiated,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len,
 		   bool defer_out)
 {
-	struct kesp_sel sels[IKED_MAX_SELS], insel;
+	const struct child_sa_spec spec = {
+		.prop = prop, .spi_in = spi_in, .spi_out = spi_out,
+		.mode = mode, .tsl = tsl, .tsr = tsr, .defer_out = defer_out,
+	};
 	struct ikev2_child_keys keys;
-	struct kesp_sa k;
+	struct child_sa_keys k;
 	struct child_sa *ch;
-	size_t enc_len, integ_len, n_sel;
+	size_t enc_len, integ_len;
 	char l[512], rm[512];
 	uint64_t in_us;
 	int r;
 
-	r = esp_key_lens(prop, &enc_len, &integ_len);
+	r = child_sa_key_lens(prop, &enc_len, &integ_len);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "ESP algorithm not supported by kesp.ko");
 		return r;
 	}
-	r = ikev2_ts_to_sels(tsl, tsr, sels, IKED_MAX_SELS, &n_sel);
-	if (r || !n_sel) {
-		ike_sa_log(sa, IKED_LOG_ERR,
-			   "traffic selectors do not make kernel selectors");
-		return r ? r : -EINVAL;
-	}
-	ch = calloc(1, sizeof(*ch));
-	if (!ch)
-		return -ENOMEM;
-	ch->no = ++sa->d->next_child_no;
-	ch->spi_in = spi_in;
-	ch->spi_out = spi_out;
-	ch->mode = mode;
-	ch->prop = *prop;
-	ch->reqid = iked_conn_of(sa->d, sa->conn)->reqid;
-	/* Randomized, so that the two ends do not rekey at once (2.8.1). */
-	ch->soft_secs = rekey_secs(sa->conn, sa->conn->lifetime);
-	ch->ts_local = *tsl;
-	ch->ts_remote = *tsr;
-	r = ikev2_derive_child_keys(sa->prop.prf, sa->keys.sk_d,
-				    sa->keys.prf_len, gir, gir_len, ni, ni_len,
-				    nr, nr_len, enc_len, integ_len, &keys);
+	r = ikev2_derive_child_keys(sa->prop.prf, v2(sa)->keys.sk_d,
+				    v2(sa)->keys.prf_len, gir, gir_len, ni,
+				    ni_len, nr, nr_len, enc_len, integ_len,
+				    &keys);
 	if (r)
-		goto free_ch;
-	insel = sels[0];
-	ikev2_sel_reverse(&insel);
-	fill_ksa(sa, &k, KESP_DIR_IN, spi_in, ch,
-		 we_initiated ? keys.er : keys.ei, enc_len,
-		 we_initiated ? keys.ar : keys.ai, integ_len,
-		 n_sel == 1 ? &insel : NULL);
-	r = iked_kernel_sa_add(sa->d->kern, &k);
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install inbound SA %08x: %s",
-			   spi_in, kerr(sa));
-		goto wipe;
-	}
-	in_us = iked_now_us();
-	fill_ksa(sa, &k, KESP_DIR_OUT, spi_out, ch,
-		 we_initiated ? keys.ei : keys.er, enc_len,
-		 we_initiated ? keys.ai : keys.ar, integ_len,
-		 n_sel == 1 ? &sels[0] : NULL);
-	if (defer_out) {
-		ch->deferred_out = malloc(sizeof(k));
-		r = ch->deferred_out ? 0 : -ENOMEM;
-		if (!r)
-			memcpy(ch->deferred_out, &k, sizeof(k));
-	} else {
-		r = iked_kernel_sa_add(sa->d->kern, &k);
-	}
-	if (r) {
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
-			   spi_out, kerr(sa));
-		remove_kernel(sa, ch, true, false);
-		goto wipe;
-	}
-	r = add_policies(sa, ch, sels, n_sel);
-	if (r) {
-		remove_kernel(sa, ch, true, true);
-		goto wipe;
-	}
-	kesp_sa_wipe(&k);
+		return r;
+	k = (struct child_sa_keys){
+		.enc_len = enc_len, .integ_len = integ_len,
+		.ek_in = we_initiated ? keys.er : keys.ei,
+		.ak_in = we_initiated ? keys.ar : keys.ai,
+		.ek_out = we_initiated ? keys.ei : keys.er,
+		.ak_out = we_initiated ? keys.ai : keys.ar,
+	};
+	r = child_sa_install(sa, &spec, &k, &ch, &in_us);
 	ikev2_child_keys_wipe(&keys);
-	ch->state = CHILD_INSTALLED;
-	ch->established = iked_now();
-	ch->next = sa->children;
-	sa->children = ch;
-	sa->n_children_done++;
-	iked_conn_of(sa->d, sa->conn)->tries = 0;
-	child_log_new(sa, ch, in_us, ikev2_ts_format(tsl, l, sizeof(l)),
-		      ikev2_ts_format(tsr, rm, sizeof(rm)));
+	if (r)
+		return r;
+	child_log_new(sa, ch, in_us, iked_ts_format(tsl, l, sizeof(l)),
+		      iked_ts_format(tsr, rm, sizeof(rm)));
 	return 0;
-wipe:
-	kesp_sa_wipe(&k);
-	ikev2_child_keys_wipe(&keys);
-free_ch:
-	free(ch);
-	return r;
 }
 
-int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
-		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		  size_t nr_len, const uint8_t *gir, size_t gir_len,
-		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
+/*
+ * The responder's choice of ESP algorithms for @in (mode, proposals, PFS
+ * with the exchange's g^ir, *@gir_len cleared when the choice has no
+ * PFS) into @chosen: 0, or -ENOPROTOOPT with the notify added to @out.
+ */
+static int respond_select(struct ike_sa *sa, const struct ikev2_chain *in,
+			  bool in_auth, size_t *gir_len,
+			  struct iked_chosen *chosen, struct ikev2_chain *out)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
-	struct ikev2_ts_list ours_i, ours_r, tsi, tsr;
 	bool transport = ikev2_chain_notify(in, IKEV2_N_USE_TRANSPORT_MODE);
-	struct ikev2_chosen chosen;
-	uint8_t spi[4];
-	uint32_t spi_in, spi_out;
-	char a[512], b[512], c[512], d[512];
 	int r;
 
 	/* SA, TSi and TSr are there: the rules (rules.c) saw to it. */
@@ -326,50 +158,86 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 	}
 	/* The first CHILD SA takes its keys from the IKE SA's (1.2). */
 	if (in_auth)
-		r = ikev2_sa_select_no_ke(&in->sa, &cfg->esp, &chosen);
+		r = ikev2_sa_select_no_ke(&in->sa, &cfg->esp, chosen);
 	else
 		r = ikev2_sa_select(&in->sa, &cfg->esp, IKEV2_PROTO_ESP,
-				    gir_len ? in->ke.group : 0, &chosen);
+				    *gir_len ? in->ke.group : 0, chosen);
 	/*
 	 * The peer offered PFS as optional and we chose none: its KE is
 	 * not used, in the keys or in the answer.
 	 */
-	if (!r && !chosen.dh)
-		gir_len = 0;
-	if ((!r && chosen.dh && !gir_len) || r) {
+	if (!r && !chosen->dh)
+		*gir_len = 0;
+	if ((!r && chosen->dh && !*gir_len) || r) {
 		/* All but the key exchange would do: name the real cause. */
-		child_diag_respond(sa, &in->sa, gir_len ? in->ke.group : 0,
+		child_diag_respond(sa, &in->sa, *gir_len ? in->ke.group : 0,
 				   !in_auth && (!r ||
 				   !ikev2_sa_select_no_ke(&in->sa, &cfg->esp,
-							  &chosen)));
+							  chosen)));
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -ENOPROTOOPT;
 	}
-	r = ikev2_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
+	return 0;
+}
+
+/*
+ * The responder's traffic selectors: the peer's narrowed to ours, into
+ * @tsi and @tsr: 0, or -ENOENT with TS_UNACCEPTABLE added to @out.
+ */
+static int respond_ts(struct ike_sa *sa, const struct ikev2_chain *in,
+		      struct iked_ts_list *tsi, struct iked_ts_list *tsr,
+		      struct ikev2_chain *out)
+{
+	struct iked_ts_list ours_i, ours_r;
+	char a[512], b[512], c[512], d[512];
+	int r;
+
+	r = iked_ts_from_conf(&ours_i, sa->remote->ts, sa->remote->n_ts,
 			       &sa->path.remote);
 	if (!r)
-		r = ikev2_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
+		r = iked_ts_from_conf(&ours_r, sa->local->ts, sa->local->n_ts,
 				       &sa->path.local);
 	if (!r)
-		r = ikev2_ts_narrow(&in->tsi, &ours_i, &tsi);
+		r = iked_ts_narrow(&in->tsi, &ours_i, tsi);
 	if (!r)
-		r = ikev2_ts_narrow(&in->tsr, &ours_r, &tsr);
+		r = iked_ts_narrow(&in->tsr, &ours_r, tsr);
 	if (r) {
-		iked_conn_fail(sa->d, cfg, sa->no,
+		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "TS unacceptable: traffic selector mismatch: peer proposed TSi %s, TSr %s; we have rightsubnet %s, leftsubnet %s",
-			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
-			       ikev2_ts_format(&in->tsr, b, sizeof(b)),
-			       ikev2_ts_format(&ours_i, c, sizeof(c)),
-			       ikev2_ts_format(&ours_r, d, sizeof(d)));
+			       iked_ts_format(&in->tsi, a, sizeof(a)),
+			       iked_ts_format(&in->tsr, b, sizeof(b)),
+			       iked_ts_format(&ours_i, c, sizeof(c)),
+			       iked_ts_format(&ours_r, d, sizeof(d)));
 		ikev2_chain_add_notify(out, 0, NULL, 0,
 				       IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		  size_t nr_len, const uint8_t *gir, size_t gir_len,
+		  bool in_auth, bool *used_ke, struct ikev2_chain *out)
+{
+	const struct iked_conf_conn *cfg = sa->conn;
+	struct iked_ts_list tsi, tsr;
+	struct iked_chosen chosen;
+	uint8_t spi[4];
+	uint32_t spi_in, spi_out;
+	int r;
+
+	/* SA, TSi and TSr are there: the rules (rules.c) saw to it. */
+	r = respond_select(sa, in, in_auth, &gir_len, &chosen, out);
+	if (!r)
+		r = respond_ts(sa, in, &tsi, &tsr, out);
+	if (r)
+		return r;
 	r = iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &spi_in);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot reserve an SPI: %s",
-			   kerr(sa));
+			   child_sa_kerr(sa));
 		goto temp;
 	}
 	spi_out = ikev2_get32(chosen.spi);
@@ -410,8 +278,8 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len)
 {
-	struct child_pending *p = &sa->pend;
-	struct ikev2_chosen chosen;
+	struct child_pending *p = &v2(sa)->pend;
+	struct iked_chosen chosen;
 	char a[512], b[512];
 	unsigned int i;
 	int r = -EPROTO;
@@ -425,12 +293,12 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 			continue;
 		if (t == IKEV2_N_NO_PROPOSAL_CHOSEN)
 			child_diag_refused(sa, &p->offered,
-					   p->dh ? ikev2_dh_group(p->dh) : 0);
+					   p->dh ? iked_dh_group(p->dh) : 0);
 		else if (t == IKEV2_N_TS_UNACCEPTABLE)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "TS unacceptable: traffic selector mismatch: the peer refused TSi %s, TSr %s (check leftsubnet/rightsubnet on both sides)",
-				       ikev2_ts_format(&p->tsi, a, sizeof(a)),
-				       ikev2_ts_format(&p->tsr, b, sizeof(b)));
+				       iked_ts_format(&p->tsi, a, sizeof(a)),
+				       iked_ts_format(&p->tsr, b, sizeof(b)));
 		else if (t == IKEV2_N_TEMPORARY_FAILURE && p->rekey_spi)
 			/* A collision (both ends rekeying): retried. */
 			ike_sa_log(sa, IKED_LOG_INFO,
@@ -453,12 +321,12 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 			       "the peer chose an ESP proposal we did not offer");
 		goto out;
 	}
-	if (!ikev2_ts_within(&in->tsi, &p->tsi) ||
-	    !ikev2_ts_within(&in->tsr, &p->tsr)) {
+	if (!iked_ts_within(&in->tsi, &p->tsi) ||
+	    !iked_ts_within(&in->tsr, &p->tsr)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "TS unacceptable: the peer answered with selectors we did not offer: TSi %s, TSr %s",
-			       ikev2_ts_format(&in->tsi, a, sizeof(a)),
-			       ikev2_ts_format(&in->tsr, b, sizeof(b)));
+			       iked_ts_format(&in->tsi, a, sizeof(a)),
+			       iked_ts_format(&in->tsr, b, sizeof(b)));
 		r = -EPROTO;
 		goto out;
 	}
@@ -476,72 +344,10 @@ int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		    gir_len, false);
 	/* IKE_AUTH's CHILD SA is keyed with the IKE SA's nonces (2.17). */
 	if (!r)
-		sa->children->from_auth = ni == sa->ni;
+		sa->children->from_auth = ni == v2(sa)->ni;
 out:
 	child_pending_clear(sa);
 	return r;
-}
-
-void child_install_deferred(struct ike_sa *sa, struct child_sa *ch)
-{
-	struct kesp_sa *k = ch->deferred_out;
-
-	if (!k || ch->redundant)
-		return;
-	ch->deferred_out = NULL;
-	if (iked_kernel_sa_add(sa->d->kern, k))
-		ike_sa_log(sa, IKED_LOG_ERR, "cannot install outbound SA %08x: %s",
-			   k->spi, kerr(sa));
-	else
-		ike_sa_log(sa, IKED_LOG_DEBUG,
-			   "CHILD SA #%u now sends on its new SA %08x",
-			   ch->no, k->spi);
-	kesp_sa_wipe(k);
-	free(k);
-}
-
-void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
-{
-	struct child_sa **pp, *o;
-
-	for (pp = &sa->children; *pp; pp = &(*pp)->next) {
-		if (*pp == ch) {
-			*pp = ch->next;
-			break;
-		}
-	}
-	/* The replacement takes over the moment the old one goes. */
-	for (o = sa->children; o; o = o->next)
-		child_install_deferred(sa, o);
-	remove_kernel(sa, ch, true, !ch->deferred_out && !ch->out_absent);
-	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
-		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
-		   why ? why : "");
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-	}
-	free(ch);
-}
-
-struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out)
-{
-	struct child_sa *ch;
-
-	for (ch = sa->children; ch; ch = ch->next)
-		if (ch->spi_out == spi_out)
-			return ch;
-	return NULL;
-}
-
-struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in)
-{
-	struct child_sa *ch;
-
-	for (ch = sa->children; ch; ch = ch->next)
-		if (ch->spi_in == spi_in)
-			return ch;
-	return NULL;
 }
 
 /*
@@ -572,7 +378,7 @@ int child_create_start(struct ike_sa *sa, uint16_t group)
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
 			   struct child_sa *old)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	const uint8_t *pub;
 	uint8_t old_spi[4];
 	size_t pub_len;
@@ -596,9 +402,9 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 		 * A rekey (1.3.3): the SPI we receive on, and the same
 		 * traffic as the SA it replaces, narrowed as that was.
 		 */
-		sa->pend.rekey_spi = old->spi_in;
-		sa->pend.tsi = old->ts_local;
-		sa->pend.tsr = old->ts_remote;
+		v2(sa)->pend.rekey_spi = old->spi_in;
+		v2(sa)->pend.tsi = old->ts_local;
+		v2(sa)->pend.tsr = old->ts_remote;
 		ikev2_put32(old_spi, old->spi_in);
 		r = ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, old_spi, 4,
 					   IKEV2_N_REKEY_SA, NULL, 0);
@@ -606,10 +412,10 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	if (!r)
 		r = child_add_offer(sa, c);
 	if (!r)
-		r = ikev2_chain_add_nonce(c, sa->pend.nonce, sa->pend.nonce_len);
+		r = ikev2_chain_add_nonce(c, v2(sa)->pend.nonce, v2(sa)->pend.nonce_len);
 	if (!r && pfs) {
-		pub = ikev2_dh_pub(sa->pend.dh, &pub_len);
-		r = ikev2_chain_add_ke(c, ikev2_dh_group(sa->pend.dh), pub,
+		pub = iked_dh_pub(v2(sa)->pend.dh, &pub_len);
+		r = ikev2_chain_add_ke(c, iked_dh_group(v2(sa)->pend.dh), pub,
 				       pub_len);
 	}
 	if (!r)
@@ -624,14 +430,121 @@ int child_create_start_for(struct ike_sa *sa, uint16_t group,
 	return r;
 }
 
+/* Answer request @m with @c and the one notify @type (about @spi of @proto). */
+static void respond_notify(struct ike_sa *sa, const struct ikev2_msg *m,
+			   struct ikev2_chain *c, uint8_t proto,
+			   const uint8_t *spi, uint8_t spi_len, uint16_t type,
+			   const uint8_t *data, size_t len)
+{
+	ikev2_chain_add_notify(c, proto, spi, spi_len, type, data, len);
+	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+}
+
+/*
+ * The CHILD SA a CREATE_CHILD_SA request's REKEY_SA names into *@old
+ * (NULL: a new CHILD SA); false when the request is refused (answered).
+ */
+static bool create_target(struct ike_sa *sa, const struct ikev2_msg *m,
+			  const struct ikev2_chain *in, struct ikev2_chain *c,
+			  struct child_sa **old)
+{
+	const struct ikev2_notify *rekey;
+	struct child_sa *ch = NULL;
+
+	*old = NULL;
+	if (sa->state == IKE_DELETING) {
+		/* We are closing it (2.25.1): the peer will get our Delete. */
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+			       NULL, 0);
+		return false;
+	}
+	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
+	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4)
+		ch = child_find_out(sa, ikev2_get32(rekey->spi));
+	if (ch && (ch->redundant || ch->replaced ||
+		   ch->state == CHILD_DELETING)) {
+		/* Being deleted (2.25, 2.8.1): nothing to rekey. */
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
+			       NULL, 0);
+		return false;
+	}
+	if (ch)
+		lifetime_check(sa, ch);
+	if (rekey && !ch) {
+		/*
+		 * A rekey of what we do not have (2.25). A rekey of what we
+		 * have is a new CHILD SA like any other here; the peer then
+		 * deletes the old one.
+		 */
+		if (rekey->spi_len == 4)
+			respond_notify(sa, m, c, IKEV2_PROTO_ESP, rekey->spi, 4,
+				       IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+		else
+			respond_notify(sa, m, c, 0, NULL, 0,
+				       IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+		return false;
+	}
+	*old = ch;
+	return true;
+}
+
+/*
+ * PFS of a CREATE_CHILD_SA request with a KE: our key pair in *@dh and
+ * g^ir in @gir (*@gir_len 0: no PFS after all). False when the peer's
+ * group is not the one we want (answered INVALID_KE_PAYLOAD).
+ */
+static bool create_pfs(struct ike_sa *sa, const struct ikev2_msg *m,
+		       const struct ikev2_chain *in, struct ikev2_chain *c,
+		       struct iked_dh **dh, uint8_t *gir, size_t *gir_len)
+{
+	struct iked_chosen probe;
+	uint8_t g[2];
+
+	/* Answer in the group the peer chose, if we allow it. */
+	if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
+			    in->ke.group, &probe) == 0 && probe.dh &&
+	    probe.dh != in->ke.group) {
+		ikev2_put16(g, probe.dh);
+		respond_notify(sa, m, c, 0, NULL, 0,
+			       IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
+		return false;
+	}
+	if (iked_dh_new(in->ke.group, dh) != 0 ||
+	    iked_dh_shared(*dh, in->ke.data, in->ke.len, gir, gir_len) != 0)
+		*gir_len = 0;
+	return true;
+}
+
+/*
+ * Both ends rekeyed CHILD SA @old at once (2.8.1): remember the SA we
+ * just made for the peer (first in the list) and the lower nonce, so
+ * that our own answer's arrival can tell which goes.
+ */
+static void create_collision(struct ike_sa *sa, const struct child_sa *old,
+			     const struct ikev2_chain *in, const uint8_t *nr,
+			     size_t nr_len)
+{
+	struct ikev2_state *v = v2(sa);
+	const uint8_t *lo;
+	size_t lo_len;
+
+	rekey_nonce_lower(in->nonce.data, in->nonce.len, nr, nr_len, &lo,
+			  &lo_len);
+	v->pend.coll_spi_in = sa->children->spi_in;
+	memcpy(v->pend.coll_nonce, lo, lo_len);
+	v->pend.coll_nonce_len = lo_len;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
+		   old->no, sa->children->no);
+}
+
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			     const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
-	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX];
-	const struct ikev2_notify *rekey;
-	struct child_sa *ch = NULL;
-	struct ikev2_dh *dh = NULL;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	uint8_t nr[OUR_NONCE_LEN], gir[IKED_DH_SHARED_MAX];
+	struct child_sa *ch;
+	struct iked_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
 	bool used_ke = false, collide;
@@ -645,122 +558,43 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			return;
 		}
 	}
-	if (sa->state == IKE_DELETING) {
-		/* We are closing it (2.25.1): the peer will get our Delete. */
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+	if (!create_target(sa, m, in, c, &ch))
 		return;
-	}
-	rekey = ikev2_chain_notify(in, IKEV2_N_REKEY_SA);
-	if (rekey && rekey->proto == IKEV2_PROTO_ESP && rekey->spi_len == 4)
-		ch = child_find_out(sa, ikev2_get32(rekey->spi));
-	if (ch && (ch->redundant || ch->replaced ||
-		   ch->state == CHILD_DELETING)) {
-		/* Being deleted (2.25, 2.8.1): nothing to rekey. */
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_TEMPORARY_FAILURE,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-		return;
-	}
 	/*
 	 * Both ends rekey it at once (2.8.1, 2.25): answer as usual; when
 	 * our own answer arrives, the lowest nonce says which goes.
 	 */
-	collide = ch && ch->rekeying && sa->pend.active &&
-		  sa->pend.rekey_spi == ch->spi_in;
-	if (ch)
-		lifetime_check(sa, ch);
-	if (rekey && (rekey->proto != IKEV2_PROTO_ESP || rekey->spi_len != 4 ||
-		      !ch)) {
-		/*
-		 * A rekey of what we do not have (2.25). A rekey of what we
-		 * have is a new CHILD SA like any other here; the peer then
-		 * deletes the old one.
-		 */
-		if (rekey->spi_len == 4)
-			ikev2_chain_add_notify(c, IKEV2_PROTO_ESP, rekey->spi,
-					       4, IKEV2_N_CHILD_SA_NOT_FOUND,
-					       NULL, 0);
-		else
-			ikev2_chain_add_notify(c, 0, NULL, 0,
-					       IKEV2_N_CHILD_SA_NOT_FOUND,
-					       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-		return;
-	}
+	collide = ch && ch->rekeying && v2(sa)->pend.active &&
+		  v2(sa)->pend.rekey_spi == ch->spi_in;
 	if (RAND_bytes(nr, sizeof(nr)) != 1) {
-		ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
-				       NULL, 0);
-		xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
+		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
+			       NULL, 0);
 		return;
 	}
-	if (ikev2_chain_has(in, IKEV2_PL_KE)) {
-		/* PFS: answer in the group the peer chose, if we allow it. */
-		struct ikev2_chosen probe;
-
-		if (ikev2_sa_select(&in->sa, &sa->conn->esp, IKEV2_PROTO_ESP,
-				    in->ke.group, &probe) == 0 && probe.dh &&
-		    probe.dh != in->ke.group) {
-			uint8_t g[2];
-
-			ikev2_put16(g, probe.dh);
-			ikev2_chain_add_notify(c, 0, NULL, 0,
-					       IKEV2_N_INVALID_KE_PAYLOAD, g, 2);
-			xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-			return;
-		}
-		if (ikev2_dh_new(in->ke.group, &dh) == 0 &&
-		    ikev2_dh_shared(dh, in->ke.data, in->ke.len, gir,
-				    &gir_len) == 0) {
-			/* gir_len set: the exchange has PFS. */
-		} else {
-			gir_len = 0;
-		}
-	}
-	sa->inst.old_no = ch ? ch->no : 0;
-	sa->inst.by_peer = true;
+	if (ikev2_chain_has(in, IKEV2_PL_KE) &&
+	    !create_pfs(sa, m, in, c, &dh, gir, &gir_len))
+		goto out;
+	v2(sa)->inst.old_no = ch ? ch->no : 0;
+	v2(sa)->inst.by_peer = true;
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
 			  sizeof(nr), gir, gir_len, false, &used_ke, c);
-	sa->inst.old_no = 0;
+	v2(sa)->inst.old_no = 0;
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
-	if (!r && collide && sa->children) {
-		const uint8_t *lo;
-		size_t lo_len;
-
-		/* install() put the new CHILD SA first. */
-		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
-				  sizeof(nr), &lo, &lo_len);
-		sa->pend.coll_spi_in = sa->children->spi_in;
-		memcpy(sa->pend.coll_nonce, lo, lo_len);
-		sa->pend.coll_nonce_len = lo_len;
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
-			   ch->no, sa->children->no);
-	}
+	if (!r && collide && sa->children)
+		create_collision(sa, ch, in, nr, sizeof(nr));
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
 		if (used_ke) {
-			pub = ikev2_dh_pub(dh, &pub_len);
-			ikev2_chain_add_ke(c, ikev2_dh_group(dh), pub, pub_len);
+			pub = iked_dh_pub(dh, &pub_len);
+			ikev2_chain_add_ke(c, iked_dh_group(dh), pub, pub_len);
 		}
 	}
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-	ikev2_dh_free(dh);
+out:
+	iked_dh_free(dh);
 	OPENSSL_cleanse(gir, sizeof(gir));
-}
-
-/* The outbound SA that waited is not installed, ever: no longer kept. */
-static void drop_deferred_out(struct child_sa *ch)
-{
-	if (ch->deferred_out) {
-		kesp_sa_wipe(ch->deferred_out);
-		free(ch->deferred_out);
-		ch->deferred_out = NULL;
-	}
-	ch->out_absent = true;
 }
 
 /*
@@ -792,7 +626,7 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 	theirs->redundant = true;
 	/* Never sent on, so the peer's Delete loses nothing. */
 	if (theirs->deferred_out)
-		drop_deferred_out(theirs);
+		child_sa_drop_deferred_out(theirs);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed", old->no);
 	child_delete_start(sa, old);
 }
@@ -802,7 +636,7 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 {
 	struct child_sa *old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 
-	sa->pfs_retried = 0;
+	v2(sa)->pfs_retried = 0;
 	if (old && !r) {
 		/* Make before break: the new SA carries traffic already. */
 		child_delete_start(sa, old);
@@ -822,10 +656,10 @@ static void create_done(struct ike_sa *sa, uint32_t rekey_spi, int r)
 
 void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	uint32_t rekey_spi = sa->pend.rekey_spi, coll_spi = 0;
+	uint32_t rekey_spi = v2(sa)->pend.rekey_spi, coll_spi = 0;
 	struct child_sa *old, *theirs;
 	const struct ikev2_notify *n;
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	bool ours_lost = false;
 	size_t gir_len = 0;
 	int r;
@@ -837,12 +671,12 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (r < 0)
 		goto out;
 	n = ikev2_chain_notify(in, IKEV2_N_INVALID_KE_PAYLOAD);
-	if (n && sa->pend.dh) {
+	if (n && v2(sa)->pend.dh) {
 		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
 
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: PFS group mismatch: the peer wants group %u (%s), which esp= does not allow",
-			       g, ikev2_dh_name(g) ?: "unknown");
+			       g, iked_dh_name(g) ?: "unknown");
 		child_pending_clear(sa);
 		r = -ENOPROTOOPT;
 		goto out;
@@ -853,8 +687,8 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		goto out;
 	}
 	/* Not a refusal: SA, Nonce, TSi and TSr are there (rules.c). */
-	if (sa->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
-		if (ikev2_dh_shared(sa->pend.dh, in->ke.data, in->ke.len, gir,
+	if (v2(sa)->pend.dh && ikev2_chain_has(in, IKEV2_PL_KE)) {
+		if (iked_dh_shared(v2(sa)->pend.dh, in->ke.data, in->ke.len, gir,
 				    &gir_len)) {
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "the peer's PFS key exchange value is invalid");
@@ -862,32 +696,32 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			r = -EPROTO;
 			goto out;
 		}
-	} else if (sa->pend.dh && !pfs_allows_none(&sa->conn->esp)) {
+	} else if (v2(sa)->pend.dh && !pfs_allows_none(&sa->conn->esp)) {
 		/* With "none" offered too, no KE in the answer means none. */
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "PFS group mismatch: we asked for %s, the peer answered without key exchange",
-			       ikev2_dh_name(ikev2_dh_group(sa->pend.dh)) ?: "?");
+			       iked_dh_name(iked_dh_group(v2(sa)->pend.dh)) ?: "?");
 		child_pending_clear(sa);
 		r = -EPROTO;
 		goto out;
 	}
-	if (sa->pend.coll_spi_in) {
+	if (v2(sa)->pend.coll_spi_in) {
 		const uint8_t *lo;
 		size_t lo_len;
 
 		/* A collision: did our exchange have the lowest nonce? */
-		rekey_nonce_lower(sa->pend.nonce, sa->pend.nonce_len,
+		rekey_nonce_lower(v2(sa)->pend.nonce, v2(sa)->pend.nonce_len,
 				  in->nonce.data, in->nonce.len, &lo, &lo_len);
-		coll_spi = sa->pend.coll_spi_in;
-		ours_lost = rekey_nonce_cmp(lo, lo_len, sa->pend.coll_nonce,
-					    sa->pend.coll_nonce_len) < 0;
+		coll_spi = v2(sa)->pend.coll_spi_in;
+		ours_lost = rekey_nonce_cmp(lo, lo_len, v2(sa)->pend.coll_nonce,
+					    v2(sa)->pend.coll_nonce_len) < 0;
 	}
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
-	sa->inst.old_no = old ? old->no : 0;
-	sa->inst.by_peer = false;
-	r = child_complete(sa, in, sa->pend.nonce, sa->pend.nonce_len,
+	v2(sa)->inst.old_no = old ? old->no : 0;
+	v2(sa)->inst.by_peer = false;
+	r = child_complete(sa, in, v2(sa)->pend.nonce, v2(sa)->pend.nonce_len,
 			   in->nonce.data, in->nonce.len, gir, gir_len);
-	sa->inst.old_no = 0;
+	v2(sa)->inst.old_no = 0;
 	OPENSSL_cleanse(gir, sizeof(gir));
 	theirs = coll_spi ? child_find_in(sa, coll_spi) : NULL;
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
@@ -902,19 +736,10 @@ out:
 
 void child_create_failed(struct ike_sa *sa, int err)
 {
-	uint32_t rekey_spi = sa->pend.rekey_spi;
+	uint32_t rekey_spi = v2(sa)->pend.rekey_spi;
 
 	child_pending_clear(sa);
 	create_done(sa, rekey_spi, err);
-}
-
-void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
-{
-	ch->state = CHILD_DELETING;
-	if (!ch->deferred_out && !ch->out_absent)
-		iked_kernel_sa_del(sa->d->kern, KESP_DIR_OUT, &sa->path.remote,
-				   ch->spi_out);
-	drop_deferred_out(ch);
 }
 
 /*
@@ -925,7 +750,7 @@ void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
  */
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t spi[4];
 	int r;
 
@@ -950,7 +775,7 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 		child_remove(sa, ch, "deleted by us");
 		return r;
 	}
-	sa->del_spi = ch->spi_in;
+	v2(sa)->del_spi = ch->spi_in;
 	ike_sa_log(sa, IKED_LOG_DEBUG,
 		   "deleting CHILD SA #%u: no longer sending on %08x, receiving on %08x until the peer answers",
 		   ch->no, ch->spi_out, ch->spi_in);
@@ -959,10 +784,10 @@ int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
 
 void child_delete_done(struct ike_sa *sa)
 {
-	struct child_sa *ch = sa->del_spi ? child_find_in(sa, sa->del_spi) :
+	struct child_sa *ch = v2(sa)->del_spi ? child_find_in(sa, v2(sa)->del_spi) :
 					    NULL;
 
-	sa->del_spi = 0;
+	v2(sa)->del_spi = 0;
 	if (ch && ch->state == CHILD_DELETING)
 		child_remove(sa, ch, "deleted by us");
 }

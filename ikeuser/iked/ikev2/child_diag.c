@@ -9,7 +9,7 @@
 #include <stdlib.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "pfs.h"
 #include "../advice.h"
 
@@ -62,7 +62,7 @@ void child_diag_respond(struct ike_sa *sa, const struct ikev2_sa *theirs,
 	iked_conn_fail(sa->d, sa->conn, sa->no,
 		       "no proposal chosen: PFS group mismatch: peer offered %s %s; we accept %s; %s",
 		       or_oom(t), wants ?
-		       (ikev2_dh_name(ke_group) ? "with a key exchange (PFS) in a group we do not accept" :
+		       (iked_dh_name(ke_group) ? "with a key exchange (PFS) in a group we do not accept" :
 			"with a key exchange (PFS) in an unknown group") :
 		       "without key exchange (no PFS), which esp= does not allow",
 		       or_oom(o), or_oom(fix));
@@ -109,15 +109,15 @@ void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
 	char alg[256];
 	uint64_t gap = in_us > sa->d->rx_us ? in_us - sa->d->rx_us : 0;
 
-	ikev2_chosen_format(&ch->prop, alg, sizeof(alg));
-	if (!sa->inst.old_no)
+	iked_chosen_format(&ch->prop, alg, sizeof(alg));
+	if (!v2(sa)->inst.old_no)
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA established: #%u SPIs %08x_i %08x_o, %s, %s === %s",
 			   ch->no, ch->spi_in, ch->spi_out, alg, tsl, tsr);
-	else if (sa->inst.by_peer)
+	else if (v2(sa)->inst.by_peer)
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u rekeyed by the peer: #%u SPIs %08x_i %08x_o, %s, %s === %s",
-			   sa->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
+			   v2(sa)->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
 			   alg, tsl, tsr);
 	else
 		/*
@@ -126,7 +126,7 @@ void child_log_new(struct ike_sa *sa, const struct child_sa *ch,
 		 */
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u rekeyed: #%u SPIs %08x_i %08x_o, %s, %s === %s (inbound SA in place %llu.%03llu ms after the answer arrived)",
-			   sa->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
+			   v2(sa)->inst.old_no, ch->no, ch->spi_in, ch->spi_out,
 			   alg, tsl, tsr, (unsigned long long)gap / 1000,
 			   (unsigned long long)gap % 1000);
 }

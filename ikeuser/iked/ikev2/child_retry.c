@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "pfs.h"
 #include "../conn.h"
 
@@ -18,7 +18,7 @@ static const char *ke_words(uint16_t g)
 {
 	if (!g || g == PFS_NONE)
 		return "without key exchange";
-	return ikev2_dh_name(g) ?: "in an unknown group";
+	return iked_dh_name(g) ?: "in an unknown group";
 }
 
 int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in)
@@ -26,13 +26,13 @@ int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in)
 	const struct ikev2_notify *n = ikev2_error_notify(in);
 	uint16_t tried, wanted = 0, next = 0;
 	struct child_sa *old;
-	unsigned int bit, done = sa->pfs_retried;
-	uint32_t rekey_spi = sa->pend.rekey_spi;
+	unsigned int bit, done = v2(sa)->pfs_retried;
+	uint32_t rekey_spi = v2(sa)->pend.rekey_spi;
 	int r;
 
-	if (!n || !sa->pend.active)
+	if (!n || !v2(sa)->pend.active)
 		return 1;
-	tried = sa->pend.dh ? ikev2_dh_group(sa->pend.dh) : 0;
+	tried = v2(sa)->pend.dh ? iked_dh_group(v2(sa)->pend.dh) : 0;
 	if (n->type == IKEV2_N_INVALID_KE_PAYLOAD && n->len == 2)
 		wanted = ikev2_get16(n->data);
 	bit = pfs_retry(&sa->conn->esp, tried, n->type, wanted, sa->prop.dh,
@@ -57,7 +57,7 @@ int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in)
 			   strerror(-r));
 		return r;
 	}
-	sa->pfs_retried = done | bit;
+	v2(sa)->pfs_retried = done | bit;
 	/* It is the same attempt: still ours, so no rekey starts meanwhile. */
 	if (old)
 		old->rekeying = true;

@@ -41,9 +41,16 @@ iked_ms dpd_next(const struct ike_sa *sa)
 	return sa->last_recv + (iked_ms)sa->conn->dpddelay * 1000;
 }
 
+int dpd_send_liveness(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+
+	ikev2_chain_init(c);
+	return xchg_request(sa, REQ_LIVENESS, IKEV2_EXCH_INFORMATIONAL, c);
+}
+
 void dpd_check(struct ike_sa *sa, iked_ms now)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
 	iked_ms due = dpd_next(sa);
 	uint64_t in, out;
 
@@ -56,8 +63,7 @@ void dpd_check(struct ike_sa *sa, iked_ms now)
 		sa->last_recv = now;
 		return;
 	}
-	ikev2_chain_init(c);
-	if (xchg_request(sa, REQ_LIVENESS, IKEV2_EXCH_INFORMATIONAL, c) == 0)
+	if (dpd_send_liveness(sa) == 0)
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "nothing from the peer for %llu s: liveness check",
 			   (unsigned long long)(now - sa->last_recv) / 1000);

@@ -8,7 +8,14 @@
 #include <stdint.h>
 
 #include "../daemon.h"
+#include "state.h"
+#include "../sa/ike_sa.h"
+#include "../sa/child_sa.h"
+#include "../sa/lifetime.h"
+#include "select.h"
+#include "natd.h"
 #include "../log.h"
+#include "../conn.h"
 #include "sk.h"
 #include "msg.h"
 #include "rules.h"
@@ -42,24 +49,12 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard);
 /* ike_sa.c */
 struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 			  const struct iked_path *path);
-/* Where "conn[3]" log lines come from. */
-const char *ike_sa_name(const struct ike_sa *sa);
-void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg);
 /*
  * Mark @sa dead: its CHILD SAs leave the kernel, a waiting `kespctl ike
  * up` gets @why (NULL when it ended normally), the loop frees it later.
  */
 void ike_sa_kill(struct ike_sa *sa, const char *why);
 void ike_sa_established(struct ike_sa *sa);
-/*
- * Answer a waiting `kespctl ike up`: 0 when what it asked for (the IKE SA
- * and a CHILD SA) is up, else the error with the conn's last failure.
- */
-void ike_sa_answer(struct ike_sa *sa, int err);
-/* Our own identity in @sa (the conn's leftid, or our address). */
-void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id);
-void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The peer's product from the Vendor IDs of @c, if one names it. */
 void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c);
 
@@ -154,15 +149,6 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len);
-/* Install @ch's deferred outbound SA, if it has one waiting. */
-void child_install_deferred(struct ike_sa *sa, struct child_sa *ch);
-/*
- * Remove @ch from the kernel (and the list) of @sa; the deferred
- * outbound SAs of the others go in first.
- */
-void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why);
-struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
-struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);
 /* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
 int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -172,8 +158,6 @@ void child_create_on_response(struct ike_sa *sa,
 /* Our CREATE_CHILD_SA came to nothing (@err): a rekey is tried again. */
 void child_create_failed(struct ike_sa *sa, int err);
 int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
-/* Its outbound SA goes (it is being deleted); it still receives. */
-void child_stop_sending(struct ike_sa *sa, struct child_sa *ch);
 /* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
 void child_delete_done(struct ike_sa *sa);
 
@@ -213,8 +197,6 @@ int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in);
 void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew);
 
 /* rekey.c: rekeying IKE and CHILD SAs. */
-/* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */
-uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs);
 /* Set rekey_at and hard_at of a newly established IKE SA. */
 void rekey_ike_schedule(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa, uint16_t group);
@@ -241,6 +223,8 @@ int reauth_start(struct ike_sa *old);
 void reauth_done(struct ike_sa *n);
 
 /* dpd.c: dead peer detection. */
+/* An empty INFORMATIONAL request: the peer's answer proves it is there. */
+int dpd_send_liveness(struct ike_sa *sa);
 /* When the next liveness check is due (0: none). */
 iked_ms dpd_next(const struct ike_sa *sa);
 /* Send a liveness check if the peer has been silent for dpddelay. */
@@ -261,17 +245,5 @@ int info_delete_ike(struct ike_sa *sa);
  * SAs stop sending at once, but receive until the peer answers.
  */
 int info_delete_ike_gently(struct ike_sa *sa);
-
-/* conn.c: which conn a peer is for. */
-const struct iked_conf_conn *conn_for_init(struct iked *d,
-					   const struct iked_path *path);
-/*
- * The conn a peer with identity @peer (and asking for our @us, may be
- * NULL) authenticates for: addresses fit and the remote ID matches.
- */
-const struct iked_conf_conn *conn_for_auth(struct iked *d,
-					   const struct iked_path *path,
-					   const struct iked_conf_id *peer,
-					   const struct iked_conf_id *us);
 
 #endif /* KESP_IKEV2_IKE_H */

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IKE_AUTH (RFC 7296 1.2, 2.15): identities, pre-shared key authentication, the first CHILD SA. */
+/* IKE_AUTH (RFC 7296 1.2, 2.15): identities, AUTH by way of an authenticator (crypto/auth/), the first CHILD SA. */
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ike.h"
 #include "auth.h"
+#include "../crypto/auth/auth.h"
+
+/* Room for what an AUTH was checked against, for the failure line. */
+#define IKED_WHY_LEN	(PATH_MAX + 64)
 
 static int add_id(struct ikev2_chain *c, uint8_t which,
 		  const struct iked_conf_id *id)
@@ -36,11 +42,11 @@ static const char *id_str(const struct iked_conf_id *id, char *buf,
 }
 
 /* Whether @c, chosen in IKE_SA_INIT for one conn, is one @l accepts. */
-static bool ike_prop_allowed(const struct ikev2_chosen *c,
+static bool ike_prop_allowed(const struct iked_chosen *c,
 			     const struct iked_prop_list *l)
 {
 	struct ikev2_sa one;
-	struct ikev2_chosen again;
+	struct iked_chosen again;
 
 	memset(&one, 0, sizeof(one));
 	return ikev2_sa_from_chosen(&one, c, NULL, 0) == 0 &&
@@ -87,40 +93,94 @@ static bool first_contact(const struct ike_sa *sa)
 	return true;
 }
 
-static const struct iked_secret *psk_for(struct ike_sa *sa,
-					 const struct iked_conf_id *local,
-					 const struct iked_conf_id *remote)
+/*
+ * The octets the AUTH of one side covers (2.15): the initiator's are its
+ * IKE_SA_INIT request, the responder's nonce and SK_pi over its ID; the
+ * responder's the other way round.
+ */
+static int side_octets(struct ike_sa *sa, bool initiator_side,
+		       uint8_t id_type, const uint8_t *id, size_t id_len,
+		       uint8_t **octets, size_t *len)
 {
-	const struct iked_secret *s;
-	char a[IKED_ID_STRLEN], b[IKED_ID_STRLEN];
+	struct ikev2_state *v = v2(sa);
 
-	s = iked_secrets_lookup(sa->d->secrets, local, remote);
-	if (!s)
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "no pre-shared key for %s - %s in %s",
-			       id_str(local, a, sizeof(a)),
-			       remote ? id_str(remote, b, sizeof(b)) : "%any",
-			       sa->d->secrets_path);
-	return s;
+	if (initiator_side)
+		return ikev2_auth_octets(sa->prop.prf, v->init_req,
+					 v->init_req_len, v->nr, v->nr_len,
+					 v->keys.sk_pi, v->keys.prf_len,
+					 id_type, id, id_len, octets, len);
+	return ikev2_auth_octets(sa->prop.prf, v->init_resp, v->init_resp_len,
+				 v->ni, v->ni_len, v->keys.sk_pr,
+				 v->keys.prf_len, id_type, id, id_len, octets,
+				 len);
+}
+
+/*
+ * Our AUTH as @us towards @peer (NULL: any), by the conn's
+ * authenticator: 0, -ENOKEY (no credential: logged), another -errno.
+ */
+static int our_auth(struct ike_sa *sa, const struct iked_conf_id *us,
+		    const struct iked_conf_id *peer, uint8_t *auth,
+		    size_t cap, size_t *len)
+{
+	struct iked_auth_req req = {
+		.sa = sa, .local = us, .remote = peer, .prf = sa->prop.prf,
+	};
+	uint8_t *octets;
+	size_t olen;
+	int r;
+
+	r = side_octets(sa, sa->initiator, us->type, us->data, us->len,
+			&octets, &olen);
+	if (r)
+		return r;
+	req.octets = octets;
+	req.octets_len = olen;
+	r = iked_auth_ours(sa->conn)->build(&req, auth, cap, len);
+	ikev2_auth_octets_free(octets, olen);
+	return r;
+}
+
+/*
+ * The peer's AUTH @a over its ID payload @id, as @peer towards @us, by
+ * @au: 0 when it proves the peer, -ENOKEY (no credential: logged),
+ * another -errno with what it was checked against in @why.
+ */
+static int peer_auth(struct ike_sa *sa, const struct iked_authenticator *au,
+		     const struct iked_conf_id *us,
+		     const struct iked_conf_id *peer, const struct ikev2_id *id,
+		     const struct ikev2_auth *a, char *why, size_t why_len)
+{
+	struct iked_auth_req req = {
+		.sa = sa, .local = us, .remote = peer, .prf = sa->prop.prf,
+	};
+	uint8_t *octets;
+	size_t olen;
+	int r;
+
+	snprintf(why, why_len, "our %s", au->name);
+	r = side_octets(sa, !sa->initiator, id->type, id->data, id->len,
+			&octets, &olen);
+	if (r)
+		return r;
+	req.octets = octets;
+	req.octets_len = olen;
+	r = au->verify(&req, a->data, a->len, why, why_len);
+	ikev2_auth_octets_free(octets, olen);
+	return r;
 }
 
 int auth_start(struct ike_sa *sa)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
-	const struct iked_secret *psk;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	struct iked_conf_id us;
-	uint8_t auth[IKEV2_PRF_MAX];
+	uint8_t auth[IKED_PRF_MAX];
 	size_t auth_len;
 	int r;
 
 	ike_sa_local_id(sa, &us);
-	psk = psk_for(sa, &us, sa->remote->id.type ? &sa->remote->id : NULL);
-	if (!psk)
-		return -ENOKEY;
-	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len, sa->init_req,
-			   sa->init_req_len, sa->nr, sa->nr_len,
-			   sa->keys.sk_pi, sa->keys.prf_len, us.type, us.data,
-			   us.len, auth, &auth_len);
+	r = our_auth(sa, &us, sa->remote->id.type ? &sa->remote->id : NULL,
+		     auth, sizeof(auth), &auth_len);
 	if (r)
 		return r;
 	r = child_prepare(sa, 0);
@@ -132,7 +192,8 @@ int auth_start(struct ike_sa *sa)
 	if (!r && sa->remote->id.type != IKED_ID_ANY)
 		r = add_id(c, IKEV2_PL_IDR, &sa->remote->id);
 	if (!r)
-		r = ikev2_chain_add_auth(c, IKEV2_AUTH_PSK, auth, auth_len);
+		r = ikev2_chain_add_auth(c, iked_auth_ours(sa->conn)->method,
+					 auth, auth_len);
 	if (!r && first_contact(sa))
 		r = ikev2_chain_add_notify(c, 0, NULL, 0,
 					   IKEV2_N_INITIAL_CONTACT, NULL, 0);
@@ -148,7 +209,7 @@ int auth_start(struct ike_sa *sa)
 
 static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 
 	ikev2_chain_init(c);
 	ikev2_chain_add_notify(c, 0, NULL, 0, IKEV2_N_AUTHENTICATION_FAILED,
@@ -157,91 +218,99 @@ static void respond_auth_failed(struct ike_sa *sa, uint32_t msg_id)
 	ike_sa_kill(sa, "authentication failed");
 }
 
-void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
-		     const struct ikev2_chain *in)
+/*
+ * The initiator's identity from IKE_AUTH request @in into *@peer, the
+ * conn it authenticates for (set in @sa) and the authenticator of its
+ * AUTH method; NULL when refused (logged; the caller answers).
+ */
+static const struct iked_authenticator *
+auth_request_peer(struct ike_sa *sa, const struct ikev2_chain *in,
+		  const char *from, struct iked_conf_id *peer)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	const struct iked_authenticator *au;
 	const struct iked_conf_conn *cfg;
-	const struct iked_secret *psk;
-	struct iked_conf_id peer, us_asked, us;
-	char p[IKED_ID_STRLEN], from[80];
-	uint8_t auth[IKEV2_PRF_MAX];
-	size_t auth_len;
-	int r;
+	struct iked_conf_id us_asked;
+	char p[IKED_ID_STRLEN];
 
-	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
 	/* IDi is there (rules.c); no AUTH is a wish for EAP (2.16). */
 	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "IKE_AUTH from %s without AUTH (EAP is not supported)",
 			   from);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
+		return NULL;
 	}
-	if (id_from_payload(&in->idi, &peer) ||
+	if (id_from_payload(&in->idi, peer) ||
 	    (ikev2_chain_has(in, IKEV2_PL_IDR) &&
 	     id_from_payload(&in->idr, &us_asked))) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s sent an identity longer than %u bytes",
 			       from, IKED_ID_MAX);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
+		return NULL;
 	}
-	cfg = conn_for_auth(sa->d, &sa->path, &peer,
+	cfg = conn_for_auth(sa->d, &sa->path, peer,
 			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
 								NULL);
 	if (!cfg) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "peer ID mismatch: %s identified as %s, which no conn for this address accepts (rightid=%s in %s)",
-			       from, id_str(&peer, p, sizeof(p)),
+			       from, id_str(peer, p, sizeof(p)),
 			       id_str(&sa->remote->id, (char[IKED_ID_STRLEN]){ 0 },
 				      IKED_ID_STRLEN),
 			       sa->conn->name);
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
+		return NULL;
 	}
 	if (cfg != sa->conn && !ike_prop_allowed(&sa->prop, &cfg->ike)) {
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "authentication failed: %s identified as %s for this conn, but the IKE SA uses %s, which its ike= does not allow",
-			       from, id_str(&peer, p, sizeof(p)),
-			       ikev2_chosen_format(&sa->prop, (char[256]){ 0 },
+			       from, id_str(peer, p, sizeof(p)),
+			       iked_chosen_format(&sa->prop, (char[256]){ 0 },
 						   256));
-		respond_auth_failed(sa, m->hdr.msg_id);
-		return;
+		return NULL;
 	}
 	ike_sa_set_conn(sa, cfg);
-	if (in->auth.method != IKEV2_AUTH_PSK) {
+	au = iked_auth_by_method(in->auth.method);
+	if (!au)
 		iked_conn_fail(sa->d, cfg, sa->no,
 			       "authentication failed: %s uses AUTH method %u (certificates?), kesp-iked supports pre-shared keys (2) only",
-			       id_str(&peer, p, sizeof(p)), in->auth.method);
+			       id_str(peer, p, sizeof(p)), in->auth.method);
+	return au;
+}
+
+void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
+		     const struct ikev2_chain *in)
+{
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	const struct iked_conf_conn *cfg;
+	const struct iked_authenticator *au;
+	struct iked_conf_id peer, us;
+	char p[IKED_ID_STRLEN], from[80], why[IKED_WHY_LEN];
+	uint8_t auth[IKED_PRF_MAX];
+	size_t auth_len;
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
+	au = auth_request_peer(sa, in, from, &peer);
+	if (!au) {
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
+	cfg = sa->conn;
 	ike_sa_local_id(sa, &us);
-	psk = psk_for(sa, &us, &peer);
-	if (!psk) {
+	r = peer_auth(sa, au, &us, &peer, &in->idi, &in->auth, why,
+		      sizeof(why));
+	if (r == -ENOKEY) {
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
-	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
-				  sa->init_req, sa->init_req_len, sa->nr,
-				  sa->nr_len, sa->keys.sk_pi,
-				  sa->keys.prf_len, in->idi.type,
-				  in->idi.data, in->idi.len, in->auth.data,
-				  in->auth.len);
 	if (r) {
 		iked_conn_fail(sa->d, cfg, sa->no,
-			       "authentication failed: the AUTH of %s (ID %s) does not verify with our pre-shared key (%s:%u): PSK mismatch",
-			       from, id_str(&peer, p, sizeof(p)), psk->file,
-			       psk->line);
+			       "authentication failed: the AUTH of %s (ID %s) does not verify with %s",
+			       from, id_str(&peer, p, sizeof(p)), why);
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
 	sa->peer_id = peer;
-	r = ikev2_auth_psk(sa->prop.prf, psk->key, psk->key_len,
-			   sa->init_resp, sa->init_resp_len, sa->ni,
-			   sa->ni_len, sa->keys.sk_pr, sa->keys.prf_len,
-			   us.type, us.data, us.len, auth, &auth_len);
+	r = our_auth(sa, &us, &peer, auth, sizeof(auth), &auth_len);
 	if (r) {
 		ike_sa_kill(sa, "cannot compute AUTH");
 		return;
@@ -249,7 +318,8 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	ikev2_chain_init(c);
 	r = add_id(c, IKEV2_PL_IDR, &us);
 	if (!r)
-		r = ikev2_chain_add_auth(c, IKEV2_AUTH_PSK, auth, auth_len);
+		r = ikev2_chain_add_auth(c, iked_auth_ours(sa->conn)->method,
+					 auth, auth_len);
 	if (r) {
 		ike_sa_kill(sa, "cannot build IKE_AUTH response");
 		return;
@@ -259,22 +329,22 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "IKE SA established with %s (ID %s), %s", from,
 		   id_str(&peer, p, sizeof(p)),
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	if (ikev2_chain_has(in, IKEV2_PL_SA))
-		child_respond(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+		child_respond(sa, in, v2(sa)->ni, v2(sa)->ni_len, v2(sa)->nr, v2(sa)->nr_len,
 			      NULL, 0, true, NULL, c);
 	xchg_respond(sa, IKEV2_EXCH_IKE_AUTH, m->hdr.msg_id, c);
 }
 
-void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+/*
+ * An IKE_AUTH response that refuses us (AUTHENTICATION_FAILED, or no
+ * AUTH but an error): logged, the IKE SA ended, true. False otherwise.
+ */
+static bool auth_refused(struct ike_sa *sa, const struct ikev2_chain *in,
+			 const char *from, const struct iked_conf_id *us)
 {
-	const struct iked_secret *psk;
-	struct iked_conf_id peer, us;
-	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
-	int r;
+	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN];
 
-	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	ike_sa_local_id(sa, &us);
 	if (ikev2_chain_notify(in, IKEV2_N_AUTHENTICATION_FAILED)) {
 		char asked[IKED_ID_STRLEN + 64] = "";
 
@@ -285,9 +355,9 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 				 id_str(&sa->remote->id, want, sizeof(want)));
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, the peer does not accept our ID %s%s",
-			       from, id_str(&us, p, sizeof(p)), asked);
+			       from, id_str(us, p, sizeof(p)), asked);
 		ike_sa_kill(sa, "authentication failed");
-		return;
+		return true;
 	}
 	/* Without IDr and AUTH it is a refusal, with its error (rules.c). */
 	if (!ikev2_chain_has(in, IKEV2_PL_AUTH)) {
@@ -298,8 +368,23 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 			       n && ikev2_notify_name(n->type) ?
 			       ikev2_notify_name(n->type) : "an unknown error");
 		ike_sa_kill(sa, "IKE_AUTH refused");
-		return;
+		return true;
 	}
+	return false;
+}
+
+void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	const struct iked_authenticator *au;
+	struct iked_conf_id peer, us;
+	char p[IKED_ID_STRLEN], want[IKED_ID_STRLEN], from[80];
+	char why[IKED_WHY_LEN];
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
+	ike_sa_local_id(sa, &us);
+	if (auth_refused(sa, in, from, &us))
+		return;
 	if (id_from_payload(&in->idr, &peer)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s sent an identity longer than %u bytes",
@@ -315,29 +400,24 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		ike_sa_kill(sa, "peer ID mismatch");
 		return;
 	}
-	if (in->auth.method != IKEV2_AUTH_PSK) {
+	au = iked_auth_by_method(in->auth.method);
+	if (!au) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "authentication failed: %s uses AUTH method %u, kesp-iked supports pre-shared keys (2) only",
 			       from, in->auth.method);
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}
-	psk = psk_for(sa, &us, &peer);
-	if (!psk) {
+	r = peer_auth(sa, au, &us, &peer, &in->idr, &in->auth, why,
+		      sizeof(why));
+	if (r == -ENOKEY) {
 		ike_sa_kill(sa, "no pre-shared key");
 		return;
 	}
-	r = ikev2_auth_psk_verify(sa->prop.prf, psk->key, psk->key_len,
-				  sa->init_resp, sa->init_resp_len, sa->ni,
-				  sa->ni_len, sa->keys.sk_pr,
-				  sa->keys.prf_len, in->idr.type,
-				  in->idr.data, in->idr.len, in->auth.data,
-				  in->auth.len);
 	if (r) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: the AUTH of %s (ID %s) does not verify with our pre-shared key (%s:%u): PSK mismatch",
-			       from, id_str(&peer, p, sizeof(p)), psk->file,
-			       psk->line);
+			       "authentication failed: the AUTH of %s (ID %s) does not verify with %s",
+			       from, id_str(&peer, p, sizeof(p)), why);
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}
@@ -345,8 +425,8 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	initial_contact(sa, in);
 	ike_sa_log(sa, IKED_LOG_INFO, "IKE SA established with %s (ID %s), %s",
 		   from, id_str(&peer, p, sizeof(p)),
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
-	r = child_complete(sa, in, sa->ni, sa->ni_len, sa->nr, sa->nr_len,
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+	r = child_complete(sa, in, v2(sa)->ni, v2(sa)->ni_len, v2(sa)->nr, v2(sa)->nr_len,
 			   NULL, 0);
 	ike_sa_established(sa);
 	if (!r)

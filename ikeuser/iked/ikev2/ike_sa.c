@@ -11,7 +11,8 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "ikev2.h"
+#include "../crypto/dh.h"
 #include "../ctl.h"
 #include "../peerlog.h"
 
@@ -22,22 +23,6 @@
  */
 #define HALF_OPEN_MS	30000
 
-uint64_t iked_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-iked_ms iked_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (iked_ms)ts.tv_sec * 1000 + (iked_ms)ts.tv_nsec / 1000000;
-}
-
 struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 			  const struct iked_path *path)
 {
@@ -45,6 +30,12 @@ struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 
 	if (!sa)
 		return NULL;
+	sa->priv = calloc(1, sizeof(struct ikev2_state));
+	if (!sa->priv) {
+		free(sa);
+		return NULL;
+	}
+	sa->proto = &ikev2_proto;
 	sa->d = d;
 	sa->no = ++d->next_sa_no;
 	sa->initiator = initiator;
@@ -53,52 +44,13 @@ struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
 	sa->expire_at = initiator ? 0 : sa->created + HALF_OPEN_MS;
 	/* Our SPI: random, so that an off-path attacker cannot guess it. */
 	if (RAND_bytes(initiator ? sa->spi_i : sa->spi_r, 8) != 1) {
+		free(sa->priv);
 		free(sa);
 		return NULL;
 	}
 	sa->next = d->sas;
 	d->sas = sa;
 	return sa;
-}
-
-const char *ike_sa_name(const struct ike_sa *sa)
-{
-	return sa->conn ? sa->conn->name : "(unknown)";
-}
-
-void ike_sa_set_conn(struct ike_sa *sa, const struct iked_conf_conn *cfg)
-{
-	struct iked_conn *c = iked_conn_of(sa->d, cfg);
-
-	sa->conn = cfg;
-	sa->local = c->local;
-	sa->remote = c->remote;
-}
-
-void ike_sa_log(const struct ike_sa *sa, enum iked_log_level lvl,
-		const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	iked_vlog(lvl, ike_sa_name(sa), sa->no, fmt, ap);
-	va_end(ap);
-}
-
-void ike_sa_local_id(const struct ike_sa *sa, struct iked_conf_id *id)
-{
-	const struct kesp_addr *a = &sa->path.local;
-
-	if (sa->local && sa->local->id.type != IKED_ID_ANY) {
-		*id = sa->local->id;
-		return;
-	}
-	/* No leftid and left=%any: we are the address the peer talks to. */
-	memset(id, 0, sizeof(*id));
-	id->type = a->family == AF_INET ? IKED_ID_IPV4_ADDR :
-					  IKED_ID_IPV6_ADDR;
-	id->len = (uint16_t)kesp_addr_len(a->family);
-	memcpy(id->data, a->bytes, id->len);
 }
 
 void ike_sa_established(struct ike_sa *sa)
@@ -109,22 +61,8 @@ void ike_sa_established(struct ike_sa *sa)
 	sa->expire_at = 0;
 	rekey_ike_schedule(sa);
 	/* The secrets that made the keys are of no more use. */
-	ikev2_dh_free(sa->dh);
-	sa->dh = NULL;
-}
-
-void ike_sa_answer(struct ike_sa *sa, int err)
-{
-	const struct iked_conn *c;
-
-	if (!sa->waiter)
-		return;
-	c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
-	iked_ctl_done(sa->d, sa->waiter, err,
-		      !err ? "established" :
-		      iked_conn_last_error(c)[0] ? iked_conn_last_error(c) :
-		      strerror(-err));
-	sa->waiter = NULL;
+	iked_dh_free(v2(sa)->dh);
+	v2(sa)->dh = NULL;
 }
 
 void ike_sa_kill(struct ike_sa *sa, const char *why)
@@ -154,10 +92,14 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 
 static void ike_sa_free(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->dh);
-	ikev2_ike_keys_wipe(&sa->keys);
-	free(sa->init_req);
-	free(sa->init_resp);
+	struct ikev2_state *v = v2(sa);
+
+	iked_dh_free(v->dh);
+	ikev2_ike_keys_wipe(&v->keys);
+	free(v->init_req);
+	free(v->init_resp);
+	OPENSSL_cleanse(v, sizeof(*v));
+	free(v);
 	free(sa->req);
 	free(sa->resp);
 	OPENSSL_cleanse(sa, sizeof(*sa));
@@ -257,7 +199,7 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 		else if (rekey_ike_start(sa, 0) == 0)
 			return 0;
 	}
-	if (sa->want_child && !sa->children && !sa->pend.active) {
+	if (sa->want_child && !sa->children && !v2(sa)->pend.active) {
 		sa->want_child = false;
 		if (child_create_start(sa, 0) == 0)
 			return 0;
@@ -304,7 +246,7 @@ iked_ms ikev2_run_timers(struct iked *d, iked_ms now)
 			sa->retx++;
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "retransmit %u of request %u", sa->retx,
-				   sa->next_req_id - 1);
+				   v2(sa)->next_req_id - 1);
 			iked_net_send(&d->net, &sa->path, sa->req, sa->req_len);
 			natt_retransmit(sa);
 			sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);

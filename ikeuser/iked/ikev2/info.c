@@ -29,7 +29,7 @@ int info_delete_ike_gently(struct ike_sa *sa)
 
 static int delete_ike(struct ike_sa *sa)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	int r;
 
 	sa->state = IKE_DELETING;
@@ -61,7 +61,7 @@ static int delete_ike(struct ike_sa *sa)
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	uint8_t ours[IKEV2_MAX_PAYLOADS * 4];
 	uint16_t n_ours = 0;
 	bool ike = false;

@@ -8,8 +8,8 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
-#include "prf.h"
+#include "../crypto/dh.h"
+#include "keys.h"
 #include "../peerlog.h"
 
 #define OUR_NONCE_LEN	32
@@ -35,7 +35,7 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t len)
 int init_start(struct ike_sa *sa, uint16_t group)
 {
 	const struct iked_prop_list *ike = &sa->conn->ike;
-	struct ikev2_msg *m = &sa->d->tx;
+	struct ikev2_msg *m = &v2_msgs(sa->d)->tx;
 	const uint8_t *pub;
 	size_t pub_len;
 	int r;
@@ -47,39 +47,39 @@ int init_start(struct ike_sa *sa, uint16_t group)
 	 * some responders hash our nonce into the cookie. Only a new group
 	 * needs a new key.
 	 */
-	if (!sa->dh || group != sa->ke_group) {
-		ikev2_dh_free(sa->dh);
-		sa->dh = NULL;
-		r = ikev2_dh_new(group, &sa->dh);
+	if (!v2(sa)->dh || group != v2(sa)->ke_group) {
+		iked_dh_free(v2(sa)->dh);
+		v2(sa)->dh = NULL;
+		r = iked_dh_new(group, &v2(sa)->dh);
 		if (r) {
 			ike_sa_log(sa, IKED_LOG_ERR, "key exchange %s: %s",
-				   ikev2_dh_name(group) ?: "?", strerror(-r));
+				   iked_dh_name(group) ?: "?", strerror(-r));
 			return r;
 		}
-		sa->ke_group = group;
-		sa->ni_len = OUR_NONCE_LEN;
-		if (RAND_bytes(sa->ni, (int)sa->ni_len) != 1)
+		v2(sa)->ke_group = group;
+		v2(sa)->ni_len = OUR_NONCE_LEN;
+		if (RAND_bytes(v2(sa)->ni, (int)v2(sa)->ni_len) != 1)
 			return -EIO;
 	}
 	memset(sa->spi_r, 0, 8);
-	memset(&sa->offered, 0, sizeof(sa->offered));
-	r = ikev2_sa_from_props(&sa->offered, ike, IKEV2_PROTO_IKE, NULL, 0,
+	memset(&v2(sa)->offered, 0, sizeof(v2(sa)->offered));
+	r = ikev2_sa_from_props(&v2(sa)->offered, ike, IKEV2_PROTO_IKE, NULL, 0,
 				group, false);
 	if (r)
 		return r;
-	pub = ikev2_dh_pub(sa->dh, &pub_len);
+	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
 	ikev2_msg_init(m, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
 		       IKEV2_F_INITIATOR, 0);
 	/* A cookie goes first (2.6). */
-	if (sa->cookie_len)
+	if (v2(sa)->cookie_len)
 		ikev2_chain_add_notify(&m->chain, 0, NULL, 0, IKEV2_N_COOKIE,
-				       sa->cookie, sa->cookie_len);
-	m->chain.sa = sa->offered;
+				       v2(sa)->cookie, v2(sa)->cookie_len);
+	m->chain.sa = v2(sa)->offered;
 	r = ikev2_chain_add(&m->chain, IKEV2_PL_SA);
 	if (!r)
 		r = ikev2_chain_add_ke(&m->chain, group, pub, pub_len);
 	if (!r)
-		r = ikev2_chain_add_nonce(&m->chain, sa->ni, sa->ni_len);
+		r = ikev2_chain_add_nonce(&m->chain, v2(sa)->ni, v2(sa)->ni_len);
 	if (!r)
 		r = natt_add_natd(sa, &m->chain, sa->spi_i, sa->spi_r);
 	if (r)
@@ -87,11 +87,11 @@ int init_start(struct ike_sa *sa, uint16_t group)
 	r = xchg_request_plain(sa, REQ_INIT, m);
 	if (r)
 		return r;
-	free(sa->init_req);
-	sa->init_req = dup_bytes(sa->req, sa->req_len);
-	if (!sa->init_req)
+	free(v2(sa)->init_req);
+	v2(sa)->init_req = dup_bytes(sa->req, sa->req_len);
+	if (!v2(sa)->init_req)
 		return -ENOMEM;
-	sa->init_req_len = sa->req_len;
+	v2(sa)->init_req_len = sa->req_len;
 	sa->state = IKE_INIT_SENT;
 	ike_sa_log(sa, IKED_LOG_INFO, "initiating IKE SA with %s",
 		   iked_net_format(&sa->path.remote, sa->path.rport,
@@ -101,26 +101,26 @@ int init_start(struct ike_sa *sa, uint16_t group)
 
 int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len)
 {
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	size_t gir_len;
 	int r;
 
-	r = ikev2_dh_shared(sa->dh, ke, ke_len, gir, &gir_len);
+	r = iked_dh_shared(v2(sa)->dh, ke, ke_len, gir, &gir_len);
 	if (r) {
 		/* Before any authentication: rate-limited per source. */
 		iked_log_peer(sa->d, &sa->path.remote, IKED_LOG_WARN,
 			      ike_sa_name(sa), sa->no,
 			      "peer's %s public value (%zu bytes) is invalid",
-			      ikev2_dh_name(sa->prop.dh) ?: "?", ke_len);
+			      iked_dh_name(sa->prop.dh) ?: "?", ke_len);
 		return r;
 	}
 	r = ikev2_sk_key_lens(sa->prop.encr, sa->prop.encr_key_bits,
-			      sa->prop.integ, &sa->enc_len, &sa->integ_len);
+			      sa->prop.integ, &v2(sa)->enc_len, &v2(sa)->integ_len);
 	if (!r)
-		r = ikev2_derive_ike_keys(sa->prop.prf, sa->ni, sa->ni_len,
-					  sa->nr, sa->nr_len, gir, gir_len,
-					  sa->spi_i, sa->spi_r, sa->integ_len,
-					  sa->enc_len, &sa->keys);
+		r = ikev2_derive_ike_keys(sa->prop.prf, v2(sa)->ni, v2(sa)->ni_len,
+					  v2(sa)->nr, v2(sa)->nr_len, gir, gir_len,
+					  sa->spi_i, sa->spi_r, v2(sa)->integ_len,
+					  v2(sa)->enc_len, &v2(sa)->keys);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (r)
 		ike_sa_log(sa, IKED_LOG_ERR, "key derivation failed: %s",
@@ -133,7 +133,7 @@ static void refuse(struct iked *d, const struct ikev2_msg *req,
 		   const struct iked_path *path, uint16_t type,
 		   const void *data, size_t len)
 {
-	struct ikev2_msg *m = &d->tx;
+	struct ikev2_msg *m = &v2_msgs(d)->tx;
 	static const uint8_t zero[8];
 
 	ikev2_msg_init(m, req->hdr.spi_i, zero, IKEV2_EXCH_IKE_SA_INIT,
@@ -153,7 +153,7 @@ static void refuse(struct iked *d, const struct ikev2_msg *req,
 static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
 			const struct iked_path *path, uint8_t *cookie)
 {
-	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKEV2_PRF_MAX];
+	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKED_PRF_MAX];
 	size_t alen = kesp_addr_len(path->remote.family);
 	size_t len = 0;
 
@@ -163,7 +163,7 @@ static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
 	len += alen;
 	memcpy(data + len, m->hdr.spi_i, 8);
 	len += 8;
-	ikev2_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
+	iked_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
 		  sizeof(d->cookie_secret), data, len, mac);
 	cookie[0] = 1;
 	memcpy(cookie + 1, mac, COOKIE_LEN - 1);
@@ -229,26 +229,19 @@ static const char *ours_format(const struct iked_prop_list *l, char *buf,
 	return buf;
 }
 
-void init_on_request(struct iked *d, const struct ikev2_msg *m,
-		     const uint8_t *buf, size_t len,
-		     const struct iked_path *path)
+/*
+ * Whether an IKE_SA_INIT request may make a new IKE SA: not a
+ * retransmission (answered again, 2.1), not one half-open SA too many;
+ * the half-open count into *@half_open.
+ */
+static bool init_admit(struct iked *d, const struct ikev2_msg *m,
+		       const struct iked_path *path, const char *from,
+		       unsigned int *half_open)
 {
-	static const uint8_t zero[8];
-	const struct iked_conf_conn *cfg;
-	struct ikev2_chosen chosen;
-	struct ikev2_msg *out = &d->tx;
-	const uint8_t *pub;
-	size_t pub_len, rlen;
-	unsigned int half_open = 0, half_open_peer = 0;
+	unsigned int half_open_peer = 0;
 	struct ike_sa *sa;
-	char from[80];
-	int r;
 
-	iked_net_format(&path->remote, path->rport, from, sizeof(from));
-	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
-	    !(m->hdr.flags & IKEV2_F_INITIATOR))
-		return;
-	/* A retransmission gets the same answer (2.1). */
+	*half_open = 0;
 	for (sa = d->sas; sa; sa = sa->next) {
 		bool same_peer;
 
@@ -257,61 +250,127 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		same_peer = !memcmp(&sa->path.remote, &path->remote,
 				    sizeof(path->remote));
 		if (same_peer && !memcmp(sa->spi_i, m->hdr.spi_i, 8)) {
-			if (sa->state == IKE_INIT_DONE && sa->init_resp)
+			if (sa->state == IKE_INIT_DONE && v2(sa)->init_resp)
 				iked_net_send(&d->net, &sa->path,
-					      sa->init_resp,
-					      sa->init_resp_len);
-			return;
+					      v2(sa)->init_resp,
+					      v2(sa)->init_resp_len);
+			return false;
 		}
 		if (sa->state == IKE_INIT_DONE) {
-			half_open++;
+			(*half_open)++;
 			half_open_peer += same_peer;
 		}
 	}
-	if (half_open >= HALF_OPEN_MAX || half_open_peer >= HALF_OPEN_PER_PEER) {
+	if (*half_open >= HALF_OPEN_MAX ||
+	    half_open_peer >= HALF_OPEN_PER_PEER) {
 		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
 			      "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
-			      from, half_open, half_open_peer);
-		return;
+			      from, *half_open, half_open_peer);
+		return false;
 	}
-	/* SA, KE and Nonce are there: check_plain() saw to it. */
-	if (!cookie_ok(d, m, path, half_open, from))
-		return;
-	cfg = conn_for_init(d, path);
-	if (!cfg) {
-		char here[80];
+	return true;
+}
 
+/*
+ * The conn and the IKE algorithms for an IKE_SA_INIT request, into
+ * *@cfg and @chosen; false when refused (answered, logged).
+ */
+static bool init_choose(struct iked *d, const struct ikev2_msg *m,
+			const struct iked_path *path, const char *from,
+			const struct iked_conf_conn **cfg,
+			struct iked_chosen *chosen)
+{
+	char theirs[1024], ours[1024], here[80];
+	uint8_t g[2];
+
+	*cfg = conn_for_init(d, path);
+	if (!*cfg) {
 		iked_log_peer(d, &path->remote, IKED_LOG_WARN, NULL, 0,
 			      "no conn for peer %s talking to %s: check right= and left= (answered NO_PROPOSAL_CHOSEN)",
 			      from, iked_net_format(&path->local, path->lport,
 						    here, sizeof(here)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
+		return false;
 	}
-	r = ikev2_sa_select(&m->chain.sa, &cfg->ike, IKEV2_PROTO_IKE,
-			    m->chain.ke.group, &chosen);
-	if (r) {
-		char theirs[1024], ours[1024];
-
-		iked_conn_fail_peer(d, cfg, 0, &path->remote,
+	if (ikev2_sa_select(&m->chain.sa, &(*cfg)->ike, IKEV2_PROTO_IKE,
+			    m->chain.ke.group, chosen)) {
+		iked_conn_fail_peer(d, *cfg, 0, &path->remote,
 			       "no proposal chosen: IKE proposal mismatch with %s: peer offered %s; we accept %s",
 			       from, ikev2_sa_format(&m->chain.sa, theirs,
 						     sizeof(theirs)),
-			       ours_format(&cfg->ike, ours, sizeof(ours)));
+			       ours_format(&(*cfg)->ike, ours, sizeof(ours)));
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-		return;
+		return false;
 	}
-	if (chosen.dh != m->chain.ke.group) {
-		uint8_t g[2];
-
-		iked_log_peer(d, &path->remote, IKED_LOG_INFO, cfg->name, 0,
+	if (chosen->dh != m->chain.ke.group) {
+		iked_log_peer(d, &path->remote, IKED_LOG_INFO, (*cfg)->name, 0,
 			      "peer %s sent a %s key exchange, asking for %s (INVALID_KE_PAYLOAD)",
-			      from, ikev2_dh_name(m->chain.ke.group) ?: "unknown",
-			      ikev2_dh_name(chosen.dh) ?: "?");
-		ikev2_put16(g, chosen.dh);
+			      from, iked_dh_name(m->chain.ke.group) ?: "unknown",
+			      iked_dh_name(chosen->dh) ?: "?");
+		ikev2_put16(g, chosen->dh);
 		refuse(d, m, path, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
-		return;
+		return false;
 	}
+	return true;
+}
+
+/*
+ * Our IKE_SA_INIT response for @sa to @m into d->out, its length to
+ * *@rlen; NAT detection is checked on the way (ours only if the
+ * initiator does it too, 2.23). 0 or -errno.
+ */
+static int init_build_response(struct ike_sa *sa, const struct ikev2_msg *m,
+			       size_t *rlen)
+{
+	struct iked *d = sa->d;
+	struct ikev2_msg *out = &v2_msgs(d)->tx;
+	const uint8_t *pub;
+	size_t pub_len;
+	int r;
+
+	pub = iked_dh_pub(v2(sa)->dh, &pub_len);
+	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
+		       IKEV2_F_RESPONSE, 0);
+	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
+	r = ikev2_sa_from_chosen(&out->chain.sa, &sa->prop, NULL, 0);
+	if (!r)
+		r = ikev2_chain_add(&out->chain, IKEV2_PL_SA);
+	if (!r)
+		r = ikev2_chain_add_ke(&out->chain, sa->prop.dh, pub, pub_len);
+	if (!r)
+		r = ikev2_chain_add_nonce(&out->chain, v2(sa)->nr,
+					  v2(sa)->nr_len);
+	natt_check(sa, &m->chain, m->hdr.spi_i, m->hdr.spi_r);
+	if (!r && sa->natt.peer_natd)
+		r = natt_add_natd(sa, &out->chain, sa->spi_i, sa->spi_r);
+	if (!r)
+		r = ikev2_msg_build(out, d->out, sizeof(d->out), rlen);
+	return r;
+}
+
+void init_on_request(struct iked *d, const struct ikev2_msg *m,
+		     const uint8_t *buf, size_t len,
+		     const struct iked_path *path)
+{
+	static const uint8_t zero[8];
+	const struct iked_conf_conn *cfg;
+	struct iked_chosen chosen;
+	unsigned int half_open;
+	struct ike_sa *sa;
+	char from[80];
+	size_t rlen;
+	int r;
+
+	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
+	    !(m->hdr.flags & IKEV2_F_INITIATOR))
+		return;
+	if (!init_admit(d, m, path, from, &half_open))
+		return;
+	/* SA, KE and Nonce are there: check_plain() saw to it. */
+	if (!cookie_ok(d, m, path, half_open, from) ||
+	    !init_choose(d, m, path, from, &cfg, &chosen))
+		return;
 	sa = ike_sa_new(d, false, path);
 	if (!sa)
 		return;
@@ -319,12 +378,12 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
 	ike_sa_note_vendor(sa, &m->chain);
 	sa->prop = chosen;
-	sa->ni_len = m->chain.nonce.len;
-	memcpy(sa->ni, m->chain.nonce.data, sa->ni_len);
-	sa->nr_len = OUR_NONCE_LEN;
-	r = RAND_bytes(sa->nr, (int)sa->nr_len) == 1 ? 0 : -EIO;
+	v2(sa)->ni_len = m->chain.nonce.len;
+	memcpy(v2(sa)->ni, m->chain.nonce.data, v2(sa)->ni_len);
+	v2(sa)->nr_len = OUR_NONCE_LEN;
+	r = RAND_bytes(v2(sa)->nr, (int)v2(sa)->nr_len) == 1 ? 0 : -EIO;
 	if (!r)
-		r = ikev2_dh_new(chosen.dh, &sa->dh);
+		r = iked_dh_new(chosen.dh, &v2(sa)->dh);
 	if (!r)
 		r = init_derive_keys(sa, m->chain.ke.data, m->chain.ke.len);
 	if (r) {
@@ -332,93 +391,79 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 		ike_sa_kill(sa, NULL);
 		return;
 	}
-	pub = ikev2_dh_pub(sa->dh, &pub_len);
-	ikev2_msg_init(out, sa->spi_i, sa->spi_r, IKEV2_EXCH_IKE_SA_INIT,
-		       IKEV2_F_RESPONSE, 0);
-	memset(&out->chain.sa, 0, sizeof(out->chain.sa));
-	r = ikev2_sa_from_chosen(&out->chain.sa, &chosen, NULL, 0);
-	if (!r)
-		r = ikev2_chain_add(&out->chain, IKEV2_PL_SA);
-	if (!r)
-		r = ikev2_chain_add_ke(&out->chain, chosen.dh, pub, pub_len);
-	if (!r)
-		r = ikev2_chain_add_nonce(&out->chain, sa->nr, sa->nr_len);
-	/* NAT detection: ours only if the initiator does it too (2.23). */
-	natt_check(sa, &m->chain, m->hdr.spi_i, m->hdr.spi_r);
-	if (!r && sa->natt.peer_natd)
-		r = natt_add_natd(sa, &out->chain, sa->spi_i, sa->spi_r);
-	if (!r)
-		r = ikev2_msg_build(out, d->out, sizeof(d->out), &rlen);
+	r = init_build_response(sa, m, &rlen);
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot build IKE_SA_INIT response: %s",
 			   strerror(-r));
 		ike_sa_kill(sa, NULL);
 		return;
 	}
-	sa->init_req = dup_bytes(buf, len);
-	sa->init_resp = dup_bytes(d->out, rlen);
-	if (!sa->init_req || !sa->init_resp) {
+	v2(sa)->init_req = dup_bytes(buf, len);
+	v2(sa)->init_resp = dup_bytes(d->out, rlen);
+	if (!v2(sa)->init_req || !v2(sa)->init_resp) {
 		ike_sa_kill(sa, NULL);
 		return;
 	}
-	sa->init_req_len = len;
-	sa->init_resp_len = rlen;
-	sa->next_peer_id = 1;
+	v2(sa)->init_req_len = len;
+	v2(sa)->init_resp_len = rlen;
+	v2(sa)->next_peer_id = 1;
 	sa->state = IKE_INIT_DONE;
 	iked_log_peer(d, &path->remote, IKED_LOG_INFO, ike_sa_name(sa), sa->no,
 		      "%s is initiating an IKE SA (%s)", from,
-		      ikev2_chosen_format(&chosen, (char[256]){ 0 }, 256));
-	iked_net_send(&d->net, path, sa->init_resp, rlen);
+		      iked_chosen_format(&chosen, (char[256]){ 0 }, 256));
+	iked_net_send(&d->net, path, v2(sa)->init_resp, rlen);
 }
 
-void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
-		      const uint8_t *buf, size_t len)
+/*
+ * An IKE_SA_INIT response that is a notify: a COOKIE or another group
+ * to retry with, or a refusal (the IKE SA ends). True when @c was one
+ * (handled); false when it is an answer to go on with.
+ */
+static bool init_response_notify(struct ike_sa *sa,
+				 const struct ikev2_chain *c,
+				 const char *peer)
 {
-	const struct ikev2_chain *c = &m->chain;
 	const struct ikev2_notify *n;
-	char peer[80];
-	int r;
 
-	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
 	n = ikev2_chain_notify(c, IKEV2_N_COOKIE);
-	if (n && (n->len < 1 || n->len > sizeof(sa->cookie))) {
+	if (n && (n->len < 1 || n->len > sizeof(v2(sa)->cookie))) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "dropped IKE_SA_INIT response from %s: a cookie of %zu bytes",
 			   peer, n->len);
-		return;
+		return true;
 	}
 	if (n) {
 		/* Only one cookie round: a second one is a loop. */
-		if (sa->cookie_len) {
+		if (v2(sa)->cookie_len) {
 			ike_sa_log(sa, IKED_LOG_WARN, "%s asked for a cookie twice", peer);
-			return;
+			return true;
 		}
-		memcpy(sa->cookie, n->data, n->len);
-		sa->cookie_len = n->len;
+		memcpy(v2(sa)->cookie, n->data, n->len);
+		v2(sa)->cookie_len = n->len;
 		ike_sa_log(sa, IKED_LOG_INFO, "%s asked for a cookie: retrying",
 			   peer);
-		init_start(sa, sa->ke_group);
-		return;
+		init_start(sa, v2(sa)->ke_group);
+		return true;
 	}
 	n = ikev2_chain_notify(c, IKEV2_N_INVALID_KE_PAYLOAD);
 	if (n) {
 		uint16_t g = n->len == 2 ? ikev2_get16(n->data) : 0;
 
-		if (g && g != sa->ke_group &&
+		if (g && g != v2(sa)->ke_group &&
 		    group_configured(&sa->conn->ike, g)) {
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "%s wants key exchange %s instead of %s: retrying",
-				   peer, ikev2_dh_name(g) ?: "?",
-				   ikev2_dh_name(sa->ke_group) ?: "?");
+				   peer, iked_dh_name(g) ?: "?",
+				   iked_dh_name(v2(sa)->ke_group) ?: "?");
 			init_start(sa, g);
-			return;
+			return true;
 		}
 		xchg_request_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
-			       peer, g, ikev2_dh_name(g) ?: "unknown");
+			       peer, g, iked_dh_name(g) ?: "unknown");
 		ike_sa_kill(sa, "peer wants a key exchange group we do not allow");
-		return;
+		return true;
 	}
 	n = ikev2_error_notify(c);
 	if (n) {
@@ -428,7 +473,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "no proposal chosen: IKE proposal mismatch: %s accepted none of ours: %s (or it has no IKEv2 conn for us at all: IKEv1 only?)",
-				       peer, ikev2_sa_format(&sa->offered, ours,
+				       peer, ikev2_sa_format(&v2(sa)->offered, ours,
 							     sizeof(ours)));
 		} else {
 			iked_conn_fail(sa->d, sa->conn, sa->no,
@@ -438,12 +483,25 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 				       "an unknown error");
 		}
 		ike_sa_kill(sa, "IKE_SA_INIT refused");
-		return;
+		return true;
 	}
+	return false;
+}
+
+void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
+		      const uint8_t *buf, size_t len)
+{
+	const struct ikev2_chain *c = &m->chain;
+	char peer[80];
+	int r;
+
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	if (init_response_notify(sa, c, peer))
+		return;
 	/* Not a refusal: SA, KE and Nonce are there (check_plain()). */
-	r = ikev2_sa_check_reply(&c->sa, &sa->offered, IKEV2_PROTO_IKE,
+	r = ikev2_sa_check_reply(&c->sa, &v2(sa)->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
-	if (r || sa->prop.dh != c->ke.group || c->ke.group != sa->ke_group) {
+	if (r || sa->prop.dh != c->ke.group || c->ke.group != v2(sa)->ke_group) {
 		xchg_request_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "%s chose an IKE proposal we did not offer", peer);
@@ -453,20 +511,20 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	xchg_request_done(sa);
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
 	ike_sa_note_vendor(sa, c);
-	sa->nr_len = c->nonce.len;
-	memcpy(sa->nr, c->nonce.data, sa->nr_len);
-	sa->init_resp = dup_bytes(buf, len);
-	if (!sa->init_resp) {
+	v2(sa)->nr_len = c->nonce.len;
+	memcpy(v2(sa)->nr, c->nonce.data, v2(sa)->nr_len);
+	v2(sa)->init_resp = dup_bytes(buf, len);
+	if (!v2(sa)->init_resp) {
 		ike_sa_kill(sa, "out of memory");
 		return;
 	}
-	sa->init_resp_len = len;
+	v2(sa)->init_resp_len = len;
 	if (init_derive_keys(sa, c->ke.data, c->ke.len)) {
 		ike_sa_kill(sa, "key exchange failed");
 		return;
 	}
 	ike_sa_log(sa, IKED_LOG_DEBUG, "IKE_SA_INIT done: %s",
-		   ikev2_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	/* NAT detection; IKE_AUTH on UDP 4500 if a NAT is in between. */
 	natt_check(sa, c, sa->spi_i, sa->spi_r);
 	natt_float(sa);

@@ -571,15 +571,15 @@ static bool sa_same(const struct ikev2_sa *a, const struct ikev2_sa *b)
 	return true;
 }
 
-static bool ts_same(const struct ikev2_ts_list *a,
-		    const struct ikev2_ts_list *b)
+static bool ts_same(const struct iked_ts_list *a,
+		    const struct iked_ts_list *b)
 {
 	unsigned int i;
 
 	if (a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++) {
-		const struct ikev2_ts *x = &a->ts[i], *y = &b->ts[i];
+		const struct iked_ts *x = &a->ts[i], *y = &b->ts[i];
 
 		if (x->type != y->type || x->proto != y->proto ||
 		    x->start_port != y->start_port ||

@@ -78,8 +78,8 @@ struct ikev2_chain {
 	struct ikev2_id idr;
 	struct ikev2_auth auth;
 	struct ikev2_nonce nonce;
-	struct ikev2_ts_list tsi;
-	struct ikev2_ts_list tsr;
+	struct iked_ts_list tsi;
+	struct iked_ts_list tsr;
 	struct ikev2_sk sk;
 	uint8_t n_notify;
 	struct ikev2_notify notify[IKEV2_MAX_PAYLOADS];
@@ -155,7 +155,7 @@ void ikev2_msg_init(struct ikev2_msg *m, const uint8_t spi_i[8],
 /*
  * Appends a payload of a type allowed once whose content the caller
  * fills in the chain's field for it (c->sa with ikev2_sa_add_*, c->tsi with
- * ikev2_ts_add, ...). The functions below also fill the field. Return 0,
+ * iked_ts_add, ...). The functions below also fill the field. Return 0,
  * -EEXIST (already there), -E2BIG (chain full) or -EINVAL (a type that
  * needs its own function below).
  */

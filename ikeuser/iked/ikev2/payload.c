@@ -335,7 +335,7 @@ static size_t ts_addr_len(uint8_t type)
 	return 0;
 }
 
-int ikev2_ts_parse(struct ikev2_ts_list *l, const uint8_t *b, size_t len,
+int ikev2_ts_parse(struct iked_ts_list *l, const uint8_t *b, size_t len,
 		   struct ikev2_err *err)
 {
 	size_t off = 4;
@@ -350,7 +350,7 @@ int ikev2_ts_parse(struct ikev2_ts_list *l, const uint8_t *b, size_t len,
 	if (n > IKEV2_MAX_TS)
 		return fail(err, 0, "too many traffic selectors", -E2BIG);
 	for (i = 0; i < n; i++) {
-		struct ikev2_ts *ts = &l->ts[i];
+		struct iked_ts *ts = &l->ts[i];
 		size_t alen;
 		uint16_t slen;
 
@@ -546,7 +546,7 @@ int ikev2_delete_build(const struct ikev2_delete *d, uint8_t *buf,
 			      (size_t)d->n_spi * d->spi_len);
 }
 
-int ikev2_ts_build(const struct ikev2_ts_list *l, uint8_t *buf, size_t cap)
+int ikev2_ts_build(const struct iked_ts_list *l, uint8_t *buf, size_t cap)
 {
 	size_t off = 4;
 	unsigned int i;
@@ -558,7 +558,7 @@ int ikev2_ts_build(const struct ikev2_ts_list *l, uint8_t *buf, size_t cap)
 	buf[0] = l->n;
 	buf[1] = buf[2] = buf[3] = 0;
 	for (i = 0; i < l->n; i++) {
-		const struct ikev2_ts *ts = &l->ts[i];
+		const struct iked_ts *ts = &l->ts[i];
 		size_t alen = ts_addr_len(ts->type);
 		size_t slen = TS_HDR + 2 * alen;
 
@@ -623,28 +623,6 @@ const struct ikev2_transform *ikev2_proposal_tr(const struct ikev2_sa *sa,
 						const struct ikev2_proposal *p)
 {
 	return &sa->tr[p->first];
-}
-
-int ikev2_ts_add(struct ikev2_ts_list *l, uint8_t type, uint8_t proto,
-		 uint16_t start_port, uint16_t end_port, const void *start,
-		 const void *end)
-{
-	size_t alen = ts_addr_len(type);
-	struct ikev2_ts *ts;
-
-	if (!alen)
-		return -EINVAL;
-	if (l->n == IKEV2_MAX_TS)
-		return -E2BIG;
-	ts = &l->ts[l->n++];
-	memset(ts, 0, sizeof(*ts));
-	ts->type = type;
-	ts->proto = proto;
-	ts->start_port = start_port;
-	ts->end_port = end_port;
-	memcpy(ts->start, start, alen);
-	memcpy(ts->end, end, alen);
-	return 0;
 }
 
 const char *ikev2_payload_name(uint8_t type)

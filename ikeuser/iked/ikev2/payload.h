@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../sa/ts_list.h"
+
 /*
  * Payload types (RFC 7296, 3.2). The codec decodes SA to SK; CERT,
  * CERTREQ, CP and EAP are known (their critical bit is ignored, as 3.2
@@ -71,10 +73,10 @@ enum ikev2_auth_method {
 	IKEV2_AUTH_DIGITAL_SIG = 14,	/* RFC 7427 */
 };
 
-/* Traffic selector types (3.13.1). */
+/* Traffic selector types (3.13.1): the core's neutral form uses them. */
 enum ikev2_ts_type {
-	IKEV2_TS_IPV4_ADDR_RANGE = 7,
-	IKEV2_TS_IPV6_ADDR_RANGE = 8,
+	IKEV2_TS_IPV4_ADDR_RANGE = IKED_TS_IPV4,
+	IKEV2_TS_IPV6_ADDR_RANGE = IKED_TS_IPV6,
 };
 
 /* Notify message types the daemon sends or acts on (3.10.1 and IANA). */
@@ -123,7 +125,7 @@ enum ikev2_notify_type {
  */
 #define IKEV2_MAX_PROPOSALS	16
 #define IKEV2_MAX_TRANSFORMS	128	/* in one SA payload, all proposals */
-#define IKEV2_MAX_TS		16	/* selectors in one TS payload */
+#define IKEV2_MAX_TS		IKED_MAX_TS	/* selectors in one TS payload */
 #define IKEV2_SPI_MAX		8
 #define IKEV2_NONCE_MIN		16	/* 3.9 */
 #define IKEV2_NONCE_MAX		256
@@ -213,20 +215,6 @@ struct ikev2_delete {
 	const uint8_t *spis;	/* n_spi * spi_len bytes, network order */
 };
 
-struct ikev2_ts {
-	uint8_t type;		/* enum ikev2_ts_type */
-	uint8_t proto;		/* IP protocol, 0 for any */
-	/* Not checked for start <= end: 3.13.1 encodes OPAQUE ports so. */
-	uint16_t start_port;
-	uint16_t end_port;
-	uint8_t start[16];	/* IPv4 uses the first 4 bytes */
-	uint8_t end[16];
-};
-
-struct ikev2_ts_list {
-	uint8_t n;
-	struct ikev2_ts ts[IKEV2_MAX_TS];
-};
 
 /*
  * The Encrypted payload as a container: IV, ciphertext, padding and ICV
@@ -258,7 +246,7 @@ int ikev2_notify_parse(struct ikev2_notify *n, const uint8_t *b, size_t len,
 		       struct ikev2_err *err);
 int ikev2_delete_parse(struct ikev2_delete *d, const uint8_t *b, size_t len,
 		       struct ikev2_err *err);
-int ikev2_ts_parse(struct ikev2_ts_list *l, const uint8_t *b, size_t len,
+int ikev2_ts_parse(struct iked_ts_list *l, const uint8_t *b, size_t len,
 		   struct ikev2_err *err);
 /* Bodies the codec keeps raw (CERT, CERTREQ, CP, EAP, Vendor ID): minimum sizes only. */
 int ikev2_raw_parse(uint8_t type, size_t len, struct ikev2_err *err);
@@ -278,7 +266,7 @@ int ikev2_notify_build(const struct ikev2_notify *n, uint8_t *buf,
 		       size_t cap);
 int ikev2_delete_build(const struct ikev2_delete *d, uint8_t *buf,
 		       size_t cap);
-int ikev2_ts_build(const struct ikev2_ts_list *l, uint8_t *buf, size_t cap);
+int ikev2_ts_build(const struct iked_ts_list *l, uint8_t *buf, size_t cap);
 
 /*
  * Filling an SA for building. A proposal gets the number after the
@@ -294,10 +282,6 @@ int ikev2_sa_add_transform(struct ikev2_sa *sa, uint8_t type, uint16_t id,
 const struct ikev2_transform *ikev2_proposal_tr(const struct ikev2_sa *sa,
 						const struct ikev2_proposal *p);
 
-/* Appends a selector; addresses are 4 or 16 bytes as @type says. 0, -E2BIG or -EINVAL. */
-int ikev2_ts_add(struct ikev2_ts_list *l, uint8_t type, uint8_t proto,
-		 uint16_t start_port, uint16_t end_port, const void *start,
-		 const void *end);
 
 /* Names for log lines ("SA", "NAT_DETECTION_SOURCE_IP"); NULL when unknown. */
 const char *ikev2_payload_name(uint8_t type);

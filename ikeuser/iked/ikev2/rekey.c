@@ -8,7 +8,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
-#include "dh.h"
+#include "../crypto/dh.h"
 #include "../conn.h"
 
 #define OUR_NONCE_LEN	32
@@ -48,22 +48,6 @@ void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 	*lo_len = first ? a_len : b_len;
 }
 
-/* @secs minus the margin and up to rekeyfuzz% more of it, at random. */
-uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs)
-{
-	uint32_t margin = cfg->rekeymargin, fuzz = 0, r;
-
-	if (margin >= secs)
-		margin = secs / 2;
-	if (cfg->rekeyfuzz && margin &&
-	    RAND_bytes((unsigned char *)&r, sizeof(r)) == 1)
-		fuzz = (uint32_t)((uint64_t)r % ((uint64_t)margin *
-						 cfg->rekeyfuzz / 100 + 1));
-	if (margin + fuzz >= secs)
-		fuzz = 0;
-	return secs - margin - fuzz;
-}
-
 void rekey_ike_schedule(struct ike_sa *sa)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
@@ -76,8 +60,8 @@ void rekey_ike_schedule(struct ike_sa *sa)
 
 static void rekey_clear(struct ike_sa *sa)
 {
-	ikev2_dh_free(sa->rk.dh);
-	OPENSSL_cleanse(&sa->rk, sizeof(sa->rk));
+	iked_dh_free(v2(sa)->rk.dh);
+	OPENSSL_cleanse(&v2(sa)->rk, sizeof(v2(sa)->rk));
 }
 
 void rekey_ike_abort(struct ike_sa *sa)
@@ -93,8 +77,8 @@ void rekey_ike_failed(struct ike_sa *sa)
 
 int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
-	struct ike_rekey *rk = &sa->rk;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	struct ike_rekey *rk = &v2(sa)->rk;
 	const uint8_t *pub;
 	size_t pub_len;
 	int r;
@@ -107,7 +91,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 	if (RAND_bytes(rk->spi, 8) != 1 ||
 	    RAND_bytes(rk->nonce, OUR_NONCE_LEN) != 1)
 		return -EIO;
-	r = ikev2_dh_new(group, &rk->dh);
+	r = iked_dh_new(group, &rk->dh);
 	if (!r)
 		r = ikev2_sa_from_props(&rk->offered, &sa->conn->ike,
 					IKEV2_PROTO_IKE, rk->spi, 8, group,
@@ -116,7 +100,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 		rekey_clear(sa);
 		return r;
 	}
-	pub = ikev2_dh_pub(rk->dh, &pub_len);
+	pub = iked_dh_pub(rk->dh, &pub_len);
 	ikev2_chain_init(c);
 	c->sa = rk->offered;
 	r = ikev2_chain_add(c, IKEV2_PL_SA);
@@ -133,7 +117,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
 	}
 	rk->active = true;
 	ike_sa_log(sa, IKED_LOG_INFO, "rekeying the IKE SA (%s)",
-		   ikev2_dh_name(group) ?: "?");
+		   iked_dh_name(group) ?: "?");
 	return 0;
 }
 
@@ -144,7 +128,7 @@ int rekey_ike_start(struct ike_sa *sa, uint16_t group)
  * the new SA's original initiator (2.18).
  */
 static struct ike_sa *successor(struct ike_sa *old, bool we_started,
-				const struct ikev2_chosen *prop,
+				const struct iked_chosen *prop,
 				const uint8_t spi_i[8], const uint8_t spi_r[8],
 				const uint8_t *ni, size_t ni_len,
 				const uint8_t *nr, size_t nr_len,
@@ -160,15 +144,15 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	memcpy(n->spi_r, spi_r, 8);
 	n->prop = *prop;
 	r = ikev2_sk_key_lens(prop->encr, prop->encr_key_bits, prop->integ,
-			      &n->enc_len, &n->integ_len);
+			      &v2(n)->enc_len, &v2(n)->integ_len);
 	if (!r)
 		r = ikev2_derive_rekeyed_ike_keys(old->prop.prf,
-						  old->keys.sk_d,
-						  old->keys.prf_len, prop->prf,
+						  v2(old)->keys.sk_d,
+						  v2(old)->keys.prf_len, prop->prf,
 						  ni, ni_len, nr, nr_len, gir,
 						  gir_len, n->spi_i, n->spi_r,
-						  n->integ_len, n->enc_len,
-						  &n->keys);
+						  v2(n)->integ_len, v2(n)->enc_len,
+						  &v2(n)->keys);
 	if (r) {
 		ike_sa_log(old, IKED_LOG_ERR, "rekeyed IKE SA keys: %s",
 			   strerror(-r));
@@ -189,7 +173,7 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	old->rekey_at = old->hard_at = 0;
 	ike_sa_log(old, IKED_LOG_INFO, "IKE SA rekeyed: now %s[%u], %s",
 		   ike_sa_name(n), n->no,
-		   ikev2_chosen_format(prop, (char[256]){ 0 }, 256));
+		   iked_chosen_format(prop, (char[256]){ 0 }, 256));
 	return n;
 }
 
@@ -215,7 +199,7 @@ static void resolve_collision(struct ike_sa *old, struct ike_sa *ours,
 			      struct ike_sa *theirs,
 			      const struct ikev2_chain *in)
 {
-	const struct ike_rekey *rk = &old->rk;
+	const struct ike_rekey *rk = &v2(old)->rk;
 	const uint8_t *lo;
 	size_t lo_len;
 
@@ -254,11 +238,11 @@ static void resolve_collision(struct ike_sa *old, struct ike_sa *ours,
 
 void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	struct ike_rekey *rk = &sa->rk;
+	struct ike_rekey *rk = &v2(sa)->rk;
 	struct ike_sa *ours, *theirs;
-	uint8_t gir[IKEV2_DH_SHARED_MAX];
+	uint8_t gir[IKED_DH_SHARED_MAX];
 	const struct ikev2_notify *n;
-	struct ikev2_chosen chosen;
+	struct iked_chosen chosen;
 	size_t gir_len;
 	unsigned int i;
 
@@ -268,10 +252,10 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (n && n->len == 2) {
 		uint16_t g = ikev2_get16(n->data);
 
-		if (g != ikev2_dh_group(rk->dh)) {
+		if (g != iked_dh_group(rk->dh)) {
 			ike_sa_log(sa, IKED_LOG_INFO,
 				   "the peer wants %s to rekey the IKE SA: retrying",
-				   ikev2_dh_name(g) ?: "?");
+				   iked_dh_name(g) ?: "?");
 			rekey_clear(sa);
 			if (rekey_ike_start(sa, g))
 				sa->rekey_at = retry_at();
@@ -293,8 +277,8 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (ikev2_sa_check_reply(&in->sa, &rk->offered, IKEV2_PROTO_IKE,
 				 &chosen) || chosen.spi_len != 8 ||
 	    chosen.dh != in->ke.group ||
-	    in->ke.group != ikev2_dh_group(rk->dh) ||
-	    ikev2_dh_shared(rk->dh, in->ke.data, in->ke.len, gir, &gir_len)) {
+	    in->ke.group != iked_dh_group(rk->dh) ||
+	    iked_dh_shared(rk->dh, in->ke.data, in->ke.len, gir, &gir_len)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "the peer's answer to our IKE SA rekey is not acceptable");
 		rekey_ike_failed(sa);
@@ -313,13 +297,38 @@ void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	rekey_clear(sa);
 }
 
+/*
+ * Both ends rekey @sa at once (2.8.2): answer as usual, and when our own
+ * answer arrives the lowest of the four nonces says which new IKE SA
+ * goes; remember the one we just made for the peer (@n) and its lower
+ * nonce.
+ */
+static void ike_collision(struct ike_sa *sa, const struct ike_sa *n,
+			  const struct ikev2_chain *in, const uint8_t *nr,
+			  size_t nr_len)
+{
+	struct ike_rekey *rk = &v2(sa)->rk;
+	const uint8_t *lo;
+	size_t lo_len;
+
+	rekey_nonce_lower(in->nonce.data, in->nonce.len, nr, nr_len, &lo,
+			  &lo_len);
+	rk->coll = true;
+	memcpy(rk->coll_spi_i, n->spi_i, 8);
+	memcpy(rk->coll_spi_r, n->spi_r, 8);
+	memcpy(rk->coll_nonce, lo, lo_len);
+	rk->coll_nonce_len = lo_len;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
+}
+
 void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 			  const struct ikev2_chain *in)
 {
-	struct ikev2_chain *c = &sa->d->tx_inner;
-	uint8_t nr[OUR_NONCE_LEN], gir[IKEV2_DH_SHARED_MAX], spi[8];
-	struct ikev2_dh *dh = NULL;
-	struct ikev2_chosen chosen;
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	uint8_t nr[OUR_NONCE_LEN], gir[IKED_DH_SHARED_MAX], spi[8];
+	struct iked_dh *dh = NULL;
+	struct iked_chosen chosen;
 	const uint8_t *pub;
 	size_t gir_len, pub_len;
 	uint16_t notify = 0;
@@ -358,8 +367,8 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	if (RAND_bytes(nr, sizeof(nr)) != 1 || RAND_bytes(spi, 8) != 1 ||
-	    ikev2_dh_new(chosen.dh, &dh) ||
-	    ikev2_dh_shared(dh, in->ke.data, in->ke.len, gir, &gir_len)) {
+	    iked_dh_new(chosen.dh, &dh) ||
+	    iked_dh_shared(dh, in->ke.data, in->ke.len, gir, &gir_len)) {
 		notify = IKEV2_N_INVALID_SYNTAX;
 		goto refuse;
 	}
@@ -370,36 +379,19 @@ void rekey_ike_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		notify = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}
-	if (sa->req_kind == REQ_REKEY_IKE && sa->rk.active) {
-		/*
-		 * Both ends rekey at once (2.8.2): answer as usual, and when
-		 * our own answer arrives the lowest of the four nonces says
-		 * which new IKE SA goes.
-		 */
-		const uint8_t *lo;
-		size_t lo_len;
-
-		rekey_nonce_lower(in->nonce.data, in->nonce.len, nr,
-				  sizeof(nr), &lo, &lo_len);
-		sa->rk.coll = true;
-		memcpy(sa->rk.coll_spi_i, n->spi_i, 8);
-		memcpy(sa->rk.coll_spi_r, n->spi_r, 8);
-		memcpy(sa->rk.coll_nonce, lo, lo_len);
-		sa->rk.coll_nonce_len = lo_len;
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE SA rekey collision: the peer rekeys it too; the lowest nonce decides which new IKE SA stays (RFC 7296 2.8.2)");
-	}
-	pub = ikev2_dh_pub(dh, &pub_len);
+	if (sa->req_kind == REQ_REKEY_IKE && v2(sa)->rk.active)
+		ike_collision(sa, n, in, nr, sizeof(nr));
+	pub = iked_dh_pub(dh, &pub_len);
 	memset(&c->sa, 0, sizeof(c->sa));
 	if (ikev2_sa_from_chosen(&c->sa, &chosen, spi, 8) == 0 &&
 	    ikev2_chain_add(c, IKEV2_PL_SA) == 0 &&
 	    ikev2_chain_add_nonce(c, nr, sizeof(nr)) == 0)
 		ikev2_chain_add_ke(c, chosen.dh, pub, pub_len);
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	return;
 refuse:
-	ikev2_dh_free(dh);
+	iked_dh_free(dh);
 	ikev2_chain_add_notify(c, 0, NULL, 0, notify, NULL, 0);
 	xchg_respond(sa, m->hdr.exchange, m->hdr.msg_id, c);
 }

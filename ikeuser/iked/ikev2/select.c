@@ -153,7 +153,7 @@ static int first_offered(const struct ikev2_sa *sa,
  */
 static bool pick_ke(const struct ikev2_sa *sa, const struct ikev2_proposal *p,
 		    const struct iked_prop *o, uint8_t proto,
-		    uint16_t ke_group, struct ikev2_chosen *c)
+		    uint16_t ke_group, struct iked_chosen *c)
 {
 	static const uint16_t none[1] = { IKED_PROP_DH_NONE };
 	const uint16_t *ours = o->dh;
@@ -203,7 +203,7 @@ static bool pick_ke(const struct ikev2_sa *sa, const struct ikev2_proposal *p,
 /* Fill @c from our proposal @o and the peer's @p if every type matches. */
 static bool match(const struct ikev2_sa *sa, const struct ikev2_proposal *p,
 		  const struct iked_prop *o, uint8_t proto, uint16_t ke_group,
-		  bool skip_ke, struct ikev2_chosen *c)
+		  bool skip_ke, struct iked_chosen *c)
 {
 	size_t i;
 	int k;
@@ -261,9 +261,9 @@ static bool match(const struct ikev2_sa *sa, const struct ikev2_proposal *p,
 static int select_impl(const struct ikev2_sa *peer,
 		       const struct iked_prop_list *ours, uint8_t proto,
 		       uint16_t ke_group, bool skip_ke,
-		       struct ikev2_chosen *out)
+		       struct iked_chosen *out)
 {
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 	size_t i, j;
 
 	if ((uint8_t)ours->proto != proto ||
@@ -288,19 +288,19 @@ static int select_impl(const struct ikev2_sa *peer,
 
 int ikev2_sa_select(const struct ikev2_sa *peer,
 		    const struct iked_prop_list *ours, uint8_t proto,
-		    uint16_t ke_group, struct ikev2_chosen *out)
+		    uint16_t ke_group, struct iked_chosen *out)
 {
 	return select_impl(peer, ours, proto, ke_group, false, out);
 }
 
 int ikev2_sa_select_no_ke(const struct ikev2_sa *peer,
 			  const struct iked_prop_list *ours,
-			  struct ikev2_chosen *out)
+			  struct iked_chosen *out)
 {
 	return select_impl(peer, ours, IKEV2_PROTO_ESP, 0, true, out);
 }
 
-int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct ikev2_chosen *c,
+int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct iked_chosen *c,
 			 const uint8_t *spi, uint8_t spi_len)
 {
 	bool ike = c->proto == IKEV2_PROTO_IKE;
@@ -331,12 +331,12 @@ int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct ikev2_chosen *c,
 
 int ikev2_sa_check_reply(const struct ikev2_sa *reply,
 			 const struct ikev2_sa *offered, uint8_t proto,
-			 struct ikev2_chosen *out)
+			 struct iked_chosen *out)
 {
 	const struct ikev2_proposal *rp, *op = NULL;
 	const struct ikev2_transform *t;
 	unsigned int seen[TR_TYPES] = { 0 };
-	struct ikev2_chosen c;
+	struct iked_chosen c;
 	bool aead;
 	unsigned int i;
 
@@ -413,169 +413,6 @@ int ikev2_sa_check_reply(const struct ikev2_sa *reply,
 	return 0;
 }
 
-/* Names as strongSwan prints them (its enum names, IANA's less prefixes). */
-
-struct name {
-	uint16_t id;
-	const char *name;
-};
-
-static const struct name encr_names[] = {
-	{ 2, "DES_CBC" },
-	{ 3, "3DES_CBC" },
-	{ 11, "NULL" },
-	{ 12, "AES_CBC" },
-	{ 13, "AES_CTR" },
-	{ 14, "AES_CCM_8" },
-	{ 15, "AES_CCM_12" },
-	{ 16, "AES_CCM_16" },
-	{ 18, "AES_GCM_8" },
-	{ 19, "AES_GCM_12" },
-	{ 20, "AES_GCM_16" },
-	{ 21, "NULL_AES_GMAC" },
-	{ 23, "CAMELLIA_CBC" },
-	{ 24, "CAMELLIA_CTR" },
-	{ 25, "CAMELLIA_CCM_8" },
-	{ 26, "CAMELLIA_CCM_12" },
-	{ 27, "CAMELLIA_CCM_16" },
-	{ 28, "CHACHA20_POLY1305" },
-};
-
-static const struct name integ_names[] = {
-	{ 0, "NONE" },
-	{ 1, "HMAC_MD5_96" },
-	{ 2, "HMAC_SHA1_96" },
-	{ 5, "AES_XCBC_96" },
-	{ 6, "HMAC_MD5_128" },
-	{ 7, "HMAC_SHA1_160" },
-	{ 8, "AES_CMAC_96" },
-	{ 9, "AES_128_GMAC" },
-	{ 10, "AES_192_GMAC" },
-	{ 11, "AES_256_GMAC" },
-	{ 12, "HMAC_SHA2_256_128" },
-	{ 13, "HMAC_SHA2_384_192" },
-	{ 14, "HMAC_SHA2_512_256" },
-};
-
-static const struct name prf_names[] = {
-	{ 1, "PRF_HMAC_MD5" },
-	{ 2, "PRF_HMAC_SHA1" },
-	{ 4, "PRF_AES128_XCBC" },
-	{ 5, "PRF_HMAC_SHA2_256" },
-	{ 6, "PRF_HMAC_SHA2_384" },
-	{ 7, "PRF_HMAC_SHA2_512" },
-	{ 8, "PRF_AES128_CMAC" },
-};
-
-static const struct name ke_names[] = {
-	{ 0, "MODP_NONE" },
-	{ 1, "MODP_768" },
-	{ 2, "MODP_1024" },
-	{ 5, "MODP_1536" },
-	{ 14, "MODP_2048" },
-	{ 15, "MODP_3072" },
-	{ 16, "MODP_4096" },
-	{ 17, "MODP_6144" },
-	{ 18, "MODP_8192" },
-	{ 19, "ECP_256" },
-	{ 20, "ECP_384" },
-	{ 21, "ECP_521" },
-	{ 22, "MODP_1024_160" },
-	{ 23, "MODP_2048_224" },
-	{ 24, "MODP_2048_256" },
-	{ 25, "ECP_192" },
-	{ 26, "ECP_224" },
-	{ 27, "ECP_224_BP" },
-	{ 28, "ECP_256_BP" },
-	{ 29, "ECP_384_BP" },
-	{ 30, "ECP_512_BP" },
-	{ 31, "CURVE_25519" },
-	{ 32, "CURVE_448" },
-	{ 35, "ML_KEM_512" },
-	{ 36, "ML_KEM_768" },
-	{ 37, "ML_KEM_1024" },
-};
-
-static const struct name esn_names[] = {
-	{ 0, "NO_EXT_SEQ" },
-	{ 1, "EXT_SEQ" },
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *lookup(const struct name *v, size_t n, uint16_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].id == id)
-			return v[i].name;
-	return NULL;
-}
-
-/*
- * Append one transform, after a "/" unless it is the first (*@first is
- * then cleared); an unknown ID shows as its type's label and number.
- */
-static void add_tr(char *buf, size_t len, size_t *used, bool *first,
-		   uint8_t type, uint16_t id, uint16_t key_bits)
-{
-	static const char *const labels[TR_TYPES] = {
-		NULL, "ENCR", "PRF", "INTEG", "KE", "ESN",
-	};
-	const char *sep = *first ? "" : "/";
-	const char *name = NULL;
-
-	*first = false;
-	switch (type) {
-	case IKEV2_TR_ENCR:
-		name = lookup(encr_names, N(encr_names), id);
-		break;
-	case IKEV2_TR_PRF:
-		name = lookup(prf_names, N(prf_names), id);
-		break;
-	case IKEV2_TR_INTEG:
-		name = lookup(integ_names, N(integ_names), id);
-		break;
-	case IKEV2_TR_KE:
-		name = lookup(ke_names, N(ke_names), id);
-		break;
-	case IKEV2_TR_ESN:
-		name = lookup(esn_names, N(esn_names), id);
-		break;
-	}
-	if (name)
-		iked_addf(buf, len, used, "%s%s", sep, name);
-	else if (type < TR_TYPES)
-		iked_addf(buf, len, used, "%s%s_%u", sep, labels[type], id);
-	else
-		iked_addf(buf, len, used, "%sTYPE_%u_%u", sep, type, id);
-	if (key_bits)
-		iked_addf(buf, len, used, "_%u", key_bits);
-}
-
-const char *ikev2_chosen_format(const struct ikev2_chosen *c, char *buf,
-				size_t len)
-{
-	bool ike = c->proto == IKEV2_PROTO_IKE, first = true;
-	size_t used = 0;
-
-	if (!len)
-		return buf;
-	buf[0] = '\0';
-	add_tr(buf, len, &used, &first, IKEV2_TR_ENCR, c->encr,
-	       c->encr_key_bits);
-	if (c->integ)
-		add_tr(buf, len, &used, &first, IKEV2_TR_INTEG, c->integ, 0);
-	if (ike)
-		add_tr(buf, len, &used, &first, IKEV2_TR_PRF, c->prf, 0);
-	if (ike || c->dh)
-		add_tr(buf, len, &used, &first, IKEV2_TR_KE, c->dh, 0);
-	if (!ike)
-		add_tr(buf, len, &used, &first, IKEV2_TR_ESN, c->esn, 0);
-	return buf;
-}
-
 static const char *proto_label(uint8_t proto)
 {
 	switch (proto) {
@@ -616,16 +453,16 @@ const char *ikev2_sa_format(const struct ikev2_sa *sa, char *buf, size_t len)
 			iked_addf(buf, len, &used, "%s:", label);
 		else
 			iked_addf(buf, len, &used, "PROTO_%u:", p->proto);
-		for (k = 0; k < N(order); k++)
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
 			for (j = 0; j < p->n_tr; j++)
 				if (t[j].type == order[k])
-					add_tr(buf, len, &used, &first,
-					       t[j].type, t[j].id,
-					       t[j].key_len);
+					iked_alg_add(buf, len, &used, &first,
+						     t[j].type, t[j].id,
+						     t[j].key_len);
 		for (j = 0; j < p->n_tr; j++)
 			if (t[j].type >= TR_TYPES)
-				add_tr(buf, len, &used, &first, t[j].type,
-				       t[j].id, t[j].key_len);
+				iked_alg_add(buf, len, &used, &first, t[j].type,
+					     t[j].id, t[j].key_len);
 	}
 	return buf;
 }

@@ -10,29 +10,8 @@
 
 #include "payload.h"
 #include "../proposal.h"
+#include "../crypto/chosen.h"
 
-/* What a negotiation settled on: one algorithm per transform type. */
-struct ikev2_chosen {
-	uint8_t proto;		/* IKEV2_PROTO_IKE or IKEV2_PROTO_ESP */
-	uint8_t num;		/* Proposal Num of the accepted proposal */
-	uint8_t spi_len;	/* the proposal's SPI: IKE 0 or 8, ESP 4 */
-	uint8_t spi[8];
-	/* key_bits 0 when the transform has no Key Length attribute */
-	uint16_t encr, encr_key_bits;
-	uint16_t integ;		/* 0 for AEAD / none */
-	uint16_t prf;		/* IKE only */
-	uint16_t dh;		/* IKE: the group; ESP: 0 without PFS */
-	uint16_t esn;		/* ESP: IKED_PROP_ESN_NO/YES */
-	/*
-	 * Bit (1 << type) for each of IKEV2_TR_INTEG and IKEV2_TR_KE whose
-	 * accepted transform is an explicit NONE (ID 0) rather than absent:
-	 * the peer's proposal had that type with NONE among it (an AEAD
-	 * proposal with integrity NONE, optional PFS), and RFC 7296 2.7
-	 * wants one transform of every type proposed in the answer.
-	 * ikev2_sa_from_chosen() writes them; 0 omits both.
-	 */
-	uint8_t none_types;
-};
 
 /*
  * Initiator's SA payload: one proposal per entry of @l in order, numbered
@@ -79,7 +58,7 @@ int ikev2_sa_from_props(struct ikev2_sa *sa, const struct iked_prop_list *l,
  */
 int ikev2_sa_select(const struct ikev2_sa *peer,
 		    const struct iked_prop_list *ours, uint8_t proto,
-		    uint16_t ke_group, struct ikev2_chosen *out);
+		    uint16_t ke_group, struct iked_chosen *out);
 
 /*
  * The CHILD SA of IKE_AUTH: as ikev2_sa_select() for ESP, but Key
@@ -90,7 +69,7 @@ int ikev2_sa_select(const struct ikev2_sa *peer,
  */
 int ikev2_sa_select_no_ke(const struct ikev2_sa *peer,
 			  const struct iked_prop_list *ours,
-			  struct ikev2_chosen *out);
+			  struct iked_chosen *out);
 
 /*
  * Responder's SA payload: exactly the chosen proposal, with its number
@@ -98,7 +77,7 @@ int ikev2_sa_select_no_ke(const struct ikev2_sa *peer,
  * protocol, number 0, SPI size wrong for the protocol, IKE without PRF or
  * group).
  */
-int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct ikev2_chosen *c,
+int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct iked_chosen *c,
 			 const uint8_t *spi, uint8_t spi_len);
 
 /*
@@ -112,19 +91,14 @@ int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct ikev2_chosen *c,
  */
 int ikev2_sa_check_reply(const struct ikev2_sa *reply,
 			 const struct ikev2_sa *offered, uint8_t proto,
-			 struct ikev2_chosen *out);
+			 struct iked_chosen *out);
 
 /*
- * strongSwan-style text of a chosen set,
- * "AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048" (ESP:
- * ".../NO_EXT_SEQ" or "EXT_SEQ", the group only with PFS), and of every
- * proposal of an SA payload, each with its protocol as strongSwan logs
- * received proposals ("IKE:AES_CBC_128/AES_CBC_256/HMAC_SHA2_256_128/
+ * Every proposal of an SA payload, each with its protocol as strongSwan
+ * logs received proposals ("IKE:AES_CBC_128/AES_CBC_256/HMAC_SHA2_256_128/
  * PRF_HMAC_SHA2_256/ECP_256/MODP_2048"), separated by ", ", for "no
  * proposal chosen" logs that show both sides. Truncated to @len.
  */
-const char *ikev2_chosen_format(const struct ikev2_chosen *c, char *buf,
-				size_t len);
 const char *ikev2_sa_format(const struct ikev2_sa *sa, char *buf, size_t len);
 
 #endif /* KESP_IKEV2_SELECT_H */

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../advice.h"
-#include "../ikev1_reject.h"
 #include "ike.h"
 #include "../peerlog.h"
 
@@ -17,10 +15,10 @@ void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
 	k->encr = sa->prop.encr;
 	k->key_bits = sa->prop.encr_key_bits;
 	k->integ = sa->prop.integ;
-	k->ek = from_initiator ? sa->keys.sk_ei : sa->keys.sk_er;
-	k->ek_len = sa->keys.enc_len;
-	k->ak = from_initiator ? sa->keys.sk_ai : sa->keys.sk_ar;
-	k->ak_len = sa->keys.integ_len;
+	k->ek = from_initiator ? v2(sa)->keys.sk_ei : v2(sa)->keys.sk_er;
+	k->ek_len = v2(sa)->keys.enc_len;
+	k->ak = from_initiator ? v2(sa)->keys.sk_ai : v2(sa)->keys.sk_ar;
+	k->ak_len = v2(sa)->keys.integ_len;
 }
 
 /* Encrypt @inner into a message with header @h in d->out. */
@@ -71,11 +69,11 @@ static int keep_request(struct ike_sa *sa, enum ike_req_kind kind,
 	sa->req = copy;
 	sa->req_len = len;
 	sa->req_kind = kind;
-	sa->req_exchange = exchange;
+	v2(sa)->req_exchange = exchange;
 	sa->retx = 0;
 	sa->req_sent = iked_now();
 	sa->retx_at = sa->req_sent + sa->d->retx_first_ms;
-	sa->next_req_id++;
+	v2(sa)->next_req_id++;
 	return 0;
 }
 
@@ -88,7 +86,7 @@ int xchg_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
 
 	if (sa->req_kind != REQ_NONE)
 		return -EBUSY;
-	fill_hdr(sa, &h, exchange, false, sa->next_req_id);
+	fill_hdr(sa, &h, exchange, false, v2(sa)->next_req_id);
 	r = seal(sa, &h, inner, &len);
 	if (r)
 		return r;
@@ -111,7 +109,7 @@ int xchg_request_plain(struct ike_sa *sa, enum ike_req_kind kind,
 	if (r)
 		return r;
 	/* A retry (cookie, other group) starts over at message ID 0. */
-	sa->next_req_id = m->hdr.msg_id;
+	v2(sa)->next_req_id = m->hdr.msg_id;
 	sa->req_kind = REQ_NONE;
 	r = keep_request(sa, kind, m->hdr.exchange, sa->d->out, len);
 	if (r)
@@ -268,7 +266,7 @@ static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
 
 	/* Authentic but unparsable (1): its answer was INVALID_SYNTAX. */
 	if (!same_path(&sa->resp_path, path) &&
-	    open_sk(sa, m, buf, len, path, &sa->d->rx_inner, bad,
+	    open_sk(sa, m, buf, len, path, &v2_msgs(sa->d)->rx_inner, bad,
 		    sizeof(bad)) < 0) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
@@ -303,19 +301,19 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		       const uint8_t *buf, size_t len,
 		       const struct iked_path *path)
 {
-	struct ikev2_chain *in = &sa->d->rx_inner;
+	struct ikev2_chain *in = &v2_msgs(sa->d)->rx_inner;
 	enum ikev2_kind kind;
 	char bad[160];
 	int r;
 
-	if (m->hdr.msg_id + 1 == sa->next_peer_id && sa->have_resp) {
+	if (m->hdr.msg_id + 1 == v2(sa)->next_peer_id && sa->have_resp) {
 		resend_response(sa, m, buf, len, path);
 		return;
 	}
-	if (m->hdr.msg_id != sa->next_peer_id) {
+	if (m->hdr.msg_id != v2(sa)->next_peer_id) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "dropped request with message ID %u, expected %u",
-			   m->hdr.msg_id, sa->next_peer_id);
+			   m->hdr.msg_id, v2(sa)->next_peer_id);
 		return;
 	}
 	r = open_sk(sa, m, buf, len, path, in, bad, sizeof(bad));
@@ -333,7 +331,7 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		return;
 	}
 	/* Answered, malformed or not: the message ID is used. */
-	sa->next_peer_id++;
+	v2(sa)->next_peer_id++;
 	sa->resp_path = *path;
 	if (r)
 		return;
@@ -354,13 +352,13 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			const uint8_t *buf, size_t len,
 			const struct iked_path *path)
 {
-	struct ikev2_chain *in = &sa->d->rx_inner;
+	struct ikev2_chain *in = &v2_msgs(sa->d)->rx_inner;
 	enum ike_req_kind kind = sa->req_kind;
 	char bad[160];
 	int r;
 
-	if (kind == REQ_NONE || m->hdr.msg_id + 1 != sa->next_req_id ||
-	    m->hdr.exchange != sa->req_exchange) {
+	if (kind == REQ_NONE || m->hdr.msg_id + 1 != v2(sa)->next_req_id ||
+	    m->hdr.exchange != v2(sa)->req_exchange) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "dropped %s response %u: no such request outstanding",
 			   ikev2_exchange_name(m->hdr.exchange) ?: "unknown",
@@ -403,62 +401,15 @@ done:
 void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		const struct iked_path *path)
 {
-	struct ikev2_msg *m = &d->rx;
+	struct ikev2_msg *m = &v2_msgs(d)->rx;
 	struct ikev2_err err = { 0 };
 	char from[80];
 	struct ike_sa *sa;
 	int r;
 
 	iked_net_format(&path->remote, path->rport, from, sizeof(from));
+	/* The dispatcher (../ike.c) checked the version already. */
 	r = ikev2_msg_parse(m, buf, len, &err);
-	if (r == -EPROTONOSUPPORT) {
-		const struct iked_conf_conn *cfg = NULL;
-		unsigned int no = 0;
-		iked_ms now = iked_now();
-		uint8_t v1[IKEV1_REJECT_LEN];
-		size_t v1_len;
-		char *fix;
-
-		/*
-		 * As strongSwan without IKEv1: an answer the peer
-		 * understands, so that it stops instead of retransmitting
-		 * for a minute. Smaller than the request: nothing to amplify.
-		 */
-		v1_len = ikev1_reject_build(buf, len,
-					    IKEV1_N_INVALID_MAJOR_VERSION, v1,
-					    sizeof(v1));
-		if (v1_len)
-			iked_net_send(&d->net, path, v1, v1_len);
-		/* Its retransmissions say nothing new. */
-		if (!memcmp(&d->vm_peer, &path->remote, sizeof(d->vm_peer)) &&
-		    now < d->vm_at + 60000)
-			return;
-		d->vm_peer = path->remote;
-		d->vm_at = now;
-
-		/* Whose failure: the IKE SA we started with it, or its conn. */
-		for (sa = d->sas; sa; sa = sa->next) {
-			if (sa->state != IKE_DEAD && sa->initiator &&
-			    !memcmp(&sa->path.remote, &path->remote,
-				    sizeof(path->remote))) {
-				cfg = sa->conn;
-				no = sa->no;
-				break;
-			}
-		}
-		if (!cfg)
-			cfg = conn_for_init(d, path);
-		fix = m->hdr.version >> 4 == 1 ?
-		      iked_advice_ikev1(ikev1_vendor_product(buf, len)) : NULL;
-		iked_conn_fail_peer(d, cfg, no, &path->remote,
-			       "IKE version mismatch: %s sent version %u.%u (%s), kesp-iked speaks IKEv2 (2.0)%s; %s",
-			       from, m->hdr.version >> 4, m->hdr.version & 15,
-			       m->hdr.version >> 4 == 1 ? "IKEv1" : "unknown",
-			       v1_len ? ", answered INVALID_MAJOR_VERSION" : "",
-			       fix ? fix : "make the peer's conn IKEv2");
-		free(fix);
-		return;
-	}
 	if (r) {
 		iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
 			      "dropped malformed message from %s: %s at byte %zu",

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* NAT traversal of IKE SAs (RFC 7296 2.23, RFC 3948): detection, port 4500, keepalives, floating. */
+/* NAT traversal of IKE SAs (RFC 7296 2.23, RFC 3948), what is the same for every version: port 4500, keepalives, floating, new mappings. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -8,33 +8,12 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "ike.h"
 #include "natt.h"
-#include "../kernel.h"
+#include "child_sa.h"
+#include "ike_sa.h"
 #include "ts.h"
-
-int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
-	      const struct kesp_addr *a, uint16_t port,
-	      uint8_t out[IKEV2_NATD_LEN])
-{
-	uint8_t data[8 + 8 + 16 + 2];
-	size_t alen = kesp_addr_len(a->family), len = 0;
-	unsigned int olen = 0;
-
-	if (!alen)
-		return -EAFNOSUPPORT;
-	memcpy(data, spi_i, 8);
-	memcpy(data + 8, spi_r, 8);
-	len = 16;
-	memcpy(data + len, a->bytes, alen);
-	len += alen;
-	data[len++] = (uint8_t)(port >> 8);
-	data[len++] = (uint8_t)port;
-	if (EVP_Digest(data, len, out, &olen, EVP_sha1(), NULL) != 1 ||
-	    olen != IKEV2_NATD_LEN)
-		return -EIO;
-	return 0;
-}
+#include "../kernel.h"
+#include "../proto.h"
 
 int natt_open(struct iked *d, char *err, size_t errlen)
 {
@@ -68,131 +47,6 @@ int natt_open(struct iked *d, char *err, size_t errlen)
 	}
 	d->natt_kernel = true;
 	return 0;
-}
-
-int natt_add_natd(struct ike_sa *sa, struct ikev2_chain *c,
-		  const uint8_t spi_i[8], const uint8_t spi_r[8])
-{
-	struct ike_natt *n = &sa->natt;
-	int r;
-
-	if (sa->conn && sa->conn->encaps == IKED_ENCAPS_NEVER)
-		return 0;
-	if (sa->conn && sa->conn->encaps == IKED_ENCAPS_FORCE) {
-		/*
-		 * As strongSwan's forceencaps: a source hash that cannot
-		 * match makes the peer see us behind a NAT, so both ends
-		 * encapsulate.
-		 */
-		n->forced = true;
-		if (RAND_bytes(n->natd_src, sizeof(n->natd_src)) != 1)
-			return -EIO;
-	} else {
-		r = natt_hash(spi_i, spi_r, &sa->path.local, sa->path.lport,
-			      n->natd_src);
-		if (r)
-			return r;
-	}
-	r = natt_hash(spi_i, spi_r, &sa->path.remote, sa->path.rport,
-		      n->natd_dst);
-	if (!r)
-		r = ikev2_chain_add_notify(c, 0, NULL, 0,
-					   IKEV2_N_NAT_DETECTION_SOURCE_IP,
-					   n->natd_src, sizeof(n->natd_src));
-	if (!r)
-		r = ikev2_chain_add_notify(c, 0, NULL, 0,
-					   IKEV2_N_NAT_DETECTION_DESTINATION_IP,
-					   n->natd_dst, sizeof(n->natd_dst));
-	return r;
-}
-
-static const char *nat_where(const struct ike_natt *n)
-{
-	if (n->local_behind && n->remote_behind)
-		return "both ends are behind NAT";
-	if (n->local_behind)
-		return "this end is behind NAT";
-	return "the peer is behind NAT";
-}
-
-void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
-		const uint8_t spi_i[8], const uint8_t spi_r[8])
-{
-	struct ike_natt *n = &sa->natt;
-	uint8_t want_src[IKEV2_NATD_LEN], want_dst[IKEV2_NATD_LEN];
-	unsigned int i, n_src = 0, n_dst = 0;
-	bool src_ok = false, dst_ok = false;
-	enum iked_conf_encaps enc = sa->conn ? sa->conn->encaps :
-					       IKED_ENCAPS_AUTO;
-	char peer[80];
-
-	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
-	if (natt_hash(spi_i, spi_r, &sa->path.remote, sa->path.rport,
-		      want_src) ||
-	    natt_hash(spi_i, spi_r, &sa->path.local, sa->path.lport,
-		      want_dst))
-		return;
-	for (i = 0; i < c->n_notify; i++) {
-		const struct ikev2_notify *x = &c->notify[i];
-
-		if (x->type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
-			n_src++;
-			/* Several: one per address of a multihomed sender. */
-			if (x->len == IKEV2_NATD_LEN &&
-			    !memcmp(x->data, want_src, IKEV2_NATD_LEN))
-				src_ok = true;
-		} else if (x->type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
-			n_dst++;
-			if (x->len == IKEV2_NATD_LEN &&
-			    !memcmp(x->data, want_dst, IKEV2_NATD_LEN))
-				dst_ok = true;
-		}
-	}
-	n->peer_natd = n_src && n_dst;
-	if (!n->peer_natd) {
-		/*
-		 * A peer without NAT-T behind a NAT that rewrote its port:
-		 * IKE gets through, plain ESP most likely will not.
-		 */
-		if (!sa->initiator && sa->path.rport != IKED_IKE_PORT &&
-		    sa->path.rport != IKED_NATT_PORT)
-			iked_conn_fail(sa->d, sa->conn, sa->no,
-				       "NAT-T mismatch: %s sent no NAT_DETECTION payloads, but its port was rewritten on the way (a NAT is in between): the tunnel may come up and pass nothing, as ESP cannot cross the NAT unencapsulated; enable NAT traversal on the peer (nat_traversal=yes, encapsulation=auto)",
-				       peer);
-		else if (enc == IKED_ENCAPS_FORCE)
-			ike_sa_log(sa, IKED_LOG_WARN,
-				   "encapsulation=yes, but %s does not do NAT traversal (no NAT_DETECTION payloads): ESP stays unencapsulated",
-				   peer);
-		n->forced = false;
-		return;
-	}
-	n->remote_behind = !src_ok;
-	n->local_behind = !dst_ok;
-	if (enc == IKED_ENCAPS_NEVER) {
-		if (n->local_behind || n->remote_behind)
-			iked_conn_fail(sa->d, sa->conn, sa->no,
-				       "NAT-T mismatch: NAT detected with %s (%s; the peer will send ESP in UDP %u) but this conn has encapsulation=no: the tunnel will come up and pass nothing; set encapsulation=auto",
-				       peer, nat_where(n), IKED_NATT_PORT);
-		return;
-	}
-	if (enc == IKED_ENCAPS_FORCE) {
-		/* We sent a fake hash (initiator) or send one now. */
-		n->forced = true;
-	}
-	n->in_use = n->local_behind || n->remote_behind || n->forced;
-	if (!n->in_use)
-		return;
-	n->encap = sa->d->natt_kernel;
-	if (n->local_behind || n->remote_behind)
-		ike_sa_log(sa, IKED_LOG_INFO, "NAT detected: %s; using UDP %u",
-			   nat_where(n), IKED_NATT_PORT);
-	else
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "no NAT, but encapsulation=yes: using UDP %u",
-			   IKED_NATT_PORT);
-	if (!n->encap)
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "NAT-T is needed, but kesp.ko cannot encapsulate ESP in UDP: the tunnel will pass nothing");
 }
 
 void natt_float(struct ike_sa *sa)
@@ -231,7 +85,7 @@ static void move_policies(struct ike_sa *sa, struct child_sa *ch)
 	for (i = 0; i < ch->n_policy; i++)
 		iked_conn_policy_put(sa->d, c, ch->policy[i]);
 	ch->n_policy = 0;
-	if (ikev2_ts_to_sels(&ch->ts_local, &ch->ts_remote, sels,
+	if (iked_ts_to_sels(&ch->ts_local, &ch->ts_remote, sels,
 			     IKED_MAX_SELS, &n_sel) ||
 	    iked_conn_protect(sa->d, c, sels, n_sel, ch->mode,
 			      &sa->path.local, &sa->path.remote,
@@ -376,7 +230,6 @@ void natt_retransmit(struct ike_sa *sa)
 
 void natt_on_mapping(struct iked *d, const struct kesp_event *ev)
 {
-	struct ikev2_chain *c = &d->tx_inner;
 	struct iked_path probe;
 	struct ike_sa *sa;
 	char a[80], b[80];
@@ -405,12 +258,8 @@ void natt_on_mapping(struct iked *d, const struct kesp_event *ev)
 	sa->natt.probe = true;
 	sa->natt.probe_path = probe;
 	/* Only the peer's authenticated answer moves the SAs. */
-	if (sa->req_kind == REQ_NONE) {
-		ikev2_chain_init(c);
-		if (xchg_request(sa, REQ_LIVENESS, IKEV2_EXCH_INFORMATIONAL,
-				 c))
-			return;
-	}
+	if (!sa->req_kind && sa->proto->liveness(sa))
+		return;
 	natt_retransmit(sa);
 }
 

@@ -16,9 +16,9 @@
 static size_t ts_alen(uint8_t type)
 {
 	switch (type) {
-	case IKEV2_TS_IPV4_ADDR_RANGE:
+	case IKED_TS_IPV4:
 		return 4;
-	case IKEV2_TS_IPV6_ADDR_RANGE:
+	case IKED_TS_IPV6:
 		return 16;
 	}
 	return 0;
@@ -26,10 +26,10 @@ static size_t ts_alen(uint8_t type)
 
 static int ts_family(uint8_t type)
 {
-	return type == IKEV2_TS_IPV4_ADDR_RANGE ? AF_INET : AF_INET6;
+	return type == IKED_TS_IPV4 ? AF_INET : AF_INET6;
 }
 
-static bool opaque(const struct ikev2_ts *t)
+static bool opaque(const struct iked_ts *t)
 {
 	return t->start_port > t->end_port;
 }
@@ -133,7 +133,7 @@ static size_t range_to_prefixes(const uint8_t *start, const uint8_t *end,
 	}
 }
 
-int ikev2_ts_from_conf(struct ikev2_ts_list *l, const struct iked_conf_ts *ts,
+int iked_ts_from_conf(struct iked_ts_list *l, const struct iked_conf_ts *ts,
 		       size_t n, const struct kesp_addr *dyn)
 {
 	size_t i;
@@ -167,8 +167,8 @@ int ikev2_ts_from_conf(struct ikev2_ts_list *l, const struct iked_conf_ts *ts,
 		clear_low_bits(start, alen, (unsigned int)alen * 8 - plen);
 		memcpy(end, start, alen);
 		set_low_bits(end, alen, (unsigned int)alen * 8 - plen);
-		r = ikev2_ts_add(l, alen == 4 ? IKEV2_TS_IPV4_ADDR_RANGE :
-				 IKEV2_TS_IPV6_ADDR_RANGE, c->proto,
+		r = iked_ts_add(l, alen == 4 ? IKED_TS_IPV4 :
+				 IKED_TS_IPV6, c->proto,
 				 c->ports.min, c->ports.max, start, end);
 		if (r)
 			return r;
@@ -177,8 +177,8 @@ int ikev2_ts_from_conf(struct ikev2_ts_list *l, const struct iked_conf_ts *ts,
 }
 
 /* The intersection of @a and @b in @out; false if it is empty. */
-static bool intersect(const struct ikev2_ts *a, const struct ikev2_ts *b,
-		      struct ikev2_ts *out)
+static bool intersect(const struct iked_ts *a, const struct iked_ts *b,
+		      struct iked_ts *out)
 {
 	size_t alen = ts_alen(a->type);
 
@@ -201,7 +201,7 @@ static bool intersect(const struct ikev2_ts *a, const struct ikev2_ts *b,
 	return memcmp(out->start, out->end, alen) <= 0;
 }
 
-static bool ts_equal(const struct ikev2_ts *a, const struct ikev2_ts *b)
+static bool ts_equal(const struct iked_ts *a, const struct iked_ts *b)
 {
 	size_t alen = ts_alen(a->type);
 
@@ -211,16 +211,16 @@ static bool ts_equal(const struct ikev2_ts *a, const struct ikev2_ts *b)
 	       !memcmp(a->end, b->end, alen);
 }
 
-int ikev2_ts_narrow(const struct ikev2_ts_list *peer,
-		    const struct ikev2_ts_list *ours,
-		    struct ikev2_ts_list *out)
+int iked_ts_narrow(const struct iked_ts_list *peer,
+		    const struct iked_ts_list *ours,
+		    struct iked_ts_list *out)
 {
 	unsigned int i, j, k;
 
 	out->n = 0;
 	for (i = 0; i < peer->n; i++) {
 		for (j = 0; j < ours->n; j++) {
-			struct ikev2_ts t;
+			struct iked_ts t;
 
 			if (!intersect(&peer->ts[i], &ours->ts[j], &t))
 				continue;
@@ -229,7 +229,7 @@ int ikev2_ts_narrow(const struct ikev2_ts_list *peer,
 					break;
 			if (k < out->n)
 				continue;
-			if (out->n == IKEV2_MAX_TS)
+			if (out->n == IKED_MAX_TS)
 				return -E2BIG;
 			out->ts[out->n++] = t;
 		}
@@ -238,7 +238,7 @@ int ikev2_ts_narrow(const struct ikev2_ts_list *peer,
 }
 
 /* Is @r inside @o? */
-static bool contains(const struct ikev2_ts *o, const struct ikev2_ts *r)
+static bool contains(const struct iked_ts *o, const struct iked_ts *r)
 {
 	size_t alen = ts_alen(r->type);
 
@@ -250,8 +250,8 @@ static bool contains(const struct ikev2_ts *o, const struct ikev2_ts *r)
 	       memcmp(r->end, o->end, alen) <= 0;
 }
 
-bool ikev2_ts_within(const struct ikev2_ts_list *reply,
-		     const struct ikev2_ts_list *offered)
+bool iked_ts_within(const struct iked_ts_list *reply,
+		     const struct iked_ts_list *offered)
 {
 	unsigned int i, j;
 
@@ -323,8 +323,8 @@ static size_t icmp_boxes(uint16_t s, uint16_t e, struct icmp_box box[3])
 	return n;
 }
 
-int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
-		     const struct ikev2_ts_list *remote, struct kesp_sel *out,
+int iked_ts_to_sels(const struct iked_ts_list *local,
+		     const struct iked_ts_list *remote, struct kesp_sel *out,
 		     size_t cap, size_t *n)
 {
 	struct kesp_prefix src[MAX_PREFIXES], dst[MAX_PREFIXES];
@@ -332,7 +332,7 @@ int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
 	unsigned int i, j;
 
 	for (i = 0; i < local->n; i++) {
-		const struct ikev2_ts *l = &local->ts[i];
+		const struct iked_ts *l = &local->ts[i];
 		size_t alen = ts_alen(l->type), n_src;
 
 		if (!alen || opaque(l))
@@ -340,7 +340,7 @@ int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
 		n_src = range_to_prefixes(l->start, l->end, alen,
 					  ts_family(l->type), src);
 		for (j = 0; j < remote->n; j++) {
-			const struct ikev2_ts *r = &remote->ts[j];
+			const struct iked_ts *r = &remote->ts[j];
 			struct icmp_box box[3];
 			size_t n_dst, n_box = 1, a, b, c;
 			uint8_t proto;
@@ -392,7 +392,7 @@ int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
 	return count > cap ? -E2BIG : 0;
 }
 
-void ikev2_sel_reverse(struct kesp_sel *sel)
+void iked_sel_reverse(struct kesp_sel *sel)
 {
 	struct kesp_prefix p = sel->src;
 	struct kesp_port_range r = sel->sport;
@@ -417,7 +417,7 @@ static void add_port(char *buf, size_t len, size_t *used, uint8_t proto,
 		iked_addf(buf, len, used, "%u", port);
 }
 
-const char *ikev2_ts_format(const struct ikev2_ts_list *l, char *buf,
+const char *iked_ts_format(const struct iked_ts_list *l, char *buf,
 			    size_t len)
 {
 	struct kesp_prefix p[MAX_PREFIXES];
@@ -428,7 +428,7 @@ const char *ikev2_ts_format(const struct ikev2_ts_list *l, char *buf,
 		return buf;
 	buf[0] = '\0';
 	for (i = 0; i < l->n; i++) {
-		const struct ikev2_ts *t = &l->ts[i];
+		const struct iked_ts *t = &l->ts[i];
 		size_t alen = ts_alen(t->type);
 		char a[KESP_PREFIX_STRLEN], b[KESP_ADDR_STRLEN];
 		struct kesp_addr lo = { 0 }, hi = { 0 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IKEv2 key exchange with OpenSSL 3 EVP_PKEY: MODP groups, NIST curves and X25519. */
+/* Diffie-Hellman key exchange with OpenSSL 3 EVP_PKEY: MODP groups, NIST curves and X25519, for either IKE version. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -77,10 +77,10 @@ static const uint8_t modp1024_p[128] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 };
 
-struct ikev2_dh {
+struct iked_dh {
 	const struct dh_group *g;
 	EVP_PKEY *key;
-	uint8_t pub[IKEV2_DH_SHARED_MAX];
+	uint8_t pub[IKED_DH_SHARED_MAX];
 };
 
 static const struct dh_group *dh_group(uint16_t id)
@@ -93,32 +93,32 @@ static const struct dh_group *dh_group(uint16_t id)
 	return NULL;
 }
 
-size_t ikev2_dh_pub_len(uint16_t group)
+size_t iked_dh_pub_len(uint16_t group)
 {
 	const struct dh_group *g = dh_group(group);
 
 	return g ? g->pub_len : 0;
 }
 
-const char *ikev2_dh_name(uint16_t group)
+const char *iked_dh_name(uint16_t group)
 {
 	const struct dh_group *g = dh_group(group);
 
 	return g ? g->name : NULL;
 }
 
-uint16_t ikev2_dh_group(const struct ikev2_dh *dh)
+uint16_t iked_dh_group(const struct iked_dh *dh)
 {
 	return dh->g->id;
 }
 
-const uint8_t *ikev2_dh_pub(const struct ikev2_dh *dh, size_t *len)
+const uint8_t *iked_dh_pub(const struct iked_dh *dh, size_t *len)
 {
 	*len = dh->g->pub_len;
 	return dh->pub;
 }
 
-void ikev2_dh_free(struct ikev2_dh *dh)
+void iked_dh_free(struct iked_dh *dh)
 {
 	if (!dh)
 		return;
@@ -206,9 +206,9 @@ static EVP_PKEY *keygen(const struct dh_group *g)
  * form. OpenSSL's encoded form is already that for MODP (padded to the
  * prime) and X25519; for ECP it is the uncompressed point, 0x04 | x | y.
  */
-static int export_pub(struct ikev2_dh *dh)
+static int export_pub(struct iked_dh *dh)
 {
-	uint8_t buf[IKEV2_DH_SHARED_MAX + 1];
+	uint8_t buf[IKED_DH_SHARED_MAX + 1];
 	size_t len = 0, skip = dh->g->kind == DH_ECP ? 1 : 0;
 	int ret = -EIO;
 
@@ -227,9 +227,9 @@ out:
 
 /* Takes @key (freed on error). */
 static int dh_wrap(const struct dh_group *g, EVP_PKEY *key,
-		   struct ikev2_dh **out)
+		   struct iked_dh **out)
 {
-	struct ikev2_dh *dh;
+	struct iked_dh *dh;
 	int err;
 
 	*out = NULL;
@@ -242,14 +242,14 @@ static int dh_wrap(const struct dh_group *g, EVP_PKEY *key,
 	dh->key = key;
 	err = export_pub(dh);
 	if (err) {
-		ikev2_dh_free(dh);
+		iked_dh_free(dh);
 		return err;
 	}
 	*out = dh;
 	return 0;
 }
 
-int ikev2_dh_new(uint16_t group, struct ikev2_dh **out)
+int iked_dh_new(uint16_t group, struct iked_dh **out)
 {
 	const struct dh_group *g = dh_group(group);
 	EVP_PKEY *key;
@@ -315,7 +315,7 @@ out:
 static EVP_PKEY *fixed_key(const struct dh_group *g, const BIGNUM *x)
 {
 	OSSL_PARAM *dparams = NULL, *kparams = NULL, *all = NULL;
-	uint8_t pub[IKEV2_DH_SHARED_MAX + 1];
+	uint8_t pub[IKED_DH_SHARED_MAX + 1];
 	OSSL_PARAM_BLD *bld = NULL;
 	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *dom = domain(g), *key = NULL;
@@ -358,8 +358,8 @@ out:
 	return key;
 }
 
-int ikev2_dh_new_fixed(uint16_t group, const uint8_t *priv, size_t len,
-		       struct ikev2_dh **out)
+int iked_dh_new_fixed(uint16_t group, const uint8_t *priv, size_t len,
+		       struct iked_dh **out)
 {
 	const struct dh_group *g = dh_group(group);
 	EVP_PKEY *key;
@@ -397,7 +397,7 @@ int ikev2_dh_new_fixed(uint16_t group, const uint8_t *priv, size_t len,
  * packets on the new SA find none. Done here so that a bad value is
  * -EINVAL, not an OpenSSL failure.
  */
-static int modp_check(const struct ikev2_dh *dh, const uint8_t *peer,
+static int modp_check(const struct iked_dh *dh, const uint8_t *peer,
 		      size_t len)
 {
 	BIGNUM *p = NULL, *y = BN_bin2bn(peer, (int)len, NULL);
@@ -423,10 +423,10 @@ out:
  * The peer's public value as a key of our group. For ECP, OpenSSL
  * refuses a point not on the curve (or with a coordinate >= p) here.
  */
-static int peer_key(const struct ikev2_dh *dh, const uint8_t *peer,
+static int peer_key(const struct iked_dh *dh, const uint8_t *peer,
 		    size_t len, EVP_PKEY **out)
 {
-	uint8_t enc[IKEV2_DH_SHARED_MAX + 1];
+	uint8_t enc[IKED_DH_SHARED_MAX + 1];
 	size_t enclen = 0;
 	EVP_PKEY *key;
 	int err;
@@ -476,10 +476,10 @@ static bool all_zero(const uint8_t *b, size_t len)
 	return acc == 0;
 }
 
-int ikev2_dh_shared(struct ikev2_dh *dh, const uint8_t *peer, size_t len,
+int iked_dh_shared(struct iked_dh *dh, const uint8_t *peer, size_t len,
 		    uint8_t *out, size_t *outlen)
 {
-	size_t want = shared_len(dh->g), got = IKEV2_DH_SHARED_MAX;
+	size_t want = shared_len(dh->g), got = IKED_DH_SHARED_MAX;
 	EVP_PKEY_CTX *ctx = NULL;
 	EVP_PKEY *pkey = NULL;
 	int err;
@@ -526,7 +526,7 @@ int ikev2_dh_shared(struct ikev2_dh *dh, const uint8_t *peer, size_t len,
 	err = 0;
 out:
 	if (err)
-		OPENSSL_cleanse(out, IKEV2_DH_SHARED_MAX);
+		OPENSSL_cleanse(out, IKED_DH_SHARED_MAX);
 	EVP_PKEY_CTX_free(ctx);
 	EVP_PKEY_free(pkey);
 	return err;

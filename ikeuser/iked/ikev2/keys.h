@@ -1,21 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* IKEv2 pseudorandom functions, prf+ and the IKE SA key schedule (RFC 7296 2.13, 2.14). */
+/* IKEv2 keys: prf+ and the IKE SA and CHILD SA key schedules (RFC 7296 2.13, 2.14, 2.17). */
 
-#ifndef KESP_IKEV2_PRF_H
-#define KESP_IKEV2_PRF_H
+#ifndef KESP_IKEV2_KEYS_H
+#define KESP_IKEV2_KEYS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* The longest PRF output (HMAC-SHA2-512). */
-#define IKEV2_PRF_MAX 64
-
-/* Output length of PRF @prf (IKEv2 transform type 2 ID), 0 if unknown. */
-size_t ikev2_prf_len(uint16_t prf);
-
-/* prf(@key, @data) into @out (ikev2_prf_len(@prf) bytes); -EINVAL if unknown. */
-int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen,
-	      const uint8_t *data, size_t dlen, uint8_t *out);
+#include "../crypto/prf.h"
 
 /*
  * prf+(@key, @seed) (RFC 7296 2.13): T1 | T2 | ... truncated to @outlen,
@@ -27,7 +19,7 @@ int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 
 /* The seven keys of an IKE SA; lengths as the negotiated transforms need. */
 struct ikev2_ike_keys {
-	uint8_t sk_d[IKEV2_PRF_MAX], sk_pi[IKEV2_PRF_MAX], sk_pr[IKEV2_PRF_MAX];
+	uint8_t sk_d[IKED_PRF_MAX], sk_pi[IKED_PRF_MAX], sk_pr[IKED_PRF_MAX];
 	uint8_t sk_ai[64], sk_ar[64];	/* integrity keys, 0 with an AEAD */
 	uint8_t sk_ei[36], sk_er[36];	/* encryption keys, salt included */
 	size_t prf_len, integ_len, enc_len;
@@ -91,4 +83,4 @@ int ikev2_derive_child_keys(uint16_t prf, const uint8_t *sk_d,
 /* Wipe the keys of @k. */
 void ikev2_child_keys_wipe(struct ikev2_child_keys *k);
 
-#endif /* KESP_IKEV2_PRF_H */
+#endif /* KESP_IKEV2_KEYS_H */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* NAT traversal of an IKE SA (RFC 7296 2.23, RFC 3948): detection, port 4500, keepalives, floating. */
 
-#ifndef KESP_IKEV2_NATT_H
-#define KESP_IKEV2_NATT_H
+#ifndef KESP_IKED_SA_NATT_H
+#define KESP_IKED_SA_NATT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,8 +11,8 @@
 #include "../net.h"
 #include "../../common/addr.h"
 
-/* SHA-1, the hash of NAT_DETECTION_*_IP (RFC 7296 2.23). */
-#define IKEV2_NATD_LEN		20
+/* SHA-1, the hash of IKEv2's NAT_DETECTION_*_IP (RFC 7296 2.23). */
+#define IKED_NATD_LEN		20
 /* Default interval of NAT keepalives (RFC 3948 4: 20 s). */
 #define IKED_KEEPALIVE_SECS	20
 
@@ -25,7 +25,7 @@ struct ike_natt {
 	bool in_use;		/* IKE on the NAT-T port, ESP in UDP */
 	bool encap;		/* CHILD SAs get ENCAP ports (kesp.ko can) */
 	/* Our NAT_D payloads' data, alive until the message is built. */
-	uint8_t natd_src[IKEV2_NATD_LEN], natd_dst[IKEV2_NATD_LEN];
+	uint8_t natd_src[IKED_NATD_LEN], natd_dst[IKED_NATD_LEN];
 	uint64_t ka_at;		/* next keepalive check (iked_ms), 0: none */
 	uint64_t ka_packets;	/* outbound ESP packets at the last check */
 	unsigned long keepalives;	/* sent */
@@ -36,17 +36,9 @@ struct ike_natt {
 
 struct iked;
 struct ike_sa;
-struct ikev2_chain;
 struct kesp_sa;
 struct kesp_event;
 
-/*
- * SHA-1(SPIi | SPIr | address | port) into @out, as NAT_DETECTION_*_IP
- * carry it (port in network order). 0 or -EIO.
- */
-int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
-	      const struct kesp_addr *a, uint16_t port,
-	      uint8_t out[IKEV2_NATD_LEN]);
 
 /*
  * Daemon start: bind the NAT-T port, hand its sockets to kesp.ko when it
@@ -54,19 +46,6 @@ int natt_hash(const uint8_t spi_i[8], const uint8_t spi_r[8],
  */
 int natt_open(struct iked *d, char *err, size_t errlen);
 
-/*
- * Add NAT_DETECTION_SOURCE_IP and _DESTINATION_IP to IKE_SA_INIT @c with
- * the SPIs of its header (none with encapsulation=no).
- */
-int natt_add_natd(struct ike_sa *sa, struct ikev2_chain *c,
-		  const uint8_t spi_i[8], const uint8_t spi_r[8]);
-/*
- * The peer's IKE_SA_INIT @c (SPIs of its header) against the path it
- * came by: who is behind NAT, whether NAT-T is used, and the diagnosis
- * when one end uses it and the other cannot.
- */
-void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
-		const uint8_t spi_i[8], const uint8_t spi_r[8]);
 /* Initiator after IKE_SA_INIT: move to the NAT-T port if NAT-T is used. */
 void natt_float(struct ike_sa *sa);
 /*
@@ -79,7 +58,10 @@ void natt_on_authenticated(struct ike_sa *sa, const struct iked_path *path);
 uint64_t natt_work(struct ike_sa *sa, uint64_t now);
 /* A request of @sa was retransmitted: the probe after a MAPPING too. */
 void natt_retransmit(struct ike_sa *sa);
-/* kesp.ko saw ESP of one of our inbound SAs from a new source. */
+/*
+ * kesp.ko saw ESP of one of our inbound SAs from a new source: a
+ * liveness check goes there too (the version's liveness operation).
+ */
 void natt_on_mapping(struct iked *d, const struct kesp_event *ev);
 /* The ENCAP ports of a CHILD SA's kernel SA @k (its ->dir set). */
 void natt_fill_ksa(const struct ike_sa *sa, struct kesp_sa *k);
@@ -88,4 +70,4 @@ void natt_inherit(struct ike_sa *n, const struct ike_sa *old);
 /* "none", "local", "remote", "both" or "forced" for ike list. */
 const char *natt_status(const struct ike_sa *sa);
 
-#endif /* KESP_IKEV2_NATT_H */
+#endif /* KESP_IKED_SA_NATT_H */

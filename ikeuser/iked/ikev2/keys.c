@@ -1,65 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-/* IKEv2 PRFs (HMAC), prf+ and the IKE SA key schedule, with OpenSSL's HMAC. */
+/* IKEv2 keys: prf+ and the key schedules of IKE SAs and CHILD SAs. */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include "prf.h"
-
-/* IKEv2 PRF transform IDs (IANA "Transform Type 2"). */
-enum {
-	PRF_HMAC_MD5 = 1,
-	PRF_HMAC_SHA1 = 2,
-	PRF_HMAC_SHA2_256 = 5,
-	PRF_HMAC_SHA2_384 = 6,
-	PRF_HMAC_SHA2_512 = 7,
-};
-
-static const EVP_MD *prf_md(uint16_t prf)
-{
-	switch (prf) {
-	case PRF_HMAC_MD5:
-		return EVP_md5();
-	case PRF_HMAC_SHA1:
-		return EVP_sha1();
-	case PRF_HMAC_SHA2_256:
-		return EVP_sha256();
-	case PRF_HMAC_SHA2_384:
-		return EVP_sha384();
-	case PRF_HMAC_SHA2_512:
-		return EVP_sha512();
-	}
-	return NULL;
-}
-
-size_t ikev2_prf_len(uint16_t prf)
-{
-	const EVP_MD *md = prf_md(prf);
-
-	return md ? (size_t)EVP_MD_get_size(md) : 0;
-}
-
-int ikev2_prf(uint16_t prf, const uint8_t *key, size_t klen,
-	      const uint8_t *data, size_t dlen, uint8_t *out)
-{
-	const EVP_MD *md = prf_md(prf);
-	unsigned int len = 0;
-
-	if (!md || klen > INT32_MAX)
-		return -EINVAL;
-	if (!HMAC(md, key, (int)klen, data, dlen, out, &len))
-		return -EIO;
-	return 0;
-}
+#include "keys.h"
 
 int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 		   const uint8_t *seed, size_t slen, uint8_t *out,
 		   size_t outlen)
 {
-	size_t plen = ikev2_prf_len(prf), done = 0, inlen, n;
-	uint8_t t[IKEV2_PRF_MAX], *in;
+	size_t plen = iked_prf_len(prf), done = 0, inlen, n;
+	uint8_t t[IKED_PRF_MAX], *in;
 	unsigned int i;
 	int err = 0;
 
@@ -80,7 +32,7 @@ int ikev2_prf_plus(uint16_t prf, const uint8_t *key, size_t klen,
 		memcpy(in + inlen, seed, slen);
 		inlen += slen;
 		in[inlen++] = (uint8_t)i;
-		err = ikev2_prf(prf, key, klen, in, inlen, t);
+		err = iked_prf(prf, key, klen, in, inlen, t);
 		if (err)
 			break;
 		n = outlen - done < plen ? outlen - done : plen;
@@ -115,7 +67,7 @@ static int expand(uint16_t prf, const uint8_t *skeyseed, size_t sklen,
 		  size_t nrlen, const uint8_t spii[8], const uint8_t spir[8],
 		  size_t integ_len, size_t enc_len, struct ikev2_ike_keys *k)
 {
-	size_t plen = ikev2_prf_len(prf), total, slen = nilen + nrlen + 16;
+	size_t plen = iked_prf_len(prf), total, slen = nilen + nrlen + 16;
 	uint8_t *seed, *km;
 	const uint8_t *p;
 	int err;
@@ -168,8 +120,8 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 			  size_t integ_len, size_t enc_len,
 			  struct ikev2_ike_keys *k)
 {
-	size_t plen = ikev2_prf_len(prf);
-	uint8_t skeyseed[IKEV2_PRF_MAX], *key;
+	size_t plen = iked_prf_len(prf);
+	uint8_t skeyseed[IKED_PRF_MAX], *key;
 	int err;
 
 	memset(k, 0, sizeof(*k));
@@ -181,7 +133,7 @@ int ikev2_derive_ike_keys(uint16_t prf, const uint8_t *ni, size_t nilen,
 	/* SKEYSEED = prf(Ni | Nr, g^ir). */
 	memcpy(key, ni, nilen);
 	memcpy(key + nilen, nr, nrlen);
-	err = ikev2_prf(prf, key, nilen + nrlen, gir, girlen, skeyseed);
+	err = iked_prf(prf, key, nilen + nrlen, gir, girlen, skeyseed);
 	explicit_bzero(key, nilen + nrlen);
 	free(key);
 	if (!err)
@@ -200,12 +152,12 @@ int ikev2_derive_rekeyed_ike_keys(uint16_t old_prf, const uint8_t *sk_d,
 				  const uint8_t spir[8], size_t integ_len,
 				  size_t enc_len, struct ikev2_ike_keys *k)
 {
-	size_t oplen = ikev2_prf_len(old_prf), dlen = girlen + nilen + nrlen;
-	uint8_t skeyseed[IKEV2_PRF_MAX], *data;
+	size_t oplen = iked_prf_len(old_prf), dlen = girlen + nilen + nrlen;
+	uint8_t skeyseed[IKED_PRF_MAX], *data;
 	int err;
 
 	memset(k, 0, sizeof(*k));
-	if (!oplen || !ikev2_prf_len(prf))
+	if (!oplen || !iked_prf_len(prf))
 		return -EINVAL;
 	data = malloc(dlen);
 	if (!data)
@@ -214,7 +166,7 @@ int ikev2_derive_rekeyed_ike_keys(uint16_t old_prf, const uint8_t *sk_d,
 	memcpy(data, gir, girlen);
 	memcpy(data + girlen, ni, nilen);
 	memcpy(data + girlen + nilen, nr, nrlen);
-	err = ikev2_prf(old_prf, sk_d, sk_d_len, data, dlen, skeyseed);
+	err = iked_prf(old_prf, sk_d, sk_d_len, data, dlen, skeyseed);
 	explicit_bzero(data, dlen);
 	free(data);
 	if (!err)
@@ -241,7 +193,7 @@ int ikev2_derive_child_keys(uint16_t prf, const uint8_t *sk_d,
 	int err;
 
 	memset(k, 0, sizeof(*k));
-	if (!ikev2_prf_len(prf) || enc_len > sizeof(k->ei) ||
+	if (!iked_prf_len(prf) || enc_len > sizeof(k->ei) ||
 	    integ_len > sizeof(k->ai) || gir_len > SIZE_MAX / 2 ||
 	    ni_len > SIZE_MAX / 4 || nr_len > SIZE_MAX / 4)
 		return -EINVAL;

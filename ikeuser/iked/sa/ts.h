@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Traffic selectors (RFC 7296 2.9, 3.13): config to payload, narrowing, checks, kernel form. */
 
-#ifndef KESP_IKEV2_TS_H
-#define KESP_IKEV2_TS_H
+#ifndef KESP_IKED_SA_TS_H
+#define KESP_IKED_SA_TS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "payload.h"
+#include "ts_list.h"
 #include "../conf.h"
 #include "../../common/kesp_msg.h"
 
@@ -26,7 +26,7 @@
  * are: 0-65535 and 0 mean any. 0, -E2BIG, -EINVAL (no entry, a dynamic
  * one without @dyn, a prefix without a family or too long).
  */
-int ikev2_ts_from_conf(struct ikev2_ts_list *l, const struct iked_conf_ts *ts,
+int iked_ts_from_conf(struct iked_ts_list *l, const struct iked_conf_ts *ts,
 		       size_t n, const struct kesp_addr *dyn);
 
 /*
@@ -35,25 +35,25 @@ int ikev2_ts_from_conf(struct ikev2_ts_list *l, const struct iked_conf_ts *ts,
  * port range), in the peer's order, without duplicates. The initiator's
  * first selector may be the single flow that triggered the SA (2.9); it
  * is narrowed like any other and keeps its place. -ENOENT when nothing is
- * left (TS_UNACCEPTABLE), -E2BIG past IKEV2_MAX_TS.
+ * left (TS_UNACCEPTABLE), -E2BIG past IKED_MAX_TS.
  */
-int ikev2_ts_narrow(const struct ikev2_ts_list *peer,
-		    const struct ikev2_ts_list *ours,
-		    struct ikev2_ts_list *out);
+int iked_ts_narrow(const struct iked_ts_list *peer,
+		    const struct iked_ts_list *ours,
+		    struct iked_ts_list *out);
 
 /*
  * Initiator: each selector of @reply lies within some selector of
  * @offered (same type, protocol equal or offered 0, ports and addresses
  * inside). An empty @reply is false: a TS payload has at least one.
  */
-bool ikev2_ts_within(const struct ikev2_ts_list *reply,
-		     const struct ikev2_ts_list *offered);
+bool iked_ts_within(const struct iked_ts_list *reply,
+		     const struct iked_ts_list *offered);
 
 /*
  * Kernel selectors for the CHILD SA: for each pair (l in @local, r in
  * @remote) of the same family with compatible protocols (0 = any; both
  * non-zero and different: skip), the selector src=l dst=r, the OUTBOUND
- * policy's view (ikev2_sel_reverse() gives the inbound one). An address
+ * policy's view (iked_sel_reverse() gives the inbound one). An address
  * range that is not one prefix is split into the minimal set of prefixes
  * (10.0.0.1-10.0.0.9: .1/32 .2/31 .4/30 .8/31), and each pair of prefixes
  * is one selector.
@@ -72,8 +72,8 @@ bool ikev2_ts_within(const struct ikev2_ts_list *reply,
  * Writes at most @cap selectors. Returns 0 with *@n the count, or -E2BIG
  * with *@n the count that would be needed (more than @cap).
  */
-int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
-		     const struct ikev2_ts_list *remote, struct kesp_sel *out,
+int iked_ts_to_sels(const struct iked_ts_list *local,
+		     const struct iked_ts_list *remote, struct kesp_sel *out,
 		     size_t cap, size_t *n);
 
 /*
@@ -81,7 +81,7 @@ int ikev2_ts_to_sels(const struct ikev2_ts_list *local,
  * swapped except for ICMP and ICMPv6, whose type and code stay in SPORT
  * and DPORT (they do not depend on the direction).
  */
-void ikev2_sel_reverse(struct kesp_sel *sel);
+void iked_sel_reverse(struct kesp_sel *sel);
 
 /*
  * "10.1.0.0/24 10.2.0.5/32[tcp/80] 10.3.0.1..10.3.0.9" as strongSwan
@@ -90,7 +90,7 @@ void ikev2_sel_reverse(struct kesp_sel *sel);
  * (protocol "0" when only the ports are set; ICMP ports as TYPE or
  * TYPE(CODE); OPAQUE). Truncated to @len.
  */
-const char *ikev2_ts_format(const struct ikev2_ts_list *l, char *buf,
+const char *iked_ts_format(const struct iked_ts_list *l, char *buf,
 			    size_t len);
 
-#endif /* KESP_IKEV2_TS_H */
+#endif /* KESP_IKED_SA_TS_H */
