@@ -15,8 +15,8 @@
 #include <arpa/inet.h>
 
 #include "conf.h"
-#include "escape.h"
-#include "words.h"
+#include "../escape.h"
+#include "../words.h"
 
 /* A configuration this big is a mistake (or not a configuration). */
 #define FILE_MAX	(16 << 20)
