@@ -142,12 +142,49 @@ static int valid_name(const char *s)
 	return 1;
 }
 
+/* "conn NAME" or "conn %default": open the section, or reopen %default. */
+static int conn_line(struct reader *r, const char *file, unsigned int line,
+		     const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return conf_fail(r, file, line, "conn without a name: expected conn NAME");
+	if (!strcmp(name, "%default")) {
+		if (r->first_conn >= 0)
+			return conf_fail(r, file, line, "conn %%default after conn %s (%s:%u): put %%default sections first; they apply to the conns that follow",
+					 r->s[r->first_conn].name,
+					 r->s[r->first_conn].file,
+					 r->s[r->first_conn].line);
+		if (r->dflt >= 0) {
+			r->cur = r->dflt;
+			return 0;
+		}
+		if (open_section(r, SECT_DEFAULT, name, file, line))
+			return -ENOMEM;
+		r->dflt = r->cur;
+		return 0;
+	}
+	if (!valid_name(name))
+		return conf_fail(r, file, line, "conn name \"%s\" must start with a letter and hold only letters, digits, \".\", \"_\" and \"-\"",
+				 name);
+	for (i = 0; i < r->n_s; i++)
+		if (r->s[i].type == SECT_CONN && !strcmp(r->s[i].name, name))
+			return conf_fail(r, file, line, "conn %s is already defined at %s:%u",
+					 name, r->s[i].file, r->s[i].line);
+	if (open_section(r, SECT_CONN, name, file, line))
+		return -ENOMEM;
+	if (r->first_conn < 0)
+		r->first_conn = r->cur;
+	return 0;
+}
+
 /* "conn NAME", "config setup", "include FILE", "version 2", ... */
 static int section_line(struct reader *r, const char *file, unsigned int line,
 			char *p)
 {
 	char *words[3] = { NULL, NULL, NULL };
-	size_t n = 0, i;
+	size_t n = 0;
 
 	/* Words up to a comment; a third word is a mistake. */
 	while (*p && n < 3) {
@@ -166,39 +203,8 @@ static int section_line(struct reader *r, const char *file, unsigned int line,
 	if (n == 3 || (*p && *p != '#'))
 		return conf_fail(r, file, line, "\"%s %s\" is followed by more words: a section line is \"conn NAME\", \"config setup\" or \"include FILE\"",
 				 words[0], words[1]);
-	if (!strcmp(words[0], "conn")) {
-		if (n < 2)
-			return conf_fail(r, file, line, "conn without a name: expected conn NAME");
-		if (!strcmp(words[1], "%default")) {
-			if (r->first_conn >= 0)
-				return conf_fail(r, file, line, "conn %%default after conn %s (%s:%u): put %%default sections first; they apply to the conns that follow",
-						 r->s[r->first_conn].name,
-						 r->s[r->first_conn].file,
-						 r->s[r->first_conn].line);
-			if (r->dflt >= 0) {
-				r->cur = r->dflt;
-				return 0;
-			}
-			if (open_section(r, SECT_DEFAULT, words[1], file, line))
-				return -ENOMEM;
-			r->dflt = r->cur;
-			return 0;
-		}
-		if (!valid_name(words[1]))
-			return conf_fail(r, file, line, "conn name \"%s\" must start with a letter and hold only letters, digits, \".\", \"_\" and \"-\"",
-					 words[1]);
-		for (i = 0; i < r->n_s; i++)
-			if (r->s[i].type == SECT_CONN &&
-			    !strcmp(r->s[i].name, words[1]))
-				return conf_fail(r, file, line, "conn %s is already defined at %s:%u",
-						 words[1], r->s[i].file,
-						 r->s[i].line);
-		if (open_section(r, SECT_CONN, words[1], file, line))
-			return -ENOMEM;
-		if (r->first_conn < 0)
-			r->first_conn = r->cur;
-		return 0;
-	}
+	if (!strcmp(words[0], "conn"))
+		return conn_line(r, file, line, words[1]);
 	if (!strcmp(words[0], "config")) {
 		if (n < 2 || strcmp(words[1], "setup"))
 			return conf_fail(r, file, line, "unknown config section: expected config setup");
