@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "secrets.h"
 #include "vendor.h"
 #include "net.h"

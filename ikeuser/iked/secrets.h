@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /*
  * The file is strongSwan's ipsec.secrets(5), PSK lines only:

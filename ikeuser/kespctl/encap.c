@@ -57,22 +57,26 @@ static void print_datagram(const struct kespctl *c, const uint8_t *buf,
 	fflush(stdout);
 }
 
-int kespctl_encap_listen(struct kespctl *c, int argc, char **argv)
-{
-	struct sockaddr_storage ss = { 0 }, from;
-	struct sockaddr_in6 *s6 = (void *)&ss;
-	struct sockaddr_in *s4 = (void *)&ss;
-	const char *addr = NULL, *port = NULL;
-	uint32_t pnum, fd32;
-	uint8_t buf[65536];
-	int v6 = 0, fd, i;
-	socklen_t flen;
-	char err[128];
-	ssize_t n;
+/* The words of encap listen, [-6] [addr ADDR] PORT, as what to bind. */
+struct listen_args {
+	struct sockaddr_storage ss;
+	socklen_t ss_len;
+	uint32_t port;
+	int v6;
+};
 
+static int parse_listen(int argc, char **argv, struct listen_args *a)
+{
+	struct sockaddr_in6 *s6 = (void *)&a->ss;
+	struct sockaddr_in *s4 = (void *)&a->ss;
+	const char *addr = NULL, *port = NULL;
+	char err[128];
+	int i;
+
+	memset(a, 0, sizeof(*a));
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-6")) {
-			v6 = 1;
+			a->v6 = 1;
 		} else if (!strcmp(argv[i], "addr") && i + 1 < argc) {
 			addr = argv[++i];
 		} else if (!port) {
@@ -83,38 +87,89 @@ int kespctl_encap_listen(struct kespctl *c, int argc, char **argv)
 			return KESPCTL_USAGE;
 		}
 	}
-	if (!port || kespctl_parse_u32(port, 1, 65535, &pnum, err,
+	if (!port || kespctl_parse_u32(port, 1, 65535, &a->port, err,
 				       sizeof(err))) {
 		fprintf(stderr, "kespctl: encap listen: %s%s (expected [-6] [addr ADDR] PORT, PORT 1 to 65535)\n",
 			port ? "PORT: " : "missing PORT", port ? err : "");
 		return KESPCTL_USAGE;
 	}
 	if (addr && strchr(addr, ':'))
-		v6 = 1;
-	if (v6) {
+		a->v6 = 1;
+	if (a->v6) {
 		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)pnum);
+		s6->sin6_port = htons((uint16_t)a->port);
+		a->ss_len = sizeof(*s6);
 		if (addr && inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
 			goto bad_addr;
 	} else {
 		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)pnum);
+		s4->sin_port = htons((uint16_t)a->port);
+		a->ss_len = sizeof(*s4);
 		if (addr && inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
 			goto bad_addr;
 	}
-	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return KESPCTL_OK;
+
+bad_addr:
+	fprintf(stderr, "kespctl: encap listen: addr \"%s\": not an IPv%d address\n",
+		addr, a->v6 ? 6 : 4);
+	return KESPCTL_USAGE;
+}
+
+/* A UDP socket bound as @a says, or -1 with the reason printed. */
+static int open_socket(const struct listen_args *a)
+{
+	int fd = socket(a->v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+			0);
+
 	/* IPv6 only, so that an IPv4 socket can share the port. */
-	if (fd >= 0 && v6)
+	if (fd >= 0 && a->v6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &(int){ 1 },
 			   sizeof(int));
-	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, v6 ? sizeof(*s6) :
-			   sizeof(*s4)) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a->ss, a->ss_len) < 0) {
 		fprintf(stderr, "kespctl: encap listen: UDP port %u: %s\n",
-			pnum, strerror(errno));
+			a->port, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return KESPCTL_FAIL;
+		return -1;
 	}
+	return fd;
+}
+
+/* Print what reaches @fd until reading fails. */
+static int print_datagrams(struct kespctl *c, int fd)
+{
+	struct sockaddr_storage from;
+	uint8_t buf[65536];
+	socklen_t flen;
+	ssize_t n;
+
+	for (;;) {
+		flen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &flen);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "kespctl: encap listen: %s\n",
+				strerror(errno));
+			return KESPCTL_FAIL;
+		}
+		print_datagram(c, buf, n, &from);
+	}
+}
+
+int kespctl_encap_listen(struct kespctl *c, int argc, char **argv)
+{
+	struct listen_args a;
+	uint32_t fd32;
+	int fd, ret;
+
+	if (parse_listen(argc, argv, &a))
+		return KESPCTL_USAGE;
+	fd = open_socket(&a);
+	if (fd < 0)
+		return KESPCTL_FAIL;
 	fd32 = (uint32_t)fd;
 	if (kespctl_kernel(c) < 0 ||
 	    kesp_nl_request(&c->nl, KESP_CMD_ENCAP_SOCK, 0, put_fd, NULL,
@@ -125,25 +180,10 @@ int kespctl_encap_listen(struct kespctl *c, int argc, char **argv)
 		return KESPCTL_FAIL;
 	}
 	if (!c->json)
-		printf("listening on UDP port %u%s\n", pnum, v6 ? " (IPv6)" : "");
+		printf("listening on UDP port %u%s\n", a.port,
+		       a.v6 ? " (IPv6)" : "");
 	fflush(stdout);
-	for (;;) {
-		flen = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-			     &flen);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "kespctl: encap listen: %s\n",
-				strerror(errno));
-			close(fd);
-			return KESPCTL_FAIL;
-		}
-		print_datagram(c, buf, n, &from);
-	}
-
-bad_addr:
-	fprintf(stderr, "kespctl: encap listen: addr \"%s\": not an IPv%d address\n",
-		addr, v6 ? 6 : 4);
-	return KESPCTL_USAGE;
+	ret = print_datagrams(c, fd);
+	close(fd);
+	return ret;
 }

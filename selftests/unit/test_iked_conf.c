@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
-#include "iked/conf.h"
+#include "iked/conf/conf.h"
 #include "iked/secrets.h"
 
 static int conf(const char *text, struct iked_conf **c, char *err)

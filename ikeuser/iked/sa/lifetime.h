@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "../conf.h"
+#include "../conf/conf.h"
 
 /* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */
 uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs);

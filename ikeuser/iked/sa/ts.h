@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "ts_list.h"
-#include "../conf.h"
+#include "../conf/conf.h"
 #include "../../common/kesp_msg.h"
 
 /*

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/addr.h"
-#include "proposal.h"
+#include "../../common/addr.h"
+#include "../proposal.h"
 
 /*
  * The file is strongSwan's ipsec.conf(5): "config setup", "conn NAME" and

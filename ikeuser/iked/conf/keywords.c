@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ipsec.conf's keywords: the table with their defaults, and their parsers. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "../words.h"
+
+static int set_host(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_id(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_subnet(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_protoport(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_auth(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_authby(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_keyexchange(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_proposals(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_time(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_percent(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_keyingtries(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_yesno(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_enum(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_only(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_unsupported(struct build *, const struct kw *, const char *, char *, size_t);
+
+#define VIPS	"virtual IPs and configuration payloads are not supported yet"
+#define UPDOWN	"kesp-iked runs no updown scripts"
+#define EAP	"EAP and XAuth are not supported"
+
+/*
+ * Every keyword, and the defaults in one place. The first row of an id is
+ * the one whose default counts. Defaults are strongSwan's (ipsec.conf(5)),
+ * except keyexchange (kesp speaks IKEv2 only) and mobike (not supported,
+ * so off rather than refusing every conn that does not mention it).
+ */
+#define CONN(n, i, s, d, f) \
+	{ .name = n, .id = i, .side = s, .dflt = d, .set = f }
+#define ONLY(n, i, s, v, why) \
+	{ .name = n, .id = i, .side = s, .set = set_only, .only = v, .note = why }
+#define NOPE(n, why) \
+	{ .name = n, .id = KW_UNSUPPORTED, .set = set_unsupported, .note = why }
+#define SETUP(n, why)	{ .name = n, .id = KW_SETUP, .setup = 1, .note = why }
+
+static const struct kw kws[] = {
+	{ .name = "also", .id = KW_ALSO },
+	CONN("left", KW_LEFT, 0, NULL, set_host),
+	CONN("right", KW_RIGHT, 1, NULL, set_host),
+	CONN("leftid", KW_LEFTID, 0, NULL, set_id),
+	CONN("rightid", KW_RIGHTID, 1, NULL, set_id),
+	CONN("leftsubnet", KW_LEFTSUBNET, 0, NULL, set_subnet),
+	CONN("rightsubnet", KW_RIGHTSUBNET, 1, NULL, set_subnet),
+	CONN("leftprotoport", KW_LEFTPROTOPORT, 0, NULL, set_protoport),
+	CONN("rightprotoport", KW_RIGHTPROTOPORT, 1, NULL, set_protoport),
+	CONN("leftauth", KW_LEFTAUTH, 0, NULL, set_auth),
+	CONN("rightauth", KW_RIGHTAUTH, 1, NULL, set_auth),
+	CONN("authby", KW_AUTHBY, 0, NULL, set_authby),
+	CONN("keyexchange", KW_KEYEXCHANGE, 0, "ikev2", set_keyexchange),
+	/* "" stands for kesp's default proposals (proposal.c). */
+	CONN("ike", KW_IKE, 0, "", set_proposals),
+	CONN("esp", KW_ESP, 0, "", set_proposals),
+	CONN("ikelifetime", KW_IKELIFETIME, 0, "3h", set_time),
+	CONN("lifetime", KW_LIFETIME, 0, "1h", set_time),
+	CONN("keylife", KW_LIFETIME, 0, "1h", set_time),
+	CONN("rekeymargin", KW_REKEYMARGIN, 0, "9m", set_time),
+	CONN("margintime", KW_REKEYMARGIN, 0, "9m", set_time),
+	CONN("rekeyfuzz", KW_REKEYFUZZ, 0, "100%", set_percent),
+	CONN("keyingtries", KW_KEYINGTRIES, 0, "3", set_keyingtries),
+	CONN("rekey", KW_REKEY, 0, "yes", set_yesno),
+	CONN("reauth", KW_REAUTH, 0, "no", set_yesno),
+	CONN("auto", KW_AUTO, 0, "ignore", set_enum),
+	CONN("type", KW_TYPE, 0, "tunnel", set_enum),
+	CONN("dpddelay", KW_DPDDELAY, 0, "30s", set_time),
+	CONN("dpdtimeout", KW_DPDTIMEOUT, 0, "150s", set_time),
+	CONN("dpdaction", KW_DPDACTION, 0, "none", set_enum),
+	CONN("encapsulation", KW_ENCAPS, 0, "auto", set_enum),
+	CONN("forceencaps", KW_ENCAPS, 0, "no", set_enum),
+	ONLY("mobike", KW_MOBIKE, 0, "no",
+	     "MOBIKE (RFC 4555) is not supported yet"),
+	ONLY("compress", KW_COMPRESS, 0, "no", "IPComp is not supported"),
+	ONLY("fragmentation", KW_FRAGMENTATION, 0, "no",
+	     "IKE fragmentation is not supported yet (PSK exchanges fit in one datagram)"),
+	ONLY("installpolicy", KW_INSTALLPOLICY, 0, "yes",
+	     "kesp-iked always installs the policies of its CHILD SAs"),
+	ONLY("aggressive", KW_AGGRESSIVE, 0, "no",
+	     "aggressive mode is IKEv1, which is not supported yet"),
+	ONLY("leftfirewall", KW_LEFTFIREWALL, 0, "no", UPDOWN),
+	ONLY("rightfirewall", KW_RIGHTFIREWALL, 1, "no", UPDOWN),
+	ONLY("closeaction", KW_CLOSEACTION, 0, "none",
+	     "closeaction is not supported yet"),
+	NOPE("leftcert", CONF_NO_CERTS),
+	NOPE("rightcert", CONF_NO_CERTS),
+	NOPE("leftsigkey", CONF_NO_CERTS),
+	NOPE("rightsigkey", CONF_NO_CERTS),
+	NOPE("leftca", CONF_NO_CERTS),
+	NOPE("rightca", CONF_NO_CERTS),
+	NOPE("leftsendcert", CONF_NO_CERTS),
+	NOPE("rightsendcert", CONF_NO_CERTS),
+	NOPE("leftsourceip", VIPS),
+	NOPE("rightsourceip", VIPS),
+	NOPE("leftdns", VIPS),
+	NOPE("rightdns", VIPS),
+	NOPE("modeconfig", VIPS),
+	NOPE("leftupdown", UPDOWN),
+	NOPE("rightupdown", UPDOWN),
+	NOPE("lefthostaccess", UPDOWN),
+	NOPE("righthostaccess", UPDOWN),
+	NOPE("leftauth2", "a second authentication round is not supported"),
+	NOPE("rightauth2", "a second authentication round is not supported"),
+	NOPE("eap", EAP),
+	NOPE("eap_identity", EAP),
+	NOPE("aaa_identity", EAP),
+	NOPE("xauth", EAP),
+	NOPE("xauth_identity", EAP),
+	NOPE("leftallowany", "write left=%any instead"),
+	NOPE("rightallowany", "write right=%any instead"),
+	NOPE("leftikeport", "kesp-iked uses UDP ports 500 and 4500"),
+	NOPE("rightikeport", "kesp-iked uses UDP ports 500 and 4500"),
+	NOPE("ah", "kesp does ESP only; use esp="),
+	NOPE("auth", "kesp does ESP only; use esp="),
+	NOPE("inactivity", "inactivity timeouts are not supported yet"),
+	NOPE("lifebytes", "byte and packet lifetimes are not supported yet"),
+	NOPE("lifepackets", "byte and packet lifetimes are not supported yet"),
+	NOPE("marginbytes", "byte and packet lifetimes are not supported yet"),
+	NOPE("marginpackets", "byte and packet lifetimes are not supported yet"),
+	NOPE("mark", "XFRM marks have no meaning for kesp.ko"),
+	NOPE("mark_in", "XFRM marks have no meaning for kesp.ko"),
+	NOPE("mark_out", "XFRM marks have no meaning for kesp.ko"),
+	NOPE("reqid", "kesp-iked assigns reqids itself"),
+	NOPE("tfc", "traffic flow confidentiality padding is not supported"),
+	NOPE("ikedscp", "DSCP marking of IKE packets is not supported"),
+	NOPE("mediation", "the IKEv2 mediation extension is not supported"),
+	NOPE("mediated_by", "the IKEv2 mediation extension is not supported"),
+	NOPE("me_peerid", "the IKEv2 mediation extension is not supported"),
+	SETUP("charondebug", "kesp-iked's log level is set with its own options"),
+	SETUP("plutodebug", "kesp-iked's log level is set with its own options"),
+	SETUP("uniqueids", "kesp-iked does not enforce unique identities yet"),
+	SETUP("strictcrlpolicy", "kesp-iked uses no certificates"),
+	SETUP("cachecrls", "kesp-iked uses no certificates"),
+	SETUP("crlcheckinterval", "kesp-iked uses no certificates"),
+	SETUP("charonstart", "kesp-iked is the only daemon"),
+	SETUP("plutostart", "kesp-iked is the only daemon"),
+	SETUP("nat_traversal", "NAT traversal is always on"),
+	SETUP("protostack", "kesp-iked always uses kesp.ko"),
+};
+
+#define N_KWS (sizeof(kws) / sizeof(kws[0]))
+
+/* Values of the keywords set_enum() handles; the first is the default's. */
+static const struct {
+	enum kw_id id;
+	const char *name;		/* the row it applies to, or NULL */
+	const char *const words[5];
+	const int vals[5];
+} enums[] = {
+	{ KW_AUTO, NULL, { "ignore", "add", "route", "start" },
+	  { IKED_AUTO_IGNORE, IKED_AUTO_ADD, IKED_AUTO_ROUTE, IKED_AUTO_START } },
+	{ KW_TYPE, NULL, { "tunnel", "transport" },
+	  { IKED_MODE_TUNNEL, IKED_MODE_TRANSPORT } },
+	{ KW_DPDACTION, NULL, { "none", "clear", "hold", "restart" },
+	  { IKED_DPD_NONE, IKED_DPD_CLEAR, IKED_DPD_HOLD, IKED_DPD_RESTART } },
+	{ KW_ENCAPS, "encapsulation", { "auto", "yes", "no" },
+	  { IKED_ENCAPS_AUTO, IKED_ENCAPS_FORCE, IKED_ENCAPS_NEVER } },
+	{ KW_ENCAPS, "forceencaps", { "no", "yes" },
+	  { IKED_ENCAPS_AUTO, IKED_ENCAPS_FORCE } },
+};
+
+#define N_ENUMS (sizeof(enums) / sizeof(enums[0]))
+
+const struct kw *conf_kw_find(const char *name, int setup)
+{
+	size_t i;
+
+	for (i = 0; i < N_KWS; i++)
+		if (kws[i].setup == setup && !strcmp(kws[i].name, name))
+			return &kws[i];
+	return NULL;
+}
+
+const struct kw *conf_kw_default_row(enum kw_id id)
+{
+	size_t i;
+
+	for (i = 0; i < N_KWS; i++)
+		if (kws[i].id == id)
+			return &kws[i];
+	return NULL;
+}
+
+/* The list of conn keywords kesp-iked reads, for "unknown keyword". */
+static void list_keywords(char *buf, size_t len, size_t *used, int setup)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < N_KWS; i++) {
+		if (kws[i].setup != setup || kws[i].id == KW_UNSUPPORTED)
+			continue;
+		iked_addf(buf, len, used, "%s%s", n++ ? ", " : "", kws[i].name);
+	}
+}
+
+/* Keywords of config setup, or of conn sections, for suggestions. */
+static const char *kw_name(size_t i, const void *arg)
+{
+	int setup = *(const int *)arg;
+
+	return kws[i].setup == setup ? kws[i].name : NULL;
+}
+
+void conf_kw_suggest(char *msg, size_t len, size_t *used, const char *key,
+		     int setup)
+{
+	if (iked_suggest(msg, len, used, key, N_KWS, kw_name, &setup))
+		return;
+	iked_addf(msg, len, used, ": expected one of ");
+	list_keywords(msg, len, used, setup);
+}
+
+/* ---- Keyword parsers ---- */
+
+static struct iked_conf_end *end_of(struct build *b, const struct kw *kw)
+{
+	return kw->side ? &b->c.right : &b->c.left;
+}
+
+/* A word that only a DNS name would be. */
+static int looks_like_name(const char *v)
+{
+	int alpha = 0;
+
+	for (; *v; v++) {
+		char c = *v | 0x20;
+
+		if (c >= 'a' && c <= 'z')
+			alpha = 1;
+		else if (!(*v >= '0' && *v <= '9') && *v != '.' && *v != '-')
+			return 0;
+	}
+	return alpha;
+}
+
+static int set_host(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+	char why[128];
+
+	/*
+	 * strongSwan 5 treats %defaultroute as %any: the route to the peer
+	 * picks the source address when initiating.
+	 */
+	if (!strcmp(v, "%any") || !strcmp(v, "%defaultroute")) {
+		memset(&e->addr, 0, sizeof(e->addr));
+		return 0;
+	}
+	if (!kesp_addr_parse(v, &e->addr, why, sizeof(why)))
+		return 0;
+	if (!strcmp(v, "any")) {
+		snprintf(err, errlen, "\"any\" is not an address: write %%any");
+		return -EINVAL;
+	}
+	if (strchr(v, ',') || strchr(v, '/') ||
+	    (strchr(v, '-') && !looks_like_name(v))) {
+		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked takes one address or %%any, not lists, ranges or subnets",
+			 v);
+		return -EINVAL;
+	}
+	if (looks_like_name(v)) {
+		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked does not resolve DNS names; give an IP address or %%any",
+			 v);
+		return -EINVAL;
+	}
+	snprintf(err, errlen, "\"%s\" is not an address: expected an IPv4 or IPv6 address or %%any, e.g. 192.0.2.1",
+		 v);
+	return -EINVAL;
+}
+
+static int set_id(struct build *b, const struct kw *kw, const char *v,
+		  char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	if (iked_conf_id_parse(v, &e->id, err, errlen))
+		return -EINVAL;
+	e->id_set = 1;
+	return 0;
+}
+
+static int set_protoport(struct build *b, const struct kw *kw, const char *v,
+			 char *err, size_t errlen)
+{
+	int s = kw->side;
+
+	if (conf_parse_protoport(v, strlen(v), &b->pp[s].proto,
+				 &b->pp[s].ports, err, errlen))
+		return -EINVAL;
+	b->pp[s].set = 1;
+	return 0;
+}
+
+static int set_subnet(struct build *b, const struct kw *kw, const char *v,
+		      char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+	struct iked_conf_ts *ts;
+	uint8_t *own;
+	size_t n;
+	int ret;
+
+	ret = conf_parse_subnets(v, &ts, &own, &n, err, errlen);
+	if (ret)
+		return ret;
+	free(e->ts);
+	free(b->own_pp[kw->side]);
+	e->ts = ts;
+	e->n_ts = n;
+	b->own_pp[kw->side] = own;
+	return 0;
+}
+
+static const char *const psk_words[] = { "psk", "secret" };
+
+static int set_auth(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	int idx;
+
+	if (!strcmp(v, "psk") || !strcmp(v, "secret")) {
+		b->auth_psk[kw->side] = 1;
+		return 0;
+	}
+	if (!strncmp(v, "pubkey", 6) || !strncmp(v, "rsa", 3) ||
+	    !strncmp(v, "ecdsa", 5) || !strncmp(v, "eap", 3) ||
+	    !strncmp(v, "xauth", 5)) {
+		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked authenticates with pre-shared keys only (psk)",
+			 v);
+		return -EINVAL;
+	}
+	return conf_pick(v, psk_words, 2, &idx, err, errlen);
+}
+
+static int set_authby(struct build *b, const struct kw *kw, const char *v,
+		      char *err, size_t errlen)
+{
+	static const char *const unsupported[] = {
+		"pubkey", "rsasig", "ecdsasig", "never", "xauthpsk",
+		"xauthrsasig", "eap",
+	};
+	static const char *const words[] = { "secret", "psk" };
+	size_t i;
+	int idx;
+
+	(void)kw;
+	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
+		if (!strcmp(v, unsupported[i])) {
+			snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked authenticates with pre-shared keys only: use authby=secret",
+				 v);
+			return -EINVAL;
+		}
+	}
+	if (conf_pick(v, words, 2, &idx, err, errlen))
+		return -EINVAL;
+	b->authby_psk = 1;
+	return 0;
+}
+
+static int set_keyexchange(struct build *b, const struct kw *kw,
+			   const char *v, char *err, size_t errlen)
+{
+	static const char *const words[] = { "ikev2", "ike" };
+	int idx;
+
+	(void)b;
+	(void)kw;
+	if (!strcmp(v, "ikev1")) {
+		snprintf(err, errlen, "\"ikev1\" is not supported yet: kesp-iked speaks IKEv2 only; use keyexchange=ikev2");
+		return -EINVAL;
+	}
+	/*
+	 * "ike" is strongSwan's default: initiate with IKEv2, answer both;
+	 * kesp-iked answers IKEv2 only.
+	 */
+	return conf_pick(v, words, 2, &idx, err, errlen);
+}
+
+static int set_proposals(struct build *b, const struct kw *kw,
+			 const char *v, char *err, size_t errlen)
+{
+	struct iked_prop_list *l = kw->id == KW_IKE ? &b->c.ike : &b->c.esp;
+	struct iked_prop_list n;
+
+	if (iked_prop_parse(kw->id == KW_IKE ? IKED_PROP_IKE : IKED_PROP_ESP,
+			    v, &n, err, errlen))
+		return -EINVAL;
+	iked_prop_list_free(l);
+	*l = n;
+	return 0;
+}
+
+static uint32_t *time_field(struct build *b, enum kw_id id)
+{
+	switch (id) {
+	case KW_IKELIFETIME:
+		return &b->c.ikelifetime;
+	case KW_LIFETIME:
+		return &b->c.lifetime;
+	case KW_REKEYMARGIN:
+		return &b->c.rekeymargin;
+	case KW_DPDDELAY:
+		return &b->c.dpddelay;
+	default:
+		return &b->c.dpdtimeout;
+	}
+}
+
+static int set_time(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	return iked_conf_time_parse(v, time_field(b, kw->id), err, errlen);
+}
+
+static int set_percent(struct build *b, const struct kw *kw, const char *v,
+		       char *err, size_t errlen)
+{
+	size_t n = strlen(v);
+	char buf[16];
+
+	(void)kw;
+	if (n < 2 || n >= sizeof(buf) || v[n - 1] != '%')
+		goto bad;
+	memcpy(buf, v, n - 1);
+	buf[n - 1] = '\0';
+	if (conf_parse_uint(buf, &b->c.rekeyfuzz) || b->c.rekeyfuzz > 100000)
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "\"%s\" is not a percentage: expected a whole number and %%, e.g. 100%%",
+		 v);
+	return -EINVAL;
+}
+
+static int set_keyingtries(struct build *b, const struct kw *kw,
+			   const char *v, char *err, size_t errlen)
+{
+	(void)kw;
+	if (!strcmp(v, "%forever")) {
+		b->c.keyingtries = 0;
+		return 0;
+	}
+	if (conf_parse_uint(v, &b->c.keyingtries)) {
+		snprintf(err, errlen, "\"%s\" is not a number of tries: expected a whole number or %%forever",
+			 v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_yesno(struct build *b, const struct kw *kw, const char *v,
+		     char *err, size_t errlen)
+{
+	static const char *const words[] = { "yes", "no" };
+	uint8_t *f = kw->id == KW_REKEY ? &b->c.rekey : &b->c.reauth;
+	int idx;
+
+	if (conf_pick(v, words, 2, &idx, err, errlen))
+		return -EINVAL;
+	*f = idx == 0;
+	return 0;
+}
+
+static int set_enum(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	size_t i;
+	int idx;
+
+	for (i = 0; i < N_ENUMS; i++)
+		if (enums[i].id == kw->id &&
+		    (!enums[i].name || !strcmp(enums[i].name, kw->name)))
+			break;
+	if (i == N_ENUMS) {
+		snprintf(err, errlen, "internal error: no values for %s", kw->name);
+		return -EINVAL;
+	}
+	if (conf_pick(v, enums[i].words, 5, &idx, err, errlen))
+		return -EINVAL;
+	switch (kw->id) {
+	case KW_AUTO:
+		b->c.autostart = (enum iked_conf_auto)enums[i].vals[idx];
+		break;
+	case KW_TYPE:
+		b->c.mode = (enum iked_conf_mode)enums[i].vals[idx];
+		break;
+	case KW_DPDACTION:
+		b->c.dpdaction = (enum iked_conf_dpdaction)enums[i].vals[idx];
+		break;
+	default:
+		b->c.encaps = (enum iked_conf_encaps)enums[i].vals[idx];
+		break;
+	}
+	return 0;
+}
+
+static int set_only(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	(void)b;
+	if (!strcmp(v, kw->only))
+		return 0;
+	snprintf(err, errlen, "\"%s\" is not supported: %s; set %s=%s or leave it out",
+		 v, kw->note, kw->name, kw->only);
+	return -EINVAL;
+}
+
+static int set_unsupported(struct build *b, const struct kw *kw,
+			   const char *v, char *err, size_t errlen)
+{
+	(void)b;
+	(void)v;
+	snprintf(err, errlen, "not supported: %s", kw->note);
+	return -EINVAL;
+}
+
+void conf_build_free(struct build *b)
+{
+	free(b->c.name);
+	free(b->c.left.ts);
+	free(b->c.right.ts);
+	iked_prop_list_free(&b->c.ike);
+	iked_prop_list_free(&b->c.esp);
+	free(b->own_pp[0]);
+	free(b->own_pp[1]);
+	memset(b, 0, sizeof(*b));
+}
