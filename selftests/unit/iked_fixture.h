@@ -26,6 +26,7 @@
 
 #include "iked/conn.h"
 #include "iked/kernel.h"
+#include "kernel_noop.h"
 #include "iked/ikev2/ike.h"
 
 /* ---- The fake kernel facade: counts what would be installed. ---- */
@@ -40,26 +41,6 @@ int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	*out = NULL;
-	return 0;
-}
-
-void iked_kernel_close(struct iked_kernel *k)
-{
-	(void)k;
-}
-
-int iked_kernel_event_fd(const struct iked_kernel *k)
-{
-	(void)k;
-	return -1;
-}
-
-int iked_kernel_events(struct iked_kernel *k, iked_kernel_event_fn fn,
-		       void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
 	return 0;
 }
 
@@ -124,46 +105,6 @@ int iked_kernel_policy_del(struct iked_kernel *k, uint32_t id)
 {
 	(void)k;
 	(void)id;
-	return 0;
-}
-
-int iked_kernel_bypass_ike(struct iked_kernel *k)
-{
-	(void)k;
-	return 0;
-}
-
-int iked_kernel_sa_dump(struct iked_kernel *k,
-			int (*fn)(const struct kesp_sa *sa, void *arg),
-			void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
-	return 0;
-}
-
-int iked_kernel_policy_dump(struct iked_kernel *k,
-			    int (*fn)(const struct kesp_policy *p, void *arg),
-			    void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
-	return 0;
-}
-
-int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps)
-{
-	(void)k;
-	*caps = 0;
-	return 0;
-}
-
-int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
-{
-	(void)k;
-	(void)fd;
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "iked/kernel.h"
+#include "kernel_noop.h"
 
 /*
  * The kernel recorder: one per instance, behind the opaque struct
@@ -68,26 +69,6 @@ int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
 	(void)out;
 	snprintf(err, errlen, "the recorder is set up by the test");
 	return -ENOTSUP;
-}
-
-void iked_kernel_close(struct iked_kernel *k)
-{
-	(void)k;
-}
-
-int iked_kernel_event_fd(const struct iked_kernel *k)
-{
-	(void)k;
-	return -1;
-}
-
-int iked_kernel_events(struct iked_kernel *k, iked_kernel_event_fn fn,
-		       void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
-	return 0;
 }
 
 const char *iked_kernel_strerror(const struct iked_kernel *k, char *buf,
@@ -217,46 +198,6 @@ int iked_kernel_policy_del(struct iked_kernel *k, uint32_t id)
 	}
 	k->pol[id - 1].live = false;
 	k->pol_dels++;
-	return 0;
-}
-
-int iked_kernel_bypass_ike(struct iked_kernel *k)
-{
-	(void)k;
-	return 0;
-}
-
-int iked_kernel_sa_dump(struct iked_kernel *k,
-			int (*fn)(const struct kesp_sa *sa, void *arg),
-			void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
-	return 0;
-}
-
-int iked_kernel_policy_dump(struct iked_kernel *k,
-			    int (*fn)(const struct kesp_policy *p, void *arg),
-			    void *arg)
-{
-	(void)k;
-	(void)fn;
-	(void)arg;
-	return 0;
-}
-
-int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps)
-{
-	(void)k;
-	*caps = 0;
-	return 0;
-}
-
-int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
-{
-	(void)k;
-	(void)fd;
 	return 0;
 }
 
