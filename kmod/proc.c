@@ -132,6 +132,11 @@ static void show_policies(struct seq_file *seq, struct kesp_net *kn)
 	}
 	if (!kn->policy_count)
 		seq_puts(seq, "(none)\n");
+	/*
+	 * OUT policies with an unanswered ACQUIRE (the namespace's timer
+	 * runs while there are any): 0 whenever no policy holds packets.
+	 */
+	seq_printf(seq, "Pending ACQUIREs: %d\n", atomic_read(&kn->acquiring));
 	mutex_unlock(&kn->lock);
 }
 
