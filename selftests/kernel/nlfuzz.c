@@ -174,6 +174,50 @@ static int churn_encap(struct nlfuzz_gen *g, int fd)
 	return fd;
 }
 
+static int put_fd(struct nl_msg *msg, void *arg)
+{
+	return nla_put_u32(msg, KESP_A_ENCAP_FD, *(uint32_t *)arg) < 0 ?
+	       -EMSGSIZE : 0;
+}
+
+/*
+ * One encapsulation socket (AF_INET6: both families' keys) held open for
+ * the whole run. Attaching a UDP socket turns on the kernel's global
+ * static keys udp_encap_needed_key and udpv6_encap_needed_key
+ * (udp_tunnel_encap_enable), and udp_destroy_sock() turns them off: each
+ * time a count crosses 0 and 1 the kernel patches its text
+ * (jump_label_update, text_poke_bp and an IPI to every CPU to sync).
+ * With the workers opening and closing sockets thousands of times that
+ * patching, slow under TCG on a starved host, ran often enough to show
+ * as soft lockups in udp_destroy_sock: the kernel's cost of toggling the
+ * key, not kesp's. With this socket held the counts never reach 0, so
+ * the churn of the others still exercises attach, encap_destroy and
+ * sk_destruct but patches no code. Returns the socket or -1.
+ */
+static int hold_encap(struct kesp_nl *nl)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	uint32_t fd32 = fd;
+
+	char why[320];
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		perror("nlfuzz: the held encapsulation socket");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (kesp_nl_request(nl, KESP_CMD_ENCAP_SOCK, 0, put_fd, NULL,
+			    &fd32) < 0) {
+		fprintf(stderr, "nlfuzz: ENCAP_SOCK of the held socket: %s\n",
+			kesp_nl_strerror(&nl->last, why, sizeof(why)));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int fuzz_worker(int family, uint64_t seed, double until,
 		       struct tally *t)
 {
@@ -346,7 +390,7 @@ static void report(const struct tally *t, int n, int secs, uint64_t seed,
 
 int main(int argc, char **argv)
 {
-	int secs = 10, workers = 2, opt, family, failed = 0;
+	int secs = 10, workers = 2, opt, family, held, failed = 0;
 	uint64_t seed = (uint64_t)time(NULL);
 	struct kesp_nl nl = { 0 };
 	struct tally *t;
@@ -368,7 +412,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	family = nl.family;
+	held = hold_encap(&nl);
 	kesp_nl_close(&nl);
+	if (held < 0)
+		return 1;
 	t = mmap(NULL, sizeof(*t) * (workers + 3), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (t == MAP_FAILED)
@@ -405,5 +452,6 @@ int main(int argc, char **argv)
 		}
 	}
 	report(t, workers + 3, secs, seed, workers);
+	close(held);
 	return failed;
 }
