@@ -182,8 +182,9 @@ static int put_fd(struct nl_msg *msg, void *arg)
 
 /*
  * One encapsulation socket (AF_INET6: both families' keys) held open for
- * the whole run. Attaching a UDP socket turns on the kernel's global
- * static keys udp_encap_needed_key and udpv6_encap_needed_key
+ * the whole run. Attaching a UDP socket (ENCAP_SOCK, or setsockopt
+ * UDP_ENCAP, even to 0, as churn_encap() does) turns on the kernel's
+ * global static keys udp_encap_needed_key and udpv6_encap_needed_key
  * (udp_tunnel_encap_enable), and udp_destroy_sock() turns them off: each
  * time a count crosses 0 and 1 the kernel patches its text
  * (jump_label_update, text_poke_bp and an IPI to every CPU to sync).
