@@ -120,12 +120,26 @@ wg_side() {
 # Configs: k/x kesp/XFRM AES-GCM-128, c/w kesp ChaCha20-Poly1305 and
 # WireGuard; cs is kesp ChaCha20-Poly1305 with the serial crypto path.
 measure() {
-	local c=$1 s=$2 mbps p=${1:0:1}
+	local c=$1 s=$2 mbps p=${1:0:1} r0
 	[ "$c" = cs ] && echo 0 >"$PAR"
+	r0=$(reordered "$p")
 	tcp_mbps mbps "$p" "$s"
+	echo $(($(reordered "$p") - r0)) >>"$work/res/$c-reordered"
 	[ "$c" = cs ] && echo 1 >"$PAR"
 	echo "$mbps" >>"$work/res/$c-$s"
 }
+# Packets kesp accepted behind a higher sequence number, both gateways
+# of pair P (0 for the pairs without kesp).
+reordered() {
+	local n=0 s v
+	for s in a b; do
+		v=$(ip netns exec "$1$s" awk '/^Reordered/ {print $NF}' \
+			/proc/net/kesp 2>/dev/null)
+		n=$((n + ${v:-0}))
+	done
+	echo "$n"
+}
+sum() { awk '{n += $1} END {print n + 0}' "$work/res/$1"; }
 median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(float(l) for l in open(sys.argv[1])))' "$work/res/$1"; }
 
 # --- throughput: one tunnel per config, each in its own pair ---
@@ -177,6 +191,12 @@ for s in 1 4; do
 		cs=$(median "cs-$s")
 		say "bench: tcp-chacha20-poly1305-parallel-vs-serial-$n kesp=$c Mbit/s kesp-serial=$cs Mbit/s ratio=$(ratio "$c" "$cs")"
 	fi
+done
+for c in k c cs; do
+	[ -f "$work/res/$c-reordered" ] || continue
+	n=$([ "$c" = k ] && echo aes-gcm-128 || echo chacha20-poly1305)
+	[ "$c" = cs ] && n=$n-serial
+	say "bench: tcp-$n-reordered kesp=$(sum "$c-reordered") packets (all runs, both gateways)"
 done
 say "bench: tcp-runs repeat=$REPEAT secs=$SECS (medians)"
 if [ "${KESP_BENCH_ONLY:-}" = tcp ]; then
