@@ -5,6 +5,7 @@
 #define _KESP_ESP_H
 
 #include <crypto/aead.h>
+#include <linux/llist.h>
 #include <linux/scatterlist.h>
 #include <linux/skbuff.h>
 #include "encap.h"
@@ -56,6 +57,14 @@ struct kesp_pkt {
 	struct scatterlist sg;
 	u8 *iv;
 	struct aead_request *req;
+	/* Parallel crypto (parallel.h): the place in the SA's queue. */
+	struct list_head qnode;		/* under the SA's lock */
+	struct llist_node cnode;	/* on a CPU's list to crypt */
+	void (*finish)(struct kesp_pkt *pkt, int err);
+	int err;
+	int cpu;
+	bool done;			/* under the SA's lock */
+	bool decrypt;
 };
 
 struct kesp_pkt *kesp_pkt_alloc(struct kesp_sa *sa, gfp_t gfp);

@@ -24,6 +24,7 @@
 #include "input.h"
 #include "lifetime.h"
 #include "netlink.h"
+#include "parallel.h"
 #include "policy.h"
 #include "spi_resv.h"
 #include "stats.h"
@@ -191,6 +192,9 @@ static void in_finish(struct kesp_pkt *pkt, int err)
 	/* Verified: now, and only now, the packet may move the window. */
 	spin_lock_bh(&sa->lock);
 	cause = kesp_replay_check(&sa->replay, pkt->seq);
+	/* Accepted, but behind one already in: count what the path reorders. */
+	if (!cause && pkt->seq < sa->replay.top)
+		this_cpu_inc(kn->stats->in_reordered);
 	if (!cause) {
 		kesp_replay_advance(&sa->replay, pkt->seq);
 		lim = kesp_sa_count_packet(sa, pkt->clen);
@@ -256,6 +260,30 @@ static void in_done(struct crypto_async_request *base, int err)
 	local_bh_disable();
 	in_finish(pkt, err);
 	local_bh_enable();
+}
+
+/*
+ * Decrypt on any CPU (parallel.c); the packets of one SA reach the
+ * replay window and the stack in the order they arrived here.
+ */
+static void parallel_decrypt(struct kesp_pkt *pkt)
+{
+	struct kesp_sa *sa = pkt->sa;
+	bool queued;
+
+	spin_lock_bh(&sa->lock);
+	queued = kesp_seqq_add(sa, pkt);
+	spin_unlock_bh(&sa->lock);
+	if (!queued) {
+		/* More waiting than the CPUs decrypt: as if out of memory. */
+		drop(sa->kn, sa, pkt->skb, KESP_STAT_NOMEM);
+		kesp_sa_put(sa);
+		kesp_pkt_free(pkt);
+		return;
+	}
+	pkt->finish = in_finish;
+	pkt->decrypt = true;
+	kesp_parallel_submit(pkt);
 }
 
 /*
@@ -421,11 +449,13 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		esph->spi = htonl(upper_32_bits(seq));
 	}
 	sg_init_one(&pkt->sg, ad, sz.assoclen + sz.ivlen + elen + sz.icvlen);
-	aead_request_set_callback(pkt->req, 0, in_done, pkt);
 	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg,
 			       sz.ivlen + elen + sz.icvlen, pkt->iv);
 	aead_request_set_ad(pkt->req, sz.assoclen);
 	/* The packet's reference to the SA goes with pkt from here. */
+	if (READ_ONCE(kesp_parallel))
+		return parallel_decrypt(pkt);
+	aead_request_set_callback(pkt->req, 0, in_done, pkt);
 	err = crypto_aead_decrypt(pkt->req);
 	if (err != -EINPROGRESS)
 		in_finish(pkt, err);

@@ -13,6 +13,7 @@
 #include "kesp.h"
 #include "lifetime.h"
 #include "netlink.h"
+#include "parallel.h"
 #include "policy.h"
 #include "proc.h"
 #include "sa.h"
@@ -92,9 +93,12 @@ static int __init kesp_init(void)
 	int err;
 
 	kesp_ct_init();
-	err = kesp_sa_cache_init();
+	err = kesp_parallel_init();
 	if (err)
 		goto put_ct;
+	err = kesp_sa_cache_init();
+	if (err)
+		goto exit_parallel;
 	err = kesp_policy_cache_init();
 	if (err)
 		goto destroy_sa_cache;
@@ -118,6 +122,8 @@ destroy_policy_cache:
 	kesp_policy_cache_exit();
 destroy_sa_cache:
 	kesp_sa_cache_exit();
+exit_parallel:
+	kesp_parallel_exit();
 put_ct:
 	kesp_ct_exit();
 	return err;
@@ -131,6 +137,7 @@ static void __exit kesp_exit(void)
 	unregister_pernet_subsys(&kesp_net_ops);
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
+	kesp_parallel_exit();
 	kesp_ct_exit();
 	kesp_policy_cache_exit();
 	kesp_sa_cache_exit();

@@ -31,6 +31,7 @@
 #include "flow.h"
 #include "lifetime.h"
 #include "output.h"
+#include "parallel.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -247,9 +248,14 @@ static void out_done(struct crypto_async_request *base, int err)
 	local_bh_enable();
 }
 
-/* Take the next sequence number; 0 and a drop cause if there is none. */
-static u64 next_seq(struct kesp_sa *sa, unsigned int bytes, int *cause,
-		    int *lim)
+/*
+ * Take the next sequence number; 0 and a drop cause if there is none.
+ * @par: the packet goes to parallel crypto, and takes its place in the
+ * SA's queue with its number, in the same critical section, so that the
+ * queue's order is the numbers' order.
+ */
+static u64 next_seq(struct kesp_sa *sa, struct kesp_pkt *par,
+		    unsigned int bytes, int *cause, int *lim)
 {
 	u64 last = sa->cfg.flags & KESP_SA_F_ESN ? U64_MAX : U32_MAX;
 	u64 seq = 0;
@@ -262,6 +268,8 @@ static u64 next_seq(struct kesp_sa *sa, unsigned int bytes, int *cause,
 		/* RFC 4303 3.3.3: a counter must never cycle under one key. */
 		*cause = KESP_STAT_OUT_SEQ_OVERFLOW;
 		*lim = KESP_LIM_HARD;
+	} else if (par && !kesp_seqq_add(sa, par)) {
+		*cause = KESP_STAT_NOMEM;	/* more queued than CPUs crypt */
 	} else {
 		*cause = 0;
 		seq = ++sa->seq;
@@ -290,6 +298,7 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	int cause, lim, err;
 	u8 nexthdr, *ad;
 	__be64 seqbe;
+	bool par;
 	u64 seq;
 
 	pkt = kesp_pkt_alloc(sa, GFP_ATOMIC);
@@ -342,7 +351,8 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	nskb->priority = skb->priority;
 	consume_skb(skb);
 
-	seq = next_seq(sa, plen, &cause, &lim);
+	par = READ_ONCE(kesp_parallel);
+	seq = next_seq(sa, par ? pkt : NULL, plen, &cause, &lim);
 	kesp_sa_limit_reached(sa, lim);
 	if (cause) {
 		out_free(pkt);
@@ -363,7 +373,6 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 		esph->spi = htonl(upper_32_bits(seq));
 	}
 	sg_init_one(&pkt->sg, ad, sz->assoclen + sz->ivlen + clen + sz->icvlen);
-	aead_request_set_callback(pkt->req, 0, out_done, pkt);
 	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg, sz->ivlen + clen,
 			       pkt->iv);
 	aead_request_set_ad(pkt->req, sz->assoclen);
@@ -372,6 +381,13 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	seqbe = cpu_to_be64(seq);
 	memcpy(pkt->iv + sz->ivlen - min(sz->ivlen, 8U),
 	       (u8 *)&seqbe + 8 - min(sz->ivlen, 8U), min(sz->ivlen, 8U));
+	if (par) {
+		pkt->finish = out_finish;
+		pkt->decrypt = false;
+		kesp_parallel_submit(pkt);
+		return;
+	}
+	aead_request_set_callback(pkt->req, 0, out_done, pkt);
 	err = crypto_aead_encrypt(pkt->req);
 	if (err == -EINPROGRESS)
 		return;

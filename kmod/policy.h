@@ -21,6 +21,7 @@ struct kesp_tmpl {
 struct kesp_policy {
 	struct list_head list;	/* kesp_net.spd[dir], in precedence order */
 	struct hlist_node hnode; /* kesp_spd_index bucket, same order */
+	struct hlist_node idnode; /* kesp_spd_index ids, by @id */
 	struct rcu_head rcu;
 	u32 id;
 	u8 dir, action;

@@ -149,6 +149,8 @@ static void show_errors(struct seq_file *seq, const struct kesp_net *kn)
 	seq_puts(seq, "\nDropped packets\n");
 	for (i = KESP_STAT_PAD + 1; i < __KESP_STAT_MAX; i++)
 		seq_printf(seq, "%-18s %llu\n", kesp_stat_names[i], sum[i]);
+	seq_printf(seq, "\nReordered on arrival (accepted) %llu\n",
+		   kesp_stats_reordered(kn));
 }
 
 static int kesp_proc_show(struct seq_file *seq, void *v)

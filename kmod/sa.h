@@ -12,6 +12,7 @@
 #include <linux/timekeeping.h>
 #include <net/dst_cache.h>
 #include "kesp.h"
+#include "parallel.h"
 #include "replay.h"
 
 struct crypto_aead;
@@ -88,6 +89,7 @@ struct kesp_sa {
 	spinlock_t lock;
 	u64 seq;		/* outbound: the last number sent */
 	struct kesp_replay replay;	/* inbound */
+	struct kesp_seqq seqq;		/* packets in parallel crypto */
 	time64_t use_time;	/* kesp_now(); 0 until the first packet */
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];

@@ -153,6 +153,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 		return -ENOMEM;
 	refcount_set(&sa->refcnt, 1);
 	spin_lock_init(&sa->lock);
+	kesp_seqq_init(&sa->seqq);
 	sa->kn = kn;
 	sa->cfg = p->cfg;
 	sa->seq = p->seq;

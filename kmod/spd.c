@@ -20,12 +20,16 @@
 #include "policy.h"
 
 #define SPD_HASH_BITS 12
+/* IDs count up from 1: their low bits spread them evenly. */
+#define SPD_ID_BITS 10
 
 struct kesp_spd_index {
 	/* How many policies have each destination prefix length. */
 	u32 plen4[33];
 	u32 plen6[129];
 	struct hlist_head bucket[1 << SPD_HASH_BITS];
+	/* The policies of this direction by ID, for writers. */
+	struct hlist_head ids[1 << SPD_ID_BITS];
 };
 
 static struct kmem_cache *policy_cache;
@@ -162,6 +166,28 @@ static struct kesp_spd_index *index_get(struct kesp_net *kn, u8 dir)
 	return idx;
 }
 
+static struct hlist_head *id_bucket(struct kesp_spd_index *idx, u32 id)
+{
+	return &idx->ids[id & ((1 << SPD_ID_BITS) - 1)];
+}
+
+/*
+ * A policy with the same selectors and priority as @pol: it would be in
+ * @pol's bucket, the selectors' destination and prefix being the same.
+ */
+static bool index_dup(struct kesp_spd_index *idx,
+		      const struct kesp_policy *pol)
+{
+	struct kesp_policy *p;
+
+	hlist_for_each_entry(p, bucket(idx, pol->sel.family, &pol->sel.dst,
+				       pol->sel.dplen), hnode)
+		if (p->priority == pol->priority &&
+		    !memcmp(&p->sel, &pol->sel, sizeof(p->sel)))
+			return true;
+	return false;
+}
+
 int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 		       struct netlink_ext_ack *extack)
 {
@@ -173,21 +199,23 @@ int kesp_policy_insert(struct kesp_net *kn, struct kesp_policy *pol,
 	idx = index_get(kn, pol->dir);
 	if (!idx)
 		return -ENOMEM;
-	list_for_each_entry(p, head, list) {
-		if (p->priority == pol->priority &&
-		    !memcmp(&p->sel, &pol->sel, sizeof(p->sel))) {
-			NL_SET_ERR_MSG(extack, "policy with same selectors and priority exists");
-			return -EEXIST;
-		}
+	if (index_dup(idx, pol)) {
+		NL_SET_ERR_MSG(extack, "policy with same selectors and priority exists");
+		return -EEXIST;
 	}
 	/* IDs are never 0 and not reused while the namespace lives. */
 	pol->id = ++kn->policy_next_id;
-	/* After every policy that precedes it or ties: older wins ties. */
-	list_for_each_entry(p, head, list)
-		if (precedence(pol, p) < 0)
+	/*
+	 * After every policy that precedes it or ties (older wins ties).
+	 * The list is sorted, so those that @pol precedes are a tail of it:
+	 * from the end, a batch of like policies is inserted at once.
+	 */
+	list_for_each_entry_reverse(p, head, list)
+		if (precedence(pol, p) >= 0)
 			break;
-	list_add_tail_rcu(&pol->list, &p->list);
+	list_add_rcu(&pol->list, &p->list);
 	index_add(idx, pol);
+	hlist_add_head(&pol->idnode, id_bucket(idx, pol->id));
 	kn->policy_count++;
 	kn->policy_gen++;
 	return 0;
@@ -221,14 +249,20 @@ struct kesp_policy *kesp_spd_lookup(struct kesp_net *kn, u8 dir,
 
 struct kesp_policy *kesp_policy_find(struct kesp_net *kn, u32 id)
 {
+	struct kesp_spd_index *idx;
 	struct kesp_policy *p;
 	int i;
 
 	lockdep_assert_held(&kn->lock);
-	for (i = 0; i < ARRAY_SIZE(kn->spd); i++)
-		list_for_each_entry(p, &kn->spd[i], list)
+	for (i = 0; i < ARRAY_SIZE(kn->spd_index); i++) {
+		idx = rcu_dereference_protected(kn->spd_index[i],
+						lockdep_is_held(&kn->lock));
+		if (!idx)
+			continue;
+		hlist_for_each_entry(p, id_bucket(idx, id), idnode)
 			if (p->id == id)
 				return p;
+	}
 	return NULL;
 }
 
@@ -242,6 +276,7 @@ void kesp_policy_unlink(struct kesp_net *kn, struct kesp_policy *pol)
 	kesp_acquire_purge(kn, pol);
 	list_del_rcu(&pol->list);
 	hlist_del_rcu(&pol->hnode);
+	hlist_del(&pol->idnode);
 	(*plen_count(rcu_dereference_protected(kn->spd_index[pol->dir],
 					       lockdep_is_held(&kn->lock)),
 		     pol->sel.family, pol->sel.dplen))--;

@@ -33,6 +33,16 @@ void kesp_stats_read(const struct kesp_net *kn, u64 *sum)
 	}
 }
 
+u64 kesp_stats_reordered(const struct kesp_net *kn)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(kn->stats, cpu)->in_reordered);
+	return sum;
+}
+
 /*
  * An increment racing with the reset on another CPU may survive it or be
  * lost; either is fine for "clear the counters" and avoids a lock on the
@@ -47,5 +57,6 @@ void kesp_stats_reset(struct kesp_net *kn)
 
 		for (i = 0; i < __KESP_STAT_MAX; i++)
 			WRITE_ONCE(s->cnt[i], 0);
+		WRITE_ONCE(s->in_reordered, 0);
 	}
 }

@@ -14,6 +14,8 @@
  */
 struct kesp_stats {
 	u64 cnt[__KESP_STAT_MAX];
+	/* Not a drop: packets accepted behind a higher sequence number. */
+	u64 in_reordered;
 };
 
 extern const char * const kesp_stat_names[__KESP_STAT_MAX];
@@ -21,6 +23,7 @@ extern const char * const kesp_stat_names[__KESP_STAT_MAX];
 int kesp_stats_init(struct kesp_net *kn);
 void kesp_stats_free(struct kesp_net *kn);
 void kesp_stats_read(const struct kesp_net *kn, u64 *sum);
+u64 kesp_stats_reordered(const struct kesp_net *kn);
 void kesp_stats_reset(struct kesp_net *kn);
 
 static inline void kesp_stats_inc(struct kesp_net *kn, enum kesp_stat stat)

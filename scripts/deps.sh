@@ -11,7 +11,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev libssl-dev
-	sparse iproute2 iperf3 nftables util-linux libcap2-bin iputils-ping
+	sparse iproute2 iperf3 wireguard-tools nftables util-linux libcap2-bin iputils-ping
 	netcat-openbsd clang libclang-rt-14-dev
 	strongswan strongswan-swanctl libstrongswan-standard-plugins tshark
 	# Libreswan's pluto runs from .cache/libreswan (below); its libraries:

@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Benchmarks, run in the guest by selftests/bench/run: kesp against the
-# kernel's own XFRM measured in the same boot, printed as ratios. Absolute
-# numbers mean little under TCG; ratios are what to compare. Lines:
-#   bench: NAME kesp=V UNIT xfrm=V UNIT ratio=R
+# kernel's own XFRM (AES-GCM-128) and WireGuard (ChaCha20-Poly1305)
+# measured in the same boot, printed as ratios. Absolute numbers mean
+# little under TCG; ratios are what to compare. Lines:
+#   bench: NAME kesp=V UNIT REF=V UNIT ratio=R
+# KESP_BENCH_REPEAT=N: each throughput figure is the median of N runs,
+# the configs alternating; KESP_BENCH_ONLY=tcp: the throughput runs only.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 
 N=${KESP_BENCH_N:-10000}	# SAs and policies for the scale runs
@@ -12,6 +15,8 @@ work=$(mktemp -d -p /run)
 key=$work/key
 echo "0x$(printf '5a%.0s' $(seq 1 20))" >"$key"
 hexkey=$(printf '5a%.0s' $(seq 1 20))
+key36=$work/key36	# ChaCha20-Poly1305: 32 bytes and 4 of salt
+echo "0x$(printf '5a%.0s' $(seq 1 36))" >"$key36"
 modprobe esp4 && modprobe xfrm_user || fail "no XFRM in this kernel"
 modprobe kesp || fail "modprobe kesp"
 
@@ -41,12 +46,15 @@ pair() {
 
 # Both tunnels check replays with a 128-packet window (kesp's default;
 # XFRM's is 0, no check), so both do the same work.
-# kesp tunnel on gateway NS: SPIs OUT/IN, local/peer outer, inner nets.
+# kesp tunnel on gateway NS: SPIs OUT/IN, local/peer outer, inner nets;
+# the transform is $ENC, AES-GCM-128 unless set.
 kesp_side() {
-	local ns=$1 out=$2 in=$3 me=$4 peer=$5 l=$6 r=$7
+	local ns=$1 out=$2 in=$3 me=$4 peer=$5 l=$6 r=$7 e=${ENC:-aes-gcm-16}
+	local k=$key
+	[ "$e" = aes-gcm-16 ] || k=$key36
 	ip netns exec "$ns" "$KESPCTL" -b - <<-EOF2 || fail "kesp setup in $ns"
-	sa add spi $out dir out mode tunnel src $me dst $peer enc aes-gcm-16 keyfile $key reqid 1
-	sa add spi $in dir in mode tunnel src $peer dst $me enc aes-gcm-16 keyfile $key reqid 1
+	sa add spi $out dir out mode tunnel src $me dst $peer enc $e keyfile $k reqid 1
+	sa add spi $in dir in mode tunnel src $peer dst $me enc $e keyfile $k reqid 1
 	policy add dir out src $l dst $r action protect tmpl mode tunnel src $me dst $peer reqid 1
 	policy add dir in src $r dst $l action protect tmpl mode tunnel src $peer dst $me reqid 1
 	EOF2
@@ -95,21 +103,115 @@ mem_used_kb() {
 now() { date +%s.%N; }
 rate() { python3 -c "print('%.0f' % ($1 / ($3 - $2)))"; }
 
-# --- throughput: one AES-GCM-128 tunnel each ---
+# WireGuard tunnel on gateway NS (prefix P, side S of a/b): wg0 to the
+# peer's outer address, the peer's inner net routed into it.
+wg_side() {
+	local p=$1 s=$2 me=$3 peer=$4 r=$5 o
+	o=$([ "$s" = a ] && echo b || echo a)
+	ip -n "$p$s" link add wg0 type wireguard || fail "wireguard in $p$s"
+	ip netns exec "$p$s" wg set wg0 private-key "$work/wg$s.key" \
+		listen-port 51820 peer "$(cat "$work/wg$o.pub")" \
+		endpoint "$peer:51820" allowed-ips "$r" || fail "wg set in $p$s"
+	ip -n "$p$s" link set wg0 up
+	ip -n "$p$s" route replace "$r" dev wg0
+}
+
+# One measurement of config C (S streams) appended to $work/res/C-S.
+# Configs: k/x kesp/XFRM AES-GCM-128, c/w kesp ChaCha20-Poly1305 and
+# WireGuard; ca is kesp ChaCha20-Poly1305 with the crypto path that is
+# not the module's default (parameter parallel), measured through pair c.
+measure() {
+	local c=$1 s=$2 mbps p=${1:0:1} r0
+	[ "$c" = ca ] && echo "$ALT" >"$PAR"
+	r0=$(reordered "$p")
+	tcp_mbps mbps "$p" "$s"
+	echo $(($(reordered "$p") - r0)) >>"$work/res/$c-reordered"
+	[ "$c" = ca ] && echo "$DEF" >"$PAR"
+	echo "$mbps" >>"$work/res/$c-$s"
+}
+# Packets kesp accepted behind a higher sequence number, both gateways
+# of pair P (0 for the pairs without kesp).
+reordered() {
+	local n=0 s v
+	for s in a b; do
+		v=$(ip netns exec "$1$s" awk '/^Reordered/ {print $NF}' \
+			/proc/net/kesp 2>/dev/null)
+		n=$((n + ${v:-0}))
+	done
+	echo "$n"
+}
+sum() { awk '{n += $1} END {print n + 0}' "$work/res/$1"; }
+median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(float(l) for l in open(sys.argv[1])))' "$work/res/$1"; }
+
+# --- throughput: one tunnel per config, each in its own pair ---
+REPEAT=${KESP_BENCH_REPEAT:-1}
+PAR=/sys/module/kesp/parameters/parallel
+modprobe wireguard || fail "modprobe wireguard"
+for s in a b; do
+	(umask 077 && wg genkey >"$work/wg$s.key") &&
+		wg pubkey <"$work/wg$s.key" >"$work/wg$s.pub" || fail "wg genkey"
+done
 pair k
 pair x
+pair c
+pair w
 kesp_side ka 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 kesp_side kb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
 xfrm_side xa 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 xfrm_side xb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
-ip netns exec ka ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "kesp tunnel down"
-ip netns exec xa ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null || fail "xfrm tunnel down"
-tcp_mbps k1 k 1
-tcp_mbps x1 x 1
-say "bench: tcp-aes-gcm-128-1-stream kesp=$k1 Mbit/s xfrm=$x1 Mbit/s ratio=$(ratio "$k1" "$x1")"
-tcp_mbps k4 k 4
-tcp_mbps x4 x 4
-say "bench: tcp-aes-gcm-128-4-streams kesp=$k4 Mbit/s xfrm=$x4 Mbit/s ratio=$(ratio "$k4" "$x4")"
+ENC=chacha20-poly1305 kesp_side ca 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
+ENC=chacha20-poly1305 kesp_side cb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
+wg_side w a 192.0.2.1 192.0.2.2 10.2.0.0/16
+wg_side w b 192.0.2.2 192.0.2.1 10.1.0.0/16
+for p in k x c w; do
+	ip netns exec "${p}a" ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null ||
+		fail "tunnel $p down"
+done
+configs="k x c w" DEF=N ALT=Y
+if [ -w "$PAR" ]; then
+	configs="$configs ca"
+	DEF=$(cat "$PAR")
+	ALT=$([ "$DEF" = Y ] && echo N || echo Y)
+fi
+mkdir -p "$work/res"
+# Alternate the configs within each round, and reverse the order every
+# other round, so that drift in the host's load hits all alike.
+for r in $(seq 1 "$REPEAT"); do
+	order=$configs
+	[ $((r % 2)) = 0 ] && order=$(tr ' ' '\n' <<<"$configs" | tac | tr '\n' ' ')
+	for s in 1 4; do
+		for c in $order; do
+			measure "$c" "$s"
+		done
+	done
+done
+for s in 1 4; do
+	n=$([ "$s" = 1 ] && echo 1-stream || echo 4-streams)
+	k=$(median "k-$s") x=$(median "x-$s")
+	say "bench: tcp-aes-gcm-128-$n kesp=$k Mbit/s xfrm=$x Mbit/s ratio=$(ratio "$k" "$x")"
+	[ "$s" = 1 ] && k1=$k
+	c=$(median "c-$s") w=$(median "w-$s")
+	say "bench: tcp-chacha20-poly1305-$n kesp=$c Mbit/s wireguard=$w Mbit/s ratio=$(ratio "$c" "$w")"
+	if [ -w "$PAR" ]; then
+		pa=$c se=$(median "ca-$s")
+		[ "$DEF" = Y ] || { se=$c; pa=$(median "ca-$s"); }
+		say "bench: tcp-chacha20-poly1305-parallel-vs-serial-$n kesp=$pa Mbit/s kesp-serial=$se Mbit/s ratio=$(ratio "$pa" "$se")"
+	fi
+done
+for c in k c ca; do
+	[ -f "$work/res/$c-reordered" ] || continue
+	n=$([ "$c" = k ] && echo aes-gcm-128 || echo chacha20-poly1305)
+	m=$DEF
+	[ "$c" = ca ] && m=$ALT
+	[ "$c" = k ] || n=$n-$([ "$m" = Y ] && echo parallel || echo serial)
+	say "bench: tcp-$n-reordered kesp=$(sum "$c-reordered") packets (all runs, both gateways)"
+done
+say "bench: tcp-runs repeat=$REPEAT secs=$SECS (medians)"
+if [ "${KESP_BENCH_ONLY:-}" = tcp ]; then
+	netns_cleanup
+	rmmod kesp || fail "rmmod kesp"
+	exit 0
+fi
 
 # --- N more SAs and N more policies on gateway A of each pair ---
 python3 - "$N" "$key" "$hexkey" "$work" <<'PY'
