@@ -203,6 +203,9 @@ int iked_conf_id_equal(const struct iked_conf_id *a,
 int iked_conf_id_match(const struct iked_conf_id *pattern,
 		       const struct iked_conf_id *id);
 
+/* The value of one hex digit, or -1 (KEY_IDs here, 0x secrets). */
+int iked_conf_hexval(char c);
+
 /* "3600", "60s", "10m", "1.5h", "1d" into seconds; 0 or -EINVAL. */
 int iked_conf_time_parse(const char *s, uint32_t *secs, char *err,
 			 size_t errlen);

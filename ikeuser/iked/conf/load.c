@@ -63,6 +63,8 @@ static int load(const char *path, const char *name, const char *text,
 		if (!file)
 			snprintf(err, errlen, "out of memory");
 	}
+	if (!ret)
+		ret = conf_setup_notice(&r);
 	for (i = 0; !ret && i < r.n_s; i++)
 		if (r.s[i].type == SECT_CONN)
 			ret = conf_resolve(&r, i);
