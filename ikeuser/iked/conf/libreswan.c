@@ -151,7 +151,7 @@ static int put_aes(struct out *o, const char *w)
 
 /* One word of a proposal; @after_semi: it follows the ";" (a DH group). */
 static void put_word(struct out *o, const char *w, int first, int after_semi,
-		     int *has_dh)
+		     int *has_dh, int *has_integ)
 {
 	size_t i;
 
@@ -172,6 +172,7 @@ static void put_word(struct out *o, const char *w, int first, int after_semi,
 			put(o, names[i].sw);
 			o->changed = 1;
 			*has_dh |= names[i].cls == C_DH;
+			*has_integ |= names[i].cls == C_INTEG;
 			return;
 		}
 	}
@@ -181,6 +182,10 @@ static void put_word(struct out *o, const char *w, int first, int after_semi,
 	if (!strncmp(w, "modp", 4) || !strncmp(w, "ecp", 3) ||
 	    !strcmp(w, "curve25519") || !strcmp(w, "x25519"))
 		*has_dh = 1;
+	if (!strncmp(w, "sha", 3) || !strncmp(w, "md5", 3) ||
+	    !strncmp(w, "prf", 3) || !strcmp(w, "aesxcbc") ||
+	    !strcmp(w, "aescmac"))
+		*has_integ = 1;
 	put(o, w);
 }
 
@@ -188,7 +193,7 @@ static void put_word(struct out *o, const char *w, int first, int after_semi,
 static void put_proposal(struct out *o, enum iked_prop_proto proto,
 			 const char *s, const char *e)
 {
-	int has_dh = 0, after_semi = 0, first = 1;
+	int has_dh = 0, has_integ = 0, after_semi = 0, first = 1;
 
 	while (s < e) {
 		const char *w = s;
@@ -204,7 +209,8 @@ static void put_proposal(struct out *o, enum iked_prop_proto proto,
 			word[i] = (char)tolower((unsigned char)w[i]);
 		word[n] = '\0';
 		if (n)
-			put_word(o, word, first, after_semi, &has_dh);
+			put_word(o, word, first, after_semi, &has_dh,
+				 &has_integ);
 		first = 0;
 		if (s < e && *s == ';') {
 			after_semi = 1;
@@ -214,6 +220,14 @@ static void put_proposal(struct out *o, enum iked_prop_proto proto,
 		}
 		if (s < e)
 			s++;
+	}
+	/*
+	 * No integrity or PRF: Libreswan's default, which is also the PRF
+	 * of an AEAD IKE proposal (AEAD ESP drops it again).
+	 */
+	if (!has_integ) {
+		put(o, "sha512-sha256");
+		o->changed = 1;
 	}
 	if (has_dh)
 		return;

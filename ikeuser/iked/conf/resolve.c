@@ -179,9 +179,10 @@ static int resolve_name(struct reader *r, struct build *b,
 	hints.ai_socktype = SOCK_DGRAM;
 	ret = getaddrinfo(name, NULL, &hints, &res);
 	if (ret) {
-		conf_fail(r, w->file, w->line, "%s: cannot resolve \"%s\"%s%s: %s; give an IP address, or fix the name (kesp-iked resolves it when it reads this file)",
-			  w->kw->name, name, o->addr.family ? " to an " : "",
+		conf_fail(r, w->file, w->line, "%s: cannot resolve \"%s\"%s%s%s: %s; give an IP address, or fix the name (kesp-iked resolves it when it reads this file)",
+			  w->kw->name, name, o->addr.family ? " as an " : "",
 			  o->addr.family ? kesp_family_label(o->addr.family) : "",
+			  o->addr.family ? " address" : "",
 			  ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
 		return -EINVAL;
 	}
@@ -342,6 +343,8 @@ int conf_resolve(struct reader *r, size_t si)
 	r->conf->conns = nc;
 	free(b.own_pp[0]);
 	free(b.own_pp[1]);
+	free(b.host_name[0]);
+	free(b.host_name[1]);
 	r->conf->conns[r->conf->n_conns++] = b.c;
 	return 0;
 oom:
