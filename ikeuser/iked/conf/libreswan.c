@@ -223,12 +223,11 @@ static void put_proposal(struct out *o, enum iked_prop_proto proto,
 	}
 	/*
 	 * No integrity or PRF: Libreswan's default, which is also the PRF
-	 * of an AEAD IKE proposal (AEAD ESP drops it again).
+	 * of an AEAD IKE proposal (AEAD ESP drops it again). Alone it does
+	 * not make a list Libreswan's: strongSwan's esp=aes128 stays refused.
 	 */
-	if (!has_integ) {
+	if (!has_integ)
 		put(o, "sha512-sha256");
-		o->changed = 1;
-	}
 	if (has_dh)
 		return;
 	/*
