@@ -418,4 +418,51 @@ TEST(secrets_of_both_dialects)
 	run(_metadata, "secrets", "*.secrets", SECRETS);
 }
 
+/* examples/: the README's tunnel in both dialects is one conn. */
+TEST(examples_of_both_dialects_are_the_same_conn)
+{
+	static const char *const keys[] = {
+		"left", "right", "leftid", "rightid", "leftsubnet",
+		"rightsubnet", "auto", "type", "ike", "esp", "ikelifetime",
+		"lifetime", "rekeymargin", "rekeyfuzz", "keyingtries", "rekey",
+		"reauth", "dpddelay", "dpdtimeout", "dpdaction", "encaps",
+	};
+	char dir[512], path[600], err[IKED_CONF_ERRLEN];
+	struct iked_conf *c[2];
+	const char *const names[2] = { "strongswan", "libreswan" };
+	size_t i, k;
+
+	corpus_dir(dir, sizeof(dir), "../../../examples");
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/ipsec.conf-%s", dir, names[i]);
+		ASSERT_EQ(0, iked_conf_load(path, &c[i], err, sizeof(err))) {
+			TH_LOG("%s", err);
+		}
+		ASSERT_EQ(1, c[i]->n_conns);
+		/* One notice for the other daemon's config setup. */
+		EXPECT_EQ(1, c[i]->n_warnings);
+	}
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		char a[2048], b[2048];
+
+		ASSERT_EQ(0, field(&c[0]->conns[0], keys[k], a, sizeof(a)));
+		ASSERT_EQ(0, field(&c[1]->conns[0], keys[k], b, sizeof(b)));
+		EXPECT_STREQ(a, b) {
+			TH_LOG("%s", keys[k]);
+		}
+	}
+	{
+		char buf[2048];
+
+		field(&c[0]->conns[0], "ike", buf, sizeof(buf));
+		EXPECT_STREQ("aes256gcm16-prfsha256-ecp256!", buf);
+		field(&c[0]->conns[0], "esp", buf, sizeof(buf));
+		EXPECT_STREQ("aes256gcm16-ecp256-noesn!", buf);
+		field(&c[0]->conns[0], "auto", buf, sizeof(buf));
+		EXPECT_STREQ("route", buf);
+	}
+	iked_conf_free(c[0]);
+	iked_conf_free(c[1]);
+}
+
 TEST_HARNESS_MAIN
