@@ -201,6 +201,9 @@ static int field(const struct iked_conf_conn *k, const char *key, char *buf,
 		snprintf(buf, len, "%s", k->mode == IKED_MODE_TUNNEL ? "tunnel" : "transport");
 	else if (!strcmp(key, "rekey") || !strcmp(key, "reauth"))
 		snprintf(buf, len, "%s", (key[2] == 'k' ? k->rekey : k->reauth) ? "yes" : "no");
+	else if (!strcmp(key, "leftupdown") || !strcmp(key, "rightupdown"))
+		snprintf(buf, len, "%s", (key[0] == 'l' ? k->left.updown :
+					  k->right.updown) ?: "");
 	else if (!strcmp(key, "dpdaction"))
 		snprintf(buf, len, "%s", dpd[k->dpdaction]);
 	else if (!strcmp(key, "encaps"))

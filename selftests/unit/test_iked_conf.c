@@ -623,7 +623,7 @@ TEST(accepted_only_with_the_harmless_value)
 			      "\tinstallpolicy=yes\n\taggressive=no\n"
 			      "\tleftfirewall=no\n\trightfirewall=no\n"
 			      "\tcloseaction=none\n\tleftcert=\n", err));
-	EXPECT_STREQ("ipsec.conf:6: leftfirewall: \"yes\" is not supported: kesp-iked runs no updown scripts; set leftfirewall=no or leave it out",
+	EXPECT_STREQ("ipsec.conf:6: leftfirewall: \"yes\" is not supported: kesp-iked does not install firewall rules yet; write them in a leftupdown= script; set leftfirewall=no or leave it out",
 		     conf_err(CONN_A "\tleftfirewall=yes\n", err));
 }
 

@@ -51,6 +51,9 @@
  *   dpdaction             none | clear | hold | restart             none
  *   encapsulation         auto | yes | no (Libreswan)               auto
  *   forceencaps           yes | no (strongSwan; no = auto)          no
+ *   leftupdown, rightupdown  a shell command run with strongSwan's
+ *                         PLUTO_* environment as CHILD SAs go up and down
+ *                         (the local side's; updown.h)              none
  *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
  *                         kesp.ko follows the routing table
  *   mobike=no, compress=no, installpolicy=yes, aggressive=no,
@@ -59,7 +62,7 @@
  *   rightsendcert=...:    accepted with those values only
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
- * fraction: 1.5h). Certificates, virtual IPs, updown scripts, AH, marks and
+ * fraction: 1.5h). Certificates, virtual IPs, leftfirewall=yes, AH, marks and
  * the like are known and refused as not supported yet; any other keyword
  * is refused as unknown. In "config setup" the strongSwan and Libreswan
  * keywords that tune only their own daemon (charondebug, uniqueids,
@@ -118,6 +121,8 @@ struct iked_conf_end {
 	uint8_t id_set;			/* 1: leftid= given, 0: derived */
 	struct iked_conf_ts *ts;	/* at least one */
 	size_t n_ts;
+	/* leftupdown=: run by /bin/sh on up and down (updown.h), or NULL. */
+	char *updown;
 };
 
 enum iked_conf_auto {

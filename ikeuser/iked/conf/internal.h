@@ -33,6 +33,7 @@ enum kw_id {
 	KW_LEFTSENDCERT, KW_RIGHTSENDCERT,
 	KW_LEFTNEXTHOP, KW_RIGHTNEXTHOP,
 	KW_PFS,
+	KW_LEFTUPDOWN, KW_RIGHTUPDOWN,
 	KW_UNSUPPORTED,		/* refused whatever the value */
 	KW_SETUP,		/* config setup: accepted and ignored */
 	KW_COUNT

@@ -25,9 +25,10 @@ static int set_enum(struct build *, const struct kw *, const char *, char *, siz
 static int set_only(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_unsupported(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_nexthop(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_updown(struct build *, const struct kw *, const char *, char *, size_t);
 
 #define VIPS	"virtual IPs and configuration payloads are not supported yet"
-#define UPDOWN	"kesp-iked runs no updown scripts"
+#define UPDOWN	"kesp-iked does not install firewall rules yet; write them in a leftupdown= script"
 #define EAP	"EAP and XAuth are not supported"
 
 /*
@@ -85,6 +86,8 @@ static const struct kw kws[] = {
 	CONN("encapsulation", KW_ENCAPS, 0, "auto", set_enum),
 	CONN("forceencaps", KW_ENCAPS, 0, "no", set_enum),
 	CONN("pfs", KW_PFS, 0, "yes", set_enum),
+	CONN("leftupdown", KW_LEFTUPDOWN, 0, NULL, set_updown),
+	CONN("rightupdown", KW_RIGHTUPDOWN, 1, NULL, set_updown),
 	CONN("leftnexthop", KW_LEFTNEXTHOP, 0, NULL, set_nexthop),
 	CONN("rightnexthop", KW_RIGHTNEXTHOP, 1, NULL, set_nexthop),
 	ONLY("mobike", KW_MOBIKE, 0, "no",
@@ -120,8 +123,6 @@ static const struct kw kws[] = {
 	NOPE("leftdns", VIPS),
 	NOPE("rightdns", VIPS),
 	NOPE("modeconfig", VIPS),
-	NOPE("leftupdown", UPDOWN),
-	NOPE("rightupdown", UPDOWN),
 	NOPE("lefthostaccess", UPDOWN),
 	NOPE("righthostaccess", UPDOWN),
 	NOPE("leftauth2", "a second authentication round is not supported"),
@@ -401,6 +402,20 @@ static int set_host(struct build *b, const struct kw *kw, const char *v,
 	snprintf(err, errlen, "\"%s\" is not an address: expected an IPv4 or IPv6 address, a DNS name or %%any, e.g. 192.0.2.1",
 		 v);
 	return -EINVAL;
+}
+
+static int set_updown(struct build *b, const struct kw *kw, const char *v,
+		      char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	free(e->updown);
+	e->updown = strdup(v);
+	if (!e->updown) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Libreswan's next hop: kesp-iked sends as the routing table says. */
@@ -729,6 +744,8 @@ void conf_build_free(struct build *b)
 	free(b->c.name);
 	free(b->c.left.ts);
 	free(b->c.right.ts);
+	free(b->c.left.updown);
+	free(b->c.right.updown);
 	iked_prop_list_free(&b->c.ike);
 	iked_prop_list_free(&b->c.esp);
 	free(b->own_pp[0]);

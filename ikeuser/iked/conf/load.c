@@ -13,6 +13,8 @@ static void conn_free(struct iked_conf_conn *c)
 	free(c->name);
 	free(c->left.ts);
 	free(c->right.ts);
+	free(c->left.updown);
+	free(c->right.updown);
 	iked_prop_list_free(&c->ike);
 	iked_prop_list_free(&c->esp);
 }
