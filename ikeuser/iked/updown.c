@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "updown.h"
@@ -266,6 +267,44 @@ static bool has_twin(const struct ike_sa *sa, const struct child_sa *ch)
 	return false;
 }
 
+/* syslog's socket (datagrams, or a stream to a *log path) stays. */
+static bool keep_unix(int fd)
+{
+	struct sockaddr_un peer;
+	socklen_t len = sizeof(peer);
+	int type = 0;
+	socklen_t tl = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl))
+		return false;
+	if (type == SOCK_DGRAM)
+		return true;
+	memset(&peer, 0, sizeof(peer));
+	return !getpeername(fd, (struct sockaddr *)&peer, &len) &&
+	       strstr(peer.sun_path, "log");
+}
+
+/*
+ * The monitor keeps none of the daemon's sockets: a slow script must not
+ * hold UDP 500 and 4500, the netlink sockets or the control socket
+ * while a restarted kesp-iked wants them. The log's socket stays.
+ */
+static void close_daemon_sockets(void)
+{
+	struct sockaddr_storage ss;
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++) {
+		socklen_t len = sizeof(ss);
+
+		if (getsockname(fd, (struct sockaddr *)&ss, &len))
+			continue;
+		if (ss.ss_family == AF_UNIX && keep_unix(fd))
+			continue;
+		close(fd);
+	}
+}
+
 /* The monitor: every pair of selectors in turn, then gone. */
 static void monitor(const struct ike_sa *sa, const struct child_sa *ch,
 		    const char *script, bool up)
@@ -275,6 +314,7 @@ static void monitor(const struct ike_sa *sa, const struct child_sa *ch,
 
 	if (!e)
 		_exit(1);
+	close_daemon_sockets();
 	for (i = 0; i < ch->ts_local.n; i++) {
 		for (k = 0; k < ch->ts_remote.n; k++) {
 			if (ch->ts_local.ts[i].type != ch->ts_remote.ts[k].type)
