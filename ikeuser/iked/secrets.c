@@ -17,21 +17,11 @@
 #define IDS_MAX		64
 
 #define LINE_EXPECT "expected [ID [ID]] : PSK \"SECRET\""
-#define SECRET_EXPECT "expected the secret in double quotes, 0xHEX or 0sBASE64"
+#define SECRET_EXPECT "expected the secret in double or single quotes, 0xHEX, 0sBASE64 or as one word"
 
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 static int b64val(char c)
@@ -57,7 +47,8 @@ static int unhex(const char *s, size_t n, uint8_t *out)
 	if (!n || n % 2)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		int hi = iked_conf_hexval(s[2 * i]);
+		int lo = iked_conf_hexval(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
@@ -120,35 +111,40 @@ static int fail(char *err, size_t errlen, const char *file, unsigned int line,
 	return -EINVAL;
 }
 
-/* The secret after "PSK": its bytes into a new buffer. */
+/*
+ * The secret after "PSK" as strongSwan reads it: in double or single
+ * quotes (taken as written), 0xHEX, 0sBASE64, or else one unquoted word,
+ * taken as written. Its bytes go into a new buffer.
+ */
 static int parse_secret(char *p, struct iked_secret *s, char *err,
 			size_t errlen)
 {
 	const char *file = s->file;
 	unsigned int line = s->line;
-	int quoted = 0;
+	int raw = 1;
 	char *end;
 	size_t n;
 	long got;
 
 	while (is_space(*p))
 		p++;
-	if (*p == '"') {
-		quoted = 1;
-		end = strchr(p + 1, '"');
+	if (*p == '"' || *p == '\'') {
+		end = strchr(p + 1, *p);
 		if (!end)
-			return fail(err, errlen, file, line, "PSK: the quoted secret has no closing \"");
+			return fail(err, errlen, file, line, "PSK: the quoted secret has no closing %c",
+				    *p);
 		n = (size_t)(end - p - 1);
 		p++;
 		end++;
-	} else if (p[0] == '0' && (p[1] == 'x' || p[1] == 's')) {
-		end = p + 2;
-		while (*end && !is_space(*end) && *end != '#')
+	} else if (*p && *p != '#') {
+		raw = !(p[0] == '0' && (p[1] == 'x' || p[1] == 's'));
+		end = p;
+		while (*end && !is_space(*end))
 			end++;
 		n = (size_t)(end - p);
 	} else {
-		return fail(err, errlen, file, line, "PSK: %s",
-			    *p ? SECRET_EXPECT : "no secret: " SECRET_EXPECT);
+		return fail(err, errlen, file, line, "PSK: no secret: %s",
+			    SECRET_EXPECT);
 	}
 	while (is_space(*end))
 		end++;
@@ -163,7 +159,7 @@ static int parse_secret(char *p, struct iked_secret *s, char *err,
 	}
 	/* Until the real length is known, a wipe covers all of it. */
 	s->key_len = n;
-	if (quoted) {
+	if (raw) {
 		memcpy(s->key, p, n);
 		s->key_len = n;
 	} else if (p[1] == 'x') {
@@ -284,6 +280,11 @@ int iked_secrets_parse(const char *name, const char *text, size_t len,
 	int ret = 0;
 
 	*out = NULL;
+	/* Some Windows editors start a UTF-8 file with a byte order mark. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
 	if (memchr(text, '\0', len)) {
 		snprintf(err, errlen, "%s: NUL byte: this is not a text file",
 			 name);

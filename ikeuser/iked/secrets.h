@@ -12,10 +12,12 @@
 /*
  * The file is strongSwan's ipsec.secrets(5), PSK lines only:
  *
- *   [ID [ID ...]] : PSK "secret"      (or 0xHEX, or 0sBASE64)
+ *   [ID [ID ...]] : PSK "secret"      (or 'secret', 0xHEX, 0sBASE64, or
+ *                                      secret as one unquoted word)
  *
  * IDs are written as for leftid= (conf.h); "%any" or no ID at all makes
- * the line match any pair. Comments start with "#". Other secret types
+ * the line match any pair. Comments start with "#". A UTF-8 byte order
+ * mark at the start of the file is skipped. Other secret types
  * (RSA, ECDSA, EAP, XAUTH, ...) and include are refused as not supported.
  */
 

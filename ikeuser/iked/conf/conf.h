@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The connections of /etc/kesp/ipsec.conf, read in strongSwan's conn syntax. */
+/* The connections of /etc/kesp/ipsec.conf, in strongSwan's or Libreswan's words. */
 
 #ifndef KESP_IKED_CONF_H
 #define KESP_IKED_CONF_H
@@ -11,13 +11,19 @@
 #include "../proposal.h"
 
 /*
- * The file is strongSwan's ipsec.conf(5): "config setup", "conn NAME" and
- * "conn %default" sections, indented KEYWORD=VALUE lines, "#" comments
- * (at the start of a line or after white space), double-quoted values,
- * "include FILE" (shell wildcards, relative to the including file; it
- * ends the section before it) and also= inheritance. Every keyword kesp-iked reads, with its default:
+ * The file is ipsec.conf(5) as strongSwan 5.9 and Libreswan 4.x write it:
+ * "config setup", "conn NAME" and "conn %default" sections, indented
+ * KEYWORD=VALUE lines, "#" comments (at the start of a line or after
+ * white space), double-quoted values, "include FILE" (shell wildcards,
+ * relative to the including file; it ends the section before it),
+ * "version 2", a UTF-8 byte order mark at the start (skipped) and also=
+ * inheritance. Every keyword kesp-iked reads, with its default:
  *
- *   left, right           ADDRESS | %any | %defaultroute (= %any)    required
+ *   left, right           ADDRESS | NAME | %any | %any4 | %any6 |
+ *                         %defaultroute (all four: any address)      %any
+ *                         (a NAME is resolved with getaddrinfo() when
+ *                         the file is read, in the other side's family;
+ *                         one that does not resolve refuses the file)
  *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any
  *                         (default: the side's address, %any if that is %any)
  *   leftsubnet, ...       PREFIX[[PROTO/PORT]],... | %dynamic  (default: the
@@ -27,29 +33,42 @@
  *   authby                secret | psk  (strongSwan's default is pubkey, so a
  *                         conn must say authby=secret or leftauth=rightauth=psk)
  *   keyexchange           ikev2 | ike                               ikev2
- *   ike, esp              proposal strings, see proposal.h    kesp's defaults
+ *   ikev2 (Libreswan)     insist | propose | yes (IKEv1's permit, no and
+ *                         never are refused)                        insist
+ *   ike, esp, phase2alg   proposal strings, strongSwan's (proposal.h) or
+ *                         Libreswan's (libreswan.c)          kesp's defaults
+ *   pfs (Libreswan)       yes | no (no: ESP proposals lose their groups) yes
  *   ikelifetime           TIME                                      3h
- *   lifetime, keylife     TIME                                      1h
+ *   lifetime, keylife, salifetime TIME                              1h
  *   rekeymargin, margintime TIME                                    9m
  *   rekeyfuzz             PERCENT                                   100%
  *   keyingtries           N | %forever (stored as 0)                3
  *   rekey, reauth         yes | no                                  yes, no
- *   auto                  ignore | add | route | start              ignore
+ *   auto                  ignore | add | route | start, Libreswan's
+ *                         ondemand (route) and up (start)           ignore
  *   type                  tunnel | transport                        tunnel
  *   dpddelay, dpdtimeout  TIME                                      30s, 150s
  *   dpdaction             none | clear | hold | restart             none
  *   encapsulation         auto | yes | no (Libreswan)               auto
  *   forceencaps           yes | no (strongSwan; no = auto)          no
- *   mobike=no, compress=no, fragmentation=no, installpolicy=yes,
- *   aggressive=no, leftfirewall=no, rightfirewall=no, closeaction=none:
- *                         accepted with that value only
+ *   leftupdown, rightupdown  a shell command run with strongSwan's
+ *                         PLUTO_* environment as CHILD SAs go up and down
+ *                         (the local side's; updown.h)              none
+ *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
+ *                         kesp.ko follows the routing table
+ *   mobike=no, compress=no, installpolicy=yes, aggressive=no,
+ *   leftfirewall=no, rightfirewall=no, closeaction=none,
+ *   fragmentation=yes|accept|no, leftsendcert=never|no|ifasked,
+ *   rightsendcert=...:    accepted with those values only
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
- * fraction: 1.5h). Certificates, virtual IPs, updown scripts, AH, marks and
+ * fraction: 1.5h). Certificates, virtual IPs, leftfirewall=yes, AH, marks and
  * the like are known and refused as not supported yet; any other keyword
  * is refused as unknown. In "config setup" the strongSwan and Libreswan
- * keywords that do not change what kesp-iked does (charondebug, uniqueids,
- * strictcrlpolicy, ...) are accepted and reported as warnings.
+ * keywords that tune only their own daemon (charondebug, uniqueids,
+ * logfile, dumpdir, nhelpers, plutodebug, virtual-private, ...) are
+ * accepted and named in one warning; listen, listen-tcp and myid are
+ * refused.
  *
  * Resolution follows strongSwan: a conn's own settings win, then those of
  * its also= sections (a later also= over an earlier one, recursively),
@@ -57,6 +76,7 @@
  * overrides an inherited value. %default sections must come before every
  * conn. A conn with auto=ignore (the default, as for sections that exist
  * to be included with also=) is checked line by line but not loaded.
+ * Defaults are strongSwan's in both dialects.
  */
 
 /* IKEv2 identification types (RFC 7296, section 3.5); 0 stands for %any. */
@@ -101,6 +121,8 @@ struct iked_conf_end {
 	uint8_t id_set;			/* 1: leftid= given, 0: derived */
 	struct iked_conf_ts *ts;	/* at least one */
 	size_t n_ts;
+	/* leftupdown=: run by /bin/sh on up and down (updown.h), or NULL. */
+	char *updown;
 };
 
 enum iked_conf_auto {
@@ -202,6 +224,9 @@ int iked_conf_id_equal(const struct iked_conf_id *a,
 /* @pattern is %any or equal to @id. */
 int iked_conf_id_match(const struct iked_conf_id *pattern,
 		       const struct iked_conf_id *id);
+
+/* The value of one hex digit, or -1 (KEY_IDs here, 0x secrets). */
+int iked_conf_hexval(char c);
 
 /* "3600", "60s", "10m", "1.5h", "1d" into seconds; 0 or -EINVAL. */
 int iked_conf_time_parse(const char *s, uint32_t *secs, char *err,

@@ -12,7 +12,7 @@
 #include "../escape.h"
 #include "../words.h"
 
-static int hexval(char c)
+int iked_conf_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -90,7 +90,8 @@ int iked_conf_id_parse(const char *s, struct iked_conf_id *id, char *err,
 			return -EINVAL;
 		}
 		for (i = 0; i < n / 2; i++) {
-			int hi = hexval(s[2 + 2 * i]), lo = hexval(s[3 + 2 * i]);
+			int hi = iked_conf_hexval(s[2 + 2 * i]);
+			int lo = iked_conf_hexval(s[3 + 2 * i]);
 
 			if (hi < 0 || lo < 0) {
 				snprintf(err, errlen, "\"%s\" is not a KEY_ID: expected @# and an even number of hex digits, e.g. @#0123abcd",

@@ -30,6 +30,10 @@ enum kw_id {
 	KW_ENCAPS,
 	KW_MOBIKE, KW_COMPRESS, KW_FRAGMENTATION, KW_INSTALLPOLICY,
 	KW_AGGRESSIVE, KW_LEFTFIREWALL, KW_RIGHTFIREWALL, KW_CLOSEACTION,
+	KW_LEFTSENDCERT, KW_RIGHTSENDCERT,
+	KW_LEFTNEXTHOP, KW_RIGHTNEXTHOP,
+	KW_PFS,
+	KW_LEFTUPDOWN, KW_RIGHTUPDOWN,
 	KW_UNSUPPORTED,		/* refused whatever the value */
 	KW_SETUP,		/* config setup: accepted and ignored */
 	KW_COUNT
@@ -46,6 +50,9 @@ struct build {
 	} pp[2];
 	/* Per selector: 1 if it was written with its own [proto/port]. */
 	uint8_t *own_pp[2];
+	/* left=NAME, right=NAME: resolved when the conn is finished. */
+	char *host_name[2];
+	uint8_t no_pfs;			/* Libreswan's pfs=no */
 };
 
 struct kw;
@@ -134,6 +141,17 @@ int conf_parse_protoport(const char *v, size_t n, uint8_t *proto,
 int conf_parse_subnets(const char *v, struct iked_conf_ts **tsp,
 		       uint8_t **ownp, size_t *np, char *err, size_t errlen);
 
+/* libreswan.c: Libreswan's proposal syntax */
+
+/*
+ * @v as strongSwan writes it, when it is in Libreswan's syntax: *@out is
+ * then a malloc'd strongSwan string ("!"-terminated: Libreswan proposes
+ * and accepts exactly what it lists), else NULL. Returns 0, -EINVAL with
+ * a message naming the Libreswan word, or -ENOMEM.
+ */
+int conf_lsw_proposals(enum iked_prop_proto proto, const char *v, char **out,
+		       char *err, size_t errlen);
+
 /* reader.c: sections and lines, with the file and line of each */
 
 /* "FILE:LINE: " and the message into r->err; returns -EINVAL. */
@@ -154,5 +172,7 @@ void conf_reader_free(struct reader *r);
 
 /* Add section @si, a conn, to r->conf unless it is auto=ignore. */
 int conf_resolve(struct reader *r, size_t si);
+/* The one notice naming the config setup keywords read and ignored. */
+int conf_setup_notice(struct reader *r);
 
 #endif /* KESP_IKED_CONF_INTERNAL_H */

@@ -24,9 +24,11 @@ static int set_yesno(struct build *, const struct kw *, const char *, char *, si
 static int set_enum(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_only(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_unsupported(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_nexthop(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_updown(struct build *, const struct kw *, const char *, char *, size_t);
 
 #define VIPS	"virtual IPs and configuration payloads are not supported yet"
-#define UPDOWN	"kesp-iked runs no updown scripts"
+#define UPDOWN	"kesp-iked does not install firewall rules yet; write them in a leftupdown= script"
 #define EAP	"EAP and XAuth are not supported"
 
 /*
@@ -41,12 +43,16 @@ static int set_unsupported(struct build *, const struct kw *, const char *, char
 	{ .name = n, .id = i, .side = s, .set = set_only, .only = v, .note = why }
 #define NOPE(n, why) \
 	{ .name = n, .id = KW_UNSUPPORTED, .set = set_unsupported, .note = why }
-#define SETUP(n, why)	{ .name = n, .id = KW_SETUP, .setup = 1, .note = why }
+/* Tunes only strongSwan's or Libreswan's own daemon: one notice names them. */
+#define SETUP(n)	{ .name = n, .id = KW_SETUP, .setup = 1 }
+#define SETUP_NOPE(n, why) \
+	{ .name = n, .id = KW_UNSUPPORTED, .setup = 1, .note = why }
 
 static const struct kw kws[] = {
 	{ .name = "also", .id = KW_ALSO },
-	CONN("left", KW_LEFT, 0, NULL, set_host),
-	CONN("right", KW_RIGHT, 1, NULL, set_host),
+	/* strongSwan's default; Libreswan requires both. */
+	CONN("left", KW_LEFT, 0, "%any", set_host),
+	CONN("right", KW_RIGHT, 1, "%any", set_host),
 	CONN("leftid", KW_LEFTID, 0, NULL, set_id),
 	CONN("rightid", KW_RIGHTID, 1, NULL, set_id),
 	CONN("leftsubnet", KW_LEFTSUBNET, 0, NULL, set_subnet),
@@ -57,12 +63,15 @@ static const struct kw kws[] = {
 	CONN("rightauth", KW_RIGHTAUTH, 1, NULL, set_auth),
 	CONN("authby", KW_AUTHBY, 0, NULL, set_authby),
 	CONN("keyexchange", KW_KEYEXCHANGE, 0, "ikev2", set_keyexchange),
+	CONN("ikev2", KW_KEYEXCHANGE, 0, "insist", set_keyexchange),
 	/* "" stands for kesp's default proposals (proposal.c). */
 	CONN("ike", KW_IKE, 0, "", set_proposals),
 	CONN("esp", KW_ESP, 0, "", set_proposals),
+	CONN("phase2alg", KW_ESP, 0, "", set_proposals),
 	CONN("ikelifetime", KW_IKELIFETIME, 0, "3h", set_time),
 	CONN("lifetime", KW_LIFETIME, 0, "1h", set_time),
 	CONN("keylife", KW_LIFETIME, 0, "1h", set_time),
+	CONN("salifetime", KW_LIFETIME, 0, "1h", set_time),
 	CONN("rekeymargin", KW_REKEYMARGIN, 0, "9m", set_time),
 	CONN("margintime", KW_REKEYMARGIN, 0, "9m", set_time),
 	CONN("rekeyfuzz", KW_REKEYFUZZ, 0, "100%", set_percent),
@@ -76,11 +85,20 @@ static const struct kw kws[] = {
 	CONN("dpdaction", KW_DPDACTION, 0, "none", set_enum),
 	CONN("encapsulation", KW_ENCAPS, 0, "auto", set_enum),
 	CONN("forceencaps", KW_ENCAPS, 0, "no", set_enum),
+	CONN("pfs", KW_PFS, 0, "yes", set_enum),
+	CONN("leftupdown", KW_LEFTUPDOWN, 0, NULL, set_updown),
+	CONN("rightupdown", KW_RIGHTUPDOWN, 1, NULL, set_updown),
+	CONN("leftnexthop", KW_LEFTNEXTHOP, 0, NULL, set_nexthop),
+	CONN("rightnexthop", KW_RIGHTNEXTHOP, 1, NULL, set_nexthop),
 	ONLY("mobike", KW_MOBIKE, 0, "no",
 	     "MOBIKE (RFC 4555) is not supported yet"),
 	ONLY("compress", KW_COMPRESS, 0, "no", "IPComp is not supported"),
-	ONLY("fragmentation", KW_FRAGMENTATION, 0, "no",
-	     "IKE fragmentation is not supported yet (PSK exchanges fit in one datagram)"),
+	/*
+	 * yes and accept only offer or accept fragmentation: PSK exchanges
+	 * fit in one datagram, so kesp-iked never needs it.
+	 */
+	ONLY("fragmentation", KW_FRAGMENTATION, 0, "yes|accept|no",
+	     "kesp-iked does not fragment IKE messages (PSK exchanges fit in one datagram)"),
 	ONLY("installpolicy", KW_INSTALLPOLICY, 0, "yes",
 	     "kesp-iked always installs the policies of its CHILD SAs"),
 	ONLY("aggressive", KW_AGGRESSIVE, 0, "no",
@@ -95,15 +113,16 @@ static const struct kw kws[] = {
 	NOPE("rightsigkey", CONF_NO_CERTS),
 	NOPE("leftca", CONF_NO_CERTS),
 	NOPE("rightca", CONF_NO_CERTS),
-	NOPE("leftsendcert", CONF_NO_CERTS),
-	NOPE("rightsendcert", CONF_NO_CERTS),
+	/* Under PSK there is no certificate to send. */
+	ONLY("leftsendcert", KW_LEFTSENDCERT, 0, "never|no|ifasked|sendifasked",
+	     CONF_NO_CERTS),
+	ONLY("rightsendcert", KW_RIGHTSENDCERT, 1, "never|no|ifasked|sendifasked",
+	     CONF_NO_CERTS),
 	NOPE("leftsourceip", VIPS),
 	NOPE("rightsourceip", VIPS),
 	NOPE("leftdns", VIPS),
 	NOPE("rightdns", VIPS),
 	NOPE("modeconfig", VIPS),
-	NOPE("leftupdown", UPDOWN),
-	NOPE("rightupdown", UPDOWN),
 	NOPE("lefthostaccess", UPDOWN),
 	NOPE("righthostaccess", UPDOWN),
 	NOPE("leftauth2", "a second authentication round is not supported"),
@@ -133,16 +152,89 @@ static const struct kw kws[] = {
 	NOPE("mediation", "the IKEv2 mediation extension is not supported"),
 	NOPE("mediated_by", "the IKEv2 mediation extension is not supported"),
 	NOPE("me_peerid", "the IKEv2 mediation extension is not supported"),
-	SETUP("charondebug", "kesp-iked's log level is set with its own options"),
-	SETUP("plutodebug", "kesp-iked's log level is set with its own options"),
-	SETUP("uniqueids", "kesp-iked does not enforce unique identities yet"),
-	SETUP("strictcrlpolicy", "kesp-iked uses no certificates"),
-	SETUP("cachecrls", "kesp-iked uses no certificates"),
-	SETUP("crlcheckinterval", "kesp-iked uses no certificates"),
-	SETUP("charonstart", "kesp-iked is the only daemon"),
-	SETUP("plutostart", "kesp-iked is the only daemon"),
-	SETUP("nat_traversal", "NAT traversal is always on"),
-	SETUP("protostack", "kesp-iked always uses kesp.ko"),
+	NOPE("leftrsasigkey", CONF_NO_CERTS),
+	NOPE("rightrsasigkey", CONF_NO_CERTS),
+	NOPE("leftckaid", CONF_NO_CERTS),
+	NOPE("rightckaid", CONF_NO_CERTS),
+	NOPE("leftsubnets", "one CHILD SA per pair of subnets is not supported yet: write leftsubnet=A,B for one CHILD SA with both"),
+	NOPE("rightsubnets", "one CHILD SA per pair of subnets is not supported yet: write rightsubnet=A,B for one CHILD SA with both"),
+	NOPE("alsoflip", "write the conn with left and right exchanged and include it with also="),
+	NOPE("phase2", "kesp does ESP only; leave phase2= out"),
+	SETUP("charondebug"),
+	SETUP("plutodebug"),
+	SETUP("uniqueids"),
+	SETUP("strictcrlpolicy"),
+	SETUP("cachecrls"),
+	SETUP("crlcheckinterval"),
+	SETUP("charonstart"),
+	SETUP("plutostart"),
+	SETUP("nat_traversal"),
+	SETUP("protostack"),
+	SETUP("klipsdebug"),
+	SETUP("plutostderrlog"),
+	SETUP("plutofork"),
+	SETUP("plutorestartoncrash"),
+	SETUP("keep_alive"),
+	SETUP("keep-alive"),
+	SETUP("virtual_private"),
+	SETUP("virtual-private"),
+	SETUP("interfaces"),
+	SETUP("hidetos"),
+	SETUP("fragicmp"),
+	SETUP("overridemtu"),
+	SETUP("pkcs11module"),
+	SETUP("pkcs11initargs"),
+	SETUP("pkcs11keepstate"),
+	SETUP("pkcs11proxy"),
+	SETUP("logfile"),
+	SETUP("logappend"),
+	SETUP("logtime"),
+	SETUP("logip"),
+	SETUP("logstderr"),
+	SETUP("audit-log"),
+	SETUP("syslog"),
+	SETUP("dumpdir"),
+	SETUP("ipsecdir"),
+	SETUP("secretsfile"),
+	SETUP("nssdir"),
+	SETUP("statsbin"),
+	SETUP("perpeerlog"),
+	SETUP("perpeerlogdir"),
+	SETUP("nhelpers"),
+	SETUP("seedbits"),
+	SETUP("myvendorid"),
+	SETUP("nflog-all"),
+	SETUP("ikev1-policy"),
+	SETUP("crl-strict"),
+	SETUP("ocsp-enable"),
+	SETUP("ocsp-strict"),
+	SETUP("ocsp-timeout"),
+	SETUP("ocsp-uri"),
+	SETUP("ocsp-trustname"),
+	SETUP("ocsp-cache-size"),
+	SETUP("ocsp-cache-min-age"),
+	SETUP("ocsp-cache-max-age"),
+	SETUP("ocsp-method"),
+	SETUP("curl-iface"),
+	SETUP("curl-timeout"),
+	SETUP("shuntlifetime"),
+	SETUP("ddos-mode"),
+	SETUP("ddos-ike-threshold"),
+	SETUP("max-halfopen-ike"),
+	SETUP("ike-socket-errqueue"),
+	SETUP("ike-socket-bufsize"),
+	SETUP("xfrmlifetime"),
+	SETUP("dnssec-enable"),
+	SETUP("dnssec-rootkey-file"),
+	SETUP("dnssec-anchors"),
+	SETUP("ipsec-interface-managed"),
+	SETUP("nat-ikev1-method"),
+	SETUP("force-busy"),
+	SETUP("secctx-attr-type"),
+	SETUP("expire-shunt-interval"),
+	SETUP_NOPE("listen", "kesp-iked listens on every address"),
+	SETUP_NOPE("listen-tcp", "IKE and ESP over TCP (RFC 8229) are not supported"),
+	SETUP_NOPE("myid", "write leftid= in each conn"),
 };
 
 #define N_KWS (sizeof(kws) / sizeof(kws[0]))
@@ -151,11 +243,13 @@ static const struct kw kws[] = {
 static const struct {
 	enum kw_id id;
 	const char *name;		/* the row it applies to, or NULL */
-	const char *const words[5];
-	const int vals[5];
+	const char *const words[6];
+	const int vals[6];
 } enums[] = {
-	{ KW_AUTO, NULL, { "ignore", "add", "route", "start" },
-	  { IKED_AUTO_IGNORE, IKED_AUTO_ADD, IKED_AUTO_ROUTE, IKED_AUTO_START } },
+	/* ondemand is Libreswan's route, up its start (Libreswan 5). */
+	{ KW_AUTO, NULL, { "ignore", "add", "route", "start", "ondemand", "up" },
+	  { IKED_AUTO_IGNORE, IKED_AUTO_ADD, IKED_AUTO_ROUTE, IKED_AUTO_START,
+	    IKED_AUTO_ROUTE, IKED_AUTO_START } },
 	{ KW_TYPE, NULL, { "tunnel", "transport" },
 	  { IKED_MODE_TUNNEL, IKED_MODE_TRANSPORT } },
 	{ KW_DPDACTION, NULL, { "none", "clear", "hold", "restart" },
@@ -164,6 +258,7 @@ static const struct {
 	  { IKED_ENCAPS_AUTO, IKED_ENCAPS_FORCE, IKED_ENCAPS_NEVER } },
 	{ KW_ENCAPS, "forceencaps", { "no", "yes" },
 	  { IKED_ENCAPS_AUTO, IKED_ENCAPS_FORCE } },
+	{ KW_PFS, NULL, { "yes", "no" }, { 0, 1 } },
 };
 
 #define N_ENUMS (sizeof(enums) / sizeof(enums[0]))
@@ -213,6 +308,15 @@ void conf_kw_suggest(char *msg, size_t len, size_t *used, const char *key,
 {
 	if (iked_suggest(msg, len, used, key, N_KWS, kw_name, &setup))
 		return;
+	if (setup) {
+		/* Dozens of them, all ignored: listing them helps nobody. */
+		if (conf_kw_find(key, 0))
+			iked_addf(msg, len, used, ": %s belongs in a conn section",
+				  key);
+		else
+			iked_addf(msg, len, used, ": expected a keyword of strongSwan's or Libreswan's config setup");
+		return;
+	}
 	iked_addf(msg, len, used, ": expected one of ");
 	list_keywords(msg, len, used, setup);
 }
@@ -240,38 +344,93 @@ static int looks_like_name(const char *v)
 	return alpha;
 }
 
+/*
+ * The %-words of both dialects that mean "any address": strongSwan 5
+ * treats %defaultroute as %any (the route to the peer picks the source
+ * address when initiating), Libreswan picks that address itself, which
+ * comes to the same. %any4 and %any6 are taken as %any: the family then
+ * follows from the other side, or from the peer when both are %any.
+ */
+static const char *const any_words[] = {
+	"%any", "%any4", "%any6", "%defaultroute", "%defaultroute6",
+};
+
 static int set_host(struct build *b, const struct kw *kw, const char *v,
 		    char *err, size_t errlen)
 {
 	struct iked_conf_end *e = end_of(b, kw);
 	char why[128];
+	size_t i;
 
-	/*
-	 * strongSwan 5 treats %defaultroute as %any: the route to the peer
-	 * picks the source address when initiating.
-	 */
-	if (!strcmp(v, "%any") || !strcmp(v, "%defaultroute")) {
-		memset(&e->addr, 0, sizeof(e->addr));
-		return 0;
-	}
+	memset(&e->addr, 0, sizeof(e->addr));
+	free(b->host_name[kw->side]);
+	b->host_name[kw->side] = NULL;
+	for (i = 0; i < sizeof(any_words) / sizeof(any_words[0]); i++)
+		if (!strcmp(v, any_words[i]))
+			return 0;
 	if (!kesp_addr_parse(v, &e->addr, why, sizeof(why)))
 		return 0;
 	if (!strcmp(v, "any")) {
 		snprintf(err, errlen, "\"any\" is not an address: write %%any");
 		return -EINVAL;
 	}
+	if (!strncmp(v, "%opportunistic", 14) || !strcmp(v, "%group")) {
+		snprintf(err, errlen, "\"%s\" is not supported: opportunistic encryption is not; give the peer's address or name, or %%any",
+			 v);
+		return -EINVAL;
+	}
+	if (v[0] == '%') {
+		snprintf(err, errlen, "\"%s\" is not a value kesp-iked understands: expected an address, a DNS name, %%any, %%any4, %%any6 or %%defaultroute",
+			 v);
+		return -EINVAL;
+	}
 	if (strchr(v, ',') || strchr(v, '/') ||
 	    (strchr(v, '-') && !looks_like_name(v))) {
-		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked takes one address or %%any, not lists, ranges or subnets",
+		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked takes one address, name or %%any, not lists, ranges or subnets",
 			 v);
 		return -EINVAL;
 	}
-	if (looks_like_name(v)) {
-		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked does not resolve DNS names; give an IP address or %%any",
-			 v);
-		return -EINVAL;
+	if (looks_like_name(v) && strlen(v) <= 253) {
+		/* Resolved once the conn is complete (resolve.c). */
+		b->host_name[kw->side] = strdup(v);
+		if (!b->host_name[kw->side]) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		return 0;
 	}
-	snprintf(err, errlen, "\"%s\" is not an address: expected an IPv4 or IPv6 address or %%any, e.g. 192.0.2.1",
+	snprintf(err, errlen, "\"%s\" is not an address: expected an IPv4 or IPv6 address, a DNS name or %%any, e.g. 192.0.2.1",
+		 v);
+	return -EINVAL;
+}
+
+static int set_updown(struct build *b, const struct kw *kw, const char *v,
+		      char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	free(e->updown);
+	e->updown = strdup(v);
+	if (!e->updown) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Libreswan's next hop: kesp-iked sends as the routing table says. */
+static int set_nexthop(struct build *b, const struct kw *kw, const char *v,
+		       char *err, size_t errlen)
+{
+	struct kesp_addr a;
+	char why[128];
+
+	(void)b;
+	(void)kw;
+	if (!strcmp(v, "%defaultroute") || !strcmp(v, "%direct") ||
+	    !kesp_addr_parse(v, &a, why, sizeof(why)))
+		return 0;
+	snprintf(err, errlen, "\"%s\" is not a next hop: expected an address, %%defaultroute or %%direct",
 		 v);
 	return -EINVAL;
 }
@@ -332,7 +491,7 @@ static int set_auth(struct build *b, const struct kw *kw, const char *v,
 	}
 	if (!strncmp(v, "pubkey", 6) || !strncmp(v, "rsa", 3) ||
 	    !strncmp(v, "ecdsa", 5) || !strncmp(v, "eap", 3) ||
-	    !strncmp(v, "xauth", 5)) {
+	    !strncmp(v, "xauth", 5) || !strcmp(v, "null")) {
 		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked authenticates with pre-shared keys only (psk)",
 			 v);
 		return -EINVAL;
@@ -345,7 +504,8 @@ static int set_authby(struct build *b, const struct kw *kw, const char *v,
 {
 	static const char *const unsupported[] = {
 		"pubkey", "rsasig", "ecdsasig", "never", "xauthpsk",
-		"xauthrsasig", "eap",
+		"xauthrsasig", "eap", "rsa", "ecdsa", "rsa-sha1", "rsa-sha2",
+		"rsa-sha2_256", "rsa-sha2_384", "rsa-sha2_512", "null",
 	};
 	static const char *const words[] = { "secret", "psk" };
 	size_t i;
@@ -369,10 +529,26 @@ static int set_keyexchange(struct build *b, const struct kw *kw,
 			   const char *v, char *err, size_t errlen)
 {
 	static const char *const words[] = { "ikev2", "ike" };
+	/*
+	 * Libreswan's ikev2=: insist (its default), propose and yes
+	 * initiate IKEv2; permit initiates IKEv1, no and never speak only
+	 * IKEv1.
+	 */
+	static const char *const lsw[] = {
+		"insist", "propose", "yes", "permit", "no", "never",
+	};
 	int idx;
 
 	(void)b;
-	(void)kw;
+	if (!strcmp(kw->name, "ikev2")) {
+		if (conf_pick(v, lsw, 6, &idx, err, errlen))
+			return -EINVAL;
+		if (idx < 3)
+			return 0;
+		snprintf(err, errlen, "\"%s\" is not supported yet: it needs IKEv1 and kesp-iked speaks IKEv2 only; use ikev2=insist",
+			 v);
+		return -EINVAL;
+	}
 	if (!strcmp(v, "ikev1")) {
 		snprintf(err, errlen, "\"ikev1\" is not supported yet: kesp-iked speaks IKEv2 only; use keyexchange=ikev2");
 		return -EINVAL;
@@ -387,12 +563,31 @@ static int set_keyexchange(struct build *b, const struct kw *kw,
 static int set_proposals(struct build *b, const struct kw *kw,
 			 const char *v, char *err, size_t errlen)
 {
+	enum iked_prop_proto proto =
+		kw->id == KW_IKE ? IKED_PROP_IKE : IKED_PROP_ESP;
 	struct iked_prop_list *l = kw->id == KW_IKE ? &b->c.ike : &b->c.esp;
+	char why[IKED_CONF_ERRLEN];
 	struct iked_prop_list n;
+	char *lsw = NULL;
+	int ret;
 
-	if (iked_prop_parse(kw->id == KW_IKE ? IKED_PROP_IKE : IKED_PROP_ESP,
-			    v, &n, err, errlen))
-		return -EINVAL;
+	/* strongSwan's syntax first; Libreswan's when it is not that. */
+	ret = iked_prop_parse(proto, v, &n, err, errlen);
+	if (ret) {
+		if (conf_lsw_proposals(proto, v, &lsw, why, sizeof(why))) {
+			snprintf(err, errlen, "%s", why);
+			return -EINVAL;
+		}
+		if (!lsw)
+			return -EINVAL;
+		ret = iked_prop_parse(proto, lsw, &n, why, sizeof(why));
+		if (ret)
+			snprintf(err, errlen, "%s (read in Libreswan's syntax as \"%s\")",
+				 why, lsw);
+		free(lsw);
+		if (ret)
+			return -EINVAL;
+	}
 	iked_prop_list_free(l);
 	*l = n;
 	return 0;
@@ -483,7 +678,7 @@ static int set_enum(struct build *b, const struct kw *kw, const char *v,
 		snprintf(err, errlen, "internal error: no values for %s", kw->name);
 		return -EINVAL;
 	}
-	if (conf_pick(v, enums[i].words, 5, &idx, err, errlen))
+	if (conf_pick(v, enums[i].words, 6, &idx, err, errlen))
 		return -EINVAL;
 	switch (kw->id) {
 	case KW_AUTO:
@@ -495,6 +690,9 @@ static int set_enum(struct build *b, const struct kw *kw, const char *v,
 	case KW_DPDACTION:
 		b->c.dpdaction = (enum iked_conf_dpdaction)enums[i].vals[idx];
 		break;
+	case KW_PFS:
+		b->no_pfs = (uint8_t)enums[i].vals[idx];
+		break;
 	default:
 		b->c.encaps = (enum iked_conf_encaps)enums[i].vals[idx];
 		break;
@@ -505,11 +703,30 @@ static int set_enum(struct build *b, const struct kw *kw, const char *v,
 static int set_only(struct build *b, const struct kw *kw, const char *v,
 		    char *err, size_t errlen)
 {
+	const char *w = kw->only;
+	size_t n = strlen(v), used = 0;
+
 	(void)b;
-	if (!strcmp(v, kw->only))
-		return 0;
-	snprintf(err, errlen, "\"%s\" is not supported: %s; set %s=%s or leave it out",
-		 v, kw->note, kw->name, kw->only);
+	/* kw->only is one value, or several between "|". */
+	while (w) {
+		const char *bar = strchr(w, '|');
+		size_t wl = bar ? (size_t)(bar - w) : strlen(w);
+
+		if (wl == n && !strncmp(w, v, n))
+			return 0;
+		w = bar ? bar + 1 : NULL;
+	}
+	iked_addf(err, errlen, &used, "\"%s\" is not supported: %s; set ", v,
+		  kw->note);
+	for (w = kw->only; w; ) {
+		const char *bar = strchr(w, '|');
+		int wl = bar ? (int)(bar - w) : (int)strlen(w);
+
+		iked_addf(err, errlen, &used, "%s%s=%.*s",
+			  w == kw->only ? "" : " or ", kw->name, wl, w);
+		w = bar ? bar + 1 : NULL;
+	}
+	iked_addf(err, errlen, &used, " or leave it out");
 	return -EINVAL;
 }
 
@@ -527,9 +744,13 @@ void conf_build_free(struct build *b)
 	free(b->c.name);
 	free(b->c.left.ts);
 	free(b->c.right.ts);
+	free(b->c.left.updown);
+	free(b->c.right.updown);
 	iked_prop_list_free(&b->c.ike);
 	iked_prop_list_free(&b->c.esp);
 	free(b->own_pp[0]);
 	free(b->own_pp[1]);
+	free(b->host_name[0]);
+	free(b->host_name[1]);
 	memset(b, 0, sizeof(*b));
 }

@@ -13,6 +13,8 @@ static void conn_free(struct iked_conf_conn *c)
 	free(c->name);
 	free(c->left.ts);
 	free(c->right.ts);
+	free(c->left.updown);
+	free(c->right.updown);
 	iked_prop_list_free(&c->ike);
 	iked_prop_list_free(&c->esp);
 }
@@ -63,6 +65,8 @@ static int load(const char *path, const char *name, const char *text,
 		if (!file)
 			snprintf(err, errlen, "out of memory");
 	}
+	if (!ret)
+		ret = conf_setup_notice(&r);
 	for (i = 0; !ret && i < r.n_s; i++)
 		if (r.s[i].type == SECT_CONN)
 			ret = conf_resolve(&r, i);

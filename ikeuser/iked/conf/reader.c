@@ -287,9 +287,10 @@ static int add_entry(struct reader *r, const char *file, unsigned int line,
 		if (!*value)
 			return conf_fail(r, file, line, "also: expected the name of a conn");
 	} else if (setup) {
-		if (conf_warn(r, file, line, "config setup: %s is ignored: %s", key,
-			      kw->note))
-			return -ENOMEM;
+		/* Named in one notice once the file is read (resolve.c). */
+		if (kw->id == KW_UNSUPPORTED)
+			return conf_fail(r, file, line, "config setup: %s: not supported: %s",
+					 key, kw->note);
 	} else if (*value) {
 		/*
 		 * Check now, so the first mistake in the file is the one
@@ -402,11 +403,17 @@ static int read_line(struct reader *r, const char *file, unsigned int line,
 int conf_read_text(struct reader *r, const char *file, const char *text,
 		     size_t len)
 {
-	const char *nul = memchr(text, '\0', len);
 	unsigned int line = 0;
+	const char *nul;
 	char *copy, *p;
 	int ret = 0;
 
+	/* Some Windows editors start a UTF-8 file with a byte order mark. */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	nul = memchr(text, '\0', len);
 	if (nul) {
 		unsigned int at = 1;
 		const char *c;

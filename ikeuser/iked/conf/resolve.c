@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include "internal.h"
 #include "../words.h"
@@ -156,6 +158,57 @@ static int check_margin(struct reader *r, const struct iked_conf_conn *c,
 	return 0;
 }
 
+/*
+ * left=NAME or right=NAME: resolved once, now, as strongSwan and Libreswan
+ * do when they load a conn, in the family of the other side when that is
+ * an address. A name that does not resolve refuses the file, with the
+ * line: kesp-iked will not guess at a peer's address.
+ */
+static int resolve_name(struct reader *r, struct build *b,
+			const struct entry **win, int side)
+{
+	struct iked_conf_end *e = side ? &b->c.right : &b->c.left;
+	const struct iked_conf_end *o = side ? &b->c.left : &b->c.right;
+	const struct entry *w = win[side ? KW_RIGHT : KW_LEFT];
+	const char *name = b->host_name[side];
+	struct addrinfo hints, *res = NULL;
+	int ret;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = o->addr.family ? o->addr.family : AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	ret = getaddrinfo(name, NULL, &hints, &res);
+	if (ret) {
+		conf_fail(r, w->file, w->line, "%s: cannot resolve \"%s\"%s%s%s: %s; give an IP address, or fix the name (kesp-iked resolves it when it reads this file)",
+			  w->kw->name, name, o->addr.family ? " as an " : "",
+			  o->addr.family ? kesp_family_label(o->addr.family) : "",
+			  o->addr.family ? " address" : "",
+			  ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret));
+		return -EINVAL;
+	}
+	memset(&e->addr, 0, sizeof(e->addr));
+	if (res->ai_family == AF_INET) {
+		e->addr.family = AF_INET;
+		memcpy(e->addr.bytes,
+		       &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	} else {
+		e->addr.family = AF_INET6;
+		memcpy(e->addr.bytes,
+		       &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Libreswan's pfs=no: CHILD SAs without a DH exchange of their own. */
+static void drop_pfs(struct iked_prop_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		l->props[i].n_dh = 0;
+}
+
 /* What no single line can say: checks across keywords and sides. */
 static int finish(struct reader *r, struct build *b,
 		  const struct entry **win)
@@ -164,14 +217,11 @@ static int finish(struct reader *r, struct build *b,
 	char fa[16], fb[16];
 	int side;
 
-	for (side = 0; side < 2; side++) {
-		const struct entry *e = win[side ? KW_RIGHT : KW_LEFT];
-		const char *name = side ? "right" : "left";
-
-		if (!e || !*e->value)
-			return conn_fail(r, c, "%s is not set (after %%default and also=): expected %s=ADDRESS or %s=%%any",
-					 name, name, name);
-	}
+	for (side = 0; side < 2; side++)
+		if (b->host_name[side] && resolve_name(r, b, win, side))
+			return -EINVAL;
+	if (b->no_pfs)
+		drop_pfs(&c->esp);
 	if (c->left.addr.family && c->right.addr.family &&
 	    c->left.addr.family != c->right.addr.family) {
 		snprintf(fa, sizeof(fa), "%s", kesp_family_label(c->left.addr.family));
@@ -199,6 +249,23 @@ static int finish(struct reader *r, struct build *b,
 	default_id(&c->left);
 	default_id(&c->right);
 	return 0;
+}
+
+int conf_setup_notice(struct reader *r)
+{
+	char names[IKED_CONF_ERRLEN];
+	const struct sect *s;
+	size_t used = 0, i;
+
+	if (r->setup < 0 || !r->s[r->setup].n)
+		return 0;
+	s = &r->s[r->setup];
+	names[0] = '\0';
+	for (i = 0; i < s->n; i++)
+		iked_addf(names, sizeof(names), &used, "%s%s", i ? ", " : "",
+			  s->e[i].kw->name);
+	return conf_warn(r, s->file, s->line, "config setup: ignored, as they tune only strongSwan's or Libreswan's own daemon (kesp-iked has its own options): %s",
+			 names);
 }
 
 static int warn_weak(struct reader *r, const struct entry *e,
@@ -276,6 +343,8 @@ int conf_resolve(struct reader *r, size_t si)
 	r->conf->conns = nc;
 	free(b.own_pp[0]);
 	free(b.own_pp[1]);
+	free(b.host_name[0]);
+	free(b.host_name[1]);
 	r->conf->conns[r->conf->n_conns++] = b.c;
 	return 0;
 oom:

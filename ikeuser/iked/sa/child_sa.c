@@ -11,6 +11,7 @@
 #include "natt.h"
 #include "ts.h"
 #include "../kernel.h"
+#include "../updown.h"
 #include "../../common/alg.h"
 
 /* kesp.ko's default; strongSwan uses 32, XFRM's maximum is 4096. */
@@ -201,6 +202,7 @@ int child_sa_install(struct ike_sa *sa, const struct child_sa_spec *s,
 	sa->children = ch;
 	sa->n_children_done++;
 	iked_conn_of(sa->d, sa->conn)->tries = 0;
+	iked_updown(sa, ch, true);
 	*out = ch;
 	return 0;
 wipe:
@@ -244,6 +246,7 @@ void child_remove(struct ike_sa *sa, struct child_sa *ch, const char *why)
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u deleted (SPIs %08x_i %08x_o)%s%s",
 		   ch->no, ch->spi_in, ch->spi_out, why ? ": " : "",
 		   why ? why : "");
+	iked_updown(sa, ch, false);
 	if (ch->deferred_out) {
 		kesp_sa_wipe(ch->deferred_out);
 		free(ch->deferred_out);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* leftupdown=: strongSwan's updown scripts, run as CHILD SAs go up and down. */
+
+#ifndef KESP_IKED_UPDOWN_H
+#define KESP_IKED_UPDOWN_H
+
+#include <stdbool.h>
+
+struct ike_sa;
+struct child_sa;
+
+/*
+ * @ch of @sa went up (installed) or down (removed): when the local side
+ * of its conn has leftupdown=, run it with /bin/sh -c once per pair of
+ * local and remote selectors, with strongSwan's environment (PLUTO_VERB
+ * up-client, down-client, up-host, down-host, "-v6" for IPv6;
+ * PLUTO_CONNECTION, PLUTO_REQID, PLUTO_UNIQUEID, PLUTO_ME, PLUTO_PEER,
+ * PLUTO_MY_ID, PLUTO_PEER_ID, PLUTO_MY_CLIENT, PLUTO_PEER_CLIENT, their
+ * _NET, _MASK, _PORT and _PROTOCOL, PLUTO_INTERFACE, PLUTO_PROTO,
+ * PLUTO_UDP_ENC, PLUTO_VERSION). Like strongSwan, a rekey's new CHILD SA
+ * (another one of @sa with the same selectors is installed) runs
+ * nothing, and neither does the removal of the old one.
+ *
+ * Never blocks on the script: a monitor process, detached from the
+ * daemon (whose only wait is for the intermediate process that forks it
+ * and exits), runs the scripts in turn and logs each failure with its
+ * exit status and output. The tunnel stays whatever the script does.
+ */
+void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up);
+
+#endif /* KESP_IKED_UPDOWN_H */
