@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* INFORMATIONAL exchanges (RFC 7296 1.4): Delete payloads, liveness checks, notifies. */
+/* INFORMATIONAL exchanges (RFC 7296 1.4): Delete payloads, liveness checks (DPD: the core's sa/lifetime.c says when), notifies. */
 
 #include <errno.h>
 #include <string.h>
@@ -56,6 +56,14 @@ static int delete_ike(struct ike_sa *sa)
 	}
 	ike_sa_log(sa, IKED_LOG_INFO, "deleting IKE SA");
 	return 0;
+}
+
+int info_liveness(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+
+	ikev2_chain_init(c);
+	return xchg_request(sa, REQ_LIVENESS, IKEV2_EXCH_INFORMATIONAL, c);
 }
 
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,

@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "../crypto/dh.h"
 #include "keys.h"
 #include "../peerlog.h"
@@ -371,7 +372,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (!cookie_ok(d, m, path, half_open, from) ||
 	    !init_choose(d, m, path, from, &cfg, &chosen))
 		return;
-	sa = ike_sa_new(d, false, path);
+	sa = ike_sa_new(d, &ikev2_proto, false, path);
 	if (!sa)
 		return;
 	ike_sa_set_conn(sa, cfg);
@@ -458,7 +459,7 @@ static bool init_response_notify(struct ike_sa *sa,
 			init_start(sa, g);
 			return true;
 		}
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
 			       peer, g, iked_dh_name(g) ?: "unknown");
@@ -467,7 +468,7 @@ static bool init_response_notify(struct ike_sa *sa,
 	}
 	n = ikev2_error_notify(c);
 	if (n) {
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		if (n->type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
 			char ours[1024];
 
@@ -502,13 +503,13 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	r = ikev2_sa_check_reply(&c->sa, &v2(sa)->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
 	if (r || sa->prop.dh != c->ke.group || c->ke.group != v2(sa)->ke_group) {
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "%s chose an IKE proposal we did not offer", peer);
 		ike_sa_kill(sa, "invalid IKE_SA_INIT response");
 		return;
 	}
-	xchg_request_done(sa);
+	retransmit_done(sa);
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
 	ike_sa_note_vendor(sa, c);
 	v2(sa)->nr_len = c->nonce.len;
