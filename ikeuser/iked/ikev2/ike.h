@@ -33,7 +33,7 @@ void v2_established(struct ike_sa *sa);
 /* The peer's product from the Vendor IDs of @c, if one names it. */
 void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c);
 
-/* xchg.c: messages in and out of an IKE SA. */
+/* xchg.c: messages out of an IKE SA (recv.c: into it). */
 /* The keys protecting what @from_initiator's side sends. */
 void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
 		  struct ikev2_sk_keys *k);
