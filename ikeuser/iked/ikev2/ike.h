@@ -98,7 +98,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
 
-/* child.c: CHILD SAs: proposals, kernel state, CREATE_CHILD_SA. */
+/* child.c: negotiating CHILD SAs: proposals, selectors, keys. */
 /*
  * Fill sa->pend for a CHILD SA we propose (SPI reserved, SA, TS), with
  * a key exchange in @group for PFS (0: none, as in IKE_AUTH).
@@ -122,6 +122,8 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len);
+
+/* create_child.c: CREATE_CHILD_SA for CHILD SAs, new or rekeyed. */
 /* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
 int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -130,10 +132,6 @@ void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
 /* Our CREATE_CHILD_SA came to nothing (@err): a rekey is tried again. */
 void child_create_failed(struct ike_sa *sa, int err);
-int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
-/* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
-void child_delete_done(struct ike_sa *sa);
-
 /* The same, replacing CHILD SA @old (REKEY_SA, its selectors) if not NULL. */
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
 			   struct child_sa *old);
@@ -156,7 +154,7 @@ void child_diag_respond(struct ike_sa *sa, const struct ikev2_sa *theirs,
 void child_diag_refused(struct ike_sa *sa, const struct ikev2_sa *offered,
 			uint16_t tried);
 
-/* child_retry.c: PFS the other way; CHILD SAs held and made anew. */
+/* child_retry.c: PFS the other way. */
 /*
  * A refusal of our CREATE_CHILD_SA (@in) that another key exchange may
  * cure: 0 when the new request went out, -errno when it could not, 1
@@ -184,6 +182,10 @@ void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 		       size_t b_len, const uint8_t **lo, size_t *lo_len);
 
 /* info.c: INFORMATIONAL. */
+/* Our Delete of CHILD SA @ch: it stops sending, receives until answered. */
+int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
+/* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
+void child_delete_done(struct ike_sa *sa);
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in);

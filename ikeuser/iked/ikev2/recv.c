@@ -182,8 +182,12 @@ static void on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	case IKEV2_K_INFO_REQ:
 		info_on_request(sa, m, in);
 		break;
+	case IKEV2_K_IKE_REKEY_REQ:
+		/* CREATE_CHILD_SA with an IKE proposal (1.3.2). */
+		rekey_ike_on_request(sa, m, in);
+		break;
 	default:
-		/* CREATE_CHILD_SA: child.c tells a CHILD SA from an IKE SA. */
+		/* CREATE_CHILD_SA of a CHILD SA, new or rekeyed. */
 		child_create_on_request(sa, m, in);
 	}
 }
