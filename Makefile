@@ -108,7 +108,11 @@ $(B)/unit/%: selftests/unit/%.c $(UNIT_LIBS) $(USER_HDR) \
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(SAN_CFLAGS) $(NL_CFLAGS) \
 		-o $@ $< $(UNIT_LIBS) $(NL_LIBS) -lcrypto
 
+# A test renamed or removed leaves its old binary behind, which run-all
+# would still run (build/unit/test_*): gone with the source.
+UNIT_STALE := $(filter-out $(UNIT_BIN),$(wildcard $(B)/unit/test_*))
 unit: $(UNIT_BIN)
+	$(if $(UNIT_STALE),rm -f $(UNIT_STALE))
 
 # C tests that run in the guest against the module (selftests/guest/run-tests).
 KTEST_LIBS := $(call libs,plain,iked common)

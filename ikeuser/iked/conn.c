@@ -13,6 +13,7 @@
 #include "log.h"
 #include "peerlog.h"
 #include "proto.h"
+#include "sa/control.h"
 #include "sa/ts.h"
 
 struct iked_conn *iked_conn_of(struct iked *d,
@@ -224,6 +225,13 @@ int iked_conns_init(struct iked *d, char *err, size_t errlen)
 		const struct iked_conf_conn *cfg = &d->conf->conns[i];
 
 		c->cfg = cfg;
+		c->ike_version = IKED_IKE_VERSION_DEFAULT;
+		if (!iked_proto_of(c)) {
+			snprintf(err, errlen,
+				 "conn %s: no module speaks IKE version %u",
+				 cfg->name, c->ike_version);
+			return -EPROTONOSUPPORT;
+		}
 		c->reqid = IKED_REQID_BASE + (uint32_t)i + 1;
 		/* The troubleshooting guides' "flapping" tunnels start so. */
 		if (cfg->rekey && cfg->ikelifetime == cfg->lifetime)
@@ -382,7 +390,7 @@ void iked_conns_start(struct iked *d)
 		if (c->cfg->autostart == IKED_AUTO_ROUTE)
 			iked_conn_route(d, c);
 		else if (c->cfg->autostart == IKED_AUTO_START)
-			iked_proto_of(c)->initiate(d, c, &sa);
+			iked_initiate(d, c, &sa);
 	}
 }
 

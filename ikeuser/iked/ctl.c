@@ -16,6 +16,7 @@
 #include "log.h"
 #include "status.h"
 #include "proto.h"
+#include "sa/control.h"
 
 struct iked_ctl_client {
 	struct iked_ctl_client *next;
@@ -216,7 +217,7 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 	iked_log(IKED_LOG_INFO, name, 0, "ike up requested");
 	/* An operator's request gets keyingtries afresh. */
 	c->tries = 0;
-	r = iked_proto_of(c)->initiate(d, c, &sa);
+	r = iked_initiate(d, c, &sa);
 	if (r) {
 		answer(d, cl, r, iked_conn_last_error(c)[0] ?
 		       iked_conn_last_error(c) : strerror(-r));
@@ -247,7 +248,7 @@ static void do_down(struct iked *d, struct iked_ctl_client *cl,
 		answer(d, cl, -ENOENT, msg);
 		return;
 	}
-	if (iked_proto_of(c)->terminate(d, c)) {
+	if (iked_terminate(d, c)) {
 		snprintf(msg, sizeof(msg), "%s has no IKE SA", name);
 		answer(d, cl, -ENOENT, msg);
 		return;
@@ -273,7 +274,7 @@ static void do_rekey(struct iked *d, struct iked_ctl_client *cl,
 		answer(d, cl, -ENOENT, msg);
 		return;
 	}
-	if (iked_proto_of(c)->rekey(d, c, ike, child)) {
+	if (iked_rekey(d, c, ike, child)) {
 		snprintf(msg, sizeof(msg), "%s has no established IKE SA", name);
 		answer(d, cl, -ENOENT, msg);
 		return;

@@ -136,9 +136,9 @@ struct ike_sa {
 	struct iked_conf_id peer_id;
 
 	/*
-	 * The request in flight (a window of one) and its retransmission:
-	 * req_kind says what it is for in the version's terms (0: nothing
-	 * outstanding).
+	 * The request in flight (a window of one) and its retransmission
+	 * (sa/retransmit.c): req_kind says what it is for in the version's
+	 * terms (0: nothing outstanding).
 	 */
 	int req_kind;
 	/* Delete the IKE SA once the outstanding request is done (2.3). */
@@ -187,11 +187,19 @@ struct conn_policy {
 	unsigned int refs;
 };
 
+/*
+ * The ISAKMP major version a conn speaks unless its keyexchange= says
+ * otherwise (the parser refuses ikev1 until an IKEv1 module comes).
+ */
+#define IKED_IKE_VERSION_DEFAULT	2
+
 /* Runtime of one configured conn. */
 struct iked_conn {
 	struct conn_policy *pols;
 	size_t n_pols;
 	const struct iked_conf_conn *cfg;
+	/* Its IKE version (ISAKMP major): which module speaks for it. */
+	uint8_t ike_version;
 	const struct iked_conf_end *local, *remote;
 	uint32_t reqid;			/* shared by its traps and CHILD SAs */
 	uint32_t trap[IKED_MAX_POLICIES];	/* auto=route policies */

@@ -20,12 +20,6 @@ static const struct iked_proto *const protos[] = {
 };
 #define N_PROTOS (sizeof(protos) / sizeof(protos[0]))
 
-const struct iked_proto *iked_proto_of(const struct iked_conn *c)
-{
-	(void)c;	/* every conn is IKEv2 until the IKEv1 module comes */
-	return &ikev2_proto;
-}
-
 static const struct iked_proto *proto_of_major(uint8_t major)
 {
 	size_t i;
@@ -34,6 +28,11 @@ static const struct iked_proto *proto_of_major(uint8_t major)
 		if (protos[i]->major == major)
 			return protos[i];
 	return NULL;
+}
+
+const struct iked_proto *iked_proto_of(const struct iked_conn *c)
+{
+	return proto_of_major(c->ike_version);
 }
 
 /*
@@ -111,43 +110,4 @@ void iked_ike_recv(struct iked *d, const uint8_t *buf, size_t len,
 		p->recv(d, buf, len, path);
 	else
 		version_mismatch(d, buf, len, path);
-}
-
-iked_ms iked_ike_run_timers(struct iked *d, iked_ms now)
-{
-	iked_ms next = 0, t;
-	size_t i;
-
-	for (i = 0; i < N_PROTOS; i++) {
-		t = protos[i]->run_timers(d, now);
-		if (t && (!next || t < next))
-			next = t;
-	}
-	return next;
-}
-
-void iked_ike_reap(struct iked *d)
-{
-	size_t i;
-
-	for (i = 0; i < N_PROTOS; i++)
-		protos[i]->reap(d);
-}
-
-void iked_ike_shutdown(struct iked *d)
-{
-	size_t i;
-
-	for (i = 0; i < N_PROTOS; i++)
-		protos[i]->shutdown(d);
-}
-
-void iked_ike_sa_expired(struct iked *d, const struct kesp_sa *ksa,
-			 bool hard)
-{
-	size_t i;
-
-	/* Each module ignores the SAs it does not know. */
-	for (i = 0; i < N_PROTOS; i++)
-		protos[i]->sa_expired(d, ksa, hard);
 }

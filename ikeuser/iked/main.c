@@ -18,6 +18,9 @@
 #include "kernel.h"
 #include "log.h"
 #include "proto.h"
+#include "sa/control.h"
+#include "sa/ike_sa.h"
+#include "sa/timers.h"
 #include "sa/natt.h"
 
 #define MAX_CLIENTS	64
@@ -50,7 +53,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	struct ike_sa *sa;
 
 	if (ev->cmd == KESP_CMD_EXPIRE) {
-		iked_ike_sa_expired(d, &ev->sa, ev->hard);
+		iked_sa_expired(d, &ev->sa, ev->hard);
 		return;
 	}
 	if (ev->cmd == KESP_CMD_MAPPING) {
@@ -68,7 +71,7 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	}
 	iked_log(IKED_LOG_INFO, c->cfg->name, 0,
 		 "a packet needs the tunnel: initiating");
-	iked_proto_of(c)->initiate(d, c, &sa);
+	iked_initiate(d, c, &sa);
 }
 
 static int load(struct iked *d)
@@ -174,8 +177,8 @@ static void loop(struct iked *d)
 		size_t n, i;
 		int timeout = -1, r;
 
-		next = iked_ike_run_timers(d, now);
-		iked_ike_reap(d);
+		next = iked_run_timers(d, now);
+		ike_sa_reap(d);
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
@@ -439,8 +442,8 @@ int main(int argc, char **argv)
 	iked_conns_cleanup(d);
 	iked_conns_start(d);
 	loop(d);
-	iked_ike_shutdown(d);
-	iked_ike_reap(d);
+	iked_shutdown(d);
+	ike_sa_reap(d);
 	rc = 0;
 out:
 	stop(d);

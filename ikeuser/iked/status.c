@@ -301,6 +301,39 @@ static void write_json(struct iked *d, FILE *f)
 	json_finish(&j);
 }
 
+/* One IKE SA of `kespctl ike diagnose`, its CHILD SAs with it. */
+static void diagnose_sa(const struct ike_sa *sa, iked_ms now, FILE *f)
+{
+	const struct child_sa *ch;
+	char a[512], b[512], w[256];
+
+	fprintf(f, "  IKE SA %s[%u]: %s(%d) with %s, %s; %s\n",
+		sa->conn->name, sa->no, state_name(sa->state),
+		(int)sa->state,
+		iked_net_format(&sa->path.remote, sa->path.rport, a,
+				sizeof(a)),
+		sa->initiator ? "we initiated" : "the peer initiated",
+		sa->proto->waiting_for(sa, w, sizeof(w)));
+	if (sa->state == IKE_ESTABLISHED)
+		fprintf(f, "    established %llus ago, last heard from the peer %llus ago%s\n",
+			secs_since(sa->established, now),
+			secs_since(sa->last_recv, now),
+			sa->successor ? ", replaced by a rekey" : "");
+	if (sa->state == IKE_ESTABLISHED) {
+		char nat[128];
+
+		fprintf(f, "    NAT-T %s; %lu keepalives sent\n",
+			natt_text(sa, nat, sizeof(nat)),
+			sa->natt.keepalives);
+	}
+	for (ch = sa->children; ch; ch = ch->next)
+		fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
+			ch->no, ch->spi_in, ch->spi_out,
+			iked_ts_format(&ch->ts_local, a, sizeof(a)),
+			iked_ts_format(&ch->ts_remote, b, sizeof(b)),
+			ch->rekeying ? ", being rekeyed" : "");
+}
+
 void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 {
 	const struct iked_conf_conn *cfg = c->cfg;
@@ -335,37 +368,10 @@ void iked_status_diagnose(struct iked *d, const struct iked_conn *c, FILE *f)
 			"installed (the first packet starts the tunnel)" :
 			"NOT installed (see the log)");
 	for (sa = d->sas; sa; sa = sa->next) {
-		const struct child_sa *ch;
-		char w[256];
-
 		if (sa->conn != cfg || sa->state == IKE_DEAD)
 			continue;
 		n++;
-		fprintf(f, "  IKE SA %s[%u]: %s(%d) with %s, %s; %s\n",
-			cfg->name, sa->no, state_name(sa->state),
-			(int)sa->state,
-			iked_net_format(&sa->path.remote, sa->path.rport, a,
-					sizeof(a)),
-			sa->initiator ? "we initiated" : "the peer initiated",
-			sa->proto->waiting_for(sa, w, sizeof(w)));
-		if (sa->state == IKE_ESTABLISHED)
-			fprintf(f, "    established %llus ago, last heard from the peer %llus ago%s\n",
-				secs_since(sa->established, now),
-				secs_since(sa->last_recv, now),
-				sa->successor ? ", replaced by a rekey" : "");
-		if (sa->state == IKE_ESTABLISHED) {
-			char nat[128];
-
-			fprintf(f, "    NAT-T %s; %lu keepalives sent\n",
-				natt_text(sa, nat, sizeof(nat)),
-				sa->natt.keepalives);
-		}
-		for (ch = sa->children; ch; ch = ch->next)
-			fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
-				ch->no, ch->spi_in, ch->spi_out,
-				iked_ts_format(&ch->ts_local, a, sizeof(a)),
-				iked_ts_format(&ch->ts_remote, b, sizeof(b)),
-				ch->rekeying ? ", being rekeyed" : "");
+		diagnose_sa(sa, now, f);
 	}
 	if (!n)
 		fprintf(f, "  no IKE SA%s\n",

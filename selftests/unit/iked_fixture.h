@@ -276,7 +276,7 @@ static void fx_free(struct fx *f)
 
 	for (sa = f->d->sas; sa; sa = sa->next)
 		ike_sa_kill(sa, NULL);
-	ikev2_reap(f->d);
+	ike_sa_reap(f->d);
 	for (i = 0; i < FX_PEERS; i++)
 		close(f->peer[i]);
 	close(f->d->net.fd4);
@@ -305,7 +305,8 @@ static __attribute__((unused)) ssize_t fx_peer_recv(struct fx *f, int i, uint8_t
 static struct ike_sa *fx_ike_sa(struct fx *f, int i, bool initiator,
 				enum ike_state state)
 {
-	struct ike_sa *sa = ike_sa_new(f->d, initiator, &f->path[i]);
+	struct ike_sa *sa = ike_sa_new(f->d, &ikev2_proto, initiator,
+				     &f->path[i]);
 
 	if (!sa)
 		abort();

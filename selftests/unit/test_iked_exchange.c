@@ -28,6 +28,7 @@
 #include "iked/conn.h"
 #include "iked/kernel.h"
 #include "iked/ikev2/ike.h"
+#include "iked/sa/timers.h"
 #include "iked_pair.h"
 
 /* ---- Daemon adapter: every call into kesp-iked's internals. ---- */
@@ -118,7 +119,7 @@ static void pair_daemon_free(struct inst *in)
 	for (sa = d->sas; sa; sa = sa->next)
 		if (sa->state != IKE_DEAD)
 			ike_sa_kill(sa, NULL);
-	ikev2_reap(d);
+	ike_sa_reap(d);
 	if (d->conns)
 		iked_conns_fini(d);
 	if (d->net.fd4 >= 0)
@@ -156,8 +157,8 @@ static unsigned int pair_recv(struct inst *in)
 /* Run @in's due timers (they start rekeys, Deletes, CHILD SAs). */
 static void pair_timers(struct inst *in)
 {
-	ikev2_run_timers(in->d, iked_now());
-	ikev2_reap(in->d);
+	iked_run_timers(in->d, iked_now());
+	ike_sa_reap(in->d);
 }
 
 /* Whether @in waits for the answer to a request of its own. */
@@ -176,24 +177,24 @@ static int pair_initiate(struct inst *in)
 {
 	struct ike_sa *sa;
 
-	return ikev2_initiate(in->d, &in->d->conns[0], &sa);
+	return iked_initiate(in->d, &in->d->conns[0], &sa);
 }
 
 /* kespctl ike rekey NAME child|ike: due now, started by the timers. */
 static int pair_rekey_child(struct inst *in)
 {
-	return ikev2_rekey(in->d, &in->d->conns[0], false, true);
+	return iked_rekey(in->d, &in->d->conns[0], false, true);
 }
 
 static int pair_rekey_ike(struct inst *in)
 {
-	return ikev2_rekey(in->d, &in->d->conns[0], true, false);
+	return iked_rekey(in->d, &in->d->conns[0], true, false);
 }
 
 /* kespctl ike down. */
 static int pair_terminate(struct inst *in)
 {
-	return ikev2_terminate(in->d, &in->d->conns[0]);
+	return iked_terminate(in->d, &in->d->conns[0]);
 }
 
 /* The kernel's hard EXPIRE event for SA (@dir, @dst, @spi). */
@@ -206,7 +207,7 @@ static void pair_kernel_expired(struct inst *in, uint8_t dir,
 	k.dir = dir;
 	k.dst = *dst;
 	k.spi = spi;
-	ikev2_sa_expired(in->d, &k, true);
+	iked_sa_expired(in->d, &k, true);
 }
 
 /* The IKE SAs of @in that are not dead, into @v; how many. */

@@ -142,7 +142,7 @@ bool check_response(struct ike_sa *sa, const struct ikev2_msg *m,
 		why = ikev2_rules_format(&miss, buf, sizeof(buf));
 	}
 	iked_net_format(&sa->path.remote, sa->path.rport, from, sizeof(from));
-	xchg_request_done(sa);
+	retransmit_done(sa);
 	switch (was) {
 	case REQ_AUTH:
 		iked_conn_fail(sa->d, sa->conn, sa->no,

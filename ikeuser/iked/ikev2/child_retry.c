@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A CREATE_CHILD_SA the peer refused for its key exchange is tried the
- * other way (with PFS or without), as strongSwan 6 does; and a CHILD SA
- * that cannot be rekeyed is held by on-demand policies and made anew,
- * so that its traffic never leaves in clear.
+ * other way (with PFS or without), as strongSwan 6 does. (A CHILD SA
+ * that cannot be rekeyed is held by on-demand policies and made anew:
+ * the core's child_hold().)
  */
 
 #include <errno.h>
@@ -62,21 +62,4 @@ int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in)
 	if (old)
 		old->rekeying = true;
 	return 0;
-}
-
-void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew)
-{
-	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
-
-	/*
-	 * Below the CHILD SA's own policies (IKED_PRIO_TRAP), so harmless
-	 * while it lives; once it is gone they hold its traffic and ask
-	 * for a new one, whatever auto= says: never in clear.
-	 */
-	if (!c->n_trap && !iked_conn_route(sa->d, c))
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA #%u may end without a successor: on-demand policies hold its traffic meanwhile",
-			   ch->no);
-	if (renew)
-		sa->want_child = true;
 }

@@ -12,6 +12,8 @@
 #include "../sa/ike_sa.h"
 #include "../sa/child_sa.h"
 #include "../sa/lifetime.h"
+#include "../sa/control.h"
+#include "../sa/retransmit.h"
 #include "select.h"
 #include "natd.h"
 #include "../log.h"
@@ -21,44 +23,17 @@
 #include "rules.h"
 #include "../../common/kesp_msg.h"
 
-/* The entry points the daemon's loop calls. */
-
-/* A datagram arrived on an IKE socket. */
+/* recv.c: a datagram arrived on an IKE socket (the dispatcher's call). */
 void ikev2_recv(struct iked *d, const uint8_t *buf, size_t len,
 		const struct iked_path *path);
-/* Run what is due (retransmissions, timeouts); the next deadline or 0. */
-iked_ms ikev2_run_timers(struct iked *d, iked_ms now);
-/* Free the IKE SAs marked dead. */
-void ikev2_reap(struct iked *d);
-/*
- * Bring @c up: a CHILD SA in an established IKE SA of @c if there is one,
- * else a new IKE SA. The IKE SA (new or found) goes to *@out. 0 or -errno.
- */
-int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out);
-/* Delete every IKE SA of @c (Delete sent, kernel state removed). */
-/* Rekey the conn's IKE SA and/or its CHILD SAs now (-ENOENT: none up). */
-int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child);
-int ikev2_terminate(struct iked *d, struct iked_conn *c);
-/* Deletes for everything, kernel state removed: the daemon is stopping. */
-void ikev2_shutdown(struct iked *d);
-/* The kernel expired an SA (hard: it is gone). */
-void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard);
 
-/* Inside the state machine. */
-
-/* ike_sa.c */
-struct ike_sa *ike_sa_new(struct iked *d, bool initiator,
-			  const struct iked_path *path);
-/*
- * Mark @sa dead: its CHILD SAs leave the kernel, a waiting `kespctl ike
- * up` gets @why (NULL when it ended normally), the loop frees it later.
- */
-void ike_sa_kill(struct ike_sa *sa, const char *why);
-void ike_sa_established(struct ike_sa *sa);
+/* ike_sa.c: the IKEv2 half of an IKE SA, the table (ikev2.h). */
+/* @sa is up (ike_sa_established()); its key exchange secrets go. */
+void v2_established(struct ike_sa *sa);
 /* The peer's product from the Vendor IDs of @c, if one names it. */
 void ike_sa_note_vendor(struct ike_sa *sa, const struct ikev2_chain *c);
 
-/* xchg.c: messages in and out of an IKE SA. */
+/* xchg.c: messages out of an IKE SA (recv.c: into it). */
 /* The keys protecting what @from_initiator's side sends. */
 void xchg_sk_keys(const struct ike_sa *sa, bool from_initiator,
 		  struct ikev2_sk_keys *k);
@@ -77,8 +52,6 @@ int xchg_respond(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id,
 /* An unencrypted answer without IKE SA state (IKE_SA_INIT errors). */
 void xchg_respond_plain(struct iked *d, const struct iked_path *path,
 			const struct ikev2_msg *m);
-/* The outstanding request was answered or abandoned. */
-void xchg_request_done(struct ike_sa *sa);
 
 /*
  * check.c: a message against its exchange's payload rules (rules.c),
@@ -125,7 +98,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
 
-/* child.c: CHILD SAs: proposals, kernel state, CREATE_CHILD_SA. */
+/* child.c: negotiating CHILD SAs: proposals, selectors, keys. */
 /*
  * Fill sa->pend for a CHILD SA we propose (SPI reserved, SA, TS), with
  * a key exchange in @group for PFS (0: none, as in IKE_AUTH).
@@ -149,6 +122,8 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 int child_complete(struct ike_sa *sa, const struct ikev2_chain *in,
 		   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 		   size_t nr_len, const uint8_t *gir, size_t gir_len);
+
+/* create_child.c: CREATE_CHILD_SA for CHILD SAs, new or rekeyed. */
 /* A new CHILD SA by CREATE_CHILD_SA; PFS in @group (0: esp='s first). */
 int child_create_start(struct ike_sa *sa, uint16_t group);
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -157,10 +132,6 @@ void child_create_on_response(struct ike_sa *sa,
 			      const struct ikev2_chain *in);
 /* Our CREATE_CHILD_SA came to nothing (@err): a rekey is tried again. */
 void child_create_failed(struct ike_sa *sa, int err);
-int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
-/* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
-void child_delete_done(struct ike_sa *sa);
-
 /* The same, replacing CHILD SA @old (REKEY_SA, its selectors) if not NULL. */
 int child_create_start_for(struct ike_sa *sa, uint16_t group,
 			   struct child_sa *old);
@@ -183,22 +154,15 @@ void child_diag_respond(struct ike_sa *sa, const struct ikev2_sa *theirs,
 void child_diag_refused(struct ike_sa *sa, const struct ikev2_sa *offered,
 			uint16_t tried);
 
-/* child_retry.c: PFS the other way; CHILD SAs held and made anew. */
+/* child_retry.c: PFS the other way. */
 /*
  * A refusal of our CREATE_CHILD_SA (@in) that another key exchange may
  * cure: 0 when the new request went out, -errno when it could not, 1
  * when this is not such a refusal (the caller handles @in).
  */
 int child_retry_pfs(struct ike_sa *sa, const struct ikev2_chain *in);
-/*
- * @ch may end (or ended) without a successor: on-demand policies of its
- * conn hold the traffic; @renew: and a new CHILD SA is made.
- */
-void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew);
 
 /* rekey.c: rekeying IKE and CHILD SAs. */
-/* Set rekey_at and hard_at of a newly established IKE SA. */
-void rekey_ike_schedule(struct ike_sa *sa);
 int rekey_ike_start(struct ike_sa *sa, uint16_t group);
 void rekey_ike_abort(struct ike_sa *sa);
 void rekey_ike_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
@@ -217,25 +181,11 @@ int rekey_nonce_cmp(const uint8_t *a, size_t a_len, const uint8_t *b,
 void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 		       size_t b_len, const uint8_t **lo, size_t *lo_len);
 
-/* reauth.c: reauth=yes, a new IKE SA instead of a rekey. */
-int reauth_start(struct ike_sa *old);
-/* The new IKE SA @n is up with its CHILD SA: the old one goes. */
-void reauth_done(struct ike_sa *n);
-
-/* dpd.c: dead peer detection. */
-/* An empty INFORMATIONAL request: the peer's answer proves it is there. */
-int dpd_send_liveness(struct ike_sa *sa);
-/* When the next liveness check is due (0: none). */
-iked_ms dpd_next(const struct ike_sa *sa);
-/* Send a liveness check if the peer has been silent for dpddelay. */
-void dpd_check(struct ike_sa *sa, iked_ms now);
-/*
- * A request of @sa got no answer: if DPD is on, log it as a dead peer,
- * end the IKE SA and run dpdaction; returns true then.
- */
-bool dpd_dead(struct ike_sa *sa, iked_ms now);
-
 /* info.c: INFORMATIONAL. */
+/* Our Delete of CHILD SA @ch: it stops sending, receives until answered. */
+int child_delete_start(struct ike_sa *sa, struct child_sa *ch);
+/* The peer answered our Delete of a CHILD SA: its inbound SA goes too. */
+void child_delete_done(struct ike_sa *sa);
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void info_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
@@ -245,5 +195,7 @@ int info_delete_ike(struct ike_sa *sa);
  * SAs stop sending at once, but receive until the peer answers.
  */
 int info_delete_ike_gently(struct ike_sa *sa);
+/* An empty INFORMATIONAL request: the peer's answer proves it is there. */
+int info_liveness(struct ike_sa *sa);
 
 #endif /* KESP_IKEV2_IKE_H */

@@ -324,7 +324,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		ike_sa_kill(sa, "cannot build IKE_AUTH response");
 		return;
 	}
-	ike_sa_established(sa);
+	v2_established(sa);
 	initial_contact(sa, in);
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "IKE SA established with %s (ID %s), %s", from,
@@ -428,7 +428,7 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		   iked_chosen_format(&sa->prop, (char[256]){ 0 }, 256));
 	r = child_complete(sa, in, v2(sa)->ni, v2(sa)->ni_len, v2(sa)->nr, v2(sa)->nr_len,
 			   NULL, 0);
-	ike_sa_established(sa);
+	v2_established(sa);
 	if (!r)
 		reauth_done(sa);
 	ike_sa_answer(sa, r);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* INFORMATIONAL exchanges (RFC 7296 1.4): Delete payloads, liveness checks, notifies. */
+/* INFORMATIONAL exchanges (RFC 7296 1.4): Delete payloads, liveness checks (DPD: the core's sa/lifetime.c says when), notifies. */
 
 #include <errno.h>
 #include <string.h>
@@ -56,6 +56,64 @@ static int delete_ike(struct ike_sa *sa)
 	}
 	ike_sa_log(sa, IKED_LOG_INFO, "deleting IKE SA");
 	return 0;
+}
+
+/*
+ * Our Delete of a CHILD SA (1.4.1). We stop sending on it at once, but
+ * its inbound SA stays until the peer answers: until the peer has our
+ * Delete it still sends on it (it may not have switched to the SA that
+ * replaces it yet), and those packets must not be lost.
+ */
+int child_delete_start(struct ike_sa *sa, struct child_sa *ch)
+{
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+	uint8_t spi[4];
+	int r;
+
+	if (ch->state == CHILD_DELETING) {
+		child_remove(sa, ch, "deleted by us");
+		return 0;
+	}
+	/* Nothing more goes out on it, not even behind the Delete. */
+	child_stop_sending(sa, ch);
+	/*
+	 * A replacement whose outbound SA waits (we answered its rekey)
+	 * keeps waiting: only the peer's answer or Delete shows that it has
+	 * the inbound SA. Until then the SA it replaces sends.
+	 */
+	ikev2_put32(spi, ch->spi_in);
+	ikev2_chain_init(c);
+	r = ikev2_chain_add_delete(c, IKEV2_PROTO_ESP, 4, 1, spi);
+	if (!r)
+		r = xchg_request(sa, REQ_DELETE_CHILD,
+				 IKEV2_EXCH_INFORMATIONAL, c);
+	if (r) {
+		child_remove(sa, ch, "deleted by us");
+		return r;
+	}
+	v2(sa)->del_spi = ch->spi_in;
+	ike_sa_log(sa, IKED_LOG_DEBUG,
+		   "deleting CHILD SA #%u: no longer sending on %08x, receiving on %08x until the peer answers",
+		   ch->no, ch->spi_out, ch->spi_in);
+	return 0;
+}
+
+void child_delete_done(struct ike_sa *sa)
+{
+	struct child_sa *ch = v2(sa)->del_spi ? child_find_in(sa, v2(sa)->del_spi) :
+					    NULL;
+
+	v2(sa)->del_spi = 0;
+	if (ch && ch->state == CHILD_DELETING)
+		child_remove(sa, ch, "deleted by us");
+}
+
+int info_liveness(struct ike_sa *sa)
+{
+	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
+
+	ikev2_chain_init(c);
+	return xchg_request(sa, REQ_LIVENESS, IKEV2_EXCH_INFORMATIONAL, c);
 }
 
 void info_on_request(struct ike_sa *sa, const struct ikev2_msg *m,

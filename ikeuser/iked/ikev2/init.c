@@ -8,20 +8,13 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "../crypto/dh.h"
 #include "keys.h"
 #include "../peerlog.h"
+#include "../sa/halfopen.h"
 
 #define OUR_NONCE_LEN	32
-/*
- * Half-open responder IKE SAs (IKE_SA_INIT answered, no IKE_AUTH yet)
- * kept at most, in all and per source address: each costs a key
- * exchange and a few KB, and anyone can send IKE_SA_INIT from any
- * address. Beyond, new requests are dropped until cookies (RFC 7296 2.6)
- * take over this job.
- */
-#define HALF_OPEN_MAX		2048
-#define HALF_OPEN_PER_PEER	256
 
 static uint8_t *dup_bytes(const uint8_t *p, size_t len)
 {
@@ -143,36 +136,9 @@ static void refuse(struct iked *d, const struct ikev2_msg *req,
 }
 
 /*
- * RFC 7296 2.6: Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi |
- * <secret>), here HMAC-SHA-256 keyed with the daemon's secret, cut to 16
- * bytes. Nothing is stored: a valid cookie proves the initiator gets
- * our packets at the address it claims.
- */
-#define COOKIE_LEN	17
-
-static void make_cookie(const struct iked *d, const struct ikev2_msg *m,
-			const struct iked_path *path, uint8_t *cookie)
-{
-	uint8_t data[IKEV2_NONCE_MAX + 16 + 8], mac[IKED_PRF_MAX];
-	size_t alen = kesp_addr_len(path->remote.family);
-	size_t len = 0;
-
-	memcpy(data, m->chain.nonce.data, m->chain.nonce.len);
-	len += m->chain.nonce.len;
-	memcpy(data + len, path->remote.bytes, alen);
-	len += alen;
-	memcpy(data + len, m->hdr.spi_i, 8);
-	len += 8;
-	iked_prf(IKED_PROP_PRF_HMAC_SHA2_256, d->cookie_secret,
-		  sizeof(d->cookie_secret), data, len, mac);
-	cookie[0] = 1;
-	memcpy(cookie + 1, mac, COOKIE_LEN - 1);
-}
-
-/*
  * Under load (cookie_threshold half-open SAs), an IKE_SA_INIT is
- * answered with a COOKIE unless it brings a valid one: true when the
- * request may go on.
+ * answered with a COOKIE (RFC 7296 2.6; the core's sa/halfopen.c makes
+ * it) unless it brings a valid one: true when the request may go on.
  */
 static bool cookie_ok(struct iked *d, const struct ikev2_msg *m,
 		      const struct iked_path *path, unsigned int half_open,
@@ -180,26 +146,16 @@ static bool cookie_ok(struct iked *d, const struct ikev2_msg *m,
 {
 	const struct ikev2_notify *n = ikev2_chain_notify(&m->chain,
 							  IKEV2_N_COOKIE);
-	uint8_t want[COOKIE_LEN];
-	iked_ms now;
+	uint8_t want[IKED_COOKIE_LEN];
 
-	if (d->cookie_threshold && half_open < d->cookie_threshold)
+	if (!cookie_required(d, half_open))
 		return true;
-	make_cookie(d, m, path, want);
-	if (n && n->len == COOKIE_LEN && !CRYPTO_memcmp(n->data, want,
-							 COOKIE_LEN))
+	cookie_make(d, &path->remote, m->hdr.spi_i, m->chain.nonce.data,
+		    m->chain.nonce.len, want);
+	if (n && cookie_matches(want, n->data, n->len))
 		return true;
-	refuse(d, m, path, IKEV2_N_COOKIE, want, COOKIE_LEN);
-	/* One line per period, not one per packet of a flood. */
-	now = iked_now();
-	d->cookies_sent++;
-	if (now >= d->cookie_log_at) {
-		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "%u half-open IKE SAs: asking for cookies (%u sent, the last to %s)",
-			 half_open, d->cookies_sent, from);
-		d->cookies_sent = 0;
-		d->cookie_log_at = now + 10000;
-	}
+	refuse(d, m, path, IKEV2_N_COOKIE, want, IKED_COOKIE_LEN);
+	cookie_asked(d, half_open, from);
 	return false;
 }
 
@@ -231,38 +187,30 @@ static const char *ours_format(const struct iked_prop_list *l, char *buf,
 
 /*
  * Whether an IKE_SA_INIT request may make a new IKE SA: not a
- * retransmission (answered again, 2.1), not one half-open SA too many;
- * the half-open count into *@half_open.
+ * retransmission (answered again, 2.1), not one half-open SA too many
+ * (the core counts them, of every version); the half-open count into
+ * *@half_open.
  */
 static bool init_admit(struct iked *d, const struct ikev2_msg *m,
 		       const struct iked_path *path, const char *from,
 		       unsigned int *half_open)
 {
-	unsigned int half_open_peer = 0;
+	unsigned int half_open_peer;
 	struct ike_sa *sa;
 
-	*half_open = 0;
 	for (sa = d->sas; sa; sa = sa->next) {
-		bool same_peer;
-
-		if (sa->initiator || sa->state == IKE_DEAD)
+		if (sa->initiator || sa->state == IKE_DEAD || !is_v2(sa) ||
+		    memcmp(&sa->path.remote, &path->remote,
+			   sizeof(path->remote)) ||
+		    memcmp(sa->spi_i, m->hdr.spi_i, 8))
 			continue;
-		same_peer = !memcmp(&sa->path.remote, &path->remote,
-				    sizeof(path->remote));
-		if (same_peer && !memcmp(sa->spi_i, m->hdr.spi_i, 8)) {
-			if (sa->state == IKE_INIT_DONE && v2(sa)->init_resp)
-				iked_net_send(&d->net, &sa->path,
-					      v2(sa)->init_resp,
-					      v2(sa)->init_resp_len);
-			return false;
-		}
-		if (sa->state == IKE_INIT_DONE) {
-			(*half_open)++;
-			half_open_peer += same_peer;
-		}
+		if (sa->state == IKE_INIT_DONE && v2(sa)->init_resp)
+			iked_net_send(&d->net, &sa->path, v2(sa)->init_resp,
+				      v2(sa)->init_resp_len);
+		*half_open = 0;
+		return false;
 	}
-	if (*half_open >= HALF_OPEN_MAX ||
-	    half_open_peer >= HALF_OPEN_PER_PEER) {
+	if (halfopen_full(d, &path->remote, half_open, &half_open_peer)) {
 		iked_log_peer(d, &path->remote, IKED_LOG_DEBUG, NULL, 0,
 			      "IKE_SA_INIT from %s dropped: %u half-open IKE SAs (%u from it)",
 			      from, *half_open, half_open_peer);
@@ -371,7 +319,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (!cookie_ok(d, m, path, half_open, from) ||
 	    !init_choose(d, m, path, from, &cfg, &chosen))
 		return;
-	sa = ike_sa_new(d, false, path);
+	sa = ike_sa_new(d, &ikev2_proto, false, path);
 	if (!sa)
 		return;
 	ike_sa_set_conn(sa, cfg);
@@ -458,7 +406,7 @@ static bool init_response_notify(struct ike_sa *sa,
 			init_start(sa, g);
 			return true;
 		}
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no proposal chosen: %s wants key exchange group %u (%s), which ike= does not allow",
 			       peer, g, iked_dh_name(g) ?: "unknown");
@@ -467,7 +415,7 @@ static bool init_response_notify(struct ike_sa *sa,
 	}
 	n = ikev2_error_notify(c);
 	if (n) {
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		if (n->type == IKEV2_N_NO_PROPOSAL_CHOSEN) {
 			char ours[1024];
 
@@ -502,13 +450,13 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	r = ikev2_sa_check_reply(&c->sa, &v2(sa)->offered, IKEV2_PROTO_IKE,
 				 &sa->prop);
 	if (r || sa->prop.dh != c->ke.group || c->ke.group != v2(sa)->ke_group) {
-		xchg_request_done(sa);
+		retransmit_done(sa);
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "%s chose an IKE proposal we did not offer", peer);
 		ike_sa_kill(sa, "invalid IKE_SA_INIT response");
 		return;
 	}
-	xchg_request_done(sa);
+	retransmit_done(sa);
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
 	ike_sa_note_vendor(sa, c);
 	v2(sa)->nr_len = c->nonce.len;

@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include "ike.h"
+#include "ikev2.h"
 #include "../crypto/dh.h"
 #include "../conn.h"
 
@@ -46,16 +47,6 @@ void rekey_nonce_lower(const uint8_t *a, size_t a_len, const uint8_t *b,
 
 	*lo = first ? a : b;
 	*lo_len = first ? a_len : b_len;
-}
-
-void rekey_ike_schedule(struct ike_sa *sa)
-{
-	const struct iked_conf_conn *cfg = sa->conn;
-
-	sa->hard_at = sa->established + (iked_ms)cfg->ikelifetime * 1000;
-	sa->rekey_at = cfg->rekey ?
-		sa->established + (iked_ms)rekey_secs(cfg, cfg->ikelifetime) *
-		1000 : 0;
 }
 
 static void rekey_clear(struct ike_sa *sa)
@@ -134,7 +125,8 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 				const uint8_t *nr, size_t nr_len,
 				const uint8_t *gir, size_t gir_len)
 {
-	struct ike_sa *n = ike_sa_new(old->d, we_started, &old->path);
+	struct ike_sa *n = ike_sa_new(old->d, &ikev2_proto, we_started,
+				   &old->path);
 	int r;
 
 	if (!n)
@@ -166,7 +158,7 @@ static struct ike_sa *successor(struct ike_sa *old, bool we_started,
 	n->n_children_done = old->n_children_done;
 	n->waiter = old->waiter;
 	old->waiter = NULL;
-	ike_sa_established(n);
+	v2_established(n);
 	n->last_recv = iked_now();
 	old->successor = n;
 	old->retire_at = iked_now() + RETIRE_MS;
@@ -183,7 +175,8 @@ static struct ike_sa *find_ike_sa(struct iked *d, const uint8_t spi_i[8],
 	struct ike_sa *s;
 
 	for (s = d->sas; s; s = s->next)
-		if (s->state == IKE_ESTABLISHED && !memcmp(s->spi_i, spi_i, 8) &&
+		if (s->state == IKE_ESTABLISHED && is_v2(s) &&
+		    !memcmp(s->spi_i, spi_i, 8) &&
 		    !memcmp(s->spi_r, spi_r, 8))
 			return s;
 	return NULL;

@@ -329,6 +329,29 @@ int ikev2_sa_from_chosen(struct ikev2_sa *sa, const struct iked_chosen *c,
 	return r;
 }
 
+/* Transform @t of a reply into what @c says was chosen. */
+static void chosen_set(struct iked_chosen *c, const struct ikev2_transform *t)
+{
+	switch (t->type) {
+	case IKEV2_TR_ENCR:
+		c->encr = t->id;
+		c->encr_key_bits = t->key_len;
+		break;
+	case IKEV2_TR_INTEG:
+		c->integ = t->id;
+		break;
+	case IKEV2_TR_PRF:
+		c->prf = t->id;
+		break;
+	case IKEV2_TR_KE:
+		c->dh = t->id;
+		break;
+	default:
+		c->esn = t->id;
+		break;
+	}
+}
+
 int ikev2_sa_check_reply(const struct ikev2_sa *reply,
 			 const struct ikev2_sa *offered, uint8_t proto,
 			 struct iked_chosen *out)
@@ -364,24 +387,7 @@ int ikev2_sa_check_reply(const struct ikev2_sa *reply,
 		if (type >= TR_TYPES || seen[type]++ || t[i].unknown_attrs ||
 		    !offers(offered, op, type, t[i].id, t[i].key_len))
 			return -EBADMSG;
-		switch (type) {
-		case IKEV2_TR_ENCR:
-			c.encr = t[i].id;
-			c.encr_key_bits = t[i].key_len;
-			break;
-		case IKEV2_TR_INTEG:
-			c.integ = t[i].id;
-			break;
-		case IKEV2_TR_PRF:
-			c.prf = t[i].id;
-			break;
-		case IKEV2_TR_KE:
-			c.dh = t[i].id;
-			break;
-		default:
-			c.esn = t[i].id;
-			break;
-		}
+		chosen_set(&c, &t[i]);
 	}
 	if (!seen[IKEV2_TR_ENCR])
 		return -EBADMSG;

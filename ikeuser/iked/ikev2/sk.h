@@ -10,11 +10,9 @@
 #include "msg.h"
 
 /*
- * One direction's keys of an IKE SA and what they are for. Supported:
- * ENCR 3 (3DES), 12 (AES-CBC, Key Length 128/192/256), 18/19/20 (AES-GCM
- * with an 8/12/16-byte ICV, 128/192/256), 28 (ChaCha20-Poly1305); with a
- * CBC cipher INTEG 1 (HMAC-MD5-96), 2 (HMAC-SHA1-96), 12/13/14
- * (HMAC-SHA2-256-128/384-192/512-256).
+ * One direction's keys of an IKE SA and what they are for: the
+ * algorithms the core's crypto/cipher.h supports (3DES, AES-CBC with
+ * HMAC-MD5/SHA1/SHA2, AES-GCM, ChaCha20-Poly1305).
  */
 struct ikev2_sk_keys {
 	uint16_t encr;		/* IKEv2 ENCR ID */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../daemon.h"
+#include "ikev2.h"
 #include "msg.h"
 #include "keys.h"
 
@@ -98,6 +99,12 @@ struct ikev2_state {
 static inline struct ikev2_state *v2(const struct ike_sa *sa)
 {
 	return sa->priv;
+}
+
+/* Whether IKEv2 owns @sa (d->sas holds the IKE SAs of every version). */
+static inline bool is_v2(const struct ike_sa *sa)
+{
+	return sa->proto == &ikev2_proto;
 }
 
 /* One message in and one out at a time, in the daemon's scratch room. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-# MODP known answers for selftests/unit/test_ikev2_dh.c, computed with
+# MODP known answers for selftests/unit/test_dh.c, computed with
 # Python integers only: the primes from their RFC 2409 / 3526 formula
 # 2^n - 2^(n-64) - 1 + 2^64 * (floor(2^(n-130) pi) + k), g = 2. The private
 # keys are the first SHA-256 counters whose public value (A) or shared

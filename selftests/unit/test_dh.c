@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IKEv2 key exchange: every group agrees with itself, known answers (RFC
- * 7748 6.1 for X25519, RFC 5903 8.1 for ECP-256, MODP values from Python
- * integers, selftests/unit/vectors/ikev2_dh.py), and every kind of bad
- * peer value refused with -EINVAL rather than used.
+ * Key exchange (crypto/dh.c, for either IKE version): every group agrees
+ * with itself, known answers (RFC 7748 6.1 for X25519, RFC 5903 8.1 for
+ * ECP-256, MODP values from Python integers, selftests/unit/vectors/dh.py),
+ * and every kind of bad peer value refused with -EINVAL rather than used.
  */
 
 #include <errno.h>
@@ -30,7 +30,7 @@ static void hex(const char *s, uint8_t *out, size_t n)
 static const uint16_t all_groups[] = { 2, 5, 14, 15, 16, 17, 18, 19, 20, 21,
 				       31 };
 
-/* python3 selftests/unit/vectors/ikev2_dh.py */
+/* python3 selftests/unit/vectors/dh.py */
 static const char modp1024_a[] =
 	"91cc175fdf90d8efaddafb6ae737d9074d5f903cfa0ada993b7b2d2695a4e0c2";
 static const char modp1024_b[] =

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What the daemon asks of IKEv2: bring a conn up or down, stop, react to the kernel's expiries. */
+/* What the daemon asks of IKE SAs, whatever their version: bring a conn up or down, rekey it, stop, react to the kernel's expiries. */
 
 #include <errno.h>
 #include <string.h>
 
-#include "ike.h"
-#include "ikev2.h"
+#include "control.h"
+#include "child_sa.h"
+#include "ike_sa.h"
+#include "retransmit.h"
 #include "../conn.h"
+#include "../proto.h"
 
 /*
  * The IKE SA to use for @c: the newest established one (the list is
@@ -30,9 +33,34 @@ static struct ike_sa *sa_of_conn(struct iked *d, const struct iked_conn *c)
 	return ours;
 }
 
-int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
+/* Where a new IKE SA of @c goes from, into @path: 0 or -errno (logged). */
+static int initiate_path(struct iked *d, struct iked_conn *c,
+			 struct iked_path *path)
 {
-	struct iked_path path = { 0 };
+	memset(path, 0, sizeof(*path));
+	if (c->remote->addr.family == AF_UNSPEC) {
+		iked_conn_fail(d, c->cfg, 0,
+			       "cannot initiate: right=%%any (the peer's address is not known)");
+		return -EDESTADDRREQ;
+	}
+	path->remote = c->remote->addr;
+	path->rport = IKED_IKE_PORT;
+	path->lport = d->net.port;
+	path->local = c->local->addr;
+	if (path->local.family == AF_UNSPEC &&
+	    iked_net_source(&path->remote, &path->local)) {
+		iked_conn_fail(d, c->cfg, 0, "cannot initiate: no route to %s",
+			       kesp_addr_format(&path->remote,
+						(char[KESP_ADDR_STRLEN]){ 0 },
+						KESP_ADDR_STRLEN));
+		return -ENETUNREACH;
+	}
+	return 0;
+}
+
+int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
+{
+	struct iked_path path;
 	struct ike_sa *sa = sa_of_conn(d, c);
 	int r;
 
@@ -40,42 +68,28 @@ int ikev2_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 	if (sa) {
 		*out = sa;
 		if (sa->state != IKE_ESTABLISHED || sa->children ||
-		    v2(sa)->pend.active)
+		    sa->proto->child_negotiating(sa))
 			return 0;
-		return child_create_start(sa, 0);
+		return sa->proto->child_start(sa);
 	}
-	if (c->remote->addr.family == AF_UNSPEC) {
-		iked_conn_fail(d, c->cfg, 0,
-			       "cannot initiate: right=%%any (the peer's address is not known)");
-		return -EDESTADDRREQ;
-	}
-	path.remote = c->remote->addr;
-	path.rport = IKED_IKE_PORT;
-	path.lport = d->net.port;
-	path.local = c->local->addr;
-	if (path.local.family == AF_UNSPEC &&
-	    iked_net_source(&path.remote, &path.local)) {
-		iked_conn_fail(d, c->cfg, 0, "cannot initiate: no route to %s",
-			       kesp_addr_format(&path.remote,
-						(char[KESP_ADDR_STRLEN]){ 0 },
-						KESP_ADDR_STRLEN));
-		return -ENETUNREACH;
-	}
-	sa = ike_sa_new(d, true, &path);
+	r = initiate_path(d, c, &path);
+	if (r)
+		return r;
+	sa = ike_sa_new(d, iked_proto_of(c), true, &path);
 	if (!sa)
 		return -ENOMEM;
 	ike_sa_set_conn(sa, c->cfg);
 	c->tries++;
-	r = init_start(sa, 0);
+	r = sa->proto->ike_start(sa);
 	if (r) {
-		ike_sa_kill(sa, "cannot start IKE_SA_INIT");
+		ike_sa_kill(sa, "cannot start the IKE SA");
 		return r;
 	}
 	*out = sa;
 	return 0;
 }
 
-int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
+int iked_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
 {
 	struct ike_sa *sa = sa_of_conn(d, c);
 	struct child_sa *ch;
@@ -83,7 +97,7 @@ int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
 
 	if (!sa || sa->state != IKE_ESTABLISHED)
 		return -ENOENT;
-	/* Due now: work() starts them one at a time, as the window allows. */
+	/* Due now: the timers start them one at a time, as the window allows. */
 	if (ike)
 		sa->rekey_at = now;
 	for (ch = sa->children; child && ch; ch = ch->next) {
@@ -99,7 +113,7 @@ int ikev2_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
 	return 0;
 }
 
-int ikev2_terminate(struct iked *d, struct iked_conn *c)
+int iked_terminate(struct iked *d, struct iked_conn *c)
 {
 	struct ike_sa *sa;
 	int n = 0;
@@ -110,14 +124,14 @@ int ikev2_terminate(struct iked *d, struct iked_conn *c)
 			continue;
 		n++;
 		if (sa->state == IKE_ESTABLISHED)
-			info_delete_ike(sa);
+			sa->proto->delete_ike(sa, false);
 		else
 			ike_sa_kill(sa, "terminated");
 	}
 	return n ? 0 : -ENOENT;
 }
 
-void ikev2_shutdown(struct iked *d)
+void iked_shutdown(struct iked *d)
 {
 	struct ike_sa *sa;
 
@@ -127,12 +141,29 @@ void ikev2_shutdown(struct iked *d)
 			 * No time to wait for an outstanding answer: the Delete
 			 * goes now, and a peer that ignores it finds out by DPD.
 			 */
-			if (sa->req_kind != REQ_NONE)
-				xchg_request_done(sa);
-			info_delete_ike(sa);
+			if (sa->req_kind)
+				retransmit_done(sa);
+			sa->proto->delete_ike(sa, false);
 		}
 		ike_sa_kill(sa, "kesp-iked is stopping");
 	}
+}
+
+void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew)
+{
+	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
+
+	/*
+	 * Below the CHILD SA's own policies (IKED_PRIO_TRAP), so harmless
+	 * while it lives; once it is gone they hold its traffic and ask
+	 * for a new one, whatever auto= says: never in clear.
+	 */
+	if (!c->n_trap && !iked_conn_route(sa->d, c))
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u may end without a successor: on-demand policies hold its traffic meanwhile",
+			   ch->no);
+	if (renew)
+		sa->want_child = true;
 }
 
 /* Whether @k ended at a hard limit, or was removed by someone. */
@@ -150,36 +181,54 @@ static bool hard_limit_reached(const struct kesp_sa *k)
 		k->cnt.packets >= l[KESP_LFT_A_HARD_PACKETS]);
 }
 
-void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
+/* The CHILD SA (and its IKE SA, into *@owner) of kernel SA @ksa. */
+static struct child_sa *child_of_ksa(struct iked *d, const struct kesp_sa *ksa,
+				     struct ike_sa **owner)
 {
-	struct child_sa *ch = NULL;
+	bool in = ksa->dir == KESP_DIR_IN;
+	struct child_sa *ch;
 	struct ike_sa *sa;
 
 	/* An SPI is unique only for its destination: the peer picks ours. */
-	for (sa = d->sas; sa && !ch; sa = sa->next) {
-		bool in = ksa->dir == KESP_DIR_IN;
-
+	for (sa = d->sas; sa; sa = sa->next) {
 		if (sa->state == IKE_DEAD ||
 		    memcmp(&ksa->dst, in ? &sa->path.local : &sa->path.remote,
 			   sizeof(ksa->dst)))
 			continue;
 		ch = in ? child_find_in(sa, ksa->spi) :
 			  child_find_out(sa, ksa->spi);
-		if (ch)
-			break;
+		if (ch) {
+			*owner = sa;
+			return ch;
+		}
 	}
+	return NULL;
+}
+
+/* The soft lifetime of @ch: a rekey is due. */
+static void soft_expired(struct ike_sa *sa, struct child_sa *ch,
+			 const struct kesp_sa *ksa)
+{
+	/* Both directions say so; one rekey does for both. */
+	if (ch->rekey_due || ch->rekeying || ch->redundant ||
+	    ch->replaced || ch->state == CHILD_DELETING)
+		return;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA #%u reached its soft lifetime (%s SA %08x): rekeying",
+		   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
+	ch->rekey_due = true;
+	ch->rekey_at = iked_now();
+}
+
+void iked_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
+{
+	struct ike_sa *sa = NULL;
+	struct child_sa *ch = child_of_ksa(d, ksa, &sa);
+
 	if (!ch)
 		return;
 	if (!hard) {
-		/* Both directions say so; one rekey does for both. */
-		if (ch->rekey_due || ch->rekeying || ch->redundant ||
-		    ch->replaced || ch->state == CHILD_DELETING)
-			return;
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA #%u reached its soft lifetime (%s SA %08x): rekeying",
-			   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
-		ch->rekey_due = true;
-		ch->rekey_at = iked_now();
+		soft_expired(sa, ch, ksa);
 		return;
 	}
 	if (ch->state != CHILD_DELETING) {
@@ -202,63 +251,9 @@ void ikev2_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 		 * own policies go with it.
 		 */
 		child_hold(sa, ch, true);
-	if (sa->state == IKE_ESTABLISHED && sa->req_kind == REQ_NONE &&
+	if (sa->state == IKE_ESTABLISHED && !sa->req_kind &&
 	    ch->state != CHILD_DELETING)
-		child_delete_start(sa, ch);
+		sa->proto->delete_child(sa, ch);
 	else
 		child_remove(sa, ch, "expired");
 }
-
-/* For `kespctl ike diagnose`: what the IKE SA waits for, in IKEv2's terms. */
-static const char *waiting_for(const struct ike_sa *sa, char *buf,
-			       size_t len)
-{
-	static const char *const what[] = {
-		[REQ_INIT] = "IKE_SA_INIT",
-		[REQ_AUTH] = "IKE_AUTH",
-		[REQ_CREATE_CHILD] = "CREATE_CHILD_SA (a CHILD SA)",
-		[REQ_DELETE_CHILD] = "INFORMATIONAL (our Delete of a CHILD SA)",
-		[REQ_DELETE_IKE] = "INFORMATIONAL (our Delete of the IKE SA)",
-		[REQ_LIVENESS] = "INFORMATIONAL (a liveness check)",
-		[REQ_REKEY_IKE] = "CREATE_CHILD_SA (our IKE SA rekey)",
-		[REQ_NOTIFY] = "INFORMATIONAL (our INVALID_SYNTAX notify)",
-	};
-	iked_ms now = iked_now();
-
-	if (sa->req_kind == REQ_NONE) {
-		if (sa->state == IKE_INIT_DONE)
-			snprintf(buf, len, "waiting for the peer's IKE_AUTH request");
-		else
-			snprintf(buf, len, "nothing outstanding");
-		return buf;
-	}
-	snprintf(buf, len,
-		 "waiting for the answer to %s request %u, sent %llus ago, %u retransmits so far (gives up after %u)",
-		 what[sa->req_kind], v2(sa)->next_req_id - 1,
-		 (unsigned long long)(sa->req_sent && now > sa->req_sent ?
-				      (now - sa->req_sent) / 1000 : 0),
-		 sa->retx, sa->d->retx_tries);
-	return buf;
-}
-
-/* A CHILD SA of ours is being negotiated in @sa. */
-static bool child_negotiating(const struct ike_sa *sa)
-{
-	return v2(sa)->pend.active;
-}
-
-const struct iked_proto ikev2_proto = {
-	.name = "IKEv2",
-	.major = IKEV2_VERSION >> 4,
-	.recv = ikev2_recv,
-	.run_timers = ikev2_run_timers,
-	.reap = ikev2_reap,
-	.initiate = ikev2_initiate,
-	.rekey = ikev2_rekey,
-	.terminate = ikev2_terminate,
-	.shutdown = ikev2_shutdown,
-	.sa_expired = ikev2_sa_expired,
-	.waiting_for = waiting_for,
-	.child_negotiating = child_negotiating,
-	.liveness = dpd_send_liveness,
-};

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the daemon asks of the IKE SAs of a conn, whatever their version: up, rekey, down; stop; the kernel's expiries. */
+
+#ifndef KESP_IKED_SA_CONTROL_H
+#define KESP_IKED_SA_CONTROL_H
+
+#include <stdbool.h>
+
+#include "../daemon.h"
+
+struct kesp_sa;
+
+/*
+ * Bring @c up: a CHILD SA in an established IKE SA of @c if there is one,
+ * else a new IKE SA in @c's version. The IKE SA (new or found) goes to
+ * *@out. 0 or -errno.
+ */
+int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out);
+/* Rekey @c's IKE SA and/or its CHILD SAs now (-ENOENT: none up). */
+int iked_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child);
+/* Delete every IKE SA of @c (Delete sent, kernel state removed). */
+int iked_terminate(struct iked *d, struct iked_conn *c);
+/* Deletes for everything, kernel state removed: the daemon is stopping. */
+void iked_shutdown(struct iked *d);
+/*
+ * CHILD SA @ch of @sa may end (or ended) without a successor: on-demand
+ * policies of its conn hold the traffic; @renew: and a new CHILD SA is
+ * made (the timers start it).
+ */
+void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew);
+/* The kernel expired an SA (hard: it is gone); not ours: ignored. */
+void iked_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard);
+
+#endif /* KESP_IKED_SA_CONTROL_H */

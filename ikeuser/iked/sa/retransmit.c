@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The request in flight of an IKE SA, whatever version: kept, resent on a doubling timeout, given up; the last response kept for the peer's retransmissions. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retransmit.h"
+#include "control.h"
+#include "ike_sa.h"
+#include "lifetime.h"
+#include "natt.h"
+#include "../conn.h"
+#include "../proto.h"
+
+static uint8_t *dup_bytes(const uint8_t *p, size_t len)
+{
+	uint8_t *q = malloc(len);
+
+	if (q)
+		memcpy(q, p, len);
+	return q;
+}
+
+int retransmit_keep(struct ike_sa *sa, int kind, const uint8_t *buf,
+		    size_t len)
+{
+	uint8_t *copy = dup_bytes(buf, len);
+
+	if (!copy)
+		return -ENOMEM;
+	free(sa->req);
+	sa->req = copy;
+	sa->req_len = len;
+	sa->req_kind = kind;
+	sa->retx = 0;
+	sa->req_sent = iked_now();
+	sa->retx_at = sa->req_sent + sa->d->retx_first_ms;
+	return 0;
+}
+
+void retransmit_done(struct ike_sa *sa)
+{
+	sa->req_kind = 0;
+	sa->retx_at = 0;
+	free(sa->req);
+	sa->req = NULL;
+	sa->req_len = 0;
+}
+
+int retransmit_keep_response(struct ike_sa *sa, const uint8_t *buf,
+			     size_t len)
+{
+	uint8_t *copy = dup_bytes(buf, len);
+
+	if (!copy)
+		return -ENOMEM;
+	free(sa->resp);
+	sa->resp = copy;
+	sa->resp_len = len;
+	sa->have_resp = true;
+	return 0;
+}
+
+/* No answer to the last retransmission either: the IKE SA ends. */
+static void give_up(struct ike_sa *sa, iked_ms now)
+{
+	char peer[80];
+	struct iked_conn *c = sa->conn ? iked_conn_of(sa->d, sa->conn) : NULL;
+	unsigned int secs = (unsigned int)((now - sa->req_sent) / 1000);
+	const char *what;
+
+	if (dpd_dead(sa, now))
+		return;
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	what = sa->proto->request_name(sa);
+	if (!what)
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no response from %s: giving up after %u retransmits in %u s (peer down, UDP 500 blocked on the way, or the peer does not know this gateway)",
+			       peer, sa->retx, secs);
+	else
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no response from %s to %s request: giving up after %u retransmits in %u s",
+			       peer, what, sa->retx, secs);
+	retransmit_done(sa);
+	ike_sa_kill(sa, "no response from the peer");
+	if (!c)
+		return;
+	c->give_ups++;
+	/* auto=start keeps trying, keyingtries times (0: for ever). */
+	if (c->cfg->autostart == IKED_AUTO_START &&
+	    (!c->cfg->keyingtries || c->tries < c->cfg->keyingtries)) {
+		struct ike_sa *again;
+		char of[16] = "unlimited";
+
+		if (c->cfg->keyingtries)
+			snprintf(of, sizeof(of), "%u", c->cfg->keyingtries);
+		ike_sa_log(sa, IKED_LOG_INFO, "trying again (%u of %s)",
+			   c->tries + 1, of);
+		iked_initiate(sa->d, c, &again);
+	}
+}
+
+bool retransmit_run(struct ike_sa *sa, iked_ms now)
+{
+	struct iked *d = sa->d;
+
+	if (!sa->retx_at || sa->retx_at > now)
+		return true;
+	if (sa->retx >= d->retx_tries) {
+		give_up(sa, now);
+		return false;
+	}
+	sa->retx++;
+	sa->proto->retransmit(sa);
+	natt_retransmit(sa);
+	sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);
+	return true;
+}
