@@ -216,6 +216,23 @@ static size_t round_trip(struct __test_metadata *_metadata,
 	return len;
 }
 
+/* With KESP_FUZZ_SEEDS=DIR, @buf becomes DIR/@name, a fuzz_ikev1_msg seed. */
+static void seed(const char *name, const uint8_t *buf, size_t len)
+{
+	const char *dir = getenv("KESP_FUZZ_SEEDS");
+	char path[4096];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(buf, 1, len, f);
+		fclose(f);
+	}
+}
+
 /* Offset of the @i-th top-level payload's generic header. */
 static size_t pl_off(const uint8_t *buf, unsigned int i)
 {
@@ -316,7 +333,7 @@ TEST(every_payload_round_trips)
 	ASSERT_TRUE(m && out);
 	hdr_init(&m->hdr, IKEV1_EXCH_QUICK, IKEV1_F_COMMIT, 0x01020304, true);
 	ASSERT_EQ(0, everything(&m->chain));
-	round_trip(_metadata, m, buf, out);
+	seed("every_payload", buf, round_trip(_metadata, m, buf, out));
 	EXPECT_EQ(21, out->chain.n);
 	/* the decoded forms */
 	pl = ikev1_chain_find(&out->chain, IKEV1_PL_SA, 1);

@@ -132,6 +132,32 @@ bad:
 	return -1;
 }
 
+/*
+ * With KESP_FUZZ_SEEDS=DIR, each message goes to DIR as a seed of
+ * fuzz_ikev1_msg: as captured (charon_S_NN) and, when encrypted, with its
+ * plaintext in place of the ciphertext (charon_S_NN_plain).
+ */
+static void seed(int set, unsigned int n, const char *tag,
+		 const uint8_t *hdr, const uint8_t *body, size_t len)
+{
+	const char *dir = getenv("KESP_FUZZ_SEEDS");
+	char path[4096];
+	uint8_t h[IKEV1_HDR_LEN];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/charon_%d_%02u%s", dir, set, n, tag);
+	memcpy(h, hdr, IKEV1_HDR_LEN);
+	ikev1_put32(h + 24, (uint32_t)(IKEV1_HDR_LEN + len));
+	f = fopen(path, "wb");
+	if (!f)
+		return;
+	fwrite(h, 1, IKEV1_HDR_LEN, f);
+	fwrite(body, 1, len, f);
+	fclose(f);
+}
+
 /* The chosen phase 1 transform (the responder's SA): cipher and hash. */
 struct p1alg {
 	uint8_t encr, hash;
@@ -442,6 +468,8 @@ static void crypted(struct __test_metadata *_metadata, struct walk *w,
 	ASSERT_EQ(0, ret);
 	/* charon pads a whole block when the payloads fill the last one */
 	ASSERT_GE(w->alg.block, c->trailing);
+	seed(w->s->num, w->t->msgs, "_plain", m->body - IKEV1_HDR_LEN, plain,
+	     len);
 	switch (m->hdr.exchange) {
 	case IKEV1_EXCH_MAIN:
 		rules_ok(_metadata, from_i ? IKEV1_K_MM5 : IKEV1_K_MM6,
@@ -491,6 +519,8 @@ static void one_set(struct __test_metadata *_metadata, struct vset *s,
 		ASSERT_EQ(0, m->junk);
 		ASSERT_TRUE(same(_metadata, t, "CKY-I", m->hdr.ck_i, 8, &s->ck_i));
 		t->msgs++;
+		seed(s->num, t->msgs, "", s->wire[i].b, s->wire[i].b + IKEV1_HDR_LEN,
+		     s->wire[i].len - IKEV1_HDR_LEN);
 		if (m->hdr.flags & IKEV1_F_ENCRYPT)
 			crypted(_metadata, w, m, s->wire[i].from_i);
 		else
