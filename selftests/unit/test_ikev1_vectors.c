@@ -250,6 +250,37 @@ static void rules_ok(struct __test_metadata *_metadata, enum ikev1_kind kind,
 	ASSERT_EQ(0, ret);
 }
 
+/* SKEYID and what follows from it, against charon's; the IV chains start. */
+static void p1_keys(struct __test_metadata *_metadata, struct walk *w)
+{
+	w->in = (struct ikev1_p1_in){
+		.hash = w->alg.hash, .psk = w->s->psk.b,
+		.psk_len = w->s->psk.len, .ni = w->s->ni.b,
+		.ni_len = w->s->ni.len, .nr = w->s->nr.b,
+		.nr_len = w->s->nr.len, .gxi = w->s->gxi.b,
+		.gxi_len = w->s->gxi.len, .gxr = w->s->gxr.b,
+		.gxr_len = w->s->gxr.len, .gxy = w->s->gxy.b,
+		.gxy_len = w->s->gxy.len, .ck_i = w->s->ck_i.b,
+		.ck_r = w->s->ck_r.b, .key_len = w->alg.key_len,
+		.block_len = w->alg.block,
+	};
+	ASSERT_EQ(0, ikev1_keys_psk(&w->k, &w->in));
+	ASSERT_TRUE(same(_metadata, w->t, "SKEYID", w->k.skeyid, w->k.len,
+			 &w->s->skeyid));
+	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_d", w->k.skeyid_d, w->k.len,
+			 &w->s->skeyid_d));
+	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_a", w->k.skeyid_a, w->k.len,
+			 &w->s->skeyid_a));
+	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_e", w->k.skeyid_e, w->k.len,
+			 &w->s->skeyid_e));
+	ASSERT_TRUE(same(_metadata, w->t, "Ka", w->k.ka, w->k.ka_len,
+			 &w->s->ka));
+	ASSERT_TRUE(same(_metadata, w->t, "phase 1 IV", w->k.iv,
+			 w->k.block_len, &w->s->iv));
+	ASSERT_EQ(0, ikev1_ivs_init(&w->ivs, w->alg.hash, w->k.iv,
+				    w->alg.block));
+}
+
 /* MM1-MM4, AM1, AM2: rules, algorithms, the keys once KE and nonces are in. */
 static void clear_msg(struct __test_metadata *_metadata, struct walk *w,
 		      const struct ikev1_msg *m)
@@ -295,32 +326,7 @@ static void clear_msg(struct __test_metadata *_metadata, struct walk *w,
 			 ikev1_chain_find(&m->chain, IKEV1_PL_NONCE, 0)->len,
 			 &w->s->nr));
 	ASSERT_TRUE(same(_metadata, w->t, "CKY-R", m->hdr.ck_r, 8, &w->s->ck_r));
-	w->in = (struct ikev1_p1_in){
-		.hash = w->alg.hash, .psk = w->s->psk.b,
-		.psk_len = w->s->psk.len, .ni = w->s->ni.b,
-		.ni_len = w->s->ni.len, .nr = w->s->nr.b,
-		.nr_len = w->s->nr.len, .gxi = w->s->gxi.b,
-		.gxi_len = w->s->gxi.len, .gxr = w->s->gxr.b,
-		.gxr_len = w->s->gxr.len, .gxy = w->s->gxy.b,
-		.gxy_len = w->s->gxy.len, .ck_i = w->s->ck_i.b,
-		.ck_r = w->s->ck_r.b, .key_len = w->alg.key_len,
-		.block_len = w->alg.block,
-	};
-	ASSERT_EQ(0, ikev1_keys_psk(&w->k, &w->in));
-	ASSERT_TRUE(same(_metadata, w->t, "SKEYID", w->k.skeyid, w->k.len,
-			 &w->s->skeyid));
-	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_d", w->k.skeyid_d, w->k.len,
-			 &w->s->skeyid_d));
-	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_a", w->k.skeyid_a, w->k.len,
-			 &w->s->skeyid_a));
-	ASSERT_TRUE(same(_metadata, w->t, "SKEYID_e", w->k.skeyid_e, w->k.len,
-			 &w->s->skeyid_e));
-	ASSERT_TRUE(same(_metadata, w->t, "Ka", w->k.ka, w->k.ka_len,
-			 &w->s->ka));
-	ASSERT_TRUE(same(_metadata, w->t, "phase 1 IV", w->k.iv,
-			 w->k.block_len, &w->s->iv));
-	ASSERT_EQ(0, ikev1_ivs_init(&w->ivs, w->alg.hash, w->k.iv,
-				    w->alg.block));
+	p1_keys(_metadata, w);
 	if (kind != IKEV1_K_AM2)
 		return;
 	/* Aggressive Mode: HASH_R in the clear */
