@@ -37,7 +37,8 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install uninstall deps deps-tools check check-debug \
-	unit ktest style sparse demo bench fuzz nlfuzz clean
+	unit ktest style sparse demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
+	clean
 
 all: kmod user
 
@@ -148,20 +149,34 @@ uninstall:
 deps:
 	scripts/deps.sh
 
-# libFuzzer on the IKEv2 message parser (selftests/fuzz/README);
-# FUZZ_SECS=N for longer runs. make check runs it for 20 seconds.
+# libFuzzer on the IKEv2 and the IKEv1 message parsers, one after the
+# other (selftests/fuzz/README); FUZZ_SECS=N for longer runs, each.
+# make check runs each for 20 seconds.
 FUZZ_SECS ?= 60
 # The codecs the fuzz targets exercise; pure, so they link alone.
 FUZZ_OBJS := $(call objs,fuzz,ikeuser/iked/ikev2/msg.c \
 	ikeuser/iked/ikev2/payload.c ikeuser/iked/ikev2/rules.c)
+FUZZ_V1_OBJS := $(call objs,fuzz,ikeuser/iked/ikev1/msg.c \
+	ikeuser/iked/ikev1/payload.c ikeuser/iked/ikev1/rules.c)
 $(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus
 	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
+$(B)/fuzz/fuzz_ikev1_msg: selftests/fuzz/fuzz_ikev1_msg.c $(FUZZ_V1_OBJS) \
+		$(USER_HDR)
+	@mkdir -p $(B)/fuzz/corpus_ikev1
+	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_V1_OBJS)
 
-fuzz: deps $(B)/fuzz/fuzz_ikev2_msg
+fuzz: fuzz-ikev2 fuzz-ikev1
+
+fuzz-ikev2: deps $(B)/fuzz/fuzz_ikev2_msg
 	$(B)/fuzz/fuzz_ikev2_msg -max_total_time=$(FUZZ_SECS) \
 		-print_final_stats=1 $(B)/fuzz/corpus selftests/fuzz/corpus
+
+fuzz-ikev1: deps $(B)/fuzz/fuzz_ikev1_msg
+	$(B)/fuzz/fuzz_ikev1_msg -max_total_time=$(FUZZ_SECS) \
+		-print_final_stats=1 $(B)/fuzz/corpus_ikev1 \
+		selftests/fuzz/corpus_ikev1
 
 # The netlink fuzzer in a guest, NLFUZZ_SECS per identity (root, then root
 # of an unprivileged user's namespaces); make check runs it for 20 s.

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target of the IKEv1 message codec and payload rules: whatever
+ * parses must rebuild, parse back to the same content and rebuild to the
+ * same bytes, and every kind's rules must judge it with a reason; an
+ * encrypted body is also parsed as the padded chain a null cipher would
+ * give. Built with -DFUZZ_DRIVER it is a plain program that replays the
+ * files it is given. How to build and run either: selftests/fuzz/README.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "iked/ikev1/msg.h"
+#include "iked/ikev1/rules.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A broken invariant is a crash, which is what the fuzzer reports. */
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
+				#cond);					\
+			abort();					\
+		}							\
+	} while (0)
+
+static void same_header(const struct ikev1_hdr *a, const struct ikev1_hdr *b)
+{
+	CHECK(!memcmp(a->ck_i, b->ck_i, 8));
+	CHECK(!memcmp(a->ck_r, b->ck_r, 8));
+	CHECK(a->exchange == b->exchange);
+	CHECK(a->flags == b->flags);
+	CHECK(a->msg_id == b->msg_id);
+}
+
+/* Every kind's rules judge any parsed chain, and say why. */
+static void rules_all(const struct ikev1_hdr *h, const struct ikev1_chain *c)
+{
+	struct ikev1_rule_miss miss;
+	char why[160];
+	int k, r;
+
+	for (k = 0; k < IKEV1_K__N; k++) {
+		r = ikev1_rules_check((enum ikev1_kind)k, h, c, &miss);
+		CHECK(r == 0 || r == -EBADMSG);
+		if (r)
+			CHECK(miss.why &&
+			      ikev1_rules_format(&miss, why, sizeof(why)));
+	}
+}
+
+static void err_ok(int ret, const struct ikev1_err *err, size_t size)
+{
+	CHECK(ret == -EBADMSG || ret == -EPROTONOSUPPORT ||
+	      ret == -EOPNOTSUPP || ret == -E2BIG);
+	CHECK(err->why && err->off <= size && err->notify);
+}
+
+/* Rebuilds @c; the result parses to the same chain and rebuilds alike. */
+static void chain_again(const struct ikev1_chain *c, size_t size)
+{
+	struct ikev1_chain *c2 = malloc(sizeof(*c2));
+	uint8_t *b1 = malloc(size ? size : 1), *b2 = malloc(size ? size : 1);
+	size_t len1, len2;
+
+	CHECK(c2 && b1 && b2);
+	CHECK(!ikev1_chain_build(c, b1, size, &len1));
+	CHECK(len1 <= size);
+	if (len1)
+		CHECK(ikev1_chain_build(c, b2, len1 - 1, &len2) == -ENOSPC);
+	CHECK(!ikev1_chain_parse(c2, c->first, b1, len1, false, NULL));
+	CHECK(ikev1_chain_same(c, c2));
+	CHECK(!ikev1_chain_build(c2, b2, size, &len2));
+	CHECK(len1 == len2 && !memcmp(b1, b2, len1));
+	free(b2);
+	free(b1);
+	free(c2);
+}
+
+/* An encrypted body, parsed as what a null cipher would decrypt it to. */
+static void inner_chain(const struct ikev1_msg *m)
+{
+	struct ikev1_chain *c = malloc(sizeof(*c));
+	struct ikev1_err err;
+	int ret;
+
+	CHECK(c);
+	ret = ikev1_chain_parse(c, m->hdr.next, m->body, m->body_len, true,
+				&err);
+	if (ret) {
+		err_ok(ret, &err, m->body_len);
+	} else {
+		CHECK(c->trailing <= m->body_len);
+		rules_all(&m->hdr, c);
+		chain_again(c, m->body_len - c->trailing);
+	}
+	free(c);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ikev1_msg *m = malloc(sizeof(*m)), *m2 = malloc(sizeof(*m2));
+	struct ikev1_err err;
+	uint8_t *b1 = NULL, *b2 = NULL;
+	size_t len1, len2;
+	int ret;
+
+	CHECK(m && m2);
+	ret = ikev1_msg_parse(m, data, size, &err);
+	if (ret) {
+		err_ok(ret, &err, size);
+		goto out;
+	}
+	CHECK(m->hdr.length + m->junk == size);
+	if (m->hdr.flags & IKEV1_F_ENCRYPT) {
+		inner_chain(m);
+		goto out;
+	}
+	rules_all(&m->hdr, &m->chain);
+	/* the rebuild normalises the minor version and drops any junk */
+	b1 = malloc(size);
+	b2 = malloc(size);
+	CHECK(b1 && b2);
+	CHECK(!ikev1_msg_build(m, b1, size, &len1));
+	CHECK(len1 == m->hdr.length);
+	CHECK(ikev1_msg_build(m, b2, len1 - 1, &len2) == -ENOSPC);
+	CHECK(!ikev1_msg_parse(m2, b1, len1, &err));
+	same_header(&m->hdr, &m2->hdr);
+	CHECK(ikev1_chain_same(&m->chain, &m2->chain));
+	CHECK(!ikev1_msg_build(m2, b2, size, &len2));
+	CHECK(len1 == len2 && !memcmp(b1, b2, len1));
+out:
+	free(b2);
+	free(b1);
+	free(m2);
+	free(m);
+	return 0;
+}
+
+#ifdef FUZZ_DRIVER
+/* Replays the files named on the command line, one run each. */
+int main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		uint8_t *buf;
+		long n;
+
+		if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+		    fseek(f, 0, SEEK_SET)) {
+			perror(argv[i]);
+			return 1;
+		}
+		/* exactly the file's size: reads past it are ASan reports */
+		buf = malloc(n ? (size_t)n : 1);
+		if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			perror(argv[i]);
+			return 1;
+		}
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, (size_t)n);
+		free(buf);
+	}
+	printf("%d inputs replayed\n", argc - 1);
+	return 0;
+}
+#endif
