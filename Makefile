@@ -211,7 +211,7 @@ check: deps
 # slow for CI. DEBUG_TESTS chooses the tests (names as for TESTS).
 DEBUG_TESTS ?= esp-* nl-fuzz netns load-unload unload-with-netns \
 	permissions spd-lookup kespctl-sa-policy mss-clamp lifetime-clock \
-	get-info autoload encap encap_leak genl iked_kernel policy sa spi_cap \
+	get-info autoload encap encap_leak acquire_purge genl iked_kernel policy sa spi_cap \
 	iked-charon iked-iked
 check-debug: deps
 	@mkdir -p $(B)

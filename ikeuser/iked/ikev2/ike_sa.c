@@ -78,6 +78,7 @@ static const char *request_name(const struct ike_sa *sa)
 	case REQ_AUTH:
 		return "IKE_AUTH";
 	case REQ_CREATE_CHILD:
+	case REQ_REKEY_IKE:
 		return "CREATE_CHILD_SA";
 	default:
 		return "INFORMATIONAL";
