@@ -125,15 +125,27 @@ ping_check() {
 }
 
 # both_agree: each end resolved each collision, and the same way (if
-# one kept its own new SA, the other deleted its own).
+# one kept its own new SA, the other deleted its own). Equal lifetimes
+# keep colliding after the pings, and the two ends log a collision up
+# to a round trip apart: poll until the counts match (a collision
+# resolved differently never matches again) instead of reading them
+# once at a moment one end has logged and the other not yet.
+collisions() { # collisions WHAT: "mine_a theirs_a mine_b theirs_b"
+	echo "$(count a "$1 SA rekey collision: our .* has the lowest")" \
+		"$(count a "$1 SA rekey collision: the peer's .* has the lowest")" \
+		"$(count b "$1 SA rekey collision: our .* has the lowest")" \
+		"$(count b "$1 SA rekey collision: the peer's .* has the lowest")"
+}
 both_agree() {
-	local what
+	local what i
 	for what in CHILD IKE; do
 		local mine_a theirs_a mine_b theirs_b
-		mine_a=$(count a "$what SA rekey collision: our .* has the lowest")
-		theirs_a=$(count a "$what SA rekey collision: the peer's .* has the lowest")
-		mine_b=$(count b "$what SA rekey collision: our .* has the lowest")
-		theirs_b=$(count b "$what SA rekey collision: the peer's .* has the lowest")
+		for i in $(seq 1 100); do
+			read -r mine_a theirs_a mine_b theirs_b <<<"$(collisions $what)"
+			[ "$mine_a" = "$theirs_b" ] && [ "$theirs_a" = "$mine_b" ] &&
+				break
+			sleep 0.2
+		done
 		echo "$what SA collisions: A deleted its own $mine_a times, the peer's $theirs_a; B $mine_b and $theirs_b"
 		[ "$mine_a" = "$theirs_b" ] && [ "$theirs_a" = "$mine_b" ] ||
 			fail "$what SA collisions resolved differently on the two ends"
