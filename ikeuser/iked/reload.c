@@ -60,7 +60,8 @@ static bool psk_same(const struct iked_secrets *old,
 		     const struct iked_conf_id *local,
 		     const struct iked_conf_id *remote)
 {
-	const struct iked_secret *a = iked_secrets_lookup(old, local, remote);
+	const struct iked_secret *a = old ?
+		iked_secrets_lookup(old, local, remote) : NULL;
 	const struct iked_secret *b = iked_secrets_lookup(new, local, remote);
 
 	if (!a || !b)
