@@ -34,12 +34,27 @@ struct iked_conn *iked_conn_by_name(struct iked *d, const char *name)
 
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid)
 {
+	size_t i;
+
+	/* Not an index: a reload keeps the reqids of the conns it keeps. */
 	if ((reqid & IKED_REQID_MASK) != IKED_REQID_BASE)
 		return NULL;
-	reqid &= ~IKED_REQID_MASK;
-	if (reqid < 1 || reqid > d->n_conns)
-		return NULL;
-	return &d->conns[reqid - 1];
+	for (i = 0; i < d->n_conns; i++)
+		if (d->conns[i].reqid == reqid)
+			return &d->conns[i];
+	return NULL;
+}
+
+uint32_t iked_conn_new_reqid(struct iked *d)
+{
+	uint32_t r;
+
+	/* Never one still in use; a wrap after 65535 new conns reuses. */
+	do {
+		d->next_reqid = (d->next_reqid % 0xffffu) + 1;
+		r = IKED_REQID_BASE + d->next_reqid;
+	} while (iked_conn_by_reqid(d, r));
+	return r;
 }
 
 static void conn_vfail(struct iked *d, const struct iked_conf_conn *cfg,
@@ -210,45 +225,75 @@ static bool addr_fits(const struct kesp_addr *conf, const struct kesp_addr *a)
 		!memcmp(conf->bytes, a->bytes, kesp_addr_len(a->family)));
 }
 
-int iked_conns_init(struct iked *d, char *err, size_t errlen)
+/* @c's runtime for @cfg: its version, which end is ours. */
+static int conn_setup(struct iked_conn *c, const struct iked_conf_conn *cfg,
+		      char *err, size_t errlen)
 {
-	size_t i;
+	c->cfg = cfg;
+	c->ike_version = IKED_IKE_VERSION_DEFAULT;
+	if (!iked_proto_of(c)) {
+		snprintf(err, errlen, "conn %s: no module speaks IKE version %u",
+			 cfg->name, c->ike_version);
+		return -EPROTONOSUPPORT;
+	}
+	/* As strongSwan: the side with an address of ours, else left. */
+	if (cfg->right.addr.family != AF_UNSPEC &&
+	    iked_net_is_local(&cfg->right.addr) &&
+	    !(cfg->left.addr.family != AF_UNSPEC &&
+	      iked_net_is_local(&cfg->left.addr))) {
+		c->local = &cfg->right;
+		c->remote = &cfg->left;
+	} else {
+		c->local = &cfg->left;
+		c->remote = &cfg->right;
+	}
+	return 0;
+}
 
-	d->n_conns = d->conf->n_conns;
-	d->conns = calloc(d->n_conns ? d->n_conns : 1, sizeof(*d->conns));
-	if (!d->conns) {
+/* The troubleshooting guides' "flapping" tunnels start so. */
+void iked_conn_warn(const struct iked_conf_conn *cfg)
+{
+	if (cfg->rekey && cfg->ikelifetime == cfg->lifetime)
+		iked_log(IKED_LOG_WARN, cfg->name, 0,
+			 "%s:%u: ikelifetime equals lifetime (%us): IKE and CHILD SA rekeys come due together, which some peers handle badly; make ikelifetime longer (strongSwan: 3h and 1h)",
+			 cfg->file, cfg->line, cfg->lifetime);
+}
+
+int iked_conns_build(const struct iked_conf *conf, struct iked_conn **out,
+		     char *err, size_t errlen)
+{
+	struct iked_conn *v;
+	size_t i;
+	int r;
+
+	v = calloc(conf->n_conns ? conf->n_conns : 1, sizeof(*v));
+	if (!v) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (i = 0; i < d->n_conns; i++) {
-		struct iked_conn *c = &d->conns[i];
-		const struct iked_conf_conn *cfg = &d->conf->conns[i];
+	for (i = 0; i < conf->n_conns; i++) {
+		r = conn_setup(&v[i], &conf->conns[i], err, errlen);
+		if (r) {
+			free(v);
+			return r;
+		}
+	}
+	*out = v;
+	return 0;
+}
 
-		c->cfg = cfg;
-		c->ike_version = IKED_IKE_VERSION_DEFAULT;
-		if (!iked_proto_of(c)) {
-			snprintf(err, errlen,
-				 "conn %s: no module speaks IKE version %u",
-				 cfg->name, c->ike_version);
-			return -EPROTONOSUPPORT;
-		}
-		c->reqid = IKED_REQID_BASE + (uint32_t)i + 1;
-		/* The troubleshooting guides' "flapping" tunnels start so. */
-		if (cfg->rekey && cfg->ikelifetime == cfg->lifetime)
-			iked_log(IKED_LOG_WARN, cfg->name, 0,
-				 "%s:%u: ikelifetime equals lifetime (%us): IKE and CHILD SA rekeys come due together, which some peers handle badly; make ikelifetime longer (strongSwan: 3h and 1h)",
-				 cfg->file, cfg->line, cfg->lifetime);
-		/* As strongSwan: the side with an address of ours, else left. */
-		if (cfg->right.addr.family != AF_UNSPEC &&
-		    iked_net_is_local(&cfg->right.addr) &&
-		    !(cfg->left.addr.family != AF_UNSPEC &&
-		      iked_net_is_local(&cfg->left.addr))) {
-			c->local = &cfg->right;
-			c->remote = &cfg->left;
-		} else {
-			c->local = &cfg->left;
-			c->remote = &cfg->right;
-		}
+int iked_conns_init(struct iked *d, char *err, size_t errlen)
+{
+	size_t i;
+	int r;
+
+	r = iked_conns_build(d->conf, &d->conns, err, errlen);
+	if (r)
+		return r;
+	d->n_conns = d->conf->n_conns;
+	for (i = 0; i < d->n_conns; i++) {
+		d->conns[i].reqid = iked_conn_new_reqid(d);
+		iked_conn_warn(d->conns[i].cfg);
 	}
 	return 0;
 }
@@ -394,25 +439,29 @@ void iked_conns_start(struct iked *d)
 	}
 }
 
+void iked_conn_release(struct iked *d, struct iked_conn *c)
+{
+	size_t j;
+
+	for (j = 0; j < c->n_trap; j++)
+		iked_conn_policy_put(d, c, c->trap[j]);
+	c->n_trap = 0;
+	/* Whatever CHILD SAs left behind (there should be nothing). */
+	for (j = 0; j < c->n_pols; j++)
+		iked_kernel_policy_del(d->kern, c->pols[j].id);
+	free(c->pols);
+	c->pols = NULL;
+	c->n_pols = 0;
+	free(c->last_error);
+	c->last_error = NULL;
+}
+
 void iked_conns_fini(struct iked *d)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < d->n_conns; i++) {
-		struct iked_conn *c = &d->conns[i];
-
-		for (j = 0; j < c->n_trap; j++)
-			iked_conn_policy_put(d, c, c->trap[j]);
-		c->n_trap = 0;
-		/* Whatever CHILD SAs left behind (there should be nothing). */
-		for (j = 0; j < c->n_pols; j++)
-			iked_kernel_policy_del(d->kern, c->pols[j].id);
-		free(c->pols);
-		c->pols = NULL;
-		free(c->last_error);
-		c->last_error = NULL;
-		c->n_pols = 0;
-	}
+	for (i = 0; i < d->n_conns; i++)
+		iked_conn_release(d, &d->conns[i]);
 	free(d->conns);
 	d->conns = NULL;
 }

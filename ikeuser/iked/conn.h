@@ -9,6 +9,17 @@
 /* Set up d->conns from d->conf. 0 or -errno with @err. */
 int iked_conns_init(struct iked *d, char *err, size_t errlen);
 /*
+ * The runtime of each conn of @conf into *@out (malloc'd, one per
+ * conf->conns[]; no reqid yet), touching nothing else: a reload builds
+ * them before it decides. 0 or -errno with @err.
+ */
+int iked_conns_build(const struct iked_conf *conf, struct iked_conn **out,
+		     char *err, size_t errlen);
+/* A reqid no conn of @d uses (and none used since the start). */
+uint32_t iked_conn_new_reqid(struct iked *d);
+/* Warn about settings known to make trouble (logged, once per load). */
+void iked_conn_warn(const struct iked_conf_conn *cfg);
+/*
  * Remove the SAs and policies with kesp-iked's reqids that a daemon
  * killed before it could clean up left in the kernel: they would
  * blackhole traffic, and nobody would rekey them.
@@ -20,6 +31,8 @@ void iked_conns_start(struct iked *d);
 int iked_conn_route(struct iked *d, struct iked_conn *c);
 /* Remove every trap and shared policy left (at exit). */
 void iked_conns_fini(struct iked *d);
+/* The same for one conn (its SAs gone): traps, policies, last error. */
+void iked_conn_release(struct iked *d, struct iked_conn *c);
 struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid);
 

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "status.h"
 #include "proto.h"
+#include "reload.h"
 #include "sa/control.h"
 
 struct iked_ctl_client {
@@ -309,6 +310,22 @@ static void do_diagnose(struct iked *d, struct iked_ctl_client *cl,
 	free(text);
 }
 
+static void do_reload(struct iked *d, struct iked_ctl_client *cl)
+{
+	char msg[IKED_CONF_ERRLEN + 64];
+	size_t len;
+	int r;
+
+	iked_log(IKED_LOG_INFO, NULL, 0, "reload requested by kespctl");
+	r = iked_reload(d, msg, sizeof(msg) - 1, NULL);
+	if (!r) {
+		len = strlen(msg);
+		msg[len] = '\n';
+		msg[len + 1] = '\0';
+	}
+	answer(d, cl, r, msg);
+}
+
 static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 {
 	char *argv[4] = { 0 }, *save = NULL, *w;
@@ -331,9 +348,11 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 	else if ((argc == 3 || argc == 4) && !strcmp(argv[0], "ike") &&
 		 !strcmp(argv[1], "rekey"))
 		do_rekey(d, cl, argv[2], argv[3]);
+	else if (argc == 1 && !strcmp(argv[0], "reload"))
+		do_reload(d, cl);
 	else
 		answer(d, cl, -EINVAL,
-		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]' or 'ike diagnose NAME'");
+		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]', 'ike diagnose NAME' or 'reload'");
 }
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)

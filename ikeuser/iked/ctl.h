@@ -13,7 +13,7 @@
 
 /*
  * The protocol: the client sends one line ("ike list", "ike list json",
- * "ike up NAME", "ike down NAME", "ike diagnose NAME") and reads until the daemon closes. The
+ * "ike up NAME", "ike down NAME", "ike diagnose NAME", "reload") and reads until the daemon closes. The
  * answer's first line is "0" or a negative errno followed by a message;
  * the rest is what to print. "ike up" answers when the IKE SA is
  * established or has failed; in an IKE SA that has no CHILD SA, when the

@@ -231,6 +231,8 @@ struct iked {
 	struct iked_secrets *secrets;
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	size_t n_conns;
+	/* The last reqid number given to a conn (iked_conn_new_reqid). */
+	uint32_t next_reqid;
 	struct iked_kernel *kern;
 	struct iked_net net;
 	/* kesp.ko encapsulates ESP in UDP (KESP_CAP_UDP_ENCAP). */

@@ -16,6 +16,8 @@
 #include "../common/events.h"
 #include "../common/nl.h"
 #include "kernel.h"
+#include "daemon.h"
+#include "log.h"
 
 #define IKE_PORT		500
 #define IKE_NATT_PORT		4500
@@ -288,20 +290,44 @@ int iked_kernel_spi_alloc(struct iked_kernel *k, const struct kesp_addr *dst,
 	return 0;
 }
 
+/*
+ * An SA add that kept the caller (the event loop) waiting this long is
+ * said in the log: the kernel allocates the SA's transforms inside the
+ * request (generic netlink runs its handler in our sendmsg()), and the
+ * first SA of an algorithm after boot loads the crypto modules and runs
+ * their self-tests there, seconds under emulation.
+ */
+#define SLOW_SA_ADD_MS	500
+
+static int sa_add(struct iked_kernel *k, const struct kesp_sa *sa)
+{
+	uint64_t t0 = iked_now_us(), ms;
+	int err;
+
+	err = sa_request(k, KESP_CMD_SA_NEW, sa, KESP_SA_SEND_NEW, NULL);
+	ms = (iked_now_us() - t0) / 1000;
+	if (ms >= SLOW_SA_ADD_MS)
+		iked_log(IKED_LOG_WARN, NULL, 0,
+			 "kesp.ko took %llu ms to add SA %08x (%s): the daemon waited that long (the kernel loads and self-tests an algorithm's crypto on its first use)",
+			 (unsigned long long)ms, sa->spi,
+			 kesp_dir_name(sa->dir));
+	return err;
+}
+
 int iked_kernel_sa_add(struct iked_kernel *k, const struct kesp_sa *sa)
 {
 	struct kesp_sa tmp;
 	int err;
 
 	if (sa->present & KESP_BIT(KESP_SA_A_FAMILY))
-		return sa_request(k, KESP_CMD_SA_NEW, sa, KESP_SA_SEND_NEW, NULL);
+		return sa_add(k, sa);
 	/* The family the addresses carry; a copy, as @sa is const. */
 	if (check_addr(k, &sa->dst, "the SA's destination"))
 		return -EAFNOSUPPORT;
 	tmp = *sa;
 	tmp.family = sa->dst.family;
 	tmp.present |= KESP_BIT(KESP_SA_A_FAMILY);
-	err = sa_request(k, KESP_CMD_SA_NEW, &tmp, KESP_SA_SEND_NEW, NULL);
+	err = sa_add(k, &tmp);
 	kesp_sa_wipe(&tmp);
 	return err;
 }

@@ -18,6 +18,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "proto.h"
+#include "reload.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
 #include "sa/timers.h"
@@ -43,7 +44,10 @@ static void usage(FILE *f)
 		"                       IKE_SA_INIT must bring a COOKIE (default 30; 0: always)\n"
 		"      --keep-alive SECS          NAT keepalives from behind a NAT when\n"
 		"                       nothing else was sent (default 20; 0: none)\n"
-		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n");
+		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n"
+		"SIGHUP (or `kespctl reload`) reads CONF and SECRETS again: a file with a\n"
+		"mistake is refused whole; else only added, removed and changed conns\n"
+		"are touched, unchanged ones keep their tunnels.\n");
 }
 
 static void on_event(const struct kesp_event *ev, void *arg)
@@ -136,8 +140,12 @@ static void on_signal(struct iked *d)
 
 	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			iked_log(IKED_LOG_WARN, NULL, 0,
-				 "SIGHUP: reloading is not supported yet; restart kesp-iked to read a new configuration");
+			char msg[IKED_CONF_ERRLEN + 64];
+
+			/* Here, not in a handler: signalfd hands it to the loop. */
+			iked_log(IKED_LOG_INFO, NULL, 0,
+				 "SIGHUP: reloading the configuration");
+			iked_reload(d, msg, sizeof(msg), NULL);
 			continue;
 		}
 		iked_log(IKED_LOG_INFO, NULL, 0, "signal %u: stopping",

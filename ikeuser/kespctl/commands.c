@@ -68,6 +68,10 @@ static const struct kespctl_verb ike_verbs[] = {
 	{ "diagnose", kespctl_ike_diagnose, "NAME" },
 };
 
+static const struct kespctl_verb reload_verbs[] = {
+	{ "conf", kespctl_reload, "" },
+};
+
 static const struct kespctl_verb status_verbs[] = {
 	{ "show", kespctl_status_show, "" },
 };
@@ -91,6 +95,11 @@ const struct kespctl_object kespctl_objects[] = {
 	  "kesp-iked's IKE SAs: list them, bring a conn up or down" },
 	{ "status", status_verbs, ARRAY_SIZE(status_verbs),
 	  "IKE SAs with their CHILD SAs, the kernel's SAs and drop counters" },
+	{ "reload", reload_verbs, ARRAY_SIZE(reload_verbs),
+	  "kesp-iked reads ipsec.conf and ipsec.secrets again (as on SIGHUP):\n"
+	  "           a file with a mistake is refused whole (FILE:LINE said);\n"
+	  "           unchanged conns keep their tunnels, removed ones are\n"
+	  "           deleted, changed ones replaced, new ones added" },
 };
 
 const size_t kespctl_n_objects = ARRAY_SIZE(kespctl_objects);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kespctl ike and status: asking kesp-iked over its control socket. */
+/* kespctl ike, reload and status: asking kesp-iked over its control socket. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -159,6 +159,13 @@ int kespctl_ike_rekey(struct kespctl *c, int argc, char **argv)
 int kespctl_ike_diagnose(struct kespctl *c, int argc, char **argv)
 {
 	return up_down(c, argc, argv, "diagnose");
+}
+
+int kespctl_reload(struct kespctl *c, int argc, char **argv)
+{
+	if (kespctl_no_args(argc, argv, "reload"))
+		return KESPCTL_USAGE;
+	return run(c, "reload\n", "reload");
 }
 
 int kespctl_status_show(struct kespctl *c, int argc, char **argv)

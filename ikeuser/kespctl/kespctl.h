@@ -93,6 +93,7 @@ int kespctl_ike_up(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_down(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_rekey(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_diagnose(struct kespctl *c, int argc, char **argv);
+int kespctl_reload(struct kespctl *c, int argc, char **argv);
 int kespctl_status_show(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_get(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_add(struct kespctl *c, int argc, char **argv);

@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_CONF_H
 #define KESP_IKED_CONF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -203,6 +204,12 @@ int iked_conf_parse(const char *name, const char *text, size_t len,
 void iked_conf_free(struct iked_conf *conf);
 const struct iked_conf_conn *iked_conf_find(const struct iked_conf *conf,
 					    const char *name);
+/*
+ * @a and @b (same name) describe the same tunnel: every setting but
+ * where it is written. A reload keeps such a conn's SAs (equal.c).
+ */
+bool iked_conf_conn_same(const struct iked_conf_conn *a,
+			 const struct iked_conf_conn *b);
 
 /*
  * An identity as strongSwan reads one: an IP address, "@fqdn" or a plain

@@ -131,22 +131,45 @@ int iked_terminate(struct iked *d, struct iked_conn *c)
 	return n ? 0 : -ENOENT;
 }
 
+/*
+ * A Delete for @sa if it is up, sent once, without waiting for the
+ * answer; its kernel state is removed and it is gone (@why).
+ */
+static void drop_now(struct ike_sa *sa, const char *why)
+{
+	if (sa->state == IKE_ESTABLISHED) {
+		/*
+		 * No time to wait for an outstanding answer: the Delete
+		 * goes now, and a peer that ignores it finds out by DPD.
+		 */
+		if (sa->req_kind)
+			retransmit_done(sa);
+		sa->proto->delete_ike(sa, false);
+	}
+	ike_sa_kill(sa, why);
+}
+
 void iked_shutdown(struct iked *d)
 {
 	struct ike_sa *sa;
 
+	for (sa = d->sas; sa; sa = sa->next)
+		drop_now(sa, "kesp-iked is stopping");
+}
+
+unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
+			    const char *why)
+{
+	struct ike_sa *sa;
+	unsigned int n = 0;
+
 	for (sa = d->sas; sa; sa = sa->next) {
-		if (sa->state == IKE_ESTABLISHED) {
-			/*
-			 * No time to wait for an outstanding answer: the Delete
-			 * goes now, and a peer that ignores it finds out by DPD.
-			 */
-			if (sa->req_kind)
-				retransmit_done(sa);
-			sa->proto->delete_ike(sa, false);
-		}
-		ike_sa_kill(sa, "kesp-iked is stopping");
+		if (sa->conn != c->cfg || sa->state == IKE_DEAD)
+			continue;
+		drop_now(sa, why);
+		n++;
 	}
+	return n;
 }
 
 void child_hold(struct ike_sa *sa, struct child_sa *ch, bool renew)

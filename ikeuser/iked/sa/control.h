@@ -23,6 +23,14 @@ int iked_terminate(struct iked *d, struct iked_conn *c);
 /* Deletes for everything, kernel state removed: the daemon is stopping. */
 void iked_shutdown(struct iked *d);
 /*
+ * The same for the IKE SAs of @c alone, now (a reload removed or
+ * changed it): a Delete to the peer, sent once; kernel SAs and CHILD SA
+ * policies removed; the SAs are dead (@why to a waiting kespctl) before
+ * this returns. How many there were.
+ */
+unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
+			    const char *why);
+/*
  * CHILD SA @ch of @sa may end (or ended) without a successor: on-demand
  * policies of its conn hold the traffic; @renew: and a new CHILD SA is
  * made (the timers start it).
