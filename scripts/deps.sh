@@ -18,6 +18,8 @@ pkgs=(
 	libnss3-tools libunbound8 libldns3 libevent-core-2.1-7
 	libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libnspr4 libnss3
 	libaudit1 libldap-2.5-0 libpam0g libselinux1 libsystemd0 dns-root-data
+	# selftests/ops: man pages rendered and linted, the unit verified
+	man-db groff-base systemd
 )
 
 missing=()
