@@ -44,7 +44,7 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install install-kmod install-user uninstall deps deps-tools check check-debug \
-	unit ktest style sparse demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
+	unit ktest style sparse deb demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
 	clean
 
 all: kmod user
@@ -194,6 +194,21 @@ uninstall:
 
 deps:
 	scripts/deps.sh
+
+# Debian packages kesp and kesp-dkms (debian/), built with debhelper from
+# a copy of the tree's files (git ls-files: tracked and untracked, not
+# ignored) in build/deb/, then checked by lintian: no error allowed.
+DEB_DIR := $(B)/deb
+deb:
+	scripts/deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/kesp-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | \
+		tar -xf - -C $(DEB_DIR)/kesp-$(VERSION)
+	cd $(DEB_DIR)/kesp-$(VERSION) && \
+		DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEB_DIR)/kesp_$(VERSION)_*.changes
 
 # libFuzzer on the IKEv2 and the IKEv1 message parsers, one after the
 # other (selftests/fuzz/README); FUZZ_SECS=N for longer runs, each.

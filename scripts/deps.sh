@@ -22,6 +22,12 @@ pkgs=(
 	man-db groff-base systemd
 )
 
+# `make deb` (scripts/deps.sh deb): only what building the packages needs.
+if [ "${1:-}" = deb ]; then
+	pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+		libssl-dev debhelper dh-dkms dkms lintian fakeroot dpkg-dev)
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
@@ -35,6 +41,8 @@ if ((${#missing[@]})); then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+[ "${1:-}" = deb ] && exit 0
 
 # checkpatch and kselftest_harness.h come from the kernel source package;
 # extract just those files once.
