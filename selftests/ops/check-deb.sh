@@ -53,9 +53,12 @@ dpkg-deb -c "$deb/kesp-dkms_${ver}_all.deb" | grep -qE '\.(o|ko|mod\.c)$' &&
 	fail "kesp-dkms holds build products"
 dpkg-deb -f "$deb/kesp-dkms_${ver}_all.deb" Depends | grep -q dkms ||
 	fail "kesp-dkms does not depend on dkms"
-dpkg-deb -I "$deb/kesp-dkms_${ver}_all.deb" postinst |
-	grep -q 'common.postinst $DKMS_NAME $DKMS_VERSION' ||
-	fail "kesp-dkms's postinst does not run DKMS"
+postinst=$(dpkg-deb -I "$deb/kesp-dkms_${ver}_all.deb" postinst)
+grep -qx 'DKMS_NAME=kesp' <<<"$postinst" &&
+grep -qx "DKMS_VERSION=$ver" <<<"$postinst" &&
+grep -q '/usr/lib/dkms/common.postinst' <<<"$postinst" &&
+grep -q '$DKMS_POSTINST $DKMS_NAME $DKMS_VERSION' <<<"$postinst" ||
+	fail "kesp-dkms's postinst does not run DKMS for kesp $ver"
 grep -qx 'ExecStart=/usr/sbin/kesp-iked' \
 	<(dpkg-deb --fsys-tarfile "$deb/kesp_${ver}_amd64.deb" |
 	  tar -xOf - ./lib/systemd/system/kesp-iked.service) ||
@@ -69,12 +72,10 @@ scratch=$top/build/deb-dkms
 rm -rf "$scratch"
 mkdir -p "$scratch/tree"
 dpkg-deb -x "$deb/kesp-dkms_${ver}_all.deb" "$scratch/root"
-# Its own signing key, not the host's /var/lib/dkms/mok.*.
-cat /etc/dkms/framework.conf >"$scratch/framework.conf"
-printf 'mok_signing_key=%s\nmok_certificate=%s\n' "$scratch/mok.key" \
-	"$scratch/mok.pub" >>"$scratch/framework.conf"
+# Its own signing key, not the host's /var/lib/dkms/mok.* (dkms takes
+# these two from its environment when framework.conf does not set them).
+mok_signing_key=$scratch/mok.key mok_certificate=$scratch/mok.pub \
 dkms build -m kesp -v "$ver" -k "$kver" \
-	--dkmsframework "$scratch/framework.conf" \
 	--sourcetree "$scratch/root/usr/src" --dkmstree "$scratch/tree" \
 	>"$scratch/build.log" 2>&1 ||
 	{ tail -n 40 "$scratch/build.log"; fail "dkms build"; }
@@ -82,4 +83,5 @@ ko=$scratch/tree/kesp/$ver/$kver/x86_64/module/kesp.ko
 [ -f "$ko" ] || fail "dkms build made no $ko"
 [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ] ||
 	fail "$ko is not for $kver"
+[ -f "$scratch/mok.key" ] || fail "dkms did not use the scratch signing key"
 echo "ok: dkms build of kesp-dkms's source for $kver"
