@@ -10,8 +10,15 @@ GUEST_KVER = $(shell scripts/guest-kver)
 KDIR ?= $(or $(wildcard /lib/modules/$(shell uname -r)/build),/lib/modules/$(GUEST_KVER)/build)
 KSRC_TOOLS := .cache/linux-source-6.1
 
+# make install: PREFIX, DESTDIR and the directories below may be set.
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/kesp
+# systemd reads units from /usr/local/lib/systemd/system as from /lib/...
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MODULESLOADDIR ?= /etc/modules-load.d
+SYSCONFDIR ?= /etc
 
 B := build
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
@@ -36,8 +43,8 @@ KTEST_BIN := $(patsubst selftests/kernel/%.c,$(B)/ktest/%,$(KTEST_SRC))
 HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
-.PHONY: all kmod user install uninstall deps deps-tools check check-debug \
-	unit ktest style sparse demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
+.PHONY: all kmod user install install-kmod install-user uninstall deps deps-tools check check-debug \
+	unit ktest style sparse deb demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
 	clean
 
 all: kmod user
@@ -137,17 +144,71 @@ deps-tools:
 	@test -f $(KSRC_TOOLS)/tools/testing/selftests/kselftest_harness.h || \
 		scripts/deps.sh
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+# The module for KDIR's kernel through its modules_install (depmod
+# included) into $(DESTDIR)/lib/modules/KVER/extra; the programs, the
+# unit (its ExecStart naming SBINDIR), modules-load.d, the man pages and
+# the examples. /etc/kesp is made (0700) but its files are left alone.
+# (Debian's include/config/kernel.release says 6.1.N, not the directory's.)
+KVER = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+MAN_PAGES := $(wildcard man/*.[58])
+EXAMPLES := $(wildcard examples/*)
+install: install-kmod install-user
+
+# Kbuild skips depmod without the kernel's System.map (Debian's headers
+# have none): run it here (not into a DESTDIR, a staging tree). Debian's headers also lack the signing key,
+# so the module is installed unsigned (DKMS signs with its MOK key).
+install-kmod: kmod
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		$(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=) \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+
+# Everything but the module (the Debian package kesp; kesp-dkms has it).
+install-user: user
 	install -D -m 0755 $(B)/kespctl $(DESTDIR)$(SBINDIR)/kespctl
 	install -D -m 0755 $(B)/kesp-iked $(DESTDIR)$(SBINDIR)/kesp-iked
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' systemd/kesp-iked.service.in \
+		>$(DESTDIR)$(UNITDIR)/kesp-iked.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/kesp-iked.service
+	install -D -m 0644 systemd/kesp.conf \
+		$(DESTDIR)$(MODULESLOADDIR)/kesp.conf
+	$(foreach m,$(MAN_PAGES),install -D -m 0644 $(m) \
+		$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)) &&) true
+	install -d -m 0755 $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)
+	install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/kesp
 
 uninstall:
-	rm -f /lib/modules/$(notdir $(patsubst %/build,%,$(KDIR)))/extra/kesp.ko
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/extra/kmod/kesp.ko
+	-rmdir $(DESTDIR)/lib/modules/$(KVER)/extra/kmod 2>/dev/null
+	$(if $(DESTDIR),,-depmod -a $(KVER))
 	rm -f $(DESTDIR)$(SBINDIR)/kespctl $(DESTDIR)$(SBINDIR)/kesp-iked
+	rm -f $(DESTDIR)$(UNITDIR)/kesp-iked.service
+	rm -f $(DESTDIR)$(MODULESLOADDIR)/kesp.conf
+	rm -f $(foreach m,$(MAN_PAGES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+	rm -rf $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/kesp 2>/dev/null
 
 deps:
 	scripts/deps.sh
+
+# Debian packages kesp and kesp-dkms (debian/), built with debhelper from
+# a copy of the tree's files (git ls-files: tracked and untracked, not
+# ignored) in build/deb/, then checked by lintian: no error allowed.
+DEB_DIR := $(B)/deb
+deb:
+	scripts/deps.sh deb
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/kesp-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | \
+		tar -xf - -C $(DEB_DIR)/kesp-$(VERSION)
+	cd $(DEB_DIR)/kesp-$(VERSION) && \
+		DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEB_DIR)/kesp_$(VERSION)_*.changes
 
 # libFuzzer on the IKEv2 and the IKEv1 message parsers, one after the
 # other (selftests/fuzz/README); FUZZ_SECS=N for longer runs, each.

@@ -18,7 +18,15 @@ pkgs=(
 	libnss3-tools libunbound8 libldns3 libevent-core-2.1-7
 	libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libnspr4 libnss3
 	libaudit1 libldap-2.5-0 libpam0g libselinux1 libsystemd0 dns-root-data
+	# selftests/ops: man pages rendered and linted, the unit verified
+	man-db groff-base systemd
 )
+
+# `make deb` (scripts/deps.sh deb): only what building the packages needs.
+if [ "${1:-}" = deb ]; then
+	pkgs=(build-essential pkg-config libnl-3-dev libnl-genl-3-dev
+		libssl-dev debhelper dh-dkms dkms lintian fakeroot dpkg-dev)
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -33,6 +41,8 @@ if ((${#missing[@]})); then
 	apt-get update -q
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+
+[ "${1:-}" = deb ] && exit 0
 
 # checkpatch and kselftest_harness.h come from the kernel source package;
 # extract just those files once.

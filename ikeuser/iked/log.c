@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kesp-iked's log: one line per event, to stderr or syslog. */
+/* kesp-iked's log: one line per event, to stderr, syslog or the journal. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "escape.h"
+#include "journal.h"
 #include "log.h"
 
 /*
@@ -18,7 +19,9 @@
 static struct {
 	int use_syslog;
 	enum iked_log_level max;
-} log_cfg = { 0, IKED_LOG_INFO };
+	int journal_fd;			/* -1: not the journal */
+	const char *journal_path;
+} log_cfg = { 0, IKED_LOG_INFO, -1, NULL };
 
 void iked_log_open(int use_syslog, enum iked_log_level max)
 {
@@ -26,11 +29,50 @@ void iked_log_open(int use_syslog, enum iked_log_level max)
 	log_cfg.max = max;
 	if (use_syslog)
 		openlog("kesp-iked", LOG_PID, LOG_DAEMON);
+	/* Started by systemd with stderr to the journal: fields, not text. */
+	else if (iked_journal_is_stderr())
+		iked_log_open_journal(IKED_JOURNAL_SOCKET, max);
+}
+
+int iked_log_open_journal(const char *path, enum iked_log_level max)
+{
+	int fd = iked_journal_open(path);
+
+	log_cfg.max = max;
+	if (fd < 0)
+		return fd;
+	log_cfg.journal_fd = fd;
+	log_cfg.journal_path = path;
+	return 0;
+}
+
+/* The line as a journal entry: false if it must go to stderr instead. */
+static bool to_journal(int prio, const char *conn, unsigned int no,
+		       const char *line)
+{
+	if (log_cfg.journal_fd < 0)
+		return false;
+	return !iked_journal_send(log_cfg.journal_fd, log_cfg.journal_path,
+				  prio, conn, no, line);
 }
 
 int iked_log_enabled(enum iked_log_level lvl)
 {
 	return lvl <= log_cfg.max;
+}
+
+/* The journal's MESSAGE= is the stderr line without the time. */
+static bool journal_line(int prio, const char *conn, unsigned int no,
+			 const char *who, const char *tag, const char *msg)
+{
+	char *line;
+	bool sent;
+
+	if (asprintf(&line, "%s%s%s", who, tag, msg) < 0)
+		return false;
+	sent = to_journal(prio, conn, no, line);
+	free(line);
+	return sent;
 }
 
 void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
@@ -76,6 +118,9 @@ void iked_vlog(enum iked_log_level lvl, const char *conn, unsigned int no,
 		return;
 	if (log_cfg.use_syslog) {
 		syslog(prio[lvl], "%s%s%s", who, tag[lvl], msg);
+	} else if (log_cfg.journal_fd >= 0 &&
+		   journal_line(prio[lvl], conn, no, who, tag[lvl], msg)) {
+		/* Sent; a journal that is gone gets the line on stderr. */
 	} else {
 		struct timespec ts;
 		struct tm tm;

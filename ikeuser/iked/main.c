@@ -19,6 +19,7 @@
 #include "log.h"
 #include "proto.h"
 #include "reload.h"
+#include "sdnotify.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
 #include "sa/timers.h"
@@ -449,7 +450,11 @@ int main(int argc, char **argv)
 		 KESP_VERSION, d->n_conns, d->conf_path, d->ctl_path);
 	iked_conns_cleanup(d);
 	iked_conns_start(d);
+	/* systemd (Type=notify): the sockets are open, the conns loaded. */
+	iked_sd_notifyf("READY=1\nSTATUS=%zu conns from %s, control socket %s",
+			d->n_conns, d->conf_path, d->ctl_path);
 	loop(d);
+	iked_sd_notify("STOPPING=1\nSTATUS=deleting the tunnels");
 	iked_shutdown(d);
 	ike_sa_reap(d);
 	rc = 0;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reload.h"
+#include "sdnotify.h"
 #include "conn.h"
 #include "log.h"
 #include "sa/control.h"
@@ -241,12 +242,15 @@ int iked_reload(struct iked *d, char *msg, size_t msglen,
 	char err[IKED_CONF_ERRLEN];
 	int r;
 
+	/* systemd (Type=notify) shows the unit reloading until READY=1. */
+	iked_sd_notify_reloading();
 	r = read_all(d, &n, err, sizeof(err));
 	if (r) {
 		iked_log(IKED_LOG_ERR, NULL, 0,
 			 "reload refused, the running configuration stays: %s",
 			 err);
 		snprintf(msg, msglen, "%s", err);
+		iked_sd_notifyf("READY=1\nSTATUS=reload refused: %s", err);
 		new_free(&n);
 		return r;
 	}
@@ -258,6 +262,7 @@ int iked_reload(struct iked *d, char *msg, size_t msglen,
 		 "reloaded %s: added %u, removed %u, changed %u, unchanged %u",
 		 d->conf_path, k.added, k.removed, k.changed, k.unchanged);
 	iked_log(IKED_LOG_INFO, NULL, 0, "%s", msg);
+	iked_sd_notifyf("READY=1\nSTATUS=%s", msg);
 	if (counts)
 		*counts = k;
 	new_free(&n);
