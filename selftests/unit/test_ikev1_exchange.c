@@ -399,8 +399,8 @@ static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
 	return n;
 }
 
-static int pair_setup(struct pair *p, const char *secrets_b, char *why,
-		      size_t len)
+static int pair_setup_confs(struct pair *p, const char *ca, const char *cb,
+			    const char *secrets_b, char *why, size_t len)
 {
 	memset(p, 0, sizeof(*p));
 	p->log_fd = p->saved_stderr = -1;
@@ -414,11 +414,16 @@ static int pair_setup(struct pair *p, const char *secrets_b, char *why,
 	p->b.name = "B";
 	p->b.conn = "b-a";
 	p->b.rec.spi_base = 0xb0000100;
-	if (pair_daemon_new(&p->a, "127.0.0.1", conf_a, secrets_ok, why,
-			    len) ||
-	    pair_daemon_new(&p->b, "127.0.0.2", conf_b, secrets_b, why, len))
+	if (pair_daemon_new(&p->a, "127.0.0.1", ca, secrets_ok, why, len) ||
+	    pair_daemon_new(&p->b, "127.0.0.2", cb, secrets_b, why, len))
 		return -1;
 	return 0;
+}
+
+static int pair_setup(struct pair *p, const char *secrets_b, char *why,
+		      size_t len)
+{
+	return pair_setup_confs(p, conf_a, conf_b, secrets_b, why, len);
 }
 
 static void pair_teardown(struct pair *p, bool failed)
@@ -666,6 +671,92 @@ TEST_F(bad_psk, nothing_installed_and_the_failure_logged)
 	EXPECT_EQ(1, pair_ike_list(&p->a, v, 4));
 	EXPECT_FALSE(v[0].established);
 	EXPECT_STREQ("MM_WAIT_MSG6", v1_state(&p->a));
+}
+
+/* Aggressive Mode: A asks for it; B allows it (aggr) or not (aggr_refused). */
+#define AGGR_A	"conn a-b\n\tleft=127.0.0.1\n\tleftid=@a.example\n" \
+		"\tleftsubnet=10.1.0.0/24\n\tright=127.0.0.2\n" \
+		"\trightid=@b.example\n\trightsubnet=10.2.0.0/24\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n\taggressive=yes\n" \
+		"\tike=aes128-sha1-modp2048!\n\tesp=aes128-sha1!\n" \
+		"\tauto=add\n"
+#define AGGR_B(yes) "conn b-a\n\tleft=127.0.0.2\n\tleftid=@b.example\n" \
+		"\tleftsubnet=10.2.0.0/24\n\tright=127.0.0.1\n" \
+		"\trightid=@a.example\n\trightsubnet=10.1.0.0/24\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n\taggressive=" yes "\n" \
+		"\tike=aes128-sha1-modp2048!\n\tesp=aes128-sha1!\n" \
+		"\tauto=add\n"
+
+FIXTURE(aggr) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(aggr)
+{
+	int r = pair_setup_confs(&self->p, AGGR_A, AGGR_B("yes"), secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(aggr)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(aggr, aggressive_mode_and_quick_mode_install_matching_sas)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[1];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* AM1-AM3, QM1-QM3: six messages. */
+	EXPECT_EQ(6, p->delivered);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "ISAKMP SA established (IKEv1 Aggressive Mode, initiator)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "ISAKMP SA established (IKEv1 Aggressive Mode, responder)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "its PSK hash can be attacked offline"));
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	EXPECT_EQ(16, ai[0]->enc_key_len);
+	EXPECT_EQ(20, ai[0]->integ_key_len);
+}
+
+FIXTURE(aggr_refused) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(aggr_refused)
+{
+	int r = pair_setup_confs(&self->p, AGGR_A, AGGR_B("no"), secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(aggr_refused)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(aggr_refused, only_for_conns_that_allow_it)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	EXPECT_EQ(1, p->delivered);
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(1, log_count(p, &p->b, "starts Aggressive Mode, which conn b-a does not allow"));
 }
 
 TEST_HARNESS_MAIN

@@ -18,6 +18,8 @@ static const char *const state_names[] = {
 	[V1_MM_WAIT_MSG5] = "MM_WAIT_MSG5",
 	[V1_MM_WAIT_MSG6] = "MM_WAIT_MSG6",
 	[V1_MM_ACTIVE] = "MM_ACTIVE",
+	[V1_AG_INIT_EXCH] = "AG_INIT_EXCH",
+	[V1_AG_AUTH] = "AG_AUTH",
 };
 
 const char *v1_state_name(enum v1_state st)
@@ -40,6 +42,7 @@ static void sa_free(struct ike_sa *sa)
 	v1_qm_clear(&v->qm);
 	ikev1_keys_wipe(&v->keys);
 	free(v->sai_b);
+	free(v->idi_b);
 	OPENSSL_cleanse(v, sizeof(*v));
 	free(v);
 	sa->priv = NULL;
@@ -58,7 +61,8 @@ void v1_established(struct ike_sa *sa)
 	v1(sa)->st = V1_MM_ACTIVE;
 	ike_sa_established(sa);
 	ike_sa_log(sa, IKED_LOG_INFO,
-		   "ISAKMP SA established (IKEv1 Main Mode, %s), %s, lifetime %us",
+		   "ISAKMP SA established (IKEv1 %s Mode, %s), %s, lifetime %us",
+		   v1(sa)->aggressive ? "Aggressive" : "Main",
 		   sa->initiator ? "initiator" : "responder",
 		   iked_chosen_format(&sa->prop, alg, sizeof(alg)),
 		   sa->conn->ikelifetime);
@@ -71,7 +75,7 @@ void v1_established(struct ike_sa *sa)
 
 static int ike_start(struct ike_sa *sa)
 {
-	return v1_mm_start(sa);
+	return sa->conn->aggressive ? v1_am_start(sa) : v1_mm_start(sa);
 }
 
 static int child_start(struct ike_sa *sa)

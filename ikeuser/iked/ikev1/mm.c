@@ -43,7 +43,7 @@ int v1_mm_start(struct ike_sa *sa)
 	int r = m ? 0 : -ENOMEM;
 
 	if (!r)
-		r = v1_sa1_offer(sa, &m->chain);
+		r = v1_sa1_offer(sa, &m->chain, 0);
 	if (!r)
 		r = v1_pl_body(&m->chain, &m->chain.pl[0], &v->sai_b, &v->sai_len);
 	if (!r)

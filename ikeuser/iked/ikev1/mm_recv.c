@@ -165,44 +165,52 @@ static int peer_id(const struct ikev1_id *id, struct iked_conf_id *out)
 	return 0;
 }
 
-/* HASH_I/HASH_R of the MM5/MM6 in @m: true when it verifies. */
-static bool hash_ok(struct ike_sa *sa, const struct ikev1_msg *m)
+/* HASH @h (HASH_I or HASH_R of the peer) over ID body @id_b verifies. */
+static bool hash_ok(struct ike_sa *sa, const uint8_t *id_b, size_t id_len,
+		    const struct ikev1_pl *h)
 {
-	const struct ikev1_pl *id = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
-	const struct ikev1_pl *h = ikev1_chain_find(&m->chain, IKEV1_PL_HASH, 0);
 	uint8_t want[IKEV1_HASH_MAX];
 	bool ok;
 
 	ok = h->len == v1(sa)->keys.len &&
-	     !v1_mm_auth_hash(sa, !sa->initiator, id->body, id->len, want) &&
+	     !v1_mm_auth_hash(sa, !sa->initiator, id_b, id_len, want) &&
 	     !CRYPTO_memcmp(want, h->body, h->len);
 	OPENSSL_cleanse(want, sizeof(want));
 	return ok;
 }
 
-static int check_peer(struct ike_sa *sa, const struct ikev1_msg *m)
+int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
+		  const uint8_t *id_b, size_t id_len, const struct ikev1_pl *h,
+		  const char *what)
 {
-	const struct ikev1_pl *id = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
 	struct iked_conf_id pid;
 	char a[IKED_ID_STRLEN], b[IKED_ID_STRLEN];
 
-	if (!hash_ok(sa, m)) {
+	if (!hash_ok(sa, id_b, id_len, h)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "%s does not verify (AUTHENTICATION_FAILED): pre-shared key mismatch likely",
-			       sa->initiator ? "HASH_R in MM6" : "HASH_I in MM5");
+			       what);
 		return -EACCES;
 	}
-	if (peer_id(&id->u.id, &pid) ||
-	    !iked_conf_id_match(&sa->remote->id, &pid)) {
+	if (peer_id(id, &pid) || !iked_conf_id_match(&sa->remote->id, &pid)) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "ID mismatch (INVALID_ID_INFORMATION): the peer is %s, rightid is %s",
-			       peer_id(&id->u.id, &pid) ? "of an unsupported ID type" :
+			       peer_id(id, &pid) ? "of an unsupported ID type" :
 			       iked_conf_id_format(&pid, a, sizeof(a)),
 			       iked_conf_id_format(&sa->remote->id, b, sizeof(b)));
 		return -EACCES;
 	}
 	sa->peer_id = pid;
 	return 0;
+}
+
+static int check_peer(struct ike_sa *sa, const struct ikev1_msg *m)
+{
+	const struct ikev1_pl *id = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
+	const struct ikev1_pl *h = ikev1_chain_find(&m->chain, IKEV1_PL_HASH, 0);
+
+	return v1_check_peer(sa, &id->u.id, id->body, id->len, h,
+			     sa->initiator ? "HASH_R in MM6" : "HASH_I in MM5");
 }
 
 static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)

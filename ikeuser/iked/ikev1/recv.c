@@ -39,7 +39,8 @@ static struct ike_sa *find_sa(struct iked *d, const struct ikev1_hdr *h)
 			return sa;
 		/* Our MM1 is answered: the responder's cookie is new. */
 		if (sa->initiator && zero8(sa->spi_r) &&
-		    v1(sa)->st == V1_MM_WAIT_MSG2)
+		    (v1(sa)->st == V1_MM_WAIT_MSG2 ||
+		     v1(sa)->st == V1_AG_INIT_EXCH))
 			return sa;
 	}
 	return NULL;
@@ -53,14 +54,8 @@ static struct ike_sa *new_responder(struct iked *d, const struct ikev1_msg *m,
 	const struct iked_conf_conn *cfg;
 	struct ike_sa *sa;
 
-	if (m->hdr.exchange == IKEV1_EXCH_AGGRESSIVE) {
-		cfg = v1_conn_for(d, path);
-		iked_conn_fail_peer(d, cfg, 0, &path->remote,
-				    "IKEv1 Aggressive Mode from %s is not supported yet (ikev1/recv.c); configure the peer for Main Mode",
-				    from);
-		return NULL;
-	}
-	if (m->hdr.exchange != IKEV1_EXCH_MAIN || !zero8(m->hdr.ck_r)) {
+	if ((m->hdr.exchange != IKEV1_EXCH_MAIN &&
+	     m->hdr.exchange != IKEV1_EXCH_AGGRESSIVE) || !zero8(m->hdr.ck_r)) {
 		iked_log_peer(d, &path->remote, IKED_LOG_INFO, NULL, 0,
 			      "dropped IKEv1 message from %s: exchange %u for no ISAKMP SA of ours",
 			      from, m->hdr.exchange);
@@ -73,12 +68,19 @@ static struct ike_sa *new_responder(struct iked *d, const struct ikev1_msg *m,
 			      from);
 		return NULL;
 	}
+	if (m->hdr.exchange == IKEV1_EXCH_AGGRESSIVE && !cfg->aggressive) {
+		iked_conn_fail_peer(d, cfg, 0, &path->remote,
+				    "%s starts Aggressive Mode, which conn %s does not allow (its PSK hash can be attacked offline); configure the peer for Main Mode, or set aggressive=yes",
+				    from, cfg->name);
+		return NULL;
+	}
 	sa = ike_sa_new(d, &ikev1_proto, false, path);
 	if (!sa)
 		return NULL;
 	memcpy(sa->spi_i, m->hdr.ck_i, 8);
 	ike_sa_set_conn(sa, cfg);
-	ike_sa_log(sa, IKED_LOG_INFO, "%s is initiating Main Mode", from);
+	ike_sa_log(sa, IKED_LOG_INFO, "%s is initiating %s Mode", from,
+		   m->hdr.exchange == IKEV1_EXCH_MAIN ? "Main" : "Aggressive");
 	return sa;
 }
 
@@ -110,6 +112,8 @@ static void dispatch(struct ike_sa *sa, struct ikev1_msg *m)
 	switch (m->hdr.exchange) {
 	case IKEV1_EXCH_MAIN:
 		return v1_mm_recv(sa, m);
+	case IKEV1_EXCH_AGGRESSIVE:
+		return v1_am_recv(sa, m);
 	case IKEV1_EXCH_QUICK:
 		return v1_qm_recv(sa, m);
 	case IKEV1_EXCH_INFO:

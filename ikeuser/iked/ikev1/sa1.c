@@ -40,7 +40,7 @@ static int add_xf(struct ikev1_chain *c, struct ikev1_prop *p, uint8_t num,
 	return r;
 }
 
-int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c)
+int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group)
 {
 	const struct iked_prop_list *l = &sa->conn->ike;
 	struct ikev1_pl *pl = ikev1_chain_add(c, IKEV1_PL_SA);
@@ -64,7 +64,8 @@ int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c)
 				for (g = 0; g < q->n_dh && !r; g++) {
 					if (v1_alg_p1(q->encr[e].id,
 						      q->encr[e].key_bits,
-						      q->integ[h], q->dh[g], &a))
+						      q->integ[h], q->dh[g], &a) ||
+					    (group && a.group != group))
 						continue;
 					if (num == V1_MAX_OFFER)
 						break;

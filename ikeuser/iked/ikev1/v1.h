@@ -26,6 +26,8 @@ enum v1_state {
 	V1_MM_WAIT_MSG5,	/* responder: MM4 out */
 	V1_MM_WAIT_MSG6,	/* initiator: MM5 out */
 	V1_MM_ACTIVE,
+	V1_AG_INIT_EXCH,	/* initiator: AM1 out */
+	V1_AG_AUTH,		/* responder: AM2 out */
 };
 
 enum v1_qm_state {
@@ -87,6 +89,10 @@ struct v1_sa {
 	size_t gxi_len, gxr_len;
 	uint8_t *sai_b;		/* the initiator's SA payload body */
 	size_t sai_len;
+	/* Aggressive Mode's responder: AM1's ID body, until AM3 proves it. */
+	uint8_t *idi_b;
+	size_t idi_len;
+	bool aggressive;
 	uint8_t life_be[4];	/* our offer's lifetimes, as sent */
 	uint8_t life2_be[4];
 	struct ikev1_keys keys;
@@ -150,8 +156,8 @@ bool v1_rules_ok(struct ike_sa *sa, enum ikev1_kind kind,
 		 const struct ikev1_msg *m);
 
 /* sa1.c: phase 1 proposals. */
-/* Our SA payload from sa->conn->ike into @c. 0 or -errno. */
-int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c);
+/* Our SA payload from sa->conn->ike into @c (only group @group: 0 any). */
+int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group);
 /*
  * The peer's SA payload @pl of @c: as responder, choose a transform
  * (*@xf) of ours; as initiator, check the one answered is one of ours.
@@ -197,6 +203,18 @@ int v1_mm_send_id_hash(struct ike_sa *sa);
 
 /* mm_recv.c: Main Mode messages in, both roles. */
 void v1_mm_recv(struct ike_sa *sa, struct ikev1_msg *m);
+/*
+ * The peer's HASH @h over its ID (@id, body @id_b) verifies and the ID
+ * is the conn's rightid: 0 (sa->peer_id set), or -EACCES logged as the
+ * conn's failure (@what names the hash and message).
+ */
+int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
+		  const uint8_t *id_b, size_t id_len, const struct ikev1_pl *h,
+		  const char *what);
+
+/* am.c: Aggressive Mode (conns with aggressive=yes), both roles. */
+int v1_am_start(struct ike_sa *sa);
+void v1_am_recv(struct ike_sa *sa, struct ikev1_msg *m);
 
 /* qm.c: Quick Mode. */
 int v1_qm_start(struct ike_sa *sa);
