@@ -759,4 +759,68 @@ TEST_F(aggr_refused, only_for_conns_that_allow_it)
 	EXPECT_EQ(1, log_count(p, &p->b, "starts Aggressive Mode, which conn b-a does not allow"));
 }
 
+/* B's conn: its ESP proposals and the subnet it expects of A. */
+#define B_CONF(esp, asub) "conn b-a\n\tleft=127.0.0.2\n\tleftid=@b.example\n" \
+		"\tleftsubnet=10.2.0.0/24\n\tright=127.0.0.1\n" \
+		"\trightid=@a.example\n\trightsubnet=" asub "\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n" \
+		"\tike=aes256-sha256-modp2048!\n\tesp=" esp "!\n" \
+		"\tauto=add\n"
+
+FIXTURE(phase2) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_VARIANT(phase2) {
+	const char *conf_b;
+	const char *b_says;
+	const char *a_says;
+};
+
+/* A offers PFS (ECP-256), B wants none. */
+FIXTURE_VARIANT_ADD(phase2, pfs_mismatch) {
+	.conf_b = B_CONF("aes128-sha256", "10.1.0.0/24"),
+	.b_says = "phase 2 proposal mismatch (NO_PROPOSAL_CHOSEN): nothing in QM1",
+	.a_says = "the peer sent notify 14 (NO_PROPOSAL_CHOSEN)",
+};
+
+/* B expects another subnet behind A. */
+FIXTURE_VARIANT_ADD(phase2, proxy_id_mismatch) {
+	.conf_b = B_CONF("aes128-sha256-ecp256", "10.9.0.0/24"),
+	.b_says = "proxy ID mismatch (INVALID_ID_INFORMATION): the peer asks for 10.1.0.0/24 === 10.2.0.0/24, we have 10.9.0.0/24 === 10.2.0.0/24",
+	.a_says = "the peer sent notify 18 (INVALID_ID_INFORMATION)",
+};
+
+FIXTURE_SETUP(phase2)
+{
+	int r = pair_setup_confs(&self->p, conf_a, variant->conf_b, secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(phase2)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(phase2, refused_with_both_sides_named)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* Phase 1 is up on both ends; no CHILD SA anywhere. */
+	EXPECT_EQ(1, pair_ike_list(&p->a, v, 4));
+	EXPECT_TRUE(v[0].established);
+	EXPECT_EQ(0, v[0].n_children);
+	EXPECT_EQ(0, p->a.rec.n_sa);
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(1, log_count(p, &p->b, variant->b_says));
+	EXPECT_EQ(1, log_count(p, &p->a, variant->a_says));
+}
+
 TEST_HARNESS_MAIN

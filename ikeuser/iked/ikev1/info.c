@@ -134,6 +134,14 @@ static void on_notify(struct ike_sa *sa, const struct ikev1_notify *n)
 			retransmit_done(sa);
 		return;
 	}
+	/* An error while our Quick Mode waits: its answer, the QM ends. */
+	if (n->type < 16384 && v1(sa)->qm.st == V1_QM_WAIT_MSG2 &&
+	    sa->req_kind == V1_REQ_QM1) {
+		retransmit_done(sa);
+		ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
+		v1_qm_clear(&v1(sa)->qm);
+		ike_sa_answer(sa, -ECONNREFUSED);
+	}
 	if (n->type < 16384)
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "the peer sent notify %u (%s)", n->type,

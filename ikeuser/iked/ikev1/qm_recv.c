@@ -45,6 +45,24 @@ static int take_nonce(const struct ikev1_chain *c, uint8_t *n, size_t *len)
 	return 0;
 }
 
+/* QM2's proxy IDs, when it has them, are the ones QM1 proposed. */
+static int init_ids_ok(struct ike_sa *sa, const struct ikev1_chain *c)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *ii = ikev1_chain_find(c, IKEV1_PL_ID, 0);
+	const struct ikev1_pl *ir = ikev1_chain_find(c, IKEV1_PL_ID, 1);
+	struct iked_ts_list l, r;
+
+	if (!ii)
+		return 0;
+	if (!v1_ts_of_id(&ii->u.id, &l) && !v1_ts_of_id(&ir->u.id, &r) &&
+	    iked_ts_within(&l, &q->tsl) && iked_ts_within(&r, &q->tsr))
+		return 0;
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "proxy ID mismatch: QM2 answers with other IDs than QM1's");
+	return -EINVAL;
+}
+
 static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 {
 	struct v1_qm *q = &v1(sa)->qm;
@@ -70,6 +88,8 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	r = take_nonce(&m->chain, q->nr, &q->nr_len);
 	if (!r)
 		r = take_ke(sa, &m->chain);
+	if (!r)
+		r = init_ids_ok(sa, &m->chain);
 	c = calloc(1, sizeof(*c));
 	if (!r && !c)
 		r = -ENOMEM;
