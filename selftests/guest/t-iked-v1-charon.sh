@@ -1,11 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 200
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon (Debian's
 # 5.9.8, the kernel's XFRM) on gateway B, IKEv1 (keyexchange=ikev1,
 # swanctl version = 1): Main Mode and Quick Mode with pre-shared keys, for
 #   AES-CBC-256 + SHA2-256 with MODP-2048, Quick Mode with PFS (MODP-2048)
-#   AES-CBC-128 + SHA1 with ECP-256, Quick Mode AES-GCM-16 without PFS.
+#   AES-CBC-128 + SHA1 with ECP-256, Quick Mode AES-GCM-16 without PFS,
+#   AES-CBC-128 + SHA1 with MODP-2048 in Aggressive Mode (aggressive=yes
+#   on both sides; charon answers it only with its
+#   i_dont_care_about_security_and_use_aggressive_mode_psk), 3DES + SHA1
+#   in Quick Mode.
 # For each: kesp-iked initiates (`kespctl ike up`), ping both ways
 # between the LAN hosts through ESP (SA counters on both sides), `ike
 # list` shows the IKEv1 SA; charon deletes the ISAKMP SA (Informational
@@ -28,12 +32,16 @@ topo_two_sites
 crypto_warm_up_wait
 PSK="kesp and strongSwan agree, in IKEv1"
 CH=$IKED_DIR/charon
+CHARON_EXTRA_CONF='charon {
+	i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+}'
 charon_start "$GWB" "$CH"
 
-kesp_conf() { # kesp_conf IKE ESP
+kesp_conf() { # kesp_conf IKE ESP AGGRESSIVE
 	cat >"$IKED_DIR/a.conf" <<EOC
 conn gw
 	keyexchange=ikev1
+	aggressive=$3
 	authby=secret
 	left=$GWA_WAN4
 	leftid=@gw-a.example
@@ -49,11 +57,12 @@ EOC
 		>"$IKED_DIR/a.secrets"
 }
 
-charon_conf() { # charon_conf IKE ESP
+charon_conf() { # charon_conf IKE ESP AGGRESSIVE
 	cat >"$IKED_DIR/swanctl.conf" <<EOC
 connections {
 	gw {
 		version = 1
+		aggressive = $3
 		local_addrs = $GWB_WAN4
 		remote_addrs = $GWA_WAN4
 		proposals = $1
@@ -109,16 +118,19 @@ charon_sas() { # the number of IKE SAs charon has
 }
 
 n=0
-while read -r ike esp kesp_esp; do
+while read -r ike esp kesp_esp aggr; do
 	n=$((n + 1))
-	echo "set $n: ike=$ike esp=$esp"
-	kesp_conf "$ike" "$kesp_esp"
-	charon_conf "$ike" "$esp"
+	echo "set $n: ike=$ike esp=$esp aggressive=$aggr"
+	kesp_conf "$ike" "$kesp_esp" "$aggr"
+	charon_conf "$ike" "$esp" "$aggr"
 	iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
 
 	echo "  kesp-iked initiates"
 	out=$(iked_ctl a ike up gw) || fail "set $n: ike up: $out"
 	wait_sa_count "$GWA" 2 5
+	mode=Main
+	[ "$aggr" = yes ] && mode=Aggressive
+	iked_wait_log a "ISAKMP SA established \\(IKEv1 $mode Mode, initiator" 5
 	traffic "set $n, kesp initiator"
 	charon_swanctl "$CH" --terminate --ike gw --timeout 20 >/dev/null ||
 		fail "set $n: swanctl --terminate"
@@ -129,6 +141,7 @@ while read -r ike esp kesp_esp; do
 	charon_swanctl "$CH" --initiate --child net --timeout 30 >/dev/null ||
 		fail "set $n: swanctl --initiate: $(iked_log a | tail -5)"
 	wait_sa_count "$GWA" 2 5
+	iked_wait_log a "ISAKMP SA established \\(IKEv1 $mode Mode, responder" 5
 	traffic "set $n, charon initiator"
 	iked_ctl a ike down gw >/dev/null || fail "set $n: ike down"
 	wait_sa_count "$GWA" 0 5
@@ -141,7 +154,8 @@ while read -r ike esp kesp_esp; do
 		fail "set $n: charon kept XFRM states after our Delete"
 	iked_stop a
 done <<'EOS'
-aes256-sha256-modp2048 aes256-sha256-modp2048 aes256-sha256-modp2048
-aes128-sha1-ecp256 aes128gcm16 aes128gcm16
+aes256-sha256-modp2048 aes256-sha256-modp2048 aes256-sha256-modp2048 no
+aes128-sha1-ecp256 aes128gcm16 aes128gcm16 no
+aes128-sha1-modp2048 3des-sha1 3des-sha1 yes
 EOS
 sed 's/^/kesp-iked: /' "$IKED_DIR/a.log" | tail -n 40
