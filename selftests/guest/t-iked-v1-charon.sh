@@ -15,7 +15,8 @@
 # list` shows the IKEv1 SA; charon deletes the ISAKMP SA (Informational
 # Delete with HASH(1)) and kesp's kernel loses its SAs; then charon
 # initiates, traffic again, kesp-iked deletes (`kespctl ike down`) and
-# charon loses its SAs.
+# charon loses its SAs. Last, charon initiates Main Mode with another
+# PSK: kesp-iked names the mismatch in its log and in `ike list`.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -158,4 +159,19 @@ aes256-sha256-modp2048 aes256-sha256-modp2048 aes256-sha256-modp2048 no
 aes128-sha1-ecp256 aes128gcm16 aes128gcm16 no
 aes128-sha1-modp2048 3des-sha1 3des-sha1 yes
 EOS
+echo "PSK mismatch: charon initiates with another key"
+kesp_conf aes256-sha256-modp2048 aes256-sha256 no
+PSK="not the key kesp-iked has" charon_conf aes256-sha256-modp2048 aes256-sha256 no
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+charon_swanctl "$CH" --initiate --child net --timeout 8 >/dev/null &&
+	fail "charon established with a PSK kesp-iked does not have"
+iked_wait_log a 'pre-shared key mismatch likely' 10
+iked_ctl a -j ike list | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert not d["ike_sas"] or d["ike_sas"][0]["state"] != "established", d
+assert "pre-shared key mismatch likely" in d["conns"][0]["last_error"], d
+' || fail "PSK mismatch: not in ike list as the last failure"
+wait_sa_count "$GWA" 0 1
+iked_stop a
 sed 's/^/kesp-iked: /' "$IKED_DIR/a.log" | tail -n 40

@@ -112,13 +112,19 @@ int v1_decrypt(struct ike_sa *sa, struct ikev1_msg *m, size_t *plain_len)
 	if (!r)
 		r = ikev1_chain_parse(&m->chain, m->hdr.next, sa->d->plain,
 				      m->body_len, true, &err);
+	if (r && !m->hdr.msg_id) {
+		/* Phase 1: the conn's failure (ike list), as the peer caused it. */
+		iked_conn_fail_peer(sa->d, sa->conn, sa->no, &sa->path.remote,
+				    "dropped encrypted phase 1 message (exchange %u): it does not decrypt to valid payloads (%s at byte %zu): pre-shared key mismatch likely",
+				    m->hdr.exchange,
+				    err.why ? err.why : strerror(-r), err.off);
+		return r;
+	}
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "dropped encrypted message (exchange %u, ID %08x): it does not decrypt to valid payloads (%s at byte %zu)%s",
+			   "dropped encrypted message (exchange %u, ID %08x): it does not decrypt to valid payloads (%s at byte %zu)",
 			   m->hdr.exchange, m->hdr.msg_id,
-			   err.why ? err.why : strerror(-r), err.off,
-			   m->hdr.msg_id ? "" :
-			   ": pre-shared key mismatch likely");
+			   err.why ? err.why : strerror(-r), err.off);
 		return r;
 	}
 	*plain_len = m->body_len;
