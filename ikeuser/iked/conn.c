@@ -230,7 +230,8 @@ static int conn_setup(struct iked_conn *c, const struct iked_conf_conn *cfg,
 		      char *err, size_t errlen)
 {
 	c->cfg = cfg;
-	c->ike_version = IKED_IKE_VERSION_DEFAULT;
+	c->ike_version = cfg->ike_version ? cfg->ike_version :
+			 IKED_IKE_VERSION_DEFAULT;
 	if (!iked_proto_of(c)) {
 		snprintf(err, errlen, "conn %s: no module speaks IKE version %u",
 			 cfg->name, c->ike_version);
@@ -298,19 +299,30 @@ int iked_conns_init(struct iked *d, char *err, size_t errlen)
 	return 0;
 }
 
-const struct iked_conf_conn *conn_for_init(struct iked *d,
-					   const struct iked_path *path)
+const struct iked_conf_conn *conn_for_version(struct iked *d,
+					      const struct iked_path *path,
+					      uint8_t version)
 {
 	size_t i;
 
 	for (i = 0; i < d->n_conns; i++) {
 		struct iked_conn *c = &d->conns[i];
 
-		if (addr_fits(&c->local->addr, &path->local) &&
+		if ((!version || c->ike_version == version) &&
+		    addr_fits(&c->local->addr, &path->local) &&
 		    addr_fits(&c->remote->addr, &path->remote))
 			return c->cfg;
 	}
 	return NULL;
+}
+
+const struct iked_conf_conn *conn_for_init(struct iked *d,
+					   const struct iked_path *path)
+{
+	/* An IKEv2 conn first; an IKEv1 one names whom the peer is for. */
+	const struct iked_conf_conn *c = conn_for_version(d, path, 2);
+
+	return c ? c : conn_for_version(d, path, 0);
 }
 
 const struct iked_conf_conn *conn_for_auth(struct iked *d,
@@ -324,7 +336,8 @@ const struct iked_conf_conn *conn_for_auth(struct iked *d,
 	for (i = 0; i < d->n_conns; i++) {
 		struct iked_conn *c = &d->conns[i];
 
-		if (!addr_fits(&c->local->addr, &path->local) ||
+		if (c->ike_version != 2 ||
+		    !addr_fits(&c->local->addr, &path->local) ||
 		    !addr_fits(&c->remote->addr, &path->remote) ||
 		    !iked_conf_id_match(&c->remote->id, peer))
 			continue;

@@ -36,7 +36,11 @@ void iked_conn_release(struct iked *d, struct iked_conn *c);
 struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid);
 
-/* Which conn a peer is for. */
+/* The first conn of IKE @version (0: any) whose addresses fit @path. */
+const struct iked_conf_conn *conn_for_version(struct iked *d,
+					      const struct iked_path *path,
+					      uint8_t version);
+/* Which conn a peer is for (an IKEv2 one first). */
 const struct iked_conf_conn *conn_for_init(struct iked *d,
 					   const struct iked_path *path);
 /*

@@ -189,7 +189,7 @@ struct conn_policy {
 
 /*
  * The ISAKMP major version a conn speaks unless its keyexchange= says
- * otherwise (the parser refuses ikev1 until an IKEv1 module comes).
+ * otherwise (keyexchange=ikev1, ikev2=no: 1).
  */
 #define IKED_IKE_VERSION_DEFAULT	2
 

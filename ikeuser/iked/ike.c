@@ -10,6 +10,7 @@
 #include "ikev1_reject.h"
 #include "peerlog.h"
 #include "ikev2/ikev2.h"
+#include "ikev1/ikev1.h"
 
 /* Both versions share the ISAKMP header: 28 bytes, the version at 17. */
 #define ISAKMP_HDR_LEN		28
@@ -17,6 +18,7 @@
 
 static const struct iked_proto *const protos[] = {
 	&ikev2_proto,
+	&ikev1_proto,
 };
 #define N_PROTOS (sizeof(protos) / sizeof(protos[0]))
 
@@ -91,6 +93,17 @@ static void version_mismatch(struct iked *d, const uint8_t *buf, size_t len,
 	free(fix);
 }
 
+/* An IKE SA of version 1 with the initiator cookie of @buf. */
+static bool v1_sa_of(struct iked *d, const uint8_t *buf)
+{
+	struct ike_sa *sa;
+
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa->proto->major == 1 && !memcmp(sa->spi_i, buf, 8))
+			return true;
+	return false;
+}
+
 void iked_ike_recv(struct iked *d, const uint8_t *buf, size_t len,
 		   const struct iked_path *path)
 {
@@ -106,6 +119,10 @@ void iked_ike_recv(struct iked *d, const uint8_t *buf, size_t len,
 		return;
 	}
 	p = proto_of_major(buf[ISAKMP_VERSION_OFF] >> 4);
+	/* IKEv1 only for the peers of an IKEv1 conn; others get the diagnosis. */
+	if (p && p->major == 1 && !conn_for_version(d, path, 1) &&
+	    !v1_sa_of(d, buf))
+		p = NULL;
 	if (p)
 		p->recv(d, buf, len, path);
 	else

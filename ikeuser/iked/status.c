@@ -186,7 +186,8 @@ static void write_human(struct iked *d, FILE *f)
 			sa->peer_id.type || sa->peer_id.len ?
 			iked_conf_id_format(&sa->peer_id, rid, sizeof(rid)) :
 			"?");
-		fprintf(f, "  remote gateway %s, %s, SPIs %s_i%s %s_r%s\n",
+		fprintf(f, "  %s, remote gateway %s, %s, SPIs %s_i%s %s_r%s\n",
+			sa->proto->name,
 			kesp_addr_format(&sa->path.remote,
 					 (char[KESP_ADDR_STRLEN]){ 0 },
 					 KESP_ADDR_STRLEN),
@@ -242,6 +243,7 @@ static void write_json(struct iked *d, FILE *f)
 		json_obj_begin(&j, NULL);
 		json_str(&j, "conn", ike_sa_name(sa));
 		json_u64(&j, "no", sa->no);
+		json_str(&j, "version", sa->proto->name);
 		json_str(&j, "state", state_name(sa->state));
 		json_u64(&j, "state_no", sa->state);
 		json_bool(&j, "initiator", sa->initiator);

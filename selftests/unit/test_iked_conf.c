@@ -354,10 +354,8 @@ TEST(every_mistake_with_its_line)
 		  "ipsec.conf:2: unknown keyword \"frobnicate\" in config setup: expected a keyword of strongSwan's or Libreswan's config setup" },
 		{ "config setup\n\tlisten=192.0.2.1\n",
 		  "ipsec.conf:2: config setup: listen: not supported: kesp-iked listens on every address" },
-		{ "conn a\n\tkeyexchange=ikev1\n",
-		  "ipsec.conf:2: keyexchange: \"ikev1\" is not supported yet: kesp-iked speaks IKEv2 only; use keyexchange=ikev2" },
 		{ "conn a\n\tkeyexchange=ikev3\n",
-		  "ipsec.conf:2: keyexchange: \"ikev3\" is not a valid value: expected ikev2 or ike" },
+		  "ipsec.conf:2: keyexchange: \"ikev3\" is not a valid value: expected ikev2, ike or ikev1" },
 		{ "conn a\n\tmobike=yes\n",
 		  "ipsec.conf:2: mobike: \"yes\" is not supported: MOBIKE (RFC 4555) is not supported yet; set mobike=no or leave it out" },
 		{ "conn a\n\tauthby=pubkey\n",
@@ -465,6 +463,48 @@ TEST(every_mistake_with_its_line)
 		EXPECT_STREQ(bad[i].msg, got) {
 			TH_LOG("case %zu", i);
 		}
+	}
+}
+
+/* keyexchange=ikev1 and Libreswan's ikev2=no: IKEv1 conns, checked whole. */
+TEST(ikev1_conns)
+{
+	static const char *const bad[][2] = {
+		{ "conn a\n\tright=192.0.2.2\n\tauthby=secret\n\tauto=add\n\taggressive=yes\n",
+		  "ipsec.conf:5: aggressive: \"yes\" is IKEv1's Aggressive Mode, but the conn speaks IKEv2; add keyexchange=ikev1 or set aggressive=no" },
+		{ "conn a\n\tright=192.0.2.2\n\tauthby=secret\n\tauto=add\n\tkeyexchange=ikev1\n\tike=aes128gcm16-prfsha256-modp2048!\n",
+		  "ipsec.conf:6: ike: proposal 1 (aes128gcm16-prfsha256-modp2048) does not fit keyexchange=ikev1: IKEv1 phase 1 encrypts with 3des or aes128/192/256 (CBC) only" },
+		{ "conn a\n\tright=192.0.2.2\n\tauthby=secret\n\tauto=add\n\tikev2=no\n\tesp=chacha20poly1305!\n",
+		  "ipsec.conf:6: esp: proposal 1 (chacha20poly1305-noesn) does not fit keyexchange=ikev1: IKEv1 quick mode carries 3des, aes (CBC) and aes*gcm16 only" },
+	};
+	const char *good =
+		"conn v1\n\tright=192.0.2.2\n\tauthby=secret\n\tauto=add\n"
+		"\tkeyexchange=ikev1\n\taggressive=yes\n"
+		"\tike=aes256-sha256-modp2048,3des-md5-modp1024!\n"
+		"\tesp=aes128gcm16-modp2048,aes256-sha1!\n"
+		"conn lsw\n\tright=192.0.2.3\n\tauthby=secret\n\tauto=add\n"
+		"\tikev2=never\n"
+		"conn v2\n\tright=192.0.2.4\n\tauthby=secret\n\tauto=add\n";
+	char err[IKED_CONF_ERRLEN];
+	struct iked_conf *c;
+	size_t i;
+
+	ASSERT_EQ(0, conf(good, &c, err)) {
+		TH_LOG("%s", err);
+	}
+	ASSERT_EQ(3, c->n_conns);
+	EXPECT_EQ(1, iked_conf_find(c, "v1")->ike_version);
+	EXPECT_EQ(1, iked_conf_find(c, "v1")->aggressive);
+	EXPECT_EQ(1, iked_conf_find(c, "lsw")->ike_version);
+	EXPECT_EQ(0, iked_conf_find(c, "lsw")->aggressive);
+	EXPECT_EQ(2, iked_conf_find(c, "v2")->ike_version);
+	/* Aggressive Mode's offline attack on the PSK hash: a warning. */
+	EXPECT_NE(NULL, strstr(c->warnings[c->n_warnings - 1],
+			       "ipsec.conf:6: aggressive: conn v1 answers Aggressive Mode"));
+	iked_conf_free(c);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-EINVAL, conf(bad[i][0], &c, err));
+		EXPECT_STREQ(bad[i][1], err);
 	}
 }
 

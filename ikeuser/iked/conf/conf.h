@@ -33,9 +33,10 @@
  *   leftauth, rightauth   psk | secret
  *   authby                secret | psk  (strongSwan's default is pubkey, so a
  *                         conn must say authby=secret or leftauth=rightauth=psk)
- *   keyexchange           ikev2 | ike                               ikev2
- *   ikev2 (Libreswan)     insist | propose | yes (IKEv1's permit, no and
- *                         never are refused)                        insist
+ *   keyexchange           ikev2 | ike | ikev1                       ikev2
+ *   ikev2 (Libreswan)     insist | propose | yes; permit | no | never
+ *                         (IKEv1)                                   insist
+ *   aggressive            yes | no (IKEv1 Aggressive Mode allowed)  no
  *   ike, esp, phase2alg   proposal strings, strongSwan's (proposal.h) or
  *                         Libreswan's (libreswan.c)          kesp's defaults
  *   pfs (Libreswan)       yes | no (no: ESP proposals lose their groups) yes
@@ -57,7 +58,7 @@
  *                         (the local side's; updown.h)              none
  *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
  *                         kesp.ko follows the routing table
- *   mobike=no, compress=no, installpolicy=yes, aggressive=no,
+ *   mobike=no, compress=no, installpolicy=yes,
  *   leftfirewall=no, rightfirewall=no, closeaction=none,
  *   fragmentation=yes|accept|no, leftsendcert=never|no|ifasked,
  *   rightsendcert=...:    accepted with those values only
@@ -175,6 +176,10 @@ struct iked_conf_conn {
 	uint32_t dpddelay, dpdtimeout;	/* seconds */
 	enum iked_conf_dpdaction dpdaction;
 	enum iked_conf_encaps encaps;
+	/* ISAKMP major version: 2, or 1 for keyexchange=ikev1 / ikev2=no. */
+	uint8_t ike_version;
+	/* IKEv1 Aggressive Mode allowed (aggressive=yes). */
+	uint8_t aggressive;
 };
 
 struct iked_conf {

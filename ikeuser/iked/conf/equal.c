@@ -93,5 +93,7 @@ bool iked_conf_conn_same(const struct iked_conf_conn *a,
 	       a->keyingtries == b->keyingtries && a->rekey == b->rekey &&
 	       a->reauth == b->reauth && a->dpddelay == b->dpddelay &&
 	       a->dpdtimeout == b->dpdtimeout &&
-	       a->dpdaction == b->dpdaction && a->encaps == b->encaps;
+	       a->dpdaction == b->dpdaction && a->encaps == b->encaps &&
+	       a->ike_version == b->ike_version &&
+	       a->aggressive == b->aggressive;
 }

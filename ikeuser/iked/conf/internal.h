@@ -152,6 +152,13 @@ int conf_parse_subnets(const char *v, struct iked_conf_ts **tsp,
 int conf_lsw_proposals(enum iked_prop_proto proto, const char *v, char **out,
 		       char *err, size_t errlen);
 
+/*
+ * ikev1.c: an IKEv1 conn's algorithms fit IKEv1, aggressive=yes only in
+ * one (warned about). 0, or -EINVAL / -ENOMEM with r->err set.
+ */
+int conf_check_ikev1(struct reader *r, const struct iked_conf_conn *c,
+		     const struct entry *const *win);
+
 /* reader.c: sections and lines, with the file and line of each */
 
 /* "FILE:LINE: " and the message into r->err; returns -EINVAL. */

@@ -34,7 +34,7 @@ static int set_updown(struct build *, const struct kw *, const char *, char *, s
 /*
  * Every keyword, and the defaults in one place. The first row of an id is
  * the one whose default counts. Defaults are strongSwan's (ipsec.conf(5)),
- * except keyexchange (kesp speaks IKEv2 only) and mobike (not supported,
+ * except keyexchange (IKEv2 unless a conn asks for IKEv1) and mobike (not supported,
  * so off rather than refusing every conn that does not mention it).
  */
 #define CONN(n, i, s, d, f) \
@@ -101,8 +101,7 @@ static const struct kw kws[] = {
 	     "kesp-iked does not fragment IKE messages (PSK exchanges fit in one datagram)"),
 	ONLY("installpolicy", KW_INSTALLPOLICY, 0, "yes",
 	     "kesp-iked always installs the policies of its CHILD SAs"),
-	ONLY("aggressive", KW_AGGRESSIVE, 0, "no",
-	     "aggressive mode is IKEv1, which is not supported yet"),
+	CONN("aggressive", KW_AGGRESSIVE, 0, "no", set_yesno),
 	ONLY("leftfirewall", KW_LEFTFIREWALL, 0, "no", UPDOWN),
 	ONLY("rightfirewall", KW_RIGHTFIREWALL, 1, "no", UPDOWN),
 	ONLY("closeaction", KW_CLOSEACTION, 0, "none",
@@ -528,7 +527,7 @@ static int set_authby(struct build *b, const struct kw *kw, const char *v,
 static int set_keyexchange(struct build *b, const struct kw *kw,
 			   const char *v, char *err, size_t errlen)
 {
-	static const char *const words[] = { "ikev2", "ike" };
+	static const char *const words[] = { "ikev2", "ike", "ikev1" };
 	/*
 	 * Libreswan's ikev2=: insist (its default), propose and yes
 	 * initiate IKEv2; permit initiates IKEv1, no and never speak only
@@ -539,25 +538,20 @@ static int set_keyexchange(struct build *b, const struct kw *kw,
 	};
 	int idx;
 
-	(void)b;
 	if (!strcmp(kw->name, "ikev2")) {
 		if (conf_pick(v, lsw, 6, &idx, err, errlen))
 			return -EINVAL;
-		if (idx < 3)
-			return 0;
-		snprintf(err, errlen, "\"%s\" is not supported yet: it needs IKEv1 and kesp-iked speaks IKEv2 only; use ikev2=insist",
-			 v);
-		return -EINVAL;
-	}
-	if (!strcmp(v, "ikev1")) {
-		snprintf(err, errlen, "\"ikev1\" is not supported yet: kesp-iked speaks IKEv2 only; use keyexchange=ikev2");
-		return -EINVAL;
+		b->c.ike_version = idx < 3 ? 2 : 1;
+		return 0;
 	}
 	/*
 	 * "ike" is strongSwan's default: initiate with IKEv2, answer both;
-	 * kesp-iked answers IKEv2 only.
+	 * kesp-iked answers each conn in its own version.
 	 */
-	return conf_pick(v, words, 2, &idx, err, errlen);
+	if (conf_pick(v, words, 3, &idx, err, errlen))
+		return -EINVAL;
+	b->c.ike_version = idx == 2 ? 1 : 2;
+	return 0;
 }
 
 static int set_proposals(struct build *b, const struct kw *kw,
@@ -655,7 +649,8 @@ static int set_yesno(struct build *b, const struct kw *kw, const char *v,
 		     char *err, size_t errlen)
 {
 	static const char *const words[] = { "yes", "no" };
-	uint8_t *f = kw->id == KW_REKEY ? &b->c.rekey : &b->c.reauth;
+	uint8_t *f = kw->id == KW_REKEY ? &b->c.rekey :
+		     kw->id == KW_AGGRESSIVE ? &b->c.aggressive : &b->c.reauth;
 	int idx;
 
 	if (conf_pick(v, words, 2, &idx, err, errlen))

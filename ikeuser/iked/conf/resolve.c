@@ -236,6 +236,8 @@ static int finish(struct reader *r, struct build *b,
 				 c->autostart == IKED_AUTO_START ? "start" : "route");
 	if (!b->authby_psk && !(b->auth_psk[0] && b->auth_psk[1]))
 		return conn_fail(r, c, "no pre-shared key authentication: strongSwan's default is authby=pubkey (certificates), which kesp-iked does not support yet; add authby=secret");
+	if (conf_check_ikev1(r, c, win))
+		return -EINVAL;
 	/* Without rekeying the margin means nothing. */
 	if (c->rekey && (check_margin(r, c, "lifetime", c->lifetime) ||
 			 check_margin(r, c, "ikelifetime", c->ikelifetime)))

@@ -240,6 +240,13 @@ static bool init_choose(struct iked *d, const struct ikev2_msg *m,
 		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return false;
 	}
+	if (iked_conn_of(d, *cfg)->ike_version != 2) {
+		iked_conn_fail_peer(d, *cfg, 0, &path->remote,
+			       "IKE version mismatch: %s sent IKEv2 IKE_SA_INIT, but conn %s is keyexchange=ikev1 (answered NO_PROPOSAL_CHOSEN); make one side's conn the other's version",
+			       from, (*cfg)->name);
+		refuse(d, m, path, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return false;
+	}
 	if (ikev2_sa_select(&m->chain.sa, &(*cfg)->ike, IKEV2_PROTO_IKE,
 			    m->chain.ke.group, chosen)) {
 		iked_conn_fail_peer(d, *cfg, 0, &path->remote,

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The IKEv1 half of an IKE (ISAKMP) SA behind sa->priv, and the table of what the core asks of IKEv1: per SA, what to start, resend, delete. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <openssl/crypto.h>
+
+#include "ikev1.h"
+#include "v1.h"
+#include "../sa/child_sa.h"
+
+static const char *const state_names[] = {
+	[V1_MM_NO_STATE] = "MM_NO_STATE",
+	[V1_MM_WAIT_MSG2] = "MM_WAIT_MSG2",
+	[V1_MM_WAIT_MSG3] = "MM_WAIT_MSG3",
+	[V1_MM_WAIT_MSG4] = "MM_WAIT_MSG4",
+	[V1_MM_WAIT_MSG5] = "MM_WAIT_MSG5",
+	[V1_MM_WAIT_MSG6] = "MM_WAIT_MSG6",
+	[V1_MM_ACTIVE] = "MM_ACTIVE",
+	[V1_AG_INIT_EXCH] = "AG_INIT_EXCH",
+	[V1_AG_AUTH] = "AG_AUTH",
+};
+
+const char *v1_state_name(enum v1_state st)
+{
+	return (size_t)st < sizeof(state_names) / sizeof(state_names[0]) ?
+	       state_names[st] : "?";
+}
+
+static int sa_new(struct ike_sa *sa)
+{
+	sa->priv = calloc(1, sizeof(struct v1_sa));
+	return sa->priv ? 0 : -ENOMEM;
+}
+
+static void sa_free(struct ike_sa *sa)
+{
+	struct v1_sa *v = v1(sa);
+
+	iked_dh_free(v->dh);
+	v1_qm_clear(&v->qm);
+	ikev1_keys_wipe(&v->keys);
+	free(v->sai_b);
+	free(v->idi_b);
+	OPENSSL_cleanse(v, sizeof(*v));
+	free(v);
+	sa->priv = NULL;
+}
+
+static void sa_abort(struct ike_sa *sa)
+{
+	v1_qm_clear(&v1(sa)->qm);
+}
+
+void v1_established(struct ike_sa *sa)
+{
+	char alg[256];
+	int r;
+
+	v1(sa)->st = V1_MM_ACTIVE;
+	ike_sa_established(sa);
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "ISAKMP SA established (IKEv1 %s Mode, %s), %s, lifetime %us",
+		   v1(sa)->aggressive ? "Aggressive" : "Main",
+		   sa->initiator ? "initiator" : "responder",
+		   iked_chosen_format(&sa->prop, alg, sizeof(alg)),
+		   sa->conn->ikelifetime);
+	if (!sa->initiator)
+		return;
+	r = v1_qm_start(sa);
+	if (r)
+		ike_sa_answer(sa, r);
+}
+
+static int ike_start(struct ike_sa *sa)
+{
+	return sa->conn->aggressive ? v1_am_start(sa) : v1_mm_start(sa);
+}
+
+static int child_start(struct ike_sa *sa)
+{
+	return v1_qm_start(sa);
+}
+
+static int rekey_ike(struct ike_sa *sa)
+{
+	ike_sa_log(sa, IKED_LOG_WARN,
+		   "ISAKMP SA rekeying is not supported yet (ikev1/ike_sa.c): it lasts until its lifetime ends, then Main Mode starts again");
+	return -EOPNOTSUPP;
+}
+
+/* A new Quick Mode; the old CHILD SA runs until its hard lifetime. */
+static int rekey_child(struct ike_sa *sa, struct child_sa *ch)
+{
+	int r = v1_qm_start(sa);
+
+	if (!r)
+		ch->replaced = true;
+	return r;
+}
+
+static int delete_ike(struct ike_sa *sa, bool gently)
+{
+	uint8_t cookies[16], spi[4];
+	struct child_sa *ch;
+
+	(void)gently;
+	for (ch = sa->children; ch; ch = ch->next) {
+		ikev1_put32(spi, ch->spi_in);
+		v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+	}
+	memcpy(cookies, sa->spi_i, 8);
+	memcpy(cookies + 8, sa->spi_r, 8);
+	v1_info_delete(sa, IKEV1_PROTO_ISAKMP, cookies, 16);
+	ike_sa_kill(sa, NULL);
+	return 0;
+}
+
+static int delete_child(struct ike_sa *sa, struct child_sa *ch)
+{
+	uint8_t spi[4];
+
+	ikev1_put32(spi, ch->spi_in);
+	v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+	child_remove(sa, ch, "deleted");
+	return 0;
+}
+
+static int liveness(struct ike_sa *sa)
+{
+	return v1_info_dpd(sa);
+}
+
+static void retransmit(struct ike_sa *sa)
+{
+	ike_sa_log(sa, IKED_LOG_INFO, "retransmit %u of %s", sa->retx,
+		   sa->req_kind == V1_REQ_MM1 ? "MM1" :
+		   sa->req_kind == V1_REQ_MM3 ? "MM3" :
+		   sa->req_kind == V1_REQ_MM5 ? "MM5" :
+		   sa->req_kind == V1_REQ_QM1 ? "QM1" : "R-U-THERE");
+	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+}
+
+static const char *request_name(const struct ike_sa *sa)
+{
+	switch (sa->req_kind) {
+	case V1_REQ_MM1:
+		return NULL;
+	case V1_REQ_MM3:
+		return "Main Mode MM3";
+	case V1_REQ_MM5:
+		return "Main Mode MM5 (pre-shared key mismatch likely)";
+	case V1_REQ_QM1:
+		return "Quick Mode QM1";
+	default:
+		return "DPD R-U-THERE";
+	}
+}
+
+static const char *waiting_for(const struct ike_sa *sa, char *buf, size_t len)
+{
+	const struct v1_qm *q = &v1(sa)->qm;
+
+	snprintf(buf, len, "IKEv1 %s%s", v1_state_name(v1(sa)->st),
+		 q->st == V1_QM_WAIT_MSG2 ? ", QM_WAIT_MSG2 (Quick Mode answer)" :
+		 q->st == V1_QM_WAIT_MSG3 ? ", QM_WAIT_MSG3 (Quick Mode commit)" :
+		 "");
+	return buf;
+}
+
+static bool child_negotiating(const struct ike_sa *sa)
+{
+	return v1(sa)->qm.st != V1_QM_IDLE;
+}
+
+const struct iked_proto ikev1_proto = {
+	.name = "IKEv1",
+	.major = 1,
+	.recv = ikev1_recv,
+	.sa_new = sa_new,
+	.sa_free = sa_free,
+	.sa_abort = sa_abort,
+	.ike_start = ike_start,
+	.child_start = child_start,
+	.rekey_ike = rekey_ike,
+	.rekey_child = rekey_child,
+	.delete_ike = delete_ike,
+	.delete_child = delete_child,
+	.liveness = liveness,
+	.retransmit = retransmit,
+	.request_name = request_name,
+	.waiting_for = waiting_for,
+	.child_negotiating = child_negotiating,
+};

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the Quick Mode files (qm.c, qm_recv.c) share. */
+
+#ifndef KESP_IKEV1_QM_H
+#define KESP_IKEV1_QM_H
+
+#include "v1.h"
+
+/* v1_send_enc() fillers of HASH(1), HASH(2), HASH(3). */
+int qm_fill_hash1(struct ike_sa *sa, uint32_t msg_id, uint8_t *plain,
+		  size_t len, size_t hlen);
+int qm_fill_hash2(struct ike_sa *sa, uint32_t msg_id, uint8_t *plain,
+		  size_t len, size_t hlen);
+int qm_fill_hash3(struct ike_sa *sa, uint32_t msg_id, uint8_t *plain,
+		  size_t len, size_t hlen);
+/* HASH(@which) of decrypted @m (@plen bytes in d->plain) verifies. */
+bool qm_hash_ok(struct ike_sa *sa, const struct ikev1_msg *m, size_t plen,
+		int which);
+/* The conn's selectors, one each side (IKEv1 has one pair). */
+int qm_our_ts(struct ike_sa *sa, struct iked_ts_list *l,
+	      struct iked_ts_list *r);
+/* ID payloads for @i and @r (@buf: 64 bytes that outlive the build). */
+int qm_add_ids(struct ikev1_chain *c, const struct iked_ts_list *i,
+	       const struct iked_ts_list *r, uint8_t *buf);
+/* KEYMAT both ways, the CHILD SA into the kernel. */
+int qm_install(struct ike_sa *sa);
+
+#endif /* KESP_IKEV1_QM_H */

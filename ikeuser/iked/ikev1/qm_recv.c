@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Quick Mode messages in (RFC 2409 5.5): decrypted, checked against their rules, HASH verified before anything in them is read; QM2 answered with QM3, QM1 with QM2, QM3 installs the responder's CHILD SA. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include "v1.h"
+#include "qm.h"
+#include "../kernel.h"
+#include "../sa/ts.h"
+
+static void qm_done(struct ike_sa *sa, int r)
+{
+	ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
+	v1_qm_clear(&v1(sa)->qm);
+	ike_sa_answer(sa, r);
+}
+
+/* The peer's KE: g^xy of the exchange into q->gxy. */
+static int take_ke(struct ike_sa *sa, const struct ikev1_chain *c)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *ke = ikev1_chain_find(c, IKEV1_PL_KE, 0);
+	int r;
+
+	if (!q->prop.dh)
+		return ke ? -EBADMSG : 0;
+	if (!ke)
+		return -EBADMSG;
+	if (!q->dh && (r = iked_dh_new(q->prop.dh, &q->dh)))
+		return r;
+	return iked_dh_shared(q->dh, ke->body, ke->len, q->gxy, &q->gxy_len);
+}
+
+static int take_nonce(const struct ikev1_chain *c, uint8_t *n, size_t *len)
+{
+	const struct ikev1_pl *no = ikev1_chain_find(c, IKEV1_PL_NONCE, 0);
+
+	if (no->len < 8 || no->len > V1_NONCE_MAX)
+		return -EBADMSG;
+	memcpy(n, no->body, no->len);
+	*len = no->len;
+	return 0;
+}
+
+/* QM2's proxy IDs, when it has them, are the ones QM1 proposed. */
+static int init_ids_ok(struct ike_sa *sa, const struct ikev1_chain *c)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *ii = ikev1_chain_find(c, IKEV1_PL_ID, 0);
+	const struct ikev1_pl *ir = ikev1_chain_find(c, IKEV1_PL_ID, 1);
+	struct iked_ts_list l, r;
+
+	if (!ii)
+		return 0;
+	if (!v1_ts_of_id(&ii->u.id, &l) && !v1_ts_of_id(&ir->u.id, &r) &&
+	    iked_ts_within(&l, &q->tsl) && iked_ts_within(&r, &q->tsr))
+		return 0;
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "proxy ID mismatch: QM2 answers with other IDs than QM1's");
+	return -EINVAL;
+}
+
+static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *pl;
+	const struct ikev1_prop *p;
+	const struct ikev1_xf *x;
+	uint8_t zero[IKEV1_HASH_MAX] = { 0 };
+	struct ikev1_chain *c;
+	struct ikev1_hdr h;
+	int r;
+
+	if (!v1_rules_ok(sa, q->prop.dh ? IKEV1_K_QM2_PFS : IKEV1_K_QM2, m) ||
+	    !qm_hash_ok(sa, m, plen, 2))
+		return;
+	retransmit_done(sa);
+	pl = ikev1_chain_find(&m->chain, IKEV1_PL_SA, 0);
+	if (v1_sa2_select(sa, &m->chain, pl, &x, &p)) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "phase 2 proposal mismatch: QM2 answers with a transform we did not offer (PFS group %u expected)",
+			       q->prop.dh);
+		return qm_done(sa, -ENOPROTOOPT);
+	}
+	r = take_nonce(&m->chain, q->nr, &q->nr_len);
+	if (!r)
+		r = take_ke(sa, &m->chain);
+	if (!r)
+		r = init_ids_ok(sa, &m->chain);
+	c = calloc(1, sizeof(*c));
+	if (!r && !c)
+		r = -ENOMEM;
+	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, zero,
+				       v1(sa)->keys.len))
+		r = -E2BIG;
+	v1_hdr(sa, &h, IKEV1_EXCH_QUICK, q->msg_id);
+	/* QM3 is kept as our answer: a QM2 sent again gets it again. */
+	if (!r)
+		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, qm_fill_hash3);
+	free(c);
+	if (m->hdr.flags & IKEV1_F_COMMIT)
+		ike_sa_log(sa, IKED_LOG_INFO, "the responder set the commit bit: its CONNECTED notify will follow");
+	if (!r)
+		r = qm_install(sa);
+	if (r)
+		ike_sa_log(sa, IKED_LOG_ERR, "Quick Mode %08x failed: %s",
+			   q->msg_id, strerror(-r));
+	qm_done(sa, r);
+}
+
+/* The proxy IDs of QM1 (or the two addresses), checked against ours. */
+static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *ii = ikev1_chain_find(c, IKEV1_PL_ID, 0);
+	const struct ikev1_pl *ir = ikev1_chain_find(c, IKEV1_PL_ID, 1);
+	struct iked_ts_list ol, orm;
+	char a[256], b[256], e[256], f[256];
+	int r = qm_our_ts(sa, &ol, &orm);
+
+	if (r)
+		return r;
+	if (!ii) {
+		q->tsl.n = q->tsr.n = 0;
+		iked_ts_add(&q->tsl, sa->path.local.family == AF_INET ?
+			    IKED_TS_IPV4 : IKED_TS_IPV6, 0, 0, 65535,
+			    sa->path.local.bytes, sa->path.local.bytes);
+		iked_ts_add(&q->tsr, sa->path.remote.family == AF_INET ?
+			    IKED_TS_IPV4 : IKED_TS_IPV6, 0, 0, 65535,
+			    sa->path.remote.bytes, sa->path.remote.bytes);
+	} else if (v1_ts_of_id(&ii->u.id, &q->tsr) ||
+		   v1_ts_of_id(&ir->u.id, &q->tsl)) {
+		return -EINVAL;
+	}
+	if (iked_ts_within(&q->tsr, &orm) && iked_ts_within(&q->tsl, &ol))
+		return 0;
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "proxy ID mismatch (INVALID_ID_INFORMATION): the peer asks for %s === %s, we have %s === %s",
+		       iked_ts_format(&q->tsr, a, sizeof(a)),
+		       iked_ts_format(&q->tsl, b, sizeof(b)),
+		       iked_ts_format(&orm, e, sizeof(e)),
+		       iked_ts_format(&ol, f, sizeof(f)));
+	return -ENOENT;
+}
+
+static int send_qm2(struct ike_sa *sa, const struct ikev1_msg *m,
+		    const struct ikev1_prop *p, const struct ikev1_xf *x)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	struct ikev1_chain *c = calloc(1, sizeof(*c));
+	const struct ikev1_pl *ii = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
+	const struct ikev1_pl *ir = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 1);
+	uint8_t zero[IKEV1_HASH_MAX] = { 0 }, spi[4];
+	struct ikev1_pl *pl;
+	const uint8_t *pub;
+	struct ikev1_hdr h;
+	size_t pub_len;
+	int r = c ? 0 : -ENOMEM;
+
+	ikev1_put32(spi, q->spi_in);
+	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, zero,
+				       v1(sa)->keys.len))
+		r = -E2BIG;
+	if (!r)
+		r = v1_sa_echo(c, &m->chain, p, x, spi, 4);
+	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_NONCE, q->nr, q->nr_len))
+		r = -E2BIG;
+	if (!r && q->dh) {
+		pub = iked_dh_pub(q->dh, &pub_len);
+		if (!ikev1_chain_add_raw(c, IKEV1_PL_KE, pub, pub_len))
+			r = -E2BIG;
+	}
+	/* The proxy IDs as the initiator wrote them (RFC 2409 5.5). */
+	if (!r && ii) {
+		if (!(pl = ikev1_chain_add(c, IKEV1_PL_ID)))
+			r = -E2BIG;
+		else
+			pl->u.id = ii->u.id;
+		if (!r && !(pl = ikev1_chain_add(c, IKEV1_PL_ID)))
+			r = -E2BIG;
+		else if (!r)
+			pl->u.id = ir->u.id;
+	}
+	v1_hdr(sa, &h, IKEV1_EXCH_QUICK, q->msg_id);
+	if (!r)
+		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, qm_fill_hash2);
+	free(c);
+	return r;
+}
+
+/* The responder's choice, nonces, g^xy and proxy IDs for QM1 @m. */
+static int resp_take(struct ike_sa *sa, const struct ikev1_msg *m,
+		     const struct ikev1_prop **p, const struct ikev1_xf **x)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	const struct ikev1_pl *pl = ikev1_chain_find(&m->chain, IKEV1_PL_SA, 0);
+	int r;
+
+	if (v1_sa2_select(sa, &m->chain, pl, x, p)) {
+		char *ours = iked_prop_list_format(&sa->conn->esp);
+
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "phase 2 proposal mismatch (NO_PROPOSAL_CHOSEN): nothing in QM1 %08x fits esp= %s (mode %s, PFS %s)",
+			       m->hdr.msg_id, ours ? ours : "",
+			       sa->conn->mode == IKED_MODE_TRANSPORT ?
+			       "transport" : "tunnel",
+			       ikev1_chain_find(&m->chain, IKEV1_PL_KE, 0) ?
+			       "offered by the peer" : "not offered by the peer");
+		free(ours);
+		v1_info_notify(sa, IKEV1_N_NO_PROPOSAL_CHOSEN, IKEV1_PROTO_ESP,
+			       NULL, 0);
+		return -ENOPROTOOPT;
+	}
+	r = take_nonce(&m->chain, q->ni, &q->ni_len);
+	if (!r)
+		r = take_ke(sa, &m->chain);
+	if (r)
+		return r;
+	r = resp_ids(sa, &m->chain);
+	if (r) {
+		v1_info_notify(sa, IKEV1_N_INVALID_ID_INFORMATION,
+			       IKEV1_PROTO_ESP, NULL, 0);
+		return r;
+	}
+	q->nr_len = V1_NONCE_LEN;
+	if (RAND_bytes(q->nr, V1_NONCE_LEN) != 1)
+		return -EIO;
+	return iked_kernel_spi_alloc(sa->d->kern, &sa->path.local, &q->spi_in);
+}
+
+static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	bool pfs = ikev1_chain_find(&m->chain, IKEV1_PL_KE, 0) != NULL;
+	const struct ikev1_prop *p;
+	const struct ikev1_xf *x;
+	int r;
+
+	if (!v1_rules_ok(sa, pfs ? IKEV1_K_QM1_PFS : IKEV1_K_QM1, m) ||
+	    !qm_hash_ok(sa, m, plen, 1))
+		return;
+	v1_qm_clear(q);
+	q->msg_id = m->hdr.msg_id;
+	q->commit = m->hdr.flags & IKEV1_F_COMMIT;
+	q->mode = sa->conn->mode == IKED_MODE_TRANSPORT ?
+		  KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL;
+	r = resp_take(sa, m, &p, &x);
+	if (!r)
+		r = send_qm2(sa, m, p, x);
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_INFO, "Quick Mode %08x refused: %s",
+			   m->hdr.msg_id, strerror(-r));
+		return qm_done(sa, r);
+	}
+	q->st = V1_QM_WAIT_MSG3;
+}
+
+static void resp_qm3(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	uint8_t spi[4];
+	int r;
+
+	if (!v1_rules_ok(sa, IKEV1_K_QM3, m) || !qm_hash_ok(sa, m, plen, 3))
+		return;
+	r = qm_install(sa);
+	if (!r && q->commit) {
+		ikev1_put32(spi, q->spi_in);
+		v1_info_notify(sa, IKEV1_N_CONNECTED, IKEV1_PROTO_ESP, spi, 4);
+	}
+	qm_done(sa, r);
+}
+
+void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
+{
+	struct v1_qm *q = &v1(sa)->qm;
+	size_t plen;
+
+	if (v1(sa)->st != V1_MM_ACTIVE) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode message: phase 1 is not up (%s)",
+			   v1_state_name(v1(sa)->st));
+		return;
+	}
+	if (q->st != V1_QM_IDLE && m->hdr.msg_id != q->msg_id) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode %08x: %08x is under way",
+			   m->hdr.msg_id, q->msg_id);
+		return;
+	}
+	if (v1_decrypt(sa, m, &plen))
+		return;
+	sa->last_recv = iked_now();
+	if (q->st == V1_QM_WAIT_MSG2)
+		init_qm2(sa, m, plen);
+	else if (q->st == V1_QM_WAIT_MSG3)
+		resp_qm3(sa, m, plen);
+	else
+		resp_qm1(sa, m, plen);
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Phase 1 proposals (RFC 2409 5, appendix A): the conn's ike= as one ISAKMP proposal of transforms, the choice of one, the neutral form for status. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/kesp.h>
+
+#include "v1.h"
+#include "alg.h"
+#include "../words.h"
+
+/* Transforms we offer at most: strongSwan's own lists stay below. */
+#define V1_MAX_OFFER	64
+#define KEY_IKE		1
+#define AUTH_PSK	1
+
+static int add_xf(struct ikev1_chain *c, struct ikev1_prop *p, uint8_t num,
+		  const struct v1_p1alg *a, const uint8_t *life_be)
+{
+	struct ikev1_xf *x = ikev1_prop_add_xf(c, p, num, KEY_IKE);
+	int r = x ? 0 : -E2BIG;
+
+	if (!r)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_ENCR, a->encr);
+	if (!r && a->key_bits)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_KEY_LEN, a->key_bits);
+	if (!r)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_HASH, a->hash);
+	if (!r)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_AUTH, AUTH_PSK);
+	if (!r)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_GROUP, a->group);
+	if (!r)
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_LIFE_TYPE,
+				    IKEV1_LIFE_SECONDS);
+	if (!r)
+		r = ikev1_xf_add_tlv(c, x, IKEV1_A1_LIFE_DURATION, life_be, 4);
+	return r;
+}
+
+int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group)
+{
+	const struct iked_prop_list *l = &sa->conn->ike;
+	struct ikev1_pl *pl = ikev1_chain_add(c, IKEV1_PL_SA);
+	struct v1_p1alg a;
+	struct ikev1_prop *p;
+	size_t i, e, h, g;
+	uint8_t num = 0;
+	int r = 0;
+
+	if (!pl)
+		return -E2BIG;
+	p = ikev1_sa_add_prop(c, &pl->u.sa, 1, IKEV1_PROTO_ISAKMP, NULL, 0);
+	if (!p)
+		return -E2BIG;
+	ikev1_put32(v1(sa)->life_be, sa->conn->ikelifetime);
+	for (i = 0; i < l->n && !r; i++) {
+		const struct iked_prop *q = &l->props[i];
+
+		for (e = 0; e < q->n_encr && !r; e++)
+			for (h = 0; h < q->n_integ && !r; h++)
+				for (g = 0; g < q->n_dh && !r; g++) {
+					if (v1_alg_p1(q->encr[e].id,
+						      q->encr[e].key_bits,
+						      q->integ[h], q->dh[g], &a) ||
+					    (group && a.group != group))
+						continue;
+					if (num == V1_MAX_OFFER)
+						break;
+					r = add_xf(c, p, ++num, &a,
+						   v1(sa)->life_be);
+				}
+	}
+	if (!r && !num) {
+		ike_sa_log(sa, IKED_LOG_ERR, "ike= has no proposal IKEv1 can carry");
+		return -ENOPROTOOPT;
+	}
+	return r;
+}
+
+/* The attributes of phase 1 transform @x into @a: 0 or -EINVAL. */
+static int read_xf(const struct ikev1_chain *c, const struct ikev1_xf *x,
+		   struct v1_p1alg *a, bool *psk)
+{
+	uint16_t i;
+	uint64_t v;
+
+	memset(a, 0, sizeof(*a));
+	*psk = false;
+	if (x->id != KEY_IKE)
+		return -EINVAL;
+	for (i = 0; i < x->nattr; i++) {
+		const struct ikev1_attr *at = &c->attr[x->first_attr + i];
+
+		if (ikev1_attr_u64(at, &v))
+			return -EINVAL;
+		switch (at->type) {
+		case IKEV1_A1_ENCR: a->encr = (uint8_t)v; break;
+		case IKEV1_A1_KEY_LEN: a->key_bits = (uint16_t)v; break;
+		case IKEV1_A1_HASH: a->hash = (uint8_t)v; break;
+		case IKEV1_A1_AUTH: *psk = v == AUTH_PSK; break;
+		case IKEV1_A1_GROUP: a->group = (uint16_t)v; break;
+		case IKEV1_A1_LIFE_DURATION:
+			a->life = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+			break;
+		case IKEV1_A1_LIFE_TYPE:
+			break;
+		default:
+			return -EINVAL;	/* PRF, own groups: not ours */
+		}
+	}
+	return 0;
+}
+
+/* @a is within what sa->conn->ike allows. */
+static bool acceptable(const struct ike_sa *sa, const struct v1_p1alg *a)
+{
+	const struct iked_prop_list *l = &sa->conn->ike;
+	struct v1_p1alg o;
+	size_t i, e, h, g;
+
+	for (i = 0; i < l->n; i++) {
+		const struct iked_prop *q = &l->props[i];
+
+		for (e = 0; e < q->n_encr; e++)
+			for (h = 0; h < q->n_integ; h++)
+				for (g = 0; g < q->n_dh; g++)
+					if (!v1_alg_p1(q->encr[e].id,
+						       q->encr[e].key_bits,
+						       q->integ[h], q->dh[g],
+						       &o) &&
+					    o.encr == a->encr &&
+					    o.key_bits == a->key_bits &&
+					    o.hash == a->hash &&
+					    o.group == a->group)
+						return true;
+	}
+	return false;
+}
+
+static void log_mismatch(struct ike_sa *sa, const struct ikev1_chain *c,
+			 const struct ikev1_pl *pl)
+{
+	char theirs[512], *ours;
+	size_t used = 0;
+	uint16_t i, j;
+
+	theirs[0] = '\0';
+	for (i = 0; i < pl->u.sa.nprop; i++) {
+		const struct ikev1_prop *p = &c->prop[pl->u.sa.first_prop + i];
+
+		for (j = 0; j < p->nxf; j++) {
+			struct v1_p1alg a;
+			char one[96];
+			bool psk;
+
+			if (read_xf(c, &c->xf[p->first_xf + j], &a, &psk))
+				snprintf(one, sizeof(one), "(unknown transform)");
+			else
+				v1_alg_p1_format(&a, psk, one, sizeof(one));
+			iked_addf(theirs, sizeof(theirs), &used, "%s%s",
+				  used ? ", " : "", one);
+		}
+	}
+	ours = iked_prop_list_format(&sa->conn->ike);
+	iked_conn_fail_peer(sa->d, sa->conn, sa->no, &sa->path.remote,
+			    "phase 1 proposal mismatch (NO_PROPOSAL_CHOSEN): peer offered %s; ike= accepts %s",
+			    theirs, ours ? ours : "(out of memory)");
+	free(ours);
+}
+
+int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
+		  const struct ikev1_pl *pl, const struct ikev1_xf **xf)
+{
+	uint16_t i, j;
+
+	for (i = 0; i < pl->u.sa.nprop; i++) {
+		const struct ikev1_prop *p = &c->prop[pl->u.sa.first_prop + i];
+
+		if (p->proto != IKEV1_PROTO_ISAKMP)
+			continue;
+		for (j = 0; j < p->nxf; j++) {
+			const struct ikev1_xf *x = &c->xf[p->first_xf + j];
+			struct v1_p1alg a;
+			bool psk;
+
+			if (read_xf(c, x, &a, &psk) || !psk ||
+			    !acceptable(sa, &a))
+				continue;
+			/* The initiator hears back one of its own. */
+			if (sa->initiator && (pl->u.sa.nprop != 1 ||
+					      p->nxf != 1))
+				break;
+			if (!a.life || a.life > sa->conn->ikelifetime)
+				a.life = sa->conn->ikelifetime;
+			v1(sa)->alg = a;
+			*xf = x;
+			return 0;
+		}
+	}
+	log_mismatch(sa, c, pl);
+	return -ENOPROTOOPT;
+}
+
+void v1_sa1_chosen(struct ike_sa *sa)
+{
+	const struct v1_p1alg *a = &v1(sa)->alg;
+
+	memset(&sa->prop, 0, sizeof(sa->prop));
+	sa->prop.proto = IKED_PROP_IKE;
+	sa->prop.encr = v1_alg_encr_v2(a->encr);
+	sa->prop.encr_key_bits = a->key_bits;
+	sa->prop.integ = v1_alg_hash_integ(a->hash);
+	sa->prop.prf = v1_alg_hash_prf(a->hash);
+	sa->prop.dh = a->group;
+}

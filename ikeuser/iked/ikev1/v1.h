@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The IKEv1 state machine of kesp-iked (Main Mode, Quick Mode, Informational with pre-shared keys): the state behind sa->priv and the calls between its files. */
+
+#ifndef KESP_IKEV1_V1_H
+#define KESP_IKEV1_V1_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../daemon.h"
+#include "../log.h"
+#include "../crypto/dh.h"
+#include "../sa/ike_sa.h"
+#include "../sa/retransmit.h"
+#include "msg.h"
+#include "rules.h"
+#include "keys.h"
+#include "crypt.h"
+
+/* The states as the seeds' status pages (and Cisco, Libreswan) name them. */
+enum v1_state {
+	V1_MM_NO_STATE = 0,
+	V1_MM_WAIT_MSG2,	/* initiator: MM1 out */
+	V1_MM_WAIT_MSG3,	/* responder: MM2 out */
+	V1_MM_WAIT_MSG4,	/* initiator: MM3 out */
+	V1_MM_WAIT_MSG5,	/* responder: MM4 out */
+	V1_MM_WAIT_MSG6,	/* initiator: MM5 out */
+	V1_MM_ACTIVE,
+	V1_AG_INIT_EXCH,	/* initiator: AM1 out */
+	V1_AG_AUTH,		/* responder: AM2 out */
+};
+
+enum v1_qm_state {
+	V1_QM_IDLE = 0,
+	V1_QM_WAIT_MSG2,	/* initiator: QM1 out */
+	V1_QM_WAIT_MSG3,	/* responder: QM2 out */
+};
+
+/* What a retransmitted request of ours is (sa->req_kind). */
+enum v1_req {
+	V1_REQ_NONE = 0,
+	V1_REQ_MM1,
+	V1_REQ_MM3,
+	V1_REQ_MM5,
+	V1_REQ_QM1,
+	V1_REQ_DPD,
+	/* Sent once, neither kept as request nor as our last response. */
+	V1_SEND_ONCE = 100,
+};
+
+#define V1_NONCE_LEN	32
+#define V1_NONCE_MAX	256
+#define V1_KE_MAX	1024
+
+/* The phase 1 algorithms chosen, in IKEv1's numbers. */
+struct v1_p1alg {
+	uint8_t encr;		/* enum ikev1_encr */
+	uint16_t key_bits;
+	uint8_t hash;		/* enum ikev1_hash */
+	uint16_t group;
+	uint32_t life;		/* seconds, 0: none said */
+};
+
+/* One Quick Mode (one at a time per ISAKMP SA). */
+struct v1_qm {
+	enum v1_qm_state st;
+	bool initiator;
+	uint32_t msg_id;
+	uint32_t spi_in, spi_out;
+	uint8_t ni[V1_NONCE_MAX], nr[V1_NONCE_MAX];
+	size_t ni_len, nr_len;
+	struct iked_dh *dh;
+	uint8_t gxy[IKED_DH_SHARED_MAX];
+	size_t gxy_len;
+	struct iked_chosen prop;
+	uint8_t mode;		/* enum kesp_mode */
+	bool commit;		/* QM1 had the commit bit (RFC 2408 3.1) */
+	/* local and remote proxy IDs, as selectors */
+	struct iked_ts_list tsl, tsr;
+};
+
+struct v1_sa {
+	enum v1_state st;
+	struct v1_p1alg alg;
+	struct iked_dh *dh;
+	uint8_t ni[V1_NONCE_MAX], nr[V1_NONCE_MAX];
+	size_t ni_len, nr_len;
+	uint8_t gxi[V1_KE_MAX], gxr[V1_KE_MAX];
+	size_t gxi_len, gxr_len;
+	uint8_t *sai_b;		/* the initiator's SA payload body */
+	size_t sai_len;
+	/* Aggressive Mode's responder: AM1's ID body, until AM3 proves it. */
+	uint8_t *idi_b;
+	size_t idi_len;
+	bool aggressive;
+	uint8_t life_be[4];	/* our offer's lifetimes, as sent */
+	uint8_t life2_be[4];
+	struct ikev1_keys keys;
+	struct ikev1_ivs ivs;
+	/*
+	 * SHA-256 of the last datagram taken in, and of the one our cached
+	 * response (sa->resp) answers: only a copy of that one gets the
+	 * response again, so that two ends never echo each other.
+	 */
+	uint8_t last_in[32], resp_for[32];
+	bool have_last_in;
+	struct v1_qm qm;
+	uint32_t dpd_seq;	/* our last R-U-THERE */
+};
+
+static inline struct v1_sa *v1(const struct ike_sa *sa)
+{
+	return sa->priv;
+}
+
+/* recv.c: a datagram arrived (the dispatcher's call). */
+void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
+		const struct iked_path *path);
+/* A conn speaking IKEv1 that a peer on @path could be for, or NULL. */
+const struct iked_conf_conn *v1_conn_for(struct iked *d,
+					 const struct iked_path *path);
+
+/* xchg.c: messages out. */
+/* The header of our next message in @sa. */
+void v1_hdr(const struct ike_sa *sa, struct ikev1_hdr *h, uint8_t exchange,
+	    uint32_t msg_id);
+/*
+ * Build @m (cleartext), send it, keep it as our request (@req non-zero)
+ * or our last response.
+ */
+int v1_send_plain(struct ike_sa *sa, struct ikev1_msg *m, enum v1_req req);
+/*
+ * Encrypt @c under @sa's keys with the IV chain of @h->msg_id and send
+ * it; kept as with v1_send_plain. With @hash_first the chain's first
+ * payload is a HASH whose value the caller computes in @fill (over the
+ * built bytes), before the encryption.
+ */
+int v1_send_enc(struct ike_sa *sa, struct ikev1_hdr *h,
+		const struct ikev1_chain *c, enum v1_req req,
+		int (*fill)(struct ike_sa *sa, uint32_t msg_id,
+			    uint8_t *plain, size_t len, size_t hlen));
+/*
+ * Decrypt @m (an E-flagged message of @sa) into d->plain and parse its
+ * chain into @m->chain. 0, or -errno logged.
+ */
+int v1_decrypt(struct ike_sa *sa, struct ikev1_msg *m, size_t *plain_len);
+/*
+ * An SA payload into @out answering with transform @x of proposal @p of
+ * @in, with our SPI @spi (@spi_size bytes; 0 for phase 1).
+ */
+int v1_sa_echo(struct ikev1_chain *out, const struct ikev1_chain *in,
+	       const struct ikev1_prop *p, const struct ikev1_xf *x,
+	       const uint8_t *spi, uint8_t spi_size);
+/* Checks @m against @kind's rules: false (logged) to drop it. */
+bool v1_rules_ok(struct ike_sa *sa, enum ikev1_kind kind,
+		 const struct ikev1_msg *m);
+
+/* sa1.c: phase 1 proposals. */
+/* Our SA payload from sa->conn->ike into @c (only group @group: 0 any). */
+int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group);
+/*
+ * The peer's SA payload @pl of @c: as responder, choose a transform
+ * (*@xf) of ours; as initiator, check the one answered is one of ours.
+ * 0 or -ENOPROTOOPT (logged with both sides' transforms).
+ */
+int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
+		  const struct ikev1_pl *pl, const struct ikev1_xf **xf);
+/* The neutral form of the chosen algorithms into sa->prop. */
+void v1_sa1_chosen(struct ike_sa *sa);
+
+/* sa2.c: phase 2 proposals and proxy IDs. */
+int v1_sa2_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group);
+/*
+ * The peer's ESP SA payload: responder: choose (into qm->prop, the
+ * peer's SPI into qm->spi_out, *@xf the transform); initiator: check the
+ * answer. 0 or -ENOPROTOOPT.
+ */
+int v1_sa2_select(struct ike_sa *sa, const struct ikev1_chain *c,
+		  const struct ikev1_pl *pl, const struct ikev1_xf **xf,
+		  const struct ikev1_prop **prop);
+/* An ID payload for selector @ts (its first). */
+void v1_id_of_ts(const struct iked_ts *ts, struct ikev1_id *id,
+		 uint8_t *buf);
+/* A selector from a proxy ID: 0 or -EINVAL. */
+int v1_ts_of_id(const struct ikev1_id *id, struct iked_ts_list *l);
+
+/* mm.c: Main Mode's first message and its pieces. */
+int v1_mm_start(struct ike_sa *sa);
+/* A malloc'd copy of payload @pl's body (what the hashes cover). */
+int v1_pl_body(const struct ikev1_chain *c, const struct ikev1_pl *pl,
+	       uint8_t **out, size_t *len);
+/* Our DH value and nonce into v1(sa) and as KE and NONCE into @c. */
+int v1_mm_make_ke_nonce(struct ike_sa *sa, struct ikev1_chain *c);
+/* The peer's KE and NONCE of @c (checked for length). */
+int v1_mm_take_ke_nonce(struct ike_sa *sa, const struct ikev1_chain *c);
+/* g^xy, SKEYID..., Ka and the phase 1 IV; the DH key goes. */
+int v1_mm_derive(struct ike_sa *sa);
+/* HASH_I (@of_initiator) or HASH_R over the ID body @id_b. */
+int v1_mm_auth_hash(struct ike_sa *sa, bool of_initiator,
+		    const uint8_t *id_b, size_t id_len, uint8_t *out);
+/* MM5 (initiator, kept for retransmission) or MM6. */
+int v1_mm_send_id_hash(struct ike_sa *sa);
+
+/* mm_recv.c: Main Mode messages in, both roles. */
+void v1_mm_recv(struct ike_sa *sa, struct ikev1_msg *m);
+/*
+ * The peer's HASH @h over its ID (@id, body @id_b) verifies and the ID
+ * is the conn's rightid: 0 (sa->peer_id set), or -EACCES logged as the
+ * conn's failure (@what names the hash and message).
+ */
+int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
+		  const uint8_t *id_b, size_t id_len, const struct ikev1_pl *h,
+		  const char *what);
+
+/* am.c: Aggressive Mode (conns with aggressive=yes), both roles. */
+int v1_am_start(struct ike_sa *sa);
+void v1_am_recv(struct ike_sa *sa, struct ikev1_msg *m);
+
+/* qm.c: Quick Mode. */
+int v1_qm_start(struct ike_sa *sa);
+void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m);
+void v1_qm_clear(struct v1_qm *q);
+
+/* info.c: Informational exchanges. */
+void v1_info_recv(struct ike_sa *sa, struct ikev1_msg *m);
+/* Send a Notify (@type) or a Delete protected by HASH(1). */
+int v1_info_notify(struct ike_sa *sa, uint16_t type, uint8_t proto,
+		   const uint8_t *spi, uint8_t spi_size);
+int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
+		   uint8_t spi_size);
+/* DPD R-U-THERE (RFC 3706), kept for retransmission until its ACK. */
+int v1_info_dpd(struct ike_sa *sa);
+
+/* ike_sa.c */
+const char *v1_state_name(enum v1_state st);
+/* Phase 1 is up: the core's IKE SA established, first Quick Mode. */
+void v1_established(struct ike_sa *sa);
+
+#endif /* KESP_IKEV1_V1_H */

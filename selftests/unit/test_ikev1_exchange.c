@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Two kesp-iked instances in one process negotiate IKEv1 with each other
+ * (keyexchange=ikev1): real encoded Main Mode, Quick Mode and
+ * Informational messages over loopback UDP through the dispatcher, both
+ * event loops driven by hand, the kernel facade replaced by the recorder
+ * (iked_pair.h), as test_iked_exchange.c does for IKEv2. The tests check
+ * what the two ends agree on (SPIs, algorithms, KEYMAT) after Main Mode +
+ * Quick Mode with and without PFS, a retransmitted request answered from
+ * the cache, Delete from either side, and that a PSK mismatch installs
+ * nothing and says so.
+ *
+ * The daemon hard-codes the peer's port (500), so each test runs in a
+ * network namespace of its own (unshare; a user namespace too when not
+ * root): A on 127.0.0.1:500, B on 127.0.0.2:500, nothing else on the
+ * host is touched and runs of this binary do not collide.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "iked/conn.h"
+#include "iked/kernel.h"
+#include "iked/proto.h"
+#include "iked/sa/ike_sa.h"
+#include "iked/sa/control.h"
+#include "iked/ikev1/v1.h"
+#include "iked/sa/timers.h"
+#include "iked_pair.h"
+
+/* ---- Daemon adapter: every call into kesp-iked's internals. ---- */
+/*
+ * The integrator of the core/protocol-module split maps these (and
+ * nothing else in this file) to the new ops table and context.
+ */
+
+/* One daemon instance: its context, its recorder, its conn's name. */
+struct inst {
+	const char *name;		/* "A", "B" */
+	const char *conn;		/* its conn, the prefix of its log lines */
+	struct iked *d;
+	struct iked_kernel rec;
+};
+
+/* What the tests may know of an IKE SA. */
+struct ike_view {
+	uint8_t spi_i[8], spi_r[8];
+	bool established;		/* established and not replaced */
+	bool initiator;
+	unsigned int n_children;
+};
+
+static int udp_bind(const char *ip, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int on = 1;
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, ip, &sin.sin_addr);
+	/* The daemon's path needs the local address (net.c does the same). */
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A daemon context for @conf and @secrets on @ip:500; 0 or -1 (@err). */
+static int pair_daemon_new(struct inst *in, const char *ip, const char *conf,
+			   const char *secrets, char *err, size_t errlen)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	in->d = d;
+	/*
+	 * Loopback loses nothing: a retransmission would only blur what
+	 * the tests count, and a slow ASan run must not cause one.
+	 */
+	d->retx_first_ms = 20000;
+	d->retx_tries = IKED_RETX_TRIES;
+	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
+	d->ctl_fd = d->sig_fd = -1;
+	d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
+	d->kern = &in->rec;
+	d->net.port = IKED_IKE_PORT;
+	d->net.fd4 = udp_bind(ip, IKED_IKE_PORT);
+	if (d->net.fd4 < 0) {
+		snprintf(err, errlen, "bind %s:%u: %s", ip, IKED_IKE_PORT,
+			 strerror(errno));
+		return -1;
+	}
+	if (iked_conf_parse(in->name, conf, strlen(conf), &d->conf, err,
+			    errlen) ||
+	    iked_secrets_parse(in->name, secrets, strlen(secrets),
+			       &d->secrets, err, errlen) ||
+	    iked_conns_init(d, err, errlen))
+		return -1;
+	return 0;
+}
+
+static void pair_daemon_free(struct inst *in)
+{
+	struct iked *d = in->d;
+	struct ike_sa *sa;
+
+	if (!d)
+		return;
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD)
+			ike_sa_kill(sa, NULL);
+	ike_sa_reap(d);
+	if (d->conns)
+		iked_conns_fini(d);
+	if (d->net.fd4 >= 0)
+		close(d->net.fd4);
+	iked_conf_free(d->conf);
+	iked_secrets_free(d->secrets);
+	free(d);
+	in->d = NULL;
+}
+
+static int pair_fd(const struct inst *in)
+{
+	return in->d->net.fd4;
+}
+
+/* Hand every datagram waiting on @in's socket to it; how many. */
+static unsigned int pair_recv(struct inst *in)
+{
+	struct iked *d = in->d;
+	struct iked_path path;
+	unsigned int n = 0;
+	ssize_t len;
+
+	while ((len = iked_net_recv(&d->net, d->net.fd4, d->buf,
+				    sizeof(d->buf), &path)) >= 0) {
+		if (!len)
+			continue;
+		d->rx_us = iked_now_us();
+		iked_ike_recv(d, d->buf, (size_t)len, &path);
+		n++;
+	}
+	return n;
+}
+
+/* Run @in's due timers (they start rekeys, Deletes, CHILD SAs). */
+static void pair_timers(struct inst *in)
+{
+	iked_run_timers(in->d, iked_now());
+	ike_sa_reap(in->d);
+}
+
+/* Whether @in waits for the answer to a request of its own. */
+static bool pair_busy(const struct inst *in)
+{
+	const struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD && sa->req_kind != 0)
+			return true;
+	return false;
+}
+
+/* kespctl ike up: bring the (only) conn up. */
+static int pair_initiate(struct inst *in)
+{
+	struct ike_sa *sa;
+
+	return iked_initiate(in->d, &in->d->conns[0], &sa);
+}
+
+/* kespctl ike down. */
+static int pair_terminate(struct inst *in)
+{
+	return iked_terminate(in->d, &in->d->conns[0]);
+}
+
+/* The IKE SAs of @in that are not dead, into @v; how many. */
+static size_t pair_ike_list(const struct inst *in, struct ike_view *v,
+			    size_t cap)
+{
+	const struct ike_sa *sa;
+	const struct child_sa *ch;
+	size_t n = 0;
+
+	for (sa = in->d->sas; sa && n < cap; sa = sa->next) {
+		if (sa->state == IKE_DEAD)
+			continue;
+		memset(&v[n], 0, sizeof(v[n]));
+		memcpy(v[n].spi_i, sa->spi_i, 8);
+		memcpy(v[n].spi_r, sa->spi_r, 8);
+		v[n].established = sa->state == IKE_ESTABLISHED &&
+				   !sa->successor;
+		v[n].initiator = sa->initiator;
+		for (ch = sa->children; ch; ch = ch->next)
+			v[n].n_children++;
+		n++;
+	}
+	return n;
+}
+
+static void pair_log_open(void)
+{
+	iked_log_open(0, IKED_LOG_DEBUG);
+}
+
+/* The log is captured; TH_LOG lines still go to the real stderr. */
+static FILE *real_err;
+
+static inline FILE *th_stream(void)
+{
+	return real_err ? real_err : stderr;
+}
+
+#define TH_LOG_STREAM th_stream()
+
+#include "kselftest_harness.h"
+
+/* ---- The pair: two instances, their log, the netns they run in. ---- */
+
+struct pair {
+	struct inst a, b;
+	int log_fd, saved_stderr;
+	unsigned int delivered;
+};
+
+#define IKE_PSK		"kesp-in-process-ikev1"
+
+static const char conf_a[] =
+	"conn a-b\n"
+	"\tleft=127.0.0.1\n"
+	"\tleftid=@a.example\n"
+	"\tleftsubnet=10.1.0.0/24\n"
+	"\tright=127.0.0.2\n"
+	"\trightid=@b.example\n"
+	"\trightsubnet=10.2.0.0/24\n"
+	"\tauthby=secret\n"
+	"\tkeyexchange=ikev1\n"
+	"\tike=aes256-sha256-modp2048!\n"
+	/* Not AEAD: both keys of an ESP SA are compared; PFS. */
+	"\tesp=aes128-sha256-ecp256!\n"
+	"\tauto=add\n";
+
+static const char conf_b[] =
+	"conn b-a\n"
+	"\tleft=127.0.0.2\n"
+	"\tleftid=@b.example\n"
+	"\tleftsubnet=10.2.0.0/24\n"
+	"\tright=127.0.0.1\n"
+	"\trightid=@a.example\n"
+	"\trightsubnet=10.1.0.0/24\n"
+	"\tauthby=secret\n"
+	"\tkeyexchange=ikev1\n"
+	"\tike=aes256-sha256-modp2048!\n"
+	"\tesp=aes128-sha256-ecp256!\n"
+	"\tauto=add\n";
+
+static const char secrets_ok[] =
+	"@a.example @b.example : PSK \"" IKE_PSK "\"\n";
+static const char secrets_bad[] =
+	"@a.example @b.example : PSK \"" IKE_PSK "-but-not-quite\"\n";
+
+static void log_capture(struct pair *p)
+{
+	char path[] = "/tmp/kesp-unit-pair-log-XXXXXX";
+
+	p->log_fd = mkstemp(path);
+	if (p->log_fd < 0)
+		abort();
+	unlink(path);
+	fflush(stderr);
+	p->saved_stderr = dup(2);
+	real_err = fdopen(dup(p->saved_stderr), "w");
+	if (!real_err)
+		abort();
+	setvbuf(real_err, NULL, _IONBF, 0);
+	dup2(p->log_fd, 2);
+}
+
+static char *log_text(struct pair *p);
+
+/* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
+static void log_release(struct pair *p, bool failed)
+{
+	if (failed || getenv("PAIR_LOG")) {
+		char *text = log_text(p);
+
+		fprintf(real_err, "# the daemons' log:\n%s", text);
+		free(text);
+	}
+	fflush(stderr);
+	dup2(p->saved_stderr, 2);
+	close(p->saved_stderr);
+	fclose(real_err);
+	real_err = NULL;
+	close(p->log_fd);
+}
+
+/* Everything logged so far, NUL-terminated; free() it. */
+static char *log_text(struct pair *p)
+{
+	off_t n;
+	char *s;
+
+	fflush(stderr);
+	n = lseek(p->log_fd, 0, SEEK_END);
+	s = calloc(1, (size_t)n + 1);
+	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
+		abort();
+	return s;
+}
+
+/*
+ * Lines of @in's log that contain @needle: those of its conn, which
+ * begin "TIME CONN[N] " or "TIME CONN: " (log.c).
+ */
+static unsigned int log_count(struct pair *p, const struct inst *in,
+			      const char *needle)
+{
+	char *text = log_text(p), *line, *save = NULL;
+	size_t len = strlen(in->conn);
+	unsigned int n = 0;
+
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *who = strchr(line, ' ');
+
+		if (who && !strncmp(who + 1, in->conn, len) &&
+		    (who[1 + len] == '[' || who[1 + len] == ':') &&
+		    strstr(who, needle))
+			n++;
+	}
+	free(text);
+	return n;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Neither end waits for an answer and no datagram moved for this long:
+ * nothing is in flight on loopback, the exchanges are over.
+ */
+#define IDLE_MS		30
+
+/*
+ * Run both event loops: timers, then whatever either sent the other,
+ * until the exchanges are over, or @max_ms passed. How many datagrams
+ * were delivered.
+ */
+static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
+{
+	uint64_t start = now_ms(), idle = start;
+	unsigned int n = 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ pair_fd(&p->a), POLLIN, 0 },
+			{ pair_fd(&p->b), POLLIN, 0 },
+		};
+		uint64_t t;
+
+		pair_timers(&p->a);
+		pair_timers(&p->b);
+		if (poll(pfd, 2, 10) > 0) {
+			if (pfd[0].revents)
+				n += pair_recv(&p->a);
+			if (pfd[1].revents)
+				n += pair_recv(&p->b);
+			idle = now_ms();
+		}
+		t = now_ms();
+		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
+		     !pair_busy(&p->b)) || t - start >= max_ms)
+			break;
+	}
+	p->delivered += n;
+	return n;
+}
+
+static int pair_setup_confs(struct pair *p, const char *ca, const char *cb,
+			    const char *secrets_b, char *why, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->log_fd = p->saved_stderr = -1;
+	if (netns_enter(why, len))
+		return 1;
+	log_capture(p);
+	pair_log_open();
+	p->a.name = "A";
+	p->a.conn = "a-b";
+	p->a.rec.spi_base = 0xa0000100;
+	p->b.name = "B";
+	p->b.conn = "b-a";
+	p->b.rec.spi_base = 0xb0000100;
+	if (pair_daemon_new(&p->a, "127.0.0.1", ca, secrets_ok, why, len) ||
+	    pair_daemon_new(&p->b, "127.0.0.2", cb, secrets_b, why, len))
+		return -1;
+	return 0;
+}
+
+static int pair_setup(struct pair *p, const char *secrets_b, char *why,
+		      size_t len)
+{
+	return pair_setup_confs(p, conf_a, conf_b, secrets_b, why, len);
+}
+
+static void pair_teardown(struct pair *p, bool failed)
+{
+	pair_daemon_free(&p->a);
+	pair_daemon_free(&p->b);
+	if (p->log_fd >= 0)
+		log_release(p, failed);
+}
+
+static int check_one_pair(const struct pair *p, char *why, size_t len)
+{
+	return rec_check_pair(&p->a.rec, &p->b.rec, why, len);
+}
+
+static int check_history(const struct pair *p, char *why, size_t len)
+{
+	return rec_check_history(&p->a.rec, &p->b.rec, why, len);
+}
+
+/* Exactly one established IKE SA on each side, the same one; into @v. */
+static int check_one_ike_sa(const struct pair *p, struct ike_view *v,
+			    char *why, size_t len)
+{
+	struct ike_view a[4], b[4];
+	size_t na = pair_ike_list(&p->a, a, 4), nb = pair_ike_list(&p->b, b, 4);
+
+	if (na != 1 || nb != 1 || !a[0].established || !b[0].established) {
+		snprintf(why, len, "IKE SAs: A %zu (%s), B %zu (%s)", na,
+			 na && a[0].established ? "established" : "-", nb,
+			 nb && b[0].established ? "established" : "-");
+		return -1;
+	}
+	if (memcmp(a[0].spi_i, b[0].spi_i, 8) ||
+	    memcmp(a[0].spi_r, b[0].spi_r, 8) ||
+	    a[0].initiator == b[0].initiator) {
+		snprintf(why, len, "A and B do not have the same IKE SA");
+		return -1;
+	}
+	if (v)
+		*v = a[0];
+	return 0;
+}
+
+/* ---- The tests. ---- */
+
+FIXTURE(two) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(two)
+{
+	int r = pair_setup(&self->p, secrets_ok, self->why, sizeof(self->why));
+
+	/* The harness runs the test after a SKIP in setup: leave now. */
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(two)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+/* @in brings the conn up; both ends settle. */
+static int bring_up(struct pair *p, struct inst *in)
+{
+	if (pair_initiate(in))
+		return -1;
+	pair_settle(p, 5000);
+	return 0;
+}
+
+/* SPIs of the pair live now: A in, A out. */
+static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
+{
+	const struct kesp_sa *s[1];
+
+	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
+	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
+}
+
+/* The IKEv1 state of @in's only IKE SA. */
+static const char *v1_state(const struct inst *in)
+{
+	const struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD)
+			return v1_state_name(v1(sa)->st);
+	return "(none)";
+}
+
+static void expect_one_pair_up(struct __test_metadata *_metadata,
+			       struct pair *p, char *why, size_t len)
+{
+	const struct kesp_sa *ai[1], *bo[1];
+
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, why, len)) TH_LOG("%s", why);
+	EXPECT_STREQ("MM_ACTIVE", v1_state(&p->a));
+	EXPECT_STREQ("MM_ACTIVE", v1_state(&p->b));
+	EXPECT_EQ(0, check_one_pair(p, why, len)) TH_LOG("%s", why);
+	EXPECT_EQ(0, check_history(p, why, len)) TH_LOG("%s", why);
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	ASSERT_EQ(1, live_sas(&p->b.rec, KESP_DIR_OUT, bo, 1));
+	EXPECT_EQ(ai[0]->spi, bo[0]->spi);
+	EXPECT_EQ(16, ai[0]->enc_key_len);
+	EXPECT_EQ(32, ai[0]->integ_key_len);
+	EXPECT_EQ(KESP_MODE_TUNNEL, ai[0]->mode);
+	EXPECT_EQ(24, ai[0]->sel.src.plen);
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+	EXPECT_EQ(3, live_policies(&p->b.rec));
+}
+
+TEST_F(two, main_mode_and_quick_mode_install_matching_sas)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* MM1-MM6, QM1-QM3: nine messages. */
+	EXPECT_EQ(9, p->delivered);
+	expect_one_pair_up(_metadata, p, self->why, sizeof(self->why));
+	EXPECT_EQ(1, log_count(p, &p->a, "ISAKMP SA established (IKEv1 Main Mode, initiator)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "ISAKMP SA established (IKEv1 Main Mode, responder)"));
+	EXPECT_EQ(1, log_count(p, &p->a, "Quick Mode") &&
+		     log_count(p, &p->a, "with PFS"));
+	/* Nothing removed; what one end sends, the other's policy expects. */
+	EXPECT_EQ(2, added_sas(&p->a.rec, KESP_DIR_IN) +
+		     added_sas(&p->a.rec, KESP_DIR_OUT));
+	EXPECT_EQ(2, added_sas(&p->b.rec, KESP_DIR_IN) +
+		     added_sas(&p->b.rec, KESP_DIR_OUT));
+	ASSERT_NE(NULL, live_policy(&p->a.rec, KESP_DIR_OUT));
+	ASSERT_NE(NULL, live_policy(&p->b.rec, KESP_DIR_IN));
+	EXPECT_TRUE(sel_equal(&live_policy(&p->a.rec, KESP_DIR_OUT)->sel,
+			      &live_policy(&p->b.rec, KESP_DIR_IN)->sel));
+	EXPECT_TRUE(sel_equal(&live_policy(&p->b.rec, KESP_DIR_OUT)->sel,
+			      &live_policy(&p->a.rec, KESP_DIR_IN)->sel));
+}
+
+TEST_F(two, b_initiates_as_well)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, bring_up(p, &p->b));
+	EXPECT_EQ(9, p->delivered);
+	expect_one_pair_up(_metadata, p, self->why, sizeof(self->why));
+}
+
+TEST_F(two, a_retransmitted_request_gets_the_same_answer)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *a, *b;
+	uint8_t *qm3;
+	size_t qm3_len;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	a = p->a.d->sas;
+	b = p->b.d->sas;
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_TRUE(a->have_resp);
+	ASSERT_TRUE(b->have_resp);
+	qm3 = malloc(a->resp_len);
+	ASSERT_NE(NULL, qm3);
+	memcpy(qm3, a->resp, a->resp_len);
+	qm3_len = a->resp_len;
+	/*
+	 * B sends its QM2 again (as if A's QM3 were lost): A answers with
+	 * the same QM3, which B, having it already, drops: no echo.
+	 */
+	iked_net_send(&p->b.d->net, &b->path, b->resp, b->resp_len);
+	pair_settle(p, 2000);
+	EXPECT_EQ(1, log_count(p, &p->a, "retransmitted request: our answer again"));
+	EXPECT_EQ(0, log_count(p, &p->b, "retransmitted request: our answer again"));
+	EXPECT_EQ(2, p->delivered - 9);
+	EXPECT_EQ(qm3_len, a->resp_len);
+	EXPECT_EQ(0, memcmp(qm3, a->resp, qm3_len));
+	free(qm3);
+	expect_one_pair_up(_metadata, p, self->why, sizeof(self->why));
+}
+
+TEST_F(two, delete_from_a_removes_everything_on_both)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, pair_terminate(&p->a));
+	pair_settle(p, 5000);
+
+	EXPECT_EQ(0, pair_ike_list(&p->a, v, 4));
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_EQ(0, live_policies(&p->a.rec));
+	EXPECT_EQ(0, live_policies(&p->b.rec));
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer deleted CHILD SA"));
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer deleted the ISAKMP SA"));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+FIXTURE(bad_psk) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(bad_psk)
+{
+	int r = pair_setup(&self->p, secrets_bad, self->why,
+			   sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(bad_psk)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(bad_psk, nothing_installed_and_the_failure_logged)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* MM1-MM5: B cannot decrypt (or verify) MM5 under its own key. */
+	EXPECT_EQ(5, p->delivered);
+	EXPECT_EQ(0, p->a.rec.n_sa);
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(0, p->a.rec.pol_adds);
+	EXPECT_EQ(0, p->b.rec.pol_adds);
+	EXPECT_EQ(1, log_count(p, &p->b, "pre-shared key mismatch likely"));
+	EXPECT_EQ(0, log_count(p, &p->a, "ISAKMP SA established"));
+	EXPECT_EQ(0, log_count(p, &p->b, "ISAKMP SA established"));
+	/* A still waits for MM6 (its retransmissions would say why). */
+	EXPECT_EQ(1, pair_ike_list(&p->a, v, 4));
+	EXPECT_FALSE(v[0].established);
+	EXPECT_STREQ("MM_WAIT_MSG6", v1_state(&p->a));
+}
+
+/* Aggressive Mode: A asks for it; B allows it (aggr) or not (aggr_refused). */
+#define AGGR_A	"conn a-b\n\tleft=127.0.0.1\n\tleftid=@a.example\n" \
+		"\tleftsubnet=10.1.0.0/24\n\tright=127.0.0.2\n" \
+		"\trightid=@b.example\n\trightsubnet=10.2.0.0/24\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n\taggressive=yes\n" \
+		"\tike=aes128-sha1-modp2048!\n\tesp=aes128-sha1!\n" \
+		"\tauto=add\n"
+#define AGGR_B(yes) "conn b-a\n\tleft=127.0.0.2\n\tleftid=@b.example\n" \
+		"\tleftsubnet=10.2.0.0/24\n\tright=127.0.0.1\n" \
+		"\trightid=@a.example\n\trightsubnet=10.1.0.0/24\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n\taggressive=" yes "\n" \
+		"\tike=aes128-sha1-modp2048!\n\tesp=aes128-sha1!\n" \
+		"\tauto=add\n"
+
+FIXTURE(aggr) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(aggr)
+{
+	int r = pair_setup_confs(&self->p, AGGR_A, AGGR_B("yes"), secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(aggr)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(aggr, aggressive_mode_and_quick_mode_install_matching_sas)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[1];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* AM1-AM3, QM1-QM3: six messages. */
+	EXPECT_EQ(6, p->delivered);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "ISAKMP SA established (IKEv1 Aggressive Mode, initiator)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "ISAKMP SA established (IKEv1 Aggressive Mode, responder)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "its PSK hash can be attacked offline"));
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	EXPECT_EQ(16, ai[0]->enc_key_len);
+	EXPECT_EQ(20, ai[0]->integ_key_len);
+}
+
+FIXTURE(aggr_refused) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_SETUP(aggr_refused)
+{
+	int r = pair_setup_confs(&self->p, AGGR_A, AGGR_B("no"), secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(aggr_refused)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(aggr_refused, only_for_conns_that_allow_it)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	EXPECT_EQ(1, p->delivered);
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(1, log_count(p, &p->b, "starts Aggressive Mode, which conn b-a does not allow"));
+}
+
+/* B's conn: its ESP proposals and the subnet it expects of A. */
+#define B_CONF(esp, asub) "conn b-a\n\tleft=127.0.0.2\n\tleftid=@b.example\n" \
+		"\tleftsubnet=10.2.0.0/24\n\tright=127.0.0.1\n" \
+		"\trightid=@a.example\n\trightsubnet=" asub "\n" \
+		"\tauthby=secret\n\tkeyexchange=ikev1\n" \
+		"\tike=aes256-sha256-modp2048!\n\tesp=" esp "!\n" \
+		"\tauto=add\n"
+
+FIXTURE(phase2) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_VARIANT(phase2) {
+	const char *conf_b;
+	const char *b_says;
+	const char *a_says;
+};
+
+/* A offers PFS (ECP-256), B wants none. */
+FIXTURE_VARIANT_ADD(phase2, pfs_mismatch) {
+	.conf_b = B_CONF("aes128-sha256", "10.1.0.0/24"),
+	.b_says = "phase 2 proposal mismatch (NO_PROPOSAL_CHOSEN): nothing in QM1",
+	.a_says = "the peer sent notify 14 (NO_PROPOSAL_CHOSEN)",
+};
+
+/* B expects another subnet behind A. */
+FIXTURE_VARIANT_ADD(phase2, proxy_id_mismatch) {
+	.conf_b = B_CONF("aes128-sha256-ecp256", "10.9.0.0/24"),
+	.b_says = "proxy ID mismatch (INVALID_ID_INFORMATION): the peer asks for 10.1.0.0/24 === 10.2.0.0/24, we have 10.9.0.0/24 === 10.2.0.0/24",
+	.a_says = "the peer sent notify 18 (INVALID_ID_INFORMATION)",
+};
+
+FIXTURE_SETUP(phase2)
+{
+	int r = pair_setup_confs(&self->p, conf_a, variant->conf_b, secrets_ok,
+				 self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(phase2)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(phase2, refused_with_both_sides_named)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* Phase 1 is up on both ends; no CHILD SA anywhere. */
+	EXPECT_EQ(1, pair_ike_list(&p->a, v, 4));
+	EXPECT_TRUE(v[0].established);
+	EXPECT_EQ(0, v[0].n_children);
+	EXPECT_EQ(0, p->a.rec.n_sa);
+	EXPECT_EQ(0, p->b.rec.n_sa);
+	EXPECT_EQ(1, log_count(p, &p->b, variant->b_says));
+	EXPECT_EQ(1, log_count(p, &p->a, variant->a_says));
+}
+
+TEST_HARNESS_MAIN
