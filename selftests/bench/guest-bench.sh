@@ -281,9 +281,9 @@ say "bench: sa-install-rate kesp=$kr SAs/s xfrm=$xr SAs/s ratio=$(ratio "$kr" "$
 km=$(python3 -c "print('%.2f' % (($m1 - $m0) / $N))")
 xm=$(python3 -c "print('%.2f' % (($m2 - $m1) / $N))")
 say "bench: memory-per-sa kesp=$km KiB xfrm=$xm KiB ratio=$(ratio "$km" "$xm")"
+# kespctl's policy IDs (one line each, ip -batch prints none) would
+# cost the console under TCG, not the kernel.
 t0=$(now)
-# Its policy IDs (one line each, ip -batch prints none) would cost the
-# console under TCG, not the kernel.
 ip netns exec ka "$KESPCTL" -b "$work/kpol" >/dev/null || fail "kesp: $N policies"
 t1=$(now)
 xfrm_batch "$work/xpol" policy || fail "xfrm: $N policies"
