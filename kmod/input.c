@@ -4,13 +4,16 @@
  * to its SA by SPI, checked against the replay window, decrypted and
  * verified in place, and only then recorded in the window; the inner
  * packet must fit the SA's selectors and re-enters the stack through
- * netif_rx() as if it had arrived on the same interface. Decrypted
+ * netif_rx() as if it had arrived on the same interface, behind the
+ * Ethernet header its ESP packet came with. Decrypted
  * packets carry a secpath so that inbound policies, nftables' "meta
  * ipsec" and XFRM's own checks know they were protected; once routing
  * has decided, LOCAL_IN or FORWARD checks them against the IN or FWD
  * policies, whose template must name the SA that decrypted them.
  */
 
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -111,6 +114,35 @@ static int transport_header(struct sk_buff *skb, unsigned int hlen,
 }
 
 /*
+ * Put the link-layer header the ESP packet arrived with (its Ethernet
+ * header, where the outer packet's MAC header still lies in the
+ * headroom) right in front of the decrypted packet, as XFRM does with
+ * skb_mac_header_rebuild() before handing a tunnel's inner packet back:
+ * without it a packet socket on the interface (tcpdump) would read the
+ * inner IP header as the frame's header. The Ethernet type becomes the
+ * inner packet's, which differs from the outer's in 4in6 and 6in4.
+ * Without a usable old header (none set, or no room) the packet gets an
+ * empty one, as before.
+ */
+static void inner_mac_header(struct sk_buff *skb)
+{
+	unsigned int len = skb->mac_len;
+	const u8 *old;
+
+	if (!skb_mac_header_was_set(skb) || !len || len > skb_headroom(skb) ||
+	    skb_mac_header(skb) + len > skb->data) {
+		skb_reset_mac_header(skb);
+		skb->mac_len = 0;
+		return;
+	}
+	old = skb_mac_header(skb);
+	skb_set_mac_header(skb, -len);
+	memmove(skb_mac_header(skb), old, len);
+	if (len == ETH_HLEN && skb->dev && skb->dev->type == ARPHRD_ETHER)
+		eth_hdr(skb)->h_proto = skb->protocol;
+}
+
+/*
  * Hand the decrypted packet back to the stack; consumes @skb. @csum_ok:
  * the inner TCP/UDP checksum need not be verified (see in_finish()).
  */
@@ -132,8 +164,7 @@ static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
 		return drop(kn, sa, skb, KESP_STAT_NOMEM);
 	sp->xvec[sp->len++] = x;
 	skb_reset_network_header(skb);
-	skb_reset_mac_header(skb);
-	skb->mac_len = 0;
+	inner_mac_header(skb);
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	skb->pkt_type = PACKET_HOST;

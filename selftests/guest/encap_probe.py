@@ -12,7 +12,13 @@ echo of 3000 bytes from a to b and back (dirs says which directions are
 started). The sniffer on DEV (in NS) must then have seen the tunnel's ESP
 only inside UDP port 4500 with the expected SPIs, no IP protocol 50, the
 UDP checksum 0 over IPv4 and valid over IPv6 (in unfragmented datagrams),
-and never the protected traffic in clear. Prints one line per check; exits 1 if one failed.
+and never the protected traffic in clear. The gateway on DEV that
+decrypts hands each decrypted packet back in on DEV (as XFRM does), so
+the sniffer sees it there, in clear, right after its ESP-in-UDP frame: a
+packet in clear that came in is taken for one only if an ESP-in-UDP frame
+that came in before it has not yet been matched to one; anything else in
+clear, and whatever was sent in clear, is a leak. Prints one line per
+check; exits 1 if one failed.
 """
 
 import ctypes
@@ -222,18 +228,21 @@ time.sleep(0.2)
 
 
 def frames():
+    """Each frame, and whether it came in (else it was sent)."""
     sniffer.setblocking(False)
     while True:
         try:
-            yield sniffer.recvfrom(65535)[0]
+            frame, where = sniffer.recvfrom(65535)
         except BlockingIOError:
             return
+        yield frame, where[2] != socket.PACKET_OUTGOING
 
 
 esp_udp = {A: 0, B: 0}
 spis = {A: set(), B: set()}
 plain_esp, leaks, csum_bad = 0, [], []
-for fr in frames():
+esp_in, decrypted = 0, 0    # ESP-in-UDP frames in, not yet matched
+for fr, came_in in frames():
     et = struct.unpack("!H", fr[12:14])[0]
     ip = fr[14:]
     if et == 0x0800 and len(ip) >= 20:
@@ -261,6 +270,7 @@ for fr in frames():
         if 4500 in (sp, dp) or 4500 in (sp, dp):
             payload = l4[8:ln] if ln >= 8 else b""
             if len(payload) > 8 and payload[:4] != b"\0\0\0\0":
+                esp_in += came_in
                 the_spi = struct.unpack("!I", payload[:4])[0]
                 for s in (A, B):
                     if the_spi == spi[s]:
@@ -277,6 +287,14 @@ for fr in frames():
                         csum_bad.append("IPv6 ESP-in-UDP with a bad checksum"
                                         " 0x%04x" % ck)
                 continue
+    clear = mode == "tunnel" and inner or \
+        mode == "transport" and inner and proto in (1, 6, 58) or \
+        (mode == "transport" and inner and proto == 17 and
+         PORT in struct.unpack("!HH", l4[:4]))
+    if clear and came_in and esp_in:
+        esp_in -= 1
+        decrypted += 1
+        continue
     if mode == "tunnel" and inner:
         leaks.append("%s > %s proto %d" % (src, dst, proto))
     elif mode == "transport" and inner and proto in (1, 6, 58) or \
@@ -284,6 +302,9 @@ for fr in frames():
              PORT in struct.unpack("!HH", l4[:4])):
         leaks.append("%s > %s proto %d" % (src, dst, proto))
 
+if decrypted:
+    print("  sniffer: %d decrypted packets handed back in on %s, each after"
+          " its ESP-in-UDP frame" % (decrypted, sniff_dev))
 if plain_esp:
     bad("%d frames of plain ESP (IP protocol 50) on the wire" % plain_esp)
 if leaks:
