@@ -86,7 +86,21 @@ enum iked_conf_id_type {
 	IKED_ID_FQDN = 2,
 	IKED_ID_RFC822_ADDR = 3,
 	IKED_ID_IPV6_ADDR = 5,
+	IKED_ID_DER_ASN1_DN = 9,
 	IKED_ID_KEY_ID = 11,
+};
+
+/* How one end proves who it is (leftauth=, authby=). */
+enum iked_conf_auth {
+	IKED_CONF_AUTH_PSK,
+	IKED_CONF_AUTH_PUBKEY,		/* a certificate and its private key */
+};
+
+/* leftsendcert=: when our certificate goes into IKE_AUTH. */
+enum iked_conf_sendcert {
+	IKED_SENDCERT_IFASKED,		/* the peer sent a CERTREQ */
+	IKED_SENDCERT_NEVER,
+	IKED_SENDCERT_ALWAYS,
 };
 
 /* Bytes of identification data; an FQDN is at most 253. */
@@ -123,6 +137,16 @@ struct iked_conf_end {
 	size_t n_ts;
 	/* leftupdown=: run by /bin/sh on up and down (updown.h), or NULL. */
 	char *updown;
+	enum iked_conf_auth auth;
+	/*
+	 * leftcert=: the file, as written (relative: to ipsec.d/certs/
+	 * beside ipsec.conf), or NULL. For the remote end: the only
+	 * certificate it may authenticate with.
+	 */
+	char *cert;
+	/* leftca=: the DN of a CA the end's chain must hold; type 0: any. */
+	struct iked_conf_id ca;
+	enum iked_conf_sendcert sendcert;
 };
 
 enum iked_conf_auto {
@@ -223,6 +247,23 @@ int iked_conf_id_equal(const struct iked_conf_id *a,
 		       const struct iked_conf_id *b);
 /* @pattern is %any or equal to @id. */
 int iked_conf_id_match(const struct iked_conf_id *pattern,
+		       const struct iked_conf_id *id);
+
+/*
+ * dn.c: strongSwan's "C=CH, O=Example, CN=gw.example" (or
+ * "/C=CH/O=Example") into an ID_DER_ASN1_DN identity; a value "*" is a
+ * wildcard for iked_conf_dn_match(). 0 or -EINVAL with a message.
+ */
+int iked_conf_dn_parse(const char *s, struct iked_conf_id *id, char *err,
+		       size_t errlen);
+/* The DN of @id as "C=CH, O=Example, CN=gw", escaped: a peer chose it. */
+const char *iked_conf_dn_format(const struct iked_conf_id *id, char *buf,
+				size_t len);
+struct X509_name_st;
+int iked_conf_dn_format_name(const struct X509_name_st *name, char *buf,
+			     size_t len);
+/* Both are DNs, equal as X.509 compares them or with @pattern's "*" values. */
+int iked_conf_dn_match(const struct iked_conf_id *pattern,
 		       const struct iked_conf_id *id);
 
 /* The value of one hex digit, or -1 (KEY_IDs here, 0x secrets). */
