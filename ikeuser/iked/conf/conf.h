@@ -24,14 +24,20 @@
  *                         (a NAME is resolved with getaddrinfo() when
  *                         the file is read, in the other side's family;
  *                         one that does not resolve refuses the file)
- *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any
- *                         (default: the side's address, %any if that is %any)
+ *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any |
+ *                         "C=CH, O=Example, CN=gw" (a DN; a "*" value matches any)
+ *                         (default: leftcert='s subject, else the side's
+ *                         address, %any if that is %any)
  *   leftsubnet, ...       PREFIX[[PROTO/PORT]],... | %dynamic  (default: the
  *                         side's own address)
  *   leftprotoport, ...    PROTO[/PORT]: tcp/80, udp/%any, 17/500 (default any)
- *   leftauth, rightauth   psk | secret
- *   authby                secret | psk  (strongSwan's default is pubkey, so a
- *                         conn must say authby=secret or leftauth=rightauth=psk)
+ *   leftauth, rightauth   psk | secret | pubkey | rsa | ecdsa | rsasig | ecdsasig
+ *   authby                secret | psk | pubkey | rsasig | ecdsasig | rsa-sha2_256 ...
+ *                         (default pubkey, as strongSwan's: then some end
+ *                         needs leftcert=)
+ *   leftcert, rightcert   FILE in ipsec.d/certs/ (rightcert: the peer's, pinned)
+ *   leftca, rightca       a CA's DN that must be in the chain, or %same
+ *   leftsendcert, ...     ifasked | sendifasked | never | no | always | yes  ifasked
  *   keyexchange           ikev2 | ike                               ikev2
  *   ikev2 (Libreswan)     insist | propose | yes (IKEv1's permit, no and
  *                         never are refused)                        insist
@@ -58,11 +64,10 @@
  *                         kesp.ko follows the routing table
  *   mobike=no, compress=no, installpolicy=yes, aggressive=no,
  *   leftfirewall=no, rightfirewall=no, closeaction=none,
- *   fragmentation=yes|accept|no, leftsendcert=never|no|ifasked,
- *   rightsendcert=...:    accepted with those values only
+ *   fragmentation=yes|accept|no: accepted with those values only
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
- * fraction: 1.5h). Certificates, virtual IPs, leftfirewall=yes, AH, marks and
+ * fraction: 1.5h). Raw public keys, virtual IPs, leftfirewall=yes, AH, marks and
  * the like are known and refused as not supported yet; any other keyword
  * is refused as unknown. In "config setup" the strongSwan and Libreswan
  * keywords that tune only their own daemon (charondebug, uniqueids,
@@ -178,8 +183,8 @@ enum iked_conf_encaps {
 /*
  * A loaded conn. left and right are kept as written: like strongSwan, the
  * daemon takes as local the side whose address is one of its own, and left
- * when neither is. Authentication is always PSK (AUTH method 2) for now;
- * the daemon finds the key with iked_secrets_lookup().
+ * when neither is. Each end authenticates as its auth says: a PSK found
+ * with iked_secrets_lookup(), or a certificate (crypto/auth/creds.h).
  */
 struct iked_conf_conn {
 	char *name;
