@@ -17,6 +17,7 @@
 #include "status.h"
 #include "proto.h"
 #include "sa/control.h"
+#include "crypto/auth/creds.h"
 
 struct iked_ctl_client {
 	struct iked_ctl_client *next;
@@ -201,6 +202,23 @@ static void do_list(struct iked *d, struct iked_ctl_client *cl, bool json)
 	free(text);
 }
 
+static void do_cert_list(struct iked *d, struct iked_ctl_client *cl,
+			 bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		answer(d, cl, -ENOMEM, "out of memory");
+		return;
+	}
+	iked_creds_write(d->creds, f, json);
+	fclose(f);
+	answer(d, cl, 0, text);
+	free(text);
+}
+
 static void do_up(struct iked *d, struct iked_ctl_client *cl,
 		  const char *name)
 {
@@ -319,6 +337,9 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 		argv[argc++] = w;
 	if (argc >= 2 && !strcmp(argv[0], "ike") && !strcmp(argv[1], "list"))
 		do_list(d, cl, argc == 3 && !strcmp(argv[2], "json"));
+	else if (argc >= 2 && !strcmp(argv[0], "cert") &&
+		 !strcmp(argv[1], "list"))
+		do_cert_list(d, cl, argc == 3 && !strcmp(argv[2], "json"));
 	else if (argc == 3 && !strcmp(argv[0], "ike") &&
 		 !strcmp(argv[1], "up"))
 		do_up(d, cl, argv[2]);
@@ -333,7 +354,7 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 		do_rekey(d, cl, argv[2], argv[3]);
 	else
 		answer(d, cl, -EINVAL,
-		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]' or 'ike diagnose NAME'");
+		       "unknown request: expected 'ike list [json]', 'cert list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]' or 'ike diagnose NAME'");
 }
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)

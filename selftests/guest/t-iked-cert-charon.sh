@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 200
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon on
 # gateway B, IKEv2 with certificates made here with the openssl CLI: a
 # root CA, an intermediate CA under it that issues the gateways'
@@ -14,7 +14,10 @@
 #      subjectAltNames (RFC 7427 Digital Signature both ways).
 # Then charon shows a certificate of a CA kesp does not know: kesp-iked
 # refuses it with the "unknown or untrusted CA" line naming that CA and
-# the one it trusts.
+# the one it trusts. Last, kesp-iked against kesp-iked with mixed ends:
+# A proves itself with its certificate (sent with the intermediate CA
+# because B asks with a CERTREQ: leftsendcert=ifasked), B with a PSK;
+# each side initiates.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -216,6 +219,20 @@ DN_B="C=CH, O=Example, CN=gw-b.example"
 echo "round 1: kesp RSA 3072, charon ECDSA P-256, DN identities"
 kesp_conf a-rsa RSA "" "$DN_B"
 charon_conf b-ec "$DN_B" "$DN_A"
+iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets"
+# kespctl cert list: the root and our certificate, and no key material.
+iked_ctl a -j cert list | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["certificates"]
+assert [x["kind"] for x in c] == ["ca", "end-entity"], c
+assert c[0]["subject"] == "C=CH, O=Example, CN=Example Root CA", c
+assert c[1]["subject"] == "C=CH, O=Example, CN=gw-a.example", c
+assert c[1]["issuer"] == "C=CH, O=Example, CN=Example Intermediate CA", c
+assert c[1]["key"] == "RSA 3072" and c[1]["private_key"] is True, c
+assert c[0]["key"] == "ECDSA P-256", c
+' || fail "kespctl cert list: $(iked_ctl a -j cert list)"
+iked_ctl a cert list | grep -qi "PRIVATE KEY\|BEGIN" && fail "cert list shows key material"
+iked_stop a
 round "round 1"
 grep -q "IKE SA established with .*(ID $DN_B)" "$IKED_DIR/a.log" ||
 	fail "round 1: no IKE SA established with ID $DN_B"
@@ -235,4 +252,53 @@ iked_wait_log a "authentication failed: $GWB_WAN4\\[[0-9]+\\] \\(ID $DN_B\\): un
 	fail "no untrusted CA line: $(iked_log a | tail -5)"
 [ "$(sa_count "$GWA")" = 0 ] || fail "SAs installed for an untrusted peer"
 iked_stop a
+
+echo "kesp-iked against kesp-iked: A a certificate, B a pre-shared key"
+charon_stop_all
+KB=$IKED_DIR/kesp-b
+mkdir -p "$KB/ipsec.d/cacerts"
+cp "$PKI/root.pem" "$KB/ipsec.d/cacerts/"
+# A has the intermediate too, to send it; B trusts the root only.
+cp "$PKI/inter.pem" "$KD/ipsec.d/cacerts/"
+mixed_conf() { # mixed_conf FILE LEFT RIGHT LEFTID RIGHTID LSUB RSUB LAUTH RAUTH [LEFTCERT]
+	cat >"$1" <<EOC
+conn gw
+	keyexchange=ikev2
+	left=$2
+	right=$3
+	leftid=$4
+	rightid=$5
+	leftsubnet=$6
+	rightsubnet=$7
+	leftauth=$8
+	rightauth=$9
+	${10:+leftcert=${10}}
+	ike=aes128gcm16-prfsha256-ecp256!
+	esp=aes128gcm16!
+	auto=add
+EOC
+}
+mixed_conf "$KD/ipsec.conf" "$GWA_WAN4" "$GWB_WAN4" @gw-a.example \
+	@gw-b.example "$LANA4" "$LANB4" pubkey psk a-rsa.pem
+mixed_conf "$KB/ipsec.conf" "$GWB_WAN4" "$GWA_WAN4" @gw-b.example \
+	@gw-a.example "$LANB4" "$LANA4" psk pubkey
+printf ': RSA a-rsa.key "kesp pass"\n@gw-a.example @gw-b.example : PSK "mixed ends"\n' \
+	>"$KD/ipsec.secrets"
+printf '@gw-a.example @gw-b.example : PSK "mixed ends"\n' >"$KB/ipsec.secrets"
+iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets"
+iked_start b "$GWB" "$KB/ipsec.conf" "$KB/ipsec.secrets"
+for who in a b; do
+	echo "  kesp-iked $who initiates"
+	out=$(iked_ctl $who ike up gw) || fail "mixed, $who: ike up: $out"
+	wait_sa_count "$GWA" 2 10
+	wait_sa_count "$GWB" 2 10
+	traffic "mixed, $who initiator"
+	iked_ctl $who ike down gw >/dev/null || fail "mixed, $who: ike down"
+	wait_sa_count "$GWA" 0 5
+	wait_sa_count "$GWB" 0 5
+done
+grep -q "IKE SA established with .*(ID gw-a.example)" "$IKED_DIR/b.log" ||
+	fail "B did not authenticate A's certificate"
+iked_stop a
+iked_stop b
 echo "ok"

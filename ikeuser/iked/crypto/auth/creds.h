@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -71,6 +72,13 @@ size_t iked_creds_chain(const struct iked_creds *c, const X509 *x,
 /* Subject of every CA we trust, "; "-separated, escaped, into @buf. */
 const char *iked_creds_ca_names(const struct iked_creds *c, char *buf,
 				size_t len);
+
+/*
+ * cert_list.c: every CA and end-entity certificate of @c (may be NULL)
+ * with subject, issuer, serial, validity and key type and size, to @f,
+ * as text or (@as_json) JSON; never key material.
+ */
+void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json);
 
 /* Read a certificate file, PEM or DER: 0 or -errno with a message. */
 int iked_cert_read(const char *path, X509 **x, char *err, size_t errlen);
