@@ -231,7 +231,7 @@ assert c[1]["issuer"] == "C=CH, O=Example, CN=Example Intermediate CA", c
 assert c[1]["key"] == "RSA 3072" and c[1]["private_key"] is True, c
 assert c[0]["key"] == "ECDSA P-256", c
 ' || fail "kespctl cert list: $(iked_ctl a -j cert list)"
-iked_ctl a cert list | grep -qi "PRIVATE KEY\|BEGIN" && fail "cert list shows key material"
+iked_ctl a cert list | grep -q -- "-----BEGIN" && fail "cert list shows key material"
 iked_stop a
 round "round 1"
 grep -q "IKE SA established with .*(ID $DN_B)" "$IKED_DIR/a.log" ||

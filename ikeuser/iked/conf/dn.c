@@ -47,7 +47,7 @@ static int dn_add(X509_NAME *name, char *rdn, const char *orig, char *err,
 
 	if (!eq) {
 		snprintf(err, errlen, "\"%s\": \"%s\" has no \"=\": %s", orig,
-			 rdn, DN_EXPECT);
+			 trim(rdn), DN_EXPECT);
 		return -EINVAL;
 	}
 	*eq = '\0';
