@@ -35,13 +35,15 @@ void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
 
 int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder)
 {
-	static const uint16_t ours[] = {
-		IKED_HASH_SHA256, IKED_HASH_SHA384, IKED_HASH_SHA512,
-		IKED_HASH_IDENTITY,
+	/*
+	 * Network order, and static: the chain keeps a pointer to it
+	 * until the message is built, after this returns.
+	 */
+	static const uint8_t ours[] = {
+		0, IKED_HASH_SHA256, 0, IKED_HASH_SHA384, 0, IKED_HASH_SHA512,
+		0, IKED_HASH_IDENTITY,
 	};
 	struct iked_auth_blob cr;
-	uint8_t data[2 * sizeof(ours) / sizeof(ours[0])];
-	size_t i;
 	int r = 0;
 
 	if (!uses_certs(sa))
@@ -54,9 +56,7 @@ int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder)
 	/* RFC 7427 4: a responder answers the notify, never starts it. */
 	if (r || (responder && !v2(sa)->peer_hashes))
 		return r;
-	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
-		ikev2_put16(data + 2 * i, ours[i]);
 	return ikev2_chain_add_notify(c, 0, NULL, 0,
-				      IKEV2_N_SIGNATURE_HASH_ALGORITHMS, data,
-				      sizeof(data));
+				      IKEV2_N_SIGNATURE_HASH_ALGORITHMS, ours,
+				      sizeof(ours));
 }
