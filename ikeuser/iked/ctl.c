@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "reload.h"
 #include "sa/control.h"
+#include "crypto/auth/creds.h"
 
 struct iked_ctl_client {
 	struct iked_ctl_client *next;
@@ -202,6 +203,23 @@ static void do_list(struct iked *d, struct iked_ctl_client *cl, bool json)
 	free(text);
 }
 
+static void do_cert_list(struct iked *d, struct iked_ctl_client *cl,
+			 bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f) {
+		answer(d, cl, -ENOMEM, "out of memory");
+		return;
+	}
+	iked_creds_write(d->creds, f, json);
+	fclose(f);
+	answer(d, cl, 0, text);
+	free(text);
+}
+
 static void do_up(struct iked *d, struct iked_ctl_client *cl,
 		  const char *name)
 {
@@ -336,6 +354,9 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 		argv[argc++] = w;
 	if (argc >= 2 && !strcmp(argv[0], "ike") && !strcmp(argv[1], "list"))
 		do_list(d, cl, argc == 3 && !strcmp(argv[2], "json"));
+	else if (argc >= 2 && !strcmp(argv[0], "cert") &&
+		 !strcmp(argv[1], "list"))
+		do_cert_list(d, cl, argc == 3 && !strcmp(argv[2], "json"));
 	else if (argc == 3 && !strcmp(argv[0], "ike") &&
 		 !strcmp(argv[1], "up"))
 		do_up(d, cl, argv[2]);
@@ -352,7 +373,7 @@ static void handle(struct iked *d, struct iked_ctl_client *cl, char *line)
 		do_reload(d, cl);
 	else
 		answer(d, cl, -EINVAL,
-		       "unknown request: expected 'ike list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]', 'ike diagnose NAME' or 'reload'");
+		       "unknown request: expected 'ike list [json]', 'cert list [json]', 'ike up NAME', 'ike down NAME', 'ike rekey NAME [ike|child]', 'ike diagnose NAME' or 'reload'");
 }
 
 void iked_ctl_read(struct iked *d, struct iked_ctl_client *cl)

@@ -10,6 +10,8 @@
 
 #include "conf/conf.h"
 #include "secrets.h"
+
+struct iked_creds;
 #include "vendor.h"
 #include "net.h"
 #include "ratelimit.h"
@@ -229,6 +231,8 @@ struct iked {
 	iked_ms cookie_log_at;
 	struct iked_conf *conf;
 	struct iked_secrets *secrets;
+	/* Certificates and private keys (crypto/auth/creds.h); NULL: none. */
+	struct iked_creds *creds;
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	size_t n_conns;
 	/* The last reqid number given to a conn (iked_conn_new_reqid). */

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "daemon.h"
+#include "crypto/auth/creds.h"
 #include "conn.h"
 #include "ctl.h"
 #include "kernel.h"
@@ -79,6 +80,33 @@ static void on_event(const struct kesp_event *ev, void *arg)
 	iked_initiate(d, c, &sa);
 }
 
+/* ipsec.d beside ipsec.conf: CAs, certificates, the keys ipsec.secrets names. */
+static int load_creds(struct iked *d)
+{
+	char err[IKED_CONF_ERRLEN], dir[4096];
+	const char *slash = strrchr(d->conf_path, '/');
+	int r;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(slash == d->conf_path ? 1 : slash - d->conf_path),
+			 d->conf_path);
+	r = iked_creds_load(dir, d->conf, d->secrets, &d->creds, err,
+			    sizeof(err));
+	if (r) {
+		fprintf(stderr, "kesp-iked: %s\n", err);
+		return r;
+	}
+	if (d->creds->n_cas || d->creds->n_certs || d->creds->n_keys)
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "loaded %zu CA certificates, %zu certificates and %zu private keys from %s",
+			 d->creds->n_cas, d->creds->n_certs, d->creds->n_keys,
+			 d->creds->dir);
+	return 0;
+}
+
 static int load(struct iked *d)
 {
 	char err[IKED_CONF_ERRLEN];
@@ -97,7 +125,7 @@ static int load(struct iked *d)
 		fprintf(stderr, "kesp-iked: %s\n", err);
 		return r;
 	}
-	return 0;
+	return load_creds(d);
 }
 
 static void print_conns(const struct iked *d)
@@ -117,7 +145,7 @@ static void print_conns(const struct iked *d)
 		free(esp);
 	}
 	printf("%zu conns, %zu pre-shared keys: configuration OK\n",
-	       d->conf->n_conns, d->secrets->n);
+	       d->conf->n_conns, iked_secrets_count_psk(d->secrets));
 }
 
 static int setup_signals(struct iked *d)
@@ -417,6 +445,7 @@ static void stop(struct iked *d)
 		close(d->sig_fd);
 	iked_conf_free(d->conf);
 	iked_secrets_free(d->secrets);
+	iked_creds_free(d->creds);
 	free(d);
 }
 

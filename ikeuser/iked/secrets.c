@@ -16,7 +16,7 @@
 #define SECRETS_MAX	(1 << 20)
 #define IDS_MAX		64
 
-#define LINE_EXPECT "expected [ID [ID]] : PSK \"SECRET\""
+#define LINE_EXPECT "expected [ID [ID]] : PSK \"SECRET\", or : RSA|ECDSA|PKCS8 FILE [\"PASSPHRASE\"]"
 #define SECRET_EXPECT "expected the secret in double or single quotes, 0xHEX, 0sBASE64 or as one word"
 
 static int is_space(char c)
@@ -177,8 +177,50 @@ static int parse_secret(char *p, struct iked_secret *s, char *err,
 	return 0;
 }
 
+/* After RSA, ECDSA or PKCS8: the key's file and its passphrase, if any. */
+static int parse_keyfile(char *p, const char *type, struct iked_secret *s,
+			 char *err, size_t errlen)
+{
+	char *name, *end;
+
+	while (is_space(*p))
+		p++;
+	if (*p == '"' || *p == '\'') {
+		name = p + 1;
+		end = strchr(name, *p);
+		if (!end)
+			return fail(err, errlen, s->file, s->line, "%s: the quoted file name has no closing %c",
+				    type, *p);
+	} else {
+		name = p;
+		end = p;
+		while (*end && !is_space(*end))
+			end++;
+	}
+	if (end == name || *name == '#')
+		return fail(err, errlen, s->file, s->line, "%s: no key file: expected : %s FILE [\"PASSPHRASE\"]",
+			    type, type);
+	p = *end ? end + 1 : end;
+	*end = '\0';
+	s->kind = IKED_SECRET_KEYFILE;
+	s->keyfile = strdup(name);
+	if (!s->keyfile) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	while (is_space(*p))
+		p++;
+	if (!*p || *p == '#')
+		return 0;
+	if (!strncmp(p, "%prompt", 7))
+		return fail(err, errlen, s->file, s->line, "%s: %%prompt is not supported: kesp-iked runs without a terminal; write the passphrase in quotes",
+			    type);
+	return parse_secret(p, s, err, errlen);
+}
+
 static void secret_wipe(struct iked_secret *s)
 {
+	free(s->keyfile);
 	if (s->key) {
 		explicit_bzero(s->key, s->key_len);
 		free(s->key);
@@ -231,11 +273,16 @@ static int parse_line(struct iked_secrets *out, const char *file,
 		p++;
 	if (*p)
 		*p++ = '\0';
+	if (!strcmp(type, "RSA") || !strcmp(type, "ECDSA") ||
+	    !strcmp(type, "PKCS8")) {
+		ret = parse_keyfile(p, type, &s, err, errlen);
+		goto add;
+	}
 	if (strcmp(type, "PSK")) {
 		if (!*type || *type == '#' || *type == '"')
 			return fail(err, errlen, file, line, "no secret type after \":\": %s",
 				    LINE_EXPECT);
-		return fail(err, errlen, file, line, "%s secrets are not supported yet: kesp-iked uses pre-shared keys (PSK) only",
+		return fail(err, errlen, file, line, "%s secrets are not supported: kesp-iked uses pre-shared keys (PSK) and private keys (RSA, ECDSA, PKCS8)",
 			    type);
 	}
 	if (n) {
@@ -255,6 +302,7 @@ static int parse_line(struct iked_secrets *out, const char *file,
 	}
 	s.n_ids = n;
 	ret = parse_secret(p, &s, err, errlen);
+add:
 	if (ret)
 		goto out;
 	nv = realloc(out->v, (out->n + 1) * sizeof(*nv));
@@ -463,7 +511,11 @@ const struct iked_secret *iked_secrets_lookup(const struct iked_secrets *s,
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		int r = rank[side_match(&s->v[i], local)]
+		int r;
+
+		if (s->v[i].kind != IKED_SECRET_PSK)
+			continue;
+		r = rank[side_match(&s->v[i], local)]
 			    [side_match(&s->v[i], remote)];
 
 		if (r > best_rank) {
@@ -472,4 +524,13 @@ const struct iked_secret *iked_secrets_lookup(const struct iked_secrets *s,
 		}
 	}
 	return best;
+}
+
+size_t iked_secrets_count_psk(const struct iked_secrets *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->v[i].kind == IKED_SECRET_PSK;
+	return n;
 }

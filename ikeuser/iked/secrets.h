@@ -10,21 +10,35 @@
 #include "conf/conf.h"
 
 /*
- * The file is strongSwan's ipsec.secrets(5), PSK lines only:
+ * The file is strongSwan's ipsec.secrets(5), PSK and private key lines:
  *
  *   [ID [ID ...]] : PSK "secret"      (or 'secret', 0xHEX, 0sBASE64, or
  *                                      secret as one unquoted word)
+ *   : RSA FILE ["passphrase"]         a private key for our certificate
+ *   : ECDSA FILE ["passphrase"]       (PEM or DER, PKCS#1, SEC1 or PKCS#8,
+ *   : PKCS8 FILE ["passphrase"]       encrypted or not); FILE relative to
+ *                                     ipsec.d/private/ beside ipsec.conf
  *
  * IDs are written as for leftid= (conf.h); "%any" or no ID at all makes
  * the line match any pair. Comments start with "#". A UTF-8 byte order
  * mark at the start of the file is skipped. Other secret types
- * (RSA, ECDSA, EAP, XAUTH, ...) and include are refused as not supported.
+ * (EAP, XAUTH, PIN, ...) and include are refused as not supported. Key
+ * files are read by the credential store (crypto/auth/creds.h), which
+ * finds a key's certificate by its public key: the IDs of a key line
+ * are not used.
  */
 
+enum iked_secret_kind {
+	IKED_SECRET_PSK,
+	IKED_SECRET_KEYFILE,		/* RSA, ECDSA, PKCS8 */
+};
+
 struct iked_secret {
+	enum iked_secret_kind kind;
+	char *keyfile;			/* KEYFILE: as written */
 	struct iked_conf_id *ids;	/* the line's selectors; may be none */
 	size_t n_ids;
-	uint8_t *key;			/* wiped on free */
+	uint8_t *key;			/* PSK, or KEYFILE's passphrase; wiped on free */
 	size_t key_len;
 	const char *file;
 	unsigned int line;
@@ -50,6 +64,9 @@ int iked_secrets_load(const char *path, struct iked_secrets **out,
 int iked_secrets_parse(const char *name, const char *text, size_t len,
 		       struct iked_secrets **out, char *err, size_t errlen);
 void iked_secrets_free(struct iked_secrets *s);
+
+/* PSK: how many. */
+size_t iked_secrets_count_psk(const struct iked_secrets *s);
 
 /*
  * The PSK for an IKE SA between @local and @remote (either may be NULL:

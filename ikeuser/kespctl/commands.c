@@ -72,6 +72,10 @@ static const struct kespctl_verb reload_verbs[] = {
 	{ "conf", kespctl_reload, "" },
 };
 
+static const struct kespctl_verb cert_verbs[] = {
+	{ "list", kespctl_cert_list, "" },
+};
+
 static const struct kespctl_verb status_verbs[] = {
 	{ "show", kespctl_status_show, "" },
 };
@@ -93,6 +97,8 @@ const struct kespctl_object kespctl_objects[] = {
 	  "a UDP socket for ESP in UDP (NAT traversal); prints the IKE it gets" },
 	{ "ike", ike_verbs, ARRAY_SIZE(ike_verbs),
 	  "kesp-iked's IKE SAs: list them, bring a conn up or down" },
+	{ "cert", cert_verbs, ARRAY_SIZE(cert_verbs),
+	  "kesp-iked's loaded CA and end-entity certificates" },
 	{ "status", status_verbs, ARRAY_SIZE(status_verbs),
 	  "IKE SAs with their CHILD SAs, the kernel's SAs and drop counters" },
 	{ "reload", reload_verbs, ARRAY_SIZE(reload_verbs),

@@ -111,6 +111,14 @@ static int run(struct kespctl *c, const char *req, const char *what)
 	return r ? KESPCTL_FAIL : KESPCTL_OK;
 }
 
+int kespctl_cert_list(struct kespctl *c, int argc, char **argv)
+{
+	if (kespctl_no_args(argc, argv, "cert list"))
+		return KESPCTL_USAGE;
+	return run(c, c->json ? "cert list json\n" : "cert list\n",
+		   "cert list");
+}
+
 int kespctl_ike_list(struct kespctl *c, int argc, char **argv)
 {
 	if (kespctl_no_args(argc, argv, "ike list"))

@@ -89,6 +89,8 @@ int kespctl_stats_show(struct kespctl *c, int argc, char **argv);
 int kespctl_stats_reset(struct kespctl *c, int argc, char **argv);
 int kespctl_sa_list(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_list(struct kespctl *c, int argc, char **argv);
+/* kesp-iked's loaded certificates (no key material). */
+int kespctl_cert_list(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_up(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_down(struct kespctl *c, int argc, char **argv);
 int kespctl_ike_rekey(struct kespctl *c, int argc, char **argv);

@@ -360,7 +360,7 @@ TEST_F(reload, secrets_mistake_is_refused_whole)
 	char where[128];
 
 	snprintf(where, sizeof(where), "%s:7:", self->fs.secrets);
-	refused(self->f, &self->fs, NULL, "@a @b : RSA key.pem\n", where,
+	refused(self->f, &self->fs, NULL, "@a @b : XAUTH \"x\"\n", where,
 		_metadata);
 }
 

@@ -25,18 +25,25 @@
  *                         (a NAME is resolved with getaddrinfo() when
  *                         the file is read, in the other side's family;
  *                         one that does not resolve refuses the file)
- *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any
- *                         (default: the side's address, %any if that is %any)
+ *   leftid, rightid       ADDRESS | FQDN | @FQDN | user@domain | @#HEX | %any |
+ *                         "C=CH, O=Example, CN=gw" (a DN; a "*" value matches any)
+ *                         (default: leftcert='s subject, else the side's
+ *                         address, %any if that is %any)
  *   leftsubnet, ...       PREFIX[[PROTO/PORT]],... | %dynamic  (default: the
  *                         side's own address)
  *   leftprotoport, ...    PROTO[/PORT]: tcp/80, udp/%any, 17/500 (default any)
- *   leftauth, rightauth   psk | secret
- *   authby                secret | psk  (strongSwan's default is pubkey, so a
- *                         conn must say authby=secret or leftauth=rightauth=psk)
+ *   leftauth, rightauth   psk | secret | pubkey | rsa | ecdsa | rsasig | ecdsasig
+ *   authby                secret | psk | pubkey | rsasig | ecdsasig | rsa-sha2_256 ...
+ *                         (default pubkey, as strongSwan's: then some end
+ *                         needs leftcert=)
+ *   leftcert, rightcert   FILE in ipsec.d/certs/ (rightcert: the peer's, pinned)
+ *   leftca, rightca       a CA's DN that must be in the chain, or %same
+ *   leftsendcert, ...     ifasked | sendifasked | never | no | always | yes  ifasked
  *   keyexchange           ikev2 | ike | ikev1                       ikev2
  *   ikev2 (Libreswan)     insist | propose | yes; permit | no | never
  *                         (IKEv1)                                   insist
  *   aggressive            yes | no (IKEv1 Aggressive Mode allowed)  no
+ *                         (IKEv1 conns authenticate with PSKs only)
  *   ike, esp, phase2alg   proposal strings, strongSwan's (proposal.h) or
  *                         Libreswan's (libreswan.c)          kesp's defaults
  *   pfs (Libreswan)       yes | no (no: ESP proposals lose their groups) yes
@@ -60,11 +67,10 @@
  *                         kesp.ko follows the routing table
  *   mobike=no, compress=no, installpolicy=yes,
  *   leftfirewall=no, rightfirewall=no, closeaction=none,
- *   fragmentation=yes|accept|no, leftsendcert=never|no|ifasked,
- *   rightsendcert=...:    accepted with those values only
+ *   fragmentation=yes|accept|no: accepted with those values only
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
- * fraction: 1.5h). Certificates, virtual IPs, leftfirewall=yes, AH, marks and
+ * fraction: 1.5h). Raw public keys, virtual IPs, leftfirewall=yes, AH, marks and
  * the like are known and refused as not supported yet; any other keyword
  * is refused as unknown. In "config setup" the strongSwan and Libreswan
  * keywords that tune only their own daemon (charondebug, uniqueids,
@@ -88,7 +94,21 @@ enum iked_conf_id_type {
 	IKED_ID_FQDN = 2,
 	IKED_ID_RFC822_ADDR = 3,
 	IKED_ID_IPV6_ADDR = 5,
+	IKED_ID_DER_ASN1_DN = 9,
 	IKED_ID_KEY_ID = 11,
+};
+
+/* How one end proves who it is (leftauth=, authby=). */
+enum iked_conf_auth {
+	IKED_CONF_AUTH_PSK,
+	IKED_CONF_AUTH_PUBKEY,		/* a certificate and its private key */
+};
+
+/* leftsendcert=: when our certificate goes into IKE_AUTH. */
+enum iked_conf_sendcert {
+	IKED_SENDCERT_IFASKED,		/* the peer sent a CERTREQ */
+	IKED_SENDCERT_NEVER,
+	IKED_SENDCERT_ALWAYS,
 };
 
 /* Bytes of identification data; an FQDN is at most 253. */
@@ -125,6 +145,16 @@ struct iked_conf_end {
 	size_t n_ts;
 	/* leftupdown=: run by /bin/sh on up and down (updown.h), or NULL. */
 	char *updown;
+	enum iked_conf_auth auth;
+	/*
+	 * leftcert=: the file, as written (relative: to ipsec.d/certs/
+	 * beside ipsec.conf), or NULL. For the remote end: the only
+	 * certificate it may authenticate with.
+	 */
+	char *cert;
+	/* leftca=: the DN of a CA the end's chain must hold; type 0: any. */
+	struct iked_conf_id ca;
+	enum iked_conf_sendcert sendcert;
 };
 
 enum iked_conf_auto {
@@ -156,8 +186,8 @@ enum iked_conf_encaps {
 /*
  * A loaded conn. left and right are kept as written: like strongSwan, the
  * daemon takes as local the side whose address is one of its own, and left
- * when neither is. Authentication is always PSK (AUTH method 2) for now;
- * the daemon finds the key with iked_secrets_lookup().
+ * when neither is. Each end authenticates as its auth says: a PSK found
+ * with iked_secrets_lookup(), or a certificate (crypto/auth/creds.h).
  */
 struct iked_conf_conn {
 	char *name;
@@ -235,6 +265,23 @@ int iked_conf_id_equal(const struct iked_conf_id *a,
 		       const struct iked_conf_id *b);
 /* @pattern is %any or equal to @id. */
 int iked_conf_id_match(const struct iked_conf_id *pattern,
+		       const struct iked_conf_id *id);
+
+/*
+ * dn.c: strongSwan's "C=CH, O=Example, CN=gw.example" (or
+ * "/C=CH/O=Example") into an ID_DER_ASN1_DN identity; a value "*" is a
+ * wildcard for iked_conf_dn_match(). 0 or -EINVAL with a message.
+ */
+int iked_conf_dn_parse(const char *s, struct iked_conf_id *id, char *err,
+		       size_t errlen);
+/* The DN of @id as "C=CH, O=Example, CN=gw", escaped: a peer chose it. */
+const char *iked_conf_dn_format(const struct iked_conf_id *id, char *buf,
+				size_t len);
+struct X509_name_st;
+int iked_conf_dn_format_name(const struct X509_name_st *name, char *buf,
+			     size_t len);
+/* Both are DNs, equal as X.509 compares them or with @pattern's "*" values. */
+int iked_conf_dn_match(const struct iked_conf_id *pattern,
 		       const struct iked_conf_id *id);
 
 /* The value of one hex digit, or -1 (KEY_IDs here, 0x secrets). */

@@ -22,7 +22,7 @@ int iked_conf_hexval(char c)
 	return -1;
 }
 
-#define ID_EXPECT "expected an IP address, FQDN, @FQDN, user@domain, @#HEX (KEY_ID) or %any"
+#define ID_EXPECT "expected an IP address, FQDN, @FQDN, user@domain, @#HEX (KEY_ID), a distinguished name (\"C=CH, O=Example, CN=gw\") or %any"
 
 static int id_text(struct iked_conf_id *id, uint8_t type, const char *s,
 		   const char *orig, char *err, size_t errlen)
@@ -108,11 +108,8 @@ int iked_conf_id_parse(const char *s, struct iked_conf_id *id, char *err,
 		return id_text(id, IKED_ID_RFC822_ADDR, s + 2, s, err, errlen);
 	if (s[0] == '@')
 		return id_text(id, IKED_ID_FQDN, s + 1, s, err, errlen);
-	if (strchr(s, '=')) {
-		snprintf(err, errlen, "\"%s\" looks like a distinguished name, which identifies a certificate: %s",
-			 s, "certificate authentication is not supported yet (kesp-iked does PSK)");
-		return -EINVAL;
-	}
+	if (strchr(s, '='))
+		return iked_conf_dn_parse(s, id, err, errlen);
 	if (inet_pton(AF_INET, s, &a4) == 1) {
 		id->type = IKED_ID_IPV4_ADDR;
 		id->len = 4;
@@ -155,6 +152,9 @@ const char *iked_conf_id_format(const struct iked_conf_id *id, char *buf,
 		/* A peer's bytes: never raw into a log line or ike list. */
 		iked_escape(buf, len, id->data, id->len, 0);
 		break;
+	case IKED_ID_DER_ASN1_DN:
+		iked_conf_dn_format(id, buf, len);
+		break;
 	case IKED_ID_KEY_ID:
 		iked_addf(buf, len, &used, "@#");
 		for (i = 0; i < id->len; i++)
@@ -195,5 +195,7 @@ int iked_conf_id_equal(const struct iked_conf_id *a,
 int iked_conf_id_match(const struct iked_conf_id *pattern,
 		       const struct iked_conf_id *id)
 {
+	if (pattern->type == IKED_ID_DER_ASN1_DN)
+		return iked_conf_dn_match(pattern, id);
 	return pattern->type == IKED_ID_ANY || iked_conf_id_equal(pattern, id);
 }

@@ -85,6 +85,12 @@ int conf_check_ikev1(struct reader *r, const struct iked_conf_conn *c,
 					 "aggressive: \"yes\" is IKEv1's Aggressive Mode, but the conn speaks IKEv2; add keyexchange=ikev1 or set aggressive=no");
 		return 0;
 	}
+	/* Its signature modes are not built: PSK ends only. */
+	if (c->left.auth != IKED_CONF_AUTH_PSK ||
+	    c->right.auth != IKED_CONF_AUTH_PSK)
+		return conf_fail(r, c->file, c->line,
+				 "conn %s: keyexchange=ikev1 authenticates with pre-shared keys only (certificates are IKEv2's here); add authby=secret",
+				 c->name);
 	if (check_list(r, win[KW_IKE], &c->ike, true) ||
 	    check_list(r, win[KW_ESP], &c->esp, false))
 		return -EINVAL;

@@ -9,8 +9,8 @@
 
 #include "conf.h"
 
-#define CONF_NO_CERTS \
-	"certificate authentication is not supported yet (kesp-iked does PSK)"
+#define CONF_NO_RAWKEYS \
+	"raw public keys are not supported: give a certificate with leftcert="
 
 enum kw_id {
 	KW_NONE,
@@ -31,6 +31,7 @@ enum kw_id {
 	KW_MOBIKE, KW_COMPRESS, KW_FRAGMENTATION, KW_INSTALLPOLICY,
 	KW_AGGRESSIVE, KW_LEFTFIREWALL, KW_RIGHTFIREWALL, KW_CLOSEACTION,
 	KW_LEFTSENDCERT, KW_RIGHTSENDCERT,
+	KW_LEFTCERT, KW_RIGHTCERT, KW_LEFTCA, KW_RIGHTCA,
 	KW_LEFTNEXTHOP, KW_RIGHTNEXTHOP,
 	KW_PFS,
 	KW_LEFTUPDOWN, KW_RIGHTUPDOWN,
@@ -42,8 +43,12 @@ enum kw_id {
 /* Settings that only exist while a conn is put together. */
 struct build {
 	struct iked_conf_conn c;
-	uint8_t authby_psk;
-	uint8_t auth_psk[2];
+	/* authby=, and leftauth=/rightauth= over it for their end. */
+	enum iked_conf_auth authby;
+	uint8_t authby_set;
+	enum iked_conf_auth c_auth[2];
+	uint8_t auth_set[2];
+	uint8_t ca_same[2];		/* leftca=%same: the other end's */
 	struct {
 		uint8_t set, proto;
 		struct kesp_port_range ports;

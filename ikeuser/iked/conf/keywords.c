@@ -26,6 +26,9 @@ static int set_only(struct build *, const struct kw *, const char *, char *, siz
 static int set_unsupported(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_nexthop(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_updown(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_cert(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_ca(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_sendcert(struct build *, const struct kw *, const char *, char *, size_t);
 
 #define VIPS	"virtual IPs and configuration payloads are not supported yet"
 #define UPDOWN	"kesp-iked does not install firewall rules yet; write them in a leftupdown= script"
@@ -106,17 +109,14 @@ static const struct kw kws[] = {
 	ONLY("rightfirewall", KW_RIGHTFIREWALL, 1, "no", UPDOWN),
 	ONLY("closeaction", KW_CLOSEACTION, 0, "none",
 	     "closeaction is not supported yet"),
-	NOPE("leftcert", CONF_NO_CERTS),
-	NOPE("rightcert", CONF_NO_CERTS),
-	NOPE("leftsigkey", CONF_NO_CERTS),
-	NOPE("rightsigkey", CONF_NO_CERTS),
-	NOPE("leftca", CONF_NO_CERTS),
-	NOPE("rightca", CONF_NO_CERTS),
-	/* Under PSK there is no certificate to send. */
-	ONLY("leftsendcert", KW_LEFTSENDCERT, 0, "never|no|ifasked|sendifasked",
-	     CONF_NO_CERTS),
-	ONLY("rightsendcert", KW_RIGHTSENDCERT, 1, "never|no|ifasked|sendifasked",
-	     CONF_NO_CERTS),
+	CONN("leftcert", KW_LEFTCERT, 0, NULL, set_cert),
+	CONN("rightcert", KW_RIGHTCERT, 1, NULL, set_cert),
+	NOPE("leftsigkey", CONF_NO_RAWKEYS),
+	NOPE("rightsigkey", CONF_NO_RAWKEYS),
+	CONN("leftca", KW_LEFTCA, 0, NULL, set_ca),
+	CONN("rightca", KW_RIGHTCA, 1, NULL, set_ca),
+	CONN("leftsendcert", KW_LEFTSENDCERT, 0, "ifasked", set_sendcert),
+	CONN("rightsendcert", KW_RIGHTSENDCERT, 1, "ifasked", set_sendcert),
 	NOPE("leftsourceip", VIPS),
 	NOPE("rightsourceip", VIPS),
 	NOPE("leftdns", VIPS),
@@ -151,10 +151,10 @@ static const struct kw kws[] = {
 	NOPE("mediation", "the IKEv2 mediation extension is not supported"),
 	NOPE("mediated_by", "the IKEv2 mediation extension is not supported"),
 	NOPE("me_peerid", "the IKEv2 mediation extension is not supported"),
-	NOPE("leftrsasigkey", CONF_NO_CERTS),
-	NOPE("rightrsasigkey", CONF_NO_CERTS),
-	NOPE("leftckaid", CONF_NO_CERTS),
-	NOPE("rightckaid", CONF_NO_CERTS),
+	NOPE("leftrsasigkey", CONF_NO_RAWKEYS),
+	NOPE("rightrsasigkey", CONF_NO_RAWKEYS),
+	NOPE("leftckaid", "NSS key IDs are not supported: give the certificate file with leftcert="),
+	NOPE("rightckaid", "NSS key IDs are not supported: give the certificate file with rightcert="),
 	NOPE("leftsubnets", "one CHILD SA per pair of subnets is not supported yet: write leftsubnet=A,B for one CHILD SA with both"),
 	NOPE("rightsubnets", "one CHILD SA per pair of subnets is not supported yet: write rightsubnet=A,B for one CHILD SA with both"),
 	NOPE("alsoflip", "write the conn with left and right exchanged and include it with also="),
@@ -403,6 +403,53 @@ static int set_host(struct build *b, const struct kw *kw, const char *v,
 	return -EINVAL;
 }
 
+static int set_cert(struct build *b, const struct kw *kw, const char *v,
+		    char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	free(e->cert);
+	e->cert = strdup(v);
+	if (!e->cert) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int set_ca(struct build *b, const struct kw *kw, const char *v,
+		  char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	if (!strcmp(v, "%same")) {
+		b->ca_same[kw->side] = 1;
+		return 0;
+	}
+	if (!strchr(v, '=')) {
+		snprintf(err, errlen, "\"%s\" is not a CA's distinguished name: expected one like \"C=CH, O=Example, CN=Example Root CA\", or %%same",
+			 v);
+		return -EINVAL;
+	}
+	return iked_conf_dn_parse(v, &e->ca, err, errlen);
+}
+
+static int set_sendcert(struct build *b, const struct kw *kw, const char *v,
+			char *err, size_t errlen)
+{
+	static const char *const words[] = {
+		"ifasked", "sendifasked", "never", "no", "always", "yes",
+	};
+	int idx;
+
+	if (conf_pick(v, words, 6, &idx, err, errlen))
+		return -EINVAL;
+	end_of(b, kw)->sendcert = idx < 2 ? IKED_SENDCERT_IFASKED :
+				  idx < 4 ? IKED_SENDCERT_NEVER :
+					    IKED_SENDCERT_ALWAYS;
+	return 0;
+}
+
 static int set_updown(struct build *b, const struct kw *kw, const char *v,
 		      char *err, size_t errlen)
 {
@@ -477,50 +524,61 @@ static int set_subnet(struct build *b, const struct kw *kw, const char *v,
 	return 0;
 }
 
-static const char *const psk_words[] = { "psk", "secret" };
+static const char *const auth_words[] = {
+	"psk", "secret", "pubkey", "rsa", "ecdsa", "rsasig", "ecdsasig",
+};
 
 static int set_auth(struct build *b, const struct kw *kw, const char *v,
 		    char *err, size_t errlen)
 {
 	int idx;
 
-	if (!strcmp(v, "psk") || !strcmp(v, "secret")) {
-		b->auth_psk[kw->side] = 1;
-		return 0;
-	}
-	if (!strncmp(v, "pubkey", 6) || !strncmp(v, "rsa", 3) ||
-	    !strncmp(v, "ecdsa", 5) || !strncmp(v, "eap", 3) ||
-	    !strncmp(v, "xauth", 5) || !strcmp(v, "null")) {
-		snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked authenticates with pre-shared keys only (psk)",
+	if (!strncmp(v, "eap", 3) || !strncmp(v, "xauth", 5) ||
+	    !strcmp(v, "null")) {
+		snprintf(err, errlen, "\"%s\" is not supported: kesp-iked authenticates with pre-shared keys (psk) or certificates (pubkey)",
 			 v);
 		return -EINVAL;
 	}
-	return conf_pick(v, psk_words, 2, &idx, err, errlen);
+	/* strongSwan's "pubkey-sha256", "rsa-sha2_256"...: the hash is negotiated (RFC 7427). */
+	if (strchr(v, '-') && (!strncmp(v, "pubkey-", 7) ||
+			       !strncmp(v, "rsa-", 4) ||
+			       !strncmp(v, "ecdsa-", 6)))
+		idx = 2;
+	else if (conf_pick(v, auth_words, 7, &idx, err, errlen))
+		return -EINVAL;
+	b->auth_set[kw->side] = 1;
+	b->c_auth[kw->side] = idx < 2 ? IKED_CONF_AUTH_PSK :
+					IKED_CONF_AUTH_PUBKEY;
+	return 0;
 }
 
 static int set_authby(struct build *b, const struct kw *kw, const char *v,
 		      char *err, size_t errlen)
 {
 	static const char *const unsupported[] = {
-		"pubkey", "rsasig", "ecdsasig", "never", "xauthpsk",
-		"xauthrsasig", "eap", "rsa", "ecdsa", "rsa-sha1", "rsa-sha2",
-		"rsa-sha2_256", "rsa-sha2_384", "rsa-sha2_512", "null",
+		"never", "xauthpsk", "xauthrsasig", "eap", "null",
 	};
-	static const char *const words[] = { "secret", "psk" };
+	static const char *const words[] = {
+		"secret", "psk", "pubkey", "rsasig", "ecdsasig", "rsa", "ecdsa",
+		"rsa-sha1", "rsa-sha2", "rsa-sha2_256", "rsa-sha2_384",
+		"rsa-sha2_512",
+	};
 	size_t i;
 	int idx;
 
 	(void)kw;
 	for (i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
 		if (!strcmp(v, unsupported[i])) {
-			snprintf(err, errlen, "\"%s\" is not supported yet: kesp-iked authenticates with pre-shared keys only: use authby=secret",
+			snprintf(err, errlen, "\"%s\" is not supported: kesp-iked authenticates with pre-shared keys (authby=secret) or certificates (authby=pubkey)",
 				 v);
 			return -EINVAL;
 		}
 	}
-	if (conf_pick(v, words, 2, &idx, err, errlen))
+	if (conf_pick(v, words, sizeof(words) / sizeof(words[0]), &idx, err,
+		      errlen))
 		return -EINVAL;
-	b->authby_psk = 1;
+	b->authby = idx < 2 ? IKED_CONF_AUTH_PSK : IKED_CONF_AUTH_PUBKEY;
+	b->authby_set = 1;
 	return 0;
 }
 
@@ -741,6 +799,8 @@ void conf_build_free(struct build *b)
 	free(b->c.right.ts);
 	free(b->c.left.updown);
 	free(b->c.right.updown);
+	free(b->c.left.cert);
+	free(b->c.right.cert);
 	iked_prop_list_free(&b->c.ike);
 	iked_prop_list_free(&b->c.esp);
 	free(b->own_pp[0]);

@@ -15,6 +15,8 @@ static void conn_free(struct iked_conf_conn *c)
 	free(c->right.ts);
 	free(c->left.updown);
 	free(c->right.updown);
+	free(c->left.cert);
+	free(c->right.cert);
 	iked_prop_list_free(&c->ike);
 	iked_prop_list_free(&c->esp);
 }

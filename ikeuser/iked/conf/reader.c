@@ -224,7 +224,7 @@ static int section_line(struct reader *r, const char *file, unsigned int line,
 		return read_path(r, words[1], file, line);
 	}
 	if (!strcmp(words[0], "ca"))
-		return conf_fail(r, file, line, "ca sections are not supported: %s", CONF_NO_CERTS);
+		return conf_fail(r, file, line, "ca sections are not supported: put the CA certificates into ipsec.d/cacerts/ beside ipsec.conf");
 	/* FreeS/WAN's and old Libreswan's first line. */
 	if (!strcmp(words[0], "version") && n == 2 &&
 	    (!strcmp(words[1], "2") || !strcmp(words[1], "2.0")))

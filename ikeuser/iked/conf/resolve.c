@@ -210,6 +210,8 @@ static void drop_pfs(struct iked_prop_list *l)
 }
 
 /* What no single line can say: checks across keywords and sides. */
+static int resolve_auth(struct reader *r, struct build *b);
+
 static int finish(struct reader *r, struct build *b,
 		  const struct entry **win)
 {
@@ -234,9 +236,7 @@ static int finish(struct reader *r, struct build *b,
 	    !c->left.addr.family && !c->right.addr.family)
 		return conn_fail(r, c, "auto=%s needs the peer's address, but left and right are both %%any",
 				 c->autostart == IKED_AUTO_START ? "start" : "route");
-	if (!b->authby_psk && !(b->auth_psk[0] && b->auth_psk[1]))
-		return conn_fail(r, c, "no pre-shared key authentication: strongSwan's default is authby=pubkey (certificates), which kesp-iked does not support yet; add authby=secret");
-	if (conf_check_ikev1(r, c, win))
+	if (resolve_auth(r, b) || conf_check_ikev1(r, c, win))
 		return -EINVAL;
 	/* Without rekeying the margin means nothing. */
 	if (c->rekey && (check_margin(r, c, "lifetime", c->lifetime) ||
@@ -250,6 +250,34 @@ static int finish(struct reader *r, struct build *b,
 	}
 	default_id(&c->left);
 	default_id(&c->right);
+	return 0;
+}
+
+/*
+ * Each end's authentication: its leftauth=, else authby=, else
+ * strongSwan's default, certificates. An end that proves itself with a
+ * certificate needs one of its own, unless it is the peer's; with
+ * neither end having one, no end could.
+ */
+static int resolve_auth(struct reader *r, struct build *b)
+{
+	struct iked_conf_conn *c = &b->c;
+	struct iked_conf_end *e[2] = { &c->left, &c->right };
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		e[side]->auth = b->auth_set[side] ? b->c_auth[side] :
+				b->authby_set ? b->authby :
+						IKED_CONF_AUTH_PUBKEY;
+		if (b->ca_same[side])
+			e[side]->ca = e[!side]->ca;
+	}
+	if (c->left.auth == IKED_CONF_AUTH_PUBKEY && !c->left.cert &&
+	    c->right.auth == IKED_CONF_AUTH_PUBKEY && !c->right.cert)
+		return conn_fail(r, c, "certificate authentication (%s) without a certificate: give ours with leftcert=FILE (in ipsec.d/certs/), or use pre-shared keys with authby=secret",
+				 b->authby_set || b->auth_set[0] ?
+				 "authby=pubkey" :
+				 "strongSwan's default, authby=pubkey");
 	return 0;
 }
 

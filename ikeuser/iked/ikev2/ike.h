@@ -94,6 +94,14 @@ int init_derive_keys(struct ike_sa *sa, const uint8_t *ke, size_t ke_len);
 
 /* ike_auth.c: IKE_AUTH. */
 int auth_start(struct ike_sa *sa);
+
+/*
+ * sig_init.c: the peer's SIGNATURE_HASH_ALGORITHMS and CERTREQ from its
+ * IKE_SA_INIT message @c into @sa; ours (and, @responder, a CERTREQ) into
+ * @c when the conn uses certificates. 0 or -errno.
+ */
+void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c);
+int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder);
 void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);

@@ -11,7 +11,7 @@
 #include "../crypto/auth/auth.h"
 
 /* Room for what an AUTH was checked against, for the failure line. */
-#define IKED_WHY_LEN	(PATH_MAX + 64)
+#define IKED_WHY_LEN	(PATH_MAX + 4096)
 
 static int add_id(struct ikev2_chain *c, uint8_t which,
 		  const struct iked_conf_id *id)
@@ -120,11 +120,13 @@ static int side_octets(struct ike_sa *sa, bool initiator_side,
  * authenticator: 0, -ENOKEY (no credential: logged), another -errno.
  */
 static int our_auth(struct ike_sa *sa, const struct iked_conf_id *us,
-		    const struct iked_conf_id *peer, uint8_t *auth,
-		    size_t cap, size_t *len)
+		    const struct iked_conf_id *peer, uint8_t *method,
+		    uint8_t *auth, size_t cap, size_t *len)
 {
 	struct iked_auth_req req = {
 		.sa = sa, .local = us, .remote = peer, .prf = sa->prop.prf,
+		.local_end = sa->local, .remote_end = sa->remote,
+		.peer_hashes = v2(sa)->peer_hashes,
 	};
 	uint8_t *octets;
 	size_t olen;
@@ -136,9 +138,88 @@ static int our_auth(struct ike_sa *sa, const struct iked_conf_id *us,
 		return r;
 	req.octets = octets;
 	req.octets_len = olen;
-	r = iked_auth_ours(sa->conn)->build(&req, auth, cap, len);
+	r = iked_auth_for(sa->local)->build(&req, method, auth, cap, len);
 	ikev2_auth_octets_free(octets, olen);
 	return r;
+}
+
+/* The bodies of the CERT payloads in @in (the first IKED_AUTH_MAX_CERTS). */
+static size_t peer_cert_payloads(const struct ikev2_chain *in,
+				 struct iked_auth_blob *out)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < in->n && n < IKED_AUTH_MAX_CERTS; i++) {
+		if (in->pl[i].type != IKEV2_PL_CERT)
+			continue;
+		out[n].data = in->pl[i].body;
+		out[n++].len = in->pl[i].len;
+	}
+	return n;
+}
+
+/*
+ * CERT payloads for our AUTH (@asked: the peer sent a CERTREQ), then a
+ * CERTREQ when the peer is to show a certificate (@certreq) and we
+ * have CAs for it.
+ */
+static int add_certs(struct ike_sa *sa, struct ikev2_chain *c, bool asked,
+		     bool certreq)
+{
+	const struct iked_authenticator *au = iked_auth_for(sa->local);
+	struct iked_auth_req req = {
+		.sa = sa, .local_end = sa->local, .remote_end = sa->remote,
+	};
+	struct iked_auth_blob certs[IKED_AUTH_MAX_CERTS], cr;
+	size_t n = 0, i;
+	int r = 0;
+
+	if (au->our_certs)
+		n = au->our_certs(&req, asked, certs, IKED_AUTH_MAX_CERTS);
+	for (i = 0; !r && i < n; i++)
+		r = ikev2_chain_add_raw(c, IKEV2_PL_CERT, false, certs[i].data,
+					certs[i].len);
+	if (!r && certreq && iked_auth_for(sa->remote)->our_certs &&
+	    iked_auth_certreq(sa->d, &cr))
+		r = ikev2_chain_add_raw(c, IKEV2_PL_CERTREQ, false, cr.data,
+					cr.len);
+	return r;
+}
+
+/*
+ * Whether the peer authenticates the way the conn wants (rightauth=):
+ * a peer that may use a certificate must not get in with a PSK, nor
+ * the other way round. Logged when not.
+ */
+static bool peer_method_ok(struct ike_sa *sa, const char *from,
+			   const struct iked_authenticator *au, uint8_t method)
+{
+	const struct iked_authenticator *want = iked_auth_for(sa->remote);
+
+	if (au && au == want)
+		return true;
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "authentication failed: %s uses AUTH method %u (%s), but the conn wants it to authenticate with a %s (rightauth=%s); kesp-iked speaks pre-shared keys (2) and signatures (1, 9, 10, 11, 14)",
+		       from, method, au ? au->name : "not supported", want->name,
+		       want->keyword);
+	return false;
+}
+
+/* The failure line of an AUTH that does not prove the peer. */
+static void auth_fail_line(struct ike_sa *sa, const char *from,
+			   const struct iked_conf_id *peer, int r,
+			   const char *why)
+{
+	char p[IKED_ID_STRLEN];
+
+	if (r == -EPERM)
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: %s (ID %s): %s", from,
+			       id_str(peer, p, sizeof(p)), why);
+	else
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "authentication failed: the AUTH of %s (ID %s) does not verify with %s",
+			       from, id_str(peer, p, sizeof(p)), why);
 }
 
 /*
@@ -149,10 +230,15 @@ static int our_auth(struct ike_sa *sa, const struct iked_conf_id *us,
 static int peer_auth(struct ike_sa *sa, const struct iked_authenticator *au,
 		     const struct iked_conf_id *us,
 		     const struct iked_conf_id *peer, const struct ikev2_id *id,
-		     const struct ikev2_auth *a, char *why, size_t why_len)
+		     const struct ikev2_auth *a, const struct ikev2_chain *in,
+		     char *why, size_t why_len)
 {
+	struct iked_auth_blob certs[IKED_AUTH_MAX_CERTS];
+	size_t n_certs = peer_cert_payloads(in, certs);
 	struct iked_auth_req req = {
 		.sa = sa, .local = us, .remote = peer, .prf = sa->prop.prf,
+		.local_end = sa->local, .remote_end = sa->remote,
+		.method = a->method, .certs = certs, .n_certs = n_certs,
 	};
 	uint8_t *octets;
 	size_t olen;
@@ -174,13 +260,13 @@ int auth_start(struct ike_sa *sa)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
 	struct iked_conf_id us;
-	uint8_t auth[IKED_PRF_MAX];
+	uint8_t auth[IKED_AUTH_DATA_MAX], method;
 	size_t auth_len;
 	int r;
 
 	ike_sa_local_id(sa, &us);
 	r = our_auth(sa, &us, sa->remote->id.type ? &sa->remote->id : NULL,
-		     auth, sizeof(auth), &auth_len);
+		     &method, auth, sizeof(auth), &auth_len);
 	if (r)
 		return r;
 	r = child_prepare(sa, 0);
@@ -188,12 +274,13 @@ int auth_start(struct ike_sa *sa)
 		return r;
 	ikev2_chain_init(c);
 	r = add_id(c, IKEV2_PL_IDI, &us);
+	if (!r)
+		r = add_certs(sa, c, v2(sa)->peer_certreq, true);
 	/* Naming whom we expect lets a responder with many IDs pick (3.5). */
 	if (!r && sa->remote->id.type != IKED_ID_ANY)
 		r = add_id(c, IKEV2_PL_IDR, &sa->remote->id);
 	if (!r)
-		r = ikev2_chain_add_auth(c, iked_auth_ours(sa->conn)->method,
-					 auth, auth_len);
+		r = ikev2_chain_add_auth(c, method, auth, auth_len);
 	if (!r && first_contact(sa))
 		r = ikev2_chain_add_notify(c, 0, NULL, 0,
 					   IKEV2_N_INITIAL_CONTACT, NULL, 0);
@@ -269,10 +356,8 @@ auth_request_peer(struct ike_sa *sa, const struct ikev2_chain *in,
 	}
 	ike_sa_set_conn(sa, cfg);
 	au = iked_auth_by_method(in->auth.method);
-	if (!au)
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "authentication failed: %s uses AUTH method %u (certificates?), kesp-iked supports pre-shared keys (2) only",
-			       id_str(peer, p, sizeof(p)), in->auth.method);
+	if (!peer_method_ok(sa, from, au, in->auth.method))
+		return NULL;
 	return au;
 }
 
@@ -280,11 +365,10 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
-	const struct iked_conf_conn *cfg;
 	const struct iked_authenticator *au;
 	struct iked_conf_id peer, us;
 	char p[IKED_ID_STRLEN], from[80], why[IKED_WHY_LEN];
-	uint8_t auth[IKED_PRF_MAX];
+	uint8_t auth[IKED_AUTH_DATA_MAX], method;
 	size_t auth_len;
 	int r;
 
@@ -294,23 +378,21 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
-	cfg = sa->conn;
 	ike_sa_local_id(sa, &us);
-	r = peer_auth(sa, au, &us, &peer, &in->idi, &in->auth, why,
+	v2(sa)->peer_certreq = ikev2_chain_has(in, IKEV2_PL_CERTREQ);
+	r = peer_auth(sa, au, &us, &peer, &in->idi, &in->auth, in, why,
 		      sizeof(why));
 	if (r == -ENOKEY) {
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
 	if (r) {
-		iked_conn_fail(sa->d, cfg, sa->no,
-			       "authentication failed: the AUTH of %s (ID %s) does not verify with %s",
-			       from, id_str(&peer, p, sizeof(p)), why);
+		auth_fail_line(sa, from, &peer, r, why);
 		respond_auth_failed(sa, m->hdr.msg_id);
 		return;
 	}
 	sa->peer_id = peer;
-	r = our_auth(sa, &us, &peer, auth, sizeof(auth), &auth_len);
+	r = our_auth(sa, &us, &peer, &method, auth, sizeof(auth), &auth_len);
 	if (r) {
 		ike_sa_kill(sa, "cannot compute AUTH");
 		return;
@@ -318,8 +400,9 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	ikev2_chain_init(c);
 	r = add_id(c, IKEV2_PL_IDR, &us);
 	if (!r)
-		r = ikev2_chain_add_auth(c, iked_auth_ours(sa->conn)->method,
-					 auth, auth_len);
+		r = add_certs(sa, c, v2(sa)->peer_certreq, false);
+	if (!r)
+		r = ikev2_chain_add_auth(c, method, auth, auth_len);
 	if (r) {
 		ike_sa_kill(sa, "cannot build IKE_AUTH response");
 		return;
@@ -354,8 +437,12 @@ static bool auth_refused(struct ike_sa *sa, const struct ikev2_chain *in,
 				 ", or it has no conn for the ID we asked it to be (rightid=%s)",
 				 id_str(&sa->remote->id, want, sizeof(want)));
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): the pre-shared keys differ, the peer does not accept our ID %s%s",
-			       from, id_str(us, p, sizeof(p)), asked);
+			       "authentication failed: %s rejected us (AUTHENTICATION_FAILED): %s, the peer does not accept our ID %s%s",
+			       from,
+			       sa->local->auth == IKED_CONF_AUTH_PUBKEY ?
+			       "it does not trust our certificate (or wants another authentication method)" :
+			       "the pre-shared keys differ",
+			       id_str(us, p, sizeof(p)), asked);
 		ike_sa_kill(sa, "authentication failed");
 		return true;
 	}
@@ -401,23 +488,18 @@ void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		return;
 	}
 	au = iked_auth_by_method(in->auth.method);
-	if (!au) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: %s uses AUTH method %u, kesp-iked supports pre-shared keys (2) only",
-			       from, in->auth.method);
+	if (!peer_method_ok(sa, from, au, in->auth.method)) {
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}
-	r = peer_auth(sa, au, &us, &peer, &in->idr, &in->auth, why,
+	r = peer_auth(sa, au, &us, &peer, &in->idr, &in->auth, in, why,
 		      sizeof(why));
 	if (r == -ENOKEY) {
-		ike_sa_kill(sa, "no pre-shared key");
+		ike_sa_kill(sa, "no credential");
 		return;
 	}
 	if (r) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "authentication failed: the AUTH of %s (ID %s) does not verify with %s",
-			       from, id_str(&peer, p, sizeof(p)), why);
+		auth_fail_line(sa, from, &peer, r, why);
 		ike_sa_kill(sa, "authentication failed");
 		return;
 	}

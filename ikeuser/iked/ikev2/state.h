@@ -79,6 +79,10 @@ struct ikev2_state {
 	size_t cookie_len;
 	struct ikev2_ike_keys keys;
 	size_t enc_len, integ_len;
+	/* RFC 7427 hashes the peer announced (bit n: hash n); 0: none. */
+	uint32_t peer_hashes;
+	/* The peer sent a CERTREQ (IKE_SA_INIT response or IKE_AUTH request). */
+	bool peer_certreq;
 
 	/* Message IDs (2.3); the request in flight is the core's. */
 	uint32_t next_req_id;		/* our next request */

@@ -50,11 +50,12 @@ static const struct iked_secret *psk_for(const struct iked_auth_req *r)
 	return s;
 }
 
-static int psk_build(const struct iked_auth_req *r, uint8_t *out, size_t cap,
-		     size_t *len)
+static int psk_build(const struct iked_auth_req *r, uint8_t *method,
+		     uint8_t *out, size_t cap, size_t *len)
 {
 	const struct iked_secret *psk = psk_for(r);
 
+	*method = IKED_AUTH_PSK_METHOD;
 	if (!psk)
 		return -ENOKEY;
 	if (cap < iked_prf_len(r->prf))
@@ -86,9 +87,13 @@ static int psk_verify(const struct iked_auth_req *r, const uint8_t *auth,
 	return err;
 }
 
+static const uint8_t psk_methods[] = { IKED_AUTH_PSK_METHOD };
+
 const struct iked_authenticator iked_auth_psk = {
 	.name = "pre-shared key",
-	.method = 2,	/* IKEv2 AUTH method: Shared Key Message Integrity Code */
+	.keyword = "psk",
+	.methods = psk_methods,
+	.n_methods = 1,
 	.build = psk_build,
 	.verify = psk_verify,
 };

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The credential store: CA certificates, our and the peers' certificates, private keys; read once at start, keys wiped when freed. */
+
+#ifndef KESP_IKED_CRYPTO_CREDS_H
+#define KESP_IKED_CRYPTO_CREDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "../../conf/conf.h"
+#include "../../secrets.h"
+
+/* RFC 7296 3.6: CERT encoding "X.509 Certificate - Signature". */
+#define IKED_CERT_X509_SIG	4
+
+struct iked_cred_cert {
+	X509 *x;
+	char *path;			/* the file it was read from */
+	/* The CERT payload body: encoding IKED_CERT_X509_SIG | DER. */
+	uint8_t *payload;
+	size_t payload_len;
+};
+
+struct iked_cred_key {
+	EVP_PKEY *pk;
+	char *path;
+	const char *file;		/* the ipsec.secrets line naming it */
+	unsigned int line;
+};
+
+struct iked_creds {
+	char *dir;			/* <confdir>/ipsec.d */
+	X509_STORE *store;		/* the trusted CAs */
+	struct iked_cred_cert *cas;	/* ipsec.d/cacerts/, in name order */
+	size_t n_cas;
+	struct iked_cred_cert *certs;	/* leftcert=, rightcert= */
+	size_t n_certs;
+	struct iked_cred_key *keys;	/* ipsec.d/private/ via ipsec.secrets */
+	size_t n_keys;
+	/* A CERTREQ body: encoding 4 | SHA-1 of each CA's public key (3.7). */
+	uint8_t *certreq;
+	size_t certreq_len;
+};
+
+/*
+ * Reads <@confdir>/ipsec.d: every file in cacerts/ (PEM or DER; a file
+ * that is no certificate refuses the start), the leftcert= and
+ * rightcert= files of @conf's conns (relative to certs/), the key files
+ * of @sec (relative to private/). An end with a certificate but no
+ * leftid= gets the certificate's subject as its ID. 0, or -errno with
+ * "FILE[:LINE]: what" in @err.
+ */
+int iked_creds_load(const char *confdir, struct iked_conf *conf,
+		    const struct iked_secrets *sec, struct iked_creds **out,
+		    char *err, size_t errlen);
+void iked_creds_free(struct iked_creds *c);
+
+/* The certificate leftcert=@name loaded, or NULL. */
+const struct iked_cred_cert *iked_creds_cert(const struct iked_creds *c,
+					     const char *name);
+/* The private key for @x's public key, or NULL. */
+EVP_PKEY *iked_creds_key_for(const struct iked_creds *c, const X509 *x);
+/*
+ * The CAs between @x and a root, that a peer needs to build the chain
+ * (not the self-signed root): up to @max into @out, their count.
+ */
+size_t iked_creds_chain(const struct iked_creds *c, const X509 *x,
+			const struct iked_cred_cert **out, size_t max);
+/* Subject of every CA we trust, "; "-separated, escaped, into @buf. */
+const char *iked_creds_ca_names(const struct iked_creds *c, char *buf,
+				size_t len);
+
+/*
+ * cert_list.c: every CA and end-entity certificate of @c (may be NULL)
+ * with subject, issuer, serial, validity and key type and size, to @f,
+ * as text or (@as_json) JSON; never key material.
+ */
+void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json);
+
+/* Read a certificate file, PEM or DER: 0 or -errno with a message. */
+int iked_cert_read(const char *path, X509 **x, char *err, size_t errlen);
+/* "RSA 3072", "ECDSA P-256", "Ed25519" for @pk. */
+const char *iked_key_describe(const EVP_PKEY *pk, char *buf, size_t len);
+
+#endif /* KESP_IKED_CRYPTO_CREDS_H */

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Public-key authentication (RFC 7296 2.15, RFC 7427): our certificate and key sign AUTH; the peer's certificate must chain to our CAs, name its ID, and verify its AUTH. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "auth.h"
+#include "creds.h"
+#include "sig.h"
+#include "trust.h"
+#include "../../sa/ike_sa.h"
+
+static const uint8_t pubkey_methods[] = {
+	IKED_AUTH_RSA_SIG, IKED_AUTH_ECDSA_256, IKED_AUTH_ECDSA_384,
+	IKED_AUTH_ECDSA_521, IKED_AUTH_DIGITAL_SIG,
+};
+
+/* Our certificate for @r; NULL when there is none (logged). */
+static const struct iked_cred_cert *our_cert(const struct iked_auth_req *r)
+{
+	struct ike_sa *sa = r->sa;
+	const struct iked_cred_cert *c;
+
+	if (!r->local_end->cert) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no certificate to authenticate with: the conn authenticates us with a certificate (authby=pubkey or leftauth=pubkey) but has no leftcert=");
+		return NULL;
+	}
+	c = iked_creds_cert(sa->d->creds, r->local_end->cert);
+	if (!c)
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no certificate to authenticate with: leftcert=%s was not loaded",
+			       r->local_end->cert);
+	return c;
+}
+
+static int pubkey_build(const struct iked_auth_req *r, uint8_t *method,
+			uint8_t *out, size_t cap, size_t *len)
+{
+	struct ike_sa *sa = r->sa;
+	const struct iked_cred_cert *c = our_cert(r);
+	char why[512], desc[1024];
+	EVP_PKEY *pk;
+	int err;
+
+	if (!c)
+		return -ENOKEY;
+	pk = iked_creds_key_for(sa->d->creds, c->x);
+	if (!pk) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no private key for our certificate %s (%s): add \": RSA FILE\" or \": ECDSA FILE\" for its key (in ipsec.d/private/) to %s",
+			       c->path, iked_trust_describe(c->x, desc, sizeof(desc)),
+			       sa->d->secrets_path);
+		return -ENOKEY;
+	}
+	why[0] = '\0';
+	err = iked_sig_build(pk, r->peer_hashes, r->octets, r->octets_len,
+			     method, out, cap, len, why, sizeof(why));
+	if (err == -ENOTSUP) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "cannot sign AUTH with our key (%s): %s",
+			       iked_key_describe(pk, desc, sizeof(desc)), why);
+		return -ENOKEY;
+	}
+	return err;
+}
+
+/* The peer's CERT payloads: its certificate into *@leaf, the rest @rest. */
+static int peer_certs(const struct iked_auth_req *r, X509 **leaf,
+		      STACK_OF(X509) *rest, char *why, size_t why_len)
+{
+	size_t i;
+
+	*leaf = NULL;
+	for (i = 0; i < r->n_certs; i++) {
+		const unsigned char *p = r->certs[i].data + 1;
+		long n = (long)r->certs[i].len - 1;
+		X509 *x;
+
+		/* Only X.509 Certificate - Signature; others are no chain. */
+		if (r->certs[i].len < 2 || r->certs[i].data[0] != IKED_CERT_X509_SIG)
+			continue;
+		x = d2i_X509(NULL, &p, n);
+		if (!x || p != r->certs[i].data + r->certs[i].len) {
+			X509_free(x);
+			ERR_clear_error();
+			snprintf(why, why_len, "its CERT payload %zu (of %zu bytes) holds no valid X.509 certificate",
+				 i + 1, r->certs[i].len);
+			return -EPERM;
+		}
+		if (!*leaf)
+			*leaf = x;
+		else if (!sk_X509_push(rest, x))
+			X509_free(x);
+	}
+	return 0;
+}
+
+/*
+ * The certificate that speaks for the peer, checked: trusted (a chain
+ * to our CAs, or the one rightcert= names), holding its ID. NULL with
+ * the reason in @why.
+ */
+static X509 *peer_trusted(const struct iked_auth_req *r, STACK_OF(X509) *rest,
+			  char *why, size_t why_len)
+{
+	const struct iked_creds *creds = r->sa->d->creds;
+	const struct iked_cred_cert *pinned =
+		iked_creds_cert(creds, r->remote_end->cert);
+	char id[IKED_ID_STRLEN], desc[1024];
+	X509 *leaf;
+
+	if (peer_certs(r, &leaf, rest, why, why_len))
+		return NULL;
+	if (!leaf && pinned) {
+		leaf = X509_dup(pinned->x);
+	} else if (!leaf) {
+		snprintf(why, why_len, "the peer sent no certificate and we have none for it (rightcert=)%s",
+			 r->n_certs ? " (its CERT payloads hold other encodings than X.509 Certificate - Signature)" : "");
+		return NULL;
+	}
+	if (pinned && X509_cmp(pinned->x, leaf)) {
+		snprintf(why, why_len, "its certificate (%s) is not rightcert=%s",
+			 iked_trust_describe(leaf, desc, sizeof(desc)),
+			 r->remote_end->cert);
+	} else if (!pinned &&
+		   iked_trust_verify(creds, leaf, rest, &r->remote_end->ca, why,
+				     why_len)) {
+		/* why says it */
+	} else if (!iked_trust_id_in_cert(leaf, r->remote)) {
+		snprintf(why, why_len, "identity not in the certificate: the peer's ID %s is not in its certificate (%s)",
+			 iked_conf_id_format(r->remote, id, sizeof(id)),
+			 iked_trust_describe(leaf, desc, sizeof(desc)));
+	} else {
+		return leaf;
+	}
+	X509_free(leaf);
+	return NULL;
+}
+
+static int pubkey_verify(const struct iked_auth_req *r, const uint8_t *auth,
+			 size_t len, char *why, size_t why_len)
+{
+	STACK_OF(X509) *rest = sk_X509_new_null();
+	char desc[1024], how[512] = "";
+	X509 *leaf;
+	int err;
+
+	if (!rest)
+		return -ENOMEM;
+	leaf = peer_trusted(r, rest, why, why_len);
+	if (!leaf) {
+		sk_X509_pop_free(rest, X509_free);
+		return -EPERM;
+	}
+	err = iked_sig_verify(X509_get0_pubkey(leaf), r->method, r->octets,
+			      r->octets_len, auth, len, how, sizeof(how));
+	if (err == -EBADMSG) {
+		snprintf(why, why_len, "signature refused: %s", how);
+		err = -EPERM;
+	} else if (err) {
+		snprintf(why, why_len, "the public key of its certificate (%s): signature does not verify",
+			 iked_trust_describe(leaf, desc, sizeof(desc)));
+	}
+	X509_free(leaf);
+	sk_X509_pop_free(rest, X509_free);
+	return err;
+}
+
+static size_t pubkey_our_certs(const struct iked_auth_req *r, bool asked,
+			       struct iked_auth_blob *out, size_t max)
+{
+	const struct iked_cred_cert *c, *chain[IKED_AUTH_MAX_CERTS];
+	const struct iked_creds *creds = r->sa->d->creds;
+	size_t n, i;
+
+	if (!max || r->local_end->sendcert == IKED_SENDCERT_NEVER ||
+	    (r->local_end->sendcert == IKED_SENDCERT_IFASKED && !asked))
+		return 0;
+	c = iked_creds_cert(creds, r->local_end->cert);
+	if (!c)
+		return 0;
+	out[0].data = c->payload;
+	out[0].len = c->payload_len;
+	/* Intermediate CAs after it, so the peer can build the chain. */
+	n = iked_creds_chain(creds, c->x, chain, max - 1);
+	for (i = 0; i < n; i++) {
+		out[1 + i].data = chain[i]->payload;
+		out[1 + i].len = chain[i]->payload_len;
+	}
+	return 1 + n;
+}
+
+const struct iked_authenticator iked_auth_pubkey = {
+	.name = "certificate",
+	.keyword = "pubkey",
+	.methods = pubkey_methods,
+	.n_methods = sizeof(pubkey_methods),
+	.build = pubkey_build,
+	.verify = pubkey_verify,
+	.our_certs = pubkey_our_certs,
+};
