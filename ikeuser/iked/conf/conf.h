@@ -124,6 +124,9 @@ struct iked_conf_end {
 	size_t n_ts;
 	/* leftupdown=: run by /bin/sh on up and down (updown.h), or NULL. */
 	char *updown;
+	/* leftfirewall=yes: strongSwan's default updown rules, in nftables
+	 * (firewall.h); ignored, as strongSwan does, when updown is set. */
+	bool firewall;
 };
 
 enum iked_conf_auto {

@@ -34,7 +34,7 @@ static bool end_same(const struct iked_conf_end *a,
 	if (!addr_same(&a->addr, &b->addr) || a->id_set != b->id_set ||
 	    a->id.type != b->id.type || a->id.len != b->id.len ||
 	    memcmp(a->id.data, b->id.data, a->id.len) || a->n_ts != b->n_ts ||
-	    !str_same(a->updown, b->updown))
+	    !str_same(a->updown, b->updown) || a->firewall != b->firewall)
 		return false;
 	for (i = 0; i < a->n_ts; i++)
 		if (!ts_same(&a->ts[i], &b->ts[i]))

@@ -26,9 +26,10 @@ static int set_only(struct build *, const struct kw *, const char *, char *, siz
 static int set_unsupported(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_nexthop(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_updown(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_firewall(struct build *, const struct kw *, const char *, char *, size_t);
 
 #define VIPS	"virtual IPs and configuration payloads are not supported yet"
-#define UPDOWN	"kesp-iked does not install firewall rules yet; write them in a leftupdown= script"
+#define UPDOWN	"kesp-iked installs firewall rules only for the local side (leftfirewall=yes) and has no host-access rules; write them in a leftupdown= script"
 #define EAP	"EAP and XAuth are not supported"
 
 /*
@@ -103,7 +104,7 @@ static const struct kw kws[] = {
 	     "kesp-iked always installs the policies of its CHILD SAs"),
 	ONLY("aggressive", KW_AGGRESSIVE, 0, "no",
 	     "aggressive mode is IKEv1, which is not supported yet"),
-	ONLY("leftfirewall", KW_LEFTFIREWALL, 0, "no", UPDOWN),
+	CONN("leftfirewall", KW_LEFTFIREWALL, 0, "no", set_firewall),
 	ONLY("rightfirewall", KW_RIGHTFIREWALL, 1, "no", UPDOWN),
 	ONLY("closeaction", KW_CLOSEACTION, 0, "none",
 	     "closeaction is not supported yet"),
@@ -415,6 +416,20 @@ static int set_updown(struct build *b, const struct kw *kw, const char *v,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+/* leftfirewall=: strongSwan's default updown rules, in nftables (firewall.h). */
+static int set_firewall(struct build *b, const struct kw *kw, const char *v,
+			char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	if (strcmp(v, "yes") && strcmp(v, "no")) {
+		snprintf(err, errlen, "expected yes or no, not \"%s\"", v);
+		return -EINVAL;
+	}
+	e->firewall = !strcmp(v, "yes");
 	return 0;
 }
 
