@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "updown.h"
+#include "firewall.h"
 #include "daemon.h"
 #include "escape.h"
 #include "log.h"
@@ -50,8 +51,8 @@ static void env_add(struct env *e, const char *key, const char *fmt, ...)
 }
 
 /* A selector as strongSwan's to_subnet() gives it: the covering prefix. */
-static void ts_prefix(const struct iked_ts *ts, struct kesp_addr *net,
-		      unsigned int *plen)
+void iked_ts_prefix(const struct iked_ts *ts, struct kesp_addr *net,
+		    unsigned int *plen)
 {
 	size_t alen = ts->type == IKED_TS_IPV4 ? 4 : 16, i;
 	unsigned int bits = 0;
@@ -121,7 +122,7 @@ static void env_side(struct env *e, const char *who, const struct iked_ts *ts,
 	struct kesp_addr net;
 	unsigned int plen;
 
-	ts_prefix(ts, &net, &plen);
+	iked_ts_prefix(ts, &net, &plen);
 	kesp_addr_format(&net, a, sizeof(a));
 	mask_of(net.family, plen, m, sizeof(m));
 	snprintf(key, sizeof(key), "PLUTO_%s_CLIENT", who);
@@ -315,6 +316,11 @@ static void monitor(const struct ike_sa *sa, const struct child_sa *ch,
 	if (!e)
 		_exit(1);
 	close_daemon_sockets();
+	/* strongSwan runs leftupdown= instead of its own rules when both are set. */
+	if (!script) {
+		iked_firewall_run(sa, ch, up);
+		_exit(0);
+	}
 	for (i = 0; i < ch->ts_local.n; i++) {
 		for (k = 0; k < ch->ts_remote.n; k++) {
 			if (ch->ts_local.ts[i].type != ch->ts_remote.ts[k].type)
@@ -330,14 +336,16 @@ static void monitor(const struct ike_sa *sa, const struct child_sa *ch,
 void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up)
 {
 	const char *script = sa->conn && sa->local ? sa->local->updown : NULL;
+	bool firewall = !script && sa->conn && sa->local && sa->local->firewall;
 	pid_t pid;
 	int status;
 
-	if (!script || has_twin(sa, ch))
+	if ((!script && !firewall) || has_twin(sa, ch))
 		return;
 	iked_log(IKED_LOG_INFO, sa->conn->name, sa->no,
-		 "updown: running %s for CHILD SA #%u going %s", script, ch->no,
-		 up ? "up" : "down");
+		 "updown: %s%s for CHILD SA #%u going %s",
+		 script ? "running " : "nftables rules in table " IKED_FW_TABLE,
+		 script ? script : "", ch->no, up ? "up" : "down");
 	/*
 	 * Fork twice: the intermediate exits at once (the only wait here),
 	 * and the monitor, adopted by init, waits for the scripts instead.

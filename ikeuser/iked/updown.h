@@ -8,6 +8,12 @@
 
 struct ike_sa;
 struct child_sa;
+struct iked_ts;
+struct kesp_addr;
+
+/* A selector as strongSwan's to_subnet() gives it: the covering prefix. */
+void iked_ts_prefix(const struct iked_ts *ts, struct kesp_addr *net,
+		    unsigned int *plen);
 
 /*
  * @ch of @sa went up (installed) or down (removed): when the local side

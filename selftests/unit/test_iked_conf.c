@@ -671,8 +671,10 @@ TEST(accepted_only_with_the_harmless_value)
 			      "\tinstallpolicy=yes\n\taggressive=no\n"
 			      "\tleftfirewall=no\n\trightfirewall=no\n"
 			      "\tcloseaction=none\n\tleftcert=\n", err));
-	EXPECT_STREQ("ipsec.conf:6: leftfirewall: \"yes\" is not supported: kesp-iked does not install firewall rules yet; write them in a leftupdown= script; set leftfirewall=no or leave it out",
-		     conf_err(CONN_A "\tleftfirewall=yes\n", err));
+	/* leftfirewall=yes installs strongSwan's rules in nftables (firewall.h). */
+	EXPECT_STREQ("(accepted)", conf_err(CONN_A "\tleftfirewall=yes\n", err));
+	EXPECT_STREQ("ipsec.conf:6: rightfirewall: \"yes\" is not supported: kesp-iked installs firewall rules only for the local side (leftfirewall=yes) and has no host-access rules; write them in a leftupdown= script; set rightfirewall=no or leave it out",
+		     conf_err(CONN_A "\trightfirewall=yes\n", err));
 }
 
 TEST(weak_algorithms_warn_once)

@@ -63,14 +63,17 @@
  *   leftupdown, rightupdown  a shell command run with strongSwan's
  *                         PLUTO_* environment as CHILD SAs go up and down
  *                         (the local side's; updown.h)              none
+ *   leftfirewall          yes | no: strongSwan's default updown accept
+ *                         rules in nftables table inet kesp, unless
+ *                         leftupdown= is set (firewall.h)          no
  *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
  *                         kesp.ko follows the routing table
  *   mobike=no, compress=no, installpolicy=yes,
- *   leftfirewall=no, rightfirewall=no, closeaction=none,
+ *   rightfirewall=no, closeaction=none,
  *   fragmentation=yes|accept|no: accepted with those values only
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
- * fraction: 1.5h). Raw public keys, virtual IPs, leftfirewall=yes, AH, marks and
+ * fraction: 1.5h). Raw public keys, virtual IPs, rightfirewall=yes, AH, marks and
  * the like are known and refused as not supported yet; any other keyword
  * is refused as unknown. In "config setup" the strongSwan and Libreswan
  * keywords that tune only their own daemon (charondebug, uniqueids,
@@ -155,6 +158,9 @@ struct iked_conf_end {
 	/* leftca=: the DN of a CA the end's chain must hold; type 0: any. */
 	struct iked_conf_id ca;
 	enum iked_conf_sendcert sendcert;
+	/* leftfirewall=yes: strongSwan's default updown rules, in nftables
+	 * (firewall.h); ignored, as strongSwan does, when updown is set. */
+	bool firewall;
 };
 
 enum iked_conf_auto {

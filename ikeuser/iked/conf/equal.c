@@ -37,7 +37,7 @@ static bool end_same(const struct iked_conf_end *a,
 	    !str_same(a->updown, b->updown) || a->auth != b->auth ||
 	    !str_same(a->cert, b->cert) || a->ca.type != b->ca.type ||
 	    a->ca.len != b->ca.len || memcmp(a->ca.data, b->ca.data, a->ca.len) ||
-	    a->sendcert != b->sendcert)
+	    a->sendcert != b->sendcert || a->firewall != b->firewall)
 		return false;
 	for (i = 0; i < a->n_ts; i++)
 		if (!ts_same(&a->ts[i], &b->ts[i]))

@@ -29,9 +29,10 @@ static int set_updown(struct build *, const struct kw *, const char *, char *, s
 static int set_cert(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_ca(struct build *, const struct kw *, const char *, char *, size_t);
 static int set_sendcert(struct build *, const struct kw *, const char *, char *, size_t);
+static int set_firewall(struct build *, const struct kw *, const char *, char *, size_t);
 
 #define VIPS	"virtual IPs and configuration payloads are not supported yet"
-#define UPDOWN	"kesp-iked does not install firewall rules yet; write them in a leftupdown= script"
+#define UPDOWN	"kesp-iked installs firewall rules only for the local side (leftfirewall=yes) and has no host-access rules; write them in a leftupdown= script"
 #define EAP	"EAP and XAuth are not supported"
 
 /*
@@ -105,7 +106,7 @@ static const struct kw kws[] = {
 	ONLY("installpolicy", KW_INSTALLPOLICY, 0, "yes",
 	     "kesp-iked always installs the policies of its CHILD SAs"),
 	CONN("aggressive", KW_AGGRESSIVE, 0, "no", set_yesno),
-	ONLY("leftfirewall", KW_LEFTFIREWALL, 0, "no", UPDOWN),
+	CONN("leftfirewall", KW_LEFTFIREWALL, 0, "no", set_firewall),
 	ONLY("rightfirewall", KW_RIGHTFIREWALL, 1, "no", UPDOWN),
 	ONLY("closeaction", KW_CLOSEACTION, 0, "none",
 	     "closeaction is not supported yet"),
@@ -461,6 +462,20 @@ static int set_updown(struct build *b, const struct kw *kw, const char *v,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+/* leftfirewall=: strongSwan's default updown rules, in nftables (firewall.h). */
+static int set_firewall(struct build *b, const struct kw *kw, const char *v,
+			char *err, size_t errlen)
+{
+	struct iked_conf_end *e = end_of(b, kw);
+
+	if (strcmp(v, "yes") && strcmp(v, "no")) {
+		snprintf(err, errlen, "expected yes or no, not \"%s\"", v);
+		return -EINVAL;
+	}
+	e->firewall = !strcmp(v, "yes");
 	return 0;
 }
 
