@@ -421,6 +421,67 @@ TEST_F(two, init_auth_installs_matching_sas)
 			       &live_policy(&p->a.rec, KESP_DIR_IN)->sel));
 }
 
+/* Hand @in the one datagram waiting on its socket; 1, or 0 if none. */
+static unsigned int pair_recv_one(struct inst *in)
+{
+	struct iked *d = in->d;
+	struct iked_path path;
+	ssize_t len;
+
+	do {
+		len = iked_net_recv(&d->net, d->net.fd4, d->buf,
+				    sizeof(d->buf), &path);
+	} while (len == 0);
+	if (len < 0)
+		return 0;
+	d->rx_us = iked_now_us();
+	iked_ike_recv(d, d->buf, (size_t)len, &path);
+	return 1;
+}
+
+/* @in's retransmission timer fires now (its one IKE SA's request). */
+static void pair_retransmit_now(struct inst *in)
+{
+	struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD && sa->retx_at)
+			sa->retx_at = iked_now();
+	pair_timers(in);
+}
+
+/*
+ * A's IKE_SA_INIT goes out twice (a retransmission). B, loaded, asks the
+ * first copy for a cookie; its load gone, it answers the second in full.
+ * A retries with the cookie, then gets that late full answer: it answers
+ * the request A replaced, not the retry. A must not build IKE_AUTH on it
+ * (it would sign the retry over the old exchange's keys: B finds the
+ * AUTH wrong), and B must take the retry as a new request, not as a
+ * retransmission of the one it answered (whose answer, sent again, would
+ * do the same). Seen against charon in the guest.
+ */
+TEST_F(two, late_answer_to_the_init_before_a_cookie_is_not_used)
+{
+	struct pair *p = &self->p;
+
+	p->b.d->cookie_threshold = 0;	/* 0: always ask for a cookie */
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_retransmit_now(&p->a);
+	ASSERT_EQ(1, pair_recv_one(&p->b));	/* copy 1: COOKIE */
+	p->b.d->cookie_threshold = 100;
+	ASSERT_EQ(1, pair_recv_one(&p->b));	/* copy 2: answered in full */
+	ASSERT_EQ(1, pair_recv_one(&p->a));	/* the COOKIE: A retries */
+	ASSERT_EQ(1, pair_recv_one(&p->a));	/* the late full answer */
+	pair_settle(p, 5000);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA established"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA established"));
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE_SA_INIT we have replaced"));
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
 TEST_F(two, key_check_catches_a_corrupted_key)
 {
 	struct pair *p = &self->p;

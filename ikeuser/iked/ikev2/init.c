@@ -191,11 +191,22 @@ static const char *ours_format(const struct iked_prop_list *l, char *buf,
  * Whether an IKE_SA_INIT request may make a new IKE SA: not a
  * retransmission (answered again, 2.1), not one half-open SA too many
  * (the core counts them, of every version); the half-open count into
- * *@half_open.
+ * *@half_open. A retransmission is the same bytes: a request with the
+ * same SPI but other bytes (a retry with the cookie we asked for, or in
+ * the group we asked for, after an earlier copy got a full answer)
+ * replaces the half-open SA that answer made, else the initiator would
+ * get our old answer and sign its new request over the old exchange.
  */
+static bool init_same_request(const struct ike_sa *sa, const uint8_t *buf,
+			      size_t len)
+{
+	return v2(sa)->init_req && v2(sa)->init_req_len == len &&
+	       !memcmp(v2(sa)->init_req, buf, len);
+}
+
 static bool init_admit(struct iked *d, const struct ikev2_msg *m,
 		       const struct iked_path *path, const char *from,
-		       unsigned int *half_open)
+		       const uint8_t *buf, size_t len, unsigned int *half_open)
 {
 	unsigned int half_open_peer;
 	struct ike_sa *sa;
@@ -206,6 +217,11 @@ static bool init_admit(struct iked *d, const struct ikev2_msg *m,
 			   sizeof(path->remote)) ||
 		    memcmp(sa->spi_i, m->hdr.spi_i, 8))
 			continue;
+		if (sa->state == IKE_INIT_DONE &&
+		    !init_same_request(sa, buf, len)) {
+			ike_sa_kill(sa, "replaced by a new IKE_SA_INIT with its SPI");
+			break;
+		}
 		if (sa->state == IKE_INIT_DONE && v2(sa)->init_resp)
 			iked_net_send(&d->net, &sa->path, v2(sa)->init_resp,
 				      v2(sa)->init_resp_len);
@@ -324,7 +340,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	if (m->hdr.msg_id != 0 || memcmp(m->hdr.spi_r, zero, 8) ||
 	    !(m->hdr.flags & IKEV2_F_INITIATOR))
 		return;
-	if (!init_admit(d, m, path, from, &half_open))
+	if (!init_admit(d, m, path, from, buf, len, &half_open))
 		return;
 	/* SA, KE and Nonce are there: check_plain() saw to it. */
 	if (!cookie_ok(d, m, path, half_open, from) ||
@@ -375,6 +391,39 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 }
 
 /*
+ * Retry IKE_SA_INIT (with a cookie or another group). Each copy of the
+ * request we replace may still be answered, and its answer is not to
+ * ours: a full answer to it would have us sign the new request over the
+ * old exchange's keys (AUTH fails at the peer), a second INVALID_KE or
+ * an answer in the old group would end the IKE SA. The one answer
+ * being handled is not due any more.
+ */
+static void init_retry(struct ike_sa *sa, uint16_t group)
+{
+	v2(sa)->init_stale += sa->retx;
+	if (init_start(sa, group))
+		ike_sa_kill(sa, "cannot retry IKE_SA_INIT");
+}
+
+/*
+ * Whether an answer is one due to a request we replaced (dropped). Once
+ * we have retransmitted the new request, those answers are seconds late
+ * and lost, and what comes answers ours.
+ */
+static bool init_response_stale(struct ike_sa *sa)
+{
+	if (sa->retx)
+		v2(sa)->init_stale = 0;
+	if (!v2(sa)->init_stale)
+		return false;
+	v2(sa)->init_stale--;
+	ike_sa_log(sa, IKED_LOG_DEBUG,
+		   "dropped an answer to an IKE_SA_INIT we have replaced (%u more due)",
+		   v2(sa)->init_stale);
+	return true;
+}
+
+/*
  * An IKE_SA_INIT response that is a notify: a COOKIE or another group
  * to retry with, or a refusal (the IKE SA ends). True when @c was one
  * (handled); false when it is an answer to go on with.
@@ -402,7 +451,7 @@ static bool init_response_notify(struct ike_sa *sa,
 		v2(sa)->cookie_len = n->len;
 		ike_sa_log(sa, IKED_LOG_INFO, "%s asked for a cookie: retrying",
 			   peer);
-		init_start(sa, v2(sa)->ke_group);
+		init_retry(sa, v2(sa)->ke_group);
 		return true;
 	}
 	n = ikev2_chain_notify(c, IKEV2_N_INVALID_KE_PAYLOAD);
@@ -415,7 +464,7 @@ static bool init_response_notify(struct ike_sa *sa,
 				   "%s wants key exchange %s instead of %s: retrying",
 				   peer, iked_dh_name(g) ?: "?",
 				   iked_dh_name(v2(sa)->ke_group) ?: "?");
-			init_start(sa, g);
+			init_retry(sa, g);
 			return true;
 		}
 		retransmit_done(sa);
@@ -456,7 +505,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	int r;
 
 	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
-	if (init_response_notify(sa, c, peer))
+	if (init_response_stale(sa) || init_response_notify(sa, c, peer))
 		return;
 	/* Not a refusal: SA, KE and Nonce are there (check_plain()). */
 	r = ikev2_sa_check_reply(&c->sa, &v2(sa)->offered, IKEV2_PROTO_IKE,

@@ -77,6 +77,11 @@ struct ikev2_state {
 	size_t init_req_len, init_resp_len;
 	uint8_t cookie[64];
 	size_t cookie_len;
+	/*
+	 * Initiator: answers still due to IKE_SA_INIT requests we have
+	 * replaced (by a COOKIE or INVALID_KE retry); dropped as they come.
+	 */
+	unsigned int init_stale;
 	struct ikev2_ike_keys keys;
 	size_t enc_len, integ_len;
 	/* RFC 7427 hashes the peer announced (bit n: hash n); 0: none. */
