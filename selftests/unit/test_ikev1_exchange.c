@@ -611,6 +611,54 @@ TEST_F(two, initial_contact_in_mm6_from_a_restarted_responder)
 			    sizeof(self->why));
 }
 
+/* Whether the next datagram waiting on @in's socket carries the DPD VID. */
+static int next_has_dpd_vid(struct inst *in)
+{
+	struct ikev1_msg *m = calloc(1, sizeof(*m));
+	struct iked_path path;
+	struct ikev1_err err;
+	const struct ikev1_pl *pl;
+	unsigned int i;
+	ssize_t len;
+	int found = 0;
+
+	if (!m)
+		return -1;
+	len = iked_net_recv(&in->d->net, in->d->net.fd4, in->d->buf,
+			    sizeof(in->d->buf), &path);
+	if (len <= 0 || ikev1_msg_parse(m, in->d->buf, (size_t)len, &err)) {
+		free(m);
+		return -1;
+	}
+	for (i = 0; (pl = ikev1_chain_find(&m->chain, IKEV1_PL_VID, i)); i++)
+		if (pl->len == 16 && !memcmp(pl->body, v1_dpd_vid(), 16))
+			found = 1;
+	/* Handed on, so that the exchange goes on. */
+	iked_ike_recv(in->d, in->d->buf, (size_t)len, &path);
+	free(m);
+	return found;
+}
+
+/*
+ * RFC 3706 2: a peer sends R-U-THERE only to one that said it speaks
+ * DPD, with its Vendor ID in phase 1 (Libreswan and strongSwan check).
+ */
+TEST_F(two, mm1_and_mm2_carry_the_dpd_vendor_id)
+{
+	struct pair *p = &self->p;
+	struct pollfd pfd;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pfd = (struct pollfd){ pair_fd(&p->b), POLLIN, 0 };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(1, next_has_dpd_vid(&p->b)) TH_LOG("MM1 without it");
+	pfd = (struct pollfd){ pair_fd(&p->a), POLLIN, 0 };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(1, next_has_dpd_vid(&p->a)) TH_LOG("MM2 without it");
+	pair_settle(p, 5000);
+	expect_one_pair_up(_metadata, p, self->why, sizeof(self->why));
+}
+
 TEST_F(two, a_second_isakmp_sa_says_no_initial_contact)
 {
 	struct pair *p = &self->p;

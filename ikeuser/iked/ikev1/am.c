@@ -78,6 +78,8 @@ int v1_am_start(struct ike_sa *sa)
 	if (!r)
 		r = add_id(sa, &m->chain, &us, &id_b, &id_len);
 	if (!r)
+		r = v1_add_vids(&m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(id_b);
 	free(m);
@@ -117,6 +119,8 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r && !ikev1_chain_add_raw(&out->chain, IKEV1_PL_HASH, hash,
 				       v1(sa)->keys.len))
 		r = -E2BIG;
+	if (!r)
+		r = v1_add_vids(&out->chain);
 	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(id_b);

@@ -65,6 +65,8 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 			       p->spi_size);
 	}
 	if (!r)
+		r = v1_add_vids(&out->chain);
+	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(out);
 	if (r)

@@ -232,6 +232,11 @@ int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
 /* DPD R-U-THERE (RFC 3706), kept for retransmission until its ACK. */
 int v1_info_dpd(struct ike_sa *sa);
 
+/* vid.c: our Vendor IDs (DPD, RFC 3706) appended to @c (MM1/MM2, AM1/AM2). */
+int v1_add_vids(struct ikev1_chain *c);
+/* The 16 bytes of RFC 3706's DPD Vendor ID. */
+const uint8_t *v1_dpd_vid(void);
+
 /* contact.c: INITIAL-CONTACT (RFC 2407 4.6.3.3). */
 /* Adds it to @c when we have no other IKE SA with the peer. */
 int v1_add_initial_contact(struct ike_sa *sa, struct ikev1_chain *c);
