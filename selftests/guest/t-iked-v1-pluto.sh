@@ -25,13 +25,13 @@
 run modprobe veth
 run modprobe kesp
 for m in esp4 xfrm_user; do modprobe $m 2>/dev/null; done
+PL=$IKED_DIR/pluto
 trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; tail -n 60 "$PL/pluto.log" >&2; }; [ -n "${IKED_PID[a]:-}" ] && kill -CONT "${IKED_PID[a]}" 2>/dev/null; iked_kill_all; pluto_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
 crypto_warm_up
 topo_two_sites
 crypto_warm_up_wait
 PSK="kesp and Libreswan agree, in IKEv1"
-PL=$IKED_DIR/pluto
 
 cat >"$IKED_DIR/a.conf" <<EOC
 conn gw
