@@ -9,7 +9,7 @@
 # (dpdaction=clear, dpddelay=2, dpdtimeout=6).
 #   kesp-iked initiates: pings both ways through ESP (SA counters on both
 #   sides); idle long enough for pluto's DPD to clear a silent peer, pluto
-#   has sent R-U-THEREs (whack --status: lastdpd, seq out) and still has
+#   has sent R-U-THEREs (whack --status: lastdpd, seq) and still has
 #   the tunnel; pluto deletes and kesp's kernel SAs go.
 #   pluto initiates: pings again; kespctl ike down and pluto's XFRM states
 #   of those SAs go.
@@ -111,10 +111,13 @@ none_left() {
 	return 0
 }
 
-# dpd_out: how many R-U-THEREs pluto has sent in its ISAKMP SA.
-dpd_out() {
+# dpd_seq: the sequence number of pluto's next R-U-THERE (whack
+# --status: "lastdpd=Ns(seq in:NEXT out:AWAITED)"; AWAITED is 0 when the
+# last one was acknowledged). It starts at a random value and grows by
+# one with each R-U-THERE.
+dpd_seq() {
 	pluto_whack "$PL" --status 2>/dev/null |
-		sed -n 's/.*lastdpd=.*seq in:[0-9]* out:\([0-9]*\).*/\1/p' | sort -n | tail -1
+		sed -n 's/.*lastdpd=.*seq in:\([0-9]*\) out:.*/\1/p' | sort -n | tail -1
 }
 
 pluto_conf "$PSK"
@@ -131,13 +134,15 @@ traffic "kesp initiator"
 echo "idle: pluto's DPD (delay 2 s, timeout 6 s) gets our R-U-THERE-ACKs"
 ! grep -q 'did not advertise DPD support' "$PL/pluto.log" ||
 	fail "pluto: kesp-iked did not advertise DPD support"
-# Four at 2 s apart outlast the 6 s that would clear a silent peer.
-wait_until 20 eval '[ "$(dpd_out)" -ge 4 ]' ||
-	fail "pluto sent $(dpd_out) R-U-THERE: $(pluto_whack "$PL" --status | grep -i dpd)"
-n=$(dpd_out)
+s0=$(dpd_seq)
+[ -n "$s0" ] || fail "pluto does no DPD: $(pluto_whack "$PL" --status | grep -i dpd)"
+# Four more, 2 s apart, outlast the 6 s that would clear a silent peer.
+wait_until 20 eval '[ "$(dpd_seq)" -ge $((s0 + 4)) ]' ||
+	fail "pluto sent $(($(dpd_seq) - s0)) R-U-THERE in 20 s: $(pluto_whack "$PL" --status | grep -i dpd)"
+n=$(($(dpd_seq) - s0))
 grep -q 'DPD action' "$PL/pluto.log" && fail "pluto's DPD acted while kesp-iked answered"
 [ "$(sa_count "$GWA")" = 2 ] || fail "kesp lost its SAs while idle"
-echo "pluto sent $n R-U-THEREs, all answered"
+echo "pluto sent $n more R-U-THEREs, all answered"
 
 echo "pluto deletes"
 pluto_whack "$PL" --name gw --terminate >/dev/null || fail "whack --terminate"
