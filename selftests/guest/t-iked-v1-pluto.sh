@@ -158,7 +158,9 @@ traffic "pluto initiator"
 old=$(pluto_spis)
 [ -n "$old" ] || fail "pluto has no XFRM state"
 iked_ctl a ike down gw >/dev/null || fail "ike down"
-wait_sa_count "$GWA" 0 10
+# pluto brings a conn it initiated up again at once ("connection is
+# supposed to remain up"): what counts is that the deleted SAs' states
+# are gone from its kernel.
 # shellcheck disable=SC2086 # one SPI per word
 wait_until 10 none_left $old ||
 	fail "pluto kept the XFRM states of the deleted SAs: $(pluto_spis | tr '\n' ' ')"
