@@ -7,8 +7,10 @@
  * (iked_pair.h), as test_iked_exchange.c does for IKEv2. The tests check
  * what the two ends agree on (SPIs, algorithms, KEYMAT) after Main Mode +
  * Quick Mode with and without PFS, a retransmitted request answered from
- * the cache, Delete from either side, and that a PSK mismatch installs
- * nothing and says so.
+ * the cache, Delete from either side, that a PSK mismatch installs
+ * nothing and says so, and INITIAL-CONTACT: said only when nothing else
+ * is up with the peer, and heard from a peer that restarted (one end's
+ * context freed without a Delete and made anew), it ends the old SAs.
  *
  * The daemon hard-codes the peer's port (500), so each test runs in a
  * network namespace of its own (unshare; a user namespace too when not
@@ -494,6 +496,184 @@ TEST_F(two, delete_from_a_removes_everything_on_both)
 		TH_LOG("%s", self->why);
 }
 
+/*
+ * @in crashes (its SAs go from its kernel, no Delete is sent) and starts
+ * again from @conf with nothing: 0 or -1 (@why).
+ */
+static int restart(struct inst *in, const char *ip, const char *conf,
+		   char *why, size_t len)
+{
+	pair_daemon_free(in);
+	return pair_daemon_new(in, ip, conf, secrets_ok, why, len);
+}
+
+/*
+ * A keeps the old ISAKMP SA and pair of the B that restarted; B, with
+ * nothing left, brings the conn up again saying INITIAL-CONTACT: A ends
+ * the old ones (kernel SAs too) once B is authenticated, one pair stays.
+ */
+static void expect_old_replaced(struct __test_metadata *_metadata,
+				struct pair *p, uint32_t in0, uint32_t out0,
+				const char *where, char *why, size_t len)
+{
+	char needle[96];
+
+	snprintf(needle, sizeof(needle),
+		 "the peer sent INITIAL-CONTACT in %s: 1 old ISAKMP SA with it deleted",
+		 where);
+	EXPECT_EQ(1, log_count(p, &p->a, needle));
+	EXPECT_EQ(1, log_count(p, &p->a, "replaced: the peer restarted"));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, why, len)) TH_LOG("%s", why);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_EQ(0, check_one_pair(p, why, len)) TH_LOG("%s", why);
+}
+
+TEST_F(two, initial_contact_after_b_restarted_ends_the_old_sas_on_a)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* A had nothing with B: it said so in MM5. */
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT in MM5: 0 old"));
+	live_spis(p, &in0, &out0);
+	ASSERT_NE(0, in0);
+	ASSERT_EQ(0, restart(&p->b, "127.0.0.2", conf_b, self->why,
+			     sizeof(self->why))) TH_LOG("%s", self->why);
+	ASSERT_EQ(1, pair_ike_list(&p->a, v, 4));
+	ASSERT_EQ(0, bring_up(p, &p->b));
+	expect_old_replaced(_metadata, p, in0, out0, "MM5", self->why,
+			    sizeof(self->why));
+	EXPECT_STREQ("MM_ACTIVE", v1_state(&p->a));
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+}
+
+TEST_F(two, initial_contact_after_a_restarted_ends_the_old_sas_on_b)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0, b_in0, b_out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->b));
+	live_spis(p, &in0, &out0);
+	/* B's view: its in is A's out. */
+	b_in0 = out0;
+	b_out0 = in0;
+	/* A restarts and initiates: B (responder) holds the old ones. */
+	ASSERT_EQ(0, restart(&p->a, "127.0.0.1", conf_a, self->why,
+			     sizeof(self->why))) TH_LOG("%s", self->why);
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	EXPECT_EQ(1, log_count(p, &p->b, "replaced: the peer restarted"));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, b_in0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, b_out0));
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* B still had the old SA when it answered: it said nothing. */
+	EXPECT_EQ(0, log_count(p, &p->a, "the peer sent INITIAL-CONTACT in MM6"));
+}
+
+/* A new ISAKMP SA of @in beside the one it has, as a rekey would start. */
+static struct ike_sa *second_ike_sa(struct inst *in)
+{
+	struct ike_sa *old = in->d->sas, *sa;
+
+	if (!old)
+		return NULL;
+	sa = ike_sa_new(in->d, old->proto, true, &old->path);
+	if (!sa)
+		return NULL;
+	ike_sa_set_conn(sa, old->conn);
+	if (sa->proto->ike_start(sa)) {
+		ike_sa_kill(sa, NULL);
+		return NULL;
+	}
+	return sa;
+}
+
+TEST_F(two, initial_contact_in_mm6_from_a_restarted_responder)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, restart(&p->b, "127.0.0.2", conf_b, self->why,
+			     sizeof(self->why))) TH_LOG("%s", self->why);
+	/* A, holding the old one, says nothing in MM5; B answers saying it. */
+	ASSERT_NE(NULL, second_ike_sa(&p->a));
+	pair_settle(p, 5000);
+	/* Only the first MM5 said it. */
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT"));
+	expect_old_replaced(_metadata, p, in0, out0, "MM6", self->why,
+			    sizeof(self->why));
+}
+
+/* Whether the next datagram waiting on @in's socket carries the DPD VID. */
+static int next_has_dpd_vid(struct inst *in)
+{
+	struct ikev1_msg *m = calloc(1, sizeof(*m));
+	struct iked_path path;
+	struct ikev1_err err;
+	const struct ikev1_pl *pl;
+	unsigned int i;
+	ssize_t len;
+	int found = 0;
+
+	if (!m)
+		return -1;
+	len = iked_net_recv(&in->d->net, in->d->net.fd4, in->d->buf,
+			    sizeof(in->d->buf), &path);
+	if (len <= 0 || ikev1_msg_parse(m, in->d->buf, (size_t)len, &err)) {
+		free(m);
+		return -1;
+	}
+	for (i = 0; (pl = ikev1_chain_find(&m->chain, IKEV1_PL_VID, i)); i++)
+		if (pl->len == 16 && !memcmp(pl->body, v1_dpd_vid(), 16))
+			found = 1;
+	/* Handed on, so that the exchange goes on. */
+	iked_ike_recv(in->d, in->d->buf, (size_t)len, &path);
+	free(m);
+	return found;
+}
+
+/*
+ * RFC 3706 2: a peer sends R-U-THERE only to one that said it speaks
+ * DPD, with its Vendor ID in phase 1 (Libreswan and strongSwan check).
+ */
+TEST_F(two, mm1_and_mm2_carry_the_dpd_vendor_id)
+{
+	struct pair *p = &self->p;
+	struct pollfd pfd;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pfd = (struct pollfd){ pair_fd(&p->b), POLLIN, 0 };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(1, next_has_dpd_vid(&p->b)) TH_LOG("MM1 without it");
+	pfd = (struct pollfd){ pair_fd(&p->a), POLLIN, 0 };
+	ASSERT_EQ(1, poll(&pfd, 1, 2000));
+	EXPECT_EQ(1, next_has_dpd_vid(&p->a)) TH_LOG("MM2 without it");
+	pair_settle(p, 5000);
+	expect_one_pair_up(_metadata, p, self->why, sizeof(self->why));
+}
+
+TEST_F(two, a_second_isakmp_sa_says_no_initial_contact)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	/* A second Main Mode beside the first: A has one with B already. */
+	sa = second_ike_sa(&p->a);
+	ASSERT_NE(NULL, sa);
+	pair_settle(p, 5000);
+	EXPECT_EQ(IKE_ESTABLISHED, sa->state);
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT"));
+	EXPECT_EQ(0, log_count(p, &p->b, "replaced: the peer restarted"));
+}
+
 FIXTURE(bad_psk) {
 	struct pair p;
 	char why[256];
@@ -587,6 +767,22 @@ TEST_F(aggr, aggressive_mode_and_quick_mode_install_matching_sas)
 	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
 	EXPECT_EQ(16, ai[0]->enc_key_len);
 	EXPECT_EQ(20, ai[0]->integ_key_len);
+}
+
+TEST_F(aggr, initial_contact_in_am3_after_b_restarted)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT in AM3: 0 old"));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, restart(&p->b, "127.0.0.2", AGGR_B("yes"), self->why,
+			     sizeof(self->why))) TH_LOG("%s", self->why);
+	/* B initiates now: A answers AM1, B's AM3 says it. */
+	ASSERT_EQ(0, bring_up(p, &p->b));
+	expect_old_replaced(_metadata, p, in0, out0, "AM3", self->why,
+			    sizeof(self->why));
 }
 
 FIXTURE(aggr_refused) {

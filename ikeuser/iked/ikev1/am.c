@@ -78,6 +78,8 @@ int v1_am_start(struct ike_sa *sa)
 	if (!r)
 		r = add_id(sa, &m->chain, &us, &id_b, &id_len);
 	if (!r)
+		r = v1_add_vids(&m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(id_b);
 	free(m);
@@ -117,6 +119,8 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r && !ikev1_chain_add_raw(&out->chain, IKEV1_PL_HASH, hash,
 				       v1(sa)->keys.len))
 		r = -E2BIG;
+	if (!r)
+		r = v1_add_vids(&out->chain);
 	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(id_b);
@@ -175,7 +179,7 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 	ike_sa_log(sa, IKED_LOG_WARN, "answered Aggressive Mode (aggressive=yes): its PSK hash can be attacked offline");
 }
 
-/* AM3: HASH_I, encrypted. Kept as our answer to a repeated AM2. */
+/* AM3: HASH_I (INITIAL-CONTACT perhaps), encrypted. Kept as our answer to a repeated AM2. */
 static int send_am3(struct ike_sa *sa)
 {
 	struct ikev1_chain *c = calloc(1, sizeof(*c));
@@ -188,6 +192,8 @@ static int send_am3(struct ike_sa *sa)
 		r = v1_mm_auth_hash(sa, true, v->idi_b, v->idi_len, hash);
 	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash, v->keys.len))
 		r = -E2BIG;
+	if (!r)
+		r = v1_add_initial_contact(sa, c);
 	v1_hdr(sa, &h, IKEV1_EXCH_AGGRESSIVE, 0);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, NULL);
@@ -256,6 +262,10 @@ static void resp_am3(struct ike_sa *sa, struct ikev1_msg *m)
 		ike_sa_kill(sa, "phase 1 authentication failed");
 		return;
 	}
+	/* Only an encrypted AM3 shows the notify came from a key holder. */
+	if ((m->hdr.flags & IKEV1_F_ENCRYPT) &&
+	    v1_has_initial_contact(&m->chain))
+		v1_initial_contact(sa, "AM3");
 	v1_established(sa);
 }
 

@@ -47,6 +47,8 @@ int v1_mm_start(struct ike_sa *sa)
 	if (!r)
 		r = v1_pl_body(&m->chain, &m->chain.pl[0], &v->sai_b, &v->sai_len);
 	if (!r)
+		r = v1_add_vids(&m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(m);
 	if (r)
@@ -190,7 +192,7 @@ int v1_mm_auth_hash(struct ike_sa *sa, bool of_initiator, const uint8_t *id_b,
 			       v->sai_len, id_b, id_len, out);
 }
 
-/* MM5 or MM6: our ID and its HASH, encrypted. */
+/* MM5 or MM6: our ID and its HASH (INITIAL-CONTACT perhaps), encrypted. */
 int v1_mm_send_id_hash(struct ike_sa *sa)
 {
 	struct ikev1_chain *c = calloc(1, sizeof(*c));
@@ -215,6 +217,8 @@ int v1_mm_send_id_hash(struct ike_sa *sa)
 	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash,
 				       v1(sa)->keys.len))
 		r = -E2BIG;
+	if (!r)
+		r = v1_add_initial_contact(sa, c);
 	v1_hdr(sa, &h, IKEV1_EXCH_MAIN, 0);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, sa->initiator ? V1_REQ_MM5 :

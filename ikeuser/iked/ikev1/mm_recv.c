@@ -65,6 +65,8 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 			       p->spi_size);
 	}
 	if (!r)
+		r = v1_add_vids(&out->chain);
+	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(out);
 	if (r)
@@ -216,6 +218,7 @@ static int check_peer(struct ike_sa *sa, const struct ikev1_msg *m)
 static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 {
 	size_t plen;
+	bool ic;
 	int r;
 
 	if (v1_decrypt(sa, m, &plen))
@@ -227,6 +230,7 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 		ike_sa_kill(sa, "phase 1 authentication failed");
 		return;
 	}
+	ic = v1_has_initial_contact(&m->chain);
 	if (sa->initiator) {
 		retransmit_done(sa);
 	} else {
@@ -234,6 +238,9 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 		if (r)
 			return mm_fail(sa, r, "cannot send MM6");
 	}
+	/* Before Quick Mode installs anything the old SAs' removal could hit. */
+	if (ic)
+		v1_initial_contact(sa, sa->initiator ? "MM6" : "MM5");
 	v1_established(sa);
 }
 

@@ -106,6 +106,7 @@ struct v1_sa {
 	bool have_last_in;
 	struct v1_qm qm;
 	uint32_t dpd_seq;	/* our last R-U-THERE */
+	uint8_t cookies[16];	/* INITIAL-CONTACT's SPI, while it is sent */
 };
 
 static inline struct v1_sa *v1(const struct ike_sa *sa)
@@ -230,6 +231,22 @@ int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
 		   uint8_t spi_size);
 /* DPD R-U-THERE (RFC 3706), kept for retransmission until its ACK. */
 int v1_info_dpd(struct ike_sa *sa);
+
+/* vid.c: our Vendor IDs (DPD, RFC 3706) appended to @c (MM1/MM2, AM1/AM2). */
+int v1_add_vids(struct ikev1_chain *c);
+/* The 16 bytes of RFC 3706's DPD Vendor ID. */
+const uint8_t *v1_dpd_vid(void);
+
+/* contact.c: INITIAL-CONTACT (RFC 2407 4.6.3.3). */
+/* Adds it to @c when we have no other IKE SA with the peer. */
+int v1_add_initial_contact(struct ike_sa *sa, struct ikev1_chain *c);
+/* Whether (decrypted) @c carries it. */
+bool v1_has_initial_contact(const struct ikev1_chain *c);
+/*
+ * The peer authenticated in @sa said it: our other ISAKMP SAs with its
+ * identity go, their IPsec SAs with them. @where names the message.
+ */
+void v1_initial_contact(struct ike_sa *sa, const char *where);
 
 /* ike_sa.c */
 const char *v1_state_name(enum v1_state st);
