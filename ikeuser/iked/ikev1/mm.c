@@ -47,6 +47,8 @@ int v1_mm_start(struct ike_sa *sa)
 	if (!r)
 		r = v1_pl_body(&m->chain, &m->chain.pl[0], &v->sai_b, &v->sai_len);
 	if (!r)
+		r = v1_natt_add_vids(sa, &m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(m);
 	if (r)
