@@ -20,6 +20,27 @@ enum iked_peer_product {
  */
 enum iked_peer_product iked_vendor_product(const uint8_t *vid, size_t len);
 
+/*
+ * IKEv1 NAT traversal as a Vendor ID announces it (RFC 3947 3.1): the
+ * RFC, or the drafts older gear still sends (NAT-D payload 130, UDP
+ * encapsulation modes 61443/61444), ordered from worst to best.
+ */
+enum iked_natt_vid {
+	IKED_NATT_VID_NONE = 0,
+	IKED_NATT_VID_DRAFT_02,		/* "draft-ietf-ipsec-nat-t-ike-02" */
+	IKED_NATT_VID_DRAFT_02N,	/* the same with a newline */
+	IKED_NATT_VID_DRAFT_03,
+	IKED_NATT_VID_RFC3947,
+	__IKED_NATT_VID_N,
+};
+
+#define IKED_VID_LEN	16
+
+/* The NAT-T method one Vendor ID names (@vid untrusted, @len bytes). */
+enum iked_natt_vid iked_vendor_natt(const uint8_t *vid, size_t len);
+/* The 16 bytes of NAT-T Vendor ID @v (not NONE), as sent. */
+const uint8_t *iked_vendor_natt_id(enum iked_natt_vid v);
+
 /* "Libreswan", "strongSwan", or NULL for IKED_PEER_UNKNOWN. */
 const char *iked_peer_product_name(enum iked_peer_product p);
 

@@ -13,6 +13,7 @@
 
 #include "v1.h"
 #include "../proposal.h"
+#include "../sa/natt.h"
 #include "alg.h"
 
 static struct ikev1_msg *am_msg(struct ike_sa *sa)
@@ -80,6 +81,8 @@ int v1_am_start(struct ike_sa *sa)
 	if (!r)
 		r = v1_add_vids(&m->chain);
 	if (!r)
+		r = v1_natt_add_vids(sa, &m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(id_b);
 	free(m);
@@ -119,6 +122,11 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r && !ikev1_chain_add_raw(&out->chain, IKEV1_PL_HASH, hash,
 				       v1(sa)->keys.len))
 		r = -E2BIG;
+	/* RFC 3947 3.2: NAT-D in AM2 and AM3. */
+	if (!r)
+		r = v1_natt_add_vids(sa, &out->chain);
+	if (!r)
+		r = v1_natt_add_natd(sa, &out->chain);
 	if (!r)
 		r = v1_add_vids(&out->chain);
 	if (!r)
@@ -165,6 +173,7 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_natt_take_vids(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = keep_am1(sa, m);
@@ -194,6 +203,10 @@ static int send_am3(struct ike_sa *sa)
 		r = -E2BIG;
 	if (!r)
 		r = v1_add_initial_contact(sa, c);
+	if (!r)
+		r = v1_natt_add_natd(sa, c);
+	/* From AM3 on, UDP 4500 when a NAT is in between (RFC 3947 4). */
+	natt_float(sa);
 	v1_hdr(sa, &h, IKEV1_EXCH_AGGRESSIVE, 0);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, NULL);
@@ -220,6 +233,7 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_natt_take_vids(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = v1_mm_derive(sa);
@@ -228,6 +242,8 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!r)
 		r = v1_check_peer(sa, &id->u.id, id->body, id->len, h,
 				  "HASH_R in AM2");
+	if (!r)
+		v1_natt_check(sa, &m->chain);
 	/* Our IDii body, as AM1 carried it, for HASH_I. */
 	ikev1_chain_init(&tmp);
 	if (!r)
@@ -262,6 +278,9 @@ static void resp_am3(struct ike_sa *sa, struct ikev1_msg *m)
 		ike_sa_kill(sa, "phase 1 authentication failed");
 		return;
 	}
+	/* NAT-D as the initiator computed them, on the path of AM1/AM2. */
+	v1_natt_check(sa, &m->chain);
+	v1_natt_authenticated(sa);
 	/* Only an encrypted AM3 shows the notify came from a key holder. */
 	if ((m->hdr.flags & IKEV1_F_ENCRYPT) &&
 	    v1_has_initial_contact(&m->chain))

@@ -100,6 +100,20 @@ static int hashv(uint8_t hash, const struct piece *v, size_t n, uint8_t *out)
 	return ok ? 0 : -EIO;
 }
 
+int ikev1_natd_hash(uint8_t hash, const uint8_t ck_i[8], const uint8_t ck_r[8],
+		    const uint8_t *addr, size_t alen, uint16_t port,
+		    uint8_t *out)
+{
+	uint8_t pb[2] = { (uint8_t)(port >> 8), (uint8_t)port };
+	const struct piece v[] = {
+		{ ck_i, 8 }, { ck_r, 8 }, { addr, alen }, { pb, 2 },
+	};
+
+	if (alen != 4 && alen != 16)
+		return -EINVAL;
+	return hashv(hash, v, 4, out);
+}
+
 /*
  * Appendix B: the key is the start of SKEYID_e when that is long enough,
  * else K1 = prf(SKEYID_e, 0), Kn+1 = prf(SKEYID_e, Kn), Ka = K1 | K2 ...

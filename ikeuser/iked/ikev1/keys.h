@@ -75,6 +75,16 @@ int ikev1_hash_auth(const struct ikev1_keys *k, const struct ikev1_p1_in *in,
 		    const uint8_t *id_b, size_t id_len, uint8_t *out);
 
 /*
+ * A NAT-D payload's hash (RFC 3947 3.2): HASH(CKY-I | CKY-R | IP | Port)
+ * with the negotiated hash @hash (not its HMAC), @addr of @alen bytes
+ * (4 or 16), @port in host order, ikev1_hash_len(@hash) bytes into @out.
+ * 0 or -EINVAL, -ENOMEM, -EIO.
+ */
+int ikev1_natd_hash(uint8_t hash, const uint8_t ck_i[8], const uint8_t ck_r[8],
+		    const uint8_t *addr, size_t alen, uint16_t port,
+		    uint8_t *out);
+
+/*
  * The IV of a phase 2 or Informational exchange: hash(@last | M-ID)
  * truncated to @block_len; @last is the last CBC block of phase 1.
  */

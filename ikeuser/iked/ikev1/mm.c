@@ -49,6 +49,8 @@ int v1_mm_start(struct ike_sa *sa)
 	if (!r)
 		r = v1_add_vids(&m->chain);
 	if (!r)
+		r = v1_natt_add_vids(sa, &m->chain);
+	if (!r)
 		r = v1_send_plain(sa, m, V1_REQ_MM1);
 	free(m);
 	if (r)

@@ -8,6 +8,7 @@
 
 #include "v1.h"
 #include "../conn.h"
+#include "../sa/natt.h"
 
 static void mm_fail(struct ike_sa *sa, int r, const char *what)
 {
@@ -52,6 +53,7 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_natt_take_vids(sa, &m->chain);
 	v->sai_b = malloc(pl->len ? pl->len : 1);
 	out = calloc(1, sizeof(*out));
 	r = v->sai_b && out ? 0 : -ENOMEM;
@@ -66,6 +68,8 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	if (!r)
 		r = v1_add_vids(&out->chain);
+	if (!r)
+		r = v1_natt_add_vids(sa, &out->chain);
 	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(out);
@@ -85,6 +89,8 @@ static int send_ke(struct ike_sa *sa)
 		v1_hdr(sa, &out->hdr, IKEV1_EXCH_MAIN, 0);
 		r = v1_mm_make_ke_nonce(sa, &out->chain);
 	}
+	if (!r)
+		r = v1_natt_add_natd(sa, &out->chain);
 	/* The responder has both halves now: its keys before MM4 goes. */
 	if (!r && !sa->initiator)
 		r = v1_mm_derive(sa);
@@ -112,6 +118,7 @@ static void init_mm2(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	retransmit_done(sa);
 	v1_sa1_chosen(sa);
+	v1_natt_take_vids(sa, &m->chain);
 	r = send_ke(sa);
 	if (r)
 		return mm_fail(sa, r, "cannot send MM3");
@@ -125,6 +132,7 @@ static void resp_mm3(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!v1_rules_ok(sa, IKEV1_K_MM3, m) ||
 	    v1_mm_take_ke_nonce(sa, &m->chain))
 		return;
+	v1_natt_check(sa, &m->chain);
 	r = send_ke(sa);
 	if (r)
 		return mm_fail(sa, r, "cannot answer MM3");
@@ -139,6 +147,9 @@ static void init_mm4(struct ike_sa *sa, struct ikev1_msg *m)
 	    v1_mm_take_ke_nonce(sa, &m->chain))
 		return;
 	retransmit_done(sa);
+	v1_natt_check(sa, &m->chain);
+	/* RFC 3947 4: from MM5 on, UDP 4500 when a NAT is in between. */
+	natt_float(sa);
 	r = v1_mm_derive(sa);
 	if (!r)
 		r = v1_mm_send_id_hash(sa);
@@ -231,6 +242,8 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	ic = v1_has_initial_contact(&m->chain);
+	/* MM5 on port 4500: MM6 and the rest go back that way. */
+	v1_natt_authenticated(sa);
 	if (sa->initiator) {
 		retransmit_done(sa);
 	} else {

@@ -73,6 +73,8 @@ bool qm_hash_ok(struct ike_sa *sa, const struct ikev1_msg *m, size_t plen,
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "dropped Quick Mode message %08x: HASH(%d) does not verify (INVALID_HASH_INFORMATION)",
 			   m->hdr.msg_id, which);
+	else
+		v1_natt_authenticated(sa);
 	return !r;
 }
 

@@ -150,7 +150,10 @@ void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
 	}
 	if (resent(sa, buf, len))
 		goto out;
+	v1(sa)->rx_path = path;
 	dispatch(sa, m);
+	if (sa->priv)
+		v1(sa)->rx_path = NULL;
 out:
 	free(m);
 }

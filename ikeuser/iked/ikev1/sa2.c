@@ -16,10 +16,10 @@ struct p2alg {
 	uint32_t life;
 };
 
+/* RFC 3947 5.1: the UDP-encapsulated modes when NAT-T is in use. */
 static uint16_t encap_of(const struct ike_sa *sa)
 {
-	return sa->conn->mode == IKED_MODE_TRANSPORT ?
-	       IKEV1_ENCAP_TRANSPORT : IKEV1_ENCAP_TUNNEL;
+	return v1_natt_encap(sa, sa->conn->mode == IKED_MODE_TRANSPORT);
 }
 
 static int add_xf(struct ikev1_chain *c, struct ikev1_prop *p, uint8_t num,
@@ -145,7 +145,8 @@ static bool acceptable(const struct ike_sa *sa, const struct p2alg *a)
 	const struct iked_prop_list *l = &sa->conn->esp;
 	size_t i, e;
 
-	if (a->encap != encap_of(sa))
+	if (!v1_natt_encap_ok(sa, sa->conn->mode == IKED_MODE_TRANSPORT,
+			      a->encap))
 		return false;
 	for (i = 0; i < l->n; i++) {
 		const struct iked_prop *q = &l->props[i];

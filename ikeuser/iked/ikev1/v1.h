@@ -107,6 +107,12 @@ struct v1_sa {
 	struct v1_qm qm;
 	uint32_t dpd_seq;	/* our last R-U-THERE */
 	uint8_t cookies[16];	/* INITIAL-CONTACT's SPI, while it is sent */
+	/* NAT-T (natt.c): the method agreed by Vendor IDs, 0 none */
+	uint8_t natt;		/* enum iked_natt_vid */
+	/* our NAT-D hashes, alive until the message is built */
+	uint8_t natd[2][IKEV1_HASH_MAX];
+	/* the path of the datagram being handled, NULL outside it */
+	const struct iked_path *rx_path;
 };
 
 static inline struct v1_sa *v1(const struct ike_sa *sa)
@@ -247,6 +253,35 @@ bool v1_has_initial_contact(const struct ikev1_chain *c);
  * identity go, their IPsec SAs with them. @where names the message.
  */
 void v1_initial_contact(struct ike_sa *sa, const char *where);
+/* natt.c: NAT traversal (RFC 3947 and its drafts). */
+/*
+ * Our NAT-T Vendor IDs into MM1/AM1 (all of them), MM2/AM2 (the one
+ * chosen from the peer's); none with encapsulation=no.
+ */
+int v1_natt_add_vids(struct ike_sa *sa, struct ikev1_chain *c);
+/* The NAT-T method the peer's Vendor IDs in @c offer (the best). */
+void v1_natt_take_vids(struct ike_sa *sa, const struct ikev1_chain *c);
+/* Our two NAT-D payloads (MM3/MM4, AM2/AM3) when NAT-T was agreed. */
+int v1_natt_add_natd(struct ike_sa *sa, struct ikev1_chain *c);
+/*
+ * The peer's NAT-D payloads of @c against the path they came by: who
+ * is behind NAT, whether NAT-T is used (sa->natt).
+ */
+void v1_natt_check(struct ike_sa *sa, const struct ikev1_chain *c);
+/*
+ * Pure: from the peer's NAT-D hashes @got (@n of @len bytes, the first
+ * of our address as it saw it) and the two we expect: *@local_behind,
+ * *@remote_behind. false when there are fewer than two.
+ */
+bool v1_natt_detect(const uint8_t *const *got, size_t n, size_t len,
+		    const uint8_t *want_local, const uint8_t *want_remote,
+		    bool *local_behind, bool *remote_behind);
+/* The Encapsulation Mode attribute for tunnel or @transport mode. */
+uint16_t v1_natt_encap(const struct ike_sa *sa, bool transport);
+/* Whether the peer's Encapsulation Mode @got is ours (either numbering). */
+bool v1_natt_encap_ok(const struct ike_sa *sa, bool transport, uint16_t got);
+/* An authenticated message came by sa's rx_path: follow the peer's NAT. */
+void v1_natt_authenticated(struct ike_sa *sa);
 
 /* ike_sa.c */
 const char *v1_state_name(enum v1_state st);
