@@ -39,6 +39,13 @@ uint64_t iked_now_us(void);
 #define IKED_RETX_FIRST_MS	500
 #define IKED_RETX_TRIES		6
 #define IKED_RETX_MAX_TRIES	16
+/*
+ * IKE fragmentation (RFC 7383): the largest IP datagram an IKE fragment
+ * may make, IP and UDP headers (and the non-ESP marker) included, as
+ * strongSwan's charon.fragment_size counts it; --fragment-size sets it.
+ */
+#define IKED_FRAG_SIZE_DEFAULT	1280
+#define IKED_FRAG_SIZE_MIN	200
 /* strongSwan's charon.cookie_threshold default. */
 #define IKED_COOKIE_THRESHOLD	30
 
@@ -220,6 +227,8 @@ struct iked_conn {
 struct iked {
 	const char *conf_path, *secrets_path, *ctl_path;
 	unsigned int retx_first_ms, retx_tries;
+	/* Bytes of IP datagram per IKE fragment; 0: IKED_FRAG_SIZE_DEFAULT. */
+	unsigned int fragment_size;
 	/*
 	 * Half-open IKE SAs from which on a responder asks for a COOKIE
 	 * (RFC 7296 2.6) before it keeps any state; 0: always.

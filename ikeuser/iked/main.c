@@ -46,6 +46,8 @@ static void usage(FILE *f)
 		"                       IKE_SA_INIT must bring a COOKIE (default 30; 0: always)\n"
 		"      --keep-alive SECS          NAT keepalives from behind a NAT when\n"
 		"                       nothing else was sent (default 20; 0: none)\n"
+		"      --fragment-size BYTES      largest IP datagram of an IKEv2 fragment\n"
+		"                       (RFC 7383; default 1280, at least 200)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n"
 		"SIGHUP (or `kespctl reload`) reads CONF and SECRETS again: a file with a\n"
 		"mistake is refused whole; else only added, removed and changed conns\n"
@@ -340,6 +342,16 @@ static bool opt_one(struct iked *d, struct run_opts *ro, int o,
 	case 'A':
 		return opt_uint("keep-alive", arg, 3600,
 				"seconds from 0 to 3600", &d->keepalive_secs);
+	case 'F':
+		if (!opt_uint("fragment-size", arg, 65535,
+			      "bytes from " IKED_STR(IKED_FRAG_SIZE_MIN)
+			      " to 65535", &d->fragment_size))
+			return false;
+		if (d->fragment_size >= IKED_FRAG_SIZE_MIN)
+			return true;
+		fprintf(stderr, "kesp-iked: --fragment-size %s: expected bytes from "
+			IKED_STR(IKED_FRAG_SIZE_MIN) " to 65535\n", arg);
+		return false;
 	}
 	usage(stderr);
 	return false;
@@ -362,6 +374,7 @@ static int parse_args(struct iked *d, struct run_opts *ro, int argc,
 		{ "retransmit-tries", required_argument, NULL, 'R' },
 		{ "cookie-threshold", required_argument, NULL, 'K' },
 		{ "keep-alive", required_argument, NULL, 'A' },
+		{ "fragment-size", required_argument, NULL, 'F' },
 		{ 0 }
 	};
 	int o;
@@ -396,6 +409,7 @@ static void set_defaults(struct iked *d)
 	d->cookie_threshold = IKED_COOKIE_THRESHOLD;
 	d->net.fd4 = d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
 	d->keepalive_secs = IKED_KEEPALIVE_SECS;
+	d->fragment_size = IKED_FRAG_SIZE_DEFAULT;
 }
 
 /* Kernel, sockets, control socket, signals, conns: 0, or -1 (said). */

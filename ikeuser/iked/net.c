@@ -285,6 +285,32 @@ int iked_net_send(const struct iked_net *n, const struct iked_path *path,
 			n->nat_port && path->lport == n->nat_port);
 }
 
+int iked_net_send_msgs(const struct iked_net *n, const struct iked_path *path,
+		       const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+	int r = 0, e;
+
+	while (off < len) {
+		size_t one = len - off;
+
+		/* A length that does not add up sends the rest as one. */
+		if (one >= 28) {
+			const uint8_t *l = buf + off + 24;
+			uint32_t hl = (uint32_t)l[0] << 24 | (uint32_t)l[1] << 16 |
+				      (uint32_t)l[2] << 8 | l[3];
+
+			if (hl >= 28 && hl <= one)
+				one = hl;
+		}
+		e = iked_net_send(n, path, buf + off, one);
+		if (e && !r)
+			r = e;
+		off += one;
+	}
+	return r;
+}
+
 int iked_net_send_keepalive(const struct iked_net *n,
 			    const struct iked_path *path)
 {

@@ -79,6 +79,14 @@ ssize_t iked_net_recv(struct iked_net *n, int fd, uint8_t *buf,
  */
 int iked_net_send(const struct iked_net *n, const struct iked_path *path,
 		  const void *buf, size_t len);
+/*
+ * The same for a kept message that may be the fragments of one (RFC
+ * 7383): datagrams back to back in @buf, each as long as its IKE
+ * header's Length field (ISAKMP and IKEv2 keep it at byte 24) says.
+ * Every one is sent; the first error is returned.
+ */
+int iked_net_send_msgs(const struct iked_net *n, const struct iked_path *path,
+		       const uint8_t *buf, size_t len);
 /* A NAT keepalive (one byte 0xff) from the NAT-T port along @path. */
 int iked_net_send_keepalive(const struct iked_net *n,
 			    const struct iked_path *path);

@@ -677,6 +677,35 @@ TEST(accepted_only_with_the_harmless_value)
 		     conf_err(CONN_A "\trightfirewall=yes\n", err));
 }
 
+TEST(fragmentation_values)
+{
+	static const struct {
+		const char *line;
+		enum iked_conf_frag want;
+	} cases[] = {
+		{ "", IKED_FRAG_YES },
+		{ "\tfragmentation=yes\n", IKED_FRAG_YES },
+		{ "\tfragmentation=accept\n", IKED_FRAG_ACCEPT },
+		{ "\tfragmentation=force\n", IKED_FRAG_FORCE },
+		{ "\tfragmentation=no\n", IKED_FRAG_NO },
+	};
+	char err[IKED_CONF_ERRLEN], text[512];
+	struct iked_conf *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s", CONN_A, cases[i].line);
+		c = NULL;
+		ASSERT_EQ(0, conf(text, &c, err));
+		EXPECT_EQ(cases[i].want, c->conns[0].fragmentation);
+		iked_conf_free(c);
+	}
+	EXPECT_STREQ("ipsec.conf:6: fragmentation: \"maybe\" is not a valid value: expected yes, accept, force or no",
+		     conf_err(CONN_A "\tfragmentation=maybe\n", err));
+	EXPECT_STREQ("ipsec.conf:6: fragmentation: \"Yes\" is not a valid value: expected yes, accept, force or no",
+		     conf_err(CONN_A "\tfragmentation=Yes\n", err));
+}
+
 TEST(weak_algorithms_warn_once)
 {
 	static const char text[] =

@@ -482,6 +482,107 @@ TEST_F(two, late_answer_to_the_init_before_a_cookie_is_not_used)
 		TH_LOG("%s", self->why);
 }
 
+/*
+ * RFC 7383: both ends announce fragmentation (the default, yes); with a
+ * fragment size far below what IKE_AUTH needs, each side's IKE_AUTH
+ * message goes as several Encrypted Fragments and the other puts them
+ * back together. The IKE SA and its CHILD SA come up as unfragmented.
+ */
+TEST_F(two, ike_auth_fragmented_both_ways)
+{
+	struct pair *p = &self->p;
+	struct ike_view v[4];
+
+	p->a.d->fragment_size = 200;
+	p->b.d->fragment_size = 200;
+	ASSERT_EQ(0, bring_up(p));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* More datagrams than the four messages: IKE_AUTH in fragments. */
+	EXPECT_LT(4, p->delivered);
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE_AUTH request 1 in "));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE_AUTH response 1 in "));
+	EXPECT_EQ(1, log_count(p, &p->b,
+			       "IKE_AUTH request 1 reassembled from"));
+	EXPECT_EQ(1, log_count(p, &p->a,
+			       "IKE_AUTH response 1 reassembled from"));
+	/* Later exchanges too: a Delete, small, stays one datagram. */
+	ASSERT_EQ(0, pair_terminate(&p->a));
+	pair_settle(p, 5000);
+	EXPECT_EQ(0, pair_ike_list(&p->a, v, 4));
+	EXPECT_EQ(0, pair_ike_list(&p->b, v, 4));
+}
+
+/*
+ * A retransmission of a fragmented request resends every fragment: B
+ * never sees the first copy of A's IKE_AUTH, only the retransmitted
+ * fragments, and answers them.
+ */
+TEST_F(two, fragmented_request_retransmitted_whole)
+{
+	struct pair *p = &self->p;
+	unsigned int lost = 0;
+
+	p->a.d->fragment_size = 200;
+	p->b.d->fragment_size = 200;
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	ASSERT_EQ(1, pair_recv_one(&p->b));	/* IKE_SA_INIT request */
+	ASSERT_EQ(1, pair_recv_one(&p->a));	/* response: IKE_AUTH out */
+	/* Every fragment of A's IKE_AUTH is lost on the way. */
+	while (recv(pair_fd(&p->b), p->b.d->buf, sizeof(p->b.d->buf),
+		    MSG_DONTWAIT) > 0)
+		lost++;
+	EXPECT_LT(1, lost);
+	pair_retransmit_now(&p->a);
+	pair_settle(p, 5000);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->b,
+			       "IKE_AUTH request 1 reassembled from"));
+}
+
+/*
+ * fragmentation=no on B: B announces nothing, so A, though it would,
+ * sends IKE_AUTH whole, and so does B; the exchange is as ever.
+ */
+TEST_F(two, fragmentation_no_on_one_side_sends_whole_messages)
+{
+	struct pair *p = &self->p;
+
+	p->a.d->fragment_size = 200;
+	p->b.d->fragment_size = 200;
+	p->b.d->conf->conns[0].fragmentation = IKED_FRAG_NO;
+	ASSERT_EQ(0, bring_up(p));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(4, p->delivered);
+	EXPECT_EQ(0, log_count(p, &p->a, "fragments of at most"));
+	EXPECT_EQ(0, log_count(p, &p->b, "fragments of at most"));
+	EXPECT_EQ(0, log_count(p, &p->a, "reassembled"));
+	EXPECT_EQ(0, log_count(p, &p->b, "reassembled"));
+}
+
+/* fragmentation=accept on A: A takes B's fragments but sends whole. */
+TEST_F(two, fragmentation_accept_receives_but_sends_whole)
+{
+	struct pair *p = &self->p;
+
+	p->a.d->fragment_size = 200;
+	p->b.d->fragment_size = 200;
+	p->a.d->conf->conns[0].fragmentation = IKED_FRAG_ACCEPT;
+	ASSERT_EQ(0, bring_up(p));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, log_count(p, &p->a, "fragments of at most"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE_AUTH response 1 in "));
+	EXPECT_EQ(1, log_count(p, &p->a,
+			       "IKE_AUTH response 1 reassembled from"));
+}
+
 TEST_F(two, key_check_catches_a_corrupted_key)
 {
 	struct pair *p = &self->p;

@@ -422,7 +422,7 @@ TEST(raw_kinds_and_unknown_noncritical_payloads_are_kept)
 	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, IKEV2_PL_CP, false, cp, 8));
 	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, IKEV2_PL_EAP, false, eap, 5));
 	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, IKEV2_PL_VENDOR, false, vid, 0));
-	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, 53, false, NULL, 0));
+	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, 54, false, NULL, 0));
 	ASSERT_EQ(0, ikev2_chain_add_raw(&m.chain, IKEV2_PL_VENDOR, false, vid, 16));
 	round_trip(_metadata, &m, buf, &out);
 	ASSERT_EQ(7, out.chain.n);

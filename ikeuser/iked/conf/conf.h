@@ -68,9 +68,15 @@
  *                         leftupdown= is set (firewall.h)          no
  *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
  *                         kesp.ko follows the routing table
+ *   fragmentation         yes | accept | force | no: IKEv2 message
+ *                         fragmentation (RFC 7383): yes announces it and
+ *                         fragments what exceeds --fragment-size when the
+ *                         peer announced it too; accept only announces;
+ *                         force is yes (it differs in IKEv1 only); no
+ *                         announces nothing. Fragments received are
+ *                         reassembled whatever the value          yes
  *   mobike=no, compress=no, installpolicy=yes,
- *   rightfirewall=no, closeaction=none,
- *   fragmentation=yes|accept|no: accepted with those values only
+ *   rightfirewall=no, closeaction=none
  *
  * TIME is seconds, or a number with s, m, h or d (m, h and d may have a
  * fraction: 1.5h). Raw public keys, virtual IPs, rightfirewall=yes, AH, marks and
@@ -182,6 +188,18 @@ enum iked_conf_mode {
 	IKED_MODE_TRANSPORT,
 };
 
+/*
+ * fragmentation=: IKE fragmentation (RFC 7383), strongSwan's values.
+ * Fragments a peer sends are taken whatever this says, as strongSwan
+ * takes them; it decides what we announce and what we send.
+ */
+enum iked_conf_frag {
+	IKED_FRAG_YES,		/* announce; fragment if the peer supports it */
+	IKED_FRAG_ACCEPT,	/* announce; never fragment what we send */
+	IKED_FRAG_FORCE,	/* IKEv2: as yes (IKE_SA_INIT is never fragmented) */
+	IKED_FRAG_NO,		/* do not announce, never fragment */
+};
+
 /* UDP encapsulation of ESP (NAT-T, RFC 3948). */
 enum iked_conf_encaps {
 	IKED_ENCAPS_AUTO,	/* when NAT is detected */
@@ -216,6 +234,7 @@ struct iked_conf_conn {
 	uint8_t ike_version;
 	/* IKEv1 Aggressive Mode allowed (aggressive=yes). */
 	uint8_t aggressive;
+	enum iked_conf_frag fragmentation;
 };
 
 struct iked_conf {

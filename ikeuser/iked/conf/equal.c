@@ -98,5 +98,6 @@ bool iked_conf_conn_same(const struct iked_conf_conn *a,
 	       a->dpdtimeout == b->dpdtimeout &&
 	       a->dpdaction == b->dpdaction && a->encaps == b->encaps &&
 	       a->ike_version == b->ike_version &&
-	       a->aggressive == b->aggressive;
+	       a->aggressive == b->aggressive &&
+	       a->fragmentation == b->fragmentation;
 }

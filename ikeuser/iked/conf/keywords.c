@@ -97,12 +97,7 @@ static const struct kw kws[] = {
 	ONLY("mobike", KW_MOBIKE, 0, "no",
 	     "MOBIKE (RFC 4555) is not supported yet"),
 	ONLY("compress", KW_COMPRESS, 0, "no", "IPComp is not supported"),
-	/*
-	 * yes and accept only offer or accept fragmentation: PSK exchanges
-	 * fit in one datagram, so kesp-iked never needs it.
-	 */
-	ONLY("fragmentation", KW_FRAGMENTATION, 0, "yes|accept|no",
-	     "kesp-iked does not fragment IKE messages (PSK exchanges fit in one datagram)"),
+	CONN("fragmentation", KW_FRAGMENTATION, 0, "yes", set_enum),
 	ONLY("installpolicy", KW_INSTALLPOLICY, 0, "yes",
 	     "kesp-iked always installs the policies of its CHILD SAs"),
 	CONN("aggressive", KW_AGGRESSIVE, 0, "no", set_yesno),
@@ -259,6 +254,8 @@ static const struct {
 	{ KW_ENCAPS, "forceencaps", { "no", "yes" },
 	  { IKED_ENCAPS_AUTO, IKED_ENCAPS_FORCE } },
 	{ KW_PFS, NULL, { "yes", "no" }, { 0, 1 } },
+	{ KW_FRAGMENTATION, NULL, { "yes", "accept", "force", "no" },
+	  { IKED_FRAG_YES, IKED_FRAG_ACCEPT, IKED_FRAG_FORCE, IKED_FRAG_NO } },
 };
 
 #define N_ENUMS (sizeof(enums) / sizeof(enums[0]))
@@ -760,6 +757,9 @@ static int set_enum(struct build *b, const struct kw *kw, const char *v,
 		break;
 	case KW_PFS:
 		b->no_pfs = (uint8_t)enums[i].vals[idx];
+		break;
+	case KW_FRAGMENTATION:
+		b->c.fragmentation = (enum iked_conf_frag)enums[i].vals[idx];
 		break;
 	default:
 		b->c.encaps = (enum iked_conf_encaps)enums[i].vals[idx];

@@ -102,6 +102,39 @@ int auth_start(struct ike_sa *sa);
  */
 void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c);
 int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder);
+
+/*
+ * frag.c: IKE fragmentation (RFC 7383). IKEV2_FRAGMENTATION_SUPPORTED
+ * into our IKE_SA_INIT message (the initiator's unless its conn says
+ * fragmentation=no; the responder's only in answer to one), and noted
+ * from the peer's.
+ */
+int frag_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder);
+void frag_init_note(struct ike_sa *sa, const struct ikev2_chain *c);
+/*
+ * Seal @inner (@ilen bytes in d->plain, first payload @first) under
+ * header @h into @out: one message, or, when both ends support
+ * fragmentation, the conn sends fragments and the message would exceed
+ * the fragment size, its fragments back to back. 0 or -errno.
+ */
+int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
+	      const uint8_t *inner, size_t ilen, uint8_t *out, size_t cap,
+	      size_t *len);
+/*
+ * An Encrypted Fragment @m (from @path) of the request or response
+ * expected: ICV checked with @k, kept; when it completes the message,
+ * the inner chain is in d->plain (*@plen bytes, first payload
+ * *@first) and 0 is returned. -EINPROGRESS: kept, more to come (or a
+ * duplicate); other -errno: dropped, logged once.
+ */
+int frag_open(struct ike_sa *sa, const struct ikev2_msg *m,
+	      const uint8_t *buf, size_t len, const struct iked_path *path,
+	      const struct ikev2_sk_keys *k, size_t *plen, uint8_t *first);
+/* Whether fragment @m alone is authentic (a retransmission's first). */
+bool frag_authentic(struct ike_sa *sa, const struct ikev2_msg *m,
+		    const uint8_t *buf, size_t len,
+		    const struct iked_path *path,
+		    const struct ikev2_sk_keys *k);
 void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);

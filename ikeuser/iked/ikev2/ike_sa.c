@@ -22,6 +22,8 @@ static void sa_free(struct ike_sa *sa)
 
 	iked_dh_free(v->dh);
 	ikev2_ike_keys_wipe(&v->keys);
+	ikev2_reasm_clear(&v->frag_req);
+	ikev2_reasm_clear(&v->frag_resp);
 	free(v->init_req);
 	free(v->init_resp);
 	OPENSSL_cleanse(v, sizeof(*v));
@@ -67,7 +69,7 @@ static void retransmit(struct ike_sa *sa)
 {
 	ike_sa_log(sa, IKED_LOG_INFO, "retransmit %u of request %u", sa->retx,
 		   v2(sa)->next_req_id - 1);
-	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->req, sa->req_len);
 }
 
 static const char *request_name(const struct ike_sa *sa)

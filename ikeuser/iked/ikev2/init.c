@@ -77,6 +77,8 @@ int init_start(struct ike_sa *sa, uint16_t group)
 		r = natt_add_natd(sa, &m->chain, sa->spi_i, sa->spi_r);
 	if (!r)
 		r = sig_init_add(sa, &m->chain, false);
+	if (!r)
+		r = frag_init_add(sa, &m->chain, false);
 	if (r)
 		return r;
 	r = xchg_request_plain(sa, REQ_INIT, m);
@@ -319,6 +321,8 @@ static int init_build_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	if (!r)
 		r = sig_init_add(sa, &out->chain, true);
 	if (!r)
+		r = frag_init_add(sa, &out->chain, true);
+	if (!r)
 		r = ikev2_msg_build(out, d->out, sizeof(d->out), rlen);
 	return r;
 }
@@ -353,6 +357,7 @@ void init_on_request(struct iked *d, const struct ikev2_msg *m,
 	memcpy(sa->spi_i, m->hdr.spi_i, 8);
 	ike_sa_note_vendor(sa, &m->chain);
 	sig_init_note(sa, &m->chain);
+	frag_init_note(sa, &m->chain);
 	sa->prop = chosen;
 	v2(sa)->ni_len = m->chain.nonce.len;
 	memcpy(v2(sa)->ni, m->chain.nonce.data, v2(sa)->ni_len);
@@ -521,6 +526,7 @@ void init_on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	memcpy(sa->spi_r, m->hdr.spi_r, 8);
 	ike_sa_note_vendor(sa, c);
 	sig_init_note(sa, c);
+	frag_init_note(sa, c);
 	v2(sa)->nr_len = c->nonce.len;
 	memcpy(v2(sa)->nr, c->nonce.data, v2(sa)->nr_len);
 	v2(sa)->init_resp = dup_bytes(buf, len);

@@ -9,10 +9,20 @@
 #define PL_LAST_KNOWN	IKEV2_PL_EAP
 #define SEEN_BIT(type)	(1u << ((type) - 32))
 
-/* The types RFC 7296 defines; any other is skipped, or refused if critical. */
+/*
+ * The types RFC 7296 defines and RFC 7383's Encrypted Fragment; any
+ * other is skipped, or refused if critical.
+ */
 static bool known(uint8_t type)
 {
-	return type >= PL_FIRST_KNOWN && type <= PL_LAST_KNOWN;
+	return (type >= PL_FIRST_KNOWN && type <= PL_LAST_KNOWN) ||
+	       type == IKEV2_PL_SKF;
+}
+
+/* SK or SKF: the last payload, whose Next Payload names what is inside. */
+static bool encrypted(uint8_t type)
+{
+	return type == IKEV2_PL_SK || type == IKEV2_PL_SKF;
 }
 
 /* Types a message may carry once (Notify, Delete, VID, CERT, CERTREQ repeat). */
@@ -30,6 +40,7 @@ static bool single(uint8_t type)
 	case IKEV2_PL_SK:
 	case IKEV2_PL_CP:
 	case IKEV2_PL_EAP:
+	case IKEV2_PL_SKF:
 		return true;
 	}
 	return false;
@@ -40,6 +51,23 @@ static int fail(struct ikev2_err *err, size_t off, const char *why, int ret)
 	err->why = why;
 	err->off = off;
 	return ret;
+}
+
+/* RFC 7383 2.5: Fragment Number from 1 to Total Fragments, then as SK. */
+static int skf_parse(struct ikev2_sk *sk, const uint8_t *b, size_t len,
+		     struct ikev2_err *err)
+{
+	if (len < 4)
+		return fail(err, 0, "Encrypted Fragment payload truncated",
+			    -EBADMSG);
+	sk->frag_num = ikev2_get16(b);
+	sk->frag_total = ikev2_get16(b + 2);
+	if (!sk->frag_num || sk->frag_num > sk->frag_total)
+		return fail(err, 0, "fragment number not within its total",
+			    -EBADMSG);
+	sk->data = b + 4;
+	sk->len = len - 4;
+	return 0;
 }
 
 /* Decodes the body of payload @pl into its field of @c. */
@@ -75,6 +103,8 @@ static int body_parse(struct ikev2_chain *c, struct ikev2_pl *pl,
 		c->sk.data = pl->body;
 		c->sk.len = pl->len;
 		return 0;
+	case IKEV2_PL_SKF:
+		return skf_parse(&c->sk, pl->body, pl->len, err);
 	}
 	return ikev2_raw_parse(pl->type, pl->len, err);
 }
@@ -125,7 +155,7 @@ static int chain_parse(struct ikev2_chain *c, uint8_t first,
 			}
 		}
 		next = buf[off];
-		if (pl->type == IKEV2_PL_SK) {
+		if (encrypted(pl->type)) {
 			/* 3.14: SK is last, its Next Payload names what is inside. */
 			if (inner)
 				return fail(err, off, "SK inside SK", -EBADMSG);
@@ -200,6 +230,22 @@ static int copy_body(uint8_t *buf, size_t cap, const uint8_t *data,
 	return (int)len;
 }
 
+static int skf_build(const struct ikev2_sk *sk, uint8_t *buf, size_t cap)
+{
+	int n;
+
+	if (!sk->frag_num || sk->frag_num > sk->frag_total)
+		return -EINVAL;
+	if (cap < 4)
+		return -ENOSPC;
+	n = copy_body(buf + 4, cap - 4, sk->data, sk->len);
+	if (n < 0 || n + 4 > IKEV2_BODY_MAX)
+		return n < 0 ? n : -EINVAL;
+	ikev2_put16(buf, sk->frag_num);
+	ikev2_put16(buf + 2, sk->frag_total);
+	return n + 4;
+}
+
 static int body_build(const struct ikev2_chain *c, const struct ikev2_pl *pl,
 		      uint8_t *buf, size_t cap)
 {
@@ -230,6 +276,8 @@ static int body_build(const struct ikev2_chain *c, const struct ikev2_pl *pl,
 		return ikev2_delete_build(&c->del[pl->idx], buf, cap);
 	case IKEV2_PL_SK:
 		return copy_body(buf, cap, c->sk.data, c->sk.len);
+	case IKEV2_PL_SKF:
+		return skf_build(&c->sk, buf, cap);
 	}
 	if (known(pl->type)) {
 		struct ikev2_err err;
@@ -261,7 +309,7 @@ static int chain_build(const struct ikev2_chain *c, uint8_t *buf, size_t cap,
 				return -EINVAL;
 			seen |= SEEN_BIT(pl->type);
 		}
-		if (pl->type == IKEV2_PL_SK) {
+		if (encrypted(pl->type)) {
 			if (inner || i + 1 != c->n)
 				return -EINVAL;
 			next = c->sk.inner;
@@ -637,7 +685,10 @@ static bool pl_same(const struct ikev2_chain *a, const struct ikev2_pl *pa,
 		       bytes_same(da->spis, (size_t)da->n_spi * da->spi_len,
 				  db->spis, (size_t)db->n_spi * db->spi_len);
 	case IKEV2_PL_SK:
+	case IKEV2_PL_SKF:
 		return a->sk.inner == b->sk.inner &&
+		       a->sk.frag_num == b->sk.frag_num &&
+		       a->sk.frag_total == b->sk.frag_total &&
 		       bytes_same(a->sk.data, a->sk.len, b->sk.data, b->sk.len);
 	}
 	return bytes_same(pa->body, pa->len, pb->body, pb->len);

@@ -636,6 +636,7 @@ const char *ikev2_payload_name(uint8_t type)
 		[IKEV2_PL_VENDOR] = "Vendor ID", [IKEV2_PL_TSI] = "TSi",
 		[IKEV2_PL_TSR] = "TSr",		[IKEV2_PL_SK] = "SK",
 		[IKEV2_PL_CP] = "CP",		[IKEV2_PL_EAP] = "EAP",
+		[IKEV2_PL_SKF] = "Encrypted Fragment",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;

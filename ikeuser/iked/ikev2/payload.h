@@ -33,6 +33,7 @@ enum ikev2_payload_type {
 	IKEV2_PL_SK = 46,
 	IKEV2_PL_CP = 47,
 	IKEV2_PL_EAP = 48,
+	IKEV2_PL_SKF = 53,	/* Encrypted Fragment (RFC 7383 2.5) */
 };
 
 /* Protocol IDs of proposals, notifies and deletes (3.3.1). */
@@ -225,6 +226,13 @@ struct ikev2_sk {
 	uint8_t inner;
 	const uint8_t *data;
 	size_t len;
+	/*
+	 * An Encrypted Fragment payload (SKF, RFC 7383 2.5) is decoded
+	 * here too, with its Fragment Number (1 to total) and Total
+	 * Fragments; both 0 for SK. data then starts after them, so that
+	 * what precedes it is the associated data for both kinds.
+	 */
+	uint16_t frag_num, frag_total;
 };
 
 /*

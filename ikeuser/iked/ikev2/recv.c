@@ -51,12 +51,20 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct iked *d = sa->d;
 	struct ikev2_sk_keys k;
 	struct ikev2_err err = { 0 };
+	uint8_t first;
 	size_t plen;
 	int r;
 
 	if (!check_outer(sa, m, path))
 		return -EBADMSG;
 	xchg_sk_keys(sa, !sa->initiator, &k);
+	if (ikev2_chain_has(&m->chain, IKEV2_PL_SKF)) {
+		/* RFC 7383: a fragment; the message once they are all here. */
+		r = frag_open(sa, m, buf, len, path, &k, &plen, &first);
+		if (r)
+			return r;
+		goto parse;
+	}
 	r = ikev2_sk_open(&k, buf, len, &m->chain.sk, d->plain,
 			  sizeof(d->plain), &plen);
 	if (r) {
@@ -70,7 +78,9 @@ static int open_sk(struct ike_sa *sa, const struct ikev2_msg *m,
 					      strerror(-r));
 		return r;
 	}
-	r = ikev2_chain_parse(in, m->chain.sk.inner, d->plain, plen, &err);
+	first = m->chain.sk.inner;
+parse:
+	r = ikev2_chain_parse(in, first, d->plain, plen, &err);
 	if (!r)
 		return 0;
 	/* The parser's own words and an offset: nothing of the peer's bytes. */
@@ -103,11 +113,24 @@ static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
 			    const struct iked_path *path)
 {
 	char from[80], bad[160];
+	bool frag = ikev2_chain_has(&m->chain, IKEV2_PL_SKF);
+	struct ikev2_sk_keys k;
+	bool bogus;
 
+	/*
+	 * RFC 7383 2.6.1: a fragmented request is answered once, on its
+	 * first fragment, not once for each.
+	 */
+	if (frag && m->chain.sk.frag_num != 1)
+		return;
+	xchg_sk_keys(sa, !sa->initiator, &k);
 	/* Authentic but unparsable (1): its answer was INVALID_SYNTAX. */
-	if (!same_path(&sa->resp_path, path) &&
-	    open_sk(sa, m, buf, len, path, &v2_msgs(sa->d)->rx_inner, bad,
-		    sizeof(bad)) < 0) {
+	bogus = !same_path(&sa->resp_path, path) &&
+		(frag ? !frag_authentic(sa, m, buf, len, path, &k) :
+			open_sk(sa, m, buf, len, path,
+				&v2_msgs(sa->d)->rx_inner, bad,
+				sizeof(bad)) < 0);
+	if (bogus) {
 		ike_sa_log(sa, IKED_LOG_DEBUG,
 			   "retransmitted request %u from %s: not from where the request came and not authentic, not answered",
 			   m->hdr.msg_id,
@@ -118,7 +141,7 @@ static void resend_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	ike_sa_log(sa, IKED_LOG_DEBUG,
 		   "retransmitted request %u: resending our response",
 		   m->hdr.msg_id);
-	iked_net_send(&sa->d->net, path, sa->resp, sa->resp_len);
+	iked_net_send_msgs(&sa->d->net, path, sa->resp, sa->resp_len);
 }
 
 /* Whether a request of @exchange may come in @sa's state (else: dropped). */

@@ -237,13 +237,16 @@ static int check_outer(const struct kind *k, const struct ikev2_chain *outer,
 
 	for (i = 0; i < outer->n; i++) {
 		uint8_t t = outer->pl[i].type;
+		/* RFC 7383: one fragment of a protected message stands for SK. */
+		bool sk = t == IKEV2_PL_SK || t == IKEV2_PL_SKF;
 
-		if (t == IKEV2_PL_SK && !prot)
+		if (sk && !prot)
 			return miss(m, t, 0, "not allowed");
-		if (t != IKEV2_PL_SK && prot && known(t))
+		if (!sk && prot && known(t))
 			return miss(m, t, 0, "outside the Encrypted payload");
 	}
-	if (prot && !ikev2_chain_has(outer, IKEV2_PL_SK))
+	if (prot && !ikev2_chain_has(outer, IKEV2_PL_SK) &&
+	    !ikev2_chain_has(outer, IKEV2_PL_SKF))
 		return miss(m, IKEV2_PL_SK, 0, "missing");
 	return 0;
 }

@@ -43,12 +43,17 @@ static int sk_keys_alg(const struct ikev2_sk_keys *k, struct iked_cipher *a)
 	return 0;
 }
 
-int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
-		     uint8_t inner_first, const uint8_t *inner, size_t ilen,
-		     const uint8_t *iv, size_t iv_len, uint8_t *out, size_t cap,
-		     size_t *outlen)
+/*
+ * SK, or with @frag_num an Encrypted Fragment (RFC 7383 2.5): the same
+ * but for Fragment Number and Total Fragments after the generic header,
+ * which are associated data too.
+ */
+static int seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
+		   uint8_t inner_first, uint16_t frag_num, uint16_t frag_total,
+		   const uint8_t *inner, size_t ilen, const uint8_t *iv,
+		   size_t iv_len, uint8_t *out, size_t cap, size_t *outlen)
 {
-	size_t pad, ptlen, sklen, total, ct;
+	size_t pad, ptlen, sklen, total, ct, hl;
 	struct iked_cipher a;
 	int err;
 
@@ -60,16 +65,17 @@ int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 		return -EINVAL;
 	if (ilen > SK_PAYLOAD_MAX)
 		return -EMSGSIZE;
+	hl = IKEV2_PL_HDR_LEN + (frag_num ? 4 : 0);
 	/* RFC 7296 3.14: payloads, padding and pad length fill whole blocks. */
 	pad = (a.block - (ilen + 1) % a.block) % a.block;
 	ptlen = ilen + pad + 1;
-	sklen = IKEV2_PL_HDR_LEN + a.iv_len + ptlen + a.icv_len;
+	sklen = hl + a.iv_len + ptlen + a.icv_len;
 	if (sklen > SK_PAYLOAD_MAX)
 		return -EMSGSIZE;
 	total = IKEV2_HDR_LEN + sklen;
 	if (total > cap)
 		return -ENOSPC;
-	ct = IKEV2_HDR_LEN + IKEV2_PL_HDR_LEN + a.iv_len;
+	ct = IKEV2_HDR_LEN + hl + a.iv_len;
 	/* First, as the headers may overwrite an @inner built in @out. */
 	memmove(out + ct, inner, ilen);
 	memset(out + ct + ilen, 0, pad);
@@ -77,16 +83,21 @@ int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 
 	memcpy(out, h->spi_i, 8);
 	memcpy(out + 8, h->spi_r, 8);
-	out[16] = IKEV2_PL_SK;
+	out[16] = frag_num ? IKEV2_PL_SKF : IKEV2_PL_SK;
 	out[17] = IKEV2_VERSION;
 	out[18] = h->exchange;
 	out[19] = h->flags & IKEV2_F_ALL;
 	ikev2_put32(out + 20, h->msg_id);
 	ikev2_put32(out + 24, (uint32_t)total);
-	out[IKEV2_HDR_LEN] = inner_first;
+	/* RFC 7383 2.5: only the first fragment names the first payload. */
+	out[IKEV2_HDR_LEN] = frag_num > 1 ? IKEV2_PL_NONE : inner_first;
 	out[IKEV2_HDR_LEN + 1] = 0;
 	ikev2_put16(out + IKEV2_HDR_LEN + 2, (uint16_t)sklen);
-	memcpy(out + IKEV2_HDR_LEN + IKEV2_PL_HDR_LEN, iv, iv_len);
+	if (frag_num) {
+		ikev2_put16(out + IKEV2_HDR_LEN + 4, frag_num);
+		ikev2_put16(out + IKEV2_HDR_LEN + 6, frag_total);
+	}
+	memcpy(out + IKEV2_HDR_LEN + hl, iv, iv_len);
 
 	if (a.md) {
 		err = iked_cipher_cbc(&a, k->ek, iv, out + ct, out + ct, ptlen,
@@ -96,7 +107,7 @@ int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 					       ct + ptlen, out + ct + ptlen);
 	} else {
 		err = iked_cipher_aead_crypt(&a, k->ek, iv, out,
-					     IKEV2_HDR_LEN + IKEV2_PL_HDR_LEN,
+					     IKEV2_HDR_LEN + hl,
 					     out + ct, out + ct, ptlen,
 					     out + ct + ptlen, true);
 	}
@@ -108,16 +119,35 @@ int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 	return 0;
 }
 
-int ikev2_sk_seal(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
-		  uint8_t inner_first, const uint8_t *inner, size_t ilen,
-		  uint8_t *out, size_t cap, size_t *outlen)
+int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
+		     uint8_t inner_first, const uint8_t *inner, size_t ilen,
+		     const uint8_t *iv, size_t iv_len, uint8_t *out, size_t cap,
+		     size_t *outlen)
 {
-	uint8_t iv[IKED_CIPHER_IV_MAX];
-	struct iked_cipher a;
-	int err;
+	return seal_iv(k, h, inner_first, 0, 0, inner, ilen, iv, iv_len, out,
+		       cap, outlen);
+}
 
+int ikev2_skf_seal_iv(const struct ikev2_sk_keys *k,
+		      const struct ikev2_hdr *h, uint8_t inner_first,
+		      uint16_t frag_num, uint16_t frag_total,
+		      const uint8_t *inner, size_t ilen, const uint8_t *iv,
+		      size_t iv_len, uint8_t *out, size_t cap, size_t *outlen)
+{
 	*outlen = 0;
-	err = iked_cipher_get(k->encr, k->key_bits, k->integ, &a);
+	if (!frag_num || frag_num > frag_total)
+		return -EINVAL;
+	return seal_iv(k, h, inner_first, frag_num, frag_total, inner, ilen,
+		       iv, iv_len, out, cap, outlen);
+}
+
+/* A fresh IV for @k: its length to *@iv_len. */
+static int fresh_iv(const struct ikev2_sk_keys *k, uint8_t *iv,
+		    size_t *iv_len)
+{
+	struct iked_cipher a;
+	int err = iked_cipher_get(k->encr, k->key_bits, k->integ, &a);
+
 	if (err)
 		return err;
 	/*
@@ -126,8 +156,62 @@ int ikev2_sk_seal(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 	 */
 	if (RAND_bytes(iv, (int)a.iv_len) != 1)
 		return -EIO;
-	return ikev2_sk_seal_iv(k, h, inner_first, inner, ilen, iv, a.iv_len,
+	*iv_len = a.iv_len;
+	return 0;
+}
+
+int ikev2_sk_seal(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
+		  uint8_t inner_first, const uint8_t *inner, size_t ilen,
+		  uint8_t *out, size_t cap, size_t *outlen)
+{
+	uint8_t iv[IKED_CIPHER_IV_MAX];
+	size_t iv_len;
+	int err;
+
+	*outlen = 0;
+	err = fresh_iv(k, iv, &iv_len);
+	if (err)
+		return err;
+	return ikev2_sk_seal_iv(k, h, inner_first, inner, ilen, iv, iv_len,
 				out, cap, outlen);
+}
+
+int ikev2_skf_seal(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
+		   uint8_t inner_first, uint16_t frag_num, uint16_t frag_total,
+		   const uint8_t *inner, size_t ilen, uint8_t *out, size_t cap,
+		   size_t *outlen)
+{
+	uint8_t iv[IKED_CIPHER_IV_MAX];
+	size_t iv_len;
+	int err;
+
+	*outlen = 0;
+	err = fresh_iv(k, iv, &iv_len);
+	if (err)
+		return err;
+	return ikev2_skf_seal_iv(k, h, inner_first, frag_num, frag_total,
+				 inner, ilen, iv, iv_len, out, cap, outlen);
+}
+
+int ikev2_skf_room(const struct ikev2_sk_keys *k, size_t msg_max,
+		   size_t *room)
+{
+	struct iked_cipher a;
+	size_t over, ct;
+	int err = iked_cipher_get(k->encr, k->key_bits, k->integ, &a);
+
+	*room = 0;
+	if (err)
+		return err;
+	over = IKEV2_HDR_LEN + IKEV2_PL_HDR_LEN + 4 + a.iv_len + a.icv_len;
+	if (msg_max <= over)
+		return -EMSGSIZE;
+	/* Whole blocks of ciphertext, the last ending in the pad length. */
+	ct = (msg_max - over) / a.block * a.block;
+	if (ct < 2)
+		return -EMSGSIZE;
+	*room = ct - 1;
+	return 0;
 }
 
 int ikev2_sk_open(const struct ikev2_sk_keys *k, const uint8_t *msg,

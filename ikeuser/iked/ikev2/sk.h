@@ -70,9 +70,35 @@ int ikev2_sk_seal_iv(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
 		     size_t *outlen);
 
 /*
+ * The same for one Encrypted Fragment payload (RFC 7383 2.5): @inner is
+ * this fragment's share of the inner chain, @frag_num from 1 to
+ * @frag_total; the first fragment's Next Payload is @inner_first, the
+ * others' 0. Fragment Number and Total Fragments are associated data
+ * (with an AEAD) and under the ICV (with CBC). Same errors, and -EINVAL
+ * for a fragment number out of range.
+ */
+int ikev2_skf_seal(const struct ikev2_sk_keys *k, const struct ikev2_hdr *h,
+		   uint8_t inner_first, uint16_t frag_num, uint16_t frag_total,
+		   const uint8_t *inner, size_t ilen, uint8_t *out, size_t cap,
+		   size_t *outlen);
+int ikev2_skf_seal_iv(const struct ikev2_sk_keys *k,
+		      const struct ikev2_hdr *h, uint8_t inner_first,
+		      uint16_t frag_num, uint16_t frag_total,
+		      const uint8_t *inner, size_t ilen, const uint8_t *iv,
+		      size_t iv_len, uint8_t *out, size_t cap, size_t *outlen);
+/*
+ * How many bytes of inner chain one fragment sealed with @k carries
+ * when the whole IKE message may be @msg_max bytes (IKE header, SKF
+ * header, IV, padding, ICV counted) into *@room. 0, -EMSGSIZE when
+ * @msg_max leaves no room, -EOPNOTSUPP for an unknown algorithm.
+ */
+int ikev2_skf_room(const struct ikev2_sk_keys *k, size_t msg_max,
+		   size_t *room);
+
+/*
  * Open: @msg/@len is the whole received datagram as ikev2_msg_parse took
  * it (IKE header first, any non-ESP marker stripped), @sk the parsed SK
- * payload, whose ->data points into @msg: the bytes before it (IKE
+ * (or Encrypted Fragment) payload, whose ->data points into @msg: the bytes before it (IKE
  * header, any payloads before SK, SK generic header) are the associated
  * data. Verifies the ICV first (in constant time), then decrypts and
  * removes the padding into @plain (@cap at least sk->len bytes); the

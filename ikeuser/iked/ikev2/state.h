@@ -12,6 +12,7 @@
 #include "ikev2.h"
 #include "msg.h"
 #include "keys.h"
+#include "reasm.h"
 
 struct iked_dh;
 
@@ -88,6 +89,13 @@ struct ikev2_state {
 	uint32_t peer_hashes;
 	/* The peer sent a CERTREQ (IKE_SA_INIT response or IKE_AUTH request). */
 	bool peer_certreq;
+	/*
+	 * RFC 7383: both ends sent IKEV2_FRAGMENTATION_SUPPORTED in
+	 * IKE_SA_INIT; the fragments of the peer's request and response
+	 * being put back together (frag.c).
+	 */
+	bool frag;
+	struct ikev2_reasm frag_req, frag_resp;
 
 	/* Message IDs (2.3); the request in flight is the core's. */
 	uint32_t next_req_id;		/* our next request */

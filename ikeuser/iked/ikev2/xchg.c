@@ -23,7 +23,6 @@ static int seal(struct ike_sa *sa, const struct ikev2_hdr *h,
 		const struct ikev2_chain *inner, size_t *len)
 {
 	struct iked *d = sa->d;
-	struct ikev2_sk_keys k;
 	size_t ilen;
 	int r;
 
@@ -33,9 +32,8 @@ static int seal(struct ike_sa *sa, const struct ikev2_hdr *h,
 			   strerror(-r));
 		return r;
 	}
-	xchg_sk_keys(sa, sa->initiator, &k);
-	r = ikev2_sk_seal(&k, h, ikev2_chain_first(inner), d->plain, ilen,
-			  d->out, sizeof(d->out), len);
+	r = frag_seal(sa, h, ikev2_chain_first(inner), d->plain, ilen,
+		      d->out, sizeof(d->out), len);
 	if (r)
 		ike_sa_log(sa, IKED_LOG_ERR, "cannot encrypt message: %s",
 			   strerror(-r));
@@ -85,7 +83,7 @@ int xchg_request(struct ike_sa *sa, enum ike_req_kind kind, uint8_t exchange,
 		return r;
 	ike_sa_log(sa, IKED_LOG_DEBUG, "sending %s request %u (%zu bytes)",
 		   ikev2_exchange_name(exchange), h.msg_id, len);
-	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->req, sa->req_len);
 	return 0;
 }
 
@@ -124,7 +122,7 @@ int xchg_respond(struct ike_sa *sa, uint8_t exchange, uint32_t msg_id,
 		return r;
 	ike_sa_log(sa, IKED_LOG_DEBUG, "sending %s response %u (%zu bytes)",
 		   ikev2_exchange_name(exchange), msg_id, len);
-	iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
 	return 0;
 }
 

@@ -224,8 +224,8 @@ uint64_t natt_work(struct ike_sa *sa, uint64_t now)
 void natt_retransmit(struct ike_sa *sa)
 {
 	if (sa->natt.probe && sa->req)
-		iked_net_send(&sa->d->net, &sa->natt.probe_path, sa->req,
-			      sa->req_len);
+		iked_net_send_msgs(&sa->d->net, &sa->natt.probe_path, sa->req,
+				   sa->req_len);
 }
 
 void natt_on_mapping(struct iked *d, const struct kesp_event *ev)

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE fragmentation (RFC 7383) where it matters: two in-process
+ * kesp-iked instances authenticate with RSA certificates from one CA,
+ * each sending its certificate, with a fragment size of 300 bytes. Each
+ * IKE_AUTH message goes as several Encrypted Fragments, the other end
+ * reassembles them, verifies the certificate and the signature, and
+ * both install matching CHILD SAs (the recorder of iked_pair.h). With
+ * fragmentation=no on one end the same exchange goes in whole messages.
+ * Each test runs in a network namespace of its own, as
+ * test_iked_exchange does.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "iked/crypto/auth/creds.h"
+#include "iked/sa/control.h"
+/* The recorder's checks this test has no use for. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "iked_pair.h"
+#include "iked_inst.h"
+#pragma GCC diagnostic pop
+#include "kselftest_harness.h"
+
+static EVP_PKEY *new_key(const char *alg)
+{
+	if (!strcmp(alg, "RSA"))
+		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+}
+
+static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *e;
+
+	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
+	e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+}
+
+/* A certificate for @key named @cn by @ca (NULL: a self-signed CA). */
+static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *ca,
+		      EVP_PKEY *ca_key, const char *san)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_get_subject_name(x);
+	static long serial = 1;
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
+	X509_gmtime_adj(X509_getm_notBefore(x), -86400);
+	X509_gmtime_adj(X509_getm_notAfter(x), 30 * 86400);
+	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
+				   (const unsigned char *)"Example", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
+				   (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
+	X509_set_pubkey(x, key);
+	add_ext(x, ca ? ca : x, NID_basic_constraints,
+		san ? "CA:FALSE" : "critical,CA:TRUE");
+	if (san)
+		add_ext(x, ca, NID_subject_alt_name, san);
+	X509_sign(x, ca_key ? ca_key : key, EVP_sha256());
+	return x;
+}
+
+static void put_pem(const char *dir, const char *name, X509 *x,
+		       EVP_PKEY *key)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/ipsec.d/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f)
+		abort();
+	if (x)
+		PEM_write_X509(f, x);
+	else
+		PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+	fclose(f);
+}
+
+/* ipsec.d with the CA, both gateways' certificates and keys. */
+static void make_dir(char *dir)
+{
+	static const char *const sub[] = {
+		"ipsec.d", "ipsec.d/cacerts", "ipsec.d/certs", "ipsec.d/private",
+	};
+	EVP_PKEY *ca_key = new_key("EC"), *ka = new_key("RSA"),
+		 *kb = new_key("RSA");
+	X509 *ca, *a, *b;
+	char p[256];
+	size_t i;
+
+	strcpy(dir, "/tmp/kesp-frag-cert-XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+	for (i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, sub[i]);
+		mkdir(p, 0700);
+	}
+	ca = new_cert(ca_key, "Example Root CA", NULL, NULL, NULL);
+	a = new_cert(ka, "a.example", ca, ca_key, "DNS:a.example");
+	b = new_cert(kb, "b.example", ca, ca_key, "DNS:b.example");
+	put_pem(dir, "cacerts/ca.pem", ca, NULL);
+	put_pem(dir, "certs/a.pem", a, NULL);
+	put_pem(dir, "certs/b.pem", b, NULL);
+	put_pem(dir, "private/a.key", NULL, ka);
+	put_pem(dir, "private/b.key", NULL, kb);
+	X509_free(ca);
+	X509_free(a);
+	X509_free(b);
+	EVP_PKEY_free(ca_key);
+	EVP_PKEY_free(ka);
+	EVP_PKEY_free(kb);
+}
+
+#define CONF(me, ip, net, peer, pip, pnet) \
+	"conn " me "-" peer "\n" \
+	"\tleft=" ip "\n\tleftid=@" me ".example\n" \
+	"\tleftcert=" me ".pem\n\tleftsendcert=always\n" \
+	"\tleftsubnet=" net "\n" \
+	"\tright=" pip "\n\trightid=@" peer ".example\n" \
+	"\trightsubnet=" pnet "\n" \
+	"\tauthby=pubkey\n" \
+	"\tike=aes256gcm16-prfsha256-ecp256!\n" \
+	"\tesp=aes128-sha256-ecp256!\n" \
+	"\tauto=add\n"
+
+static const char conf_a[] = CONF("a", "127.0.0.1", "10.1.0.0/24", "b",
+				  "127.0.0.2", "10.2.0.0/24");
+static const char conf_b[] = CONF("b", "127.0.0.2", "10.2.0.0/24", "a",
+				  "127.0.0.1", "10.1.0.0/24");
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+FIXTURE(certs) {
+	char dir[64], why[IKED_CONF_ERRLEN];
+	struct inst a, b;
+	/* Datagrams each end received. */
+	unsigned int to_a, to_b;
+};
+
+static int inst_new(struct inst *in, const char *dir, const char *ip,
+		    const char *conf, const char *secrets, char *why,
+		    size_t len)
+{
+	if (pair_daemon_new(in, ip, conf, secrets, why, len))
+		return -1;
+	return iked_creds_load(dir, in->d->conf, in->d->secrets,
+			       &in->d->creds, why, len);
+}
+
+FIXTURE_SETUP(certs)
+{
+	int r = netns_enter(self->why, sizeof(self->why));
+
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+	iked_log_open(0, IKED_LOG_WARN);
+	make_dir(self->dir);
+	self->a.name = "A";
+	self->a.conn = "a-b";
+	self->a.rec.spi_base = 0xa0000100;
+	self->b.name = "B";
+	self->b.conn = "b-a";
+	self->b.rec.spi_base = 0xb0000100;
+	ASSERT_EQ(0, inst_new(&self->a, self->dir, "127.0.0.1", conf_a,
+			      ": RSA a.key\n", self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, inst_new(&self->b, self->dir, "127.0.0.2", conf_b,
+			      ": RSA b.key\n", self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	self->a.d->fragment_size = 300;
+	self->b.d->fragment_size = 300;
+}
+
+static void inst_free(struct inst *in)
+{
+	if (in->d) {
+		iked_creds_free(in->d->creds);
+		in->d->creds = NULL;
+	}
+	pair_daemon_free(in);
+}
+
+FIXTURE_TEARDOWN(certs)
+{
+	char cmd[128];
+
+	inst_free(&self->a);
+	inst_free(&self->b);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", self->dir);
+	if (system(cmd))
+		abort();
+}
+
+/* A brings the conn up; both loops run until nothing moves. */
+static void run(FIXTURE_DATA(certs) *self)
+{
+	uint64_t start = now_ms(), idle = start;
+	struct ike_sa *sa;
+
+	if (iked_initiate(self->a.d, &self->a.d->conns[0], &sa))
+		return;
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ pair_fd(&self->a), POLLIN, 0 },
+			{ pair_fd(&self->b), POLLIN, 0 },
+		};
+		uint64_t t;
+
+		pair_timers(&self->a);
+		pair_timers(&self->b);
+		if (poll(pfd, 2, 10) > 0) {
+			if (pfd[0].revents)
+				self->to_a += pair_recv(&self->a);
+			if (pfd[1].revents)
+				self->to_b += pair_recv(&self->b);
+			idle = now_ms();
+		}
+		t = now_ms();
+		if ((t - idle >= 30 && !pair_busy(&self->a) &&
+		     !pair_busy(&self->b)) || t - start >= 10000)
+			break;
+	}
+}
+
+static bool established(const struct inst *in)
+{
+	const struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED && sa->children)
+			return true;
+	return false;
+}
+
+TEST_F_TIMEOUT(certs, ike_auth_with_certificates_in_fragments, 120)
+{
+	run(self);
+	ASSERT_TRUE(established(&self->a));
+	ASSERT_TRUE(established(&self->b));
+	EXPECT_EQ(0, rec_check_pair(&self->a.rec, &self->b.rec, self->why,
+				    sizeof(self->why))) TH_LOG("%s", self->why);
+	/*
+	 * IKE_SA_INIT is one datagram each way; a 2048-bit certificate and
+	 * signature in 300-byte datagrams make IKE_AUTH five or more.
+	 */
+	EXPECT_LE(1 + 5, self->to_b) TH_LOG("to B: %u", self->to_b);
+	EXPECT_LE(1 + 5, self->to_a) TH_LOG("to A: %u", self->to_a);
+}
+
+TEST_F_TIMEOUT(certs, fragmentation_no_sends_whole_messages, 120)
+{
+	self->b.d->conf->conns[0].fragmentation = IKED_FRAG_NO;
+	run(self);
+	ASSERT_TRUE(established(&self->a));
+	ASSERT_TRUE(established(&self->b));
+	EXPECT_EQ(0, rec_check_pair(&self->a.rec, &self->b.rec, self->why,
+				    sizeof(self->why))) TH_LOG("%s", self->why);
+	EXPECT_EQ(2, self->to_b);
+	EXPECT_EQ(2, self->to_a);
+}
+
+TEST_HARNESS_MAIN
