@@ -61,8 +61,12 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 			ike_sa_kill(sa, NULL);
 		return sa->retire_at;
 	}
-	if (sa->state != IKE_ESTABLISHED || sa->req_kind)
+	if (sa->state != IKE_ESTABLISHED)
 		return 0;
+	/* Make before break: the replaced CHILD SAs go, request or not. */
+	earliest(&next, child_retire_run(sa, now));
+	if (sa->req_kind)
+		return next;
 	if (sa->hard_at && sa->hard_at <= now) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "IKE SA reached its lifetime (ikelifetime=%us) without a rekey: deleting",
