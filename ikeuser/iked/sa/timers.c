@@ -35,7 +35,8 @@ static bool work_children(struct ike_sa *sa, iked_ms now, iked_ms *next)
 				earliest(next, t);
 		}
 		if (!ch->rekey_due || ch->rekeying || ch->redundant ||
-		    ch->replaced || ch->state == CHILD_DELETING)
+		    ch->replaced || ch->retire_at ||
+		    ch->state == CHILD_DELETING)
 			continue;
 		if (ch->rekey_at <= now) {
 			if (sa->proto->rekey_child(sa, ch) == 0)
