@@ -104,6 +104,13 @@ struct child_sa {
 	 * not have installed the matching inbound SA yet (RFC 7296 2.8).
 	 */
 	struct kesp_sa *deferred_out;
+	/*
+	 * Make before break without an answer to wait for (IKEv1): a CHILD
+	 * SA that a new one replaced is deleted through its version at
+	 * retire_at, then still receives until linger_until, when it goes
+	 * from the kernel (sa/timers.c). 0: not scheduled.
+	 */
+	iked_ms retire_at, linger_until;
 };
 
 /* Room for a protocol module's decoded messages (struct iked). */

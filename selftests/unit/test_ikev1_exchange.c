@@ -672,6 +672,204 @@ TEST_F(two, a_second_isakmp_sa_says_no_initial_contact)
 	EXPECT_EQ(IKE_ESTABLISHED, sa->state);
 	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT"));
 	EXPECT_EQ(0, log_count(p, &p->b, "replaced: the peer restarted"));
+
+/* ---- CHILD SA rekeying (ikev1/rekey.c), make before break. ---- */
+
+/* @in's established IKE SA. */
+static struct ike_sa *live_sa(const struct inst *in)
+{
+	struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED)
+			return sa;
+	return NULL;
+}
+
+/*
+ * Time passes for @in's CHILD SAs by @ms: their deferred outbound SAs,
+ * retirements and lingering are due that much sooner.
+ */
+static void age_children(struct inst *in, iked_ms ms)
+{
+	struct ike_sa *sa;
+	struct child_sa *ch;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		for (ch = sa->children; ch; ch = ch->next) {
+			ch->established -= ms;
+			if (ch->retire_at)
+				ch->retire_at = ch->retire_at > ms ?
+						ch->retire_at - ms : 1;
+			if (ch->linger_until)
+				ch->linger_until = ch->linger_until > ms ?
+						   ch->linger_until - ms : 1;
+		}
+}
+
+/* The kernel's soft expiry of @in's inbound SA @spi, as kesp.ko says it. */
+static void soft_expire(struct inst *in, uint32_t spi)
+{
+	struct ike_sa *sa = live_sa(in);
+	struct kesp_sa k = { .dir = KESP_DIR_IN, .spi = spi };
+
+	if (!sa)
+		return;
+	k.dst = sa->path.local;
+	iked_sa_expired(in->d, &k, false);
+}
+
+/* Every SA @k removed went after every SA of the pair (@in, @out) went in. */
+static bool added_before_deleted(const struct iked_kernel *k, uint32_t in,
+				 uint32_t out)
+{
+	const struct rec_sa *ni = rec_of(k, KESP_DIR_IN, in);
+	const struct rec_sa *no = rec_of(k, KESP_DIR_OUT, out);
+	size_t i;
+
+	if (!ni || !no)
+		return false;
+	for (i = 0; i < k->n_sa; i++)
+		if (!k->sa[i].live && (k->sa[i].del_seq < ni->add_seq ||
+				       k->sa[i].del_seq < no->add_seq))
+			return false;
+	return true;
+}
+
+/*
+ * @rk (A or B) reaches the soft lifetime of the pair and rekeys it; @o
+ * is the other end. Checks each step: both pairs in the kernel, the old
+ * one deleted once the new one sends, one pair in the end.
+ */
+static void rekey_by(struct __test_metadata *_metadata, struct pair *p,
+		     struct inst *rk, struct inst *o, char *why, size_t len)
+{
+	const struct kesp_sa *s[4];
+	uint32_t a_in0, a_out0, a_in1, a_out1, rk_in0;
+	unsigned int before = p->delivered;
+
+	live_spis(p, &a_in0, &a_out0);
+	ASSERT_NE(0, a_in0);
+	rk_in0 = rk == &p->a ? a_in0 : a_out0;
+	soft_expire(rk, rk_in0);
+	pair_settle(p, 5000);
+	/* QM1, QM2, QM3 on the ISAKMP SA that is there. */
+	EXPECT_EQ(3, p->delivered - before);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, why, len)) TH_LOG("%s", why);
+	EXPECT_EQ(1, log_count(p, rk, "to rekey a CHILD SA"));
+	EXPECT_EQ(1, log_count(p, rk, "rekeyed: #"));
+	EXPECT_EQ(1, log_count(p, o, "rekeyed by the peer"));
+	/* Both pairs receive; the rekeyer still sends on the old one. */
+	EXPECT_EQ(2, live_sas(&rk->rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(1, live_sas(&rk->rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(2, live_sas(&o->rec, KESP_DIR_IN, s, 4));
+	/* The responder sends on the new pair since QM3. */
+	EXPECT_EQ(2, live_sas(&o->rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(0, o->rec.bogus + rk->rec.bogus);
+
+	/* IKED_DEFER_OUT_MS later the new pair sends, the old one goes. */
+	age_children(rk, IKED_DEFER_OUT_MS + 100);
+	before = p->delivered;
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, p->delivered - before);	/* the Delete */
+	EXPECT_EQ(1, log_count(p, rk, "replaced by a rekey): no longer sending"));
+	EXPECT_EQ(1, log_count(p, o, "the peer deleted CHILD SA"));
+	/* The other end has one pair; the old inbound SA lingers here. */
+	EXPECT_EQ(1, live_sas(&o->rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(1, live_sas(&o->rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(2, live_sas(&rk->rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(1, live_sas(&rk->rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(3, live_policies(&rk->rec));
+
+	age_children(rk, 5000);
+	pair_settle(p, 2000);
+	EXPECT_EQ(0, check_one_pair(p, why, len)) TH_LOG("%s", why);
+	EXPECT_EQ(0, check_history(p, why, len)) TH_LOG("%s", why);
+	live_spis(p, &a_in1, &a_out1);
+	EXPECT_NE(a_in0, a_in1);
+	EXPECT_NE(a_out0, a_out1);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, a_in0));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, a_out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, a_out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, a_in0));
+	/* The kernel saw the new pair added before the old one deleted. */
+	EXPECT_TRUE(added_before_deleted(&p->a.rec, a_in1, a_out1));
+	EXPECT_TRUE(added_before_deleted(&p->b.rec, a_out1, a_in1));
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+	EXPECT_EQ(3, live_policies(&p->b.rec));
+	EXPECT_EQ(0, live_sa(rk)->req_kind);
+}
+
+TEST_F(two, a_rekeys_the_pair_make_before_break)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	rekey_by(_metadata, p, &p->a, &p->b, self->why, sizeof(self->why));
+}
+
+TEST_F(two, b_the_isakmp_responder_rekeys_the_pair)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	rekey_by(_metadata, p, &p->b, &p->a, self->why, sizeof(self->why));
+}
+
+TEST_F(two, rekeyed_twice_by_either_side)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *s[4];
+
+	ASSERT_EQ(0, bring_up(p, &p->b));
+	rekey_by(_metadata, p, &p->a, &p->b, self->why, sizeof(self->why));
+	/* The new pair's soft expiry on B now; counts start anew. */
+	{
+		uint32_t in, out;
+		unsigned int before = p->delivered;
+
+		live_spis(p, &in, &out);
+		soft_expire(&p->b, out);
+		pair_settle(p, 5000);
+		EXPECT_EQ(3, p->delivered - before);
+		age_children(&p->b, IKED_DEFER_OUT_MS + 100);
+		pair_settle(p, 5000);
+		age_children(&p->b, 5000);
+		pair_settle(p, 2000);
+		EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in));
+		EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out));
+	}
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, s, 4));
+}
+
+/* The peer never sends its Delete: the old pair goes at its hard expiry. */
+TEST_F(two, the_replaced_pair_goes_at_its_hard_lifetime)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *s[4];
+	struct kesp_sa k = { .dir = KESP_DIR_IN };
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, bring_up(p, &p->a));
+	live_spis(p, &in0, &out0);
+	soft_expire(&p->a, in0);
+	pair_settle(p, 5000);
+	/* B's inbound SA of the old pair reaches its hard lifetime. */
+	k.spi = out0;
+	k.dst = live_sa(&p->b)->path.local;
+	iked_sa_expired(p->b.d, &k, true);
+	pair_settle(p, 2000);
+	EXPECT_EQ(1, live_sas(&p->b.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(1, live_sas(&p->b.rec, KESP_DIR_OUT, s, 4));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	/* Not held for a new CHILD SA: the new pair carries it. */
+	EXPECT_FALSE(live_sa(&p->b)->want_child);
+	EXPECT_EQ(0, p->b.rec.bogus);
 }
 
 FIXTURE(bad_psk) {

@@ -68,7 +68,7 @@ void v1_established(struct ike_sa *sa)
 		   sa->conn->ikelifetime);
 	if (!sa->initiator)
 		return;
-	r = v1_qm_start(sa);
+	r = v1_qm_start(sa, NULL);
 	if (r)
 		ike_sa_answer(sa, r);
 }
@@ -80,7 +80,7 @@ static int ike_start(struct ike_sa *sa)
 
 static int child_start(struct ike_sa *sa)
 {
-	return v1_qm_start(sa);
+	return v1_qm_start(sa, NULL);
 }
 
 static int rekey_ike(struct ike_sa *sa)
@@ -90,14 +90,9 @@ static int rekey_ike(struct ike_sa *sa)
 	return -EOPNOTSUPP;
 }
 
-/* A new Quick Mode; the old CHILD SA runs until its hard lifetime. */
 static int rekey_child(struct ike_sa *sa, struct child_sa *ch)
 {
-	int r = v1_qm_start(sa);
-
-	if (!r)
-		ch->replaced = true;
-	return r;
+	return v1_rekey_start(sa, ch);
 }
 
 static int delete_ike(struct ike_sa *sa, bool gently)
@@ -114,16 +109,6 @@ static int delete_ike(struct ike_sa *sa, bool gently)
 	memcpy(cookies + 8, sa->spi_r, 8);
 	v1_info_delete(sa, IKEV1_PROTO_ISAKMP, cookies, 16);
 	ike_sa_kill(sa, NULL);
-	return 0;
-}
-
-static int delete_child(struct ike_sa *sa, struct child_sa *ch)
-{
-	uint8_t spi[4];
-
-	ikev1_put32(spi, ch->spi_in);
-	v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
-	child_remove(sa, ch, "deleted");
 	return 0;
 }
 
@@ -186,7 +171,7 @@ const struct iked_proto ikev1_proto = {
 	.rekey_ike = rekey_ike,
 	.rekey_child = rekey_child,
 	.delete_ike = delete_ike,
-	.delete_child = delete_child,
+	.delete_child = v1_rekey_delete,
 	.liveness = liveness,
 	.retransmit = retransmit,
 	.request_name = request_name,

@@ -138,6 +138,9 @@ static void on_notify(struct ike_sa *sa, const struct ikev1_notify *n)
 	if (n->type < 16384 && v1(sa)->qm.st == V1_QM_WAIT_MSG2 &&
 	    sa->req_kind == V1_REQ_QM1) {
 		retransmit_done(sa);
+		if (v1(sa)->qm.rekey_spi)
+			v1_rekey_done(sa, v1(sa)->qm.rekey_spi, NULL,
+				      -ECONNREFUSED);
 		ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
 		v1_qm_clear(&v1(sa)->qm);
 		ike_sa_answer(sa, -ECONNREFUSED);

@@ -156,7 +156,7 @@ static int send_qm1(struct ike_sa *sa)
 	return r;
 }
 
-int v1_qm_start(struct ike_sa *sa)
+int v1_qm_start(struct ike_sa *sa, const struct child_sa *old)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	int r;
@@ -181,6 +181,12 @@ int v1_qm_start(struct ike_sa *sa)
 		r = iked_dh_new(q->prop.dh, &q->dh);
 	if (!r)
 		r = qm_our_ts(sa, &q->tsl, &q->tsr);
+	if (!r && old) {
+		/* A rekey keeps the proxy IDs the old pair has. */
+		q->tsl = old->ts_local;
+		q->tsr = old->ts_remote;
+		q->rekey_spi = old->spi_in;
+	}
 	if (!r)
 		r = send_qm1(sa);
 	if (r) {
@@ -190,8 +196,9 @@ int v1_qm_start(struct ike_sa *sa)
 		return r;
 	}
 	q->st = V1_QM_WAIT_MSG2;
-	ike_sa_log(sa, IKED_LOG_INFO, "Quick Mode %08x started%s", q->msg_id,
-		   q->prop.dh ? " with PFS" : "");
+	ike_sa_log(sa, IKED_LOG_INFO, "Quick Mode %08x started%s%s", q->msg_id,
+		   q->prop.dh ? " with PFS" : "",
+		   old ? " to rekey a CHILD SA" : "");
 	return 0;
 }
 
@@ -207,12 +214,13 @@ static int keymat(struct ike_sa *sa, uint32_t spi, uint8_t *out, size_t len)
 			    q->nr, q->nr_len, out, len);
 }
 
-int qm_install(struct ike_sa *sa)
+int qm_install(struct ike_sa *sa, bool defer_out, struct child_sa **out)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	const struct child_sa_spec spec = {
 		.prop = &q->prop, .spi_in = q->spi_in, .spi_out = q->spi_out,
 		.mode = q->mode, .tsl = &q->tsl, .tsr = &q->tsr,
+		.defer_out = defer_out,
 	};
 	uint8_t kin[256], kout[256];
 	struct child_sa_keys k;
@@ -246,5 +254,6 @@ int qm_install(struct ike_sa *sa)
 		   iked_ts_format(&q->tsl, l, sizeof(l)),
 		   iked_ts_format(&q->tsr, rm, sizeof(rm)),
 		   iked_chosen_format(&q->prop, alg, sizeof(alg)));
+	*out = ch;
 	return 0;
 }

@@ -22,7 +22,10 @@ int qm_our_ts(struct ike_sa *sa, struct iked_ts_list *l,
 /* ID payloads for @i and @r (@buf: 64 bytes that outlive the build). */
 int qm_add_ids(struct ikev1_chain *c, const struct iked_ts_list *i,
 	       const struct iked_ts_list *r, uint8_t *buf);
-/* KEYMAT both ways, the CHILD SA into the kernel. */
-int qm_install(struct ike_sa *sa);
+/*
+ * KEYMAT both ways, the CHILD SA into the kernel (into *@out); with
+ * @defer_out its outbound SA waits (child_install_deferred()).
+ */
+int qm_install(struct ike_sa *sa, bool defer_out, struct child_sa **out);
 
 #endif /* KESP_IKEV1_QM_H */

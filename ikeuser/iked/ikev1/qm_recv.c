@@ -9,10 +9,16 @@
 #include "v1.h"
 #include "qm.h"
 #include "../kernel.h"
+#include "../sa/child_sa.h"
 #include "../sa/ts.h"
 
 static void qm_done(struct ike_sa *sa, int r)
 {
+	struct v1_qm *q = &v1(sa)->qm;
+
+	/* A rekey of ours that failed is tried again, later. */
+	if (r && q->initiator && q->rekey_spi)
+		v1_rekey_done(sa, q->rekey_spi, NULL, r);
 	ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
 	v1_qm_clear(&v1(sa)->qm);
 	ike_sa_answer(sa, r);
@@ -71,6 +77,7 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	const struct ikev1_xf *x;
 	uint8_t zero[IKEV1_HASH_MAX] = { 0 };
 	struct ikev1_chain *c;
+	struct child_sa *ch = NULL;
 	struct ikev1_hdr h;
 	int r;
 
@@ -103,11 +110,18 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	free(c);
 	if (m->hdr.flags & IKEV1_F_COMMIT)
 		ike_sa_log(sa, IKED_LOG_INFO, "the responder set the commit bit: its CONNECTED notify will follow");
+	/*
+	 * A rekey's new outbound SA waits a moment: the responder installs
+	 * its inbound SA when QM3 arrives, and the old pair still carries
+	 * the traffic meanwhile.
+	 */
 	if (!r)
-		r = qm_install(sa);
+		r = qm_install(sa, q->rekey_spi != 0, &ch);
 	if (r)
 		ike_sa_log(sa, IKED_LOG_ERR, "Quick Mode %08x failed: %s",
 			   q->msg_id, strerror(-r));
+	else if (q->rekey_spi)
+		v1_rekey_done(sa, q->rekey_spi, ch, 0);
 	qm_done(sa, r);
 }
 
@@ -237,6 +251,7 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	bool pfs = ikev1_chain_find(&m->chain, IKEV1_PL_KE, 0) != NULL;
 	const struct ikev1_prop *p;
 	const struct ikev1_xf *x;
+	struct child_sa *old, *ch;
 	int r;
 
 	if (!v1_rules_ok(sa, pfs ? IKEV1_K_QM1_PFS : IKEV1_K_QM1, m) ||
@@ -250,6 +265,19 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	r = resp_take(sa, m, &p, &x);
 	if (!r)
 		r = send_qm2(sa, m, p, x);
+	/*
+	 * A rekey: the new inbound SA goes in now, as QM2 leaves (the
+	 * initiator may send on the new pair as soon as it has QM2); the
+	 * outbound SA waits for QM3, the old pair sends meanwhile.
+	 */
+	old = r ? NULL : v1_rekey_target(sa, &q->tsl, &q->tsr);
+	if (old) {
+		r = qm_install(sa, true, &ch);
+		if (!r) {
+			q->early = true;
+			v1_rekey_taken(sa, old, ch);
+		}
+	}
 	if (r) {
 		ike_sa_log(sa, IKED_LOG_INFO, "Quick Mode %08x refused: %s",
 			   m->hdr.msg_id, strerror(-r));
@@ -261,12 +289,20 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 static void resp_qm3(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 {
 	struct v1_qm *q = &v1(sa)->qm;
+	struct child_sa *ch;
 	uint8_t spi[4];
-	int r;
+	int r = 0;
 
 	if (!v1_rules_ok(sa, IKEV1_K_QM3, m) || !qm_hash_ok(sa, m, plen, 3))
 		return;
-	r = qm_install(sa);
+	if (q->early) {
+		/* The initiator has both SAs: the new pair sends now. */
+		ch = child_find_in(sa, q->spi_in);
+		if (ch)
+			child_install_deferred(sa, ch);
+	} else {
+		r = qm_install(sa, false, &ch);
+	}
 	if (!r && q->commit) {
 		ikev1_put32(spi, q->spi_in);
 		v1_info_notify(sa, IKEV1_N_CONNECTED, IKEV1_PROTO_ESP, spi, 4);

@@ -77,6 +77,13 @@ struct v1_qm {
 	bool commit;		/* QM1 had the commit bit (RFC 2408 3.1) */
 	/* local and remote proxy IDs, as selectors */
 	struct iked_ts_list tsl, tsr;
+	/* Initiator: a rekey of the CHILD SA with this inbound SPI. */
+	uint32_t rekey_spi;
+	/*
+	 * Responder to a rekey: the new CHILD SA went in with QM2 (its
+	 * inbound SA; its outbound SA waits for QM3).
+	 */
+	bool early;
 };
 
 struct v1_sa {
@@ -224,7 +231,8 @@ int v1_am_start(struct ike_sa *sa);
 void v1_am_recv(struct ike_sa *sa, struct ikev1_msg *m);
 
 /* qm.c: Quick Mode. */
-int v1_qm_start(struct ike_sa *sa);
+/* A new Quick Mode; with @old, its rekey (the same proxy IDs). */
+int v1_qm_start(struct ike_sa *sa, const struct child_sa *old);
 void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m);
 void v1_qm_clear(struct v1_qm *q);
 
@@ -282,6 +290,28 @@ uint16_t v1_natt_encap(const struct ike_sa *sa, bool transport);
 bool v1_natt_encap_ok(const struct ike_sa *sa, bool transport, uint16_t got);
 /* An authenticated message came by sa's rx_path: follow the peer's NAT. */
 void v1_natt_authenticated(struct ike_sa *sa);
+/* rekey.c: CHILD SA rekeying, make before break. */
+/* Our rekey of @old: a new Quick Mode with its proxy IDs. */
+int v1_rekey_start(struct ike_sa *sa, struct child_sa *old);
+/*
+ * The installed CHILD SA that a peer's Quick Mode for proxy IDs @l, @r
+ * (ours, the peer's) replaces, or NULL: it is not a rekey.
+ */
+struct child_sa *v1_rekey_target(struct ike_sa *sa,
+				 const struct iked_ts_list *l,
+				 const struct iked_ts_list *r);
+/* Responder: @n (installed) replaces @old; the peer deletes @old. */
+void v1_rekey_taken(struct ike_sa *sa, struct child_sa *old,
+		    struct child_sa *n);
+/*
+ * Initiator: our rekey of the CHILD SA with inbound SPI @old_spi ended
+ * with @r (@n: the new CHILD SA). The old one is retired once the new
+ * one sends, or the rekey is tried again later.
+ */
+void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
+		   int r);
+/* The version's delete_child: a Delete for @ch, then it goes (or lingers). */
+int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch);
 
 /* ike_sa.c */
 const char *v1_state_name(enum v1_state st);

@@ -9,6 +9,7 @@
 #include "ike_sa.h"
 #include "lifetime.h"
 #include "natt.h"
+#include "../proto.h"
 #include "ts.h"
 #include "../kernel.h"
 #include "../updown.h"
@@ -274,6 +275,47 @@ void child_stop_sending(struct ike_sa *sa, struct child_sa *ch)
 	child_sa_drop_deferred_out(ch);
 }
 
+void child_retire(struct child_sa *ch, iked_ms at)
+{
+	ch->retire_at = at ? at : 1;
+}
+
+void child_linger(struct ike_sa *sa, struct child_sa *ch, iked_ms ms)
+{
+	struct child_sa *o;
+
+	for (o = sa->children; o; o = o->next)
+		if (o != ch)
+			child_install_deferred(sa, o);
+	child_stop_sending(sa, ch);
+	ch->linger_until = iked_now() + (ms ? ms : 1);
+}
+
+iked_ms child_retire_run(struct ike_sa *sa, iked_ms now)
+{
+	struct child_sa *ch;
+	iked_ms next = 0, t;
+
+again:
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch->linger_until && ch->linger_until <= now) {
+			child_remove(sa, ch, "replaced by a rekey");
+			goto again;
+		}
+		if (ch->retire_at && ch->retire_at <= now &&
+		    ch->state == CHILD_INSTALLED) {
+			ch->state = CHILD_DELETING;
+			/* It may go at once: the list is looked at anew. */
+			sa->proto->delete_child(sa, ch);
+			goto again;
+		}
+		t = ch->linger_until ? ch->linger_until :
+		    ch->state == CHILD_INSTALLED ? ch->retire_at : 0;
+		if (t && (!next || t < next))
+			next = t;
+	}
+	return next;
+}
 
 struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out)
 {

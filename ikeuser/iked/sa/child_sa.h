@@ -56,6 +56,23 @@ void child_stop_sending(struct ike_sa *sa, struct child_sa *ch);
 /* Forget @ch's deferred outbound SA: it will never be installed. */
 void child_sa_drop_deferred_out(struct child_sa *ch);
 
+/*
+ * @ch was replaced by a new CHILD SA: its version deletes it at @at
+ * (proto->delete_child, from sa/timers.c), not before.
+ */
+void child_retire(struct child_sa *ch, iked_ms at);
+/*
+ * Stop sending on @ch now (a replacement's deferred outbound SA goes in
+ * first) but receive on it for @ms more: packets the peer sent before it
+ * switched still arrive. Then it is removed (sa/timers.c).
+ */
+void child_linger(struct ike_sa *sa, struct child_sa *ch, iked_ms ms);
+/*
+ * Due retirements and lingering CHILD SAs of @sa, done; the next such
+ * deadline (0: none).
+ */
+iked_ms child_retire_run(struct ike_sa *sa, iked_ms now);
+
 /* The CHILD SA of @sa with our outbound (inbound) SPI, or NULL. */
 struct child_sa *child_find_out(struct ike_sa *sa, uint32_t spi_out);
 struct child_sa *child_find_in(struct ike_sa *sa, uint32_t spi_in);

@@ -102,7 +102,7 @@ int iked_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child)
 		sa->rekey_at = now;
 	for (ch = sa->children; child && ch; ch = ch->next) {
 		if (ch->state != CHILD_INSTALLED || ch->redundant ||
-		    ch->replaced || ch->rekeying)
+		    ch->replaced || ch->rekeying || ch->retire_at)
 			continue;
 		ch->rekey_due = true;
 		ch->rekey_at = now;
@@ -234,7 +234,7 @@ static void soft_expired(struct ike_sa *sa, struct child_sa *ch,
 {
 	/* Both directions say so; one rekey does for both. */
 	if (ch->rekey_due || ch->rekeying || ch->redundant ||
-	    ch->replaced || ch->state == CHILD_DELETING)
+	    ch->replaced || ch->retire_at || ch->state == CHILD_DELETING)
 		return;
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "CHILD SA #%u reached its soft lifetime (%s SA %08x): rekeying",
@@ -265,7 +265,7 @@ void iked_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 				   ch->no, kesp_dir_name(ksa->dir), ksa->spi);
 	}
 	if (sa->state == IKE_ESTABLISHED && !ch->redundant && !ch->replaced &&
-	    ch->state != CHILD_DELETING)
+	    !ch->retire_at && ch->state != CHILD_DELETING)
 		/*
 		 * As after "clear crypto ipsec sa", or a rekey that never
 		 * succeeded: the tunnel comes back by itself, whatever

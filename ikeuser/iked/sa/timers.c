@@ -35,7 +35,8 @@ static bool work_children(struct ike_sa *sa, iked_ms now, iked_ms *next)
 				earliest(next, t);
 		}
 		if (!ch->rekey_due || ch->rekeying || ch->redundant ||
-		    ch->replaced || ch->state == CHILD_DELETING)
+		    ch->replaced || ch->retire_at ||
+		    ch->state == CHILD_DELETING)
 			continue;
 		if (ch->rekey_at <= now) {
 			if (sa->proto->rekey_child(sa, ch) == 0)
@@ -61,8 +62,12 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 			ike_sa_kill(sa, NULL);
 		return sa->retire_at;
 	}
-	if (sa->state != IKE_ESTABLISHED || sa->req_kind)
+	if (sa->state != IKE_ESTABLISHED)
 		return 0;
+	/* Make before break: the replaced CHILD SAs go, request or not. */
+	earliest(&next, child_retire_run(sa, now));
+	if (sa->req_kind)
+		return next;
 	if (sa->hard_at && sa->hard_at <= now) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "IKE SA reached its lifetime (ikelifetime=%us) without a rekey: deleting",

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rekeying of IKEv1 CHILD SAs (IPsec SA pairs), make before break: at
+ * the soft lifetime (sa/lifetime.c, the kernel's soft expiry) a new
+ * Quick Mode with the same proxy IDs runs on the ISAKMP SA; the new pair
+ * goes into the kernel before the old one leaves it, and the old one is
+ * deleted (an Informational Delete with HASH(1)) only once the new one
+ * sends. IKEv1 has no rekey notion on the wire (RFC 2409 has none, a
+ * Delete has no answer): both ends go by the proxy IDs and by time.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <openssl/rand.h>
+
+#include "v1.h"
+#include "../sa/child_sa.h"
+#include "../sa/control.h"
+#include "../sa/ts.h"
+
+/*
+ * After our Delete of an old pair its inbound SA still takes what the
+ * peer sent before it switched to the new pair.
+ */
+#define V1_LINGER_MS	2000
+
+int v1_rekey_start(struct ike_sa *sa, struct child_sa *old)
+{
+	uint16_t rnd = 0;
+	int r = v1_qm_start(sa, old);
+
+	if (!r) {
+		old->rekeying = true;
+		old->rekey_due = false;
+		return 0;
+	}
+	/* Another Quick Mode (the peer's) is under way: again shortly. */
+	RAND_bytes((unsigned char *)&rnd, sizeof(rnd));
+	old->rekey_at = iked_now() + 1000 + rnd % 1000;
+	return r;
+}
+
+static bool same_ts(const struct iked_ts_list *a, const struct iked_ts_list *b)
+{
+	return iked_ts_within(a, b) && iked_ts_within(b, a);
+}
+
+struct child_sa *v1_rekey_target(struct ike_sa *sa,
+				 const struct iked_ts_list *l,
+				 const struct iked_ts_list *r)
+{
+	struct child_sa *ch;
+
+	for (ch = sa->children; ch; ch = ch->next)
+		if (ch->state == CHILD_INSTALLED && !ch->retire_at &&
+		    !ch->replaced && same_ts(&ch->ts_local, l) &&
+		    same_ts(&ch->ts_remote, r))
+			return ch;
+	return NULL;
+}
+
+void v1_rekey_taken(struct ike_sa *sa, struct child_sa *old,
+		    struct child_sa *n)
+{
+	/* The peer deletes it (or its hard lifetime ends it); not us. */
+	old->replaced = true;
+	old->rekey_due = false;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA #%u rekeyed by the peer: #%u replaces it, #%u stays until the peer deletes it or its lifetime ends",
+		   old->no, n->no, old->no);
+}
+
+void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
+		   int r)
+{
+	struct child_sa *old = child_find_in(sa, old_spi);
+	uint16_t rnd = 0;
+
+	if (!old || old->state != CHILD_INSTALLED)
+		return;
+	old->rekeying = false;
+	if (!r) {
+		/*
+		 * The new pair's outbound SA goes in after IKED_DEFER_OUT_MS
+		 * (sa/timers.c); the old pair is deleted just then.
+		 */
+		child_retire(old, iked_now() + IKED_DEFER_OUT_MS);
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u rekeyed: #%u replaces it, #%u is deleted once #%u sends",
+			   old->no, n->no, old->no, n->no);
+		return;
+	}
+	RAND_bytes((unsigned char *)&rnd, sizeof(rnd));
+	old->rekey_due = true;
+	old->rekey_at = iked_now() + 1000 + rnd % 2000;
+	/* Should it never succeed, its traffic is held, not sent in clear. */
+	child_hold(sa, old, false);
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "rekey of CHILD SA #%u failed (%s): trying again",
+		   old->no, strerror(-r));
+}
+
+int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch)
+{
+	uint8_t spi[4];
+
+	ikev1_put32(spi, ch->spi_in);
+	v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+	if (!ch->retire_at) {
+		child_remove(sa, ch, "deleted");
+		return 0;
+	}
+	/* Replaced by a rekey: it stops sending, receives a while longer. */
+	child_linger(sa, ch, V1_LINGER_MS);
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "deleting CHILD SA #%u (replaced by a rekey): no longer sending on %08x, receiving on %08x for %u ms",
+		   ch->no, ch->spi_out, ch->spi_in, V1_LINGER_MS);
+	return 0;
+}
