@@ -672,6 +672,7 @@ TEST_F(two, a_second_isakmp_sa_says_no_initial_contact)
 	EXPECT_EQ(IKE_ESTABLISHED, sa->state);
 	EXPECT_EQ(1, log_count(p, &p->b, "the peer sent INITIAL-CONTACT"));
 	EXPECT_EQ(0, log_count(p, &p->b, "replaced: the peer restarted"));
+}
 
 /* ---- CHILD SA rekeying (ikev1/rekey.c), make before break. ---- */
 
