@@ -124,7 +124,8 @@ unit: $(UNIT_BIN)
 
 # C tests that run in the guest against the module (selftests/guest/run-tests).
 KTEST_LIBS := $(call libs,plain,iked common)
-$(B)/ktest/%: selftests/kernel/%.c $(KTEST_LIBS) $(USER_HDR) | deps-tools
+$(B)/ktest/%: selftests/kernel/%.c $(KTEST_LIBS) $(USER_HDR) \
+		selftests/kernel/ktest_main.h | deps-tools
 	@mkdir -p $(B)/ktest
 	$(CC) $(USER_CFLAGS) $(HARNESS_CFLAGS) $(NL_CFLAGS) -o $@ $< \
 		$(KTEST_LIBS) $(NL_LIBS) -lcrypto

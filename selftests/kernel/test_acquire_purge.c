@@ -49,6 +49,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/kesp_msg.h"
 #include "common/nl.h"
 
@@ -376,4 +377,4 @@ TEST_F_TIMEOUT(purge, as_userns_root, MAX_SECS + 30)
 	ASSERT_EQ(0, in_child(true));
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

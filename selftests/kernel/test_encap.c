@@ -32,6 +32,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/events.h"
 #include "common/nl.h"
 
@@ -714,4 +715,4 @@ TEST_F(encap, closed_socket_is_forgotten)
 	self->esock = fd;
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

@@ -38,6 +38,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 
 #ifndef UDP_ENCAP
@@ -247,4 +248,4 @@ TEST_F_TIMEOUT(leak, close_as_encapsulation_socket, 120)
 	rounds(_metadata, self, 0);
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

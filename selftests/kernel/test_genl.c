@@ -11,6 +11,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 
 FIXTURE(genl) {
@@ -109,4 +110,4 @@ TEST_F(genl, stats_reset_by_root)
 				     NULL, NULL));
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

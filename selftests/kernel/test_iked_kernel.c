@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 #include "common/kesp_msg.h"
 #include "iked/kernel.h"
@@ -749,4 +750,4 @@ TEST_F(ik, lost_events_are_reported_after_what_was_read)
 	free(s);
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

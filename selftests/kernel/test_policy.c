@@ -12,6 +12,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 
 struct pol_req {
@@ -237,4 +238,4 @@ TEST_F(pol, flush_by_direction)
 	EXPECT_EQ(fwd.got_id, o.ids[1]);
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

@@ -17,6 +17,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 
 /* What one request puts in KESP_A_SA; fields at 0 / -1 are left out. */
@@ -535,4 +536,4 @@ TEST_F(sa, unload_with_sas_frees_them)
 	EXPECT_EQ(0, sa_count(&self->nl));
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN

@@ -21,6 +21,7 @@
 #include <netlink/genl/genl.h>
 #include <linux/kesp.h>
 #include "kselftest_harness.h"
+#include "ktest_main.h"
 #include "common/nl.h"
 
 #define CAP 4096
@@ -174,4 +175,4 @@ TEST_F_TIMEOUT(cap, spi_reservations_capped_per_namespace, 120)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
-TEST_HARNESS_MAIN
+KTEST_HARNESS_MAIN
