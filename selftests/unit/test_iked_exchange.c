@@ -761,6 +761,50 @@ TEST_F(two, child_rekey_collision_leaves_one_pair)
 		TH_LOG("%s", self->why);
 }
 
+/* @in's one established IKE SA starts a new CHILD SA (as after a flush). */
+static int pair_new_child(struct inst *in)
+{
+	struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED)
+			return sa->proto->child_start(sa);
+	return -1;
+}
+
+/*
+ * Both ends create a new CHILD SA at once (both bring a flushed tunnel
+ * back): the crossing requests would make two new pairs; the one of the
+ * exchange with the lowest nonce is deleted by its creator. Seen in
+ * iked-flush.
+ */
+TEST_F(two, crossing_child_creations_leave_one_new_pair)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[4], *bi[4];
+
+	ASSERT_EQ(0, bring_up(p));
+	/* Both requests leave before either end has read anything. */
+	ASSERT_EQ(0, pair_new_child(&p->a));
+	ASSERT_EQ(0, pair_new_child(&p->b));
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->a, "CHILD SA creation collision: the peer creates"));
+	EXPECT_EQ(1, log_count(p, &p->b, "CHILD SA creation collision: the peer creates"));
+	EXPECT_EQ(1, log_count(p, &p->a, "has the lowest nonce and is deleted"));
+	EXPECT_EQ(1, log_count(p, &p->b, "has the lowest nonce and is deleted"));
+	/* The first pair and one new one: three inbound SAs made, two live. */
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, ai, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, bi, 4));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, ai, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, bi, 4));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
 TEST_F(two, ike_rekey_collision_leaves_one_ike_sa)
 {
 	struct pair *p = &self->p;

@@ -195,9 +195,14 @@ static void create_collision(struct ike_sa *sa, const struct child_sa *old,
 	v->pend.coll_spi_in = sa->children->spi_in;
 	memcpy(v->pend.coll_nonce, lo, lo_len);
 	v->pend.coll_nonce_len = lo_len;
-	ike_sa_log(sa, IKED_LOG_INFO,
-		   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
-		   old->no, sa->children->no);
+	if (old)
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA rekey collision: the peer rekeys CHILD SA #%u too (its new one is #%u); the lowest nonce decides which stays (RFC 7296 2.8.1)",
+			   old->no, sa->children->no);
+	else
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA creation collision: the peer creates one too (#%u) while ours is out; the lowest nonce decides which stays",
+			   sa->children->no);
 }
 
 void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
@@ -209,7 +214,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	struct iked_dh *dh = NULL;
 	size_t gir_len = 0, pub_len;
 	const uint8_t *pub;
-	bool used_ke = false, collide;
+	bool used_ke = false, collide, collide_new;
 	int r;
 
 	ikev2_chain_init(c);
@@ -221,6 +226,14 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	 */
 	collide = ch && ch->rekeying && v2(sa)->pend.active &&
 		  v2(sa)->pend.rekey_spi == ch->spi_in;
+	/*
+	 * Both ends create a new CHILD SA at once (both bring the tunnel
+	 * back after a flush): RFC 7296 defines no collision for that, but
+	 * two pairs for one conn are one too many; the same nonce rule as
+	 * for rekeys says which goes, and both ends reach the same answer.
+	 */
+	collide_new = !ch && v2(sa)->pend.active && !v2(sa)->pend.rekey_spi &&
+		      v2(sa)->req_exchange == IKEV2_EXCH_CREATE_CHILD_SA;
 	if (RAND_bytes(nr, sizeof(nr)) != 1) {
 		respond_notify(sa, m, c, 0, NULL, 0, IKEV2_N_INVALID_SYNTAX,
 			       NULL, 0);
@@ -237,7 +250,7 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
-	if (!r && collide && sa->children)
+	if (!r && (collide || collide_new) && sa->children)
 		create_collision(sa, ch, in, nr, sizeof(nr));
 	if (!r) {
 		ikev2_chain_add_nonce(c, nr, sizeof(nr));
@@ -284,6 +297,27 @@ static void resolve_collision(struct ike_sa *sa, struct child_sa *old,
 		child_sa_drop_deferred_out(theirs);
 	ike_sa_log(sa, IKED_LOG_INFO, "CHILD SA #%u rekeyed", old->no);
 	child_delete_start(sa, old);
+}
+
+/*
+ * Both ends created a new CHILD SA at once: @ours from our request,
+ * @theirs from the peer's. The one made by the exchange with the lowest
+ * nonce (@ours_lost: ours) is deleted by its creator; the other end
+ * keeps it until that Delete, so nothing sent on it is lost.
+ */
+static void resolve_new_collision(struct ike_sa *sa, struct child_sa *ours,
+				  struct child_sa *theirs, bool ours_lost)
+{
+	struct child_sa *gone = ours_lost ? ours : theirs;
+
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA creation collision: %s #%u has the lowest nonce and is deleted by %s; #%u stays",
+		   ours_lost ? "our" : "the peer's", gone->no,
+		   ours_lost ? "us" : "the peer",
+		   ours_lost ? theirs->no : ours->no);
+	gone->redundant = true;
+	if (ours_lost)
+		child_delete_start(sa, ours);
 }
 
 /* Our CREATE_CHILD_SA is over with @r: the CHILD SA it rekeyed goes, or is retried. */
@@ -382,6 +416,12 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 	old = rekey_spi ? child_find_in(sa, rekey_spi) : NULL;
 	if (!r && old && theirs && sa->children) {
 		resolve_collision(sa, old, sa->children, theirs, ours_lost);
+		ike_sa_answer(sa, r);
+		return;
+	}
+	if (!r && !rekey_spi && theirs && sa->children &&
+	    sa->children != theirs) {
+		resolve_new_collision(sa, sa->children, theirs, ours_lost);
 		ike_sa_answer(sa, r);
 		return;
 	}
