@@ -130,15 +130,6 @@ bool v1_natt_detect(const uint8_t *const *got, size_t n, size_t len,
 	return true;
 }
 
-static const char *nat_where(const struct ike_natt *n)
-{
-	if (n->local_behind && n->remote_behind)
-		return "both ends are behind NAT";
-	if (n->local_behind)
-		return "this end is behind NAT";
-	return "the peer is behind NAT";
-}
-
 /* The peer's NAT-D hashes of @c (at most 8), all of @len bytes. */
 static size_t natd_in(const struct v1_sa *v, const struct ikev1_chain *c,
 		      size_t len, const uint8_t **got, size_t max)
@@ -181,20 +172,7 @@ void v1_natt_check(struct ike_sa *sa, const struct ikev1_chain *c)
 	n->peer_natd = true;
 	if (sa->conn && sa->conn->encaps == IKED_ENCAPS_FORCE)
 		n->forced = true;
-	n->in_use = n->local_behind || n->remote_behind || n->forced;
-	if (!n->in_use)
-		return;
-	n->encap = sa->d->natt_kernel;
-	if (n->local_behind || n->remote_behind)
-		ike_sa_log(sa, IKED_LOG_INFO, "NAT detected: %s; using UDP %u",
-			   nat_where(n), IKED_NATT_PORT);
-	else
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "no NAT, but encapsulation=yes: using UDP %u",
-			   IKED_NATT_PORT);
-	if (!n->encap)
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "NAT-T is needed, but kesp.ko cannot encapsulate ESP in UDP: the tunnel will pass nothing");
+	natt_decide(sa);
 }
 
 uint16_t v1_natt_encap(const struct ike_sa *sa, bool transport)

@@ -69,15 +69,6 @@ int natt_add_natd(struct ike_sa *sa, struct ikev2_chain *c,
 	return r;
 }
 
-static const char *nat_where(const struct ike_natt *n)
-{
-	if (n->local_behind && n->remote_behind)
-		return "both ends are behind NAT";
-	if (n->local_behind)
-		return "this end is behind NAT";
-	return "the peer is behind NAT";
-}
-
 void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
 		const uint8_t spi_i[8], const uint8_t spi_r[8])
 {
@@ -135,25 +126,12 @@ void natt_check(struct ike_sa *sa, const struct ikev2_chain *c,
 		if (n->local_behind || n->remote_behind)
 			iked_conn_fail(sa->d, sa->conn, sa->no,
 				       "NAT-T mismatch: NAT detected with %s (%s; the peer will send ESP in UDP %u) but this conn has encapsulation=no: the tunnel will come up and pass nothing; set encapsulation=auto",
-				       peer, nat_where(n), IKED_NATT_PORT);
+				       peer, natt_where(n), IKED_NATT_PORT);
 		return;
 	}
 	if (enc == IKED_ENCAPS_FORCE) {
 		/* We sent a fake hash (initiator) or send one now. */
 		n->forced = true;
 	}
-	n->in_use = n->local_behind || n->remote_behind || n->forced;
-	if (!n->in_use)
-		return;
-	n->encap = sa->d->natt_kernel;
-	if (n->local_behind || n->remote_behind)
-		ike_sa_log(sa, IKED_LOG_INFO, "NAT detected: %s; using UDP %u",
-			   nat_where(n), IKED_NATT_PORT);
-	else
-		ike_sa_log(sa, IKED_LOG_INFO,
-			   "no NAT, but encapsulation=yes: using UDP %u",
-			   IKED_NATT_PORT);
-	if (!n->encap)
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "NAT-T is needed, but kesp.ko cannot encapsulate ESP in UDP: the tunnel will pass nothing");
+	natt_decide(sa);
 }

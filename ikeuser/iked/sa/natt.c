@@ -300,3 +300,32 @@ const char *natt_status(const struct ike_sa *sa)
 		return "forced";
 	return "none";
 }
+
+const char *natt_where(const struct ike_natt *n)
+{
+	if (n->local_behind && n->remote_behind)
+		return "both ends are behind NAT";
+	if (n->local_behind)
+		return "this end is behind NAT";
+	return "the peer is behind NAT";
+}
+
+void natt_decide(struct ike_sa *sa)
+{
+	struct ike_natt *n = &sa->natt;
+
+	n->in_use = n->local_behind || n->remote_behind || n->forced;
+	if (!n->in_use)
+		return;
+	n->encap = sa->d->natt_kernel;
+	if (n->local_behind || n->remote_behind)
+		ike_sa_log(sa, IKED_LOG_INFO, "NAT detected: %s; using UDP %u",
+			   natt_where(n), IKED_NATT_PORT);
+	else
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "no NAT, but encapsulation=yes: using UDP %u",
+			   IKED_NATT_PORT);
+	if (!n->encap)
+		ike_sa_log(sa, IKED_LOG_WARN,
+			   "NAT-T is needed, but kesp.ko cannot encapsulate ESP in UDP: the tunnel will pass nothing");
+}

@@ -69,5 +69,12 @@ void natt_fill_ksa(const struct ike_sa *sa, struct kesp_sa *k);
 void natt_inherit(struct ike_sa *n, const struct ike_sa *old);
 /* "none", "local", "remote", "both" or "forced" for ike list. */
 const char *natt_status(const struct ike_sa *sa);
+/* Which end is behind NAT, in words, once the NAT-D hashes said so. */
+const char *natt_where(const struct ike_natt *n);
+/*
+ * The NAT-D hashes are checked (n->local_behind, remote_behind, forced
+ * set, by either version): whether UDP encapsulation is used, logged.
+ */
+void natt_decide(struct ike_sa *sa);
 
 #endif /* KESP_IKED_SA_NATT_H */
