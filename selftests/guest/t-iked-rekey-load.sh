@@ -23,9 +23,16 @@ run modprobe kesp
 CH=$IKED_DIR/charon
 trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; [ -f "$CH/charon.log" ] && _charon_tail "$CH" >&2; }; pkill -f traffic.py; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
+# step WHAT: a line with the seconds since the test began, so that a slow
+# or failing run shows where its time went.
+step() {
+	echo "[${SECONDS} s] $*"
+}
+
 crypto_warm_up
 topo_two_sites
 crypto_warm_up_wait
+step "topology built, crypto warm"
 
 conf() { # conf FILE AUTO EXTRA...
 	local f=$1 auto=$2
@@ -79,7 +86,8 @@ log_around() {
 	[ -n "$t" ] || return 0
 	s1=$(date -u -d "$t 1 second ago" +%T)
 	s2=$(date -u -d "$t 2 seconds ago" +%T)
-	for f in "$IKED_DIR"/*.log; do
+	for f in "$IKED_DIR"/*.log "$CH/charon.log"; do
+		[ -f "$f" ] || continue
 		echo "--- $(basename "$f") around $t ---"
 		grep -E "^($s2|$s1|$t)" "$f"
 	done
@@ -128,13 +136,14 @@ wait_rekeys() {
 		fail "only $nc CHILD and $ni IKE SA rekeys in $4 s"
 }
 
-wait_two_sas() { # wait_two_sas NS COUNT-CMD
+wait_two_sas() { # wait_two_sas NAMESPACE
 	local i n
 	for i in $(seq 1 100); do
-		n=$("${@:2}")
+		n=$(sa_count "$1")
 		[ "$n" = 2 ] && return 0
 		sleep 0.1
 	done
+	ip netns exec "$1" "$KESPCTL" sa list >&2
 	fail "$1: $n SAs left, expected the 2 of one CHILD SA"
 }
 
@@ -145,14 +154,17 @@ conf "$IKED_DIR/b.conf" add "${LIFE[@]}"
 iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/s"
 iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
 iked_wait_log a 'CHILD SA established' 10
+step "tunnel up, traffic starts"
 traffic_start
 wait_rekeys "$IKED_DIR/a.log" 50 10 240
 traffic_check
+step "traffic checked"
 grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
 	fail "errors or warnings in the logs"
 echo "collisions resolved: $(cat "$IKED_DIR/a.log" "$IKED_DIR/b.log" | grep -c 'rekey collision: ')"
-wait_two_sas gw-a sa_count "$GWA"
-wait_two_sas gw-b sa_count "$GWB"
+wait_two_sas "$GWA"
+wait_two_sas "$GWB"
+step "two SAs left on each side; the daemons stop"
 iked_stop a
 iked_stop b
 wait_sa_count "$GWA" 0 5
@@ -205,15 +217,18 @@ conf "$IKED_DIR/a.conf" start lifetime=60s ikelifetime=120s rekeymargin=5s
 : >"$IKED_DIR/a.log"
 iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/s"
 iked_wait_log a 'CHILD SA established' 10
+step "tunnel up, traffic starts"
 traffic_start
 wait_rekeys "$IKED_DIR/a.log" 50 10 240
 traffic_check
+step "traffic checked"
 grep -E 'error|warning' "$IKED_DIR/a.log" | grep -v 'lifetime mismatch' &&
 	fail "errors in kesp-iked's log"
 xfrm_count() { ip -n "$GWB" xfrm state | grep -c '^src'; }
 # (charon's side is counted once it stops: with rekeys every 2-3 s and
 # its SPIs reserved as larval XFRM states, it never holds just two.)
-wait_two_sas gw-a sa_count "$GWA"
+wait_two_sas "$GWA"
+step "two SAs left; kesp-iked stops"
 iked_stop a
 wait_sa_count "$GWA" 0 5
 for i in $(seq 1 50); do
