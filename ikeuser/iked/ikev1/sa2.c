@@ -212,6 +212,7 @@ int v1_sa2_select(struct ike_sa *sa, const struct ikev1_chain *c,
 				continue;
 			chosen_of(&a, p, &q->prop);
 			q->spi_out = ikev1_get32(p->spi);
+			q->peer_life = a.life;
 			*xf = x;
 			*prop = p;
 			return 0;
