@@ -7,9 +7,10 @@
  * notify itself (or its absence): a responder with a shorter lifetime
  * says it, with its inbound SPI, and both CHILD SAs end with it in the
  * kernel; equal lifetimes say nothing; an initiator's shorter lifetime
- * is the responder's too, unsaid. A malformed notify (B's, rewritten
- * and sealed again with HASH(2) recomputed) is ignored with a log line
- * and the exchange completes with the initiator's own lifetime.
+ * is the responder's too, unsaid. A malformed notify, or one longer
+ * than the initiator's lifetime (B's, rewritten and sealed again with
+ * HASH(2) recomputed), is ignored with a log line and the exchange
+ * completes with the initiator's own lifetime.
  */
 
 #include <stdint.h>
@@ -58,6 +59,13 @@ static struct ike_sa *live_sa(const struct inst *in)
 			return sa;
 	return NULL;
 }
+
+/* What the tests do to B's QM2 on its way to A. */
+enum edit {
+	EDIT_NONE = 0,
+	EDIT_MALFORMED,		/* the duration's TLV runs past the list */
+	EDIT_LONGER,		/* 10000 s, longer than A's 7200 */
+};
 
 /* What the tests saw of B's QM2. */
 struct qm2_seen {
@@ -113,23 +121,24 @@ static void qm2_note(const struct ikev1_chain *c, struct qm2_seen *s)
 }
 
 /*
- * Break the notify's Life Duration (its TLV length runs past the list),
- * then HASH(2) over the new bytes: A must find the message authentic
- * and only the notify wrong.
+ * Rewrite the notify's Life Duration as @e says, then HASH(2) over the
+ * new bytes: A must find the message authentic, only the notify odd.
  */
-static int qm2_break(struct ike_sa *a, uint32_t msg_id, uint8_t *plain,
-		     size_t blen, const struct ikev1_chain *c)
+static int qm2_edit(struct ike_sa *a, uint32_t msg_id, uint8_t *plain,
+		    size_t blen, const struct ikev1_chain *c, enum edit e)
 {
 	const struct ikev1_pl *pl = ikev1_chain_find(c, IKEV1_PL_N, 0);
 	struct v1_sa *v = v1(a);
 	const uint8_t *rest;
 	size_t rest_len, off;
 
-	if (!pl || pl->u.n.len < 8)
+	if (!pl || pl->u.n.len != 12)
 		return -1;
 	off = (size_t)(pl->u.n.data - plain);
-	plain[off + 6] = 0x00;
-	plain[off + 7] = 0xc8;
+	if (e == EDIT_MALFORMED)
+		ikev1_put16(plain + off + 6, 200);
+	else
+		ikev1_put32(plain + off + 8, 10000);
 	if (ikev1_after_hash(c, plain, blen, &rest, &rest_len))
 		return -1;
 	return ikev1_hash2(&v->keys, msg_id, v->qm.ni, v->qm.ni_len, rest,
@@ -167,10 +176,10 @@ static int qm2_resend(struct pair *p, struct ike_sa *a, const uint8_t *hdr,
 
 /*
  * The datagram waiting on A's socket, if it is the QM2 A waits for:
- * noted into @s; with @tamper, taken off the socket, its notify broken
- * and sent again in its place. 0 when there was nothing to do.
+ * noted into @s; with an edit @e, taken off the socket, its notify
+ * rewritten and sent again in its place. 0 when there was nothing to do.
  */
-static int qm2_peek(struct pair *p, struct qm2_seen *s, bool tamper)
+static int qm2_peek(struct pair *p, struct qm2_seen *s, enum edit e)
 {
 	struct ike_sa *a = live_sa(&p->a);
 	static uint8_t buf[4096], plain[4096];
@@ -189,11 +198,11 @@ static int qm2_peek(struct pair *p, struct qm2_seen *s, bool tamper)
 	if (c && !qm2_open(a, buf, (size_t)n, plain, c, &blen)) {
 		qm2_note(c, s);
 		r = 0;
-		if (tamper) {
+		if (e != EDIT_NONE) {
 			r = recv(pair_fd(&p->a), buf, sizeof(buf), 0) == n ?
 			    0 : -1;
-			r = r ? r : qm2_break(a, v1(a)->qm.msg_id, plain,
-					      blen, c);
+			r = r ? r : qm2_edit(a, v1(a)->qm.msg_id, plain,
+					     blen, c, e);
 			r = r ? r : qm2_resend(p, a, buf, plain, blen);
 		}
 	}
@@ -202,7 +211,7 @@ static int qm2_peek(struct pair *p, struct qm2_seen *s, bool tamper)
 }
 
 /* pair_settle() that looks at (or rewrites) B's QM2 on its way. */
-static void settle_watching(struct pair *p, struct qm2_seen *s, bool tamper,
+static void settle_watching(struct pair *p, struct qm2_seen *s, enum edit e,
 			    unsigned int max_ms)
 {
 	uint64_t start = now_ms(), idle = start;
@@ -217,7 +226,7 @@ static void settle_watching(struct pair *p, struct qm2_seen *s, bool tamper,
 		pair_timers(&p->a);
 		pair_timers(&p->b);
 		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents && qm2_peek(p, s, tamper))
+			if (pfd[0].revents && qm2_peek(p, s, e))
 				return;
 			if (pfd[0].revents)
 				p->delivered += pair_recv(&p->a);
@@ -324,7 +333,7 @@ TEST_F(lives, each_end_gets_the_shorter_lifetime_and_only_b_says_so)
 	struct qm2_seen s = { 0 };
 
 	ASSERT_EQ(0, pair_initiate(&p->a));
-	settle_watching(p, &s, false, 5000);
+	settle_watching(p, &s, EDIT_NONE, 5000);
 	ASSERT_TRUE(s.seen) TH_LOG("B's QM2 never passed");
 	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
@@ -344,14 +353,29 @@ TEST_F(lives, each_end_gets_the_shorter_lifetime_and_only_b_says_so)
 	EXPECT_EQ(1200, s.secs);
 }
 
-/* ---- A notify that does not parse. ---- */
+/* ---- A notify to be ignored. ---- */
 
-FIXTURE(broken) {
+FIXTURE(rewritten) {
 	struct pair p;
 	char why[256];
 };
 
-FIXTURE_SETUP(broken)
+FIXTURE_VARIANT(rewritten) {
+	enum edit edit;
+	const char *line;		/* what A says of it */
+};
+
+FIXTURE_VARIANT_ADD(rewritten, malformed) {
+	.edit = EDIT_MALFORMED,
+	.line = "RESPONDER-LIFETIME ignored (data attribute longer than the list)",
+};
+
+FIXTURE_VARIANT_ADD(rewritten, longer) {
+	.edit = EDIT_LONGER,
+	.line = "the responder's lifetime 10000 s is not shorter than ours, 7200 s are kept",
+};
+
+FIXTURE_SETUP(rewritten)
 {
 	int r = setup_lives(&self->p, "2h", "20m", self->why,
 			    sizeof(self->why));
@@ -361,23 +385,23 @@ FIXTURE_SETUP(broken)
 	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
 }
 
-FIXTURE_TEARDOWN(broken)
+FIXTURE_TEARDOWN(rewritten)
 {
 	pair_teardown(&self->p, !_metadata->passed);
 }
 
-TEST_F(broken, malformed_notify_is_ignored_and_the_exchange_completes)
+TEST_F(rewritten, ignored_with_a_line_and_the_exchange_completes)
 {
 	struct pair *p = &self->p;
 	struct qm2_seen s = { 0 };
 
 	ASSERT_EQ(0, pair_initiate(&p->a));
-	settle_watching(p, &s, true, 5000);
+	settle_watching(p, &s, variant->edit, 5000);
 	ASSERT_TRUE(s.seen) TH_LOG("B's QM2 never passed");
 	ASSERT_EQ(1, s.n_notify);
 	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
-	EXPECT_EQ(1, log_count(p, &p->a, "RESPONDER-LIFETIME ignored (data attribute longer than the list)"));
+	EXPECT_EQ(1, log_count(p, &p->a, variant->line));
 	EXPECT_EQ(0, log_count(p, &p->a, "the responder limits"));
 	EXPECT_EQ(0, log_count(p, &p->a, "HASH(2) does not verify"));
 	/* A keeps its own lifetime; B its shorter one. */
