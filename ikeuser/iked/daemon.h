@@ -83,6 +83,11 @@ struct child_sa {
 	size_t n_policy;
 	iked_ms established;
 	uint32_t soft_secs;		/* when the kernel asks for a rekey */
+	/*
+	 * Its hard lifetime in the kernel: the conn's lifetime, or less when
+	 * the peer's is shorter (IKEv1 RESPONDER-LIFETIME, a QM1 proposal).
+	 */
+	uint32_t life_secs;
 	bool rekey_due;			/* soft lifetime reached */
 	iked_ms rekey_at;		/* not before this (a retry) */
 	bool rekeying;			/* our rekey of it is under way */

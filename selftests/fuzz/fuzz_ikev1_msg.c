@@ -80,6 +80,32 @@ static void chain_again(const struct ikev1_chain *c, size_t size)
 	free(c2);
 }
 
+/*
+ * Every Notify's data as a RESPONDER-LIFETIME attribute list (life.c
+ * reads one from any QM2): the attributes lie within it, or a reason.
+ */
+static void notify_attrs(const struct ikev1_chain *c)
+{
+	struct ikev1_attr at[8];
+	const struct ikev1_pl *pl;
+	const char *why = NULL;
+	unsigned int i;
+	size_t n, k;
+
+	for (i = 0; (pl = ikev1_chain_find(c, IKEV1_PL_N, i)); i++) {
+		if (ikev1_attr_list_parse(IKEV1_PROTO_ESP, pl->u.n.data,
+					  pl->u.n.len, at, 8, &n, &why)) {
+			CHECK(why);
+			continue;
+		}
+		CHECK(n <= 8);
+		for (k = 0; k < n; k++)
+			CHECK(at[k].tv || (at[k].data >= pl->u.n.data &&
+					   at[k].data + at[k].len <=
+					   pl->u.n.data + pl->u.n.len));
+	}
+}
+
 /* An encrypted body, parsed as what a null cipher would decrypt it to. */
 static void inner_chain(const struct ikev1_msg *m)
 {
@@ -95,6 +121,7 @@ static void inner_chain(const struct ikev1_msg *m)
 	} else {
 		CHECK(c->trailing <= m->body_len);
 		rules_all(&m->hdr, c);
+		notify_attrs(c);
 		chain_again(c, m->body_len - c->trailing);
 	}
 	free(c);
@@ -120,6 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	rules_all(&m->hdr, &m->chain);
+	notify_attrs(&m->chain);
 	/* the rebuild normalises the minor version and drops any junk */
 	b1 = malloc(size);
 	b2 = malloc(size);

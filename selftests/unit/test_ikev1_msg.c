@@ -625,6 +625,54 @@ TEST(attribute_refusals)
 		"data attribute truncated");
 }
 
+/* RESPONDER-LIFETIME's data: a bare list, in a transform's encoding. */
+TEST(attribute_list)
+{
+	/* Life Type seconds (TV), Life Duration 1200 (TLV of 4) */
+	static const uint8_t ok[] = { 0x80, 0x01, 0x00, 0x01,
+				      0x00, 0x02, 0x00, 0x04,
+				      0x00, 0x00, 0x04, 0xb0 };
+	struct ikev1_attr at[2];
+	const char *why = NULL;
+	uint8_t b[sizeof(ok)];
+	uint64_t v;
+	size_t n;
+
+	ASSERT_EQ(0, ikev1_attr_list_parse(IKEV1_PROTO_ESP, ok, sizeof(ok),
+					   at, 2, &n, &why));
+	ASSERT_EQ(2, n);
+	EXPECT_TRUE(at[0].tv);
+	EXPECT_EQ(IKEV1_A2_LIFE_TYPE, at[0].type);
+	EXPECT_EQ(IKEV1_LIFE_SECONDS, at[0].val);
+	EXPECT_EQ(0, ikev1_attr_u64(&at[1], &v));
+	EXPECT_EQ(1200, v);
+	ASSERT_EQ(0, ikev1_attr_list_parse(IKEV1_PROTO_ESP, ok, 0, at, 2, &n,
+					   &why));
+	EXPECT_EQ(0, n);
+	/* cut short, the TLV too long, one attribute too many */
+	EXPECT_EQ(-EBADMSG, ikev1_attr_list_parse(IKEV1_PROTO_ESP, ok, 6, at,
+						  2, &n, &why));
+	EXPECT_STREQ("data attribute truncated", why);
+	memcpy(b, ok, sizeof(b));
+	b[7] = 5;
+	EXPECT_EQ(-EBADMSG, ikev1_attr_list_parse(IKEV1_PROTO_ESP, b,
+						  sizeof(b), at, 2, &n, &why));
+	EXPECT_STREQ("data attribute longer than the list", why);
+	EXPECT_EQ(-E2BIG, ikev1_attr_list_parse(IKEV1_PROTO_ESP, ok,
+						sizeof(ok), at, 1, &n, &why));
+	EXPECT_STREQ("too many data attributes", why);
+	/* the duration first; the Life Type (basic only) as a TLV */
+	EXPECT_EQ(-EBADMSG, ikev1_attr_list_parse(IKEV1_PROTO_ESP, ok + 4, 8,
+						  at, 2, &n, &why));
+	EXPECT_STREQ("life duration not preceded by a life type", why);
+	memcpy(b, ok, sizeof(b));
+	b[0] = 0x00;
+	b[3] = 0x00;
+	EXPECT_EQ(-EBADMSG, ikev1_attr_list_parse(IKEV1_PROTO_ESP, b, 4, at,
+						  2, &n, &why));
+	EXPECT_STREQ("attribute that must be basic (TV) sent as TLV", why);
+}
+
 /* A message of the single payload @type with body @body/@blen. */
 static size_t one(uint8_t *buf, uint8_t type, const uint8_t *body,
 		  size_t blen)

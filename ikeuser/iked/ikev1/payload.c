@@ -102,6 +102,45 @@ static uint16_t life_duration_of(uint8_t proto)
 					     IKEV1_A2_LIFE_DURATION;
 }
 
+int ikev1_attr_list_parse(uint8_t proto, const uint8_t *p, size_t len,
+			  struct ikev1_attr *out, size_t cap, size_t *n,
+			  const char **why)
+{
+	uint16_t prev = 0;
+	size_t pos = 0;
+
+	*n = 0;
+	while (pos < len) {
+		struct ikev1_attr *a = &out[*n];
+		uint16_t t;
+
+		*why = len - pos < 4 ? "data attribute truncated" :
+		       *n == cap ? "too many data attributes" : NULL;
+		if (*why)
+			return len - pos < 4 ? -EBADMSG : -E2BIG;
+		t = ikev1_get16(p + pos);
+		memset(a, 0, sizeof(*a));
+		a->type = t & ~IKEV1_AF_BIT;
+		a->tv = t & IKEV1_AF_BIT;
+		a->val = a->tv ? ikev1_get16(p + pos + 2) : 0;
+		a->len = a->tv ? 0 : ikev1_get16(p + pos + 2);
+		if (!a->tv && a->len > len - pos - 4)
+			*why = "data attribute longer than the list";
+		else if (!a->tv && ikev1_attr_basic_only(proto, a->type))
+			*why = "attribute that must be basic (TV) sent as TLV";
+		else if (a->type == life_duration_of(proto) &&
+			 prev != life_type_of(proto))
+			*why = "life duration not preceded by a life type";
+		if (*why)
+			return -EBADMSG;
+		a->data = a->tv ? NULL : p + pos + 4;
+		pos += 4 + (size_t)a->len;
+		prev = a->type;
+		(*n)++;
+	}
+	return 0;
+}
+
 /* The data attributes of a transform: @p/@len, @off in the input. */
 static int attrs_parse(struct ikev1_chain *c, struct ikev1_xf *x,
 		       uint8_t proto, const uint8_t *p, size_t len, size_t off,

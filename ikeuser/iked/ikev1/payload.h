@@ -252,4 +252,14 @@ bool ikev1_attr_basic_only(uint8_t proto, uint16_t type);
  */
 int ikev1_attr_u64(const struct ikev1_attr *a, uint64_t *out);
 
+/*
+ * A bare data attribute list (a RESPONDER-LIFETIME notify's data, RFC
+ * 2407 4.6.3.1) in a transform's encoding for protocol @proto: up to
+ * @cap attributes into @out (pointing into @p), their number into *@n.
+ * 0; -EBADMSG or -E2BIG with *@why a fixed sentence (no peer bytes).
+ */
+int ikev1_attr_list_parse(uint8_t proto, const uint8_t *p, size_t len,
+			  struct ikev1_attr *out, size_t cap, size_t *n,
+			  const char **why);
+
 #endif /* KESP_IKEV1_PAYLOAD_H */

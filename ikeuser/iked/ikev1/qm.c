@@ -220,7 +220,7 @@ int qm_install(struct ike_sa *sa, bool defer_out, struct child_sa **out)
 	const struct child_sa_spec spec = {
 		.prop = &q->prop, .spi_in = q->spi_in, .spi_out = q->spi_out,
 		.mode = q->mode, .tsl = &q->tsl, .tsr = &q->tsr,
-		.defer_out = defer_out,
+		.defer_out = defer_out, .life = q->life,
 	};
 	uint8_t kin[256], kout[256];
 	struct child_sa_keys k;

@@ -92,6 +92,7 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 			       q->prop.dh);
 		return qm_done(sa, -ENOPROTOOPT);
 	}
+	v1_life_take_notify(sa, &m->chain);
 	r = take_nonce(&m->chain, q->nr, &q->nr_len);
 	if (!r)
 		r = take_ke(sa, &m->chain);
@@ -198,6 +199,8 @@ static int send_qm2(struct ike_sa *sa, const struct ikev1_msg *m,
 		else if (!r)
 			pl->u.id = ir->u.id;
 	}
+	if (!r)
+		r = v1_life_add_notify(sa, c);
 	v1_hdr(sa, &h, IKEV1_EXCH_QUICK, q->msg_id);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, qm_fill_hash2);
@@ -263,8 +266,10 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	q->mode = sa->conn->mode == IKED_MODE_TRANSPORT ?
 		  KESP_MODE_TRANSPORT : KESP_MODE_TUNNEL;
 	r = resp_take(sa, m, &p, &x);
-	if (!r)
+	if (!r) {
+		v1_life_choose(sa);
 		r = send_qm2(sa, m, p, x);
+	}
 	/*
 	 * A rekey: the new inbound SA goes in now, as QM2 leaves (the
 	 * initiator may send on the new pair as soon as it has QM2); the

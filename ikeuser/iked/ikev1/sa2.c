@@ -13,7 +13,7 @@
 /* One ESP transform in neutral terms, with its IKEv1 attributes. */
 struct p2alg {
 	uint16_t encr, key_bits, integ, group, encap;
-	uint32_t life;
+	uint32_t life;		/* seconds, 0: none said */
 };
 
 /* RFC 3947 5.1: the UDP-encapsulated modes when NAT-T is in use. */
@@ -100,7 +100,7 @@ int v1_sa2_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group)
 static int read_xf(const struct ikev1_chain *c, const struct ikev1_xf *x,
 		   struct p2alg *a)
 {
-	uint16_t i;
+	uint16_t i, ltype = 0;
 	uint64_t v;
 
 	memset(a, 0, sizeof(*a));
@@ -113,8 +113,16 @@ static int read_xf(const struct ikev1_chain *c, const struct ikev1_xf *x,
 		if (ikev1_attr_u64(at, &v) || v > UINT16_MAX * 65536ull)
 			return -EINVAL;
 		switch (at->type) {
-		case IKEV1_A2_LIFE_TYPE: break;
-		case IKEV1_A2_LIFE_DURATION: a->life = (uint32_t)v; break;
+		case IKEV1_A2_LIFE_TYPE: ltype = (uint16_t)v; break;
+		case IKEV1_A2_LIFE_DURATION:
+			/*
+			 * Kilobytes limit nothing of ours (no lifebytes=):
+			 * only seconds, which a kilobyte duration after
+			 * them must not overwrite.
+			 */
+			if (ltype == IKEV1_LIFE_SECONDS)
+				a->life = (uint32_t)v;
+			break;
 		case IKEV1_A2_GROUP: a->group = (uint16_t)v; break;
 		case IKEV1_A2_ENCAP: a->encap = (uint16_t)v; break;
 		case IKEV1_A2_AUTH:
@@ -204,6 +212,7 @@ int v1_sa2_select(struct ike_sa *sa, const struct ikev1_chain *c,
 				continue;
 			chosen_of(&a, p, &q->prop);
 			q->spi_out = ikev1_get32(p->spi);
+			q->peer_life = a.life;
 			*xf = x;
 			*prop = p;
 			return 0;

@@ -84,6 +84,15 @@ struct v1_qm {
 	 * inbound SA; its outbound SA waits for QM3).
 	 */
 	bool early;
+	/*
+	 * The IPsec SA's lifetime in seconds (0: the conn's): as responder
+	 * the shorter of QM1's proposal and ours, as initiator a shorter one
+	 * that QM2's RESPONDER-LIFETIME says (life.c).
+	 */
+	uint32_t life;
+	uint32_t peer_life;	/* responder: QM1's, 0 when it said none */
+	bool life_notify;	/* responder: QM2 says RESPONDER-LIFETIME */
+	uint8_t life_data[12];	/* that notify's attributes, until sent */
 };
 
 struct v1_sa {
@@ -312,6 +321,14 @@ void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
 		   int r);
 /* The version's delete_child: a Delete for @ch, then it goes (or lingers). */
 int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch);
+
+/* life.c: RESPONDER-LIFETIME (RFC 2407 4.6.3.1) in Quick Mode. */
+/* Responder: the IPsec SA's lifetime from QM1's proposal (q->peer_life). */
+void v1_life_choose(struct ike_sa *sa);
+/* Responder: the notify into QM2's chain @c, when ours is shorter. */
+int v1_life_add_notify(struct ike_sa *sa, struct ikev1_chain *c);
+/* Initiator: QM2's notifies in @c; a shorter lifetime is honoured. */
+void v1_life_take_notify(struct ike_sa *sa, const struct ikev1_chain *c);
 
 /* ike_sa.c */
 const char *v1_state_name(enum v1_state st);

@@ -90,7 +90,7 @@ static void fill_ksa(struct ike_sa *sa, struct kesp_sa *k, uint8_t dir,
 	 * The kernel's hard limit stands even without the daemon; the soft
 	 * one is where a rekey would start, before the peer's limit.
 	 */
-	k->lft[KESP_LFT_A_HARD_ADD_SECS] = cfg->lifetime;
+	k->lft[KESP_LFT_A_HARD_ADD_SECS] = ch->life_secs;
 	if (cfg->rekey && ch->soft_secs)
 		k->lft[KESP_LFT_A_SOFT_ADD_SECS] = ch->soft_secs;
 	/* ESP in UDP when NAT-T is in use (natt.c). */
@@ -159,7 +159,8 @@ int child_sa_install(struct ike_sa *sa, const struct child_sa_spec *s,
 	ch->prop = *s->prop;
 	ch->reqid = iked_conn_of(sa->d, sa->conn)->reqid;
 	/* Randomized, so that the two ends do not rekey at once (2.8.1). */
-	ch->soft_secs = rekey_secs(sa->conn, sa->conn->lifetime);
+	ch->life_secs = s->life ? s->life : sa->conn->lifetime;
+	ch->soft_secs = rekey_secs(sa->conn, ch->life_secs);
 	ch->ts_local = *s->tsl;
 	ch->ts_remote = *s->tsr;
 	insel = sels[0];

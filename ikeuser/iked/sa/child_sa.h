@@ -21,6 +21,8 @@ struct child_sa_spec {
 	 * RFC 7296 2.8) until child_install_deferred().
 	 */
 	bool defer_out;
+	/* Hard lifetime in seconds, 0: the conn's (IKEv2 never negotiates it). */
+	uint32_t life;
 };
 
 /* Its keys, each direction's encryption (salt included) and integrity. */
