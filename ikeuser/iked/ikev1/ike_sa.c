@@ -51,6 +51,7 @@ static void sa_free(struct ike_sa *sa)
 static void sa_abort(struct ike_sa *sa)
 {
 	v1_qm_clear(&v1(sa)->qm);
+	v1_ike_rekey_failed(sa);
 }
 
 void v1_established(struct ike_sa *sa)
@@ -66,7 +67,8 @@ void v1_established(struct ike_sa *sa)
 		   sa->initiator ? "initiator" : "responder",
 		   iked_chosen_format(&sa->prop, alg, sizeof(alg)),
 		   sa->conn->ikelifetime);
-	if (!sa->initiator)
+	/* A rekey carries the IPsec SAs over: no Quick Mode for it. */
+	if (v1_ike_rekey_done(sa) || !sa->initiator)
 		return;
 	r = v1_qm_start(sa, NULL);
 	if (r)
@@ -81,13 +83,6 @@ static int ike_start(struct ike_sa *sa)
 static int child_start(struct ike_sa *sa)
 {
 	return v1_qm_start(sa, NULL);
-}
-
-static int rekey_ike(struct ike_sa *sa)
-{
-	ike_sa_log(sa, IKED_LOG_WARN,
-		   "ISAKMP SA rekeying is not supported yet (ikev1/ike_sa.c): it lasts until its lifetime ends, then Main Mode starts again");
-	return -EOPNOTSUPP;
 }
 
 static int rekey_child(struct ike_sa *sa, struct child_sa *ch)
@@ -168,7 +163,7 @@ const struct iked_proto ikev1_proto = {
 	.sa_abort = sa_abort,
 	.ike_start = ike_start,
 	.child_start = child_start,
-	.rekey_ike = rekey_ike,
+	.rekey_ike = v1_ike_rekey_start,
 	.rekey_child = rekey_child,
 	.delete_ike = delete_ike,
 	.delete_child = v1_rekey_delete,

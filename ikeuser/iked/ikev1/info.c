@@ -170,6 +170,7 @@ static bool on_delete(struct ike_sa *sa, const struct ikev1_delete *d)
 	    d->nspi >= 1 && !memcmp(d->spis, sa->spi_i, 8) &&
 	    !memcmp(d->spis + 8, sa->spi_r, 8)) {
 		ike_sa_log(sa, IKED_LOG_INFO, "the peer deleted the ISAKMP SA");
+		v1_ike_rekey_deleted(sa);
 		ike_sa_kill(sa, "deleted by the peer");
 		return false;
 	}
@@ -177,13 +178,14 @@ static bool on_delete(struct ike_sa *sa, const struct ikev1_delete *d)
 		return true;
 	for (i = 0; i < d->nspi; i++) {
 		uint32_t spi = ikev1_get32(d->spis + 4 * i);
-		struct child_sa *ch = child_find_out(sa, spi);
+		struct ike_sa *owner;
+		struct child_sa *ch = v1_child_find_out(sa, spi, &owner);
 
 		if (!ch)
 			continue;
-		ike_sa_log(sa, IKED_LOG_INFO, "the peer deleted CHILD SA %u (SPI %08x)",
+		ike_sa_log(owner, IKED_LOG_INFO, "the peer deleted CHILD SA %u (SPI %08x)",
 			   ch->no, spi);
-		child_remove(sa, ch, "deleted by the peer");
+		child_remove(owner, ch, "deleted by the peer");
 	}
 	return true;
 }

@@ -27,7 +27,11 @@
 int v1_rekey_start(struct ike_sa *sa, struct child_sa *old)
 {
 	uint16_t rnd = 0;
-	int r = v1_qm_start(sa, old);
+	/*
+	 * Not while a new ISAKMP SA is being made for @sa: the pair moves
+	 * there once it is up, this Quick Mode would be cut off.
+	 */
+	int r = v1_ike_rekey_pending(sa) ? -EBUSY : v1_qm_start(sa, old);
 
 	if (!r) {
 		old->rekeying = true;
@@ -45,9 +49,9 @@ static bool same_ts(const struct iked_ts_list *a, const struct iked_ts_list *b)
 	return iked_ts_within(a, b) && iked_ts_within(b, a);
 }
 
-struct child_sa *v1_rekey_target(struct ike_sa *sa,
-				 const struct iked_ts_list *l,
-				 const struct iked_ts_list *r)
+static struct child_sa *target_in(struct ike_sa *sa,
+				  const struct iked_ts_list *l,
+				  const struct iked_ts_list *r)
 {
 	struct child_sa *ch;
 
@@ -57,6 +61,23 @@ struct child_sa *v1_rekey_target(struct ike_sa *sa,
 		    same_ts(&ch->ts_remote, r))
 			return ch;
 	return NULL;
+}
+
+struct child_sa *v1_rekey_target(struct ike_sa *sa,
+				 const struct iked_ts_list *l,
+				 const struct iked_ts_list *r)
+{
+	struct child_sa *ch = target_in(sa, l, r);
+	struct ike_sa *s;
+
+	/*
+	 * Moved by an ISAKMP SA rekey to another ISAKMP SA of the peer's:
+	 * its Quick Mode may still come over the old one.
+	 */
+	for (s = sa->d->sas; s && !ch; s = s->next)
+		if (v1_sibling(sa, s))
+			ch = target_in(s, l, r);
+	return ch;
 }
 
 void v1_rekey_taken(struct ike_sa *sa, struct child_sa *old,

@@ -129,6 +129,12 @@ struct v1_sa {
 	uint8_t natd[2][IKEV1_HASH_MAX];
 	/* the path of the datagram being handled, NULL outside it */
 	const struct iked_path *rx_path;
+	/*
+	 * Our new ISAKMP SA that replaces the one with cookies rekey_ck
+	 * (ike_rekey.c), until it is up.
+	 */
+	bool rekey;
+	uint8_t rekey_ck[16];
 };
 
 static inline struct v1_sa *v1(const struct ike_sa *sa)
@@ -321,6 +327,31 @@ void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
 		   int r);
 /* The version's delete_child: a Delete for @ch, then it goes (or lingers). */
 int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch);
+
+/* ike_rekey.c: ISAKMP SA rekeying, make before break. */
+/* @s is another established ISAKMP SA of @sa's conn, with the same peer. */
+bool v1_sibling(const struct ike_sa *sa, const struct ike_sa *s);
+/* The version's rekey_ike: a new Main (Aggressive) Mode beside @old. */
+int v1_ike_rekey_start(struct ike_sa *old);
+/* A new ISAKMP SA of ours for @old is under way. */
+bool v1_ike_rekey_pending(const struct ike_sa *old);
+/* @n ends before it is up: its old ISAKMP SA tries again later. */
+void v1_ike_rekey_failed(struct ike_sa *n);
+/*
+ * @n is up: when it replaces an ISAKMP SA (ours to rekey, or, as
+ * responder, another of the same conn and peer), the IPsec SAs move to
+ * it and the old one is deleted (ours) or waits for the peer's Delete.
+ * true then: no Quick Mode is needed.
+ */
+bool v1_ike_rekey_done(struct ike_sa *n);
+/* The peer deleted @old: what it still holds goes to its successor. */
+void v1_ike_rekey_deleted(struct ike_sa *old);
+/*
+ * The CHILD SA with our outbound SPI @spi in @sa or, moved by an ISAKMP
+ * SA rekey, in another of its conn and peer (its ISAKMP SA to *@owner).
+ */
+struct child_sa *v1_child_find_out(struct ike_sa *sa, uint32_t spi,
+				   struct ike_sa **owner);
 
 /* life.c: RESPONDER-LIFETIME (RFC 2407 4.6.3.1) in Quick Mode. */
 /* Responder: the IPsec SA's lifetime from QM1's proposal (q->peer_life). */
