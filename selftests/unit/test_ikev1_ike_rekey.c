@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKEv1 ISAKMP SA rekeying (ikev1/ike_rekey.c) between two in-process
+ * kesp-iked instances (ikev1_pair.h): the core's rekey time of one end's
+ * ISAKMP SA comes (sa->rekey_at, as sa/timers.c reads it), that end runs
+ * a new Main Mode beside the old ISAKMP SA, both ends move the IPsec SA
+ * pair to the new one, the rekeying end deletes the old one and the
+ * other frees it on that Delete. The kernel (the recorder) must see
+ * nothing of it: the same pair, never removed nor added again. The
+ * rekeying Main Mode carries no INITIAL-CONTACT (it would end the pair),
+ * and the next CHILD SA rekey runs over the new ISAKMP SA. Both ends at
+ * once (crossing rekeys) lose no IPsec SA either.
+ */
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "ikev1_pair.h"
+#pragma GCC diagnostic pop
+
+/* A conn of A or B (@a), Main Mode or Aggressive Mode (@aggr). */
+static void conf_of(char *buf, size_t len, bool a, bool aggr)
+{
+	snprintf(buf, len,
+		 "conn %s\n"
+		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
+		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
+		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
+		 "\tike=aes256-sha256-modp2048!\n"
+		 "\tesp=aes128-sha256-ecp256!\n"
+		 "\taggressive=%s\n\tauto=add\n",
+		 a ? "a-b" : "b-a",
+		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
+		 a ? "10.1.0.0/24" : "10.2.0.0/24",
+		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
+		 a ? "10.2.0.0/24" : "10.1.0.0/24", aggr ? "yes" : "no");
+}
+
+/* @in's established ISAKMP SA that no rekey replaced. */
+static struct ike_sa *live_sa(const struct inst *in)
+{
+	struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED && !sa->successor)
+			return sa;
+	return NULL;
+}
+
+/* Whether @in has an ISAKMP SA (not dead) with the cookies of @v. */
+static bool has_sa(const struct inst *in, const struct ike_view *v)
+{
+	const struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD && !memcmp(sa->spi_i, v->spi_i, 8) &&
+		    !memcmp(sa->spi_r, v->spi_r, 8))
+			return true;
+	return false;
+}
+
+/* SPIs of the pair live now: A in, A out. */
+static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
+{
+	const struct kesp_sa *s[1];
+
+	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
+	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
+}
+
+/* The rekey time of @in's ISAKMP SA is now (sa/timers.c acts on it). */
+static int rekey_due(struct inst *in)
+{
+	struct ike_sa *sa = live_sa(in);
+
+	if (!sa)
+		return -1;
+	sa->rekey_at = iked_now();
+	return 0;
+}
+
+/*
+ * The same one IPsec SA pair as before (A's @in0, @out0), on both ends,
+ * never removed, nothing else ever added.
+ */
+static void expect_pair_kept(struct __test_metadata *_metadata,
+			     struct pair *p, uint32_t in0, uint32_t out0,
+			     char *why, size_t len)
+{
+	uint32_t in1, out1;
+
+	EXPECT_EQ(0, check_one_pair(p, why, len)) TH_LOG("%s", why);
+	live_spis(p, &in1, &out1);
+	EXPECT_EQ(in0, in1);
+	EXPECT_EQ(out0, out1);
+	EXPECT_EQ(1, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(1, added_sas(&p->a.rec, KESP_DIR_OUT));
+	EXPECT_EQ(1, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_EQ(1, added_sas(&p->b.rec, KESP_DIR_OUT));
+	EXPECT_FALSE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_FALSE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_EQ(3, live_policies(&p->a.rec));
+	EXPECT_EQ(3, live_policies(&p->b.rec));
+	EXPECT_EQ(0, p->a.rec.bogus + p->b.rec.bogus);
+}
+
+/* The kernel's soft expiry of @in's inbound SA @spi, as kesp.ko says it. */
+static void soft_expire(struct inst *in, uint32_t spi)
+{
+	struct ike_sa *sa = live_sa(in);
+	struct kesp_sa k = { .dir = KESP_DIR_IN, .spi = spi };
+
+	if (!sa)
+		return;
+	k.dst = sa->path.local;
+	iked_sa_expired(in->d, &k, false);
+}
+
+/* Time passes for @in's CHILD SAs by @ms (retirement, lingering). */
+static void age_children(struct inst *in, iked_ms ms)
+{
+	struct ike_sa *sa;
+	struct child_sa *ch;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		for (ch = sa->children; ch; ch = ch->next) {
+			ch->established -= ms;
+			if (ch->retire_at)
+				ch->retire_at = ch->retire_at > ms ?
+						ch->retire_at - ms : 1;
+			if (ch->linger_until)
+				ch->linger_until = ch->linger_until > ms ?
+						   ch->linger_until - ms : 1;
+		}
+}
+
+/*
+ * @rk rekeys the pair's CHILD SA now, over the ISAKMP SA @v that both
+ * ends have (the only one): the old pair goes on both ends.
+ */
+static void child_rekey_over(struct __test_metadata *_metadata,
+			     struct pair *p, struct inst *rk, struct inst *o,
+			     const struct ike_view *v, char *why, size_t len)
+{
+	unsigned int before = p->delivered;
+	uint32_t in0, out0, in1, out1;
+
+	live_spis(p, &in0, &out0);
+	soft_expire(rk, rk == &p->a ? in0 : out0);
+	pair_settle(p, 5000);
+	EXPECT_EQ(3, p->delivered - before);	/* QM1, QM2, QM3 */
+	EXPECT_EQ(1, log_count(p, rk, "rekeyed: #"));
+	EXPECT_EQ(1, log_count(p, o, "rekeyed by the peer"));
+	/* Over @v: its cookies are the only ones either end has. */
+	EXPECT_TRUE(has_sa(&p->a, v) && has_sa(&p->b, v));
+	EXPECT_EQ(0, log_count(p, o, "dropped IKEv1 message"));
+	age_children(rk, IKED_DEFER_OUT_MS + 100);
+	pair_settle(p, 5000);
+	age_children(rk, 5000);
+	pair_settle(p, 2000);
+	EXPECT_EQ(1, log_count(p, o, "the peer deleted CHILD SA"));
+	EXPECT_EQ(0, check_one_pair(p, why, len)) TH_LOG("%s", why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+}
+
+/*
+ * @rk's ISAKMP SA reaches its rekey time: a new one on both ends, the
+ * old one deleted on both, the IPsec SA pair untouched, no
+ * INITIAL-CONTACT, and a CHILD SA rekey over the new one afterwards.
+ */
+static void ike_rekey_by(struct __test_metadata *_metadata, struct pair *p,
+			 struct inst *rk, struct inst *o, unsigned int msgs,
+			 char *why, size_t len)
+{
+	const char *ic = "the peer sent INITIAL-CONTACT";
+	unsigned int before, ic_a, ic_b;
+	struct ike_view v0, v1;
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, check_one_ike_sa(p, &v0, why, len)) TH_LOG("%s", why);
+	/* The first exchange said it (Aggressive Mode: AM3 only). */
+	ic_a = log_count(p, &p->a, ic);
+	ic_b = log_count(p, &p->b, ic);
+	EXPECT_EQ(1, ic_b);
+	live_spis(p, &in0, &out0);
+	ASSERT_NE(0, in0);
+	ASSERT_EQ(0, rekey_due(rk));
+	before = p->delivered;
+	pair_settle(p, 5000);
+	/* The new exchange and the Delete of the old ISAKMP SA, no Quick Mode. */
+	EXPECT_EQ(msgs + 1, p->delivered - before);
+	ASSERT_EQ(0, check_one_ike_sa(p, &v1, why, len)) TH_LOG("%s", why);
+	EXPECT_NE(0, memcmp(v0.spi_i, v1.spi_i, 8));
+	EXPECT_FALSE(has_sa(&p->a, &v0));
+	EXPECT_FALSE(has_sa(&p->b, &v0));
+	/* rk started it: the new ISAKMP SA's initiator. */
+	EXPECT_TRUE(live_sa(rk)->initiator);
+	EXPECT_EQ(1, live_sa(rk)->children ? 1 : 0);
+	EXPECT_EQ(1, live_sa(o)->children ? 1 : 0);
+	EXPECT_EQ(1, log_count(p, rk, "rekeying the ISAKMP SA"));
+	EXPECT_EQ(1, log_count(p, rk, "IKE SA rekeyed: now"));
+	EXPECT_EQ(1, log_count(p, o, "IKE SA rekeyed: now"));
+	EXPECT_EQ(1, log_count(p, o, "the peer deleted the ISAKMP SA"));
+	/* The rekeying exchange did not say INITIAL-CONTACT, either way. */
+	EXPECT_EQ(ic_a, log_count(p, &p->a, ic));
+	EXPECT_EQ(ic_b, log_count(p, &p->b, ic));
+	EXPECT_EQ(0, log_count(p, rk, "replaced: the peer restarted"));
+	EXPECT_EQ(0, log_count(p, o, "replaced: the peer restarted"));
+	expect_pair_kept(_metadata, p, in0, out0, why, len);
+	child_rekey_over(_metadata, p, rk, o, &v1, why, len);
+	child_rekey_over(_metadata, p, o, rk, &v1, why, len);
+}
+
+/* ---- Main Mode. ---- */
+
+FIXTURE(two) {
+	struct pair p;
+	char why[256];
+};
+
+FIXTURE_VARIANT(two) {
+	bool aggressive;
+	unsigned int msgs;	/* of the exchange that makes an ISAKMP SA */
+};
+
+FIXTURE_VARIANT_ADD(two, main_mode) {
+	.aggressive = false, .msgs = 6,
+};
+
+FIXTURE_VARIANT_ADD(two, aggressive_mode) {
+	.aggressive = true, .msgs = 3,
+};
+
+FIXTURE_SETUP(two)
+{
+	char ca[1024], cb[1024];
+	int r;
+
+	conf_of(ca, sizeof(ca), true, variant->aggressive);
+	conf_of(cb, sizeof(cb), false, variant->aggressive);
+	r = pair_setup_confs(&self->p, ca, cb, secrets_ok, self->why,
+			     sizeof(self->why));
+	if (r > 0)
+		SKIP(exit(255), "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+}
+
+FIXTURE_TEARDOWN(two)
+{
+	pair_teardown(&self->p, !_metadata->passed);
+}
+
+TEST_F(two, a_the_initiator_rekeys_the_isakmp_sa)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ike_rekey_by(_metadata, p, &p->a, &p->b, variant->msgs, self->why,
+		     sizeof(self->why));
+}
+
+TEST_F(two, b_the_responder_rekeys_the_isakmp_sa)
+{
+	struct pair *p = &self->p;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ike_rekey_by(_metadata, p, &p->b, &p->a, variant->msgs, self->why,
+		     sizeof(self->why));
+}
+
+TEST_F(two, rekeyed_twice_by_either_end)
+{
+	struct pair *p = &self->p;
+	struct ike_view v;
+	uint32_t in0, out0;
+
+	ASSERT_EQ(0, pair_initiate(&p->b));
+	pair_settle(p, 5000);
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, rekey_due(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, rekey_due(&p->b));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, check_one_ike_sa(p, &v, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_TRUE(live_sa(&p->b)->initiator);
+	EXPECT_EQ(2, log_count(p, &p->a, "IKE SA rekeyed: now"));
+	EXPECT_EQ(2, log_count(p, &p->b, "IKE SA rekeyed: now"));
+	expect_pair_kept(_metadata, p, in0, out0, self->why,
+			 sizeof(self->why));
+}
+
+/*
+ * Both ends' rekey time at once: two new ISAKMP SAs, each end the
+ * initiator of one. The old one goes on both ends; the pair stays, and
+ * its rekey and Delete find it whichever ISAKMP SA they come over.
+ */
+TEST_F(two, crossing_rekeys_lose_no_ipsec_sa)
+{
+	struct pair *p = &self->p;
+	struct ike_view v0, a[4], b[4];
+	uint32_t in0, out0, in1, out1;
+	unsigned int ic_a, ic_b;
+	size_t na, nb;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, check_one_ike_sa(p, &v0, self->why, sizeof(self->why)));
+	live_spis(p, &in0, &out0);
+	ic_a = log_count(p, &p->a, "the peer sent INITIAL-CONTACT");
+	ic_b = log_count(p, &p->b, "the peer sent INITIAL-CONTACT");
+	ASSERT_EQ(0, rekey_due(&p->a));
+	ASSERT_EQ(0, rekey_due(&p->b));
+	pair_settle(p, 5000);
+	EXPECT_FALSE(has_sa(&p->a, &v0));
+	EXPECT_FALSE(has_sa(&p->b, &v0));
+	na = pair_ike_list(&p->a, a, 4);
+	nb = pair_ike_list(&p->b, b, 4);
+	EXPECT_TRUE(na >= 1 && na <= 2) TH_LOG("A has %zu ISAKMP SAs", na);
+	EXPECT_TRUE(nb >= 1 && nb <= 2) TH_LOG("B has %zu ISAKMP SAs", nb);
+	EXPECT_EQ(ic_a, log_count(p, &p->a, "the peer sent INITIAL-CONTACT"));
+	EXPECT_EQ(ic_b, log_count(p, &p->b, "the peer sent INITIAL-CONTACT"));
+	expect_pair_kept(_metadata, p, in0, out0, self->why,
+			 sizeof(self->why));
+	/* A CHILD SA rekey by either end still replaces the pair. */
+	soft_expire(&p->a, in0);
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->b, "rekeyed by the peer"));
+	age_children(&p->a, IKED_DEFER_OUT_MS + 100);
+	pair_settle(p, 5000);
+	age_children(&p->a, 5000);
+	pair_settle(p, 2000);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+}
+
+TEST_HARNESS_MAIN
