@@ -9,7 +9,9 @@
  * nothing of it: the same pair, never removed nor added again. The
  * rekeying Main Mode carries no INITIAL-CONTACT (it would end the pair),
  * and the next CHILD SA rekey runs over the new ISAKMP SA. Both ends at
- * once (crossing rekeys) lose no IPsec SA either.
+ * once (crossing rekeys) lose no IPsec SA either. A rekeying exchange
+ * that fails is tried again later; an old ISAKMP SA whose hard lifetime
+ * comes first goes as it always did, its pair with it.
  */
 
 #pragma GCC diagnostic push
@@ -334,6 +336,99 @@ TEST_F(two, crossing_rekeys_lose_no_ipsec_sa)
 	pair_settle(p, 5000);
 	age_children(&p->a, 5000);
 	pair_settle(p, 2000);
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	live_spis(p, &in1, &out1);
+	EXPECT_NE(in0, in1);
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_IN, in0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+}
+
+/* @in's ISAKMP SA that is not up yet (a rekeying one), or NULL. */
+static struct ike_sa *pending_sa(const struct inst *in)
+{
+	struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD && sa->state != IKE_ESTABLISHED)
+			return sa;
+	return NULL;
+}
+
+/* What waits on @in's socket is dropped, as a lossy path would. */
+static void drop_pending(struct inst *in)
+{
+	uint8_t buf[4096];
+
+	while (recv(pair_fd(in), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+/*
+ * The rekeying exchange fails (here: A gives it up): the old ISAKMP SA
+ * and its pair go on, and it is tried again 10 to 20 s later.
+ */
+TEST_F(two, a_failed_rekey_is_tried_again)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *n, *old;
+	uint32_t in0, out0;
+	iked_ms now;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, rekey_due(&p->a));
+	pair_timers(&p->a);
+	n = pending_sa(&p->a);
+	ASSERT_NE(NULL, n);
+	ike_sa_kill(n, "given up");
+	usleep(50000);
+	drop_pending(&p->b);
+	old = live_sa(&p->a);
+	ASSERT_NE(NULL, old);
+	now = iked_now();
+	EXPECT_TRUE(old->rekey_at >= now + 9000 && old->rekey_at <= now + 20000);
+	EXPECT_EQ(1, log_count(p, &p->a, "failed: trying again in"));
+	pair_settle(p, 500);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* Its time again: this one succeeds. */
+	ASSERT_EQ(0, rekey_due(&p->a));
+	pair_settle(p, 5000);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA rekeyed: now"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA rekeyed: now"));
+	expect_pair_kept(_metadata, p, in0, out0, self->why,
+			 sizeof(self->why));
+}
+
+/*
+ * The old ISAKMP SA reaches its hard lifetime before the new one is up:
+ * it goes as it always did, with its IPsec SAs; the new ISAKMP SA then
+ * makes a new pair in a Quick Mode of its own.
+ */
+TEST_F(two, the_old_one_ends_before_the_new_one_is_up)
+{
+	struct pair *p = &self->p;
+	uint32_t in0, out0, in1, out1;
+	struct ike_sa *old;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(0, rekey_due(&p->a));
+	pair_timers(&p->a);
+	ASSERT_NE(NULL, pending_sa(&p->a));
+	old = live_sa(&p->a);
+	ASSERT_NE(NULL, old);
+	old->hard_at = iked_now();
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->a, "reached its lifetime"));
+	EXPECT_EQ(0, log_count(p, &p->a, "IKE SA rekeyed"));
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	live_spis(p, &in1, &out1);
