@@ -96,6 +96,11 @@ struct child_sa {
 	 * (RFC 7296 2.8.1): its creator deletes it; we never send on it.
 	 */
 	bool redundant;
+	/*
+	 * A redundant SA the peer should delete (a crossing creation): if
+	 * it has not by then, we do (not every peer resolves those). 0: no.
+	 */
+	iked_ms peer_deletes_by;
 	bool out_absent;		/* its outbound SA was never installed */
 	bool replaced;			/* rekeyed by the peer: not by us */
 	/*
@@ -123,6 +128,8 @@ struct child_sa {
 
 /* A deferred outbound SA goes in after this, Delete from the peer or not. */
 #define IKED_DEFER_OUT_MS	3000
+/* How long a peer has to delete the redundant pair of a crossing creation. */
+#define IKED_REDUNDANT_WAIT_MS	5000
 
 /*
  * IKE SA states, in the order an exchange moves through them. The number

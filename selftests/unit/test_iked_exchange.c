@@ -799,6 +799,16 @@ TEST_F(two, crossing_child_creations_leave_one_new_pair)
 	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, bi, 4));
 	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, ai, 4));
 	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, bi, 4));
+	/*
+	 * Each end's answer to the peer's request installs no outbound SA
+	 * until the collision is decided: the end whose pair goes starts
+	 * sending on the peer's, the other never sends on the doomed one.
+	 * Outbound SAs made: the first pair's 2, each end's own 2 and the
+	 * survivor's at its responder 1; installing at once made 6 (and
+	 * released held packets before the peer could read them).
+	 */
+	EXPECT_EQ(5, added_sas(&p->a.rec, KESP_DIR_OUT) +
+		     added_sas(&p->b.rec, KESP_DIR_OUT));
 	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))

@@ -241,7 +241,8 @@ int child_respond(struct ike_sa *sa, const struct ikev2_chain *in,
 		    cfg->mode == IKED_MODE_TRANSPORT ? KESP_MODE_TRANSPORT :
 						       KESP_MODE_TUNNEL,
 		    &tsr, &tsi, false, ni, ni_len, nr, nr_len, gir, gir_len,
-		    !in_auth && ikev2_chain_notify(in, IKEV2_N_REKEY_SA));
+		    v2(sa)->inst.defer_out ||
+		    (!in_auth && ikev2_chain_notify(in, IKEV2_N_REKEY_SA)));
 	if (r)
 		goto temp;
 	sa->children->from_auth = in_auth;

@@ -244,9 +244,16 @@ void child_create_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		goto out;
 	v2(sa)->inst.old_no = ch ? ch->no : 0;
 	v2(sa)->inst.by_peer = true;
+	/*
+	 * Held packets would leave on its outbound SA at once, before the
+	 * peer has our answer and its inbound SA (seen against charon);
+	 * ours is safe to send on once answered, so this one waits.
+	 */
+	v2(sa)->inst.defer_out = collide_new;
 	r = child_respond(sa, in, in->nonce.data, in->nonce.len, nr,
 			  sizeof(nr), gir, gir_len, false, &used_ke, c);
 	v2(sa)->inst.old_no = 0;
+	v2(sa)->inst.defer_out = false;
 	if (!r && ch && !collide)
 		/* The peer deletes it next; no rekey of ours meanwhile. */
 		ch->replaced = true;
@@ -316,8 +323,20 @@ static void resolve_new_collision(struct ike_sa *sa, struct child_sa *ours,
 		   ours_lost ? "us" : "the peer",
 		   ours_lost ? theirs->no : ours->no);
 	gone->redundant = true;
-	if (ours_lost)
-		child_delete_start(sa, ours);
+	if (!ours_lost) {
+		/* Never sent on, so the peer's Delete loses nothing. */
+		if (theirs->deferred_out)
+			child_sa_drop_deferred_out(theirs);
+		/*
+		 * RFC 7296 has no rule for crossing creations: charon keeps
+		 * both pairs, so we delete it ourselves if it does not.
+		 */
+		theirs->peer_deletes_by = iked_now() + IKED_REDUNDANT_WAIT_MS;
+		return;
+	}
+	/* Theirs stays: it sends from now on (the peer has had our answer). */
+	child_install_deferred(sa, theirs);
+	child_delete_start(sa, ours);
 }
 
 /* Our CREATE_CHILD_SA is over with @r: the CHILD SA it rekeyed goes, or is retried. */
@@ -425,6 +444,9 @@ void child_create_on_response(struct ike_sa *sa, const struct ikev2_chain *in)
 		ike_sa_answer(sa, r);
 		return;
 	}
+	if (!rekey_spi && theirs)
+		/* Ours failed: the peer's crossing one is all there is. */
+		child_install_deferred(sa, theirs);
 out:
 	create_done(sa, rekey_spi, r);
 }
@@ -432,7 +454,13 @@ out:
 void child_create_failed(struct ike_sa *sa, int err)
 {
 	uint32_t rekey_spi = v2(sa)->pend.rekey_spi;
+	uint32_t coll_spi = v2(sa)->pend.coll_spi_in;
+	struct child_sa *theirs;
 
 	child_pending_clear(sa);
+	theirs = !rekey_spi && coll_spi ? child_find_in(sa, coll_spi) : NULL;
+	if (theirs)
+		/* Ours never came: the peer's crossing one sends now. */
+		child_install_deferred(sa, theirs);
 	create_done(sa, rekey_spi, err);
 }

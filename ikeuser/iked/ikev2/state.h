@@ -108,6 +108,11 @@ struct ikev2_state {
 	struct {
 		unsigned int old_no;	/* 0: not a rekey */
 		bool by_peer;
+		/*
+		 * Its outbound SA waits: a peer's new CHILD SA crossing ours,
+		 * which may be the one that goes (create_child.c).
+		 */
+		bool defer_out;
 	} inst;
 	struct ike_rekey rk;
 	uint32_t del_spi;		/* REQ_DELETE_CHILD: our inbound SPI */

@@ -17,6 +17,32 @@ static void earliest(iked_ms *next, iked_ms t)
 }
 
 /*
+ * A redundant pair the peer should have deleted by now is ours to delete.
+ * Returns true when that Delete went out (one request at a time).
+ */
+static bool delete_kept_redundant(struct ike_sa *sa, iked_ms now,
+				  iked_ms *next)
+{
+	struct child_sa *ch;
+
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (!ch->peer_deletes_by || ch->state != CHILD_INSTALLED)
+			continue;
+		if (ch->peer_deletes_by > now) {
+			earliest(next, ch->peer_deletes_by);
+			continue;
+		}
+		ch->peer_deletes_by = 0;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u: the peer kept its redundant pair of a crossing creation; deleting it",
+			   ch->no);
+		/* On failure it is gone already, and the list with it. */
+		return sa->proto->delete_child(sa, ch) == 0;
+	}
+	return false;
+}
+
+/*
  * The CHILD SAs of @sa: deferred outbound SAs due, rekeys due (one
  * request at a time). Returns false when a request went out; the next
  * deadline into *@next.
@@ -25,6 +51,8 @@ static bool work_children(struct ike_sa *sa, iked_ms now, iked_ms *next)
 {
 	struct child_sa *ch;
 
+	if (delete_kept_redundant(sa, now, next))
+		return false;
 	for (ch = sa->children; ch; ch = ch->next) {
 		if (ch->deferred_out && !ch->redundant) {
 			iked_ms t = ch->established + IKED_DEFER_OUT_MS;
