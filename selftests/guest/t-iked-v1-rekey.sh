@@ -51,7 +51,7 @@ conn gw
 	lifetime=24s
 	rekeymargin=8s
 	rekeyfuzz=25%
-	ikelifetime=600s
+	ikelifetime=40s
 	auto=add
 EOC
 printf '@gw-a.example @gw-b.example : PSK "%s"\n' "$PSK" >"$IKED_DIR/a.secrets"
@@ -119,6 +119,9 @@ tx=$(echo "$sum" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
 rx=$(echo "$sum" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
 [ "$rc" = 0 ] && [ "${tx:-0}" = 275 ] && [ "${rx:-0}" = 275 ] ||
 	fail "pings lost across the rekeys: ${rx:-?} of ${tx:-?} answered"
+ike_rekeys=$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log")
+echo "ISAKMP SA rekeys: $ike_rekeys"
+[ "$ike_rekeys" -ge 1 ] || fail "the ISAKMP SA was not rekeyed in 55 s"
 rekeys=$(grep -c 'CHILD SA #[0-9]* rekeyed' "$IKED_DIR/a.log")
 deletes=$(grep -cE 'deleting CHILD SA #[0-9]+ \(replaced by a rekey\)|the peer deleted CHILD SA' "$IKED_DIR/a.log")
 echo "rekeys: $rekeys, old pairs deleted: $deletes, most SAs at once: $max"
