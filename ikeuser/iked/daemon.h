@@ -128,6 +128,8 @@ struct child_sa {
 
 /* A deferred outbound SA goes in after this, Delete from the peer or not. */
 #define IKED_DEFER_OUT_MS	3000
+/* An ISAKMP SA replaced by our rekey: its Delete after this (ike_rekey.c). */
+#define IKED_V1_RETIRE_MS	10000
 /* How long a peer has to delete the redundant pair of a crossing creation. */
 #define IKED_REDUNDANT_WAIT_MS	5000
 
@@ -248,6 +250,11 @@ struct iked {
 	unsigned int retx_first_ms, retx_tries;
 	/* Bytes of IP datagram per IKE fragment; 0: IKED_FRAG_SIZE_DEFAULT. */
 	unsigned int fragment_size;
+	/*
+	 * How long an ISAKMP SA our rekey replaced lives on before its
+	 * Delete (IKED_V1_RETIRE_MS; 0 at once, as unit tests have it).
+	 */
+	unsigned int v1_retire_ms;
 	/*
 	 * Half-open IKE SAs from which on a responder asks for a COOKIE
 	 * (RFC 7296 2.6) before it keeps any state; 0: always.

@@ -410,6 +410,7 @@ static void set_defaults(struct iked *d)
 	d->net.fd4 = d->net.fd6 = d->net.nat4 = d->net.nat6 = -1;
 	d->keepalive_secs = IKED_KEEPALIVE_SECS;
 	d->fragment_size = IKED_FRAG_SIZE_DEFAULT;
+	d->v1_retire_ms = IKED_V1_RETIRE_MS;
 }
 
 /* Kernel, sockets, control socket, signals, conns: 0, or -1 (said). */

@@ -43,6 +43,11 @@ struct iked_proto {
 	/* Rekey CHILD SA @ch of @sa. */
 	int (*rekey_child)(struct ike_sa *sa, struct child_sa *ch);
 	/*
+	 * Rekeyed @sa (it has a successor) reached retire_at: it ends, with
+	 * whatever its version says then. NULL: it ends silently.
+	 */
+	void (*retire_ike)(struct ike_sa *sa);
+	/*
 	 * Delete @sa: a Delete to the peer, its CHILD SAs out of the
 	 * kernel; @gently (other SAs carry the traffic already): they stop
 	 * sending at once but receive until the peer answers.

@@ -274,6 +274,52 @@ TEST_F(two, b_the_responder_rekeys_the_isakmp_sa)
 		     sizeof(self->why));
 }
 
+/*
+ * As kesp-iked runs (IKED_V1_RETIRE_MS): the replaced ISAKMP SA's Delete
+ * waits, so that a peer which moves the IPsec SAs in a job of its own
+ * (charon) has done so first. Until then the old one is there on both
+ * ends, the IPsec SAs already on the new one; then the Delete, and the
+ * pair is still untouched.
+ */
+TEST_F(two, the_replaced_one_is_deleted_after_a_while)
+{
+	struct pair *p = &self->p;
+	const char *gone = "the peer deleted the ISAKMP SA";
+	struct ike_sa *old, *n;
+	struct ike_view v0;
+	uint32_t in0, out0;
+	iked_ms t0;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, check_one_ike_sa(p, &v0, self->why, sizeof(self->why)));
+	live_spis(p, &in0, &out0);
+	p->a.d->v1_retire_ms = IKED_V1_RETIRE_MS;
+	old = live_sa(&p->a);
+	ASSERT_NE(NULL, old);
+	t0 = iked_now();
+	ASSERT_EQ(0, rekey_due(&p->a));
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->a, "IKE SA rekeyed: now"));
+	EXPECT_EQ(1, log_count(p, &p->b, "IKE SA rekeyed: now"));
+	/* Both still have it; the pair lives on the new one already. */
+	EXPECT_TRUE(has_sa(&p->a, &v0) && has_sa(&p->b, &v0));
+	EXPECT_EQ(0, log_count(p, &p->b, gone));
+	ASSERT_EQ(old->successor, live_sa(&p->a));
+	EXPECT_GE(old->retire_at, t0 + IKED_V1_RETIRE_MS);
+	EXPECT_EQ(NULL, old->children);
+	n = live_sa(&p->a);
+	EXPECT_NE(NULL, n->children);
+	/* Its time comes. */
+	old->retire_at = iked_now();
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->b, gone));
+	EXPECT_FALSE(has_sa(&p->a, &v0));
+	EXPECT_FALSE(has_sa(&p->b, &v0));
+	expect_pair_kept(_metadata, p, in0, out0, self->why,
+			 sizeof(self->why));
+}
+
 TEST_F(two, rekeyed_twice_by_either_end)
 {
 	struct pair *p = &self->p;

@@ -164,7 +164,6 @@ static void handover(struct ike_sa *old, struct ike_sa *n)
 static bool ours_done(struct ike_sa *n)
 {
 	struct ike_sa *old = find_by_cookies(n->d, v1(n)->rekey_ck);
-	uint8_t ck[16];
 
 	v1(n)->rekey = false;
 	/* It reached its hard lifetime first: @n starts afresh. */
@@ -179,13 +178,32 @@ static bool ours_done(struct ike_sa *n)
 			   ike_sa_name(n), n->no);
 		move_children(old, old->successor);
 	}
-	memcpy(ck, old->spi_i, 8);
-	memcpy(ck + 8, old->spi_r, 8);
-	if (v1_info_delete(old, IKEV1_PROTO_ISAKMP, ck, 16))
-		ike_sa_log(old, IKED_LOG_WARN,
-			   "cannot send the Delete of the replaced ISAKMP SA: the peer keeps it until its lifetime ends");
-	ike_sa_kill(old, NULL);
+	/*
+	 * Its Delete waits: charon moves the IPsec SAs to the new ISAKMP
+	 * SA in a job queued once it is up, and a Delete of the old one
+	 * handled before that job takes the IPsec SAs with it (seen in
+	 * iked-v1-rekey: the tunnel gone after the second rekey).
+	 */
+	old->retire_at = iked_now() + n->d->v1_retire_ms;
+	old->hard_at = 0;
+	v1(old)->delete_at_retire = true;
 	return true;
+}
+
+void v1_ike_retire(struct ike_sa *old)
+{
+	uint8_t ck[16];
+
+	/* What a Quick Mode of the peer put here meanwhile goes along. */
+	v1_ike_rekey_deleted(old);
+	if (v1(old)->delete_at_retire) {
+		memcpy(ck, old->spi_i, 8);
+		memcpy(ck + 8, old->spi_r, 8);
+		if (v1_info_delete(old, IKEV1_PROTO_ISAKMP, ck, 16))
+			ike_sa_log(old, IKED_LOG_WARN,
+				   "cannot send the Delete of the replaced ISAKMP SA: the peer keeps it until its lifetime ends");
+	}
+	ike_sa_kill(old, NULL);
 }
 
 bool v1_ike_rekey_done(struct ike_sa *n)

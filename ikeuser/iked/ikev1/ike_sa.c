@@ -164,6 +164,7 @@ const struct iked_proto ikev1_proto = {
 	.ike_start = ike_start,
 	.child_start = child_start,
 	.rekey_ike = v1_ike_rekey_start,
+	.retire_ike = v1_ike_retire,
 	.rekey_child = rekey_child,
 	.delete_ike = delete_ike,
 	.delete_child = v1_rekey_delete,

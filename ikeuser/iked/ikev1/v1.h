@@ -135,6 +135,8 @@ struct v1_sa {
 	 */
 	bool rekey;
 	uint8_t rekey_ck[16];
+	/* Replaced by our rekey: its Delete goes out at retire_at. */
+	bool delete_at_retire;
 };
 
 static inline struct v1_sa *v1(const struct ike_sa *sa)
@@ -346,6 +348,8 @@ void v1_ike_rekey_failed(struct ike_sa *n);
 bool v1_ike_rekey_done(struct ike_sa *n);
 /* The peer deleted @old: what it still holds goes to its successor. */
 void v1_ike_rekey_deleted(struct ike_sa *old);
+/* Replaced @old reached retire_at: our Delete for it, if ours, then gone. */
+void v1_ike_retire(struct ike_sa *old);
 /*
  * The CHILD SA with our outbound SPI @spi in @sa or, moved by an ISAKMP
  * SA rekey, in another of its conn and peer (its ISAKMP SA to *@owner).

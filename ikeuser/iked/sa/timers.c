@@ -86,8 +86,13 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 
 	if (sa->successor) {
 		/* Rekeyed: gone when the peer deletes it, or at retire_at. */
-		if (sa->retire_at && sa->retire_at <= now)
-			ike_sa_kill(sa, NULL);
+		if (sa->retire_at && sa->retire_at <= now) {
+			if (sa->proto->retire_ike)
+				sa->proto->retire_ike(sa);
+			else
+				ike_sa_kill(sa, NULL);
+			return 0;
+		}
 		return sa->retire_at;
 	}
 	if (sa->state != IKE_ESTABLISHED)
