@@ -14,6 +14,9 @@
 # at least 2 rekeys, kesp's kernel never holds more than 2 pairs (4 SAs)
 # and ends with 1 pair; charon deleted the old pairs on our Delete (its
 # XFRM ends with 2 states).
+# The ISAKMP SA is rekeyed once meanwhile (ikelifetime=50s: a new Main
+# Mode at 40-42 s, the old one's Delete 10 s later, after charon moved
+# the IPsec SAs to the new one): no ping lost, charon ends with one IKE SA.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -51,7 +54,7 @@ conn gw
 	lifetime=24s
 	rekeymargin=8s
 	rekeyfuzz=25%
-	ikelifetime=40s
+	ikelifetime=50s
 	auto=add
 EOC
 printf '@gw-a.example @gw-b.example : PSK "%s"\n' "$PSK" >"$IKED_DIR/a.secrets"
@@ -142,6 +145,14 @@ wait_until 20 one_pair_each ||
 grep -q 'the peer deleted' "$IKED_DIR/a.log" &&
 	echo "(charon sent Deletes of its own)"
 grep -E 'rekey|Quick Mode|CHILD SA' "$IKED_DIR/a.log" | tail -n 20 | sed 's/^/kesp-iked: /'
+# The old ISAKMP SA went on our Delete at charon too: one IKE SA there.
+charon_ike_sas() {
+	charon_swanctl "$CH" --list-sas --raw 2>/dev/null | grep -c 'gw {' || true
+}
+one_ike_sa() { [ "$(charon_ike_sas)" = 1 ]; }
+wait_until 15 one_ike_sa ||
+	fail "charon holds $(charon_ike_sas) IKE SAs after the ISAKMP SA rekey, expected 1"
+echo "charon: one IKE SA"
 iked_ctl a ike down gw >/dev/null || fail "ike down"
 wait_sa_count "$GWA" 0 5
 iked_stop a
