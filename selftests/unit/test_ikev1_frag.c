@@ -19,6 +19,7 @@
 #include "iked/ikev1/frag.h"
 #include "iked/vendor.h"
 #include "iked/sa/frag.h"
+#include "iked/status.h"
 
 static const uint8_t CK_I[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 static const uint8_t CK_R[8] = { 9, 10, 11, 12, 13, 14, 15, 16 };
@@ -407,6 +408,20 @@ static unsigned int drain(struct inst *in)
 	return n;
 }
 
+/* `kespctl ike list` of @in (-j with @json), NUL-terminated; free() it. */
+static char *status_of(const struct inst *in, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	iked_status_write(in->d, f, json);
+	fclose(f);
+	return text;
+}
+
 /* The live IKE SA of @in. */
 static struct ike_sa *live_sa(const struct inst *in)
 {
@@ -511,6 +526,23 @@ TEST_F(two, hostile_fragments_are_counted_and_dropped)
 		EXPECT_EQ(0, p->b.d->v1_frag_failed);
 		EXPECT_EQ(1, log_count(p, &p->b, "dropped IKEv1 fragment 17"));
 	}
+	/* Both counters in kespctl ike list, human and JSON. */
+	text = status_of(&p->b, false);
+	EXPECT_TRUE(strstr(text, frag ?
+			   "IKEv1 fragments: 1 dropped for cookies of no ISAKMP SA, 2 reassemblies failed" :
+			   "IKEv1 fragments: 1 dropped for cookies of no ISAKMP SA, 0 reassemblies failed") != NULL)
+		TH_LOG("%s", text);
+	free(text);
+	text = status_of(&p->b, true);
+	EXPECT_TRUE(strstr(text, frag ?
+			   "\"ikev1_fragments\":{\"unknown_cookies\":1,\"reassembly_failed\":2}" :
+			   "\"ikev1_fragments\":{\"unknown_cookies\":1,\"reassembly_failed\":0}") != NULL)
+		TH_LOG("%s", text);
+	free(text);
+	/* A has seen none: its human form says nothing of them. */
+	text = status_of(&p->a, false);
+	EXPECT_TRUE(strstr(text, "IKEv1 fragments") == NULL);
+	free(text);
 }
 
 TEST_HARNESS_MAIN
