@@ -219,7 +219,8 @@ FUZZ_SECS ?= 60
 FUZZ_OBJS := $(call objs,fuzz,ikeuser/iked/ikev2/msg.c \
 	ikeuser/iked/ikev2/payload.c ikeuser/iked/ikev2/rules.c)
 FUZZ_V1_OBJS := $(call objs,fuzz,ikeuser/iked/ikev1/msg.c \
-	ikeuser/iked/ikev1/payload.c ikeuser/iked/ikev1/rules.c)
+	ikeuser/iked/ikev1/payload.c ikeuser/iked/ikev1/rules.c \
+	ikeuser/iked/ikev1/frag_pl.c)
 $(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus

@@ -290,6 +290,11 @@ struct iked {
 	struct kesp_addr vm_peer;
 	iked_ms vm_at;
 	struct iked_ctl_client *clients;
+	/*
+	 * IKEv1 fragments dropped for cookies of no ISAKMP SA, and
+	 * fragment reassemblies that failed (ikev1/frag_recv.c).
+	 */
+	unsigned int v1_frag_unknown, v1_frag_failed;
 	/* When the datagram being handled arrived (iked_now_us()). */
 	uint64_t rx_us;
 	/*

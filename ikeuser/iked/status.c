@@ -220,6 +220,10 @@ static void write_human(struct iked *d, FILE *f)
 				c->cfg->name, secs_since(c->last_error_at, now),
 				c->last_error);
 	}
+	/* Said only once there is something: noise or a broken peer. */
+	if (d->v1_frag_unknown || d->v1_frag_failed)
+		fprintf(f, "IKEv1 fragments: %u dropped for cookies of no ISAKMP SA, %u reassemblies failed\n",
+			d->v1_frag_unknown, d->v1_frag_failed);
 }
 
 static void write_json(struct iked *d, FILE *f)
@@ -299,6 +303,10 @@ static void write_json(struct iked *d, FILE *f)
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	json_obj_begin(&j, "ikev1_fragments");
+	json_u64(&j, "unknown_cookies", d->v1_frag_unknown);
+	json_u64(&j, "reassembly_failed", d->v1_frag_failed);
+	json_obj_end(&j);
 	json_obj_end(&j);
 	json_finish(&j);
 }

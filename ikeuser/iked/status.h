@@ -13,7 +13,8 @@
  * Human form: one block per IKE SA (as an operator's status page shows
  * it: remote gateway, state, algorithms, elapsed time, lifetime, NAT-T,
  * CHILD SAs negotiated) with a line per CHILD SA, then the conns without
- * an IKE SA and the last failure of each conn.
+ * an IKE SA and the last failure of each conn, and the IKEv1 fragments
+ * dropped (when any were).
  *
  * JSON form (-j), keys stable:
  *   {"ike_sas": [{"conn", "no", "state" ("negotiating", "established",
@@ -33,7 +34,10 @@
  *       "elapsed", "bytes_in", "packets_in", "bytes_out",
  *       "packets_out"}]}],
  *   "conns": [{"name", "auto", "remote", "ike_sas", "last_error",
- *     "last_error_age" (s; absent with no failure)}]}
+ *     "last_error_age" (s; absent with no failure)}],
+ *   "ikev1_fragments": {"unknown_cookies" (fragments dropped for
+ *     cookies of no ISAKMP SA), "reassembly_failed" (malformed
+ *     fragments and failed reassemblies)}}
  */
 void iked_status_write(struct iked *d, FILE *f, bool json);
 

@@ -69,6 +69,23 @@ const uint8_t *iked_vendor_natt_id(enum iked_natt_vid v)
 	       natt_vids[v] : NULL;
 }
 
+static const uint8_t v1_frag_vid[IKED_V1_FRAG_VID_LEN] = {
+	0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85,
+	0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3,
+	0x80, 0x00, 0x00, 0x00,
+};
+
+bool iked_vendor_v1_frag(const uint8_t *vid, size_t len)
+{
+	return vid && (len == 16 || len == IKED_V1_FRAG_VID_LEN) &&
+	       !memcmp(vid, v1_frag_vid, 16);
+}
+
+const uint8_t *iked_vendor_v1_frag_id(void)
+{
+	return v1_frag_vid;
+}
+
 enum iked_peer_product iked_vendor_product(const uint8_t *vid, size_t len)
 {
 	if (!vid)

@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_VENDOR_H
 #define KESP_IKED_VENDOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,20 @@ enum iked_natt_vid {
 enum iked_natt_vid iked_vendor_natt(const uint8_t *vid, size_t len);
 /* The 16 bytes of NAT-T Vendor ID @v (not NONE), as sent. */
 const uint8_t *iked_vendor_natt_id(enum iked_natt_vid v);
+
+/*
+ * IKEv1 fragmentation's Vendor ID, "FRAGMENTATION" in strongSwan's and
+ * Libreswan's tables: 16 bytes of Cisco's and 4 of capabilities
+ * (0x80000000), as those two and Cisco send it.
+ */
+#define IKED_V1_FRAG_VID_LEN	20
+/*
+ * Whether a Vendor ID (@vid untrusted, @len bytes) announces it: the 16
+ * bytes, with any capabilities after them or none (Windows sends none).
+ */
+bool iked_vendor_v1_frag(const uint8_t *vid, size_t len);
+/* The IKED_V1_FRAG_VID_LEN bytes we send. */
+const uint8_t *iked_vendor_v1_frag_id(void);
 
 /* "Libreswan", "strongSwan", or NULL for IKED_PEER_UNKNOWN. */
 const char *iked_peer_product_name(enum iked_peer_product p);

@@ -68,13 +68,15 @@
  *                         leftupdown= is set (firewall.h)          no
  *   leftnexthop, rightnexthop  ADDRESS | %defaultroute | %direct: accepted,
  *                         kesp.ko follows the routing table
- *   fragmentation         yes | accept | force | no: IKEv2 message
- *                         fragmentation (RFC 7383): yes announces it and
+ *   fragmentation         yes | accept | force | no: IKE message
+ *                         fragmentation (IKEv2: RFC 7383; IKEv1: the
+ *                         Cisco extension): yes announces it and
  *                         fragments what exceeds --fragment-size when the
  *                         peer announced it too; accept only announces;
- *                         force is yes (it differs in IKEv1 only); no
- *                         announces nothing. Fragments received are
- *                         reassembled whatever the value          yes
+ *                         force is yes (IKEv1: also before the peer
+ *                         announced it); no announces nothing. IKEv2
+ *                         fragments received are reassembled whatever
+ *                         the value, IKEv1 ones unless no         yes
  *   mobike=no, compress=no, installpolicy=yes,
  *   rightfirewall=no, closeaction=none
  *
@@ -189,14 +191,15 @@ enum iked_conf_mode {
 };
 
 /*
- * fragmentation=: IKE fragmentation (RFC 7383), strongSwan's values.
- * Fragments a peer sends are taken whatever this says, as strongSwan
- * takes them; it decides what we announce and what we send.
+ * fragmentation=: IKE fragmentation (RFC 7383; IKEv1's Cisco extension),
+ * strongSwan's values. IKEv2 fragments a peer sends are taken whatever
+ * this says, as strongSwan takes them (IKEv1 ones unless no); it
+ * decides what we announce and what we send.
  */
 enum iked_conf_frag {
 	IKED_FRAG_YES,		/* announce; fragment if the peer supports it */
 	IKED_FRAG_ACCEPT,	/* announce; never fragment what we send */
-	IKED_FRAG_FORCE,	/* IKEv2: as yes (IKE_SA_INIT is never fragmented) */
+	IKED_FRAG_FORCE,	/* IKEv2: as yes; IKEv1: even before the peer's VID */
 	IKED_FRAG_NO,		/* do not announce, never fragment */
 };
 

@@ -79,7 +79,7 @@ int v1_am_start(struct ike_sa *sa)
 	if (!r)
 		r = add_id(sa, &m->chain, &us, &id_b, &id_len);
 	if (!r)
-		r = v1_add_vids(&m->chain);
+		r = v1_add_vids(sa, &m->chain);
 	if (!r)
 		r = v1_natt_add_vids(sa, &m->chain);
 	if (!r)
@@ -128,7 +128,7 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r)
 		r = v1_natt_add_natd(sa, &out->chain);
 	if (!r)
-		r = v1_add_vids(&out->chain);
+		r = v1_add_vids(sa, &out->chain);
 	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(id_b);
@@ -174,6 +174,7 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
+	v1_frag_take_vids(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = keep_am1(sa, m);
@@ -234,6 +235,7 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
+	v1_frag_take_vids(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = v1_mm_derive(sa);

@@ -40,6 +40,7 @@ static void sa_free(struct ike_sa *sa)
 
 	iked_dh_free(v->dh);
 	v1_qm_clear(&v->qm);
+	ikev1_reasm_clear(&v->reasm);
 	ikev1_keys_wipe(&v->keys);
 	free(v->sai_b);
 	free(v->idi_b);
@@ -119,7 +120,8 @@ static void retransmit(struct ike_sa *sa)
 		   sa->req_kind == V1_REQ_MM3 ? "MM3" :
 		   sa->req_kind == V1_REQ_MM5 ? "MM5" :
 		   sa->req_kind == V1_REQ_QM1 ? "QM1" : "R-U-THERE");
-	iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+	/* All the fragments again, when it went as fragments. */
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->req, sa->req_len);
 }
 
 static const char *request_name(const struct ike_sa *sa)

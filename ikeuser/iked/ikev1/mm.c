@@ -47,7 +47,7 @@ int v1_mm_start(struct ike_sa *sa)
 	if (!r)
 		r = v1_pl_body(&m->chain, &m->chain.pl[0], &v->sai_b, &v->sai_len);
 	if (!r)
-		r = v1_add_vids(&m->chain);
+		r = v1_add_vids(sa, &m->chain);
 	if (!r)
 		r = v1_natt_add_vids(sa, &m->chain);
 	if (!r)

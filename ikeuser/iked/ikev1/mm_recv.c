@@ -54,6 +54,7 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
+	v1_frag_take_vids(sa, &m->chain);
 	v->sai_b = malloc(pl->len ? pl->len : 1);
 	out = calloc(1, sizeof(*out));
 	r = v->sai_b && out ? 0 : -ENOMEM;
@@ -67,7 +68,7 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 			       p->spi_size);
 	}
 	if (!r)
-		r = v1_add_vids(&out->chain);
+		r = v1_add_vids(sa, &out->chain);
 	if (!r)
 		r = v1_natt_add_vids(sa, &out->chain);
 	if (!r)
@@ -119,6 +120,7 @@ static void init_mm2(struct ike_sa *sa, struct ikev1_msg *m)
 	retransmit_done(sa);
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
+	v1_frag_take_vids(sa, &m->chain);
 	r = send_ke(sa);
 	if (r)
 		return mm_fail(sa, r, "cannot send MM3");

@@ -24,7 +24,7 @@ static bool zero8(const uint8_t *p)
 	return !memcmp(p, z, 8);
 }
 
-static struct ike_sa *find_sa(struct iked *d, const struct ikev1_hdr *h)
+struct ike_sa *v1_find_sa(struct iked *d, const struct ikev1_hdr *h)
 {
 	struct ike_sa *sa;
 
@@ -97,7 +97,8 @@ static bool resent(struct ike_sa *sa, const uint8_t *buf, size_t len)
 	SHA256(buf, len, md);
 	if (sa->have_resp && !memcmp(md, v->resp_for, sizeof(md))) {
 		ike_sa_log(sa, IKED_LOG_INFO, "retransmitted request: our answer again");
-		iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+		iked_net_send_msgs(&sa->d->net, &sa->path, sa->resp,
+				   sa->resp_len);
 		return true;
 	}
 	if (v->have_last_in && !memcmp(md, v->last_in, sizeof(md)))
@@ -128,11 +129,15 @@ static void dispatch(struct ike_sa *sa, struct ikev1_msg *m)
 void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
 		const struct iked_path *path)
 {
-	struct ikev1_msg *m = calloc(1, sizeof(*m));
+	struct ikev1_msg *m;
 	struct ikev1_err err = { 0 };
 	struct ike_sa *sa;
 	char from[80];
 
+	/* Put back together first: the whole comes back here. */
+	if (ikev1_is_frag(buf, len))
+		return v1_frag_recv(d, buf, len, path);
+	m = calloc(1, sizeof(*m));
 	iked_net_format(&path->remote, path->rport, from, sizeof(from));
 	if (!m)
 		return;
@@ -142,7 +147,7 @@ void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
 			      from, err.why ? err.why : "unparsable", err.off);
 		goto out;
 	}
-	sa = find_sa(d, &m->hdr);
+	sa = v1_find_sa(d, &m->hdr);
 	if (!sa) {
 		sa = new_responder(d, m, path, from);
 		if (!sa)

@@ -16,6 +16,7 @@
 #include "rules.h"
 #include "keys.h"
 #include "crypt.h"
+#include "frag.h"
 
 /* The states as the seeds' status pages (and Cisco, Libreswan) name them. */
 enum v1_state {
@@ -137,6 +138,14 @@ struct v1_sa {
 	uint8_t rekey_ck[16];
 	/* Replaced by our rekey: its Delete goes out at retire_at. */
 	bool delete_at_retire;
+	/*
+	 * Fragmentation (frag.c): the peer sent the FRAGMENTATION Vendor
+	 * ID (and the conn allows it), our last Fragment ID, and the
+	 * peer's message being put back together.
+	 */
+	bool frag_peer;
+	uint16_t frag_id;
+	struct ikev1_reasm reasm;
 };
 
 static inline struct v1_sa *v1(const struct ike_sa *sa)
@@ -147,6 +156,8 @@ static inline struct v1_sa *v1(const struct ike_sa *sa)
 /* recv.c: a datagram arrived (the dispatcher's call). */
 void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
 		const struct iked_path *path);
+/* The live ISAKMP SA that a message with header @h is for, or NULL. */
+struct ike_sa *v1_find_sa(struct iked *d, const struct ikev1_hdr *h);
 /* A conn speaking IKEv1 that a peer on @path could be for, or NULL. */
 const struct iked_conf_conn *v1_conn_for(struct iked *d,
 					 const struct iked_path *path);
@@ -263,8 +274,11 @@ int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
 /* DPD R-U-THERE (RFC 3706), kept for retransmission until its ACK. */
 int v1_info_dpd(struct ike_sa *sa);
 
-/* vid.c: our Vendor IDs (DPD, RFC 3706) appended to @c (MM1/MM2, AM1/AM2). */
-int v1_add_vids(struct ikev1_chain *c);
+/*
+ * vid.c: our Vendor IDs (DPD, RFC 3706; FRAGMENTATION unless the conn
+ * says fragmentation=no) appended to @c (MM1/MM2, AM1/AM2).
+ */
+int v1_add_vids(struct ike_sa *sa, struct ikev1_chain *c);
 /* The 16 bytes of RFC 3706's DPD Vendor ID. */
 const uint8_t *v1_dpd_vid(void);
 
@@ -364,6 +378,22 @@ void v1_life_choose(struct ike_sa *sa);
 int v1_life_add_notify(struct ike_sa *sa, struct ikev1_chain *c);
 /* Initiator: QM2's notifies in @c; a shorter lifetime is honoured. */
 void v1_life_take_notify(struct ike_sa *sa, const struct ikev1_chain *c);
+
+/* frag.c: IKEv1 fragmentation (the Cisco extension). */
+/* Our FRAGMENTATION Vendor ID into MM1/AM1, and MM2/AM2 if the peer's had it. */
+int v1_frag_add_vid(struct ike_sa *sa, struct ikev1_chain *c);
+/* Whether the peer's Vendor IDs in @c (MM1/MM2, AM1/AM2) say it takes fragments. */
+void v1_frag_take_vids(struct ike_sa *sa, const struct ikev1_chain *c);
+/*
+ * Our built message @msg/@len as fragments, when it must be: *@out a
+ * malloc'd run of fragment datagrams (@olen bytes; free() it), or NULL
+ * to send @msg as it is. 0 or -errno.
+ */
+int v1_frag_split(struct ike_sa *sa, const uint8_t *msg, size_t len,
+		  uint8_t **out, size_t *olen);
+/* frag_recv.c: a datagram whose first payload is a fragment. */
+void v1_frag_recv(struct iked *d, const uint8_t *buf, size_t len,
+		  const struct iked_path *path);
 
 /* ike_sa.c */
 const char *v1_state_name(enum v1_state st);

@@ -20,8 +20,9 @@ const uint8_t *v1_dpd_vid(void)
 	return dpd_vid;
 }
 
-int v1_add_vids(struct ikev1_chain *c)
+int v1_add_vids(struct ike_sa *sa, struct ikev1_chain *c)
 {
-	return ikev1_chain_add_raw(c, IKEV1_PL_VID, dpd_vid,
-				   sizeof(dpd_vid)) ? 0 : -E2BIG;
+	if (!ikev1_chain_add_raw(c, IKEV1_PL_VID, dpd_vid, sizeof(dpd_vid)))
+		return -E2BIG;
+	return v1_frag_add_vid(sa, c);
 }

@@ -19,29 +19,55 @@ void v1_hdr(const struct ike_sa *sa, struct ikev1_hdr *h, uint8_t exchange,
 	h->msg_id = msg_id;
 }
 
-/* Send @buf: as our request (retransmitted by the core) or response. */
-static int out(struct ike_sa *sa, const uint8_t *buf, size_t len,
-	       enum v1_req req)
+/*
+ * Send @buf (one datagram or a run of fragments): as our request
+ * (retransmitted by the core) or response.
+ */
+static int keep_send(struct ike_sa *sa, const uint8_t *buf, size_t len,
+		     enum v1_req req)
 {
 	int r;
 
 	if (req == V1_SEND_ONCE)
-		return iked_net_send(&sa->d->net, &sa->path, buf, len) < 0 ?
+		return iked_net_send_msgs(&sa->d->net, &sa->path, buf, len) < 0 ?
 		       -EIO : 0;
 	if (req != V1_REQ_NONE) {
 		sa->req_kind = V1_REQ_NONE;
 		r = retransmit_keep(sa, req, buf, len);
 		if (r)
 			return r;
-		iked_net_send(&sa->d->net, &sa->path, sa->req, sa->req_len);
+		iked_net_send_msgs(&sa->d->net, &sa->path, sa->req,
+				   sa->req_len);
 		return 0;
 	}
 	r = retransmit_keep_response(sa, buf, len);
 	if (r)
 		return r;
 	memcpy(v1(sa)->resp_for, v1(sa)->last_in, sizeof(v1(sa)->resp_for));
-	iked_net_send(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->resp, sa->resp_len);
 	return 0;
+}
+
+/*
+ * The built (encrypted) message, cut into fragments when it must be:
+ * the fragments are what is kept, so a retransmission sends them all.
+ */
+static int out(struct ike_sa *sa, const uint8_t *buf, size_t len,
+	       enum v1_req req)
+{
+	uint8_t *frags;
+	size_t flen;
+	int r = v1_frag_split(sa, buf, len, &frags, &flen);
+
+	if (r) {
+		ike_sa_log(sa, IKED_LOG_ERR, "cannot fragment message: %s",
+			   strerror(-r));
+		return r;
+	}
+	r = frags ? keep_send(sa, frags, flen, req) :
+		    keep_send(sa, buf, len, req);
+	free(frags);
+	return r;
 }
 
 int v1_send_plain(struct ike_sa *sa, struct ikev1_msg *m, enum v1_req req)

@@ -3,26 +3,14 @@
 
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "ike.h"
 #include "../peerlog.h"
-
-/*
- * A reassembly left unfinished this long is the peer's abandoned
- * message: started over when a fragment comes (the peer retransmits
- * every fragment within its own retransmission timeout).
- */
-#define FRAG_STALE_MS	30000
-
-static enum iked_conf_frag conf_frag(const struct ike_sa *sa)
-{
-	return sa->conn ? sa->conn->fragmentation : IKED_FRAG_YES;
-}
+#include "../sa/frag.h"
 
 int frag_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder)
 {
-	if (conf_frag(sa) == IKED_FRAG_NO)
+	if (iked_frag_conf(sa) == IKED_FRAG_NO)
 		return 0;
 	/* 2.3: a responder announces it only to an initiator that did. */
 	if (responder && !v2(sa)->frag)
@@ -36,32 +24,15 @@ void frag_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
 {
 	v2(sa)->frag = ikev2_chain_notify(
 			       c, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED) &&
-		       conf_frag(sa) != IKED_FRAG_NO;
-}
-
-/*
- * The largest IKE message one fragment may be: strongSwan's count of
- * the fragment size as a whole IP datagram, less the IP header (no
- * options or extension headers), UDP and the non-ESP marker on 4500.
- */
-static size_t msg_max(const struct ike_sa *sa)
-{
-	const struct iked *d = sa->d;
-	size_t size = d->fragment_size ? d->fragment_size :
-					 IKED_FRAG_SIZE_DEFAULT;
-	size_t over = (sa->path.remote.family == AF_INET6 ? 40 : 20) + 8;
-
-	if (d->net.nat_port && sa->path.lport == d->net.nat_port)
-		over += 4;
-	return size > over ? size - over : 0;
+		       iked_frag_conf(sa) != IKED_FRAG_NO;
 }
 
 int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
 	      const uint8_t *inner, size_t ilen, uint8_t *out, size_t cap,
 	      size_t *len)
 {
-	enum iked_conf_frag f = conf_frag(sa);
-	size_t max = msg_max(sa), room, off = 0, pos = 0, n, one;
+	enum iked_conf_frag f = iked_frag_conf(sa);
+	size_t max = iked_frag_msg_max(sa), room, off = 0, pos = 0, n, one;
 	struct ikev2_sk_keys k;
 	unsigned int i;
 	int r;
@@ -133,7 +104,7 @@ int frag_open(struct ike_sa *sa, const struct ikev2_msg *m,
 	size_t flen;
 	int r;
 
-	if (ra->active && now - ra->started > FRAG_STALE_MS) {
+	if (ra->active && now - ra->started > IKED_FRAG_STALE_MS) {
 		dropped(sa, m, IKED_LOG_INFO,
 			"an earlier reassembly timed out, starting over");
 		ikev2_reasm_clear(ra);

@@ -8,13 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../sa/frag.h"
+
 /*
  * Bounds on what a peer may make us keep: fragments of one message, and
  * the bytes they decrypt to (the inner chain of one IKE message, which
  * the daemon's 64 KiB buffers must hold).
  */
 #define IKEV2_FRAG_MAX		64
-#define IKEV2_FRAG_BYTES_MAX	65000
+#define IKEV2_FRAG_BYTES_MAX	IKED_FRAG_BYTES_MAX
 
 /*
  * The fragments of the one message being received in one direction

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/* IKE fragmentation that both versions share: the conn's setting and the size a fragment may have on an IKE SA's path. */
+
+#include <sys/socket.h>
+
+#include "../daemon.h"
+#include "frag.h"
+
+enum iked_conf_frag iked_frag_conf(const struct ike_sa *sa)
+{
+	return sa->conn ? sa->conn->fragmentation : IKED_FRAG_YES;
+}
+
+size_t iked_frag_msg_max(const struct ike_sa *sa)
+{
+	const struct iked *d = sa->d;
+	size_t size = d->fragment_size ? d->fragment_size :
+					 IKED_FRAG_SIZE_DEFAULT;
+	size_t over = (sa->path.remote.family == AF_INET6 ? 40 : 20) + 8;
+
+	if (d->net.nat_port && sa->path.lport == d->net.nat_port)
+		over += 4;
+	return size > over ? size - over : 0;
+}
