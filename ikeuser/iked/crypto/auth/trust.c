@@ -36,6 +36,8 @@ struct crl_state {
 	const struct iked_creds *c;
 	char *warn;			/* an expired CRL used anyway */
 	size_t warn_len;
+	/* The CRL of the last error: OpenSSL forgets it once done. */
+	X509_CRL *crl;
 };
 
 /* @x is the self-signed end of the chain: a trust anchor. */
@@ -62,6 +64,7 @@ static int crl_cb(int ok, X509_STORE_CTX *ctx)
 
 	if (ok || !st)
 		return ok;
+	st->crl = crl;
 	switch (X509_STORE_CTX_get_error(ctx)) {
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		return is_anchor(ctx, x) || !st->c->strict_crl;
@@ -81,10 +84,9 @@ static int crl_cb(int ok, X509_STORE_CTX *ctx)
 }
 
 /* "certificate revoked: serial, subject, by CRL FILE of ISSUER, date". */
-static void revoked_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
-			X509 *x, char *why, size_t len)
+static void revoked_why(const struct iked_creds *c, X509_CRL *crl, X509 *x,
+			char *why, size_t len)
 {
-	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
 	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 	char subj[512], iss[512], when[64] = "?";
@@ -130,12 +132,12 @@ static int chain_has_ca(X509_STORE_CTX *ctx, const struct iked_conf_id *ca)
 
 /* The one line for a chain that did not validate. */
 static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
-		       char *why, size_t len)
+		       const struct crl_state *st, char *why, size_t len)
 {
+	X509_CRL *crl = st->crl;
 	int e = X509_STORE_CTX_get_error(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
 	char subj[512], iss[512], a[64], b[64], cas[2048];
-	X509_CRL *crl;
 
 	name_str(x ? X509_get_subject_name(x) : NULL, subj, sizeof(subj));
 	name_str(x ? X509_get_issuer_name(x) : NULL, iss, sizeof(iss));
@@ -154,7 +156,7 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 			 time_str(X509_get0_notBefore(x), b, sizeof(b)));
 		break;
 	case X509_V_ERR_CERT_REVOKED:
-		revoked_why(c, ctx, x, why, len);
+		revoked_why(c, crl, x, why, len);
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=yes requires",
@@ -162,7 +164,6 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 		break;
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 	case X509_V_ERR_CRL_NOT_YET_VALID:
-		crl = X509_STORE_CTX_get0_current_crl(ctx);
 		snprintf(why, len, "no current CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=yes requires: the CRL %s is valid from %s until %s",
 			 iss, subj, crl ? iked_crls_path(&c->crls, crl) : "?",
 			 time_str(crl ? X509_CRL_get0_lastUpdate(crl) : NULL, a,
@@ -248,7 +249,7 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	char want[512], warn[1024] = "";
-	struct crl_state st = { c, warn, sizeof(warn) };
+	struct crl_state st = { c, warn, sizeof(warn), NULL };
 	int r = -EACCES;
 
 	why[0] = '\0';
@@ -261,7 +262,7 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 	}
 	crl_setup(c, ctx, &st);
 	if (X509_verify_cert(ctx) != 1)
-		verify_why(c, ctx, why, why_len);
+		verify_why(c, ctx, &st, why, why_len);
 	else if (ca && ca->type == IKED_ID_DER_ASN1_DN && !chain_has_ca(ctx, ca))
 		snprintf(why, why_len, "the chain of the certificate does not hold the CA rightca=\"%s\"",
 			 iked_conf_dn_format(ca, want, sizeof(want)));
