@@ -6,7 +6,8 @@
  * a revoked certificate's one line (serial, CRL file, date),
  * strictcrlpolicy=no and =yes without a CRL and with an expired one,
  * extendedKeyUsage (serverAuth, ipsecIKE, none pass; emailProtection
- * alone fails), and the CRLs in kespctl cert list.
+ * alone fails), an intermediate CA checked as the peer is
+ * (CRL_CHECK_ALL), and the CRLs in kespctl cert list.
  */
 
 #include <errno.h>
@@ -253,6 +254,50 @@ TEST(crl_of_wrong_ca_refused)
 	EXPECT_EQ(0, iked_trust_verify(c, p.good, NULL, NULL, why, sizeof(why)))
 		TH_LOG("%s", why);
 	iked_creds_free(c);
+	pki_drop(&p);
+}
+
+/* CRL_CHECK_ALL: an intermediate CA is checked as the peer is. */
+TEST(intermediate_ca)
+{
+	EVP_PKEY *ik = new_key("EC");
+	STACK_OF(X509) *sent = sk_X509_new_null();
+	struct iked_creds *c;
+	X509 *inter, *leaf;
+	char why[2048];
+	struct pki p;
+
+	pki_make(&p);
+	inter = new_signed_cert(ik, "Inter CA", p.root, p.root_key, NULL, -1, 30);
+	leaf = new_signed_cert(p.ee_key, "leaf.example", inter, ik,
+			       "DNS:leaf.example", -1, 30);
+	sk_X509_push(sent, inter);
+	/* The root's CRL revokes nothing; the intermediate has none. */
+	put_crl(&p, "root.crl", new_crl(p.root, p.root_key, NULL, 0, -1, 7), 0);
+	c = load(&p, "no");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, iked_trust_verify(c, leaf, sent, NULL, why, sizeof(why)))
+		TH_LOG("%s", why);
+	iked_creds_free(c);
+	c = load(&p, "yes");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(-EACCES, iked_trust_verify(c, leaf, sent, NULL, why,
+					     sizeof(why)));
+	EXPECT_EQ(0, strncmp(why, "no CRL for the issuer \"C=CH, O=Example, CN=Inter CA\" of \"C=CH, O=Example, CN=leaf.example\"", 89))
+		TH_LOG("%s", why);
+	iked_creds_free(c);
+	/* Now the root revokes the intermediate: the peer fails with it. */
+	put_crl(&p, "root.crl", new_crl(p.root, p.root_key, &inter, 1, -1, 7), 0);
+	c = load(&p, "no");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(-EACCES, iked_trust_verify(c, leaf, sent, NULL, why,
+					     sizeof(why)));
+	EXPECT_NE(NULL, strstr(why, "(subject \"C=CH, O=Example, CN=Inter CA\"), by CRL "))
+		TH_LOG("%s", why);
+	iked_creds_free(c);
+	sk_X509_pop_free(sent, X509_free);
+	X509_free(leaf);
+	EVP_PKEY_free(ik);
 	pki_drop(&p);
 }
 
