@@ -180,6 +180,9 @@ TEST(no_crl_strict_and_not)
 					     sizeof(why)));
 	EXPECT_STREQ("no CRL for the issuer \"C=CH, O=Example, CN=Root CA\" of \"C=CH, O=Example, CN=good.example\" in ipsec.d/crls/, which strictcrlpolicy=yes requires",
 		     why);
+	/* A root of cacerts/ is a trust anchor: no CRL asked of it. */
+	EXPECT_EQ(0, iked_trust_verify(c, p.root, NULL, NULL, why, sizeof(why)))
+		TH_LOG("%s", why);
 	iked_creds_free(c);
 	/* A current CRL satisfies strict; the root is never asked for one. */
 	put_crl(&p, "root.pem", new_crl(p.root, p.root_key, NULL, 0, -1, 7), 0);
