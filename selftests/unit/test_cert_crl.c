@@ -232,6 +232,32 @@ TEST(expired_crl)
 	pki_drop(&p);
 }
 
+/* A CRL from the future (a clock is wrong) is stale as an expired one. */
+TEST(crl_not_yet_valid)
+{
+	struct iked_creds *c;
+	char why[2048];
+	struct pki p;
+
+	pki_make(&p);
+	put_crl(&p, "new.crl", new_crl(p.root, p.root_key, NULL, 0, 2, 9), 0);
+	c = load(&p, "no");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(0, iked_trust_verify(c, p.good, NULL, NULL, why, sizeof(why)))
+		TH_LOG("%s", why);
+	EXPECT_NE(NULL, strstr(why, "crls/new.crl of \"C=CH, O=Example, CN=Root CA\" is not valid before 20"))
+		TH_LOG("%s", why);
+	iked_creds_free(c);
+	c = load(&p, "yes");
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(-EACCES, iked_trust_verify(c, p.good, NULL, NULL, why,
+					     sizeof(why)));
+	EXPECT_EQ(0, strncmp(why, "no current CRL for the issuer ", 30))
+		TH_LOG("%s", why);
+	iked_creds_free(c);
+	pki_drop(&p);
+}
+
 TEST(crl_of_wrong_ca_refused)
 {
 	X509 *rev[1];

@@ -50,33 +50,45 @@ static int is_anchor(X509_STORE_CTX *ctx, X509 *x)
 	       X509_check_issued(x, x) == X509_V_OK;
 }
 
+/* The warning of a stale CRL used under strictcrlpolicy=no (the first). */
+static void stale_warn(struct crl_state *st, X509_CRL *crl, int expired)
+{
+	char iss[512], when[64];
+
+	if (st->warn[0] || !crl)
+		return;
+	snprintf(st->warn, st->warn_len, "the CRL %s of \"%s\" %s %s: used anyway, as strictcrlpolicy=no",
+		 iked_crls_path(&st->c->crls, crl),
+		 name_str(X509_CRL_get_issuer(crl), iss, sizeof(iss)),
+		 expired ? "expired on" : "is not valid before",
+		 time_str(expired ? X509_CRL_get0_nextUpdate(crl) :
+			  X509_CRL_get0_lastUpdate(crl), when, sizeof(when)));
+}
+
 /*
  * strongSwan's strictcrlpolicy over OpenSSL's CRL_CHECK_ALL: without
- * it a CA with no CRL, or an expired one (then with a warning), passes;
- * with it both fail. A root is a trust anchor, never checked.
+ * it a CA with no CRL, or a stale one (expired, or not yet valid as a
+ * clock is wrong; then with a warning), passes; with it both fail. A
+ * root is a trust anchor, never checked.
  */
 static int crl_cb(int ok, X509_STORE_CTX *ctx)
 {
 	struct crl_state *st = X509_STORE_CTX_get_app_data(ctx);
 	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
-	char iss[512], when[64];
+	int e = X509_STORE_CTX_get_error(ctx);
 
 	if (ok || !st)
 		return ok;
 	st->crl = crl;
-	switch (X509_STORE_CTX_get_error(ctx)) {
+	switch (e) {
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		return is_anchor(ctx, x) || !st->c->strict_crl;
 	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
 		if (st->c->strict_crl)
 			return 0;
-		if (!st->warn[0] && crl)
-			snprintf(st->warn, st->warn_len, "the CRL %s of \"%s\" expired on %s: used anyway, as strictcrlpolicy=no",
-				 iked_crls_path(&st->c->crls, crl),
-				 name_str(X509_CRL_get_issuer(crl), iss, sizeof(iss)),
-				 time_str(X509_CRL_get0_nextUpdate(crl), when,
-					  sizeof(when)));
+		stale_warn(st, crl, e == X509_V_ERR_CRL_HAS_EXPIRED);
 		return 1;
 	default:
 		return 0;
