@@ -101,11 +101,13 @@ static int load_creds(struct iked *d)
 		fprintf(stderr, "kesp-iked: %s\n", err);
 		return r;
 	}
-	if (d->creds->n_cas || d->creds->n_certs || d->creds->n_keys)
+	iked_crls_log(&d->creds->crls, 0);
+	if (d->creds->n_cas || d->creds->n_certs || d->creds->n_keys ||
+	    d->creds->crls.n)
 		iked_log(IKED_LOG_INFO, NULL, 0,
-			 "loaded %zu CA certificates, %zu certificates and %zu private keys from %s",
-			 d->creds->n_cas, d->creds->n_certs, d->creds->n_keys,
-			 d->creds->dir);
+			 "loaded %zu CA certificates, %zu CRLs, %zu certificates and %zu private keys from %s",
+			 d->creds->n_cas, d->creds->crls.n, d->creds->n_certs,
+			 d->creds->n_keys, d->creds->dir);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
+#include "crypto/auth/creds.h"
 
 /* What was read, not yet in use. */
 struct reload_new {
@@ -21,6 +22,8 @@ struct reload_new {
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	/* Per new conn: the old conn it keeps running, or NULL. */
 	struct iked_conn **kept;
+	/* ipsec.d/crls/ read again (the CAs stay as loaded at start). */
+	struct iked_crls crls;
 };
 
 static void new_free(struct reload_new *n)
@@ -29,6 +32,7 @@ static void new_free(struct reload_new *n)
 	free(n->kept);
 	iked_conf_free(n->conf);
 	iked_secrets_free(n->secrets);
+	iked_crls_clear(&n->crls);
 }
 
 /* Everything read and checked, nothing running touched: 0 or -errno. */
@@ -51,6 +55,11 @@ static int read_all(struct iked *d, struct reload_new *n, char *err,
 			snprintf(err, errlen, "out of memory");
 			r = -ENOMEM;
 		}
+	}
+	/* A CRL refused is a line in the log, not a refused reload. */
+	if (!r && d->creds && iked_crls_read(d->creds, &n->crls)) {
+		snprintf(err, errlen, "out of memory");
+		r = -ENOMEM;
 	}
 	return r;
 }
@@ -210,6 +219,13 @@ static void swap_in(struct iked *d, struct reload_new *n)
 	d->n_conns = n->conf->n_conns;
 	d->conf = n->conf;
 	d->secrets = n->secrets;
+	if (d->creds) {
+		iked_crls_log(&n->crls, 1);
+		iked_crls_clear(&d->creds->crls);
+		d->creds->crls = n->crls;
+		memset(&n->crls, 0, sizeof(n->crls));
+		d->creds->strict_crl = d->conf->strictcrlpolicy;
+	}
 	n->conns = NULL;
 	n->conf = NULL;
 	n->secrets = NULL;

@@ -23,61 +23,7 @@
 #include "iked/crypto/auth/creds.h"
 #include "iked/crypto/auth/sig.h"
 #include "iked/crypto/auth/trust.h"
-
-static EVP_PKEY *new_key(const char *alg)
-{
-	if (!strcmp(alg, "RSA"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	if (!strcmp(alg, "EC"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	return EVP_PKEY_Q_keygen(NULL, NULL, alg);
-}
-
-static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX ctx;
-	X509_EXTENSION *e;
-
-	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-	e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-	X509_add_ext(x, e, -1);
-	X509_EXTENSION_free(e);
-}
-
-/* A certificate for @key named @cn, by @ca (NULL: self-signed), valid from @from days to @to. */
-static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *ca,
-		      EVP_PKEY *ca_key, const char *san, long from, long to)
-{
-	X509 *x = X509_new();
-	X509_NAME *n = X509_get_subject_name(x);
-	static long serial = 1;
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-	X509_gmtime_adj(X509_getm_notBefore(x), from * 86400);
-	X509_gmtime_adj(X509_getm_notAfter(x), to * 86400);
-	X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"CH", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"Example", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-	X509_set_pubkey(x, key);
-	add_ext(x, ca ? ca : x, NID_basic_constraints,
-		san ? "CA:FALSE" : "critical,CA:TRUE");
-	if (san)
-		add_ext(x, ca, NID_subject_alt_name, san);
-	X509_sign(x, ca_key ? ca_key : key,
-		  EVP_PKEY_get_base_id(ca_key ? ca_key : key) == EVP_PKEY_ED25519 ?
-		  NULL : EVP_sha256());
-	return x;
-}
-
-static void write_pem_cert(const char *path, X509 *x)
-{
-	FILE *f = fopen(path, "w");
-
-	PEM_write_X509(f, x);
-	fclose(f);
-}
+#include "cert_fixture.h"
 
 TEST(dn_identities)
 {
@@ -129,9 +75,9 @@ static void make_dir(struct fx *f)
 	f->root_key = new_key("EC");
 	f->rogue_key = new_key("EC");
 	f->ee_key = new_key("RSA");
-	f->root = new_cert(f->root_key, "Root CA", NULL, NULL, NULL, 0, 30);
-	f->rogue = new_cert(f->rogue_key, "Rogue CA", NULL, NULL, NULL, 0, 30);
-	f->ee = new_cert(f->ee_key, "gw-a.example", f->root, f->root_key,
+	f->root = new_signed_cert(f->root_key, "Root CA", NULL, NULL, NULL, 0, 30);
+	f->rogue = new_signed_cert(f->rogue_key, "Rogue CA", NULL, NULL, NULL, 0, 30);
+	f->ee = new_signed_cert(f->ee_key, "gw-a.example", f->root, f->root_key,
 			 "DNS:gw-a.example,IP:192.0.2.1", 0, 30);
 	snprintf(p, sizeof(p), "%s/ipsec.d/cacerts/root.pem", f->dir);
 	write_pem_cert(p, f->root);
@@ -204,7 +150,7 @@ TEST(load_and_trust)
 	EXPECT_STREQ("unknown or untrusted CA: the certificate \"C=CH, O=Example, CN=Rogue CA\" was issued by \"C=CH, O=Example, CN=Rogue CA\", which is none of the CAs we trust (C=CH, O=Example, CN=Root CA)",
 		     why);
 	/* Expired: the dates. */
-	old = new_cert(f.ee_key, "old.example", f.root, f.root_key,
+	old = new_signed_cert(f.ee_key, "old.example", f.root, f.root_key,
 		       "DNS:old.example", -30, -1);
 	EXPECT_EQ(-EACCES, iked_trust_verify(c, old, NULL, NULL, why, sizeof(why)));
 	EXPECT_EQ(0, strncmp(why, "certificate expired: \"C=CH, O=Example, CN=old.example\" was valid until 20", 73))

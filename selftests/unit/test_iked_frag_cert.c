@@ -32,50 +32,7 @@
 #include "iked_inst.h"
 #pragma GCC diagnostic pop
 #include "kselftest_harness.h"
-
-static EVP_PKEY *new_key(const char *alg)
-{
-	if (!strcmp(alg, "RSA"))
-		return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-}
-
-static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX ctx;
-	X509_EXTENSION *e;
-
-	X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-	e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-	X509_add_ext(x, e, -1);
-	X509_EXTENSION_free(e);
-}
-
-/* A certificate for @key named @cn by @ca (NULL: a self-signed CA). */
-static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *ca,
-		      EVP_PKEY *ca_key, const char *san)
-{
-	X509 *x = X509_new();
-	X509_NAME *n = X509_get_subject_name(x);
-	static long serial = 1;
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-	X509_gmtime_adj(X509_getm_notBefore(x), -86400);
-	X509_gmtime_adj(X509_getm_notAfter(x), 30 * 86400);
-	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC,
-				   (const unsigned char *)"Example", -1, -1, 0);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC,
-				   (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-	X509_set_pubkey(x, key);
-	add_ext(x, ca ? ca : x, NID_basic_constraints,
-		san ? "CA:FALSE" : "critical,CA:TRUE");
-	if (san)
-		add_ext(x, ca, NID_subject_alt_name, san);
-	X509_sign(x, ca_key ? ca_key : key, EVP_sha256());
-	return x;
-}
+#include "cert_fixture.h"
 
 static void put_pem(const char *dir, const char *name, X509 *x,
 		       EVP_PKEY *key)
@@ -113,9 +70,9 @@ static void make_dir(char *dir)
 		snprintf(p, sizeof(p), "%s/%s", dir, sub[i]);
 		mkdir(p, 0700);
 	}
-	ca = new_cert(ca_key, "Example Root CA", NULL, NULL, NULL);
-	a = new_cert(ka, "a.example", ca, ca_key, "DNS:a.example");
-	b = new_cert(kb, "b.example", ca, ca_key, "DNS:b.example");
+	ca = new_signed_cert(ca_key, "Example Root CA", NULL, NULL, NULL, -1, 30);
+	a = new_signed_cert(ka, "a.example", ca, ca_key, "DNS:a.example", -1, 30);
+	b = new_signed_cert(kb, "b.example", ca, ca_key, "DNS:b.example", -1, 30);
 	put_pem(dir, "cacerts/ca.pem", ca, NULL);
 	put_pem(dir, "certs/a.pem", a, NULL);
 	put_pem(dir, "certs/b.pem", b, NULL);

@@ -251,6 +251,11 @@ struct iked_conf {
 	size_t n_warnings;
 	char **files;			/* names the conns point into */
 	size_t n_files;
+	/*
+	 * config setup strictcrlpolicy=yes: every CA of a peer's chain
+	 * needs a current CRL in ipsec.d/crls/ (strongSwan's meaning).
+	 */
+	bool strictcrlpolicy;
 };
 
 /*

@@ -281,19 +281,44 @@ static int resolve_auth(struct reader *r, struct build *b)
 	return 0;
 }
 
+/* strictcrlpolicy=: the one config setup keyword kesp-iked applies. */
+static int setup_strictcrl(struct reader *r, const struct entry *e)
+{
+	static const char *const words[] = { "no", "yes" };
+	char why[256];
+	int idx = 0;
+
+	if (!strcmp(e->value, "ifuri"))
+		return conf_fail(r, e->file, e->line, "strictcrlpolicy: \"ifuri\" is not supported: kesp-iked fetches no CRL from a distribution point; expected yes or no");
+	if (*e->value && conf_pick(e->value, words, 2, &idx, why, sizeof(why)))
+		return conf_fail(r, e->file, e->line, "strictcrlpolicy: %s", why);
+	r->conf->strictcrlpolicy = idx == 1;
+	return 0;
+}
+
 int conf_setup_notice(struct reader *r)
 {
 	char names[IKED_CONF_ERRLEN];
 	const struct sect *s;
-	size_t used = 0, i;
+	size_t used = 0, i, n = 0;
 
 	if (r->setup < 0 || !r->s[r->setup].n)
 		return 0;
 	s = &r->s[r->setup];
 	names[0] = '\0';
-	for (i = 0; i < s->n; i++)
-		iked_addf(names, sizeof(names), &used, "%s%s", i ? ", " : "",
+	for (i = 0; i < s->n; i++) {
+		if (!strcmp(s->e[i].kw->name, "strictcrlpolicy")) {
+			int ret = setup_strictcrl(r, &s->e[i]);
+
+			if (ret)
+				return ret;
+			continue;
+		}
+		iked_addf(names, sizeof(names), &used, "%s%s", n++ ? ", " : "",
 			  s->e[i].kw->name);
+	}
+	if (!n)
+		return 0;
 	return conf_warn(r, s->file, s->line, "config setup: ignored, as they tune only strongSwan's or Libreswan's own daemon (kesp-iked has its own options): %s",
 			 names);
 }

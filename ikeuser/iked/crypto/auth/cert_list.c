@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kespctl cert list: the loaded CA and end-entity certificates (subject, issuer, serial, validity, key), as text or JSON; never key material. */
+/* kespctl cert list: the loaded CA and end-entity certificates (subject, issuer, serial, validity, key) and CRLs, as text or JSON; never key material. */
 
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +70,48 @@ static void write_one(struct json *j, FILE *f, const struct cert_view *v)
 	json_obj_end(j);
 }
 
+/* A CRL: whose, when, how many revoked, from which file. */
+static void write_crl(struct json *j, FILE *f, const struct iked_cred_crl *l)
+{
+	STACK_OF(X509_REVOKED) *rev = X509_CRL_get_REVOKED(l->crl);
+	int n = rev ? sk_X509_REVOKED_num(rev) : 0;
+	char issuer[512], this_up[40], next_up[40];
+
+	iked_conf_dn_format_name(X509_CRL_get_issuer(l->crl), issuer,
+				 sizeof(issuer));
+	time_str(X509_CRL_get0_lastUpdate(l->crl), this_up, sizeof(this_up));
+	/* nextUpdate is optional in a CRL (RFC 5280 5.1.2.5). */
+	if (X509_CRL_get0_nextUpdate(l->crl))
+		time_str(X509_CRL_get0_nextUpdate(l->crl), next_up,
+			 sizeof(next_up));
+	else
+		snprintf(next_up, sizeof(next_up), "none");
+	if (!j) {
+		fprintf(f, "crl %s\n  this update %s, next update %s, %d revoked\n  file %s\n",
+			issuer, this_up, next_up, n, l->path);
+		return;
+	}
+	json_obj_begin(j, NULL);
+	json_str(j, "issuer", issuer);
+	json_str(j, "this_update", this_up);
+	json_str(j, "next_update", next_up);
+	json_u64(j, "revoked", (uint64_t)n);
+	json_str(j, "file", l->path);
+	json_obj_end(j);
+}
+
+static void write_crls(const struct iked_creds *c, FILE *f, struct json *j)
+{
+	size_t i;
+
+	if (j)
+		json_arr_begin(j, "crls");
+	for (i = 0; c && i < c->crls.n; i++)
+		write_crl(j, f, &c->crls.v[i]);
+	if (j)
+		json_arr_end(j);
+}
+
 void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json)
 {
 	struct cert_view v;
@@ -89,11 +131,13 @@ void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json)
 		view(c, &c->certs[i], "end-entity", &v);
 		write_one(as_json ? &j : NULL, f, &v);
 	}
-	if (as_json) {
+	if (as_json)
 		json_arr_end(&j);
+	write_crls(c, f, as_json ? &j : NULL);
+	if (as_json) {
 		json_obj_end(&j);
 		json_finish(&j);
-	} else if (!c || (!c->n_cas && !c->n_certs)) {
+	} else if (!c || (!c->n_cas && !c->n_certs && !c->crls.n)) {
 		fprintf(f, "no certificates loaded\n");
 	}
 }

@@ -124,21 +124,16 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular file of cacerts/ (sorted: the order is the log's). */
-static int load_cas(struct iked_creds *c, char *err, size_t errlen)
+long iked_creds_list_dir(const char *dir, char **names, size_t max)
 {
-	char dir[4096], path[4096 + 256], *names[CAS_MAX];
-	size_t n = 0, i;
 	struct dirent *de;
+	size_t n = 0;
 	DIR *d;
-	int r = 0;
 
-	snprintf(dir, sizeof(dir), "%s/cacerts", c->dir);
 	d = opendir(dir);
 	if (!d)
-		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", dir,
-						       strerror(errno)), -errno);
-	while ((de = readdir(d)) && n < CAS_MAX) {
+		return -errno;
+	while ((de = readdir(d)) && n < max) {
 		if (de->d_name[0] == '.')
 			continue;
 		names[n] = strdup(de->d_name);
@@ -147,6 +142,26 @@ static int load_cas(struct iked_creds *c, char *err, size_t errlen)
 	}
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_names);
+	return (long)n;
+}
+
+/* Every regular file of cacerts/ (sorted: the order is the log's). */
+static int load_cas(struct iked_creds *c, char *err, size_t errlen)
+{
+	char dir[4096], path[4096 + 256], *names[CAS_MAX];
+	size_t n, i;
+	long got;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/cacerts", c->dir);
+	got = iked_creds_list_dir(dir, names, CAS_MAX);
+	if (got < 0) {
+		if (got == -ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", dir, strerror((int)-got));
+		return (int)got;
+	}
+	n = (size_t)got;
 	c->cas = calloc(n ? n : 1, sizeof(*c->cas));
 	if (!c->cas)
 		r = -ENOMEM;
@@ -325,9 +340,13 @@ int iked_creds_load(const char *confdir, struct iked_conf *conf,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	c->strict_crl = conf && conf->strictcrlpolicy;
 	r = load_cas(c, err, errlen);
 	if (!r)
 		r = build_certreq(c);
+	/* After the CAs, which verify the CRLs. */
+	if (!r)
+		r = iked_crls_read(c, &c->crls);
 	for (i = 0; !r && conf && i < conf->n_conns; i++) {
 		struct iked_conf_conn *cc = &conf->conns[i];
 
@@ -364,6 +383,7 @@ void iked_creds_free(struct iked_creds *c)
 		EVP_PKEY_free(c->keys[i].pk);
 		free(c->keys[i].path);
 	}
+	iked_crls_clear(&c->crls);
 	free(c->cas);
 	free(c->certs);
 	free(c->keys);

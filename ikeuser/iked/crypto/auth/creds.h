@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_CRYPTO_CREDS_H
 #define KESP_IKED_CRYPTO_CREDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,22 @@ struct iked_cred_key {
 	unsigned int line;
 };
 
+struct iked_cred_crl {
+	X509_CRL *crl;
+	char *path;			/* the file it was read from */
+};
+
+/* ipsec.d/crls/: the CRLs whose signature a loaded CA verified. */
+struct iked_crls {
+	struct iked_cred_crl *v;	/* in file name order */
+	size_t n;
+	/* The same CRLs for X509_STORE_CTX_set0_crls() (not owned). */
+	STACK_OF(X509_CRL) *sk;
+	/* Lines for the log: files refused (errors), expired CRLs. */
+	char **errors, **warnings;
+	size_t n_errors, n_warnings;
+};
+
 struct iked_creds {
 	char *dir;			/* <confdir>/ipsec.d */
 	X509_STORE *store;		/* the trusted CAs */
@@ -43,6 +60,8 @@ struct iked_creds {
 	/* A CERTREQ body: encoding 4 | SHA-1 of each CA's public key (3.7). */
 	uint8_t *certreq;
 	size_t certreq_len;
+	struct iked_crls crls;		/* read again by a reload */
+	bool strict_crl;		/* strictcrlpolicy=yes, from the conf */
 };
 
 /*
@@ -79,6 +98,21 @@ const char *iked_creds_ca_names(const struct iked_creds *c, char *buf,
  * as text or (@as_json) JSON; never key material.
  */
 void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json);
+
+/*
+ * crl.c: reads every file of ipsec.d/crls/ (PEM or DER) into @out. A
+ * file that is no CRL, or whose signature no CA of @c (same name as its
+ * issuer) verifies, is left out with a line in @out->errors; an expired
+ * one is kept with a line in @out->warnings. 0, or -ENOMEM.
+ */
+int iked_crls_read(const struct iked_creds *c, struct iked_crls *out);
+void iked_crls_clear(struct iked_crls *l);
+/* @l's lines to the log, "reload: " before them when @reload. */
+void iked_crls_log(const struct iked_crls *l, int reload);
+/* The file @crl (a CRL of @l) was read from, or "?". */
+const char *iked_crls_path(const struct iked_crls *l, const X509_CRL *crl);
+/* The regular file names of @dir, sorted, at most @max: count or -errno. */
+long iked_creds_list_dir(const char *dir, char **names, size_t max);
 
 /* Read a certificate file, PEM or DER: 0 or -errno with a message. */
 int iked_cert_read(const char *path, X509 **x, char *err, size_t errlen);

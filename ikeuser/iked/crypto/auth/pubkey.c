@@ -11,6 +11,7 @@
 #include "creds.h"
 #include "sig.h"
 #include "trust.h"
+#include "../../log.h"
 #include "../../sa/ike_sa.h"
 
 static const uint8_t pubkey_methods[] = {
@@ -113,6 +114,7 @@ static X509 *peer_trusted(const struct iked_auth_req *r, STACK_OF(X509) *rest,
 	char id[IKED_ID_STRLEN], desc[1024];
 	X509 *leaf;
 
+	why[0] = '\0';
 	if (peer_certs(r, &leaf, rest, why, why_len))
 		return NULL;
 	if (!leaf && pinned) {
@@ -135,6 +137,11 @@ static X509 *peer_trusted(const struct iked_auth_req *r, STACK_OF(X509) *rest,
 			 iked_conf_id_format(r->remote, id, sizeof(id)),
 			 iked_trust_describe(leaf, desc, sizeof(desc)));
 	} else {
+		/* A warning of the validation: an expired CRL was used. */
+		if (why[0])
+			iked_log(IKED_LOG_WARN, r->sa->conn->name, r->sa->no,
+				 "%s", why);
+		why[0] = '\0';
 		return leaf;
 	}
 	X509_free(leaf);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -28,6 +29,92 @@ static const char *time_str(const ASN1_TIME *t, char *buf, size_t len)
 	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(buf, len, "?");
 	return buf;
+}
+
+/* What the verify callback saw, for the line after it. */
+struct crl_state {
+	const struct iked_creds *c;
+	char *warn;			/* an expired CRL used anyway */
+	size_t warn_len;
+	/* The CRL of the last error: OpenSSL forgets it once done. */
+	X509_CRL *crl;
+};
+
+/* @x is the self-signed end of the chain: a trust anchor. */
+static int is_anchor(X509_STORE_CTX *ctx, X509 *x)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+
+	return x && sk_X509_num(chain) > 0 &&
+	       x == sk_X509_value(chain, sk_X509_num(chain) - 1) &&
+	       X509_check_issued(x, x) == X509_V_OK;
+}
+
+/* The warning of a stale CRL used under strictcrlpolicy=no (the first). */
+static void stale_warn(struct crl_state *st, X509_CRL *crl, int expired)
+{
+	char iss[512], when[64];
+
+	if (st->warn[0] || !crl)
+		return;
+	snprintf(st->warn, st->warn_len, "the CRL %s of \"%s\" %s %s: used anyway, as strictcrlpolicy=no",
+		 iked_crls_path(&st->c->crls, crl),
+		 name_str(X509_CRL_get_issuer(crl), iss, sizeof(iss)),
+		 expired ? "expired on" : "is not valid before",
+		 time_str(expired ? X509_CRL_get0_nextUpdate(crl) :
+			  X509_CRL_get0_lastUpdate(crl), when, sizeof(when)));
+}
+
+/*
+ * strongSwan's strictcrlpolicy over OpenSSL's CRL_CHECK_ALL: without
+ * it a CA with no CRL, or a stale one (expired, or not yet valid as a
+ * clock is wrong; then with a warning), passes; with it both fail. A
+ * root is a trust anchor, never checked.
+ */
+static int crl_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct crl_state *st = X509_STORE_CTX_get_app_data(ctx);
+	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
+	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
+	int e = X509_STORE_CTX_get_error(ctx);
+
+	if (ok || !st)
+		return ok;
+	st->crl = crl;
+	switch (e) {
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		return is_anchor(ctx, x) || !st->c->strict_crl;
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		if (st->c->strict_crl)
+			return 0;
+		stale_warn(st, crl, e == X509_V_ERR_CRL_HAS_EXPIRED);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* "certificate revoked: serial, subject, by CRL FILE of ISSUER, date". */
+static void revoked_why(const struct iked_creds *c, X509_CRL *crl, X509 *x,
+			char *why, size_t len)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	char subj[512], iss[512], when[64] = "?";
+	X509_REVOKED *rev = NULL;
+
+	if (crl && X509_CRL_get0_by_cert(crl, &rev, x) == 1 && rev)
+		time_str(X509_REVOKED_get0_revocationDate(rev), when,
+			 sizeof(when));
+	snprintf(why, len, "certificate revoked: serial %s (subject \"%s\"), by CRL %s of \"%s\", revoked on %s",
+		 hex ? hex : "?", name_str(X509_get_subject_name(x), subj,
+					   sizeof(subj)),
+		 crl ? iked_crls_path(&c->crls, crl) : "?",
+		 name_str(crl ? X509_CRL_get_issuer(crl) : NULL, iss, sizeof(iss)),
+		 when);
+	OPENSSL_free(hex);
+	BN_free(bn);
 }
 
 /* Whether a CA of subject @ca is in the validated chain of @ctx. */
@@ -57,8 +144,9 @@ static int chain_has_ca(X509_STORE_CTX *ctx, const struct iked_conf_id *ca)
 
 /* The one line for a chain that did not validate. */
 static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
-		       char *why, size_t len)
+		       const struct crl_state *st, char *why, size_t len)
 {
+	X509_CRL *crl = st->crl;
 	int e = X509_STORE_CTX_get_error(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
 	char subj[512], iss[512], a[64], b[64], cas[2048];
@@ -79,6 +167,22 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 			 subj, time_str(X509_get0_notAfter(x), a, sizeof(a)),
 			 time_str(X509_get0_notBefore(x), b, sizeof(b)));
 		break;
+	case X509_V_ERR_CERT_REVOKED:
+		revoked_why(c, crl, x, why, len);
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=yes requires",
+			 iss, subj);
+		break;
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		snprintf(why, len, "no current CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=yes requires: the CRL %s is valid from %s until %s",
+			 iss, subj, crl ? iked_crls_path(&c->crls, crl) : "?",
+			 time_str(crl ? X509_CRL_get0_lastUpdate(crl) : NULL, a,
+				  sizeof(a)),
+			 time_str(crl ? X509_CRL_get0_nextUpdate(crl) : NULL, b,
+				  sizeof(b)));
+		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		snprintf(why, len, "certificate not yet valid: \"%s\" is valid from %s (until %s); check the clocks",
 			 subj, time_str(X509_get0_notBefore(x), a, sizeof(a)),
@@ -91,14 +195,76 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 	}
 }
 
+/*
+ * RFC 4945 5.1.3.12 as widened by what IKE CAs issue: no EKU passes;
+ * an EKU must name ipsecIKE, anyExtendedKeyUsage, serverAuth,
+ * clientAuth or strongSwan's ikeIntermediate. 1, or 0 with the EKUs
+ * found in @why.
+ */
+static int eku_allows_ike(X509 *x, char *why, size_t len)
+{
+	EXTENDED_KEY_USAGE *eku;
+	char subj[512], names[512], one[128];
+	size_t used = 0;
+	int i, nid, ok = 0;
+
+	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &i, NULL);
+	if (!eku) {
+		ERR_clear_error();
+		/* -1: no extension; another value: one we cannot read. */
+		if (i == -1)
+			return 1;
+		snprintf(why, len, "the certificate \"%s\" has an extendedKeyUsage that cannot be read",
+			 name_str(X509_get_subject_name(x), subj, sizeof(subj)));
+		return 0;
+	}
+	names[0] = '\0';
+	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+
+		nid = OBJ_obj2nid(o);
+		ok |= nid == NID_server_auth || nid == NID_client_auth ||
+		      nid == NID_ipsec_IKE || nid == NID_anyExtendedKeyUsage;
+		if (nid != NID_undef)
+			snprintf(one, sizeof(one), "%s", OBJ_nid2sn(nid));
+		else if (OBJ_obj2txt(one, sizeof(one), o, 1) <= 0)
+			snprintf(one, sizeof(one), "?");
+		/* 1.3.6.1.5.5.8.2.2: strongSwan's pki --flag ikeIntermediate. */
+		ok |= !strcmp(one, "1.3.6.1.5.5.8.2.2");
+		iked_addf(names, sizeof(names), &used, "%s%s", i ? ", " : "",
+			  one);
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+	if (!ok)
+		snprintf(why, len, "extended key usage does not allow IKE: the certificate \"%s\" allows only %s (IKE needs serverAuth, clientAuth, ipsecIKE, ikeIntermediate or anyExtendedKeyUsage)",
+			 name_str(X509_get_subject_name(x), subj, sizeof(subj)),
+			 names);
+	return ok;
+}
+
+/* CRL checks when there are CRLs, or strictcrlpolicy wants them. */
+static void crl_setup(const struct iked_creds *c, X509_STORE_CTX *ctx,
+		      struct crl_state *st)
+{
+	if (!c->crls.n && !c->strict_crl)
+		return;
+	X509_STORE_CTX_set0_crls(ctx, c->crls.sk);
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_CRL_CHECK |
+				 X509_V_FLAG_CRL_CHECK_ALL);
+	X509_STORE_CTX_set_app_data(ctx, st);
+	X509_STORE_CTX_set_verify_cb(ctx, crl_cb);
+}
+
 int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 		      STACK_OF(X509) *untrusted, const struct iked_conf_id *ca,
 		      char *why, size_t why_len)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	char want[512];
+	char want[512], warn[1024] = "";
+	struct crl_state st = { c, warn, sizeof(warn), NULL };
 	int r = -EACCES;
 
+	why[0] = '\0';
 	if (!ctx || !c ||
 	    !X509_STORE_CTX_init(ctx, c->store, leaf, untrusted)) {
 		snprintf(why, why_len, "cannot validate certificates: %s",
@@ -106,13 +272,16 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 		X509_STORE_CTX_free(ctx);
 		return -ENOMEM;
 	}
+	crl_setup(c, ctx, &st);
 	if (X509_verify_cert(ctx) != 1)
-		verify_why(c, ctx, why, why_len);
+		verify_why(c, ctx, &st, why, why_len);
 	else if (ca && ca->type == IKED_ID_DER_ASN1_DN && !chain_has_ca(ctx, ca))
 		snprintf(why, why_len, "the chain of the certificate does not hold the CA rightca=\"%s\"",
 			 iked_conf_dn_format(ca, want, sizeof(want)));
-	else
+	else if (eku_allows_ike(leaf, why, why_len))
 		r = 0;
+	if (!r)
+		snprintf(why, why_len, "%s", warn);
 	X509_STORE_CTX_free(ctx);
 	ERR_clear_error();
 	return r;

@@ -15,7 +15,11 @@
  * only. With @ca (rightca=) of a type other than 0 the chain must hold a
  * CA of that subject. 0, or -EACCES with one line in @why: unknown or
  * untrusted CA (the issuer and the CAs we trust), expired or not yet
- * valid (the dates), the CA not in the chain, or OpenSSL's reason.
+ * valid (the dates), revoked by a CRL of ipsec.d/crls/ (serial, CRL
+ * file, date), no current CRL under strictcrlpolicy=yes, an
+ * extendedKeyUsage of @leaf that allows no IKE use, the CA not in the
+ * chain, or OpenSSL's reason. On 0 @why is "" or a warning for the log
+ * (an expired CRL used under strictcrlpolicy=no).
  */
 int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 		      STACK_OF(X509) *untrusted, const struct iked_conf_id *ca,
