@@ -17,6 +17,11 @@
 # initiates, traffic again, kesp-iked deletes (`kespctl ike down`) and
 # charon loses its SAs. Last, charon initiates Main Mode with another
 # PSK: kesp-iked names the mismatch in its log and in `ike list`.
+# IKEv1 fragmentation (the FRAGMENTATION vendor ID): charon cuts what it
+# sends above 300 bytes (fragment_size), and in the first set kesp-iked
+# does so too (--fragment-size 300), so Main Mode's key exchange
+# messages and the PFS Quick Mode go as fragments both ways; each side's
+# log says it reassembled them.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -35,6 +40,12 @@ PSK="kesp and strongSwan agree, in IKEv1"
 CH=$IKED_DIR/charon
 CHARON_EXTRA_CONF='charon {
 	i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+	fragment_size = 300
+	filelog {
+		test {
+			enc = 1
+		}
+	}
 }'
 charon_start "$GWB" "$CH"
 
@@ -119,12 +130,18 @@ charon_sas() { # the number of IKE SAs charon has
 }
 
 n=0
-while read -r ike esp kesp_esp aggr; do
+while read -r ike esp kesp_esp aggr frag; do
 	n=$((n + 1))
-	echo "set $n: ike=$ike esp=$esp aggressive=$aggr"
+	echo "set $n: ike=$ike esp=$esp aggressive=$aggr fragments=$frag"
 	kesp_conf "$ike" "$kesp_esp" "$aggr"
 	charon_conf "$ike" "$esp" "$aggr"
-	iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+	: >"$CH/charon.log"
+	if [ "$frag" = yes ]; then
+		iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets" \
+			-v --fragment-size 300
+	else
+		iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+	fi
 
 	echo "  kesp-iked initiates"
 	out=$(iked_ctl a ike up gw) || fail "set $n: ike up: $out"
@@ -153,11 +170,20 @@ while read -r ike esp kesp_esp aggr; do
 	[ "$(charon_sas)" = 0 ] || fail "set $n: charon kept its IKE SA after our Delete"
 	[ -z "$(ip netns exec "$GWB" ip xfrm state)" ] ||
 		fail "set $n: charon kept XFRM states after our Delete"
+	if [ "$frag" = yes ]; then
+		iked_log a | grep -qE 'sent in [0-9]+ fragments' ||
+			fail "set $n: kesp-iked sent no IKEv1 fragments"
+		iked_log a | grep -qE 'reassembled from [0-9]+ fragments' ||
+			fail "set $n: kesp-iked reassembled no fragments of charon's"
+		grep -q 'reassembled fragmented IKE message' "$CH/charon.log" ||
+			fail "set $n: charon reassembled none of our fragments"
+		echo "  fragments both ways: $(iked_log a | grep -cE 'sent in [0-9]+ fragments') messages sent cut, $(iked_log a | grep -cE 'reassembled from') reassembled"
+	fi
 	iked_stop a
 done <<'EOS'
-aes256-sha256-modp2048 aes256-sha256-modp2048 aes256-sha256-modp2048 no
-aes128-sha1-ecp256 aes128gcm16 aes128gcm16 no
-aes128-sha1-modp2048 3des-sha1 3des-sha1 yes
+aes256-sha256-modp2048 aes256-sha256-modp2048 aes256-sha256-modp2048 no yes
+aes128-sha1-ecp256 aes128gcm16 aes128gcm16 no no
+aes128-sha1-modp2048 3des-sha1 3des-sha1 yes no
 EOS
 echo "PSK mismatch: charon initiates with another key"
 kesp_conf aes256-sha256-modp2048 aes256-sha256 no
