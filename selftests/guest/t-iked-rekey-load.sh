@@ -231,6 +231,17 @@ xfrm_count() { ip -n "$GWB" xfrm state | grep -c '^src'; }
 # (charon's side is counted once it stops: with rekeys every 2-3 s and
 # its SPIs reserved as larval XFRM states, it never holds just two.)
 wait_two_sas "$GWA"
+# Stop 1 s after one of charon's IKE SA rekeys, 4-5 s before its next:
+# a Delete for an IKE SA charon has just made by a rekey can reach it
+# before it has taken that SA in, and it then keeps the SA (retransmitting
+# to a stopped daemon). Seen once in CI; a shutdown that repeats its
+# Deletes is left for later (see the note of stop 29).
+n0=$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log")
+for i in $(seq 1 100); do
+	[ "$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log")" -gt "$n0" ] && break
+	sleep 0.1
+done
+sleep 1
 step "two SAs left; kesp-iked stops"
 iked_stop a
 wait_sa_count "$GWA" 0 5
