@@ -690,17 +690,27 @@ case_run() {
 	fi
 }
 
+# alg_case ARGS: a case that differs from the others only in its
+# algorithm. Against XFRM each one matters (a reference implementation
+# reads the wire); kesp against kesp (t-esp-kesp.sh) runs one AEAD and
+# one cipher+HMAC case of each mode and address family, as every other
+# algorithm's bytes were already checked against XFRM here.
+alg_case() {
+	[ "$A_IMPL" = kesp ] && [ "$B_IMPL" = kesp ] && return 0
+	case_run "$@"
+}
+
 echo "gateway A: $A_IMPL, gateway B: $B_IMPL"
 case_run tunnel 4 4 aes-gcm-16:128 -
-case_run tunnel 4 4 aes-gcm-16:256 -
-case_run tunnel 4 4 aes-ccm-16:128 -
+alg_case tunnel 4 4 aes-gcm-16:256 -
+alg_case tunnel 4 4 aes-ccm-16:128 -
 case_run tunnel 4 4 chacha20-poly1305:256 -
 case_run tunnel 4 4 aes-cbc:128 hmac-sha256-128
-case_run tunnel 4 4 aes-cbc:256 hmac-sha1-96
-case_run tunnel 4 4 aes-cbc:128 hmac-sha512-256
-case_run tunnel 4 4 aes-cbc:256 hmac-sha384-192
-case_run tunnel 4 4 3des-cbc:192 hmac-md5-96
-case_run tunnel 4 4 null hmac-sha256-128
+alg_case tunnel 4 4 aes-cbc:256 hmac-sha1-96
+alg_case tunnel 4 4 aes-cbc:128 hmac-sha512-256
+alg_case tunnel 4 4 aes-cbc:256 hmac-sha384-192
+alg_case tunnel 4 4 3des-cbc:192 hmac-md5-96
+alg_case tunnel 4 4 null hmac-sha256-128
 case_run tunnel 6 6 aes-gcm-16:128 -
 case_run tunnel 6 4 aes-gcm-16:128 -
 case_run tunnel 4 6 aes-gcm-16:128 -
