@@ -140,7 +140,7 @@ PORTS_RE='20[0-9]{3}'
 
 echo "1. kesp-iked <-> kesp-iked, A behind the NAT initiates"
 # Only A rekeys (B's lifetimes are long): no rekey collisions here.
-A_LIFE=(lifetime=16s ikelifetime=30s rekeymargin=5s rekeyfuzz=100%)
+A_LIFE=(lifetime=16s ikelifetime=20s rekeymargin=5s rekeyfuzz=100%)
 conf_a "${A_LIFE[@]}"
 conf_b lifetime=300s ikelifetime=600s rekeymargin=5s
 capture_start "$GWB" "$WAN_IF" "$IKED_DIR/b.pcap"
@@ -177,7 +177,7 @@ wait_until 30 keepalives
 keepalives || fail "a sent no NAT keepalive in 30 s"
 echo "  a: $ka keepalives sent"
 
-echo "  rekeys across the NAT (CHILD SAs 16 s, IKE SA 30 s)"
+echo "  rekeys across the NAT (CHILD SAs 16 s, IKE SA 20 s)"
 iked_wait_log a 'CHILD SA #[0-9]+ rekeyed' 30
 iked_wait_log a 'IKE SA rekeyed' 40
 natt_now() { grep -qE "^$2 true $3 $4\$" <<<"$(natt "$1")"; }
