@@ -65,6 +65,9 @@ int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 	int r;
 
 	*out = NULL;
+	/* Stopping: whatever it started would be cut off unannounced. */
+	if (d->stopping)
+		return -ESHUTDOWN;
 	if (sa) {
 		*out = sa;
 		if (sa->state != IKE_ESTABLISHED || sa->children ||
