@@ -152,14 +152,6 @@ static void drop_now(struct ike_sa *sa, const char *why)
 	ike_sa_kill(sa, why);
 }
 
-void iked_shutdown(struct iked *d)
-{
-	struct ike_sa *sa;
-
-	for (sa = d->sas; sa; sa = sa->next)
-		drop_now(sa, "kesp-iked is stopping");
-}
-
 unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
 			    const char *why)
 {
