@@ -233,6 +233,10 @@ static void do_up(struct iked *d, struct iked_ctl_client *cl,
 		answer(d, cl, -ENOENT, msg);
 		return;
 	}
+	if (d->stopping) {
+		answer(d, cl, -ESHUTDOWN, "kesp-iked is stopping");
+		return;
+	}
 	iked_log(IKED_LOG_INFO, name, 0, "ike up requested");
 	/* An operator's request gets keyingtries afresh. */
 	c->tries = 0;

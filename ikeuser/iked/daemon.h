@@ -40,6 +40,22 @@ uint64_t iked_now_us(void);
 #define IKED_RETX_TRIES		6
 #define IKED_RETX_MAX_TRIES	16
 /*
+ * Stopping (sa/shutdown.c): how long the daemon waits for the answers to
+ * its IKEv2 Deletes. A peer that is there answers within a round trip;
+ * 3 s also covers a few lost datagrams and a peer busy for a moment
+ * (charon adopting a rekeyed IKE SA), yet keeps a reboot or a restart
+ * from waiting on a peer that is gone, well inside systemd's
+ * TimeoutStopSec. A second signal ends the wait at once.
+ */
+#define IKED_DRAIN_MS		3000
+/*
+ * Meanwhile the Deletes are retransmitted at this interval (at most; the
+ * first timeout if shorter) instead of doubling: the deadline, not
+ * --retransmit-tries, bounds the wait, and a doubling schedule would
+ * fit only two retransmissions into it.
+ */
+#define IKED_DRAIN_RETX_MS	500
+/*
  * IKE fragmentation (RFC 7383): the largest IP datagram an IKE fragment
  * may make, IP and UDP headers (and the non-ESP marker) included, as
  * strongSwan's charon.fragment_size counts it; --fragment-size sets it.
@@ -280,7 +296,13 @@ struct iked {
 	unsigned int keepalive_secs;
 	int ctl_fd;
 	int sig_fd;
+	/*
+	 * The daemon is stopping (sa/shutdown.c): nothing new is started;
+	 * the loop runs until the Deletes are answered or drain_until.
+	 */
 	bool stopping;
+	iked_ms drain_until;
+	unsigned int drain_waiting;	/* IKEv2 Deletes it began with */
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
 	unsigned int stale_sas, stale_policies;	/* found at start */

@@ -23,10 +23,15 @@
 #include "sdnotify.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
+#include "sa/shutdown.h"
 #include "sa/timers.h"
 #include "sa/natt.h"
 
 #define MAX_CLIENTS	64
+
+/* A macro's value as a string literal. */
+#define IKED_STR_(x)	#x
+#define IKED_STR(x)	IKED_STR_(x)
 
 static void usage(FILE *f)
 {
@@ -48,7 +53,8 @@ static void usage(FILE *f)
 		"                       nothing else was sent (default 20; 0: none)\n"
 		"      --fragment-size BYTES      largest IP datagram of an IKEv2 fragment\n"
 		"                       (RFC 7383; default 1280, at least 200)\n"
-		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops.\n"
+		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops\n"
+		"once the peers answered, " IKED_STR(IKED_DRAIN_MS) " ms at most (a second signal: at once).\n"
 		"SIGHUP (or `kespctl reload`) reads CONF and SECRETS again: a file with a\n"
 		"mistake is refused whole; else only added, removed and changed conns\n"
 		"are touched, unchanged ones keep their tunnels.\n");
@@ -68,7 +74,8 @@ static void on_event(const struct kesp_event *ev, void *arg)
 		natt_on_mapping(d, ev);
 		return;
 	}
-	if (ev->cmd != KESP_CMD_ACQUIRE)
+	/* Stopping: a tunnel started now would be cut off unannounced. */
+	if (ev->cmd != KESP_CMD_ACQUIRE || d->stopping)
 		return;
 	c = iked_conn_by_reqid(d, ev->policy.tmpl.reqid);
 	if (!c) {
@@ -172,6 +179,9 @@ static void on_signal(struct iked *d)
 	struct signalfd_siginfo si;
 
 	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		/* Stopping: a reload would only start conns to cut off. */
+		if (si.ssi_signo == SIGHUP && d->stopping)
+			continue;
 		if (si.ssi_signo == SIGHUP) {
 			char msg[IKED_CONF_ERRLEN + 64];
 
@@ -181,9 +191,17 @@ static void on_signal(struct iked *d)
 			iked_reload(d, msg, sizeof(msg), NULL);
 			continue;
 		}
+		if (d->stopping) {
+			iked_log(IKED_LOG_INFO, NULL, 0,
+				 "signal %u again: not waiting for the answers",
+				 si.ssi_signo);
+			d->drain_until = iked_now();
+			continue;
+		}
 		iked_log(IKED_LOG_INFO, NULL, 0, "signal %u: stopping",
 			 si.ssi_signo);
-		d->stopping = true;
+		iked_sd_notify("STOPPING=1\nSTATUS=deleting the tunnels");
+		iked_shutdown_begin(d);
 	}
 }
 
@@ -213,13 +231,17 @@ static void loop(struct iked *d)
 	struct iked_ctl_client *cls[MAX_CLIENTS];
 	int cfds[MAX_CLIENTS];
 
-	while (!d->stopping) {
+	for (;;) {
 		iked_ms now = iked_now(), next;
 		size_t n, i;
 		int timeout = -1, r;
 
 		next = iked_run_timers(d, now);
 		ike_sa_reap(d);
+		if (d->stopping && iked_shutdown_drained(d, now))
+			return;
+		if (d->stopping && (!next || d->drain_until < next))
+			next = d->drain_until;
 		if (next)
 			timeout = next > now ? (int)(next - now) : 0;
 		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
@@ -265,10 +287,6 @@ static void loop(struct iked *d)
 			iked_ctl_accept(d);
 	}
 }
-
-/* A macro's value as a string literal. */
-#define IKED_STR_(x)	#x
-#define IKED_STR(x)	IKED_STR_(x)
 
 /* What the command line asks for besides the daemon's settings. */
 struct run_opts {
@@ -500,8 +518,12 @@ int main(int argc, char **argv)
 	iked_sd_notifyf("READY=1\nSTATUS=%zu conns from %s, control socket %s",
 			d->n_conns, d->conf_path, d->ctl_path);
 	loop(d);
-	iked_sd_notify("STOPPING=1\nSTATUS=deleting the tunnels");
-	iked_shutdown(d);
+	/* poll() failed: no drain, the Deletes go once. */
+	if (!d->stopping) {
+		iked_sd_notify("STOPPING=1\nSTATUS=deleting the tunnels");
+		iked_shutdown_begin(d);
+	}
+	iked_shutdown_done(d);
 	ike_sa_reap(d);
 	rc = 0;
 out:

@@ -65,6 +65,9 @@ int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 	int r;
 
 	*out = NULL;
+	/* Stopping: whatever it started would be cut off unannounced. */
+	if (d->stopping)
+		return -ESHUTDOWN;
 	if (sa) {
 		*out = sa;
 		if (sa->state != IKE_ESTABLISHED || sa->children ||
@@ -147,14 +150,6 @@ static void drop_now(struct ike_sa *sa, const char *why)
 		sa->proto->delete_ike(sa, false);
 	}
 	ike_sa_kill(sa, why);
-}
-
-void iked_shutdown(struct iked *d)
-{
-	struct ike_sa *sa;
-
-	for (sa = d->sas; sa; sa = sa->next)
-		drop_now(sa, "kesp-iked is stopping");
 }
 
 unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,

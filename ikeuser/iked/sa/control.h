@@ -13,18 +13,16 @@ struct kesp_sa;
 /*
  * Bring @c up: a CHILD SA in an established IKE SA of @c if there is one,
  * else a new IKE SA in @c's version. The IKE SA (new or found) goes to
- * *@out. 0 or -errno.
+ * *@out. 0 or -errno (-ESHUTDOWN: the daemon is stopping).
  */
 int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out);
 /* Rekey @c's IKE SA and/or its CHILD SAs now (-ENOENT: none up). */
 int iked_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child);
 /* Delete every IKE SA of @c (Delete sent, kernel state removed). */
 int iked_terminate(struct iked *d, struct iked_conn *c);
-/* Deletes for everything, kernel state removed: the daemon is stopping. */
-void iked_shutdown(struct iked *d);
 /*
- * The same for the IKE SAs of @c alone, now (a reload removed or
- * changed it): a Delete to the peer, sent once; kernel SAs and CHILD SA
+ * Drop the IKE SAs of @c now (a reload removed or changed it): a Delete
+ * to the peer, sent once; kernel SAs and CHILD SA
  * policies removed; the SAs are dead (@why to a waiting kespctl) before
  * this returns. How many there were.
  */

@@ -23,6 +23,17 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t len)
 	return q;
 }
 
+/* When to send the outstanding request again, after retransmission sa->retx. */
+static iked_ms next_gap(const struct ike_sa *sa)
+{
+	iked_ms gap = (iked_ms)sa->d->retx_first_ms << sa->retx;
+
+	/* Stopping: as many tries as fit before the drain deadline. */
+	if (sa->d->stopping && gap > IKED_DRAIN_RETX_MS)
+		gap = IKED_DRAIN_RETX_MS;
+	return gap;
+}
+
 int retransmit_keep(struct ike_sa *sa, int kind, const uint8_t *buf,
 		    size_t len)
 {
@@ -36,7 +47,7 @@ int retransmit_keep(struct ike_sa *sa, int kind, const uint8_t *buf,
 	sa->req_kind = kind;
 	sa->retx = 0;
 	sa->req_sent = iked_now();
-	sa->retx_at = sa->req_sent + sa->d->retx_first_ms;
+	sa->retx_at = sa->req_sent + next_gap(sa);
 	return 0;
 }
 
@@ -109,12 +120,17 @@ bool retransmit_run(struct ike_sa *sa, iked_ms now)
 	if (!sa->retx_at || sa->retx_at > now)
 		return true;
 	if (sa->retx >= d->retx_tries) {
+		if (d->stopping) {
+			/* No restart, no failure: the drain's end drops it. */
+			sa->retx_at = 0;
+			return true;
+		}
 		give_up(sa, now);
 		return false;
 	}
 	sa->retx++;
 	sa->proto->retransmit(sa);
 	natt_retransmit(sa);
-	sa->retx_at = now + ((iked_ms)d->retx_first_ms << sa->retx);
+	sa->retx_at = now + next_gap(sa);
 	return true;
 }

@@ -95,7 +95,8 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 		}
 		return sa->retire_at;
 	}
-	if (sa->state != IKE_ESTABLISHED)
+	/* Stopping: no rekey, no new CHILD SA (sa/shutdown.c). */
+	if (sa->state != IKE_ESTABLISHED || sa->d->stopping)
 		return 0;
 	/* Make before break: the replaced CHILD SAs go, request or not. */
 	earliest(&next, child_retire_run(sa, now));
