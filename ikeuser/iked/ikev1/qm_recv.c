@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "v1.h"
@@ -121,6 +122,8 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	if (r)
 		ike_sa_log(sa, IKED_LOG_ERR, "Quick Mode %08x failed: %s",
 			   q->msg_id, strerror(-r));
+	else if (q->rekey_spi && q->cross_lost)
+		v1_qm_cross_lost(sa, q->rekey_spi, ch);
 	else if (q->rekey_spi)
 		v1_rekey_done(sa, q->rekey_spi, ch, 0);
 	qm_done(sa, r);
@@ -276,6 +279,8 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	 * outbound SA waits for QM3, the old pair sends meanwhile.
 	 */
 	old = r ? NULL : v1_rekey_target(sa, &q->tsl, &q->tsr);
+	if (old && v1(sa)->qr_in)
+		v1_qm_cross(sa, &v1(sa)->qr, q, old);
 	if (old) {
 		r = qm_install(sa, true, &ch);
 		if (!r) {
@@ -315,21 +320,23 @@ static void resp_qm3(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	qm_done(sa, r);
 }
 
-void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
+/* The two Quick Mode slots trade places (v1_sa.qr). */
+static void swap_slots(struct v1_sa *v)
+{
+	struct v1_qm t;
+
+	memcpy(&t, &v->qm, sizeof(t));
+	memcpy(&v->qm, &v->qr, sizeof(t));
+	memcpy(&v->qr, &t, sizeof(t));
+	OPENSSL_cleanse(&t, sizeof(t));
+	v->qr_in = !v->qr_in;
+}
+
+static void dispatch(struct ike_sa *sa, struct ikev1_msg *m)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	size_t plen;
 
-	if (v1(sa)->st != V1_MM_ACTIVE) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode message: phase 1 is not up (%s)",
-			   v1_state_name(v1(sa)->st));
-		return;
-	}
-	if (q->st != V1_QM_IDLE && m->hdr.msg_id != q->msg_id) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode %08x: %08x is under way",
-			   m->hdr.msg_id, q->msg_id);
-		return;
-	}
 	if (v1_decrypt(sa, m, &plen))
 		return;
 	sa->last_recv = iked_now();
@@ -339,4 +346,33 @@ void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
 		resp_qm3(sa, m, plen);
 	else
 		resp_qm1(sa, m, plen);
+}
+
+void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
+{
+	struct v1_sa *v = v1(sa);
+	uint32_t id = m->hdr.msg_id;
+	bool second;
+
+	if (v->st != V1_MM_ACTIVE) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode message: phase 1 is not up (%s)",
+			   v1_state_name(v->st));
+		return;
+	}
+	/*
+	 * The peer's Quick Mode beside our own, which waits for its QM2:
+	 * both ends may have sent QM1 at once (crossing rekeys, qm_cross.c).
+	 */
+	second = v->qr.st != V1_QM_IDLE ? id == v->qr.msg_id :
+		 v->qm.st == V1_QM_WAIT_MSG2 && id != v->qm.msg_id;
+	if (!second && v->qm.st != V1_QM_IDLE && id != v->qm.msg_id) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode %08x: %08x is under way",
+			   id, v->qm.msg_id);
+		return;
+	}
+	if (second)
+		swap_slots(v);
+	dispatch(sa, m);
+	if (second)
+		swap_slots(v);
 }
