@@ -16,6 +16,8 @@
 static void qm_done(struct ike_sa *sa, int r)
 {
 	struct v1_qm *q = &v1(sa)->qm;
+	/* A conn of several subnets: one Quick Mode after another. */
+	bool more = !r && q->initiator && !q->rekey_spi;
 
 	/* A rekey of ours that failed is tried again, later. */
 	if (r && q->initiator && q->rekey_spi)
@@ -23,6 +25,8 @@ static void qm_done(struct ike_sa *sa, int r)
 	ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
 	v1_qm_clear(&v1(sa)->qm);
 	ike_sa_answer(sa, r);
+	if (more)
+		v1_qm_more(sa);
 }
 
 /* The peer's KE: g^xy of the exchange into q->gxy. */
@@ -129,18 +133,27 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	qm_done(sa, r);
 }
 
-/* The proxy IDs of QM1 (or the two addresses), checked against ours. */
+/* The conn's subnets of @e (local or remote) for a log line. */
+static const char *conn_ts_str(struct ike_sa *sa, bool local, char *buf,
+			       size_t len)
+{
+	const struct iked_conf_end *e = local ? sa->local : sa->remote;
+	struct iked_ts_list l;
+
+	if (iked_ts_from_conf(&l, e->ts, e->n_ts, local ? &sa->path.local :
+			      &sa->path.remote))
+		return "?";
+	return iked_ts_format(&l, buf, len);
+}
+
+/* The proxy IDs of QM1 (or the two addresses): one subnet pair of ours. */
 static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	const struct ikev1_pl *ii = ikev1_chain_find(c, IKEV1_PL_ID, 0);
 	const struct ikev1_pl *ir = ikev1_chain_find(c, IKEV1_PL_ID, 1);
-	struct iked_ts_list ol, orm;
 	char a[256], b[256], e[256], f[256];
-	int r = qm_our_ts(sa, &ol, &orm);
 
-	if (r)
-		return r;
 	if (!ii) {
 		q->tsl.n = q->tsr.n = 0;
 		iked_ts_add(&q->tsl, sa->path.local.family == AF_INET ?
@@ -153,14 +166,14 @@ static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 		   v1_ts_of_id(&ir->u.id, &q->tsl)) {
 		return -EINVAL;
 	}
-	if (iked_ts_within(&q->tsr, &orm) && iked_ts_within(&q->tsl, &ol))
+	if (!qm_ts_allowed(sa, &q->tsl, &q->tsr))
 		return 0;
 	iked_conn_fail(sa->d, sa->conn, sa->no,
 		       "proxy ID mismatch (INVALID_ID_INFORMATION): the peer asks for %s === %s, we have %s === %s",
 		       iked_ts_format(&q->tsr, a, sizeof(a)),
 		       iked_ts_format(&q->tsl, b, sizeof(b)),
-		       iked_ts_format(&orm, e, sizeof(e)),
-		       iked_ts_format(&ol, f, sizeof(f)));
+		       conn_ts_str(sa, false, e, sizeof(e)),
+		       conn_ts_str(sa, true, f, sizeof(f)));
 	return -ENOENT;
 }
 

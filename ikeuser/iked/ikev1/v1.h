@@ -90,6 +90,8 @@ struct v1_qm {
 	 * CHILD SA and lost (qm_cross.c): the pair it makes is deleted.
 	 */
 	bool cross_lost;
+	/* Initiator of a new CHILD SA: 1 + the conn's subnet pair (qm_ts.c). */
+	uint16_t pair_no;
 	/*
 	 * The IPsec SA's lifetime in seconds (0: the conn's): as responder
 	 * the shorter of QM1's proposal and ours, as initiator a shorter one
@@ -135,6 +137,8 @@ struct v1_sa {
 	 */
 	struct v1_qm qr;
 	bool qr_in;		/* qm and qr are swapped just now */
+	/* The conn's subnet pairs the peer refused, by index (qm_ts.c). */
+	uint8_t refused[IKED_MAX_TS * IKED_MAX_TS / 8];
 	uint32_t dpd_seq;	/* our last R-U-THERE */
 	uint8_t cookies[16];	/* INITIAL-CONTACT's SPI, while it is sent */
 	/* NAT-T (natt.c): the method agreed by Vendor IDs, 0 none */
