@@ -40,6 +40,7 @@ static void sa_free(struct ike_sa *sa)
 
 	iked_dh_free(v->dh);
 	v1_qm_clear(&v->qm);
+	v1_qm_clear(&v->qr);
 	ikev1_reasm_clear(&v->reasm);
 	ikev1_keys_wipe(&v->keys);
 	free(v->sai_b);
@@ -52,6 +53,7 @@ static void sa_free(struct ike_sa *sa)
 static void sa_abort(struct ike_sa *sa)
 {
 	v1_qm_clear(&v1(sa)->qm);
+	v1_qm_clear(&v1(sa)->qr);
 	v1_ike_rekey_failed(sa);
 }
 
@@ -153,7 +155,7 @@ static const char *waiting_for(const struct ike_sa *sa, char *buf, size_t len)
 
 static bool child_negotiating(const struct ike_sa *sa)
 {
-	return v1(sa)->qm.st != V1_QM_IDLE;
+	return v1(sa)->qm.st != V1_QM_IDLE || v1(sa)->qr.st != V1_QM_IDLE;
 }
 
 const struct iked_proto ikev1_proto = {

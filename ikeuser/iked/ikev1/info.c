@@ -137,13 +137,19 @@ static void on_notify(struct ike_sa *sa, const struct ikev1_notify *n)
 	/* An error while our Quick Mode waits: its answer, the QM ends. */
 	if (n->type < 16384 && v1(sa)->qm.st == V1_QM_WAIT_MSG2 &&
 	    sa->req_kind == V1_REQ_QM1) {
+		bool next = !v1(sa)->qm.rekey_spi;
+
 		retransmit_done(sa);
 		if (v1(sa)->qm.rekey_spi)
 			v1_rekey_done(sa, v1(sa)->qm.rekey_spi, NULL,
 				      -ECONNREFUSED);
+		v1_qm_refused(sa);
 		ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
 		v1_qm_clear(&v1(sa)->qm);
 		ike_sa_answer(sa, -ECONNREFUSED);
+		/* The conn's other subnet pairs may still be welcome. */
+		if (next)
+			v1_qm_more(sa);
 	}
 	if (n->type < 16384)
 		iked_conn_fail(sa->d, sa->conn, sa->no,

@@ -78,25 +78,6 @@ bool qm_hash_ok(struct ike_sa *sa, const struct ikev1_msg *m, size_t plen,
 	return !r;
 }
 
-/* Our selectors for the conn: its first subnet on each side. */
-int qm_our_ts(struct ike_sa *sa, struct iked_ts_list *l,
-	      struct iked_ts_list *r)
-{
-	int e = iked_ts_from_conf(l, sa->local->ts, sa->local->n_ts,
-				  &sa->path.local);
-
-	if (!e)
-		e = iked_ts_from_conf(r, sa->remote->ts, sa->remote->n_ts,
-				      &sa->path.remote);
-	/* IKEv1 carries one pair of proxy IDs per Quick Mode. */
-	if (!e && (l->n > 1 || r->n > 1))
-		ike_sa_log(sa, IKED_LOG_WARN,
-			   "IKEv1 negotiates one subnet pair per Quick Mode: only the first of each side's is used");
-	l->n = l->n ? 1 : 0;
-	r->n = r->n ? 1 : 0;
-	return e;
-}
-
 /* The PFS group of the conn's first ESP proposal (0: none). */
 static uint16_t pfs_group(const struct ike_sa *sa)
 {
@@ -159,6 +140,7 @@ static int send_qm1(struct ike_sa *sa)
 int v1_qm_start(struct ike_sa *sa, const struct child_sa *old)
 {
 	struct v1_qm *q = &v1(sa)->qm;
+	unsigned int idx = 0;
 	int r;
 
 	if (v1(sa)->st != V1_MM_ACTIVE || q->st != V1_QM_IDLE ||
@@ -179,8 +161,16 @@ int v1_qm_start(struct ike_sa *sa, const struct child_sa *old)
 					  &q->spi_in);
 	if (!r && q->prop.dh)
 		r = iked_dh_new(q->prop.dh, &q->dh);
-	if (!r)
-		r = qm_our_ts(sa, &q->tsl, &q->tsr);
+	/*
+	 * The first subnet pair without a CHILD SA (qm_ts.c): the next is
+	 * started when this one is up. Asked for more than the conn has
+	 * (an ACQUIRE), the first pair, as before.
+	 */
+	if (!r && !old &&
+	    (r = qm_next_ts(sa, &q->tsl, &q->tsr, &idx)) == -ENOENT)
+		r = qm_first_ts(sa, &q->tsl, &q->tsr);
+	else if (!r && !old)
+		q->pair_no = (uint16_t)(idx + 1);
 	if (!r && old) {
 		/* A rekey keeps the proxy IDs the old pair has. */
 		q->tsl = old->ts_local;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "v1.h"
@@ -15,6 +16,8 @@
 static void qm_done(struct ike_sa *sa, int r)
 {
 	struct v1_qm *q = &v1(sa)->qm;
+	/* A conn of several subnets: one Quick Mode after another. */
+	bool more = !r && q->initiator && !q->rekey_spi;
 
 	/* A rekey of ours that failed is tried again, later. */
 	if (r && q->initiator && q->rekey_spi)
@@ -22,6 +25,8 @@ static void qm_done(struct ike_sa *sa, int r)
 	ikev1_ivs_drop(&v1(sa)->ivs, v1(sa)->qm.msg_id);
 	v1_qm_clear(&v1(sa)->qm);
 	ike_sa_answer(sa, r);
+	if (more)
+		v1_qm_more(sa);
 }
 
 /* The peer's KE: g^xy of the exchange into q->gxy. */
@@ -121,23 +126,34 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	if (r)
 		ike_sa_log(sa, IKED_LOG_ERR, "Quick Mode %08x failed: %s",
 			   q->msg_id, strerror(-r));
+	else if (q->rekey_spi && q->cross_lost)
+		v1_qm_cross_lost(sa, q->rekey_spi, ch);
 	else if (q->rekey_spi)
 		v1_rekey_done(sa, q->rekey_spi, ch, 0);
 	qm_done(sa, r);
 }
 
-/* The proxy IDs of QM1 (or the two addresses), checked against ours. */
+/* The conn's subnets of @e (local or remote) for a log line. */
+static const char *conn_ts_str(struct ike_sa *sa, bool local, char *buf,
+			       size_t len)
+{
+	const struct iked_conf_end *e = local ? sa->local : sa->remote;
+	struct iked_ts_list l;
+
+	if (iked_ts_from_conf(&l, e->ts, e->n_ts, local ? &sa->path.local :
+			      &sa->path.remote))
+		return "?";
+	return iked_ts_format(&l, buf, len);
+}
+
+/* The proxy IDs of QM1 (or the two addresses): one subnet pair of ours. */
 static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	const struct ikev1_pl *ii = ikev1_chain_find(c, IKEV1_PL_ID, 0);
 	const struct ikev1_pl *ir = ikev1_chain_find(c, IKEV1_PL_ID, 1);
-	struct iked_ts_list ol, orm;
 	char a[256], b[256], e[256], f[256];
-	int r = qm_our_ts(sa, &ol, &orm);
 
-	if (r)
-		return r;
 	if (!ii) {
 		q->tsl.n = q->tsr.n = 0;
 		iked_ts_add(&q->tsl, sa->path.local.family == AF_INET ?
@@ -150,14 +166,14 @@ static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 		   v1_ts_of_id(&ir->u.id, &q->tsl)) {
 		return -EINVAL;
 	}
-	if (iked_ts_within(&q->tsr, &orm) && iked_ts_within(&q->tsl, &ol))
+	if (!qm_ts_allowed(sa, &q->tsl, &q->tsr))
 		return 0;
 	iked_conn_fail(sa->d, sa->conn, sa->no,
 		       "proxy ID mismatch (INVALID_ID_INFORMATION): the peer asks for %s === %s, we have %s === %s",
 		       iked_ts_format(&q->tsr, a, sizeof(a)),
 		       iked_ts_format(&q->tsl, b, sizeof(b)),
-		       iked_ts_format(&orm, e, sizeof(e)),
-		       iked_ts_format(&ol, f, sizeof(f)));
+		       conn_ts_str(sa, false, e, sizeof(e)),
+		       conn_ts_str(sa, true, f, sizeof(f)));
 	return -ENOENT;
 }
 
@@ -276,6 +292,8 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	 * outbound SA waits for QM3, the old pair sends meanwhile.
 	 */
 	old = r ? NULL : v1_rekey_target(sa, &q->tsl, &q->tsr);
+	if (old && v1(sa)->qr_in)
+		v1_qm_cross(sa, &v1(sa)->qr, q, old);
 	if (old) {
 		r = qm_install(sa, true, &ch);
 		if (!r) {
@@ -315,21 +333,23 @@ static void resp_qm3(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 	qm_done(sa, r);
 }
 
-void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
+/* The two Quick Mode slots trade places (v1_sa.qr). */
+static void swap_slots(struct v1_sa *v)
+{
+	struct v1_qm t;
+
+	memcpy(&t, &v->qm, sizeof(t));
+	memcpy(&v->qm, &v->qr, sizeof(t));
+	memcpy(&v->qr, &t, sizeof(t));
+	OPENSSL_cleanse(&t, sizeof(t));
+	v->qr_in = !v->qr_in;
+}
+
+static void dispatch(struct ike_sa *sa, struct ikev1_msg *m)
 {
 	struct v1_qm *q = &v1(sa)->qm;
 	size_t plen;
 
-	if (v1(sa)->st != V1_MM_ACTIVE) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode message: phase 1 is not up (%s)",
-			   v1_state_name(v1(sa)->st));
-		return;
-	}
-	if (q->st != V1_QM_IDLE && m->hdr.msg_id != q->msg_id) {
-		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode %08x: %08x is under way",
-			   m->hdr.msg_id, q->msg_id);
-		return;
-	}
 	if (v1_decrypt(sa, m, &plen))
 		return;
 	sa->last_recv = iked_now();
@@ -339,4 +359,33 @@ void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
 		resp_qm3(sa, m, plen);
 	else
 		resp_qm1(sa, m, plen);
+}
+
+void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
+{
+	struct v1_sa *v = v1(sa);
+	uint32_t id = m->hdr.msg_id;
+	bool second;
+
+	if (v->st != V1_MM_ACTIVE) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode message: phase 1 is not up (%s)",
+			   v1_state_name(v->st));
+		return;
+	}
+	/*
+	 * The peer's Quick Mode beside our own, which waits for its QM2:
+	 * both ends may have sent QM1 at once (crossing rekeys, qm_cross.c).
+	 */
+	second = v->qr.st != V1_QM_IDLE ? id == v->qr.msg_id :
+		 v->qm.st == V1_QM_WAIT_MSG2 && id != v->qm.msg_id;
+	if (!second && v->qm.st != V1_QM_IDLE && id != v->qm.msg_id) {
+		ike_sa_log(sa, IKED_LOG_INFO, "dropped Quick Mode %08x: %08x is under way",
+			   id, v->qm.msg_id);
+		return;
+	}
+	if (second)
+		swap_slots(v);
+	dispatch(sa, m);
+	if (second)
+		swap_slots(v);
 }

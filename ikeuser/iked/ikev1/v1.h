@@ -62,7 +62,7 @@ struct v1_p1alg {
 	uint32_t life;		/* seconds, 0: none said */
 };
 
-/* One Quick Mode (one at a time per ISAKMP SA). */
+/* One Quick Mode (v1_sa has two slots: qm, and qr for a crossing one). */
 struct v1_qm {
 	enum v1_qm_state st;
 	bool initiator;
@@ -85,6 +85,13 @@ struct v1_qm {
 	 * inbound SA; its outbound SA waits for QM3).
 	 */
 	bool early;
+	/*
+	 * Initiator of a rekey that crossed the peer's rekey of the same
+	 * CHILD SA and lost (qm_cross.c): the pair it makes is deleted.
+	 */
+	bool cross_lost;
+	/* Initiator of a new CHILD SA: 1 + the conn's subnet pair (qm_ts.c). */
+	uint16_t pair_no;
 	/*
 	 * The IPsec SA's lifetime in seconds (0: the conn's): as responder
 	 * the shorter of QM1's proposal and ours, as initiator a shorter one
@@ -122,6 +129,16 @@ struct v1_sa {
 	uint8_t last_in[32], resp_for[32];
 	bool have_last_in;
 	struct v1_qm qm;
+	/*
+	 * A Quick Mode of the peer's that came while ours (qm) waited for
+	 * QM2: it runs in this slot, swapped into qm while one of its
+	 * messages is handled (qm_recv.c), so that crossing rekeys both
+	 * complete.
+	 */
+	struct v1_qm qr;
+	bool qr_in;		/* qm and qr are swapped just now */
+	/* The conn's subnet pairs the peer refused, by index (qm_ts.c). */
+	uint8_t refused[IKED_MAX_TS * IKED_MAX_TS / 8];
 	uint32_t dpd_seq;	/* our last R-U-THERE */
 	uint8_t cookies[16];	/* INITIAL-CONTACT's SPI, while it is sent */
 	/* NAT-T (natt.c): the method agreed by Vendor IDs, 0 none */
@@ -343,6 +360,21 @@ void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
 		   int r);
 /* The version's delete_child: a Delete for @ch, then it goes (or lingers). */
 int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch);
+
+/* qm_cross.c: rekeys of one CHILD SA by both ends at once. */
+/*
+ * Responder to the peer's Quick Mode @theirs that rekeys @old while our
+ * Quick Mode @ours (waiting for QM2) may rekey it too: which one loses.
+ */
+void v1_qm_cross(struct ike_sa *sa, struct v1_qm *ours,
+		 const struct v1_qm *theirs, const struct child_sa *old);
+/*
+ * Initiator: our rekey of the CHILD SA with inbound SPI @old_spi lost
+ * a crossing (@n: the pair it made, which we delete; the peer deletes
+ * the old one).
+ */
+void v1_qm_cross_lost(struct ike_sa *sa, uint32_t old_spi,
+		      struct child_sa *n);
 
 /* ike_rekey.c: ISAKMP SA rekeying, make before break. */
 /* @s is another established ISAKMP SA of @sa's conn, with the same peer. */
