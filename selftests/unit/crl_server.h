@@ -59,7 +59,7 @@ static void *crl_server_run(void *arg)
 }
 
 /* A port nothing listens on (a server that is down). */
-static unsigned short crl_port_closed(void)
+static inline unsigned short crl_port_closed(void)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
