@@ -348,6 +348,8 @@ const char *iked_crl_fetch_failure(const struct iked_creds *c,
 	const struct crl_failure *f = crl_failure_find(c ? c->fetch : NULL,
 						       uri);
 
+	if (!f && c && crl_job_find(c->fetch, uri))
+		return "the fetch is still under way";
 	return f ? f->why : NULL;
 }
 

@@ -51,7 +51,10 @@ const struct iked_crls *iked_crl_fetched(const struct iked_creds *c);
  */
 int iked_crl_cdp_uri(X509 *x, char *uri, size_t len);
 
-/* Why the last fetch of @uri failed, or NULL (none, or it worked). */
+/*
+ * Why the last fetch of @uri failed (or that it is under way), or NULL
+ * (none, or it worked).
+ */
 const char *iked_crl_fetch_failure(const struct iked_creds *c,
 				   const char *uri);
 
