@@ -285,6 +285,33 @@ TEST_F(fetch, oversized_body_refused)
 		TH_LOG("%s", self->why);
 }
 
+TEST(silent_server_times_out)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sin);
+	char uri[128], why[2048];
+	struct pki p;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), waited;
+
+	/* Connections complete in the backlog, nobody ever answers. */
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(fd, 4));
+	ASSERT_EQ(0, getsockname(fd, (struct sockaddr *)&sin, &sl));
+	snprintf(uri, sizeof(uri), "http://127.0.0.1:%u/root.crl",
+		 ntohs(sin.sin_port));
+	iked_log_open(0, IKED_LOG_ERR);
+	pki_make(&p, uri);
+	ASSERT_NE(NULL, load(&p, "yes"));
+	iked_crl_fetch_set_timeout(p.c, 300);
+	EXPECT_EQ(-EACCES, check(p.c, p.ee, &waited, why, sizeof(why)));
+	EXPECT_EQ(1, waited);
+	EXPECT_NE(NULL, strstr(why, "failed: no complete answer within 300 ms"))
+		TH_LOG("%s", why);
+	pki_drop(&p);
+	close(fd);
+}
+
 TEST_F(fetch, other_schemes_skipped)
 {
 	struct pki *p = &self->p;
