@@ -14,6 +14,7 @@
 
 #include "daemon.h"
 #include "crypto/auth/creds.h"
+#include "crypto/auth/crl_fetch.h"
 #include "conn.h"
 #include "ctl.h"
 #include "kernel.h"
@@ -227,13 +228,13 @@ static void recv_all(struct iked *d, int fd)
 static void loop(struct iked *d)
 {
 	enum { P_SIG, P_KERN, P_CTL, P_V4, P_V6, P_NAT4, P_NAT6, P_FIXED };
-	struct pollfd pfd[P_FIXED + MAX_CLIENTS];
+	struct pollfd pfd[P_FIXED + MAX_CLIENTS + IKED_CRL_FETCH_MAX];
 	struct iked_ctl_client *cls[MAX_CLIENTS];
 	int cfds[MAX_CLIENTS];
 
 	for (;;) {
 		iked_ms now = iked_now(), next;
-		size_t n, i;
+		size_t n, nf, i;
 		int timeout = -1, r;
 
 		next = iked_run_timers(d, now);
@@ -255,7 +256,10 @@ static void loop(struct iked *d)
 		n = iked_ctl_fds(d, cfds, cls, MAX_CLIENTS);
 		for (i = 0; i < n; i++)
 			pfd[P_FIXED + i] = (struct pollfd){ cfds[i], POLLIN, 0 };
-		r = poll(pfd, P_FIXED + n, timeout);
+		/* CRL fetches: their threads say "done" on an eventfd. */
+		nf = iked_crl_fetch_fds(d->creds, &pfd[P_FIXED + n],
+					IKED_CRL_FETCH_MAX);
+		r = poll(pfd, P_FIXED + n + nf, timeout);
 		if (r < 0 && errno != EINTR) {
 			iked_log(IKED_LOG_ERR, NULL, 0, "poll: %s",
 				 strerror(errno));
@@ -265,6 +269,7 @@ static void loop(struct iked *d)
 			continue;
 		if (pfd[P_SIG].revents)
 			on_signal(d);
+		iked_crl_fetch_poll(d->creds, &pfd[P_FIXED + n], nf);
 		if (pfd[P_V4].revents)
 			recv_all(d, d->net.fd4);
 		if (pfd[P_V6].revents)

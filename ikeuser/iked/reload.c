@@ -225,6 +225,7 @@ static void swap_in(struct iked *d, struct reload_new *n)
 		d->creds->crls = n->crls;
 		memset(&n->crls, 0, sizeof(n->crls));
 		d->creds->strict_crl = d->conf->strictcrlpolicy;
+		d->creds->crl_ifuri = d->conf->strictcrlpolicy_ifuri;
 	}
 	n->conns = NULL;
 	n->conf = NULL;

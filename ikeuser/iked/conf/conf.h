@@ -256,6 +256,11 @@ struct iked_conf {
 	 * needs a current CRL in ipsec.d/crls/ (strongSwan's meaning).
 	 */
 	bool strictcrlpolicy;
+	/*
+	 * strictcrlpolicy=ifuri: as yes for a certificate with a CRL
+	 * distribution point URI, as no for one without.
+	 */
+	bool strictcrlpolicy_ifuri;
 };
 
 /*

@@ -284,15 +284,14 @@ static int resolve_auth(struct reader *r, struct build *b)
 /* strictcrlpolicy=: the one config setup keyword kesp-iked applies. */
 static int setup_strictcrl(struct reader *r, const struct entry *e)
 {
-	static const char *const words[] = { "no", "yes" };
+	static const char *const words[] = { "no", "yes", "ifuri" };
 	char why[256];
 	int idx = 0;
 
-	if (!strcmp(e->value, "ifuri"))
-		return conf_fail(r, e->file, e->line, "strictcrlpolicy: \"ifuri\" is not supported: kesp-iked fetches no CRL from a distribution point; expected yes or no");
-	if (*e->value && conf_pick(e->value, words, 2, &idx, why, sizeof(why)))
+	if (*e->value && conf_pick(e->value, words, 3, &idx, why, sizeof(why)))
 		return conf_fail(r, e->file, e->line, "strictcrlpolicy: %s", why);
 	r->conf->strictcrlpolicy = idx == 1;
+	r->conf->strictcrlpolicy_ifuri = idx == 2;
 	return 0;
 }
 

@@ -138,6 +138,11 @@ bool frag_authentic(struct ike_sa *sa, const struct ikev2_msg *m,
 void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 		     const struct ikev2_chain *in);
 void auth_on_response(struct ike_sa *sa, const struct ikev2_chain *in);
+/*
+ * Whether the IKE_AUTH response @in must wait for a CRL being fetched:
+ * then it is dropped, our retransmission brings it again.
+ */
+bool auth_response_waits(struct ike_sa *sa, const struct ikev2_chain *in);
 
 /* child.c: negotiating CHILD SAs: proposals, selectors, keys. */
 /*

@@ -256,6 +256,35 @@ static int peer_auth(struct ike_sa *sa, const struct iked_authenticator *au,
 	return r;
 }
 
+/*
+ * Whether checking the peer's certificate in @in waits for a CRL being
+ * fetched (logged there): the message is then dropped unanswered, and
+ * the retransmission of the request finds the CRL.
+ */
+static bool peer_must_wait(struct ike_sa *sa,
+			   const struct iked_authenticator *au,
+			   const struct ikev2_chain *in)
+{
+	struct iked_auth_blob certs[IKED_AUTH_MAX_CERTS];
+	struct iked_auth_req req = {
+		.sa = sa, .local_end = sa->local, .remote_end = sa->remote,
+		.certs = certs, .n_certs = peer_cert_payloads(in, certs),
+	};
+
+	return au->must_wait && au->must_wait(&req);
+}
+
+bool auth_response_waits(struct ike_sa *sa, const struct ikev2_chain *in)
+{
+	const struct iked_authenticator *au;
+
+	if (!ikev2_chain_has(in, IKEV2_PL_AUTH))
+		return false;
+	au = iked_auth_by_method(in->auth.method);
+	return au && au == iked_auth_for(sa->remote) &&
+	       peer_must_wait(sa, au, in);
+}
+
 int auth_start(struct ike_sa *sa)
 {
 	struct ikev2_chain *c = &v2_msgs(sa->d)->tx_inner;
@@ -376,6 +405,11 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	au = auth_request_peer(sa, in, from, &peer);
 	if (!au) {
 		respond_auth_failed(sa, m->hdr.msg_id);
+		return;
+	}
+	if (peer_must_wait(sa, au, in)) {
+		/* Unanswered: the retransmission comes in as a new request. */
+		v2(sa)->next_peer_id--;
 		return;
 	}
 	ike_sa_local_id(sa, &us);

@@ -244,6 +244,9 @@ static void on_response(struct ike_sa *sa, const struct ikev2_msg *m,
 	sa->last_recv = iked_now();
 	if (!check_response(sa, m, in, r ? bad : NULL))
 		goto done;
+	/* Our retransmission will bring it again, the CRL fetched by then. */
+	if (kind == REQ_AUTH && auth_response_waits(sa, in))
+		return;
 	retransmit_done(sa);
 	switch (kind) {
 	case REQ_AUTH:

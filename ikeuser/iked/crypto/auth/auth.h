@@ -76,6 +76,13 @@ struct iked_authenticator {
 	 */
 	size_t (*our_certs)(const struct iked_auth_req *r, bool asked,
 			    struct iked_auth_blob *out, size_t max);
+	/*
+	 * Whether checking the peer's credential of @r must wait for
+	 * something fetched off the loop (a CRL from a distribution
+	 * point): true, and the message that carries it is dropped for
+	 * its retransmission to find it; NULL when the method never waits.
+	 */
+	bool (*must_wait)(const struct iked_auth_req *r);
 };
 
 extern const struct iked_authenticator iked_auth_psk;

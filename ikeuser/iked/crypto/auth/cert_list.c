@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "creds.h"
+#include "crl_fetch.h"
 #include "../../../common/json.h"
 
 struct cert_view {
@@ -70,9 +71,14 @@ static void write_one(struct json *j, FILE *f, const struct cert_view *v)
 	json_obj_end(j);
 }
 
-/* A CRL: whose, when, how many revoked, from which file. */
-static void write_crl(struct json *j, FILE *f, const struct iked_cred_crl *l)
+/*
+ * A CRL: whose, when, how many revoked, from which file or (@fetched)
+ * distribution point URI.
+ */
+static void write_crl(struct json *j, FILE *f, const struct iked_cred_crl *l,
+		      bool fetched)
 {
+	const char *src = fetched ? "uri" : "file";
 	STACK_OF(X509_REVOKED) *rev = X509_CRL_get_REVOKED(l->crl);
 	int n = rev ? sk_X509_REVOKED_num(rev) : 0;
 	char issuer[512], this_up[40], next_up[40];
@@ -87,8 +93,8 @@ static void write_crl(struct json *j, FILE *f, const struct iked_cred_crl *l)
 	else
 		snprintf(next_up, sizeof(next_up), "none");
 	if (!j) {
-		fprintf(f, "crl %s\n  this update %s, next update %s, %d revoked\n  file %s\n",
-			issuer, this_up, next_up, n, l->path);
+		fprintf(f, "crl %s\n  this update %s, next update %s, %d revoked\n  %s %s\n",
+			issuer, this_up, next_up, n, src, l->path);
 		return;
 	}
 	json_obj_begin(j, NULL);
@@ -96,18 +102,21 @@ static void write_crl(struct json *j, FILE *f, const struct iked_cred_crl *l)
 	json_str(j, "this_update", this_up);
 	json_str(j, "next_update", next_up);
 	json_u64(j, "revoked", (uint64_t)n);
-	json_str(j, "file", l->path);
+	json_str(j, src, l->path);
 	json_obj_end(j);
 }
 
 static void write_crls(const struct iked_creds *c, FILE *f, struct json *j)
 {
+	const struct iked_crls *got = iked_crl_fetched(c);
 	size_t i;
 
 	if (j)
 		json_arr_begin(j, "crls");
 	for (i = 0; c && i < c->crls.n; i++)
-		write_crl(j, f, &c->crls.v[i]);
+		write_crl(j, f, &c->crls.v[i], false);
+	for (i = 0; got && i < got->n; i++)
+		write_crl(j, f, &got->v[i], true);
 	if (j)
 		json_arr_end(j);
 }
@@ -137,7 +146,8 @@ void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json)
 	if (as_json) {
 		json_obj_end(&j);
 		json_finish(&j);
-	} else if (!c || (!c->n_cas && !c->n_certs && !c->crls.n)) {
+	} else if (!c || (!c->n_cas && !c->n_certs && !c->crls.n &&
+			  !(iked_crl_fetched(c) && iked_crl_fetched(c)->n))) {
 		fprintf(f, "no certificates loaded\n");
 	}
 }

@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "creds.h"
+#include "crl_fetch.h"
 
 /* A certificate or key file this big is not one. */
 #define CRED_FILE_MAX	(256 * 1024)
@@ -341,6 +342,7 @@ int iked_creds_load(const char *confdir, struct iked_conf *conf,
 		return -ENOMEM;
 	}
 	c->strict_crl = conf && conf->strictcrlpolicy;
+	c->crl_ifuri = conf && conf->strictcrlpolicy_ifuri;
 	r = load_cas(c, err, errlen);
 	if (!r)
 		r = build_certreq(c);
@@ -384,6 +386,7 @@ void iked_creds_free(struct iked_creds *c)
 		free(c->keys[i].path);
 	}
 	iked_crls_clear(&c->crls);
+	iked_crl_cache_free(c->fetch);
 	free(c->cas);
 	free(c->certs);
 	free(c->keys);

@@ -34,7 +34,7 @@ struct iked_cred_key {
 
 struct iked_cred_crl {
 	X509_CRL *crl;
-	char *path;			/* the file it was read from */
+	char *path;			/* the file it was read from, or its URI */
 };
 
 /* ipsec.d/crls/: the CRLs whose signature a loaded CA verified. */
@@ -62,6 +62,10 @@ struct iked_creds {
 	size_t certreq_len;
 	struct iked_crls crls;		/* read again by a reload */
 	bool strict_crl;		/* strictcrlpolicy=yes, from the conf */
+	/* strictcrlpolicy=ifuri: strict for a certificate with a CDP URI. */
+	bool crl_ifuri;
+	/* CRLs from distribution points, and fetches (crl_fetch.h); NULL: none yet. */
+	struct iked_crl_cache *fetch;
 };
 
 /*
@@ -111,6 +115,8 @@ void iked_crls_clear(struct iked_crls *l);
 void iked_crls_log(const struct iked_crls *l, int reload);
 /* The file @crl (a CRL of @l) was read from, or "?". */
 const char *iked_crls_path(const struct iked_crls *l, const X509_CRL *crl);
+/* The file or URI @crl (file or fetched, of @c) came from, or "?". */
+const char *iked_crls_source(const struct iked_creds *c, const X509_CRL *crl);
 /* The regular file names of @dir, sorted, at most @max: count or -errno. */
 long iked_creds_list_dir(const char *dir, char **names, size_t max);
 

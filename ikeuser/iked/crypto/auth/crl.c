@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "creds.h"
+#include "crl_fetch.h"
 #include "../../log.h"
 
 #define CRLS_MAX	256
@@ -202,4 +203,12 @@ const char *iked_crls_path(const struct iked_crls *l, const X509_CRL *crl)
 		if (l->v[i].crl == crl)
 			return l->v[i].path;
 	return "?";
+}
+
+const char *iked_crls_source(const struct iked_creds *c, const X509_CRL *crl)
+{
+	const struct iked_crls *got = iked_crl_fetched(c);
+	const char *s = iked_crls_path(&c->crls, crl);
+
+	return strcmp(s, "?") || !got ? s : iked_crls_path(got, crl);
 }

@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "creds.h"
+#include "crl_fetch.h"
 #include "sig.h"
 #include "trust.h"
 #include "../../log.h"
@@ -201,6 +202,27 @@ static size_t pubkey_our_certs(const struct iked_auth_req *r, bool asked,
 	return 1 + n;
 }
 
+static bool pubkey_must_wait(const struct iked_auth_req *r)
+{
+	struct iked_creds *creds = r->sa->d->creds;
+	STACK_OF(X509) *rest;
+	X509 *leaf = NULL;
+	char why[256];
+	bool wait = false;
+
+	/* A pinned rightcert= is trusted as it is: no CRL to fetch. */
+	if (!creds || iked_creds_cert(creds, r->remote_end->cert))
+		return false;
+	rest = sk_X509_new_null();
+	if (rest && !peer_certs(r, &leaf, rest, why, sizeof(why)) && leaf)
+		wait = iked_crl_fetch_wait(creds, leaf, rest,
+					   r->sa->conn ? r->sa->conn->name : NULL,
+					   r->sa->no) == 1;
+	X509_free(leaf);
+	sk_X509_pop_free(rest, X509_free);
+	return wait;
+}
+
 const struct iked_authenticator iked_auth_pubkey = {
 	.name = "certificate",
 	.keyword = "pubkey",
@@ -209,4 +231,5 @@ const struct iked_authenticator iked_auth_pubkey = {
 	.build = pubkey_build,
 	.verify = pubkey_verify,
 	.our_certs = pubkey_our_certs,
+	.must_wait = pubkey_must_wait,
 };

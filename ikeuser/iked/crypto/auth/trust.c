@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
+#include "crl_fetch.h"
 #include "trust.h"
 #include "../../escape.h"
 #include "../../words.h"
@@ -38,6 +39,8 @@ struct crl_state {
 	size_t warn_len;
 	/* The CRL of the last error: OpenSSL forgets it once done. */
 	X509_CRL *crl;
+	/* The file and fetched CRLs together (the CRLs not owned). */
+	STACK_OF(X509_CRL) *sk;
 };
 
 /* @x is the self-signed end of the chain: a trust anchor. */
@@ -58,17 +61,41 @@ static void stale_warn(struct crl_state *st, X509_CRL *crl, int expired)
 	if (st->warn[0] || !crl)
 		return;
 	snprintf(st->warn, st->warn_len, "the CRL %s of \"%s\" %s %s: used anyway, as strictcrlpolicy=no",
-		 iked_crls_path(&st->c->crls, crl),
+		 iked_crls_source(st->c, crl),
 		 name_str(X509_CRL_get_issuer(crl), iss, sizeof(iss)),
 		 expired ? "expired on" : "is not valid before",
 		 time_str(expired ? X509_CRL_get0_nextUpdate(crl) :
 			  X509_CRL_get0_lastUpdate(crl), when, sizeof(when)));
 }
 
+/* The warning of a certificate let through without its CRL (the first). */
+static void nocrl_warn(struct crl_state *st, X509 *x, const char *uri)
+{
+	const char *fail = iked_crl_fetch_failure(st->c, uri);
+	char subj[512], iss[512];
+
+	if (st->warn[0])
+		return;
+	snprintf(st->warn, st->warn_len, "no CRL for the issuer \"%s\" of \"%s\" from %s: %s; the certificate is accepted without it, as strictcrlpolicy=no",
+		 name_str(X509_get_issuer_name(x), iss, sizeof(iss)),
+		 name_str(X509_get_subject_name(x), subj, sizeof(subj)), uri,
+		 fail ? fail : "it could not be fetched");
+}
+
+/* Whether a missing or stale CRL of @x's issuer refuses @x. */
+static int crl_strict(const struct crl_state *st, X509 *x, char *uri,
+		      size_t len)
+{
+	int has_uri = x && iked_crl_cdp_uri(x, uri, len);
+
+	return st->c->strict_crl || (st->c->crl_ifuri && has_uri);
+}
+
 /*
  * strongSwan's strictcrlpolicy over OpenSSL's CRL_CHECK_ALL: without
  * it a CA with no CRL, or a stale one (expired, or not yet valid as a
- * clock is wrong; then with a warning), passes; with it both fail. A
+ * clock is wrong; then with a warning), passes; with it both fail;
+ * ifuri is strict for a certificate that names where its CRL is. A
  * root is a trust anchor, never checked.
  */
 static int crl_cb(int ok, X509_STORE_CTX *ctx)
@@ -77,16 +104,23 @@ static int crl_cb(int ok, X509_STORE_CTX *ctx)
 	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
 	int e = X509_STORE_CTX_get_error(ctx);
+	char uri[1024] = "";
 
 	if (ok || !st)
 		return ok;
 	st->crl = crl;
 	switch (e) {
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
-		return is_anchor(ctx, x) || !st->c->strict_crl;
+		if (is_anchor(ctx, x))
+			return 1;
+		if (crl_strict(st, x, uri, sizeof(uri)))
+			return 0;
+		if (uri[0])
+			nocrl_warn(st, x, uri);
+		return 1;
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 	case X509_V_ERR_CRL_NOT_YET_VALID:
-		if (st->c->strict_crl)
+		if (crl_strict(st, x, uri, sizeof(uri)))
 			return 0;
 		stale_warn(st, crl, e == X509_V_ERR_CRL_HAS_EXPIRED);
 		return 1;
@@ -110,7 +144,7 @@ static void revoked_why(const struct iked_creds *c, X509_CRL *crl, X509 *x,
 	snprintf(why, len, "certificate revoked: serial %s (subject \"%s\"), by CRL %s of \"%s\", revoked on %s",
 		 hex ? hex : "?", name_str(X509_get_subject_name(x), subj,
 					   sizeof(subj)),
-		 crl ? iked_crls_path(&c->crls, crl) : "?",
+		 crl ? iked_crls_source(c, crl) : "?",
 		 name_str(crl ? X509_CRL_get_issuer(crl) : NULL, iss, sizeof(iss)),
 		 when);
 	OPENSSL_free(hex);
@@ -142,6 +176,23 @@ static int chain_has_ca(X509_STORE_CTX *ctx, const struct iked_conf_id *ca)
 	return found;
 }
 
+/* Why @x (subject @subj, issuer @iss) has no CRL that strictness wants. */
+static void nocrl_why(const struct iked_creds *c, X509 *x, const char *iss,
+		      const char *subj, char *why, size_t len)
+{
+	const char *pol = c->strict_crl ? "yes" : "ifuri", *fail;
+	char uri[1024];
+
+	if (!x || !iked_crl_cdp_uri(x, uri, sizeof(uri))) {
+		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=%s requires",
+			 iss, subj, pol);
+		return;
+	}
+	fail = iked_crl_fetch_failure(c, uri);
+	snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=%s requires: fetching it from %s failed: %s",
+		 iss, subj, pol, uri, fail ? fail : "no fetch could be started");
+}
+
 /* The one line for a chain that did not validate. */
 static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 		       const struct crl_state *st, char *why, size_t len)
@@ -171,13 +222,13 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 		revoked_why(c, crl, x, why, len);
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
-		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=yes requires",
-			 iss, subj);
+		nocrl_why(c, x, iss, subj, why, len);
 		break;
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 	case X509_V_ERR_CRL_NOT_YET_VALID:
-		snprintf(why, len, "no current CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=yes requires: the CRL %s is valid from %s until %s",
-			 iss, subj, crl ? iked_crls_path(&c->crls, crl) : "?",
+		snprintf(why, len, "no current CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=%s requires: the CRL %s is valid from %s until %s",
+			 iss, subj, c->strict_crl ? "yes" : "ifuri",
+			 crl ? iked_crls_source(c, crl) : "?",
 			 time_str(crl ? X509_CRL_get0_lastUpdate(crl) : NULL, a,
 				  sizeof(a)),
 			 time_str(crl ? X509_CRL_get0_nextUpdate(crl) : NULL, b,
@@ -242,17 +293,31 @@ static int eku_allows_ike(X509 *x, char *why, size_t len)
 	return ok;
 }
 
-/* CRL checks when there are CRLs, or strictcrlpolicy wants them. */
-static void crl_setup(const struct iked_creds *c, X509_STORE_CTX *ctx,
-		      struct crl_state *st)
+/*
+ * CRL checks when there are CRLs, or strictcrlpolicy wants them: 0, or
+ * -ENOMEM.
+ */
+static int crl_setup(const struct iked_creds *c, X509_STORE_CTX *ctx,
+		     struct crl_state *st)
 {
-	if (!c->crls.n && !c->strict_crl)
-		return;
-	X509_STORE_CTX_set0_crls(ctx, c->crls.sk);
+	const struct iked_crls *got = iked_crl_fetched(c);
+	size_t i;
+
+	/* A fetch tried (got) may have failed: its warning comes from here. */
+	if (!c->crls.n && !c->strict_crl && !c->crl_ifuri && !got)
+		return 0;
+	st->sk = sk_X509_CRL_dup(c->crls.sk);
+	for (i = 0; st->sk && got && i < got->n; i++)
+		if (!sk_X509_CRL_push(st->sk, got->v[i].crl))
+			return -ENOMEM;
+	if (!st->sk)
+		return -ENOMEM;
+	X509_STORE_CTX_set0_crls(ctx, st->sk);
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_CRL_CHECK |
 				 X509_V_FLAG_CRL_CHECK_ALL);
 	X509_STORE_CTX_set_app_data(ctx, st);
 	X509_STORE_CTX_set_verify_cb(ctx, crl_cb);
+	return 0;
 }
 
 int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
@@ -261,18 +326,19 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	char want[512], warn[1024] = "";
-	struct crl_state st = { c, warn, sizeof(warn), NULL };
+	struct crl_state st = { c, warn, sizeof(warn), NULL, NULL };
 	int r = -EACCES;
 
 	why[0] = '\0';
 	if (!ctx || !c ||
-	    !X509_STORE_CTX_init(ctx, c->store, leaf, untrusted)) {
+	    !X509_STORE_CTX_init(ctx, c->store, leaf, untrusted) ||
+	    crl_setup(c, ctx, &st)) {
 		snprintf(why, why_len, "cannot validate certificates: %s",
 			 c ? "out of memory" : "no CAs loaded");
 		X509_STORE_CTX_free(ctx);
+		sk_X509_CRL_free(st.sk);
 		return -ENOMEM;
 	}
-	crl_setup(c, ctx, &st);
 	if (X509_verify_cert(ctx) != 1)
 		verify_why(c, ctx, &st, why, why_len);
 	else if (ca && ca->type == IKED_ID_DER_ASN1_DN && !chain_has_ca(ctx, ca))
@@ -283,6 +349,7 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 	if (!r)
 		snprintf(why, why_len, "%s", warn);
 	X509_STORE_CTX_free(ctx);
+	sk_X509_CRL_free(st.sk);
 	ERR_clear_error();
 	return r;
 }

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CRLs fetched from the http:// distribution points of a peer's chain: the fetches (a thread each, an eventfd to the loop) and the cache by issuer. */
+
+#ifndef KESP_IKED_CRYPTO_CRL_FETCH_H
+#define KESP_IKED_CRYPTO_CRL_FETCH_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <openssl/x509.h>
+
+#include "creds.h"
+
+/* Connect and transfer of one CRL, name lookup aside. */
+#define IKED_CRL_FETCH_TIMEOUT_MS	5000
+/* A bigger CRL is refused: the bytes are the peer's CA's choice. */
+#define IKED_CRL_FETCH_MAX_BYTES	(1024 * 1024)
+/* Fetches under way at once; more are not started (no wait either). */
+#define IKED_CRL_FETCH_MAX		16
+/* A failed fetch stands this long before an IKE_AUTH tries again. */
+#define IKED_CRL_FETCH_RETRY_MS		60000
+
+struct iked_crl_cache;
+
+/*
+ * Whether the IKE_AUTH of IKE SA @conn[@no] must wait for a CRL of
+ * @leaf's chain (@untrusted: the peer's other certificates): for each
+ * certificate below the root of a chain whose signatures verify up to
+ * one of our CAs, with an http:// CRLDistributionPoint and no current
+ * CRL of its issuer (file or fetched), a fetch is started (logged once)
+ * or already under way. 1: wait (the message is dropped and counted);
+ * 0: go on (nothing missing, or the fetch failed lately).
+ */
+int iked_crl_fetch_wait(struct iked_creds *c, X509 *leaf,
+			STACK_OF(X509) *untrusted, const char *conn,
+			unsigned int no);
+
+/* The eventfds of the fetches under way, for poll(): at most @max. */
+size_t iked_crl_fetch_fds(const struct iked_creds *c, struct pollfd *pfd,
+			  size_t max);
+/* The fetches whose fd in @pfd has an event: checked, cached, logged. */
+void iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
+			 size_t n);
+
+/* The fetched CRLs (verified, by issuer, path = URI), or NULL. */
+const struct iked_crls *iked_crl_fetched(const struct iked_creds *c);
+
+/*
+ * The first CRLDistributionPoint URI of @x (an http:// one first) into
+ * @uri, escaped: 1, or 0 when it names none.
+ */
+int iked_crl_cdp_uri(X509 *x, char *uri, size_t len);
+
+/*
+ * Why the last fetch of @uri failed (or that it is under way), or NULL
+ * (none, or it worked).
+ */
+const char *iked_crl_fetch_failure(const struct iked_creds *c,
+				   const char *uri);
+
+void iked_crl_cache_free(struct iked_crl_cache *cc);
+
+/* A fetch's timeout in ms (tests shorten it); 0: the default. */
+void iked_crl_fetch_set_timeout(struct iked_creds *c, unsigned int ms);
+
+#endif /* KESP_IKED_CRYPTO_CRL_FETCH_H */
