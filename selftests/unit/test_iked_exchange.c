@@ -16,6 +16,7 @@
 
 #include "iked/ikev2/ike.h"
 #include "inst_pair.h"
+#include "pair_child.h"
 
 /* ---- Daemon adapter: the calls into kesp-iked beyond inst_pair.h. ---- */
 
@@ -361,15 +362,6 @@ TEST_F(two, key_check_catches_a_corrupted_key)
 	p->a.rec.sa[1].sa.spi ^= 0x10;
 	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
-}
-
-/* SPIs of the pair live now: A in, A out. */
-static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
-{
-	const struct kesp_sa *s[1];
-
-	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
-	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
 }
 
 TEST_F(two, child_rekey_by_ctl_replaces_the_pair)
