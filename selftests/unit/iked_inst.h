@@ -32,6 +32,13 @@ struct inst {
 	const char *conn;		/* its conn, the prefix of its log lines */
 	struct iked *d;
 	struct iked_kernel rec;
+	/*
+	 * What the network loses on its way to this instance: a datagram
+	 * for which it returns true never reaches the daemon, it is only
+	 * counted in @lost. NULL (the default): nothing is lost.
+	 */
+	bool (*lose)(const struct inst *in, const uint8_t *dgram, size_t len);
+	unsigned int lost;
 };
 
 /* What the tests may know of an IKE SA. */
@@ -136,6 +143,10 @@ static unsigned int pair_recv(struct inst *in)
 				    sizeof(d->buf), &path)) >= 0) {
 		if (!len)
 			continue;
+		if (in->lose && in->lose(in, d->buf, (size_t)len)) {
+			in->lost++;
+			continue;
+		}
 		d->rx_us = iked_now_us();
 		iked_ike_recv(d, d->buf, (size_t)len, &path);
 		n++;

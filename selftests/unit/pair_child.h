@@ -50,7 +50,8 @@ static __attribute__((unused)) void soft_expire(struct inst *in,
 
 /*
  * Time passes for @in's CHILD SAs by @ms: their deferred outbound SAs,
- * retirements and lingering are due that much sooner.
+ * retirements, lingering and the wait for the peer's Delete of a
+ * redundant pair (IKEv2) are due that much sooner.
  */
 static __attribute__((unused)) void age_children(struct inst *in, iked_ms ms)
 {
@@ -66,6 +67,10 @@ static __attribute__((unused)) void age_children(struct inst *in, iked_ms ms)
 			if (ch->linger_until)
 				ch->linger_until = ch->linger_until > ms ?
 						   ch->linger_until - ms : 1;
+			if (ch->peer_deletes_by)
+				ch->peer_deletes_by =
+					ch->peer_deletes_by > ms ?
+					ch->peer_deletes_by - ms : 1;
 		}
 }
 

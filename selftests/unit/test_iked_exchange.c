@@ -6,7 +6,8 @@
  * SA and policy each side installs or removes (iked_pair.h). The tests
  * check what the two ends agree on (SPIs, algorithms, keys) after
  * IKE_SA_INIT + IKE_AUTH, CREATE_CHILD_SA, CHILD SA and IKE SA rekey
- * collisions and Delete, and that a PSK mismatch installs nothing.
+ * collisions, crossing CHILD SA creations (also when the peer keeps its
+ * redundant pair) and Delete, and that a PSK mismatch installs nothing.
  *
  * The daemon hard-codes the peer's port (500), so each test runs in a
  * network namespace of its own (unshare; a user namespace too when not
@@ -544,6 +545,90 @@ TEST_F(two, crossing_child_creations_leave_one_new_pair)
 	 */
 	EXPECT_EQ(5, added_sas(&p->a.rec, KESP_DIR_OUT) +
 		     added_sas(&p->b.rec, KESP_DIR_OUT));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* The IKEv2 header's exchange type and flags (RFC 7296 3.1). */
+#define HDR_EXCHANGE	18
+#define HDR_FLAGS	19
+
+/* Loses every INFORMATIONAL request: a Delete, a liveness check. */
+static bool lose_info_requests(const struct inst *in, const uint8_t *dgram,
+			       size_t len)
+{
+	(void)in;
+	return len > HDR_FLAGS &&
+	       dgram[HDR_EXCHANGE] == IKEV2_EXCH_INFORMATIONAL &&
+	       !(dgram[HDR_FLAGS] & IKEV2_F_RESPONSE);
+}
+
+/* Every SA @k sends on now is one @o receives on now. */
+static bool live_out_is_live_in(const struct iked_kernel *k,
+				const struct iked_kernel *o)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_sa; i++) {
+		const struct rec_sa *in;
+
+		if (!k->sa[i].live || k->sa[i].sa.dir != KESP_DIR_OUT)
+			continue;
+		in = rec_of(o, KESP_DIR_IN, k->sa[i].sa.spi);
+		if (!in || !in->live)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Crossing creations as above, but the redundant pair's Delete by its
+ * creator never arrives, as charon never sends one: the other end, which
+ * kept that pair, deletes it IKED_REDUNDANT_WAIT_MS after the collision
+ * was decided (sa/timers.c), and each end is left with the first pair
+ * and one new one.
+ */
+TEST_F(two, crossing_child_creations_redundant_pair_kept_is_deleted_later)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *s[4];
+	struct inst *keeper, *maker;
+
+	ASSERT_EQ(0, bring_up(p));
+	p->a.lose = lose_info_requests;
+	p->b.lose = lose_info_requests;
+	ASSERT_EQ(0, pair_new_child(&p->a));
+	ASSERT_EQ(0, pair_new_child(&p->b));
+	/* The creator waits for its Delete's answer in vain: not idle. */
+	pair_settle(p, 2000);
+	p->a.lose = NULL;
+	p->b.lose = NULL;
+	keeper = log_count(p, &p->a, "is deleted by the peer") ? &p->a : &p->b;
+	maker = keeper == &p->a ? &p->b : &p->a;
+	ASSERT_EQ(1, log_count(p, keeper, "is deleted by the peer"));
+	ASSERT_EQ(1, log_count(p, maker, "is deleted by us"));
+	ASSERT_EQ(1, keeper->lost);
+	ASSERT_EQ(0, maker->lost);
+	/* The keeper has the first pair, its own and the redundant one. */
+	EXPECT_EQ(3, live_sas(&keeper->rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(0, log_count(p, keeper, "the peer kept its redundant pair"));
+
+	age_children(&p->a, IKED_REDUNDANT_WAIT_MS);
+	age_children(&p->b, IKED_REDUNDANT_WAIT_MS);
+	pair_settle(p, 2000);
+	EXPECT_EQ(1, log_count(p, keeper, "the peer kept its redundant pair"));
+	EXPECT_EQ(0, log_count(p, maker, "the peer kept its redundant pair"));
+	/* The first pair and one new one on each end, the same ones. */
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, s, 4));
+	EXPECT_TRUE(live_out_is_live_in(&p->a.rec, &p->b.rec));
+	EXPECT_TRUE(live_out_is_live_in(&p->b.rec, &p->a.rec));
 	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
