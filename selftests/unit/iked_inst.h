@@ -12,11 +12,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iked/conn.h"
@@ -66,6 +68,21 @@ static int udp_bind(const char *ip, uint16_t port)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * Who A and B are: their names, their conns (the prefixes of their log
+ * lines) and where their recorders' SPIs begin (A 0xa00001xx, B
+ * 0xb00001xx: a test can tell whose SPI it sees).
+ */
+static void insts_name(struct inst *a, struct inst *b)
+{
+	a->name = "A";
+	a->conn = "a-b";
+	a->rec.spi_base = 0xa0000100;
+	b->name = "B";
+	b->conn = "b-a";
+	b->rec.spi_base = 0xb0000100;
 }
 
 /* A daemon context for @conf and @secrets on @ip:500; 0 or -1 (@err). */
@@ -170,6 +187,53 @@ static bool pair_busy(const struct inst *in)
 		if (sa->state != IKE_DEAD && sa->req_kind != 0)
 			return true;
 	return false;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Neither end waits for an answer and no datagram moved for this long:
+ * nothing is in flight on loopback, the exchanges are over.
+ */
+#define IDLE_MS		30
+
+/*
+ * Run the event loops of @a and @b: timers, then whatever either sent
+ * the other, until the exchanges are over, or @max_ms passed. The
+ * datagrams each one received are added to *@to_a and *@to_b.
+ */
+static void insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
+			 unsigned int *to_a, unsigned int *to_b)
+{
+	uint64_t start = now_ms(), idle = start;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ pair_fd(a), POLLIN, 0 },
+			{ pair_fd(b), POLLIN, 0 },
+		};
+		uint64_t t;
+
+		pair_timers(a);
+		pair_timers(b);
+		if (poll(pfd, 2, 10) > 0) {
+			if (pfd[0].revents)
+				*to_a += pair_recv(a);
+			if (pfd[1].revents)
+				*to_b += pair_recv(b);
+			idle = now_ms();
+		}
+		t = now_ms();
+		if ((t - idle >= IDLE_MS && !pair_busy(a) && !pair_busy(b)) ||
+		    t - start >= max_ms)
+			break;
+	}
 }
 
 #endif /* KESP_TEST_IKED_INST_H */

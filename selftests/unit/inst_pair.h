@@ -16,12 +16,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "iked/conn.h"
@@ -171,53 +169,17 @@ static unsigned int log_count(struct pair *p, const struct inst *in,
 	return n;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
- * Neither end waits for an answer and no datagram moved for this long:
- * nothing is in flight on loopback, the exchanges are over.
- */
-#define IDLE_MS		30
-
-/*
- * Run both event loops: timers, then whatever either sent the other,
- * until the exchanges are over, or @max_ms passed. How many datagrams
- * were delivered.
+ * Run both event loops until the exchanges are over, or @max_ms passed
+ * (insts_settle). How many datagrams were delivered.
  */
 static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
 {
-	uint64_t start = now_ms(), idle = start;
-	unsigned int n = 0;
+	unsigned int to_a = 0, to_b = 0;
 
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents)
-				n += pair_recv(&p->a);
-			if (pfd[1].revents)
-				n += pair_recv(&p->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
-		     !pair_busy(&p->b)) || t - start >= max_ms)
-			break;
-	}
-	p->delivered += n;
-	return n;
+	insts_settle(&p->a, &p->b, max_ms, &to_a, &to_b);
+	p->delivered += to_a + to_b;
+	return to_a + to_b;
 }
 
 /*
@@ -235,12 +197,7 @@ static int pair_open(struct pair *p, const char *conf_a, const char *conf_b,
 		return 1;
 	log_capture(p);
 	pair_log_open();
-	p->a.name = "A";
-	p->a.conn = "a-b";
-	p->a.rec.spi_base = 0xa0000100;
-	p->b.name = "B";
-	p->b.conn = "b-a";
-	p->b.rec.spi_base = 0xb0000100;
+	insts_name(&p->a, &p->b);
 	if (pair_daemon_new(&p->a, "127.0.0.1", conf_a, secrets_a, why, len) ||
 	    pair_daemon_new(&p->b, "127.0.0.2", conf_b, secrets_b, why, len))
 		return -1;
