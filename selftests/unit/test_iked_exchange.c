@@ -508,6 +508,20 @@ static int pair_new_child(struct inst *in)
 	return -1;
 }
 
+/* The first pair and one new one: three inbound SAs made, two live. */
+static void expect_first_and_one_new_pair(struct __test_metadata *_metadata,
+					  const struct pair *p)
+{
+	const struct kesp_sa *s[4];
+
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, s, 4));
+}
+
 /*
  * Both ends create a new CHILD SA at once (both bring a flushed tunnel
  * back): the crossing requests would make two new pairs; the one of the
@@ -517,7 +531,6 @@ static int pair_new_child(struct inst *in)
 TEST_F(two, crossing_child_creations_leave_one_new_pair)
 {
 	struct pair *p = &self->p;
-	const struct kesp_sa *ai[4], *bi[4];
 
 	ASSERT_EQ(0, bring_up(p));
 	/* Both requests leave before either end has read anything. */
@@ -528,13 +541,7 @@ TEST_F(two, crossing_child_creations_leave_one_new_pair)
 	EXPECT_EQ(1, log_count(p, &p->b, "CHILD SA creation collision: the peer creates"));
 	EXPECT_EQ(1, log_count(p, &p->a, "has the lowest nonce and is deleted"));
 	EXPECT_EQ(1, log_count(p, &p->b, "has the lowest nonce and is deleted"));
-	/* The first pair and one new one: three inbound SAs made, two live. */
-	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
-	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, ai, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, bi, 4));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, ai, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, bi, 4));
+	expect_first_and_one_new_pair(_metadata, p);
 	/*
 	 * Each end's answer to the peer's request installs no outbound SA
 	 * until the collision is decided: the end whose pair goes starts
@@ -621,12 +628,7 @@ TEST_F(two, crossing_child_creations_redundant_pair_kept_is_deleted_later)
 	EXPECT_EQ(1, log_count(p, keeper, "the peer kept its redundant pair"));
 	EXPECT_EQ(0, log_count(p, maker, "the peer kept its redundant pair"));
 	/* The first pair and one new one on each end, the same ones. */
-	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
-	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, s, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, s, 4));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, s, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, s, 4));
+	expect_first_and_one_new_pair(_metadata, p);
 	EXPECT_TRUE(live_out_is_live_in(&p->a.rec, &p->b.rec));
 	EXPECT_TRUE(live_out_is_live_in(&p->b.rec, &p->a.rec));
 	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
