@@ -3,7 +3,9 @@
  * One in-process kesp-iked instance for exchange tests: its context on
  * IP:500 with the recording kernel facade (iked_pair.h), datagrams handed
  * to the dispatcher (so IKEv1 and IKEv2 alike), timers run by hand.
- * Include it after iked_pair.h, from one test file only.
+ * Include it after iked_pair.h, from one test file only. The helpers
+ * for two instances (insts_*) are marked unused: not every file that
+ * includes this one runs a pair.
  */
 
 #ifndef KESP_TEST_IKED_INST_H
@@ -75,7 +77,8 @@ static int udp_bind(const char *ip, uint16_t port)
  * lines) and where their recorders' SPIs begin (A 0xa00001xx, B
  * 0xb00001xx: a test can tell whose SPI it sees).
  */
-static void insts_name(struct inst *a, struct inst *b)
+static __attribute__((unused)) void insts_name(struct inst *a,
+						 struct inst *b)
 {
 	a->name = "A";
 	a->conn = "a-b";
@@ -189,7 +192,7 @@ static bool pair_busy(const struct inst *in)
 	return false;
 }
 
-static uint64_t now_ms(void)
+static __attribute__((unused)) uint64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -208,8 +211,9 @@ static uint64_t now_ms(void)
  * the other, until the exchanges are over, or @max_ms passed. The
  * datagrams each one received are added to *@to_a and *@to_b.
  */
-static void insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
-			 unsigned int *to_a, unsigned int *to_b)
+static __attribute__((unused)) void
+insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
+	     unsigned int *to_a, unsigned int *to_b)
 {
 	uint64_t start = now_ms(), idle = start;
 
