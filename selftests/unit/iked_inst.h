@@ -3,7 +3,9 @@
  * One in-process kesp-iked instance for exchange tests: its context on
  * IP:500 with the recording kernel facade (iked_pair.h), datagrams handed
  * to the dispatcher (so IKEv1 and IKEv2 alike), timers run by hand.
- * Include it after iked_pair.h, from one test file only.
+ * Include it after iked_pair.h, from one test file only. The helpers
+ * for two instances (insts_*) are marked unused: not every file that
+ * includes this one runs a pair.
  */
 
 #ifndef KESP_TEST_IKED_INST_H
@@ -12,11 +14,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iked/conn.h"
@@ -32,6 +36,13 @@ struct inst {
 	const char *conn;		/* its conn, the prefix of its log lines */
 	struct iked *d;
 	struct iked_kernel rec;
+	/*
+	 * What the network loses on its way to this instance: a datagram
+	 * for which it returns true never reaches the daemon, it is only
+	 * counted in @lost. NULL (the default): nothing is lost.
+	 */
+	bool (*lose)(const struct inst *in, const uint8_t *dgram, size_t len);
+	unsigned int lost;
 };
 
 /* What the tests may know of an IKE SA. */
@@ -59,6 +70,22 @@ static int udp_bind(const char *ip, uint16_t port)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * Who A and B are: their names, their conns (the prefixes of their log
+ * lines) and where their recorders' SPIs begin (A 0xa00001xx, B
+ * 0xb00001xx: a test can tell whose SPI it sees).
+ */
+static __attribute__((unused)) void insts_name(struct inst *a,
+						 struct inst *b)
+{
+	a->name = "A";
+	a->conn = "a-b";
+	a->rec.spi_base = 0xa0000100;
+	b->name = "B";
+	b->conn = "b-a";
+	b->rec.spi_base = 0xb0000100;
 }
 
 /* A daemon context for @conf and @secrets on @ip:500; 0 or -1 (@err). */
@@ -136,6 +163,10 @@ static unsigned int pair_recv(struct inst *in)
 				    sizeof(d->buf), &path)) >= 0) {
 		if (!len)
 			continue;
+		if (in->lose && in->lose(in, d->buf, (size_t)len)) {
+			in->lost++;
+			continue;
+		}
 		d->rx_us = iked_now_us();
 		iked_ike_recv(d, d->buf, (size_t)len, &path);
 		n++;
@@ -159,6 +190,54 @@ static bool pair_busy(const struct inst *in)
 		if (sa->state != IKE_DEAD && sa->req_kind != 0)
 			return true;
 	return false;
+}
+
+static __attribute__((unused)) uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Neither end waits for an answer and no datagram moved for this long:
+ * nothing is in flight on loopback, the exchanges are over.
+ */
+#define IDLE_MS		30
+
+/*
+ * Run the event loops of @a and @b: timers, then whatever either sent
+ * the other, until the exchanges are over, or @max_ms passed. The
+ * datagrams each one received are added to *@to_a and *@to_b.
+ */
+static __attribute__((unused)) void
+insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
+	     unsigned int *to_a, unsigned int *to_b)
+{
+	uint64_t start = now_ms(), idle = start;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ pair_fd(a), POLLIN, 0 },
+			{ pair_fd(b), POLLIN, 0 },
+		};
+		uint64_t t;
+
+		pair_timers(a);
+		pair_timers(b);
+		if (poll(pfd, 2, 10) > 0) {
+			if (pfd[0].revents)
+				*to_a += pair_recv(a);
+			if (pfd[1].revents)
+				*to_b += pair_recv(b);
+			idle = now_ms();
+		}
+		t = now_ms();
+		if ((t - idle >= IDLE_MS && !pair_busy(a) && !pair_busy(b)) ||
+		    t - start >= max_ms)
+			break;
+	}
 }
 
 #endif /* KESP_TEST_IKED_INST_H */

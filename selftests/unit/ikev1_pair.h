@@ -1,292 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Two kesp-iked instances in one process that negotiate IKEv1 with each
- * other over loopback UDP (A on 127.0.0.1:500, B on 127.0.0.2:500), in a
- * network namespace of their own, both event loops driven by hand, the
- * kernel facade replaced by the recorder (iked_pair.h), both daemons'
- * log captured: what test_ikev1_exchange.c and test_ikev1_lifetime.c
- * share. Include it from one test file only, before the tests; it
- * includes kselftest_harness.h itself (after its log stream).
+ * other (inst_pair.h: loopback UDP, a netns of their own, the recorder
+ * as kernel, both logs captured), A with the PSK below: what the IKEv1
+ * exchange tests share. Include it from one test file only, before the
+ * tests; it includes kselftest_harness.h itself (after its log stream).
  */
 
 #ifndef KESP_TEST_IKEV1_PAIR_H
 #define KESP_TEST_IKEV1_PAIR_H
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "iked/conn.h"
-#include "iked/kernel.h"
-#include "iked/proto.h"
-#include "iked/sa/ike_sa.h"
+/* Not needed here: what the IKEv1 tests have long had from this file. */
 #include "iked/sa/control.h"
 #include "iked/ikev1/v1.h"
-#include "iked/sa/timers.h"
-#include "iked_pair.h"
-#include "iked_inst.h"
-
-/* ---- Daemon adapter: the calls into kesp-iked beyond iked_inst.h. ---- */
-
-/* kespctl ike up: bring the (only) conn up. */
-static int pair_initiate(struct inst *in)
-{
-	struct ike_sa *sa;
-
-	return iked_initiate(in->d, &in->d->conns[0], &sa);
-}
-
-/* kespctl ike down. */
-static int pair_terminate(struct inst *in)
-{
-	return iked_terminate(in->d, &in->d->conns[0]);
-}
-
-/* The IKE SAs of @in that are not dead, into @v; how many. */
-static size_t pair_ike_list(const struct inst *in, struct ike_view *v,
-			    size_t cap)
-{
-	const struct ike_sa *sa;
-	const struct child_sa *ch;
-	size_t n = 0;
-
-	for (sa = in->d->sas; sa && n < cap; sa = sa->next) {
-		if (sa->state == IKE_DEAD)
-			continue;
-		memset(&v[n], 0, sizeof(v[n]));
-		memcpy(v[n].spi_i, sa->spi_i, 8);
-		memcpy(v[n].spi_r, sa->spi_r, 8);
-		v[n].established = sa->state == IKE_ESTABLISHED &&
-				   !sa->successor;
-		v[n].initiator = sa->initiator;
-		for (ch = sa->children; ch; ch = ch->next)
-			v[n].n_children++;
-		n++;
-	}
-	return n;
-}
-
-static void pair_log_open(void)
-{
-	iked_log_open(0, IKED_LOG_DEBUG);
-}
-
-/* The log is captured; TH_LOG lines still go to the real stderr. */
-static FILE *real_err;
-
-static inline FILE *th_stream(void)
-{
-	return real_err ? real_err : stderr;
-}
-
-#define TH_LOG_STREAM th_stream()
-
-#include "kselftest_harness.h"
-
-/* ---- The pair: two instances, their log, the netns they run in. ---- */
-
-struct pair {
-	struct inst a, b;
-	int log_fd, saved_stderr;
-	unsigned int delivered;
-};
+#include "inst_pair.h"
 
 #define IKE_PSK		"kesp-in-process-ikev1"
 
 static const char secrets_ok[] =
 	"@a.example @b.example : PSK \"" IKE_PSK "\"\n";
 
-static void log_capture(struct pair *p)
-{
-	char path[] = "/tmp/kesp-unit-pair-log-XXXXXX";
-
-	p->log_fd = mkstemp(path);
-	if (p->log_fd < 0)
-		abort();
-	unlink(path);
-	fflush(stderr);
-	p->saved_stderr = dup(2);
-	real_err = fdopen(dup(p->saved_stderr), "w");
-	if (!real_err)
-		abort();
-	setvbuf(real_err, NULL, _IONBF, 0);
-	dup2(p->log_fd, 2);
-}
-
-static char *log_text(struct pair *p);
-
-/* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
-static void log_release(struct pair *p, bool failed)
-{
-	if (failed || getenv("PAIR_LOG")) {
-		char *text = log_text(p);
-
-		fprintf(real_err, "# the daemons' log:\n%s", text);
-		free(text);
-	}
-	fflush(stderr);
-	dup2(p->saved_stderr, 2);
-	close(p->saved_stderr);
-	fclose(real_err);
-	real_err = NULL;
-	close(p->log_fd);
-}
-
-/* Everything logged so far, NUL-terminated; free() it. */
-static char *log_text(struct pair *p)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	n = lseek(p->log_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
-		abort();
-	return s;
-}
-
-/*
- * Lines of @in's log that contain @needle: those of its conn, which
- * begin "TIME CONN[N] " or "TIME CONN: " (log.c).
- */
-static unsigned int log_count(struct pair *p, const struct inst *in,
-			      const char *needle)
-{
-	char *text = log_text(p), *line, *save = NULL;
-	size_t len = strlen(in->conn);
-	unsigned int n = 0;
-
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		const char *who = strchr(line, ' ');
-
-		if (who && !strncmp(who + 1, in->conn, len) &&
-		    (who[1 + len] == '[' || who[1 + len] == ':') &&
-		    strstr(who, needle))
-			n++;
-	}
-	free(text);
-	return n;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * Neither end waits for an answer and no datagram moved for this long:
- * nothing is in flight on loopback, the exchanges are over.
- */
-#define IDLE_MS		30
-
-/*
- * Run both event loops: timers, then whatever either sent the other,
- * until the exchanges are over, or @max_ms passed. How many datagrams
- * were delivered.
- */
-static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
-{
-	uint64_t start = now_ms(), idle = start;
-	unsigned int n = 0;
-
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents)
-				n += pair_recv(&p->a);
-			if (pfd[1].revents)
-				n += pair_recv(&p->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
-		     !pair_busy(&p->b)) || t - start >= max_ms)
-			break;
-	}
-	p->delivered += n;
-	return n;
-}
-
+/* A and B with conns @ca and @cb, A with secrets_ok, B with @secrets_b. */
 static int pair_setup_confs(struct pair *p, const char *ca, const char *cb,
 			    const char *secrets_b, char *why, size_t len)
 {
-	memset(p, 0, sizeof(*p));
-	p->log_fd = p->saved_stderr = -1;
-	if (netns_enter(why, len))
-		return 1;
-	log_capture(p);
-	pair_log_open();
-	p->a.name = "A";
-	p->a.conn = "a-b";
-	p->a.rec.spi_base = 0xa0000100;
-	p->b.name = "B";
-	p->b.conn = "b-a";
-	p->b.rec.spi_base = 0xb0000100;
-	if (pair_daemon_new(&p->a, "127.0.0.1", ca, secrets_ok, why, len) ||
-	    pair_daemon_new(&p->b, "127.0.0.2", cb, secrets_b, why, len))
-		return -1;
-	return 0;
-}
-
-static void pair_teardown(struct pair *p, bool failed)
-{
-	pair_daemon_free(&p->a);
-	pair_daemon_free(&p->b);
-	if (p->log_fd >= 0)
-		log_release(p, failed);
-}
-
-static int check_one_pair(const struct pair *p, char *why, size_t len)
-{
-	return rec_check_pair(&p->a.rec, &p->b.rec, why, len);
-}
-
-static int check_history(const struct pair *p, char *why, size_t len)
-{
-	return rec_check_history(&p->a.rec, &p->b.rec, why, len);
-}
-
-/* Exactly one established IKE SA on each side, the same one; into @v. */
-static int check_one_ike_sa(const struct pair *p, struct ike_view *v,
-			    char *why, size_t len)
-{
-	struct ike_view a[4], b[4];
-	size_t na = pair_ike_list(&p->a, a, 4), nb = pair_ike_list(&p->b, b, 4);
-
-	if (na != 1 || nb != 1 || !a[0].established || !b[0].established) {
-		snprintf(why, len, "IKE SAs: A %zu (%s), B %zu (%s)", na,
-			 na && a[0].established ? "established" : "-", nb,
-			 nb && b[0].established ? "established" : "-");
-		return -1;
-	}
-	if (memcmp(a[0].spi_i, b[0].spi_i, 8) ||
-	    memcmp(a[0].spi_r, b[0].spi_r, 8) ||
-	    a[0].initiator == b[0].initiator) {
-		snprintf(why, len, "A and B do not have the same IKE SA");
-		return -1;
-	}
-	if (v)
-		*v = a[0];
-	return 0;
+	return pair_open(p, ca, cb, secrets_ok, secrets_b, why, len);
 }
 
 #endif /* KESP_TEST_IKEV1_PAIR_H */

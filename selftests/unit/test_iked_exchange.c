@@ -6,7 +6,8 @@
  * SA and policy each side installs or removes (iked_pair.h). The tests
  * check what the two ends agree on (SPIs, algorithms, keys) after
  * IKE_SA_INIT + IKE_AUTH, CREATE_CHILD_SA, CHILD SA and IKE SA rekey
- * collisions and Delete, and that a PSK mismatch installs nothing.
+ * collisions, crossing CHILD SA creations (also when the peer keeps its
+ * redundant pair) and Delete, and that a PSK mismatch installs nothing.
  *
  * The daemon hard-codes the peer's port (500), so each test runs in a
  * network namespace of its own (unshare; a user namespace too when not
@@ -14,33 +15,11 @@
  * host is touched and runs of this binary do not collide.
  */
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
-
-#include "iked/conn.h"
-#include "iked/kernel.h"
 #include "iked/ikev2/ike.h"
-#include "iked/sa/timers.h"
-#include "iked_pair.h"
-#include "iked_inst.h"
+#include "inst_pair.h"
+#include "pair_child.h"
 
-/* ---- Daemon adapter: the calls into kesp-iked beyond iked_inst.h. ---- */
-
-/* kespctl ike up: bring the (only) conn up. */
-static int pair_initiate(struct inst *in)
-{
-	struct ike_sa *sa;
-
-	return iked_initiate(in->d, &in->d->conns[0], &sa);
-}
+/* ---- Daemon adapter: the calls into kesp-iked beyond inst_pair.h. ---- */
 
 /* kespctl ike rekey NAME child|ike: due now, started by the timers. */
 static int pair_rekey_child(struct inst *in)
@@ -51,12 +30,6 @@ static int pair_rekey_child(struct inst *in)
 static int pair_rekey_ike(struct inst *in)
 {
 	return iked_rekey(in->d, &in->d->conns[0], true, false);
-}
-
-/* kespctl ike down. */
-static int pair_terminate(struct inst *in)
-{
-	return iked_terminate(in->d, &in->d->conns[0]);
 }
 
 /* The kernel's hard EXPIRE event for SA (@dir, @dst, @spi). */
@@ -72,54 +45,7 @@ static void pair_kernel_expired(struct inst *in, uint8_t dir,
 	iked_sa_expired(in->d, &k, true);
 }
 
-/* The IKE SAs of @in that are not dead, into @v; how many. */
-static size_t pair_ike_list(const struct inst *in, struct ike_view *v,
-			    size_t cap)
-{
-	const struct ike_sa *sa;
-	const struct child_sa *ch;
-	size_t n = 0;
-
-	for (sa = in->d->sas; sa && n < cap; sa = sa->next) {
-		if (sa->state == IKE_DEAD)
-			continue;
-		memset(&v[n], 0, sizeof(v[n]));
-		memcpy(v[n].spi_i, sa->spi_i, 8);
-		memcpy(v[n].spi_r, sa->spi_r, 8);
-		v[n].established = sa->state == IKE_ESTABLISHED &&
-				   !sa->successor;
-		v[n].initiator = sa->initiator;
-		for (ch = sa->children; ch; ch = ch->next)
-			v[n].n_children++;
-		n++;
-	}
-	return n;
-}
-
-static void pair_log_open(void)
-{
-	iked_log_open(0, IKED_LOG_DEBUG);
-}
-
-/* The log is captured; TH_LOG lines still go to the real stderr. */
-static FILE *real_err;
-
-static inline FILE *th_stream(void)
-{
-	return real_err ? real_err : stderr;
-}
-
-#define TH_LOG_STREAM th_stream()
-
-#include "kselftest_harness.h"
-
-/* ---- The pair: two instances, their log, the netns they run in. ---- */
-
-struct pair {
-	struct inst a, b;
-	int log_fd, saved_stderr;
-	unsigned int delivered;
-};
+/* ---- The pair's conns and secrets. ---- */
 
 #define IKE_PSK		"kesp-in-process-exchange"
 
@@ -155,191 +81,10 @@ static const char secrets_ok[] =
 static const char secrets_bad[] =
 	"@a.example @b.example : PSK \"" IKE_PSK "-but-not-quite\"\n";
 
-static void log_capture(struct pair *p)
-{
-	char path[] = "/tmp/kesp-unit-pair-log-XXXXXX";
-
-	p->log_fd = mkstemp(path);
-	if (p->log_fd < 0)
-		abort();
-	unlink(path);
-	fflush(stderr);
-	p->saved_stderr = dup(2);
-	real_err = fdopen(dup(p->saved_stderr), "w");
-	if (!real_err)
-		abort();
-	setvbuf(real_err, NULL, _IONBF, 0);
-	dup2(p->log_fd, 2);
-}
-
-static char *log_text(struct pair *p);
-
-/* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
-static void log_release(struct pair *p, bool failed)
-{
-	if (failed || getenv("PAIR_LOG")) {
-		char *text = log_text(p);
-
-		fprintf(real_err, "# the daemons' log:\n%s", text);
-		free(text);
-	}
-	fflush(stderr);
-	dup2(p->saved_stderr, 2);
-	close(p->saved_stderr);
-	fclose(real_err);
-	real_err = NULL;
-	close(p->log_fd);
-}
-
-/* Everything logged so far, NUL-terminated; free() it. */
-static char *log_text(struct pair *p)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	n = lseek(p->log_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
-		abort();
-	return s;
-}
-
-/*
- * Lines of @in's log that contain @needle: those of its conn, which
- * begin "TIME CONN[N] " or "TIME CONN: " (log.c).
- */
-static unsigned int log_count(struct pair *p, const struct inst *in,
-			      const char *needle)
-{
-	char *text = log_text(p), *line, *save = NULL;
-	size_t len = strlen(in->conn);
-	unsigned int n = 0;
-
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		const char *who = strchr(line, ' ');
-
-		if (who && !strncmp(who + 1, in->conn, len) &&
-		    (who[1 + len] == '[' || who[1 + len] == ':') &&
-		    strstr(who, needle))
-			n++;
-	}
-	free(text);
-	return n;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * Neither end waits for an answer and no datagram moved for this long:
- * nothing is in flight on loopback, the exchanges are over.
- */
-#define IDLE_MS		30
-
-/*
- * Run both event loops: timers, then whatever either sent the other,
- * until the exchanges are over, or @max_ms passed. How many datagrams
- * were delivered.
- */
-static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
-{
-	uint64_t start = now_ms(), idle = start;
-	unsigned int n = 0;
-
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents)
-				n += pair_recv(&p->a);
-			if (pfd[1].revents)
-				n += pair_recv(&p->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
-		     !pair_busy(&p->b)) || t - start >= max_ms)
-			break;
-	}
-	p->delivered += n;
-	return n;
-}
-
 static int pair_setup(struct pair *p, const char *secrets_b, char *why,
 		      size_t len)
 {
-	memset(p, 0, sizeof(*p));
-	p->log_fd = p->saved_stderr = -1;
-	if (netns_enter(why, len))
-		return 1;
-	log_capture(p);
-	pair_log_open();
-	p->a.name = "A";
-	p->a.conn = "a-b";
-	p->a.rec.spi_base = 0xa0000100;
-	p->b.name = "B";
-	p->b.conn = "b-a";
-	p->b.rec.spi_base = 0xb0000100;
-	if (pair_daemon_new(&p->a, "127.0.0.1", conf_a, secrets_ok, why,
-			    len) ||
-	    pair_daemon_new(&p->b, "127.0.0.2", conf_b, secrets_b, why, len))
-		return -1;
-	return 0;
-}
-
-static void pair_teardown(struct pair *p, bool failed)
-{
-	pair_daemon_free(&p->a);
-	pair_daemon_free(&p->b);
-	if (p->log_fd >= 0)
-		log_release(p, failed);
-}
-
-static int check_one_pair(const struct pair *p, char *why, size_t len)
-{
-	return rec_check_pair(&p->a.rec, &p->b.rec, why, len);
-}
-
-static int check_history(const struct pair *p, char *why, size_t len)
-{
-	return rec_check_history(&p->a.rec, &p->b.rec, why, len);
-}
-
-/* Exactly one established IKE SA on each side, the same one; into @v. */
-static int check_one_ike_sa(const struct pair *p, struct ike_view *v,
-			    char *why, size_t len)
-{
-	struct ike_view a[4], b[4];
-	size_t na = pair_ike_list(&p->a, a, 4), nb = pair_ike_list(&p->b, b, 4);
-
-	if (na != 1 || nb != 1 || !a[0].established || !b[0].established) {
-		snprintf(why, len, "IKE SAs: A %zu (%s), B %zu (%s)", na,
-			 na && a[0].established ? "established" : "-", nb,
-			 nb && b[0].established ? "established" : "-");
-		return -1;
-	}
-	if (memcmp(a[0].spi_i, b[0].spi_i, 8) ||
-	    memcmp(a[0].spi_r, b[0].spi_r, 8) ||
-	    a[0].initiator == b[0].initiator) {
-		snprintf(why, len, "A and B do not have the same IKE SA");
-		return -1;
-	}
-	if (v)
-		*v = a[0];
-	return 0;
+	return pair_open(p, conf_a, conf_b, secrets_ok, secrets_b, why, len);
 }
 
 /* ---- The tests. ---- */
@@ -620,15 +365,6 @@ TEST_F(two, key_check_catches_a_corrupted_key)
 		TH_LOG("%s", self->why);
 }
 
-/* SPIs of the pair live now: A in, A out. */
-static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
-{
-	const struct kesp_sa *s[1];
-
-	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
-	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
-}
-
 TEST_F(two, child_rekey_by_ctl_replaces_the_pair)
 {
 	struct pair *p = &self->p;
@@ -772,6 +508,20 @@ static int pair_new_child(struct inst *in)
 	return -1;
 }
 
+/* The first pair and one new one: three inbound SAs made, two live. */
+static void expect_first_and_one_new_pair(struct __test_metadata *_metadata,
+					  const struct pair *p)
+{
+	const struct kesp_sa *s[4];
+
+	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
+	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, s, 4));
+	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, s, 4));
+}
+
 /*
  * Both ends create a new CHILD SA at once (both bring a flushed tunnel
  * back): the crossing requests would make two new pairs; the one of the
@@ -781,7 +531,6 @@ static int pair_new_child(struct inst *in)
 TEST_F(two, crossing_child_creations_leave_one_new_pair)
 {
 	struct pair *p = &self->p;
-	const struct kesp_sa *ai[4], *bi[4];
 
 	ASSERT_EQ(0, bring_up(p));
 	/* Both requests leave before either end has read anything. */
@@ -792,13 +541,7 @@ TEST_F(two, crossing_child_creations_leave_one_new_pair)
 	EXPECT_EQ(1, log_count(p, &p->b, "CHILD SA creation collision: the peer creates"));
 	EXPECT_EQ(1, log_count(p, &p->a, "has the lowest nonce and is deleted"));
 	EXPECT_EQ(1, log_count(p, &p->b, "has the lowest nonce and is deleted"));
-	/* The first pair and one new one: three inbound SAs made, two live. */
-	EXPECT_EQ(3, added_sas(&p->a.rec, KESP_DIR_IN));
-	EXPECT_EQ(3, added_sas(&p->b.rec, KESP_DIR_IN));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, ai, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_IN, bi, 4));
-	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, ai, 4));
-	EXPECT_EQ(2, live_sas(&p->b.rec, KESP_DIR_OUT, bi, 4));
+	expect_first_and_one_new_pair(_metadata, p);
 	/*
 	 * Each end's answer to the peer's request installs no outbound SA
 	 * until the collision is decided: the end whose pair goes starts
@@ -809,6 +552,85 @@ TEST_F(two, crossing_child_creations_leave_one_new_pair)
 	 */
 	EXPECT_EQ(5, added_sas(&p->a.rec, KESP_DIR_OUT) +
 		     added_sas(&p->b.rec, KESP_DIR_OUT));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* The IKEv2 header's exchange type and flags (RFC 7296 3.1). */
+#define HDR_EXCHANGE	18
+#define HDR_FLAGS	19
+
+/* Loses every INFORMATIONAL request: a Delete, a liveness check. */
+static bool lose_info_requests(const struct inst *in, const uint8_t *dgram,
+			       size_t len)
+{
+	(void)in;
+	return len > HDR_FLAGS &&
+	       dgram[HDR_EXCHANGE] == IKEV2_EXCH_INFORMATIONAL &&
+	       !(dgram[HDR_FLAGS] & IKEV2_F_RESPONSE);
+}
+
+/* Every SA @k sends on now is one @o receives on now. */
+static bool live_out_is_live_in(const struct iked_kernel *k,
+				const struct iked_kernel *o)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_sa; i++) {
+		const struct rec_sa *in;
+
+		if (!k->sa[i].live || k->sa[i].sa.dir != KESP_DIR_OUT)
+			continue;
+		in = rec_of(o, KESP_DIR_IN, k->sa[i].sa.spi);
+		if (!in || !in->live)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Crossing creations as above, but the redundant pair's Delete by its
+ * creator never arrives, as charon never sends one: the other end, which
+ * kept that pair, deletes it IKED_REDUNDANT_WAIT_MS after the collision
+ * was decided (sa/timers.c), and each end is left with the first pair
+ * and one new one.
+ */
+TEST_F(two, crossing_child_creations_redundant_pair_kept_is_deleted_later)
+{
+	struct pair *p = &self->p;
+	const struct kesp_sa *s[4];
+	struct inst *keeper, *maker;
+
+	ASSERT_EQ(0, bring_up(p));
+	p->a.lose = lose_info_requests;
+	p->b.lose = lose_info_requests;
+	ASSERT_EQ(0, pair_new_child(&p->a));
+	ASSERT_EQ(0, pair_new_child(&p->b));
+	/* The creator waits for its Delete's answer in vain: not idle. */
+	pair_settle(p, 2000);
+	p->a.lose = NULL;
+	p->b.lose = NULL;
+	keeper = log_count(p, &p->a, "is deleted by the peer") ? &p->a : &p->b;
+	maker = keeper == &p->a ? &p->b : &p->a;
+	ASSERT_EQ(1, log_count(p, keeper, "is deleted by the peer"));
+	ASSERT_EQ(1, log_count(p, maker, "is deleted by us"));
+	ASSERT_EQ(1, keeper->lost);
+	ASSERT_EQ(0, maker->lost);
+	/* The keeper has the first pair, its own and the redundant one. */
+	EXPECT_EQ(3, live_sas(&keeper->rec, KESP_DIR_IN, s, 4));
+	EXPECT_EQ(0, log_count(p, keeper, "the peer kept its redundant pair"));
+
+	age_children(&p->a, IKED_REDUNDANT_WAIT_MS);
+	age_children(&p->b, IKED_REDUNDANT_WAIT_MS);
+	pair_settle(p, 2000);
+	EXPECT_EQ(1, log_count(p, keeper, "the peer kept its redundant pair"));
+	EXPECT_EQ(0, log_count(p, maker, "the peer kept its redundant pair"));
+	/* The first pair and one new one on each end, the same ones. */
+	expect_first_and_one_new_pair(_metadata, p);
+	EXPECT_TRUE(live_out_is_live_in(&p->a.rec, &p->b.rec));
+	EXPECT_TRUE(live_out_is_live_in(&p->b.rec, &p->a.rec));
 	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, check_one_ike_sa(p, NULL, self->why, sizeof(self->why)))

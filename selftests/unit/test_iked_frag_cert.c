@@ -12,12 +12,10 @@
  */
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -103,14 +101,6 @@ static const char conf_a[] = CONF("a", "127.0.0.1", "10.1.0.0/24", "b",
 static const char conf_b[] = CONF("b", "127.0.0.2", "10.2.0.0/24", "a",
 				  "127.0.0.1", "10.1.0.0/24");
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 FIXTURE(certs) {
 	char dir[64], why[IKED_CONF_ERRLEN];
 	struct inst a, b;
@@ -137,12 +127,7 @@ FIXTURE_SETUP(certs)
 	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
 	iked_log_open(0, IKED_LOG_WARN);
 	make_dir(self->dir);
-	self->a.name = "A";
-	self->a.conn = "a-b";
-	self->a.rec.spi_base = 0xa0000100;
-	self->b.name = "B";
-	self->b.conn = "b-a";
-	self->b.rec.spi_base = 0xb0000100;
+	insts_name(&self->a, &self->b);
 	ASSERT_EQ(0, inst_new(&self->a, self->dir, "127.0.0.1", conf_a,
 			      ": RSA a.key\n", self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
@@ -176,32 +161,11 @@ FIXTURE_TEARDOWN(certs)
 /* A brings the conn up; both loops run until nothing moves. */
 static void run(FIXTURE_DATA(certs) *self)
 {
-	uint64_t start = now_ms(), idle = start;
 	struct ike_sa *sa;
 
 	if (iked_initiate(self->a.d, &self->a.d->conns[0], &sa))
 		return;
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&self->a), POLLIN, 0 },
-			{ pair_fd(&self->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&self->a);
-		pair_timers(&self->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents)
-				self->to_a += pair_recv(&self->a);
-			if (pfd[1].revents)
-				self->to_b += pair_recv(&self->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= 30 && !pair_busy(&self->a) &&
-		     !pair_busy(&self->b)) || t - start >= 10000)
-			break;
-	}
+	insts_settle(&self->a, &self->b, 10000, &self->to_a, &self->to_b);
 }
 
 static bool established(const struct inst *in)

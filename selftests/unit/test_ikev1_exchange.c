@@ -19,6 +19,7 @@
  */
 
 #include "ikev1_pair.h"
+#include "pair_child.h"
 
 static const char conf_a[] =
 	"conn a-b\n"
@@ -87,15 +88,6 @@ static int bring_up(struct pair *p, struct inst *in)
 		return -1;
 	pair_settle(p, 5000);
 	return 0;
-}
-
-/* SPIs of the pair live now: A in, A out. */
-static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
-{
-	const struct kesp_sa *s[1];
-
-	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
-	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
 }
 
 /* The IKEv1 state of @in's only IKE SA. */
@@ -411,39 +403,6 @@ static struct ike_sa *live_sa(const struct inst *in)
 		if (sa->state == IKE_ESTABLISHED)
 			return sa;
 	return NULL;
-}
-
-/*
- * Time passes for @in's CHILD SAs by @ms: their deferred outbound SAs,
- * retirements and lingering are due that much sooner.
- */
-static void age_children(struct inst *in, iked_ms ms)
-{
-	struct ike_sa *sa;
-	struct child_sa *ch;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		for (ch = sa->children; ch; ch = ch->next) {
-			ch->established -= ms;
-			if (ch->retire_at)
-				ch->retire_at = ch->retire_at > ms ?
-						ch->retire_at - ms : 1;
-			if (ch->linger_until)
-				ch->linger_until = ch->linger_until > ms ?
-						   ch->linger_until - ms : 1;
-		}
-}
-
-/* The kernel's soft expiry of @in's inbound SA @spi, as kesp.ko says it. */
-static void soft_expire(struct inst *in, uint32_t spi)
-{
-	struct ike_sa *sa = live_sa(in);
-	struct kesp_sa k = { .dir = KESP_DIR_IN, .spi = spi };
-
-	if (!sa)
-		return;
-	k.dst = sa->path.local;
-	iked_sa_expired(in->d, &k, false);
 }
 
 /* Every SA @k removed went after every SA of the pair (@in, @out) went in. */

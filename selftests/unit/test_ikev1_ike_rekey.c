@@ -17,6 +17,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "ikev1_pair.h"
+#include "pair_child.h"
 #pragma GCC diagnostic pop
 
 /* A conn of A or B (@a), Main Mode or Aggressive Mode (@aggr). */
@@ -60,15 +61,6 @@ static bool has_sa(const struct inst *in, const struct ike_view *v)
 	return false;
 }
 
-/* SPIs of the pair live now: A in, A out. */
-static void live_spis(const struct pair *p, uint32_t *a_in, uint32_t *a_out)
-{
-	const struct kesp_sa *s[1];
-
-	*a_in = live_sas(&p->a.rec, KESP_DIR_IN, s, 1) == 1 ? s[0]->spi : 0;
-	*a_out = live_sas(&p->a.rec, KESP_DIR_OUT, s, 1) == 1 ? s[0]->spi : 0;
-}
-
 /* The rekey time of @in's ISAKMP SA is now (sa/timers.c acts on it). */
 static int rekey_due(struct inst *in)
 {
@@ -103,36 +95,6 @@ static void expect_pair_kept(struct __test_metadata *_metadata,
 	EXPECT_EQ(3, live_policies(&p->a.rec));
 	EXPECT_EQ(3, live_policies(&p->b.rec));
 	EXPECT_EQ(0, p->a.rec.bogus + p->b.rec.bogus);
-}
-
-/* The kernel's soft expiry of @in's inbound SA @spi, as kesp.ko says it. */
-static void soft_expire(struct inst *in, uint32_t spi)
-{
-	struct ike_sa *sa = live_sa(in);
-	struct kesp_sa k = { .dir = KESP_DIR_IN, .spi = spi };
-
-	if (!sa)
-		return;
-	k.dst = sa->path.local;
-	iked_sa_expired(in->d, &k, false);
-}
-
-/* Time passes for @in's CHILD SAs by @ms (retirement, lingering). */
-static void age_children(struct inst *in, iked_ms ms)
-{
-	struct ike_sa *sa;
-	struct child_sa *ch;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		for (ch = sa->children; ch; ch = ch->next) {
-			ch->established -= ms;
-			if (ch->retire_at)
-				ch->retire_at = ch->retire_at > ms ?
-						ch->retire_at - ms : 1;
-			if (ch->linger_until)
-				ch->linger_until = ch->linger_until > ms ?
-						   ch->linger_until - ms : 1;
-		}
 }
 
 /*
