@@ -135,16 +135,27 @@ static unsigned int log_count(struct pair *p, const struct inst *in,
 }
 
 /*
+ * pair_settle(), with @peek at the datagrams waiting for either end
+ * before it takes them (insts_settle_peek): nonzero from @peek ends it.
+ * How many datagrams were delivered.
+ */
+static unsigned int pair_settle_peek(struct pair *p, unsigned int max_ms,
+				     inst_peek_fn peek, void *arg)
+{
+	unsigned int to_a = 0, to_b = 0;
+
+	insts_settle_peek(&p->a, &p->b, max_ms, &to_a, &to_b, peek, arg);
+	p->delivered += to_a + to_b;
+	return to_a + to_b;
+}
+
+/*
  * Run both event loops until the exchanges are over, or @max_ms passed
  * (insts_settle). How many datagrams were delivered.
  */
 static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
 {
-	unsigned int to_a = 0, to_b = 0;
-
-	insts_settle(&p->a, &p->b, max_ms, &to_a, &to_b);
-	p->delivered += to_a + to_b;
-	return to_a + to_b;
+	return pair_settle_peek(p, max_ms, NULL, NULL);
 }
 
 /*

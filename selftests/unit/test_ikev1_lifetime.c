@@ -210,35 +210,28 @@ static int qm2_peek(struct pair *p, struct qm2_seen *s, enum edit e)
 	return r;
 }
 
+/* What settle_watching() hands qm2_peek(). */
+struct watch {
+	struct pair *p;
+	struct qm2_seen *s;
+	enum edit e;
+};
+
+/* B's QM2 is looked at on A's socket only: A is the initiator. */
+static int watch_peek(struct inst *in, void *arg)
+{
+	struct watch *w = arg;
+
+	return in == &w->p->a ? qm2_peek(w->p, w->s, w->e) : 0;
+}
+
 /* pair_settle() that looks at (or rewrites) B's QM2 on its way. */
 static void settle_watching(struct pair *p, struct qm2_seen *s, enum edit e,
 			    unsigned int max_ms)
 {
-	uint64_t start = now_ms(), idle = start;
+	struct watch w = { p, s, e };
 
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents && qm2_peek(p, s, e))
-				return;
-			if (pfd[0].revents)
-				p->delivered += pair_recv(&p->a);
-			if (pfd[1].revents)
-				p->delivered += pair_recv(&p->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
-		     !pair_busy(&p->b)) || t - start >= max_ms)
-			break;
-	}
+	pair_settle_peek(p, max_ms, watch_peek, &w);
 }
 
 /* The hard and soft lifetimes of @in's one live SA in direction @dir. */
