@@ -21,6 +21,7 @@
 #pragma GCC diagnostic pop
 #include "iked/ikev1/keys.h"
 #include "iked/ikev1/payload.h"
+#include "pair_sa.h"
 
 /* A conn of @me (A or B) with lifetime @life. */
 static void conf_of(char *buf, size_t len, bool a, const char *life)
@@ -48,16 +49,6 @@ static int setup_lives(struct pair *p, const char *la, const char *lb,
 	conf_of(ca, sizeof(ca), true, la);
 	conf_of(cb, sizeof(cb), false, lb);
 	return pair_setup_confs(p, ca, cb, secrets_ok, why, len);
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
 }
 
 /* What the tests do to B's QM2 on its way to A. */

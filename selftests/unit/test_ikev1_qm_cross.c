@@ -15,6 +15,7 @@
 #include "ikev1_pair.h"
 #pragma GCC diagnostic pop
 #include "iked/sa/child_sa.h"
+#include "pair_sa.h"
 
 static void conf_of(char *buf, size_t len, bool a)
 {
@@ -31,37 +32,6 @@ static void conf_of(char *buf, size_t len, bool a)
 		 a ? "10.1.0.0/24" : "10.2.0.0/24",
 		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
 		 a ? "10.2.0.0/24" : "10.1.0.0/24");
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
-}
-
-/* CHILD SAs of @in's live ISAKMP SA, whatever their state. */
-static unsigned int n_children(const struct inst *in)
-{
-	const struct ike_sa *sa = live_sa(in);
-	const struct child_sa *ch;
-	unsigned int n = 0;
-
-	for (ch = sa ? sa->children : NULL; ch; ch = ch->next)
-		n++;
-	return n;
-}
-
-/* Both loops for @ms, whatever is (not) in flight: lingering SAs go. */
-static void settle_for(struct pair *p, unsigned int ms)
-{
-	uint64_t end = now_ms() + ms;
-
-	while (now_ms() < end)
-		pair_settle(p, 100);
 }
 
 FIXTURE(cross) {

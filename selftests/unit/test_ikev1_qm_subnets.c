@@ -16,6 +16,7 @@
 #pragma GCC diagnostic pop
 #include "iked/sa/child_sa.h"
 #include "iked/sa/ts.h"
+#include "pair_sa.h"
 
 static void conf_of(char *buf, size_t len, const char *name, bool a,
 		    const char *lsub, const char *rsub)
@@ -30,27 +31,6 @@ static void conf_of(char *buf, size_t len, const char *name, bool a,
 		 "\tlifetime=1h\n\tauto=add\n",
 		 name, a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b", lsub,
 		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a", rsub);
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
-}
-
-static unsigned int n_children(const struct inst *in)
-{
-	const struct ike_sa *sa = live_sa(in);
-	const struct child_sa *ch;
-	unsigned int n = 0;
-
-	for (ch = sa ? sa->children : NULL; ch; ch = ch->next)
-		n++;
-	return n;
 }
 
 /* "L === R" of @ch, one selector each side, or "" when it has more. */
@@ -86,14 +66,6 @@ static size_t n_live(const struct inst *in, uint8_t dir)
 	const struct kesp_sa *s[16];
 
 	return live_sas(&in->rec, dir, s, 16);
-}
-
-static void settle_for(struct pair *p, unsigned int ms)
-{
-	uint64_t end = now_ms() + ms;
-
-	while (now_ms() < end)
-		pair_settle(p, 100);
 }
 
 static const char *const a_pairs[4] = {
