@@ -21,24 +21,17 @@
 #pragma GCC diagnostic pop
 #include "iked/ikev1/keys.h"
 #include "iked/ikev1/payload.h"
+#include "ikev1_conn.h"
 #include "pair_sa.h"
 
-/* A conn of @me (A or B) with lifetime @life. */
+/* A conn of A (@a) or B with lifetime @life. */
 static void conf_of(char *buf, size_t len, bool a, const char *life)
 {
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\tlifetime=%s\n\trekeymargin=60s\n\tauto=add\n",
-		 a ? "a-b" : "b-a",
-		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
-		 a ? "10.1.0.0/24" : "10.2.0.0/24",
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
-		 a ? "10.2.0.0/24" : "10.1.0.0/24", life);
+	char extra[64];
+
+	snprintf(extra, sizeof(extra), "\tlifetime=%s\n\trekeymargin=60s\n",
+		 life);
+	v1_conn(buf, len, a, NULL, NULL, extra);
 }
 
 static int setup_lives(struct pair *p, const char *la, const char *lb,

@@ -15,24 +15,10 @@
 #include "ikev1_pair.h"
 #pragma GCC diagnostic pop
 #include "iked/sa/child_sa.h"
+#include "ikev1_conn.h"
 #include "pair_sa.h"
 
-static void conf_of(char *buf, size_t len, bool a)
-{
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\tlifetime=1h\n\tauto=add\n",
-		 a ? "a-b" : "b-a",
-		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
-		 a ? "10.1.0.0/24" : "10.2.0.0/24",
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
-		 a ? "10.2.0.0/24" : "10.1.0.0/24");
-}
+#define LIFETIME	"\tlifetime=1h\n"
 
 FIXTURE(cross) {
 	struct pair p;
@@ -44,8 +30,8 @@ FIXTURE_SETUP(cross)
 	char ca[1024], cb[1024];
 	int r;
 
-	conf_of(ca, sizeof(ca), true);
-	conf_of(cb, sizeof(cb), false);
+	v1_conn(ca, sizeof(ca), true, NULL, NULL, LIFETIME);
+	v1_conn(cb, sizeof(cb), false, NULL, NULL, LIFETIME);
 	r = pair_setup_confs(&self->p, ca, cb, secrets_ok, self->why,
 			     sizeof(self->why));
 	if (r > 0)
