@@ -27,6 +27,7 @@
 #include "iked/conn.h"
 #include "iked/kernel.h"
 #include "kernel_noop.h"
+#include "log_capture.h"
 #include "iked/ikev2/ike.h"
 
 /* ---- The fake kernel facade: counts what would be installed. ---- */
@@ -177,48 +178,10 @@ static struct kesp_addr fx_addr(const char *s)
 	return a;
 }
 
-/*
- * The real stderr while the daemon's log is captured: the harness's
- * TH_LOG lines go there (include this file before kselftest_harness.h).
- */
-static FILE *fx_err;
-
-static inline FILE *fx_th_stream(void)
-{
-	return fx_err ? fx_err : stderr;
-}
-
-#define TH_LOG_STREAM fx_th_stream()
-
-/* The log goes to a file the test reads back (iked_log writes stderr). */
-static void fx_log_capture(struct fx *f)
-{
-	char path[] = "/tmp/kesp-unit-log-XXXXXX";
-
-	f->log_fd = mkstemp(path);
-	if (f->log_fd < 0)
-		abort();
-	unlink(path);
-	fflush(stderr);
-	f->saved_stderr = dup(2);
-	fx_err = fdopen(dup(f->saved_stderr), "w");
-	if (!fx_err)
-		abort();
-	setvbuf(fx_err, NULL, _IONBF, 0);
-	/* FX_NOCAPTURE=1: the log on stderr, to debug a test. */
-	if (!getenv("FX_NOCAPTURE"))
-		dup2(f->log_fd, 2);
-}
-
 /* Everything logged so far, NUL-terminated; free() it. */
 static char *fx_log(struct fx *f)
 {
-	off_t n = lseek(f->log_fd, 0, SEEK_END);
-	char *s = calloc(1, (size_t)n + 1);
-
-	if (!s || pread(f->log_fd, s, (size_t)n, 0) != n)
-		abort();
-	return s;
+	return log_capture_text(f->log_fd);
 }
 
 static __attribute__((unused)) void fx_log_clear(struct fx *f)
@@ -238,7 +201,7 @@ static struct fx *fx_new(void)
 	if (!f)
 		abort();
 	memset(&fake_kern, 0, sizeof(fake_kern));
-	fx_log_capture(f);
+	f->log_fd = log_capture_start(&f->saved_stderr);
 	iked_log_open(0, IKED_LOG_DEBUG);
 	f->d = calloc(1, sizeof(*f->d));
 	if (!f->d)
@@ -283,12 +246,7 @@ static void fx_free(struct fx *f)
 	iked_conns_fini(f->d);
 	iked_conf_free(f->d->conf);
 	free(f->d);
-	fflush(stderr);
-	dup2(f->saved_stderr, 2);
-	close(f->saved_stderr);
-	fclose(fx_err);
-	fx_err = NULL;
-	close(f->log_fd);
+	log_capture_stop(f->log_fd, f->saved_stderr);
 	free(f);
 }
 

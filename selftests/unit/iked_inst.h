@@ -207,13 +207,21 @@ static __attribute__((unused)) uint64_t now_ms(void)
 #define IDLE_MS		30
 
 /*
- * Run the event loops of @a and @b: timers, then whatever either sent
- * the other, until the exchanges are over, or @max_ms passed. The
- * datagrams each one received are added to *@to_a and *@to_b.
+ * What a test may do to the datagrams waiting for @in before @in takes
+ * them (look at them, take one off, send another in its place); nonzero
+ * ends the settle at once.
  */
-static __attribute__((unused)) void
-insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
-	     unsigned int *to_a, unsigned int *to_b)
+typedef int (*inst_peek_fn)(struct inst *in, void *arg);
+
+/*
+ * insts_settle(), with @peek (if not NULL) called each time datagrams
+ * wait for either instance, before it takes them. Nonzero when @peek
+ * ended the settle.
+ */
+static __attribute__((unused)) int
+insts_settle_peek(struct inst *a, struct inst *b, unsigned int max_ms,
+		  unsigned int *to_a, unsigned int *to_b, inst_peek_fn peek,
+		  void *arg)
 {
 	uint64_t start = now_ms(), idle = start;
 
@@ -227,6 +235,9 @@ insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
 		pair_timers(a);
 		pair_timers(b);
 		if (poll(pfd, 2, 10) > 0) {
+			if (peek && ((pfd[0].revents && peek(a, arg)) ||
+				     (pfd[1].revents && peek(b, arg))))
+				return 1;
 			if (pfd[0].revents)
 				*to_a += pair_recv(a);
 			if (pfd[1].revents)
@@ -236,8 +247,20 @@ insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
 		t = now_ms();
 		if ((t - idle >= IDLE_MS && !pair_busy(a) && !pair_busy(b)) ||
 		    t - start >= max_ms)
-			break;
+			return 0;
 	}
+}
+
+/*
+ * Run the event loops of @a and @b: timers, then whatever either sent
+ * the other, until the exchanges are over, or @max_ms passed. The
+ * datagrams each one received are added to *@to_a and *@to_b.
+ */
+static __attribute__((unused)) void
+insts_settle(struct inst *a, struct inst *b, unsigned int max_ms,
+	     unsigned int *to_a, unsigned int *to_b)
+{
+	insts_settle_peek(a, b, max_ms, to_a, to_b, NULL, NULL);
 }
 
 #endif /* KESP_TEST_IKED_INST_H */

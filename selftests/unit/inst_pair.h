@@ -76,15 +76,7 @@ static void pair_log_open(void)
 }
 
 /* The log is captured; TH_LOG lines still go to the real stderr. */
-static FILE *real_err;
-
-static inline FILE *th_stream(void)
-{
-	return real_err ? real_err : stderr;
-}
-
-#define TH_LOG_STREAM th_stream()
-
+#include "log_capture.h"
 #include "kselftest_harness.h"
 
 /* ---- The pair: two instances, their log, the netns they run in. ---- */
@@ -97,22 +89,14 @@ struct pair {
 
 static void log_capture(struct pair *p)
 {
-	char path[] = "/tmp/kesp-unit-pair-log-XXXXXX";
-
-	p->log_fd = mkstemp(path);
-	if (p->log_fd < 0)
-		abort();
-	unlink(path);
-	fflush(stderr);
-	p->saved_stderr = dup(2);
-	real_err = fdopen(dup(p->saved_stderr), "w");
-	if (!real_err)
-		abort();
-	setvbuf(real_err, NULL, _IONBF, 0);
-	dup2(p->log_fd, 2);
+	p->log_fd = log_capture_start(&p->saved_stderr);
 }
 
-static char *log_text(struct pair *p);
+/* Everything logged so far, NUL-terminated; free() it. */
+static char *log_text(struct pair *p)
+{
+	return log_capture_text(p->log_fd);
+}
 
 /* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
 static void log_release(struct pair *p, bool failed)
@@ -120,29 +104,10 @@ static void log_release(struct pair *p, bool failed)
 	if (failed || getenv("PAIR_LOG")) {
 		char *text = log_text(p);
 
-		fprintf(real_err, "# the daemons' log:\n%s", text);
+		fprintf(log_real_err, "# the daemons' log:\n%s", text);
 		free(text);
 	}
-	fflush(stderr);
-	dup2(p->saved_stderr, 2);
-	close(p->saved_stderr);
-	fclose(real_err);
-	real_err = NULL;
-	close(p->log_fd);
-}
-
-/* Everything logged so far, NUL-terminated; free() it. */
-static char *log_text(struct pair *p)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	n = lseek(p->log_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
-		abort();
-	return s;
+	log_capture_stop(p->log_fd, p->saved_stderr);
 }
 
 /*
@@ -170,16 +135,27 @@ static unsigned int log_count(struct pair *p, const struct inst *in,
 }
 
 /*
+ * pair_settle(), with @peek at the datagrams waiting for either end
+ * before it takes them (insts_settle_peek): nonzero from @peek ends it.
+ * How many datagrams were delivered.
+ */
+static unsigned int pair_settle_peek(struct pair *p, unsigned int max_ms,
+				     inst_peek_fn peek, void *arg)
+{
+	unsigned int to_a = 0, to_b = 0;
+
+	insts_settle_peek(&p->a, &p->b, max_ms, &to_a, &to_b, peek, arg);
+	p->delivered += to_a + to_b;
+	return to_a + to_b;
+}
+
+/*
  * Run both event loops until the exchanges are over, or @max_ms passed
  * (insts_settle). How many datagrams were delivered.
  */
 static unsigned int pair_settle(struct pair *p, unsigned int max_ms)
 {
-	unsigned int to_a = 0, to_b = 0;
-
-	insts_settle(&p->a, &p->b, max_ms, &to_a, &to_b);
-	p->delivered += to_a + to_b;
-	return to_a + to_b;
+	return pair_settle_peek(p, max_ms, NULL, NULL);
 }
 
 /*

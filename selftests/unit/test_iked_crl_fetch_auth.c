@@ -124,14 +124,6 @@ static const char conf_a[] = CONF("a", "127.0.0.1", "10.1.0.0/24", "b",
 static const char conf_b[] = CONF("b", "127.0.0.2", "10.2.0.0/24", "a",
 				  "127.0.0.1", "10.1.0.0/24");
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 FIXTURE(crlauth) {
 	char dir[64], why[IKED_CONF_ERRLEN], logpath[64];
 	struct inst a, b;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kesp-iked's stop drains: two in-process instances (iked_inst.h) bring
+ * kesp-iked's stop drains: two in-process instances (inst_pair.h) bring
  * a tunnel up over loopback, A stops (sa/shutdown.c, as main.c's loop
  * drives it on SIGTERM) and the tests check that B learns of it: A's
  * Delete answered ends A's drain early; a lost Delete is retransmitted
@@ -18,20 +18,11 @@
 #include "iked/conn.h"
 #include "iked/sa/control.h"
 #include "iked/sa/shutdown.h"
-#include "iked_pair.h"
-#include "iked_inst.h"
-
-/* The daemons' log is captured; TH_LOG lines go to the real stderr. */
-static FILE *real_err;
-
-static inline FILE *th_stream(void)
-{
-	return real_err ? real_err : stderr;
-}
-
-#define TH_LOG_STREAM th_stream()
-
-#include "kselftest_harness.h"
+/* The pair's helpers these tests have no use for. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "inst_pair.h"
+#pragma GCC diagnostic pop
 
 #define IKE_PSK		"kesp-in-process-shutdown"
 
@@ -63,42 +54,6 @@ static const char conf_b[] =
 
 static const char secrets[] = "@a.example @b.example : PSK \"" IKE_PSK "\"\n";
 
-struct pair {
-	struct inst a, b;
-	int log_fd, saved_stderr;
-};
-
-static void log_capture(struct pair *p)
-{
-	char path[] = "/tmp/kesp-unit-shutdown-log-XXXXXX";
-
-	p->log_fd = mkstemp(path);
-	if (p->log_fd < 0)
-		abort();
-	unlink(path);
-	fflush(stderr);
-	p->saved_stderr = dup(2);
-	real_err = fdopen(dup(p->saved_stderr), "w");
-	if (!real_err)
-		abort();
-	setvbuf(real_err, NULL, _IONBF, 0);
-	dup2(p->log_fd, 2);
-}
-
-/* Everything logged so far, NUL-terminated; free() it. */
-static char *log_text(struct pair *p)
-{
-	off_t n;
-	char *s;
-
-	fflush(stderr);
-	n = lseek(p->log_fd, 0, SEEK_END);
-	s = calloc(1, (size_t)n + 1);
-	if (!s || pread(p->log_fd, s, (size_t)n, 0) != n)
-		abort();
-	return s;
-}
-
 static bool logged(struct pair *p, const char *needle)
 {
 	char *text = log_text(p);
@@ -106,23 +61,6 @@ static bool logged(struct pair *p, const char *needle)
 
 	free(text);
 	return found;
-}
-
-/* A failed test shows both daemons' log (PAIR_LOG=1: every test). */
-static void log_release(struct pair *p, bool failed)
-{
-	if (failed || getenv("PAIR_LOG")) {
-		char *text = log_text(p);
-
-		fprintf(real_err, "# the daemons' log:\n%s", text);
-		free(text);
-	}
-	fflush(stderr);
-	dup2(p->saved_stderr, 2);
-	close(p->saved_stderr);
-	fclose(real_err);
-	real_err = NULL;
-	close(p->log_fd);
 }
 
 /* Wait (up to a second: loopback) for a datagram to @in. */
@@ -149,24 +87,9 @@ static unsigned int lose(struct inst *in)
 /* A brings the conn up; both ends run until neither waits for an answer. */
 static int bring_up(struct pair *p)
 {
-	struct ike_sa *sa;
-	int i;
-
-	if (iked_initiate(p->a.d, &p->a.d->conns[0], &sa))
+	if (pair_initiate(&p->a))
 		return -1;
-	for (i = 0; i < 500 && (pair_busy(&p->a) || pair_busy(&p->b)); i++) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			pair_recv(&p->a);
-			pair_recv(&p->b);
-		}
-	}
+	pair_settle(p, 5000);
 	return pair_busy(&p->a) || pair_busy(&p->b) ? -1 : 0;
 }
 
@@ -220,7 +143,7 @@ static int check_b_clean(struct pair *p, uint32_t a_in, uint32_t a_out,
 			 live_policies(&p->b.rec));
 		return -1;
 	}
-	return rec_check_history(&p->a.rec, &p->b.rec, why, len);
+	return check_history(p, why, len);
 }
 
 FIXTURE(two) {
@@ -232,31 +155,17 @@ FIXTURE(two) {
 FIXTURE_SETUP(two)
 {
 	struct pair *p = &self->p;
+	int r = pair_open(p, conf_a, conf_b, secrets, secrets, self->why,
+			  sizeof(self->why));
 
-	memset(p, 0, sizeof(*p));
-	p->log_fd = p->saved_stderr = -1;
 	/* The harness runs the test after a SKIP in setup: leave now. */
-	if (netns_enter(self->why, sizeof(self->why)))
+	if (r > 0)
 		SKIP(exit(255), "%s", self->why);
-	log_capture(p);
-	iked_log_open(0, IKED_LOG_DEBUG);
-	p->a.name = "A";
-	p->a.conn = "a-b";
-	p->a.rec.spi_base = 0xa0000100;
-	p->b.name = "B";
-	p->b.conn = "b-a";
-	p->b.rec.spi_base = 0xb0000100;
-	ASSERT_EQ(0, pair_daemon_new(&p->a, "127.0.0.1", conf_a, secrets,
-				     self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	ASSERT_EQ(0, pair_daemon_new(&p->b, "127.0.0.2", conf_b, secrets,
-				     self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
 	ASSERT_EQ(0, bring_up(p));
 	ASSERT_EQ(1, ike_sas(&p->a, NULL));
 	ASSERT_EQ(1, ike_sas(&p->b, NULL));
-	ASSERT_EQ(0, rec_check_pair(&p->a.rec, &p->b.rec, self->why,
-				    sizeof(self->why)))
+	ASSERT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	{
 		const struct kesp_sa *in[1], *out[1];
@@ -270,10 +179,7 @@ FIXTURE_SETUP(two)
 
 FIXTURE_TEARDOWN(two)
 {
-	pair_daemon_free(&self->p.a);
-	pair_daemon_free(&self->p.b);
-	if (self->p.log_fd >= 0)
-		log_release(&self->p, !_metadata->passed);
+	pair_teardown(&self->p, !_metadata->passed);
 }
 
 /* B answers A's Delete: A's drain ends then, long before its deadline. */

@@ -20,6 +20,7 @@
 
 #include "ikev1_pair.h"
 #include "pair_child.h"
+#include "pair_sa.h"
 
 static const char conf_a[] =
 	"conn a-b\n"
@@ -393,17 +394,6 @@ TEST_F(two, a_second_isakmp_sa_says_no_initial_contact)
 }
 
 /* ---- CHILD SA rekeying (ikev1/rekey.c), make before break. ---- */
-
-/* @in's established IKE SA. */
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
-}
 
 /* Every SA @k removed went after every SA of the pair (@in, @out) went in. */
 static bool added_before_deleted(const struct iked_kernel *k, uint32_t in,

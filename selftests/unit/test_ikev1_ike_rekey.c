@@ -19,23 +19,13 @@
 #include "ikev1_pair.h"
 #include "pair_child.h"
 #pragma GCC diagnostic pop
+#include "ikev1_conn.h"
 
 /* A conn of A or B (@a), Main Mode or Aggressive Mode (@aggr). */
 static void conf_of(char *buf, size_t len, bool a, bool aggr)
 {
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\taggressive=%s\n\tauto=add\n",
-		 a ? "a-b" : "b-a",
-		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
-		 a ? "10.1.0.0/24" : "10.2.0.0/24",
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
-		 a ? "10.2.0.0/24" : "10.1.0.0/24", aggr ? "yes" : "no");
+	v1_conn(buf, len, a, NULL, NULL,
+		aggr ? "\taggressive=yes\n" : "\taggressive=no\n");
 }
 
 /* @in's established ISAKMP SA that no rekey replaced. */

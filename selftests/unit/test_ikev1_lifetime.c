@@ -21,23 +21,17 @@
 #pragma GCC diagnostic pop
 #include "iked/ikev1/keys.h"
 #include "iked/ikev1/payload.h"
+#include "ikev1_conn.h"
+#include "pair_sa.h"
 
-/* A conn of @me (A or B) with lifetime @life. */
+/* A conn of A (@a) or B with lifetime @life. */
 static void conf_of(char *buf, size_t len, bool a, const char *life)
 {
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\tlifetime=%s\n\trekeymargin=60s\n\tauto=add\n",
-		 a ? "a-b" : "b-a",
-		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
-		 a ? "10.1.0.0/24" : "10.2.0.0/24",
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
-		 a ? "10.2.0.0/24" : "10.1.0.0/24", life);
+	char extra[64];
+
+	snprintf(extra, sizeof(extra), "\tlifetime=%s\n\trekeymargin=60s\n",
+		 life);
+	v1_conn(buf, len, a, NULL, NULL, extra);
 }
 
 static int setup_lives(struct pair *p, const char *la, const char *lb,
@@ -48,16 +42,6 @@ static int setup_lives(struct pair *p, const char *la, const char *lb,
 	conf_of(ca, sizeof(ca), true, la);
 	conf_of(cb, sizeof(cb), false, lb);
 	return pair_setup_confs(p, ca, cb, secrets_ok, why, len);
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
 }
 
 /* What the tests do to B's QM2 on its way to A. */
@@ -210,35 +194,28 @@ static int qm2_peek(struct pair *p, struct qm2_seen *s, enum edit e)
 	return r;
 }
 
+/* What settle_watching() hands qm2_peek(). */
+struct watch {
+	struct pair *p;
+	struct qm2_seen *s;
+	enum edit e;
+};
+
+/* B's QM2 is looked at on A's socket only: A is the initiator. */
+static int watch_peek(struct inst *in, void *arg)
+{
+	struct watch *w = arg;
+
+	return in == &w->p->a ? qm2_peek(w->p, w->s, w->e) : 0;
+}
+
 /* pair_settle() that looks at (or rewrites) B's QM2 on its way. */
 static void settle_watching(struct pair *p, struct qm2_seen *s, enum edit e,
 			    unsigned int max_ms)
 {
-	uint64_t start = now_ms(), idle = start;
+	struct watch w = { p, s, e };
 
-	for (;;) {
-		struct pollfd pfd[2] = {
-			{ pair_fd(&p->a), POLLIN, 0 },
-			{ pair_fd(&p->b), POLLIN, 0 },
-		};
-		uint64_t t;
-
-		pair_timers(&p->a);
-		pair_timers(&p->b);
-		if (poll(pfd, 2, 10) > 0) {
-			if (pfd[0].revents && qm2_peek(p, s, e))
-				return;
-			if (pfd[0].revents)
-				p->delivered += pair_recv(&p->a);
-			if (pfd[1].revents)
-				p->delivered += pair_recv(&p->b);
-			idle = now_ms();
-		}
-		t = now_ms();
-		if ((t - idle >= IDLE_MS && !pair_busy(&p->a) &&
-		     !pair_busy(&p->b)) || t - start >= max_ms)
-			break;
-	}
+	pair_settle_peek(p, max_ms, watch_peek, &w);
 }
 
 /* The hard and soft lifetimes of @in's one live SA in direction @dir. */

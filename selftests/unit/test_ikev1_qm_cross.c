@@ -15,54 +15,10 @@
 #include "ikev1_pair.h"
 #pragma GCC diagnostic pop
 #include "iked/sa/child_sa.h"
+#include "ikev1_conn.h"
+#include "pair_sa.h"
 
-static void conf_of(char *buf, size_t len, bool a)
-{
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\tlifetime=1h\n\tauto=add\n",
-		 a ? "a-b" : "b-a",
-		 a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b",
-		 a ? "10.1.0.0/24" : "10.2.0.0/24",
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a",
-		 a ? "10.2.0.0/24" : "10.1.0.0/24");
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
-}
-
-/* CHILD SAs of @in's live ISAKMP SA, whatever their state. */
-static unsigned int n_children(const struct inst *in)
-{
-	const struct ike_sa *sa = live_sa(in);
-	const struct child_sa *ch;
-	unsigned int n = 0;
-
-	for (ch = sa ? sa->children : NULL; ch; ch = ch->next)
-		n++;
-	return n;
-}
-
-/* Both loops for @ms, whatever is (not) in flight: lingering SAs go. */
-static void settle_for(struct pair *p, unsigned int ms)
-{
-	uint64_t end = now_ms() + ms;
-
-	while (now_ms() < end)
-		pair_settle(p, 100);
-}
+#define LIFETIME	"\tlifetime=1h\n"
 
 FIXTURE(cross) {
 	struct pair p;
@@ -74,8 +30,8 @@ FIXTURE_SETUP(cross)
 	char ca[1024], cb[1024];
 	int r;
 
-	conf_of(ca, sizeof(ca), true);
-	conf_of(cb, sizeof(cb), false);
+	v1_conn(ca, sizeof(ca), true, NULL, NULL, LIFETIME);
+	v1_conn(cb, sizeof(cb), false, NULL, NULL, LIFETIME);
 	r = pair_setup_confs(&self->p, ca, cb, secrets_ok, self->why,
 			     sizeof(self->why));
 	if (r > 0)

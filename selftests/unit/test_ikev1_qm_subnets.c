@@ -16,42 +16,8 @@
 #pragma GCC diagnostic pop
 #include "iked/sa/child_sa.h"
 #include "iked/sa/ts.h"
-
-static void conf_of(char *buf, size_t len, const char *name, bool a,
-		    const char *lsub, const char *rsub)
-{
-	snprintf(buf, len,
-		 "conn %s\n"
-		 "\tleft=%s\n\tleftid=@%s.example\n\tleftsubnet=%s\n"
-		 "\tright=%s\n\trightid=@%s.example\n\trightsubnet=%s\n"
-		 "\tauthby=secret\n\tkeyexchange=ikev1\n"
-		 "\tike=aes256-sha256-modp2048!\n"
-		 "\tesp=aes128-sha256-ecp256!\n"
-		 "\tlifetime=1h\n\tauto=add\n",
-		 name, a ? "127.0.0.1" : "127.0.0.2", a ? "a" : "b", lsub,
-		 a ? "127.0.0.2" : "127.0.0.1", a ? "b" : "a", rsub);
-}
-
-static struct ike_sa *live_sa(const struct inst *in)
-{
-	struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED)
-			return sa;
-	return NULL;
-}
-
-static unsigned int n_children(const struct inst *in)
-{
-	const struct ike_sa *sa = live_sa(in);
-	const struct child_sa *ch;
-	unsigned int n = 0;
-
-	for (ch = sa ? sa->children : NULL; ch; ch = ch->next)
-		n++;
-	return n;
-}
+#include "ikev1_conn.h"
+#include "pair_sa.h"
 
 /* "L === R" of @ch, one selector each side, or "" when it has more. */
 static const char *sels(const struct child_sa *ch, char *buf, size_t len)
@@ -86,14 +52,6 @@ static size_t n_live(const struct inst *in, uint8_t dir)
 	const struct kesp_sa *s[16];
 
 	return live_sas(&in->rec, dir, s, 16);
-}
-
-static void settle_for(struct pair *p, unsigned int ms)
-{
-	uint64_t end = now_ms() + ms;
-
-	while (now_ms() < end)
-		pair_settle(p, 100);
 }
 
 static const char *const a_pairs[4] = {
@@ -134,10 +92,10 @@ static int setup(struct pair *p, const char *a_right, const char *b_right,
 {
 	char ca[1024], cb[1024];
 
-	conf_of(ca, sizeof(ca), "a-b", true, "10.1.0.0/24,10.3.0.0/24",
-		a_right);
-	conf_of(cb, sizeof(cb), "b-a", false, "10.2.0.0/24,10.4.0.0/24",
-		b_right);
+	v1_conn(ca, sizeof(ca), true, "10.1.0.0/24,10.3.0.0/24", a_right,
+		"\tlifetime=1h\n");
+	v1_conn(cb, sizeof(cb), false, "10.2.0.0/24,10.4.0.0/24", b_right,
+		"\tlifetime=1h\n");
 	return pair_setup_confs(p, ca, cb, secrets_ok, why, len);
 }
 
