@@ -190,7 +190,7 @@ int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
 		       "AUTHENTICATION_FAILED", what,
 		       iked_conf_id_format(peer, id, sizeof(id)),
 		       why[0] ? why : strerror(-r));
-	/* Told under the phase 1 keys: the peer has them as we do. */
+	/* In the clear before phase 1 is up (info.c): a hint for the peer. */
 	v1_info_notify(sa, r == -EACCES ? IKEV1_N_INVALID_SIGNATURE :
 		       IKEV1_N_AUTHENTICATION_FAILED, IKEV1_PROTO_ISAKMP,
 		       NULL, 0);
