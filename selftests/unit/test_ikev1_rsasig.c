@@ -10,7 +10,8 @@
  * certificate of an unknown CA, an ID not in the certificate, a SIG
  * tampered with on the wire (Aggressive Mode sends it in the clear) or
  * made over another HASH, and a PSK conn against an rsasig one are
- * refused with their lines and nothing is installed.
+ * refused with their lines and nothing is installed. The ISAKMP SA's
+ * rekey authenticates with the certificates again.
  */
 
 #include <poll.h>
@@ -269,6 +270,32 @@ TEST_F_TIMEOUT(v1rsa, main_mode_with_certificates_both_ways, 60)
 	ASSERT_EQ(0, pair_initiate(&p->b));
 	pair_settle(p, 5000);
 	expect_up(_metadata, p, self->why, sizeof(self->why));
+}
+
+/* The ISAKMP SA's rekey (a new Main Mode beside it) signs again. */
+TEST_F_TIMEOUT(v1rsa, the_isakmp_sa_rekey_signs_again, 60)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa;
+	size_t before;
+
+	OPEN(CONF_A(""), CONF_B("b.pem", "@b.example", "rsasig", ""));
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	expect_up(_metadata, p, self->why, sizeof(self->why));
+	before = n_sas(&p->a);
+	for (sa = p->a.d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED)
+			sa->rekey_at = iked_now();
+	pair_timers(&p->a);
+	pair_settle(p, 5000);
+	EXPECT_EQ(2, log_count(p, &p->a, "ISAKMP SA established (IKEv1 Main Mode, initiator)"));
+	EXPECT_EQ(2, log_count(p, &p->b, "ISAKMP SA established (IKEv1 Main Mode, responder)"));
+	EXPECT_EQ(0, log_count(p, &p->a, "authentication failed"));
+	EXPECT_EQ(0, log_count(p, &p->b, "authentication failed"));
+	EXPECT_EQ(before, n_sas(&p->a));
+	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
 }
 
 /* leftsendcert=never: B sends no CERT; A has it pinned (rightcert=). */
