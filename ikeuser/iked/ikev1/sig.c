@@ -172,6 +172,8 @@ int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
 	};
 	int r;
 
+	if (!s)		/* the rules require it: no caller without them */
+		return -EBADMSG;
 	ike_sa_local_id(sa, &us);
 	r = v1_mm_auth_hash(sa, !sa->initiator, id_b, id_len, hash);
 	if (r)
