@@ -25,6 +25,8 @@
 #define NATD2	IKEV1_PL_NATD_DRAFT
 #define NATOA	IKEV1_PL_NATOA
 #define CERT	IKEV1_PL_CERT
+#define SIG	IKEV1_PL_SIG
+#define CR	IKEV1_PL_CR
 
 /* A valid message of each kind: its payload types (0-terminated). */
 struct good {
@@ -66,6 +68,14 @@ static const struct good goods[] = {
 	{ IKEV1_K_INFO, 5, true, true, 9, { HASH, D, D }, { HASH } },
 	{ IKEV1_K_INFO, 5, true, true, 9, { HASH, N }, { HASH } },
 	{ IKEV1_K_INFO_PLAIN, 5, true, false, 0, { N }, { N } },
+	{ IKEV1_K_MM5_SIG, 2, true, true, 0, { ID, CERT, SIG, CR },
+	  { ID, SIG } },
+	{ IKEV1_K_MM6_SIG, 2, true, true, 0, { ID, CERT, CERT, SIG },
+	  { ID, SIG } },
+	{ IKEV1_K_AM2_SIG, 4, true, false, 0,
+	  { SA, KE, NONCE, ID, CERT, SIG, CR, NATD, NATD },
+	  { SA, KE, NONCE, ID, SIG } },
+	{ IKEV1_K_AM3_SIG, 4, true, true, 0, { CERT, SIG, N }, { SIG } },
 };
 
 static const uint8_t cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };

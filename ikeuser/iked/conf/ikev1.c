@@ -85,16 +85,20 @@ int conf_check_ikev1(struct reader *r, const struct iked_conf_conn *c,
 					 "aggressive: \"yes\" is IKEv1's Aggressive Mode, but the conn speaks IKEv2; add keyexchange=ikev1 or set aggressive=no");
 		return 0;
 	}
-	/* Its signature modes are not built: PSK ends only. */
-	if (c->left.auth != IKED_CONF_AUTH_PSK ||
-	    c->right.auth != IKED_CONF_AUTH_PSK)
+	/*
+	 * One phase 1 auth method covers both ends in IKEv1 (RFC 2409 5):
+	 * pre-shared keys or RSA signatures, not one of each.
+	 */
+	if (c->left.auth != c->right.auth ||
+	    (c->left.auth != IKED_CONF_AUTH_PSK &&
+	     c->left.auth != IKED_CONF_AUTH_PUBKEY))
 		return conf_fail(r, c->file, c->line,
-				 "conn %s: keyexchange=ikev1 authenticates with pre-shared keys only (certificates are IKEv2's here); add authby=secret",
+				 "conn %s: keyexchange=ikev1 authenticates both ends the same way, with pre-shared keys (authby=secret) or RSA signatures (authby=rsasig); leftauth= and rightauth= differ",
 				 c->name);
 	if (check_list(r, win[KW_IKE], &c->ike, true) ||
 	    check_list(r, win[KW_ESP], &c->esp, false))
 		return -EINVAL;
-	if (c->aggressive && ag)
+	if (c->aggressive && ag && c->left.auth == IKED_CONF_AUTH_PSK)
 		return conf_warn(r, ag->file, ag->line,
 				 "aggressive: conn %s answers Aggressive Mode, whose PSK hash travels in the clear and can be attacked offline; prefer Main Mode",
 				 c->name);

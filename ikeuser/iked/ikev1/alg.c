@@ -52,7 +52,7 @@ int v1_alg_p1(uint16_t encr, uint16_t key_bits, uint16_t integ, uint16_t dh,
 	return 0;
 }
 
-const char *v1_alg_p1_format(const struct v1_p1alg *a, bool psk, char *buf,
+const char *v1_alg_p1_format(const struct v1_p1alg *a, bool same_auth, char *buf,
 			     size_t len)
 {
 	const char *h = "hash?";
@@ -64,11 +64,11 @@ const char *v1_alg_p1_format(const struct v1_p1alg *a, bool psk, char *buf,
 			h = hashes[i].name;
 	if (a->encr == IKEV1_ENCR_AES_CBC)
 		snprintf(buf, len, "aes%u-%s-%s%s", a->key_bits, h,
-			 g ? g : "group?", psk ? "" : ", not PSK");
+			 g ? g : "group?", same_auth ? "" : ", other auth method");
 	else
 		snprintf(buf, len, "%s-%s-%s%s",
 			 a->encr == IKEV1_ENCR_3DES_CBC ? "3des" : "encr?", h,
-			 g ? g : "group?", psk ? "" : ", not PSK");
+			 g ? g : "group?", same_auth ? "" : ", other auth method");
 	return buf;
 }
 

@@ -16,8 +16,8 @@ struct v1_p1alg;
  */
 int v1_alg_p1(uint16_t encr, uint16_t key_bits, uint16_t integ, uint16_t dh,
 	      struct v1_p1alg *a);
-/* "aes128-sha256-modp2048" (", not PSK" when it is not). */
-const char *v1_alg_p1_format(const struct v1_p1alg *a, bool psk, char *buf,
+/* "aes128-sha256-modp2048" (", other auth method" unless @same_auth). */
+const char *v1_alg_p1_format(const struct v1_p1alg *a, bool same_auth, char *buf,
 			     size_t len);
 uint16_t v1_alg_encr_v2(uint8_t encr);
 uint16_t v1_alg_hash_integ(uint8_t hash);

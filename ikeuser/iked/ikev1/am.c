@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Aggressive Mode with pre-shared keys (RFC 2409 5, 5.4), both roles, for
- * conns with aggressive=yes only: AM1 SA, KE, Ni, IDii; AM2 adds HASH_R;
- * AM3 is HASH_I, encrypted. Its HASH_R is sent before the initiator has
+ * Aggressive Mode with pre-shared keys (RFC 2409 5, 5.4) or RSA
+ * signatures (5.1), both roles, for conns with aggressive=yes only: AM1
+ * SA, KE, Ni, IDii (CR); AM2 adds HASH_R (or CERT, SIG_R, CR); AM3 is
+ * HASH_I (or CERT, SIG_I), encrypted. Its HASH_R is sent before the initiator has
  * proved anything, which is why it can be attacked offline (the conn's
  * load warns); the initiator's ID is believed only once AM3 verifies.
  */
@@ -79,6 +80,8 @@ int v1_am_start(struct ike_sa *sa)
 	if (!r)
 		r = add_id(sa, &m->chain, &us, &id_b, &id_len);
 	if (!r)
+		r = v1_sig_add_cr(sa, &m->chain);
+	if (!r)
 		r = v1_add_vids(sa, &m->chain);
 	if (!r)
 		r = v1_natt_add_vids(sa, &m->chain);
@@ -90,7 +93,9 @@ int v1_am_start(struct ike_sa *sa)
 		return r;
 	v->st = V1_AG_INIT_EXCH;
 	sa->state = IKE_INIT_SENT;
-	ike_sa_log(sa, IKED_LOG_INFO, "initiating Aggressive Mode (aggressive=yes: its PSK hash can be attacked offline)");
+	ike_sa_log(sa, IKED_LOG_INFO, "initiating Aggressive Mode (aggressive=yes%s)",
+		   v1_sig(sa) ? ", RSA signatures" :
+		   ": its PSK hash can be attacked offline");
 	return 0;
 }
 
@@ -117,10 +122,14 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 		r = v1_mm_derive(sa);
 	if (!r)
 		r = add_id(sa, &out->chain, &us, &id_b, &id_len);
-	if (!r)
+	if (!r && v1_sig(sa))
+		r = v1_sig_add_auth(sa, &out->chain, id_b, id_len) ?:
+		    v1_sig_add_cr(sa, &out->chain);
+	else if (!r)
 		r = v1_mm_auth_hash(sa, false, id_b, id_len, hash);
-	if (!r && !ikev1_chain_add_raw(&out->chain, IKEV1_PL_HASH, hash,
-				       v1(sa)->keys.len))
+	if (!r && !v1_sig(sa) &&
+	    !ikev1_chain_add_raw(&out->chain, IKEV1_PL_HASH, hash,
+				 v1(sa)->keys.len))
 		r = -E2BIG;
 	/* RFC 3947 3.2: NAT-D in AM2 and AM3. */
 	if (!r)
@@ -175,6 +184,7 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
+	v1_sig_take_cr(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = keep_am1(sa, m);
@@ -186,7 +196,8 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	v->st = V1_AG_AUTH;
 	sa->state = IKE_INIT_DONE;
-	ike_sa_log(sa, IKED_LOG_WARN, "answered Aggressive Mode (aggressive=yes): its PSK hash can be attacked offline");
+	if (!v1_sig(sa))
+		ike_sa_log(sa, IKED_LOG_WARN, "answered Aggressive Mode (aggressive=yes): its PSK hash can be attacked offline");
 }
 
 /* AM3: HASH_I (INITIAL-CONTACT perhaps), encrypted. Kept as our answer to a repeated AM2. */
@@ -198,9 +209,12 @@ static int send_am3(struct ike_sa *sa)
 	struct ikev1_hdr h;
 	int r = c ? 0 : -ENOMEM;
 
-	if (!r)
+	if (!r && v1_sig(sa))
+		r = v1_sig_add_auth(sa, c, v->idi_b, v->idi_len);
+	else if (!r)
 		r = v1_mm_auth_hash(sa, true, v->idi_b, v->idi_len, hash);
-	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash, v->keys.len))
+	if (!r && !v1_sig(sa) &&
+	    !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash, v->keys.len))
 		r = -E2BIG;
 	if (!r)
 		r = v1_add_initial_contact(sa, c);
@@ -218,13 +232,13 @@ static int send_am3(struct ike_sa *sa)
 static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 {
 	struct v1_sa *v = v1(sa);
-	const struct ikev1_pl *id, *h;
+	const struct ikev1_pl *id;
 	const struct ikev1_xf *x;
 	struct iked_conf_id us;
 	struct ikev1_chain tmp;
 	int r;
 
-	if (!v1_rules_ok(sa, IKEV1_K_AM2, m))
+	if (!v1_rules_ok(sa, v1_sig(sa) ? IKEV1_K_AM2_SIG : IKEV1_K_AM2, m))
 		return;
 	memcpy(sa->spi_r, m->hdr.ck_r, 8);
 	retransmit_done(sa);
@@ -236,14 +250,14 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 	v1_sa1_chosen(sa);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
+	v1_sig_take_cr(sa, &m->chain);
 	r = v1_mm_take_ke_nonce(sa, &m->chain);
 	if (!r)
 		r = v1_mm_derive(sa);
 	id = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
-	h = ikev1_chain_find(&m->chain, IKEV1_PL_HASH, 0);
 	if (!r)
-		r = v1_check_peer(sa, &id->u.id, id->body, id->len, h,
-				  "HASH_R in AM2");
+		r = v1_check_peer(sa, &id->u.id, id->body, id->len, &m->chain,
+				  "AM2");
 	if (!r)
 		v1_natt_check(sa, &m->chain);
 	/* Our IDii body, as AM1 carried it, for HASH_I. */
@@ -267,16 +281,15 @@ static void resp_am3(struct ike_sa *sa, struct ikev1_msg *m)
 
 	if ((m->hdr.flags & IKEV1_F_ENCRYPT) && v1_decrypt(sa, m, &plen))
 		return;
-	if (!v1_rules_ok(sa, IKEV1_K_AM3, m) || v->idi_len < 4)
+	if (!v1_rules_ok(sa, v1_sig(sa) ? IKEV1_K_AM3_SIG : IKEV1_K_AM3, m) ||
+	    v->idi_len < 4)
 		return;
 	id = (struct ikev1_id){
 		.type = v->idi_b[0], .proto = v->idi_b[1],
 		.port = ikev1_get16(v->idi_b + 2),
 		.data = v->idi_b + 4, .len = v->idi_len - 4,
 	};
-	if (v1_check_peer(sa, &id, v->idi_b, v->idi_len,
-			  ikev1_chain_find(&m->chain, IKEV1_PL_HASH, 0),
-			  "HASH_I in AM3")) {
+	if (v1_check_peer(sa, &id, v->idi_b, v->idi_len, &m->chain, "AM3")) {
 		ike_sa_kill(sa, "phase 1 authentication failed");
 		return;
 	}

@@ -45,6 +45,8 @@ static void sa_free(struct ike_sa *sa)
 	ikev1_keys_wipe(&v->keys);
 	free(v->sai_b);
 	free(v->idi_b);
+	free(v->cr_mem);
+	free(v->sig_mem);
 	OPENSSL_cleanse(v, sizeof(*v));
 	free(v);
 	sa->priv = NULL;

@@ -166,9 +166,33 @@ static int skeyid_children(struct ikev1_keys *k, const struct ikev1_p1_in *in)
 	       prfv(k->hash, k->skeyid, k->len, e, 5, k->skeyid_e);
 }
 
-int ikev1_keys_psk(struct ikev1_keys *k, const struct ikev1_p1_in *in)
+/*
+ * 5: SKEYID = prf(PSK, Ni_b | Nr_b) for pre-shared keys, and
+ * prf(Ni_b | Nr_b, g^xy) for signatures (there is no shared secret
+ * but the DH one).
+ */
+static int skeyid(struct ikev1_keys *k, const struct ikev1_p1_in *in,
+		  bool sig)
 {
 	struct piece nonces[] = { { in->ni, in->ni_len }, { in->nr, in->nr_len } };
+	struct piece gxy = { in->gxy, in->gxy_len };
+	uint8_t key[2 * 256];
+	int ret;
+
+	if (!sig)
+		return prfv(k->hash, in->psk, in->psk_len, nonces, 2, k->skeyid);
+	if (in->ni_len + in->nr_len > sizeof(key))
+		return -EINVAL;
+	memcpy(key, in->ni, in->ni_len);
+	memcpy(key + in->ni_len, in->nr, in->nr_len);
+	ret = prfv(k->hash, key, in->ni_len + in->nr_len, &gxy, 1, k->skeyid);
+	OPENSSL_cleanse(key, sizeof(key));
+	return ret;
+}
+
+static int derive(struct ikev1_keys *k, const struct ikev1_p1_in *in,
+		  bool sig)
+{
 	struct piece gx[] = { { in->gxi, in->gxi_len }, { in->gxr, in->gxr_len } };
 	uint8_t h[IKEV1_HASH_MAX];
 	int ret;
@@ -180,8 +204,7 @@ int ikev1_keys_psk(struct ikev1_keys *k, const struct ikev1_p1_in *in)
 	    in->key_len > 3 * k->len || !in->block_len ||
 	    in->block_len > IKEV1_BLOCK_MAX || in->block_len > k->len)
 		return -EINVAL;
-	ret = prfv(k->hash, in->psk, in->psk_len, nonces, 2, k->skeyid) ?:
-	      skeyid_children(k, in) ?: expand_ka(k, in->key_len) ?:
+	ret = skeyid(k, in, sig) ?: skeyid_children(k, in) ?: expand_ka(k, in->key_len) ?:
 	      hashv(k->hash, gx, 2, h);
 	if (ret) {
 		ikev1_keys_wipe(k);
@@ -190,6 +213,16 @@ int ikev1_keys_psk(struct ikev1_keys *k, const struct ikev1_p1_in *in)
 	k->block_len = in->block_len;
 	memcpy(k->iv, h, in->block_len);
 	return 0;
+}
+
+int ikev1_keys_psk(struct ikev1_keys *k, const struct ikev1_p1_in *in)
+{
+	return derive(k, in, false);
+}
+
+int ikev1_keys_sig(struct ikev1_keys *k, const struct ikev1_p1_in *in)
+{
+	return derive(k, in, true);
 }
 
 int ikev1_hash_auth(const struct ikev1_keys *k, const struct ikev1_p1_in *in,

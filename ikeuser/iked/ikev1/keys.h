@@ -65,6 +65,8 @@ struct ikev1_keys {
  * -EINVAL (unknown hash, key or block too long), -ENOMEM, -EIO.
  */
 int ikev1_keys_psk(struct ikev1_keys *k, const struct ikev1_p1_in *in);
+/* The same with SKEYID = prf(Ni_b | Nr_b, g^xy): signature authentication. */
+int ikev1_keys_sig(struct ikev1_keys *k, const struct ikev1_p1_in *in);
 
 /*
  * HASH_I (@initiator) or HASH_R into @out (k->len bytes): @sai_b the

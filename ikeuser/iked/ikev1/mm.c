@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Main Mode with pre-shared keys (RFC 2409 5, 5.4): its first message and the pieces both roles build messages from (KE, nonces, keys, ID and HASH). */
+/* Main Mode with pre-shared keys or RSA signatures (RFC 2409 5, 5.4, 5.1): its first message and the pieces both roles build messages from (KE, nonces, keys, ID and HASH). */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -146,7 +146,7 @@ int v1_mm_derive(struct ike_sa *sa)
 	struct v1_sa *v = v1(sa);
 	const uint8_t *peer = sa->initiator ? v->gxr : v->gxi;
 	size_t peer_len = sa->initiator ? v->gxr_len : v->gxi_len;
-	const struct iked_secret *psk;
+	const struct iked_secret *psk = NULL;
 	struct iked_conf_id us;
 	char a[IKED_ID_STRLEN], b[IKED_ID_STRLEN];
 	uint8_t gxy[IKED_DH_SHARED_MAX];
@@ -155,8 +155,9 @@ int v1_mm_derive(struct ike_sa *sa)
 	int r;
 
 	ike_sa_local_id(sa, &us);
-	psk = iked_secrets_lookup(sa->d->secrets, &us, &sa->remote->id);
-	if (!psk) {
+	if (!v1_sig(sa))
+		psk = iked_secrets_lookup(sa->d->secrets, &us, &sa->remote->id);
+	if (!v1_sig(sa) && !psk) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no pre-shared key for %s - %s in %s",
 			       iked_conf_id_format(&us, a, sizeof(a)),
@@ -172,7 +173,8 @@ int v1_mm_derive(struct ike_sa *sa)
 		return r;
 	}
 	p1_in(sa, &in, psk, gxy, gxy_len);
-	r = ikev1_keys_psk(&v->keys, &in);
+	r = v1_sig(sa) ? ikev1_keys_sig(&v->keys, &in) :
+			 ikev1_keys_psk(&v->keys, &in);
 	if (!r)
 		r = ikev1_ivs_init(&v->ivs, v->alg.hash, v->keys.iv,
 				   in.block_len);
@@ -194,7 +196,7 @@ int v1_mm_auth_hash(struct ike_sa *sa, bool of_initiator, const uint8_t *id_b,
 			       v->sai_len, id_b, id_len, out);
 }
 
-/* MM5 or MM6: our ID and its HASH (INITIAL-CONTACT perhaps), encrypted. */
+/* MM5 or MM6: our ID and its HASH, or CERT and SIG (INITIAL-CONTACT perhaps), encrypted. */
 int v1_mm_send_id_hash(struct ike_sa *sa)
 {
 	struct ikev1_chain *c = calloc(1, sizeof(*c));
@@ -214,10 +216,12 @@ int v1_mm_send_id_hash(struct ike_sa *sa)
 					      .len = us.len };
 		r = v1_pl_body(c, pl, &id_b, &id_len);
 	}
-	if (!r)
+	if (!r && v1_sig(sa))
+		r = v1_sig_add_auth(sa, c, id_b, id_len);
+	else if (!r)
 		r = v1_mm_auth_hash(sa, sa->initiator, id_b, id_len, hash);
-	if (!r && !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash,
-				       v1(sa)->keys.len))
+	if (!r && !v1_sig(sa) &&
+	    !ikev1_chain_add_raw(c, IKEV1_PL_HASH, hash, v1(sa)->keys.len))
 		r = -E2BIG;
 	if (!r)
 		r = v1_add_initial_contact(sa, c);

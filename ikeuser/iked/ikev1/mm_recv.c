@@ -2,6 +2,7 @@
 /* Main Mode messages in (RFC 2409 5), both roles: each checked against its rules first; MM5/MM6 decrypted and their HASH verified before the ID in them is believed. */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
@@ -92,6 +93,8 @@ static int send_ke(struct ike_sa *sa)
 	}
 	if (!r)
 		r = v1_natt_add_natd(sa, &out->chain);
+	if (!r)
+		r = v1_sig_add_cr(sa, &out->chain);
 	/* The responder has both halves now: its keys before MM4 goes. */
 	if (!r && !sa->initiator)
 		r = v1_mm_derive(sa);
@@ -134,6 +137,7 @@ static void resp_mm3(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!v1_rules_ok(sa, IKEV1_K_MM3, m) ||
 	    v1_mm_take_ke_nonce(sa, &m->chain))
 		return;
+	v1_sig_take_cr(sa, &m->chain);
 	v1_natt_check(sa, &m->chain);
 	r = send_ke(sa);
 	if (r)
@@ -148,6 +152,7 @@ static void init_mm4(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!v1_rules_ok(sa, IKEV1_K_MM4, m) ||
 	    v1_mm_take_ke_nonce(sa, &m->chain))
 		return;
+	v1_sig_take_cr(sa, &m->chain);
 	retransmit_done(sa);
 	v1_natt_check(sa, &m->chain);
 	/* RFC 3947 4: from MM5 on, UDP 4500 when a NAT is in between. */
@@ -168,6 +173,7 @@ static int peer_id(const struct ikev1_id *id, struct iked_conf_id *out)
 	switch (id->type) {
 	case IKEV1_ID_IPV4_ADDR: case IKEV1_ID_IPV6_ADDR:
 	case IKEV1_ID_FQDN: case IKEV1_ID_USER_FQDN: case IKEV1_ID_KEY_ID:
+	case IKEV1_ID_DER_ASN1_DN:
 		break;
 	default:
 		return -EOPNOTSUPP;
@@ -187,34 +193,53 @@ static bool hash_ok(struct ike_sa *sa, const uint8_t *id_b, size_t id_len,
 	uint8_t want[IKEV1_HASH_MAX];
 	bool ok;
 
-	ok = h->len == v1(sa)->keys.len &&
+	ok = h && h->len == v1(sa)->keys.len &&
 	     !v1_mm_auth_hash(sa, !sa->initiator, id_b, id_len, want) &&
 	     !CRYPTO_memcmp(want, h->body, h->len);
 	OPENSSL_cleanse(want, sizeof(want));
 	return ok;
 }
 
-int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
-		  const uint8_t *id_b, size_t id_len, const struct ikev1_pl *h,
-		  const char *what)
+/* The ID @id of the peer is none we take, or not rightid=: logged. */
+static int id_refused(struct ike_sa *sa, const struct ikev1_id *id)
 {
 	struct iked_conf_id pid;
 	char a[IKED_ID_STRLEN], b[IKED_ID_STRLEN];
 
-	if (!hash_ok(sa, id_b, id_len, h)) {
+	iked_conn_fail(sa->d, sa->conn, sa->no,
+		       "ID mismatch (INVALID_ID_INFORMATION): the peer is %s, rightid is %s",
+		       peer_id(id, &pid) ? "of an unsupported ID type" :
+		       iked_conf_id_format(&pid, a, sizeof(a)),
+		       iked_conf_id_format(&sa->remote->id, b, sizeof(b)));
+	return -EACCES;
+}
+
+int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
+		  const uint8_t *id_b, size_t id_len,
+		  const struct ikev1_chain *c, const char *msg)
+{
+	const char *end = sa->initiator ? "R" : "I";
+	struct iked_conf_id pid;
+	char what[32];
+	int bad_id = peer_id(id, &pid);
+
+	snprintf(what, sizeof(what), "%s_%s in %s", v1_sig(sa) ? "SIG" : "HASH",
+		 end, msg);
+	if (v1_sig(sa)) {
+		/* The ID is what the certificate must name: parsed first. */
+		if (bad_id)
+			return id_refused(sa, id);
+		if (v1_sig_check(sa, c, &pid, id_b, id_len, what))
+			return -EACCES;
+	} else if (!hash_ok(sa, id_b, id_len,
+			    ikev1_chain_find(c, IKEV1_PL_HASH, 0))) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "%s does not verify (AUTHENTICATION_FAILED): pre-shared key mismatch likely",
 			       what);
 		return -EACCES;
 	}
-	if (peer_id(id, &pid) || !iked_conf_id_match(&sa->remote->id, &pid)) {
-		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "ID mismatch (INVALID_ID_INFORMATION): the peer is %s, rightid is %s",
-			       peer_id(id, &pid) ? "of an unsupported ID type" :
-			       iked_conf_id_format(&pid, a, sizeof(a)),
-			       iked_conf_id_format(&sa->remote->id, b, sizeof(b)));
-		return -EACCES;
-	}
+	if (bad_id || !iked_conf_id_match(&sa->remote->id, &pid))
+		return id_refused(sa, id);
 	sa->peer_id = pid;
 	return 0;
 }
@@ -222,10 +247,9 @@ int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
 static int check_peer(struct ike_sa *sa, const struct ikev1_msg *m)
 {
 	const struct ikev1_pl *id = ikev1_chain_find(&m->chain, IKEV1_PL_ID, 0);
-	const struct ikev1_pl *h = ikev1_chain_find(&m->chain, IKEV1_PL_HASH, 0);
 
-	return v1_check_peer(sa, &id->u.id, id->body, id->len, h,
-			     sa->initiator ? "HASH_R in MM6" : "HASH_I in MM5");
+	return v1_check_peer(sa, &id->u.id, id->body, id->len, &m->chain,
+			     sa->initiator ? "MM6" : "MM5");
 }
 
 static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
@@ -236,8 +260,11 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 
 	if (v1_decrypt(sa, m, &plen))
 		return;
-	if (!v1_rules_ok(sa, sa->initiator ? IKEV1_K_MM6 : IKEV1_K_MM5, m))
+	if (!v1_rules_ok(sa, sa->initiator ?
+			 (v1_sig(sa) ? IKEV1_K_MM6_SIG : IKEV1_K_MM6) :
+			 (v1_sig(sa) ? IKEV1_K_MM5_SIG : IKEV1_K_MM5), m))
 		return;
+	v1_sig_take_cr(sa, &m->chain);
 	if (check_peer(sa, m)) {
 		retransmit_done(sa);
 		ike_sa_kill(sa, "phase 1 authentication failed");

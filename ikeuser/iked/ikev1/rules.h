@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include "msg.h"
 
-/* The messages of the exchanges, with pre-shared key authentication. */
+/* The messages of the exchanges (phase 1 with pre-shared keys, or _SIG). */
 enum ikev1_kind {
 	IKEV1_K_MM1,
 	IKEV1_K_MM2,
@@ -29,6 +29,11 @@ enum ikev1_kind {
 	IKEV1_K_QM3,
 	IKEV1_K_INFO,		/* protected by HASH(1), after phase 1 */
 	IKEV1_K_INFO_PLAIN,	/* before phase 1 completes: N only */
+	/* RSA signatures (RFC 2409 5.1): SIG where HASH was, CERT and CR. */
+	IKEV1_K_MM5_SIG,
+	IKEV1_K_MM6_SIG,
+	IKEV1_K_AM2_SIG,
+	IKEV1_K_AM3_SIG,
 	IKEV1_K__N,
 };
 

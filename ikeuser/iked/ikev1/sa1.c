@@ -15,9 +15,27 @@
 #define V1_MAX_OFFER	64
 #define KEY_IKE		1
 #define AUTH_PSK	1
+#define AUTH_RSA_SIG	3	/* RFC 2409 appendix A: RSA signatures */
+
+/* The phase 1 auth method the conn uses: signatures with certificates. */
+static uint16_t our_auth(const struct ike_sa *sa)
+{
+	return v1_sig(sa) ? AUTH_RSA_SIG : AUTH_PSK;
+}
+
+static const char *auth_name(uint16_t auth)
+{
+	return auth == AUTH_PSK ? "pre-shared key (authby=secret)" :
+	       auth == AUTH_RSA_SIG ? "RSA signature (authby=rsasig)" :
+	       auth == 2 ? "DSS signature" :
+	       auth == 4 || auth == 5 ? "RSA encryption" :
+	       auth >= 9 && auth <= 11 ? "ECDSA signature (RFC 4754)" :
+	       auth >= 65001 ? "XAUTH or hybrid" : "unknown";
+}
 
 static int add_xf(struct ikev1_chain *c, struct ikev1_prop *p, uint8_t num,
-		  const struct v1_p1alg *a, const uint8_t *life_be)
+		  const struct v1_p1alg *a, const uint8_t *life_be,
+		  uint16_t auth)
 {
 	struct ikev1_xf *x = ikev1_prop_add_xf(c, p, num, KEY_IKE);
 	int r = x ? 0 : -E2BIG;
@@ -29,7 +47,7 @@ static int add_xf(struct ikev1_chain *c, struct ikev1_prop *p, uint8_t num,
 	if (!r)
 		r = ikev1_xf_add_tv(c, x, IKEV1_A1_HASH, a->hash);
 	if (!r)
-		r = ikev1_xf_add_tv(c, x, IKEV1_A1_AUTH, AUTH_PSK);
+		r = ikev1_xf_add_tv(c, x, IKEV1_A1_AUTH, auth);
 	if (!r)
 		r = ikev1_xf_add_tv(c, x, IKEV1_A1_GROUP, a->group);
 	if (!r)
@@ -70,7 +88,8 @@ int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group)
 					if (num == V1_MAX_OFFER)
 						break;
 					r = add_xf(c, p, ++num, &a,
-						   v1(sa)->life_be);
+						   v1(sa)->life_be,
+						   our_auth(sa));
 				}
 	}
 	if (!r && !num) {
@@ -82,13 +101,13 @@ int v1_sa1_offer(struct ike_sa *sa, struct ikev1_chain *c, uint16_t group)
 
 /* The attributes of phase 1 transform @x into @a: 0 or -EINVAL. */
 static int read_xf(const struct ikev1_chain *c, const struct ikev1_xf *x,
-		   struct v1_p1alg *a, bool *psk)
+		   struct v1_p1alg *a, uint16_t *auth)
 {
 	uint16_t i;
 	uint64_t v;
 
 	memset(a, 0, sizeof(*a));
-	*psk = false;
+	*auth = 0;
 	if (x->id != KEY_IKE)
 		return -EINVAL;
 	for (i = 0; i < x->nattr; i++) {
@@ -100,7 +119,9 @@ static int read_xf(const struct ikev1_chain *c, const struct ikev1_xf *x,
 		case IKEV1_A1_ENCR: a->encr = (uint8_t)v; break;
 		case IKEV1_A1_KEY_LEN: a->key_bits = (uint16_t)v; break;
 		case IKEV1_A1_HASH: a->hash = (uint8_t)v; break;
-		case IKEV1_A1_AUTH: *psk = v == AUTH_PSK; break;
+		case IKEV1_A1_AUTH:
+			*auth = v > UINT16_MAX ? 0 : (uint16_t)v;
+			break;
 		case IKEV1_A1_GROUP: a->group = (uint16_t)v; break;
 		case IKEV1_A1_LIFE_DURATION:
 			a->life = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -154,12 +175,13 @@ static void log_mismatch(struct ike_sa *sa, const struct ikev1_chain *c,
 		for (j = 0; j < p->nxf; j++) {
 			struct v1_p1alg a;
 			char one[96];
-			bool psk;
+			uint16_t auth;
 
-			if (read_xf(c, &c->xf[p->first_xf + j], &a, &psk))
+			if (read_xf(c, &c->xf[p->first_xf + j], &a, &auth))
 				snprintf(one, sizeof(one), "(unknown transform)");
 			else
-				v1_alg_p1_format(&a, psk, one, sizeof(one));
+				v1_alg_p1_format(&a, auth == our_auth(sa), one,
+						 sizeof(one));
 			iked_addf(theirs, sizeof(theirs), &used, "%s%s",
 				  used ? ", " : "", one);
 		}
@@ -171,10 +193,19 @@ static void log_mismatch(struct ike_sa *sa, const struct ikev1_chain *c,
 	free(ours);
 }
 
+/* The peer's transforms fit ike= but use another auth method than ours. */
+static void log_auth_mismatch(struct ike_sa *sa, uint16_t theirs)
+{
+	iked_conn_fail_peer(sa->d, sa->conn, sa->no, &sa->path.remote,
+			    "phase 1 proposal mismatch (NO_PROPOSAL_CHOSEN): authentication method: the peer offers %s (%u), the conn authenticates with %s (%u)",
+			    auth_name(theirs), theirs, auth_name(our_auth(sa)),
+			    our_auth(sa));
+}
+
 int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
 		  const struct ikev1_pl *pl, const struct ikev1_xf **xf)
 {
-	uint16_t i, j;
+	uint16_t i, j, other = 0;
 
 	for (i = 0; i < pl->u.sa.nprop; i++) {
 		const struct ikev1_prop *p = &c->prop[pl->u.sa.first_prop + i];
@@ -184,11 +215,14 @@ int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
 		for (j = 0; j < p->nxf; j++) {
 			const struct ikev1_xf *x = &c->xf[p->first_xf + j];
 			struct v1_p1alg a;
-			bool psk;
+			uint16_t auth;
 
-			if (read_xf(c, x, &a, &psk) || !psk ||
-			    !acceptable(sa, &a))
+			if (read_xf(c, x, &a, &auth) || !acceptable(sa, &a))
 				continue;
+			if (auth != our_auth(sa)) {
+				other = other ? other : auth;
+				continue;
+			}
 			/* The initiator hears back one of its own. */
 			if (sa->initiator && (pl->u.sa.nprop != 1 ||
 					      p->nxf != 1))
@@ -200,7 +234,10 @@ int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
 			return 0;
 		}
 	}
-	log_mismatch(sa, c, pl);
+	if (other)
+		log_auth_mismatch(sa, other);
+	else
+		log_mismatch(sa, c, pl);
 	return -ENOPROTOOPT;
 }
 

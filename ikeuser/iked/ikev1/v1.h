@@ -117,6 +117,14 @@ struct v1_sa {
 	uint8_t *idi_b;
 	size_t idi_len;
 	bool aggressive;
+	/*
+	 * RSA signatures (sig.c): the peer sent CR (leftsendcert=ifasked
+	 * sends our certificate then); our CR and SIG payloads' bodies,
+	 * alive until their message is built.
+	 */
+	bool cr_in;
+	uint8_t *cr_mem, *sig_mem;
+	size_t sig_len;
 	uint8_t life_be[4];	/* our offer's lifetimes, as sent */
 	uint8_t life2_be[4];
 	struct ikev1_keys keys;
@@ -263,13 +271,40 @@ int v1_mm_send_id_hash(struct ike_sa *sa);
 /* mm_recv.c: Main Mode messages in, both roles. */
 void v1_mm_recv(struct ike_sa *sa, struct ikev1_msg *m);
 /*
- * The peer's HASH @h over its ID (@id, body @id_b) verifies and the ID
- * is the conn's rightid: 0 (sa->peer_id set), or -EACCES logged as the
- * conn's failure (@what names the hash and message).
+ * The peer's HASH (or SIG, v1_sig()) in @c over its ID (@id, body
+ * @id_b) verifies and the ID is the conn's rightid: 0 (sa->peer_id
+ * set), or -EACCES logged as the conn's failure (@msg names the
+ * message: "MM5").
  */
 int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
-		  const uint8_t *id_b, size_t id_len, const struct ikev1_pl *h,
-		  const char *what);
+		  const uint8_t *id_b, size_t id_len,
+		  const struct ikev1_chain *c, const char *msg);
+
+/* sig.c: phase 1 with RSA signatures (RFC 2409 5.1). */
+/* The conn authenticates with certificates (authby=rsasig, pubkey). */
+bool v1_sig(const struct ike_sa *sa);
+/*
+ * CR payloads into @c (MM3/MM4, AM1/AM2) naming each CA we trust, when
+ * the conn uses signatures and the peer's certificate is not pinned.
+ */
+int v1_sig_add_cr(struct ike_sa *sa, struct ikev1_chain *c);
+/* Notes whether the peer's @c asked for our certificate (CR). */
+void v1_sig_take_cr(struct ike_sa *sa, const struct ikev1_chain *c);
+/*
+ * Our CERT payloads (per leftsendcert=) and SIG (over our HASH_I or
+ * HASH_R, with our ID body @id_b) into @c. 0 or -errno (-ENOKEY logged).
+ */
+int v1_sig_add_auth(struct ike_sa *sa, struct ikev1_chain *c,
+		    const uint8_t *id_b, size_t id_len);
+/*
+ * The peer's SIG in @c (checked by the rules to be there) over its ID
+ * @peer (body @id_b), with the certificate of its CERT payloads (or
+ * rightcert=): chain to our CAs, @peer in the certificate, signature.
+ * 0, or -EACCES logged as the conn's failure and notified to the peer.
+ */
+int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
+		 const struct iked_conf_id *peer, const uint8_t *id_b,
+		 size_t id_len, const char *what);
 
 /* am.c: Aggressive Mode (conns with aggressive=yes), both roles. */
 int v1_am_start(struct ike_sa *sa);

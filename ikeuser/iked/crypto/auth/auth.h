@@ -36,6 +36,11 @@ struct iked_auth_req {
 	uint8_t method;
 	/* build: the RFC 7427 hashes the peer announced, bit n for hash n. */
 	uint32_t peer_hashes;
+	/*
+	 * IKEv1 (RFC 2409 5.1): @octets is HASH_I or HASH_R, signed raw
+	 * with PKCS#1 v1.5 and no DigestInfo (sig_v1.c); RSA keys only.
+	 */
+	bool ikev1;
 	/* verify: the peer's CERT payload bodies, in the order sent. */
 	const struct iked_auth_blob *certs;
 	size_t n_certs;

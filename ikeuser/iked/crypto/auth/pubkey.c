@@ -39,6 +39,24 @@ static const struct iked_cred_cert *our_cert(const struct iked_auth_req *r)
 	return c;
 }
 
+/* IKEv1's signature: RSA only (RFC 4754's ECDSA methods are not built). */
+static int v1_build(const struct iked_auth_req *r, EVP_PKEY *pk,
+		    uint8_t *method, uint8_t *out, size_t cap, size_t *len)
+{
+	struct ike_sa *sa = r->sa;
+	char desc[128];
+	int err = iked_sig_v1_sign(pk, r->octets, r->octets_len, out, cap, len);
+
+	if (err == -ENOTSUP) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "cannot sign with our key (%s): IKEv1 signs with RSA keys only (authby=rsasig)",
+			       iked_key_describe(pk, desc, sizeof(desc)));
+		return -ENOKEY;
+	}
+	*method = IKED_AUTH_V1_RSA_SIG;
+	return err;
+}
+
 static int pubkey_build(const struct iked_auth_req *r, uint8_t *method,
 			uint8_t *out, size_t cap, size_t *len)
 {
@@ -59,6 +77,8 @@ static int pubkey_build(const struct iked_auth_req *r, uint8_t *method,
 		return -ENOKEY;
 	}
 	why[0] = '\0';
+	if (r->ikev1)
+		return v1_build(r, pk, method, out, cap, len);
 	err = iked_sig_build(pk, r->peer_hashes, r->octets, r->octets_len,
 			     method, out, cap, len, why, sizeof(why));
 	if (err == -ENOTSUP) {
@@ -164,8 +184,18 @@ static int pubkey_verify(const struct iked_auth_req *r, const uint8_t *auth,
 		sk_X509_pop_free(rest, X509_free);
 		return -EPERM;
 	}
-	err = iked_sig_verify(X509_get0_pubkey(leaf), r->method, r->octets,
-			      r->octets_len, auth, len, how, sizeof(how));
+	if (r->ikev1) {
+		err = iked_sig_v1_verify(X509_get0_pubkey(leaf), r->octets,
+					 r->octets_len, auth, len);
+		if (err == -EBADMSG)
+			snprintf(how, sizeof(how), "IKEv1 takes RSA signatures only, its certificate holds an %s key",
+				 iked_key_describe(X509_get0_pubkey(leaf), desc,
+						   sizeof(desc)));
+	} else {
+		err = iked_sig_verify(X509_get0_pubkey(leaf), r->method,
+				      r->octets, r->octets_len, auth, len, how,
+				      sizeof(how));
+	}
 	if (err == -EBADMSG) {
 		snprintf(why, why_len, "signature refused: %s", how);
 		err = -EPERM;

@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_CRYPTO_SIG_H
 #define KESP_IKED_CRYPTO_SIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <openssl/evp.h>
@@ -52,5 +53,19 @@ int iked_sig_build(EVP_PKEY *pk, uint32_t peer_hashes, const uint8_t *octets,
 int iked_sig_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *octets,
 		    size_t octets_len, const uint8_t *auth, size_t len,
 		    char *why, size_t why_len);
+
+/* IKEv1's auth method RSA signatures (RFC 2409 appendix A): 3. */
+#define IKED_AUTH_V1_RSA_SIG	3
+
+/*
+ * sig_v1.c: IKEv1's RSA signature (RFC 2409 5.1): PKCS#1 v1.5 over the
+ * raw @hash (HASH_I or HASH_R), no DigestInfo. RSA keys only: sign
+ * gives -ENOTSUP for another key, verify -EBADMSG. sign: 0 or -errno;
+ * verify: 0 or -EACCES (does not verify).
+ */
+int iked_sig_v1_sign(EVP_PKEY *pk, const uint8_t *hash, size_t hash_len,
+		     uint8_t *out, size_t cap, size_t *len);
+int iked_sig_v1_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hash_len,
+		       const uint8_t *sig, size_t sig_len);
 
 #endif /* KESP_IKED_CRYPTO_SIG_H */
