@@ -49,7 +49,7 @@ capture_start() {
 		grep -q '^File: ' "$file.log" 2>/dev/null && return 0
 		kill -0 "$pid" 2>/dev/null ||
 			fail "dumpcap on $ns/$ifc exited: $(cat "$file.log")"
-		sleep 0.1
+		nap 0.2
 	done
 	fail "dumpcap on $ns/$ifc not capturing after 30 s: $(cat "$file.log")"
 }
@@ -66,7 +66,7 @@ _capture_settle() {
 			same=0
 			last=$size
 		fi
-		sleep 0.1
+		nap 0.2
 	done
 }
 
@@ -83,7 +83,7 @@ capture_stop() {
 		kill -INT "$pid" 2>/dev/null
 		for _ in $(seq 1 100); do
 			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
+			nap 0.2
 		done
 		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null

@@ -156,7 +156,7 @@ EOF
 		fi
 		kill -0 "$pid" 2>/dev/null ||
 			fail "charon in $ns exited at start: $(_charon_tail "$dir")"
-		sleep 0.1
+		nap 0.2
 	done
 	fail "charon in $ns: no answer on its vici socket in 60 s: $(_charon_tail "$dir")"
 }
@@ -188,7 +188,7 @@ charon_wait_log() {
 	local dir=$1 pat=$2 secs=$3 i
 	for i in $(seq 1 $((secs * 10))); do
 		grep -qE -- "$pat" "$dir/charon.log" 2>/dev/null && return 0
-		sleep 0.1
+		nap 0.2
 	done
 	echo "charon_wait_log: no /$pat/ in $dir/charon.log after ${secs}s" >&2
 	return 1
@@ -201,7 +201,7 @@ charon_stop() {
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 1 300); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.2
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid" 2>/dev/null

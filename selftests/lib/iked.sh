@@ -29,7 +29,7 @@ iked_start() {
 			return 0
 		fi
 		kill -0 "${IKED_PID[$name]}" 2>/dev/null || break
-		sleep 0.1
+		nap 0.2
 	done
 	cat "$IKED_DIR/$name.log" >&2
 	fail "kesp-iked $name did not start"
@@ -50,7 +50,7 @@ iked_wait_log() {
 	local name=$1 re=$2 secs=$3 i
 	for i in $(seq 1 $((secs * 10))); do
 		grep -qE -- "$re" "$IKED_DIR/$name.log" && return 0
-		sleep 0.1
+		nap 0.2
 	done
 	echo "--- $name.log ---" >&2
 	tail -n 30 "$IKED_DIR/$name.log" >&2
@@ -63,7 +63,7 @@ iked_stop() {
 	kill -TERM "$pid" 2>/dev/null
 	for i in $(seq 1 100); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.2
 	done
 	kill -0 "$pid" 2>/dev/null && fail "kesp-iked $name ignored SIGTERM"
 	wait "$pid" 2>/dev/null
@@ -110,7 +110,7 @@ wait_sa_count() {
 	for i in $(seq 1 $(($3 * 10))); do
 		n=$(sa_count "$1")
 		[ "$n" = "$2" ] && return 0
-		sleep 0.1
+		nap 0.2
 	done
 	fail "$1: $n SAs in the kernel, expected $2"
 }

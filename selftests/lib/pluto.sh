@@ -112,7 +112,7 @@ pluto_start() {
 		fi
 		kill -0 "$pid" 2>/dev/null ||
 			fail "pluto in $ns exited at start: $(_pluto_tail "$dir")"
-		sleep 0.1
+		nap 0.2
 	done
 	fail "pluto in $ns: whack got no answer in 60 s: $(_pluto_tail "$dir")"
 }
@@ -133,7 +133,7 @@ pluto_wait_log() {
 			echo "pluto_wait_log: no /$pat/ in $dir/pluto.log after ${secs}s" >&2
 			return 1
 		fi
-		sleep 0.1
+		nap 0.2
 	done
 }
 
@@ -144,7 +144,7 @@ pluto_stop() {
 	pluto_whack "$dir" --shutdown >/dev/null 2>&1 || kill -TERM "$pid"
 	for i in $(seq 1 300); do
 		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+		nap 0.2
 	done
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid" 2>/dev/null
