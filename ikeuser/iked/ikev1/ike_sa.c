@@ -155,9 +155,18 @@ static const char *waiting_for(const struct ike_sa *sa, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * A Quick Mode in the main slot, ours or the peer's (as before there was
+ * a second slot), or one of ours in the second: `kespctl ike up` waits
+ * for it. The peer's Quick Mode in the second slot does not count: it
+ * may never end (a peer that gives up on it says nothing), and waiting
+ * on it hung `ike up` against pluto in CI.
+ */
 static bool child_negotiating(const struct ike_sa *sa)
 {
-	return v1(sa)->qm.st != V1_QM_IDLE || v1(sa)->qr.st != V1_QM_IDLE;
+	const struct v1_qm *q = &v1(sa)->qm, *r = &v1(sa)->qr;
+
+	return q->st != V1_QM_IDLE || (r->st != V1_QM_IDLE && r->initiator);
 }
 
 const struct iked_proto ikev1_proto = {
