@@ -5,6 +5,7 @@
 #define KESP_TEST_CERT_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -116,6 +117,24 @@ static inline void write_pem_cert(const char *path, X509 *x)
 	FILE *f = fopen(path, "w");
 
 	PEM_write_X509(f, x);
+	fclose(f);
+}
+
+/* DIR/ipsec.d/NAME: the certificate @x, or (x NULL) the private key. */
+static inline void put_pem(const char *dir, const char *name, X509 *x,
+			   EVP_PKEY *key)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/ipsec.d/%s", dir, name);
+	f = fopen(p, "w");
+	if (!f)
+		abort();
+	if (x)
+		PEM_write_X509(f, x);
+	else
+		PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
 	fclose(f);
 }
 

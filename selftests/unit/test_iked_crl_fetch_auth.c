@@ -38,23 +38,6 @@
 #include "cert_fixture.h"
 #include "crl_server.h"
 
-static void put_pem(const char *dir, const char *name, X509 *x,
-		    EVP_PKEY *key)
-{
-	char p[256];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/ipsec.d/%s", dir, name);
-	f = fopen(p, "w");
-	if (!f)
-		abort();
-	if (x)
-		PEM_write_X509(f, x);
-	else
-		PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-	fclose(f);
-}
-
 /* A gateway's certificate, its CRL at @uri. */
 static X509 *gw_cert(EVP_PKEY *k, const char *cn, X509 *ca, EVP_PKEY *ca_key,
 		     const char *uri)

@@ -32,23 +32,6 @@
 #include "kselftest_harness.h"
 #include "cert_fixture.h"
 
-static void put_pem(const char *dir, const char *name, X509 *x,
-		       EVP_PKEY *key)
-{
-	char p[256];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/ipsec.d/%s", dir, name);
-	f = fopen(p, "w");
-	if (!f)
-		abort();
-	if (x)
-		PEM_write_X509(f, x);
-	else
-		PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
-	fclose(f);
-}
-
 /* ipsec.d with the CA, both gateways' certificates and keys. */
 static void make_dir(char *dir)
 {
