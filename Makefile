@@ -281,7 +281,8 @@ check-debug: deps
 	scripts/debug-kernel >$(B)/debug-kver
 	$(MAKE) -j$(shell nproc) KDIR=/lib/modules/$$(cat $(B)/debug-kver)/build \
 		all ktest
-	KESP_GUEST_KVER=$$(cat $(B)/debug-kver) KESP_VM_SLOWDOWN=3 \
+	KESP_GUEST_KVER=$$(cat $(B)/debug-kver) KESP_VM_SLOWDOWN=$${KESP_VM_SLOWDOWN:-3} \
+	KESP_VM_BOOT_BUDGET=$${KESP_VM_BOOT_BUDGET:-150} \
 		selftests/run-all --guest-only --tests '$(DEBUG_TESTS)'
 
 style:
