@@ -259,6 +259,8 @@ struct iked_conn {
 	 * lifetime mismatch: warned again only when it changes much.
 	 */
 	uint32_t lft_warned;
+	/* The peer's CHILD SA rekeys in a row that came that early. */
+	unsigned int lft_early;
 };
 
 struct iked {

@@ -14,14 +14,23 @@
 
 /*
  * The troubleshooting guides' "rekeys all the time" case: warned once
- * per conn, and again only when the peer's interval changes much.
+ * per conn, and again only when the peer's interval changes much. One
+ * early rekey proves nothing: a rekey the peer retries after a crossing
+ * meets a CHILD SA made moments before, with equal lifetimes. Two in a
+ * row on the conn do.
  */
 static void lifetime_check(struct ike_sa *sa, const struct child_sa *ch)
 {
 	struct iked_conn *c = iked_conn_of(sa->d, sa->conn);
 	uint32_t secs = (uint32_t)((iked_now() - ch->established) / 1000);
 
-	if (!sa->conn->lifetime || secs >= ch->soft_secs / 2)
+	if (!sa->conn->lifetime)
+		return;
+	if (secs >= ch->soft_secs / 2) {
+		c->lft_early = 0;
+		return;
+	}
+	if (++c->lft_early < 2)
 		return;
 	if (c->lft_warned && secs >= c->lft_warned / 2 &&
 	    secs <= c->lft_warned * 2)
