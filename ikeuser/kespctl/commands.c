@@ -193,12 +193,14 @@ void kespctl_usage(FILE *f)
 {
 	size_t i, k;
 
-	fputs("usage: kespctl [-j] [-S SOCKET] OBJECT [VERB] [ARGS]\n"
+	fputs("usage: kespctl [-j] [-S SOCKET] [-t SECS] OBJECT [VERB] [ARGS]\n"
 	      "       kespctl [-j] -b FILE   (one command per line, - for stdin)\n"
 	      "  -j, --json   print JSON instead of the human form\n"
 	      "  -b, --batch  run the commands of FILE over one socket\n"
 	      "  -S, --socket kesp-iked's control socket (default\n"
 	      "               $KESP_IKED_SOCKET, else /run/kesp/iked.sock)\n"
+	      "  -t, --timeout seconds to wait for kesp-iked's answer\n"
+	      "               (default 300; 0 waits for ever)\n"
 	      "Objects and verbs may be abbreviated to a unique prefix; the\n"
 	      "first verb listed is the default.\n\n", f);
 	for (i = 0; i < kespctl_n_objects; i++) {

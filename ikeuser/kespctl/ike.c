@@ -2,11 +2,13 @@
 /* kespctl ike, reload and status: asking kesp-iked over its control socket. */
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include "kespctl.h"
 
@@ -21,6 +23,52 @@ static const char *socket_path(const struct kespctl *c)
 	return env && *env ? env : IKED_DEFAULT_SOCKET;
 }
 
+int kespctl_parse_timeout(const char *s, int *secs)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 86400) {
+		fprintf(stderr, "kespctl: -t takes seconds, 0 to 86400 (0: wait for ever), not \"%s\"\n",
+			s);
+		return -1;
+	}
+	*secs = (int)v;
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * read() that gives up at @deadline (CLOCK_MONOTONIC ms; 0: never) with
+ * -ETIMEDOUT: a daemon that never answers must not hang the caller.
+ */
+static ssize_t read_by(int fd, char *buf, size_t len, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long long left;
+	int r;
+
+	for (;;) {
+		left = deadline ? deadline - now_ms() : -1;
+		if (deadline && left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&pfd, 1, left > 0x7fffffff ? 0x7fffffff : (int)left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r > 0)
+			return read(fd, buf, len);
+	}
+}
+
 /*
  * Send @req and read the whole answer into *@body (malloc'd). Returns
  * the daemon's status (0 or a negative errno, its message in *@body), or
@@ -31,8 +79,9 @@ static int ask(const struct kespctl *c, const char *req, char **body)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	const char *path = socket_path(c);
 	size_t len = 0, cap = 4096;
+	long long deadline;
 	char *buf, *nl;
-	ssize_t r;
+	ssize_t r = 0;
 	int fd, status;
 
 	*body = NULL;
@@ -58,8 +107,9 @@ static int ask(const struct kespctl *c, const char *req, char **body)
 		close(fd);
 		return -EIO;
 	}
+	deadline = c->ike_timeout_s ? now_ms() + c->ike_timeout_s * 1000LL : 0;
 	buf = malloc(cap);
-	while (buf && (r = read(fd, buf + len, cap - len - 1)) > 0) {
+	while (buf && (r = read_by(fd, buf + len, cap - len - 1, deadline)) > 0) {
 		len += (size_t)r;
 		if (len + 1 == cap) {
 			char *n = realloc(buf, cap * 2);
@@ -76,6 +126,12 @@ static int ask(const struct kespctl *c, const char *req, char **body)
 	close(fd);
 	if (!buf)
 		return -ENOMEM;
+	if (r == -ETIMEDOUT) {
+		fprintf(stderr, "kespctl: kesp-iked did not answer within %d s (it may still finish: see kespctl ike list; -t SECS waits longer, -t 0 for ever)\n",
+			c->ike_timeout_s);
+		free(buf);
+		return -ETIMEDOUT;
+	}
 	buf[len] = '\0';
 	nl = strchr(buf, '\n');
 	if (!nl || sscanf(buf, "%d", &status) != 1) {

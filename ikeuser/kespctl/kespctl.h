@@ -15,6 +15,11 @@ struct kespctl {
 	int json;		/* -j: print JSON instead of the human form */
 	/* -S: kesp-iked's control socket; KESP_IKED_SOCKET, else the default. */
 	const char *ike_socket;
+	/*
+	 * -t: seconds to wait for kesp-iked's answer (0: for ever); unset,
+	 * KESPCTL_IKED_TIMEOUT_S.
+	 */
+	int ike_timeout_s;
 	struct kesp_nl nl;
 	int nl_open;
 };
@@ -33,6 +38,15 @@ struct kespctl_object {
 	size_t n_verbs;
 	const char *help;
 };
+
+/*
+ * How long kespctl waits for kesp-iked by default. `ike up` is answered
+ * when the tunnel is up or has failed: with the daemon's default
+ * retransmissions (0.5 s doubling, 6 resends: 63.5 s per exchange) an
+ * IKE_SA_INIT and an IKE_AUTH that go unanswered take about two minutes,
+ * so five minutes means the daemon itself is stuck.
+ */
+#define KESPCTL_IKED_TIMEOUT_S	300
 
 /* Exit codes: 0 ok, 1 the operation failed, 2 bad usage. */
 enum { KESPCTL_OK = 0, KESPCTL_FAIL = 1, KESPCTL_USAGE = 2 };
@@ -65,6 +79,8 @@ int kespctl_kernel_error(struct kespctl *c, const char *what);
 
 /* For verbs that take no arguments: prints the error and returns USAGE. */
 int kespctl_no_args(int argc, char **argv, const char *what);
+/* -t SECS: 0 to 86400; prints why and returns -1 otherwise. */
+int kespctl_parse_timeout(const char *s, int *secs);
 
 /*
  * A dump collected into an array of @size-byte elements, each filled by

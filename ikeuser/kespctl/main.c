@@ -9,7 +9,7 @@ int main(int argc, char **argv)
 {
 	const struct kespctl_object *obj;
 	const struct kespctl_verb *verb;
-	struct kespctl c = { 0 };
+	struct kespctl c = { .ike_timeout_s = KESPCTL_IKED_TIMEOUT_S };
 	const char *batch = NULL;
 	char err[128];
 	int i = 1, argi, ret;
@@ -20,6 +20,10 @@ int main(int argc, char **argv)
 		} else if ((!strcmp(argv[i], "-S") ||
 			    !strcmp(argv[i], "--socket")) && i + 1 < argc) {
 			c.ike_socket = argv[++i];
+		} else if ((!strcmp(argv[i], "-t") ||
+			    !strcmp(argv[i], "--timeout")) && i + 1 < argc) {
+			if (kespctl_parse_timeout(argv[++i], &c.ike_timeout_s))
+				return KESPCTL_USAGE;
 		} else if ((!strcmp(argv[i], "-b") ||
 			    !strcmp(argv[i], "--batch")) && i + 1 < argc) {
 			batch = argv[++i];

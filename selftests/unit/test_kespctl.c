@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 #include "kselftest_harness.h"
 #include "kespctl/kespctl.h"
 
@@ -127,6 +131,51 @@ TEST(strerror_with_and_without_extack)
 	e.err = -ENOENT;
 	EXPECT_STREQ("No such file or directory (is kesp.ko loaded?)",
 		     kesp_nl_strerror(&e, buf, sizeof(buf)));
+}
+
+/*
+ * A kesp-iked that takes the request and never answers (a stuck waiter
+ * hung `kespctl ike up` once): -t gives up with a line saying so.
+ */
+TEST(ike_up_gives_up_on_a_silent_daemon)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct kespctl c = { .ike_timeout_s = 1 };
+	char *argv[] = { "gw", NULL };
+	struct timespec t0, t1;
+	int lfd, r;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/kespctl-silent-%d",
+		 (int)getpid());
+	unlink(sun.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&sun, sizeof(sun)));
+	/* The kernel completes the connection from the backlog: no accept. */
+	ASSERT_EQ(0, listen(lfd, 4));
+	c.ike_socket = sun.sun_path;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = kespctl_ike_up(&c, 1, argv);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(KESPCTL_FAIL, r);
+	EXPECT_LE(1, t1.tv_sec - t0.tv_sec);
+	EXPECT_GE(5, t1.tv_sec - t0.tv_sec);
+	close(lfd);
+	unlink(sun.sun_path);
+}
+
+TEST(timeout_option_range)
+{
+	int s = -1;
+
+	EXPECT_EQ(0, kespctl_parse_timeout("0", &s));
+	EXPECT_EQ(0, s);
+	EXPECT_EQ(0, kespctl_parse_timeout("86400", &s));
+	EXPECT_EQ(86400, s);
+	EXPECT_EQ(-1, kespctl_parse_timeout("-1", &s));
+	EXPECT_EQ(-1, kespctl_parse_timeout("86401", &s));
+	EXPECT_EQ(-1, kespctl_parse_timeout("5s", &s));
+	EXPECT_EQ(-1, kespctl_parse_timeout("", &s));
 }
 
 TEST_HARNESS_MAIN
