@@ -14,7 +14,7 @@
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
 
-EX=$KESP_ROOT/examples
+EX=${KESP_EXAMPLES:-$KESP_ROOT/examples}
 
 # The run folder of selftests/vm/run, shared with the host: the daemons'
 # logs are kept there (build/vm/demo/).
