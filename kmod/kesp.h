@@ -6,6 +6,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -58,8 +59,12 @@ struct kesp_net {
 	/*
 	 * Timers of the namespace: lifetimes by time, SAs past a hard limit
 	 * (marked dead by the packet path), packets held for an ACQUIRE.
+	 * @lft_queue orders the SAs with a time limit, or dead, by when
+	 * they next need a look, so the timer visits only those due.
 	 */
 	struct delayed_work work;
+	spinlock_t lft_lock;		/* @lft_queue and each SA's lft_* */
+	struct rb_root_cached lft_queue;
 	atomic_t acquiring;		/* policies waiting for an SA */
 	bool exiting;
 	/* Packets inside the transforms, possibly async: exit waits. */

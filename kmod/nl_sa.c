@@ -4,6 +4,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include "crypto.h"
+#include "lifetime.h"
 #include "netlink.h"
 #include "nlattr.h"
 #include "sa.h"
@@ -541,8 +542,10 @@ int kesp_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (sa && !err) {
 		spin_lock_bh(&sa->lock);
-		if (tb[KESP_SA_A_LIFETIME])
+		if (tb[KESP_SA_A_LIFETIME]) {
 			sa->cfg.lft = lft;
+			kesp_lifetime_queue_locked(sa);
+		}
 		if (tb[KESP_SA_A_SEQ])
 			sa->seq = nla_get_u64(tb[KESP_SA_A_SEQ]);
 		spin_unlock_bh(&sa->lock);

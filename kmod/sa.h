@@ -100,6 +100,15 @@ struct kesp_sa {
 	 * worker removes it. Read locklessly by the packet path.
 	 */
 	bool dead;
+
+	/*
+	 * The namespace's lifetime queue (lifetime.c), under
+	 * kesp_net.lft_lock: when the SA's time limits next need a look.
+	 * Empty node: not queued; @lft_gone: unlinked, never again.
+	 */
+	struct rb_node lft_node;
+	time64_t lft_due;
+	bool lft_gone;
 };
 
 /* The SA as netlink described it, keys included, before it is built. */

@@ -158,6 +158,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	sa->cfg = p->cfg;
 	sa->seq = p->seq;
 	sa->add_time = kesp_now();
+	RB_CLEAR_NODE(&sa->lft_node);
 
 	err = kesp_replay_init(&sa->replay, p->cfg.key.dir == KESP_DIR_IN ?
 			       p->cfg.replay_window : 0, GFP_KERNEL_ACCOUNT);
@@ -192,7 +193,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 							&p->cfg.key.dst)]);
 		kesp_acquire_resolve(kn);
 	}
-	kesp_lifetime_start(kn);
+	kesp_lifetime_queue(sa);
 	return 0;
 
 free_mark:
@@ -227,6 +228,7 @@ void kesp_sa_unlink(struct kesp_sa *sa)
 	if (sa->cfg.key.dir == KESP_DIR_OUT)
 		hlist_del_rcu(&sa->out_node);
 	WRITE_ONCE(sa->dead, true);
+	kesp_lifetime_unqueue(sa);
 	list_del(&sa->list);
 	kn->sa_count--;
 	kn->sa_gen++;
@@ -305,8 +307,7 @@ int kesp_sa_move(struct kesp_sa *sa, const union kesp_addr *src,
 			spin_unlock_bh(&sa->lock);
 			if (rhashtable_insert_fast(&kn->sad, &sa->node,
 						   sad_params)) {
-				WRITE_ONCE(sa->dead, true);
-				kesp_lifetime_start(kn);
+				kesp_lifetime_retire(sa);
 			}
 		}
 		if (out)
