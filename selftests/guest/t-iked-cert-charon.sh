@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 200
+# budget: 240
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon on
 # gateway B, IKEv2 with certificates made here with the openssl CLI: a
 # root CA, an intermediate CA under it that issues the gateways'
@@ -11,7 +11,11 @@
 #   1. kesp RSA 3072, charon ECDSA P-256, distinguished names as IDs
 #      (kesp's own is its certificate's subject: no leftid=);
 #   2. kesp Ed25519, charon RSA 3072, FQDN IDs found in the
-#      subjectAltNames (RFC 7427 Digital Signature both ways).
+#      subjectAltNames (RFC 7427 Digital Signature both ways);
+#   3. IKEv1 Main Mode with RSA signatures (RFC 2409 5.1), RSA 3072 on
+#      both sides, DN IDs: our CR names our CA, charon sends CERT, its SIG
+#      is checked as a bare PKCS#1 block over HASH_R, and ours over HASH_I
+#      is what charon accepts.
 # Then charon shows a certificate of a CA kesp does not know: kesp-iked
 # refuses it with the "unknown or untrusted CA" line naming that CA and
 # the one it trusts. Last, kesp-iked against kesp-iked with mixed ends:
@@ -110,7 +114,11 @@ swanctl {
 }'
 charon_start "$GWB" "$CH"
 
-kesp_conf() { # kesp_conf CERT KEYTYPE LEFTID RIGHTID
+# kesp_conf CERT KEYTYPE LEFTID RIGHTID: IKEv2, or what KESP_V1=1 says.
+kesp_conf() {
+	local kex=ikev2 ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16
+	[ "${KESP_V1:-}" = 1 ] && kex=ikev1 ike=aes128-sha256-modp2048 \
+		esp=aes128-sha256
 	cp "$PKI/$1.pem" "$KD/ipsec.d/certs/$1.pem"
 	# The key encrypted, as a passphrase in ipsec.secrets unlocks it.
 	openssl pkey -in "$PKI/$1.key" -aes256 -passout pass:"kesp pass" \
@@ -120,7 +128,7 @@ kesp_conf() { # kesp_conf CERT KEYTYPE LEFTID RIGHTID
 	[ -z "$3" ] || leftid="leftid=$3"
 	cat >"$KD/ipsec.conf" <<EOC
 conn gw
-	keyexchange=ikev2
+	keyexchange=$kex
 	authby=pubkey
 	left=$GWA_WAN4
 	leftcert=$1.pem
@@ -130,25 +138,28 @@ conn gw
 	right=$GWB_WAN4
 	rightid=$4
 	rightsubnet=$LANB4
-	ike=aes128gcm16-prfsha256-ecp256!
-	esp=aes128gcm16!
+	ike=$ike!
+	esp=$esp!
 	auto=add
 EOC
 	printf ': %s %s "kesp pass"\n' "$2" "$1.key" >"$KD/ipsec.secrets"
 }
 
-charon_conf() { # charon_conf CERT LOCALID REMOTEID
+charon_conf() { # charon_conf CERT LOCALID REMOTEID (IKEv1: KESP_V1=1)
+	local version=2 ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16
+	[ "${KESP_V1:-}" = 1 ] && version=1 ike=aes128-sha256-modp2048 \
+		esp=aes128-sha256
 	rm -f "$SW"/x509/* "$SW"/private/*
 	cp "$PKI/$1.pem" "$SW/x509/"
 	cp "$PKI/$1.key" "$SW/private/"
 	cat >"$SW/swanctl.conf" <<EOC
 connections {
 	gw {
-		version = 2
+		version = $version
 		mobike = no
 		local_addrs = $GWB_WAN4
 		remote_addrs = $GWA_WAN4
-		proposals = aes128gcm16-prfsha256-ecp256
+		proposals = $ike
 		local {
 			auth = pubkey
 			certs = $1.pem
@@ -162,7 +173,7 @@ connections {
 			net {
 				local_ts = $LANB4
 				remote_ts = $LANA4
-				esp_proposals = aes128gcm16
+				esp_proposals = $esp
 			}
 		}
 	}
@@ -241,6 +252,15 @@ echo "round 2: kesp Ed25519, charon RSA 3072, FQDN identities"
 kesp_conf a-ed PKCS8 "@gw-a.example" "@gw-b.example"
 charon_conf b-rsa gw-b.example gw-a.example
 round "round 2"
+
+echo "round 3: IKEv1 Main Mode, RSA signatures (RSA 3072 both), DN identities"
+KESP_V1=1 kesp_conf a-rsa RSA "" "$DN_B"
+KESP_V1=1 charon_conf b-rsa "$DN_B" "$DN_A"
+round "round 3"
+grep -q "ISAKMP SA established (IKEv1 Main Mode, initiator" "$IKED_DIR/a.log" ||
+	fail "round 3: no IKEv1 Main Mode as initiator: $(iked_log a | tail -5)"
+grep -q "ISAKMP SA established (IKEv1 Main Mode, responder" "$IKED_DIR/a.log" ||
+	fail "round 3: no IKEv1 Main Mode as responder: $(iked_log a | tail -5)"
 
 echo "untrusted CA: charon shows a certificate of the Rogue CA"
 kesp_conf a-rsa RSA "" "$DN_B"
