@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 240
+# budget: 270
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon on
 # gateway B, IKEv2 with certificates made here with the openssl CLI: a
 # root CA, an intermediate CA under it that issues the gateways'
@@ -15,7 +15,9 @@
 #   3. IKEv1 Main Mode with RSA signatures (RFC 2409 5.1), RSA 3072 on
 #      both sides, DN IDs: our CR names our CA, charon sends CERT, its SIG
 #      is checked as a bare PKCS#1 block over HASH_R, and ours over HASH_I
-#      is what charon accepts.
+#      is what charon accepts;
+#   4. IKEv1 Main Mode with ECDSA P-256 on both sides (RFC 4754, auth
+#      method 9): r|s over the raw HASH_I/HASH_R, as charon signs.
 # Then charon shows a certificate of a CA kesp does not know: kesp-iked
 # refuses it with the "unknown or untrusted CA" line naming that CA and
 # the one it trusts. Last, kesp-iked against kesp-iked with mixed ends:
@@ -94,6 +96,7 @@ cert inter ec "/C=CH/O=Example/CN=Example Intermediate CA" root ca
 cert rogue ec "/C=CH/O=Rogue/CN=Rogue CA" self ca
 cert a-rsa rsa "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 cert b-ec ec "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
+cert a-ec ec "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 cert a-ed ed25519 "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 cert b-rsa rsa "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
 cert b-rogue ec "/C=CH/O=Example/CN=gw-b.example" rogue ee DNS:gw-b.example
@@ -261,6 +264,11 @@ grep -q "ISAKMP SA established (IKEv1 Main Mode, initiator" "$IKED_DIR/a.log" ||
 	fail "round 3: no IKEv1 Main Mode as initiator: $(iked_log a | tail -5)"
 grep -q "ISAKMP SA established (IKEv1 Main Mode, responder" "$IKED_DIR/a.log" ||
 	fail "round 3: no IKEv1 Main Mode as responder: $(iked_log a | tail -5)"
+
+echo "round 4: IKEv1 Main Mode, ECDSA P-256 signatures both, DN identities"
+KESP_V1=1 kesp_conf a-ec ECDSA "" "$DN_B"
+KESP_V1=1 charon_conf b-ec "$DN_B" "$DN_A"
+round "round 4"
 
 echo "untrusted CA: charon shows a certificate of the Rogue CA"
 kesp_conf a-rsa RSA "" "$DN_B"

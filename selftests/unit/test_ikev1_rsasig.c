@@ -41,8 +41,9 @@ static void make_dir(char *dir)
 		"ipsec.d", "ipsec.d/cacerts", "ipsec.d/certs", "ipsec.d/private",
 	};
 	EVP_PKEY *ca_key = new_key("RSA"), *rogue_key = new_key("RSA"),
-		 *ka = new_key("RSA"), *kb = new_key("RSA");
-	X509 *ca, *rogue, *a, *b, *br;
+		 *ka = new_key("RSA"), *kb = new_key("RSA"),
+		 *kae = new_key("EC"), *kbe = new_key("EC");
+	X509 *ca, *rogue, *a, *b, *br, *ae, *be;
 	char p[256];
 	size_t i;
 
@@ -59,6 +60,16 @@ static void make_dir(char *dir)
 	b = new_signed_cert(kb, "b.example", ca, ca_key, "DNS:b.example", -1, 30);
 	br = new_signed_cert(kb, "b.example", rogue, rogue_key,
 			     "DNS:b.example", -1, 30);
+	ae = new_signed_cert(kae, "a.example", ca, ca_key, "DNS:a.example", -1,
+			     30);
+	be = new_signed_cert(kbe, "b.example", ca, ca_key, "DNS:b.example", -1,
+			     30);
+	put_pem(dir, "certs/a-ec.pem", ae, NULL);
+	put_pem(dir, "certs/b-ec.pem", be, NULL);
+	put_pem(dir, "private/a-ec.key", NULL, kae);
+	put_pem(dir, "private/b-ec.key", NULL, kbe);
+	X509_free(ae); X509_free(be);
+	EVP_PKEY_free(kae); EVP_PKEY_free(kbe);
 	put_pem(dir, "cacerts/ca.pem", ca, NULL);
 	put_pem(dir, "certs/a.pem", a, NULL);
 	put_pem(dir, "certs/b.pem", b, NULL);
@@ -411,8 +422,72 @@ TEST_F_TIMEOUT(v1rsa, a_psk_peer_gets_no_proposal_chosen, 60)
 				     sizeof(self->why))) TH_LOG("%s", self->why);
 	ASSERT_EQ(0, pair_initiate(&p->a));
 	pair_settle(p, 5000);
-	EXPECT_EQ(1, log_count(p, &p->b, "phase 1 proposal mismatch (NO_PROPOSAL_CHOSEN): authentication method: the peer offers RSA signature (authby=rsasig) (3), the conn authenticates with pre-shared key (authby=secret) (1)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "phase 1 proposal mismatch (NO_PROPOSAL_CHOSEN): authentication method: the peer offers RSA signature (an RSA key) (3), the conn authenticates with pre-shared key (authby=secret) (1)"));
 	EXPECT_EQ(0, n_sas(&p->a));
+}
+
+/* A and B with ECDSA certificates of @ca and @cb (ipsec.d read). */
+static int open_ec(FIXTURE_DATA(v1rsa) *self, const char *ca, const char *cb,
+		   const char *sa, const char *sb)
+{
+	struct pair *p = &self->p;
+	int r = pair_open(p, ca, cb, sa, sb, self->why, sizeof(self->why));
+
+	if (r)
+		return r;
+	if (iked_creds_load(self->dir, p->a.d->conf, p->a.d->secrets,
+			    &p->a.d->creds, self->why, sizeof(self->why)) ||
+	    iked_creds_load(self->dir, p->b.d->conf, p->b.d->secrets,
+			    &p->b.d->creds, self->why, sizeof(self->why)))
+		return -1;
+	return 0;
+}
+
+#define CONF_A_EC CONF("a", "127.0.0.1", "10.1.0.0/24", "b", "127.0.0.2", \
+		       "10.2.0.0/24", "a-ec.pem", "@a.example", "@b.example", \
+		       "ecdsasig", "")
+
+/*
+ * RFC 4754 in IKEv1: ECDSA P-256 keys on both ends, auth method 9 in the
+ * phase 1 transforms, r|s SIGs; up as initiator and as responder.
+ */
+TEST_F_TIMEOUT(v1rsa, main_mode_with_ecdsa_certificates, 60)
+{
+	struct pair *p = &self->p;
+	int r = open_ec(self, CONF_A_EC,
+			CONF_B("b-ec.pem", "@b.example", "ecdsasig", ""),
+			": ECDSA a-ec.key\n", ": ECDSA b-ec.key\n");
+
+	if (r > 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	expect_up(_metadata, p, self->why, sizeof(self->why));
+	EXPECT_EQ(1, log_count(p, &p->a, "ISAKMP SA established (IKEv1 Main Mode, initiator)"));
+	ASSERT_EQ(0, pair_terminate(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, pair_initiate(&p->b));
+	pair_settle(p, 5000);
+	expect_up(_metadata, p, self->why, sizeof(self->why));
+}
+
+/* An ECDSA key against an RSA one: the one method both would need is none. */
+TEST_F_TIMEOUT(v1rsa, ecdsa_against_rsa_gets_no_proposal_chosen, 60)
+{
+	struct pair *p = &self->p;
+	int r = open_ec(self, CONF_A_EC,
+			CONF_B("b.pem", "@b.example", "rsasig", ""),
+			": ECDSA a-ec.key\n", ": RSA b.key\n");
+
+	if (r > 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, r) TH_LOG("%s", self->why);
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	EXPECT_EQ(1, log_count(p, &p->b, "authentication method: the peer offers ECDSA P-256 signature (RFC 4754) (9), the conn authenticates with RSA signature (an RSA key) (3)"));
+	EXPECT_EQ(0, n_sas(&p->a));
+	EXPECT_EQ(0, n_sas(&p->b));
 }
 
 TEST_HARNESS_MAIN

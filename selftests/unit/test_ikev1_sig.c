@@ -3,7 +3,8 @@
  * IKEv1 signature authentication's pieces (RFC 2409 5.1): the SIG is
  * PKCS#1 v1.5 type 1 over the raw HASH, no DigestInfo (what
  * strongSwan's and Libreswan's "private encrypt" make: recovering it
- * with the public key gives the HASH back), RSA keys only; and
+ * with the public key gives the HASH back); ECDSA r|s over the same raw
+ * HASH (RFC 4754, as strongSwan signs); and
  * SKEYID = prf(Ni_b | Nr_b, g^xy) for signatures; and which IKEv1 conns
  * may use them.
  */
@@ -41,30 +42,89 @@ TEST(sig_is_raw_pkcs1_over_the_hash)
 	EXPECT_EQ(sizeof(hash), blen);
 	EXPECT_EQ(0, memcmp(back, hash, sizeof(hash)));
 	EVP_PKEY_CTX_free(ctx);
-	EXPECT_EQ(0, iked_sig_v1_verify(k, hash, sizeof(hash), sig, len));
-	EXPECT_EQ(-EACCES, iked_sig_v1_verify(other, hash, sizeof(hash), sig,
+	EXPECT_EQ(0, iked_sig_v1_verify(k, 3, hash, sizeof(hash), sig, len));
+	EXPECT_EQ(-EACCES, iked_sig_v1_verify(other, 3, hash, sizeof(hash), sig,
 					      len));
 	hash[0] ^= 1;
-	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, hash, sizeof(hash), sig, len));
+	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, 3, hash, sizeof(hash), sig, len));
 	hash[0] ^= 1;
 	sig[100] ^= 1;
-	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, hash, sizeof(hash), sig, len));
-	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, hash, sizeof(hash), sig, 3));
+	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, 3, hash, sizeof(hash), sig, len));
+	EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, 3, hash, sizeof(hash), sig, 3));
 	EVP_PKEY_free(k);
 	EVP_PKEY_free(other);
 }
 
-TEST(rsa_keys_only)
+/*
+ * RFC 4754 in IKEv1: r|s of the curve's size over the hash as it is
+ * (strongSwan's SIGN_ECDSA_WITH_NULL), method 9-11 by curve.
+ */
+TEST(ecdsa_is_r_s_over_the_raw_hash)
 {
-	EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	static const struct { const char *curve; uint8_t method; size_t len; }
+		c[] = { { "P-256", 9, 64 }, { "P-384", 10, 96 },
+			{ "P-521", 11, 132 } };
+	uint8_t hash[32], sig[512], der[160];
+	EVP_PKEY_CTX *ctx;
+	size_t i, len;
+	int n;
+
+	memset(hash, 0x5a, sizeof(hash));
+	for (i = 0; i < 3; i++) {
+		EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", c[i].curve);
+
+		ASSERT_NE(NULL, k);
+		EXPECT_EQ(c[i].method, iked_sig_v1_method(k));
+		ASSERT_EQ(0, iked_sig_v1_sign(k, hash, sizeof(hash), sig,
+					      sizeof(sig), &len));
+		EXPECT_EQ(c[i].len, len);
+		EXPECT_EQ(0, iked_sig_v1_verify(k, c[i].method, hash,
+						sizeof(hash), sig, len));
+		/* Plain ECDSA over the bare hash: OpenSSL agrees, unhashed. */
+		n = iked_ec_raw_to_der(sig, len, der, sizeof(der));
+		ASSERT_LT(0, n);
+		ctx = EVP_PKEY_CTX_new(k, NULL);
+		ASSERT_EQ(1, EVP_PKEY_verify_init(ctx));
+		EXPECT_EQ(1, EVP_PKEY_verify(ctx, der, (size_t)n, hash,
+					     sizeof(hash)));
+		EVP_PKEY_CTX_free(ctx);
+		/* The method must be the key's: an RSA method is refused. */
+		EXPECT_EQ(-EBADMSG, iked_sig_v1_verify(k, 3, hash, sizeof(hash),
+						       sig, len));
+		EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, c[i].method, hash,
+						      sizeof(hash), sig,
+						      len - 1));
+		sig[len / 2] ^= 1;
+		EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, c[i].method, hash,
+						      sizeof(hash), sig, len));
+		sig[len / 2] ^= 1;
+		hash[0] ^= 1;
+		EXPECT_EQ(-EACCES, iked_sig_v1_verify(k, c[i].method, hash,
+						      sizeof(hash), sig, len));
+		hash[0] ^= 1;
+		EVP_PKEY_free(k);
+	}
+}
+
+TEST(ed25519_cannot_sign_in_ikev1)
+{
+	EVP_PKEY *ed = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	uint8_t hash[32] = { 1 }, sig[512];
 	size_t len;
 
-	ASSERT_NE(NULL, ec);
-	EXPECT_EQ(-ENOTSUP, iked_sig_v1_sign(ec, hash, sizeof(hash), sig,
+	ASSERT_NE(NULL, ed);
+	ASSERT_NE(NULL, rsa);
+	EXPECT_EQ(0, iked_sig_v1_method(ed));
+	EXPECT_EQ(-ENOTSUP, iked_sig_v1_sign(ed, hash, sizeof(hash), sig,
 					     sizeof(sig), &len));
-	EXPECT_EQ(-EBADMSG, iked_sig_v1_verify(ec, hash, sizeof(hash), sig, 64));
-	EVP_PKEY_free(ec);
+	EXPECT_EQ(-EBADMSG, iked_sig_v1_verify(ed, 9, hash, sizeof(hash), sig,
+					       64));
+	/* An RSA key under an ECDSA method: refused, not tried. */
+	EXPECT_EQ(-EBADMSG, iked_sig_v1_verify(rsa, 9, hash, sizeof(hash), sig,
+					       64));
+	EVP_PKEY_free(ed);
+	EVP_PKEY_free(rsa);
 }
 
 TEST(skeyid_for_signatures)

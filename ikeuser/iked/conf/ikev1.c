@@ -87,13 +87,13 @@ int conf_check_ikev1(struct reader *r, const struct iked_conf_conn *c,
 	}
 	/*
 	 * One phase 1 auth method covers both ends in IKEv1 (RFC 2409 5):
-	 * pre-shared keys or RSA signatures, not one of each.
+	 * pre-shared keys or signatures, not one of each.
 	 */
 	if (c->left.auth != c->right.auth ||
 	    (c->left.auth != IKED_CONF_AUTH_PSK &&
 	     c->left.auth != IKED_CONF_AUTH_PUBKEY))
 		return conf_fail(r, c->file, c->line,
-				 "conn %s: keyexchange=ikev1 authenticates both ends the same way, with pre-shared keys (authby=secret) or RSA signatures (authby=rsasig); leftauth= and rightauth= differ",
+				 "conn %s: keyexchange=ikev1 authenticates both ends the same way, with pre-shared keys (authby=secret) or signatures (authby=rsasig, ecdsasig or pubkey); leftauth= and rightauth= differ",
 				 c->name);
 	if (check_list(r, win[KW_IKE], &c->ike, true) ||
 	    check_list(r, win[KW_ESP], &c->esp, false))

@@ -10,6 +10,7 @@
 #include "v1.h"
 #include "alg.h"
 #include "../words.h"
+#include "../crypto/auth/auth.h"
 
 /* Transforms we offer at most: strongSwan's own lists stay below. */
 #define V1_MAX_OFFER	64
@@ -17,19 +18,29 @@
 #define AUTH_PSK	1
 #define AUTH_RSA_SIG	3	/* RFC 2409 appendix A: RSA signatures */
 
-/* The phase 1 auth method the conn uses: signatures with certificates. */
+/*
+ * The phase 1 auth method the conn uses: a PSK, or signatures with
+ * certificates, RSA or ECDSA as our key is (RFC 4754: 9-11 by curve).
+ */
+uint16_t v1_auth_method(const struct ike_sa *sa)
+{
+	return v1_sig(sa) ? iked_auth_v1_method(sa) : AUTH_PSK;
+}
+
 static uint16_t our_auth(const struct ike_sa *sa)
 {
-	return v1_sig(sa) ? AUTH_RSA_SIG : AUTH_PSK;
+	return v1_auth_method(sa);
 }
 
 static const char *auth_name(uint16_t auth)
 {
 	return auth == AUTH_PSK ? "pre-shared key (authby=secret)" :
-	       auth == AUTH_RSA_SIG ? "RSA signature (authby=rsasig)" :
+	       auth == AUTH_RSA_SIG ? "RSA signature (an RSA key)" :
 	       auth == 2 ? "DSS signature" :
 	       auth == 4 || auth == 5 ? "RSA encryption" :
-	       auth >= 9 && auth <= 11 ? "ECDSA signature (RFC 4754)" :
+	       auth == 9 ? "ECDSA P-256 signature (RFC 4754)" :
+	       auth == 10 ? "ECDSA P-384 signature (RFC 4754)" :
+	       auth == 11 ? "ECDSA P-521 signature (RFC 4754)" :
 	       auth >= 65001 ? "XAUTH or hybrid" : "unknown";
 }
 

@@ -167,7 +167,8 @@ int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
 	struct iked_auth_req req = {
 		.sa = sa, .local = &us, .remote = peer,
 		.local_end = sa->local, .remote_end = sa->remote,
-		.method = IKED_AUTH_V1_RSA_SIG, .ikev1 = true, .certs = certs,
+		.method = (uint8_t)v1_auth_method(sa), .ikev1 = true,
+		.certs = certs,
 		.n_certs = peer_certs(c, certs),
 	};
 	int r;

@@ -283,6 +283,8 @@ int v1_check_peer(struct ike_sa *sa, const struct ikev1_id *id,
 /* sig.c: phase 1 with RSA signatures (RFC 2409 5.1). */
 /* The conn authenticates with certificates (authby=rsasig, pubkey). */
 bool v1_sig(const struct ike_sa *sa);
+/* sa1.c: the phase 1 auth method @sa proposes and takes (1, 3, 9-11). */
+uint16_t v1_auth_method(const struct ike_sa *sa);
 /*
  * CR payloads into @c (MM3/MM4, AM1/AM2) naming each CA we trust, when
  * the conn uses signatures and the peer's certificate is not pinned.

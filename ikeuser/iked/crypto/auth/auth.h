@@ -98,6 +98,13 @@ const struct iked_authenticator *iked_auth_by_method(uint8_t method);
 /* The one a conn end authenticates with (leftauth=, authby=). */
 const struct iked_authenticator *iked_auth_for(const struct iked_conf_end *e);
 /*
+ * IKEv1: the phase 1 auth method of @sa's signatures, by our key (its
+ * certificate's): 3 for RSA, 9-11 for ECDSA P-256/384/521 (RFC 4754).
+ * In IKEv1 the proposal names one method for both ends, so the peer
+ * must sign with a key of the same kind.
+ */
+uint8_t iked_auth_v1_method(const struct ike_sa *sa);
+/*
  * The CERTREQ body we send when the peer is to authenticate with a
  * certificate (encoding 4 and our CAs' key hashes), or NULL.
  */

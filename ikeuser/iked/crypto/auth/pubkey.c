@@ -39,7 +39,7 @@ static const struct iked_cred_cert *our_cert(const struct iked_auth_req *r)
 	return c;
 }
 
-/* IKEv1's signature: RSA only (RFC 4754's ECDSA methods are not built). */
+/* IKEv1's signature: RSA (method 3) or ECDSA (RFC 4754, 9-11). */
 static int v1_build(const struct iked_auth_req *r, EVP_PKEY *pk,
 		    uint8_t *method, uint8_t *out, size_t cap, size_t *len)
 {
@@ -49,12 +49,23 @@ static int v1_build(const struct iked_auth_req *r, EVP_PKEY *pk,
 
 	if (err == -ENOTSUP) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
-			       "cannot sign with our key (%s): IKEv1 signs with RSA keys only (authby=rsasig)",
+			       "cannot sign with our key (%s): IKEv1 signs with RSA or ECDSA keys only",
 			       iked_key_describe(pk, desc, sizeof(desc)));
 		return -ENOKEY;
 	}
-	*method = IKED_AUTH_V1_RSA_SIG;
+	*method = iked_sig_v1_method(pk);
 	return err;
+}
+
+uint8_t iked_auth_v1_method(const struct ike_sa *sa)
+{
+	const struct iked_cred_cert *c = sa->local->cert ?
+		iked_creds_cert(sa->d->creds, sa->local->cert) : NULL;
+	EVP_PKEY *pk = c ? iked_creds_key_for(sa->d->creds, c->x) : NULL;
+	uint8_t m = pk ? iked_sig_v1_method(pk) : 0;
+
+	/* No usable key: RSA, and signing says why it cannot. */
+	return m ? m : IKED_AUTH_V1_RSA_SIG;
 }
 
 static int pubkey_build(const struct iked_auth_req *r, uint8_t *method,
@@ -185,10 +196,12 @@ static int pubkey_verify(const struct iked_auth_req *r, const uint8_t *auth,
 		return -EPERM;
 	}
 	if (r->ikev1) {
-		err = iked_sig_v1_verify(X509_get0_pubkey(leaf), r->octets,
-					 r->octets_len, auth, len);
+		err = iked_sig_v1_verify(X509_get0_pubkey(leaf), r->method,
+					 r->octets, r->octets_len, auth, len);
 		if (err == -EBADMSG)
-			snprintf(how, sizeof(how), "IKEv1 takes RSA signatures only, its certificate holds an %s key",
+			snprintf(how, sizeof(how), "the phase 1 proposal agreed on %s signatures, its certificate holds an %s key",
+				 r->method == IKED_AUTH_V1_RSA_SIG ? "RSA" :
+				 "ECDSA",
 				 iked_key_describe(X509_get0_pubkey(leaf), desc,
 						   sizeof(desc)));
 	} else {

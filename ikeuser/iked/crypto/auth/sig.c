@@ -27,7 +27,7 @@ static int md_hash_no(int md)
 }
 
 /* The curve's size in bytes (32, 48, 66), its hash and RFC 4754 method. */
-static int ec_params(EVP_PKEY *pk, int *md, uint8_t *method)
+int iked_ec_params(EVP_PKEY *pk, int *md, uint8_t *method)
 {
 	int bits = EVP_PKEY_get_bits(pk);
 
@@ -56,7 +56,7 @@ static int choose(EVP_PKEY *pk, uint32_t peer, struct scheme *s, char *why,
 		return -ENOTSUP;
 	}
 	if (type == EVP_PKEY_EC) {
-		ec_params(pk, &s->md, &s->method);
+		iked_ec_params(pk, &s->md, &s->method);
 		if (!peer)
 			return 0;
 		s->method = IKED_AUTH_DIGITAL_SIG;
@@ -179,7 +179,8 @@ static EVP_MD_CTX *sig_ctx(EVP_PKEY *pk, const struct scheme *s, int sign)
 }
 
 /* RFC 4754: a DER ECDSA-Sig-Value to r|s, each @half bytes. */
-static int ec_der_to_raw(const uint8_t *der, size_t len, int half, uint8_t *out)
+int iked_ec_der_to_raw(const uint8_t *der, size_t len, int half,
+		       uint8_t *out)
 {
 	const unsigned char *p = der;
 	ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)len);
@@ -228,12 +229,12 @@ int iked_sig_build(EVP_PKEY *pk, uint32_t peer_hashes, const uint8_t *octets,
 		return r;
 	if (s.method >= IKED_AUTH_ECDSA_256 && s.method <= IKED_AUTH_ECDSA_521) {
 		uint8_t der[160];
-		int half = ec_params(pk, &md, &s.method);
+		int half = iked_ec_params(pk, &md, &s.method);
 
 		if (slen > sizeof(der) || (size_t)(2 * half) > cap)
 			return -ENOSPC;
 		memcpy(der, out, slen);
-		r = ec_der_to_raw(der, slen, half, out);
+		r = iked_ec_der_to_raw(der, slen, half, out);
 		slen = (size_t)(2 * half);
 	}
 	*method = s.method;
@@ -339,7 +340,7 @@ static int scheme_of(EVP_PKEY *pub, uint8_t method, const uint8_t *auth,
 	case IKED_AUTH_ECDSA_521:
 		if (type != EVP_PKEY_EC)
 			break;
-		ec_params(pub, &md, &want);
+		iked_ec_params(pub, &md, &want);
 		s->md = md;
 		if (want == method)
 			return 0;
@@ -351,8 +352,8 @@ static int scheme_of(EVP_PKEY *pub, uint8_t method, const uint8_t *auth,
 }
 
 /* RFC 4754's r|s of @len bytes to DER into @der; its length or -1. */
-static int ec_raw_to_der(const uint8_t *raw, size_t len, uint8_t *der,
-			 size_t cap)
+int iked_ec_raw_to_der(const uint8_t *raw, size_t len, uint8_t *der,
+		       size_t cap)
 {
 	ECDSA_SIG *sig = ECDSA_SIG_new();
 	BIGNUM *r = BN_bin2bn(raw, (int)(len / 2), NULL);
@@ -389,9 +390,9 @@ int iked_sig_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *octets,
 	if (method >= IKED_AUTH_ECDSA_256 && method <= IKED_AUTH_ECDSA_521) {
 		uint8_t want;
 
-		if (len != (size_t)(2 * ec_params(pub, &md, &want)))
+		if (len != (size_t)(2 * iked_ec_params(pub, &md, &want)))
 			return -EACCES;
-		n = ec_raw_to_der(auth, len, der, sizeof(der));
+		n = iked_ec_raw_to_der(auth, len, der, sizeof(der));
 		if (n < 0)
 			return -EACCES;
 		auth = der;

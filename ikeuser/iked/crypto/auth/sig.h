@@ -54,18 +54,35 @@ int iked_sig_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *octets,
 		    size_t octets_len, const uint8_t *auth, size_t len,
 		    char *why, size_t why_len);
 
+/*
+ * RFC 4754's pieces, shared with IKEv1: an EC key's size in bytes (32,
+ * 48, 66), its curve's hash (NID) and auth method (9-11); a DER
+ * ECDSA-Sig-Value to r|s of @half bytes each (0 or -EINVAL) and back
+ * (the DER length, or -1).
+ */
+int iked_ec_params(EVP_PKEY *pk, int *md, uint8_t *method);
+int iked_ec_der_to_raw(const uint8_t *der, size_t len, int half,
+		       uint8_t *out);
+int iked_ec_raw_to_der(const uint8_t *raw, size_t len, uint8_t *der,
+		       size_t cap);
+
 /* IKEv1's auth method RSA signatures (RFC 2409 appendix A): 3. */
 #define IKED_AUTH_V1_RSA_SIG	3
 
 /*
- * sig_v1.c: IKEv1's RSA signature (RFC 2409 5.1): PKCS#1 v1.5 over the
- * raw @hash (HASH_I or HASH_R), no DigestInfo. RSA keys only: sign
- * gives -ENOTSUP for another key, verify -EBADMSG. sign: 0 or -errno;
- * verify: 0 or -EACCES (does not verify).
+ * sig_v1.c: IKEv1's signatures over the raw @hash (HASH_I or HASH_R):
+ * RSA (method 3, RFC 2409 5.1) is PKCS#1 v1.5 with no DigestInfo; ECDSA
+ * (methods 9-11, RFC 4754) is r|s of the curve's size over the hash as
+ * it is (strongSwan's IKEv1 signs HASH_I so, hashing nothing again).
+ * iked_sig_v1_method(): the method our key signs with, 0 if none (an
+ * EdDSA key). sign: 0, -ENOTSUP (no such key) or -errno. verify: 0,
+ * -EBADMSG (the key is not of @method's kind) or -EACCES (does not
+ * verify).
  */
+uint8_t iked_sig_v1_method(EVP_PKEY *pk);
 int iked_sig_v1_sign(EVP_PKEY *pk, const uint8_t *hash, size_t hash_len,
 		     uint8_t *out, size_t cap, size_t *len);
-int iked_sig_v1_verify(EVP_PKEY *pub, const uint8_t *hash, size_t hash_len,
-		       const uint8_t *sig, size_t sig_len);
+int iked_sig_v1_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *hash,
+		       size_t hash_len, const uint8_t *sig, size_t sig_len);
 
 #endif /* KESP_IKED_CRYPTO_SIG_H */
