@@ -286,18 +286,19 @@ void iked_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 static void install_failed(struct iked *d, const struct kesp_sa *ksa,
 			   const char *why)
 {
+	const char *dir = ksa->dir == KESP_DIR_IN ? "inbound" : "outbound";
 	struct ike_sa *sa = NULL;
 	struct child_sa *ch = child_of_ksa(d, ksa, &sa);
 
 	if (!ch) {
 		iked_log(IKED_LOG_ERR, NULL, 0,
 			 "cannot install %s SA %08x: %s (its CHILD SA is gone already)",
-			 kesp_dir_name(ksa->dir), ksa->spi, why);
+			 dir, ksa->spi, why);
 		return;
 	}
 	ike_sa_log(sa, IKED_LOG_ERR,
 		   "cannot install %s SA %08x: %s: deleting CHILD SA #%u",
-		   kesp_dir_name(ksa->dir), ksa->spi, why, ch->no);
+		   dir, ksa->spi, why, ch->no);
 	if (ch->state == CHILD_DELETING)
 		return;
 	if (sa->state == IKE_ESTABLISHED && !sa->req_kind)
