@@ -16,13 +16,13 @@
 #include "../common/events.h"
 #include "../common/nl.h"
 #include "kernel.h"
+#include "kernel_int.h"
+#include "kqueue.h"
 #include "daemon.h"
 #include "log.h"
 
 #define IKE_PORT		500
 #define IKE_NATT_PORT		4500
-/* (IN, OUT) x (500, 4500) x (IPv4, IPv6) */
-#define N_BYPASS		8
 /*
  * Datagrams read per iked_kernel_events() call: enough to drain any
  * normal backlog, few enough that a flood does not hold the event loop.
@@ -31,17 +31,7 @@
 /* A dump that keeps colliding with changes is reported, not retried forever. */
 #define DUMP_TRIES		3
 
-struct iked_kernel {
-	struct kesp_nl req;		/* requests and their replies */
-	struct kesp_nl ev;		/* the "events" group, listen only */
-	struct kesp_nl_error last;	/* what iked_kernel_strerror() shows */
-	uint32_t bypass_id[N_BYPASS];	/* 0: not installed */
-};
-
-static void set_error(struct iked_kernel *k, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_error(struct iked_kernel *k, int err, const char *fmt, ...)
+void kernel_set_error(struct iked_kernel *k, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,12 +53,12 @@ static int took(struct iked_kernel *k, const struct kesp_nl *nl, int err)
 	return err;
 }
 
-static int check_addr(struct iked_kernel *k, const struct kesp_addr *a,
+int kernel_check_addr(struct iked_kernel *k, const struct kesp_addr *a,
 		      const char *what)
 {
 	if (!kesp_addr_len(a->family)) {
-		set_error(k, -EAFNOSUPPORT, "%s is not an IPv4 or IPv6 address",
-			  what);
+		kernel_set_error(k, -EAFNOSUPPORT,
+				 "%s is not an IPv4 or IPv6 address", what);
 		return -EAFNOSUPPORT;
 	}
 	return 0;
@@ -76,22 +66,52 @@ static int check_addr(struct iked_kernel *k, const struct kesp_addr *a,
 
 /* --- open, close --- */
 
-int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
+/*
+ * The worker's facade: a request socket of its own, so that a request
+ * of the event loop (after kq_drain()) never shares one with the thread.
+ */
+static int open_worker(struct iked_kernel *k, char *err, size_t errlen)
 {
-	struct iked_kernel *k = calloc(1, sizeof(*k));
 	char buf[512];
 	int ret;
 
-	*out = NULL;
-	if (!k) {
+	k->w = calloc(1, sizeof(*k->w));
+	if (!k->w) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	ret = kesp_nl_open(&k->w->req);
+	if (ret < 0) {
+		snprintf(err, errlen, "worker socket: %s",
+			 kesp_nl_strerror(&k->w->req.last, buf, sizeof(buf)));
+		goto free_w;
+	}
+	ret = kq_open(&k->q, kernel_run_op, k);
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot start the kernel thread: %s",
+			 strerror(-ret));
+		goto close_w;
+	}
+	return 0;
+
+close_w:
+	kesp_nl_close(&k->w->req);
+free_w:
+	free(k->w);
+	k->w = NULL;
+	return ret;
+}
+
+static int open_sockets(struct iked_kernel *k, char *err, size_t errlen)
+{
+	char buf[512];
+	int ret;
+
 	ret = kesp_nl_open(&k->req);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s",
 			 kesp_nl_strerror(&k->req.last, buf, sizeof(buf)));
-		goto free_k;
+		return ret;
 	}
 	ret = kesp_nl_open(&k->ev);
 	if (ret < 0) {
@@ -113,14 +133,40 @@ int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
 		ret = -EIO;
 		goto close_ev;
 	}
-	*out = k;
 	return 0;
 
 close_ev:
 	kesp_nl_close(&k->ev);
 close_req:
 	kesp_nl_close(&k->req);
+	return ret;
+}
+
+int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen)
+{
+	struct iked_kernel *k = calloc(1, sizeof(*k));
+	int ret;
+
+	*out = NULL;
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&k->pol_lock, NULL);
+	ret = open_sockets(k, err, errlen);
+	if (ret < 0)
+		goto free_k;
+	ret = open_worker(k, err, errlen);
+	if (ret < 0)
+		goto close_sockets;
+	*out = k;
+	return 0;
+
+close_sockets:
+	kesp_nl_close(&k->ev);
+	kesp_nl_close(&k->req);
 free_k:
+	pthread_mutex_destroy(&k->pol_lock);
 	free(k);
 	return ret;
 }
@@ -131,12 +177,19 @@ void iked_kernel_close(struct iked_kernel *k)
 
 	if (!k)
 		return;
+	/* What is queued still goes in (or out) first: kq_close() runs it. */
+	kq_close(k->q);
+	k->q = NULL;
+	kesp_nl_close(&k->w->req);
+	free(k->w);
 	/* Best effort: the policies may be gone already (a flush by hand). */
 	for (i = 0; i < N_BYPASS; i++)
 		if (k->bypass_id[i])
 			iked_kernel_policy_del(k, k->bypass_id[i]);
 	kesp_nl_close(&k->ev);
 	kesp_nl_close(&k->req);
+	pthread_mutex_destroy(&k->pol_lock);
+	free(k->pol_kid);
 	free(k);
 }
 
@@ -204,12 +257,12 @@ int iked_kernel_events(struct iked_kernel *k, iked_kernel_event_fn fn,
 			return took(k, &k->ev, err);
 	}
 	if (lost) {
-		set_error(k, -ENOBUFS, "events were lost: the receive queue overflowed");
+		kernel_set_error(k, -ENOBUFS, "events were lost: the receive queue overflowed");
 		return -ENOBUFS;
 	}
 	if (st.malformed) {
-		set_error(k, -EPROTO, "%d malformed event%s from the kernel skipped",
-			  st.malformed, st.malformed == 1 ? "" : "s");
+		kernel_set_error(k, -EPROTO, "%d malformed event%s from the kernel skipped",
+				 st.malformed, st.malformed == 1 ? "" : "s");
 		return -EPROTO;
 	}
 	return 0;
@@ -246,7 +299,7 @@ static int sa_request(struct iked_kernel *k, int cmd, const struct kesp_sa *sa,
 	if (err < 0)
 		return took(k, &k->req, err);
 	if (reply && !x.replies) {
-		set_error(k, -EPROTO, "the kernel's reply has no SA");
+		kernel_set_error(k, -EPROTO, "the kernel's reply has no SA");
 		return -EPROTO;
 	}
 	return 0;
@@ -257,7 +310,7 @@ static int sa_id(struct iked_kernel *k, struct kesp_sa *sa, uint8_t dir,
 		 const struct kesp_addr *dst, uint32_t spi)
 {
 	memset(sa, 0, sizeof(*sa));
-	if (check_addr(k, dst, "the SA's destination"))
+	if (kernel_check_addr(k, dst, "the SA's destination"))
 		return -EAFNOSUPPORT;
 	sa->present = KESP_SA_SEND_ID;
 	sa->spi = spi;
@@ -273,7 +326,8 @@ int iked_kernel_spi_alloc(struct iked_kernel *k, const struct kesp_addr *dst,
 	struct kesp_sa q = { 0 }, r;
 	int err;
 
-	if (check_addr(k, dst, "the SA's local address"))
+	kernel_settle(k);
+	if (kernel_check_addr(k, dst, "the SA's local address"))
 		return -EAFNOSUPPORT;
 	/* No SPI_MIN/MAX: the kernel's default range is 256..0xffffffff. */
 	q.present = KESP_BIT(KESP_SA_A_FAMILY) | KESP_BIT(KESP_SA_A_DST);
@@ -283,57 +337,32 @@ int iked_kernel_spi_alloc(struct iked_kernel *k, const struct kesp_addr *dst,
 	if (err)
 		return err;
 	if (!(r.present & KESP_BIT(KESP_SA_A_SPI)) || r.spi < 256) {
-		set_error(k, -EPROTO, "the kernel's SPI_ALLOC reply has no valid SPI");
+		kernel_set_error(k, -EPROTO, "the kernel's SPI_ALLOC reply has no valid SPI");
 		return -EPROTO;
 	}
 	*spi = r.spi;
 	return 0;
 }
 
-/*
- * An SA add that kept the caller (the event loop) waiting this long is
- * said in the log: the kernel allocates the SA's transforms inside the
- * request (generic netlink runs its handler in our sendmsg()), and the
- * first SA of an algorithm after boot loads the crypto modules and runs
- * their self-tests there, seconds under emulation.
- */
-#define SLOW_SA_ADD_MS	500
-
-static int sa_add(struct iked_kernel *k, const struct kesp_sa *sa)
+int kernel_sa_add_now(struct iked_kernel *k, const struct kesp_sa *sa)
 {
-	uint64_t t0 = iked_now_us(), ms;
-	int err;
-
-	err = sa_request(k, KESP_CMD_SA_NEW, sa, KESP_SA_SEND_NEW, NULL);
-	ms = (iked_now_us() - t0) / 1000;
-	if (ms >= SLOW_SA_ADD_MS)
-		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "kesp.ko took %llu ms to add SA %08x (%s): the daemon waited that long (the kernel loads and self-tests an algorithm's crypto on its first use)",
-			 (unsigned long long)ms, sa->spi,
-			 kesp_dir_name(sa->dir));
-	return err;
+	return sa_request(k, KESP_CMD_SA_NEW, sa, KESP_SA_SEND_NEW, NULL);
 }
 
-int iked_kernel_sa_add(struct iked_kernel *k, const struct kesp_sa *sa)
+/* The family the addresses carry, when @sa does not say it. */
+int kernel_sa_family(struct iked_kernel *k, struct kesp_sa *sa)
 {
-	struct kesp_sa tmp;
-	int err;
-
 	if (sa->present & KESP_BIT(KESP_SA_A_FAMILY))
-		return sa_add(k, sa);
-	/* The family the addresses carry; a copy, as @sa is const. */
-	if (check_addr(k, &sa->dst, "the SA's destination"))
+		return 0;
+	if (kernel_check_addr(k, &sa->dst, "the SA's destination"))
 		return -EAFNOSUPPORT;
-	tmp = *sa;
-	tmp.family = sa->dst.family;
-	tmp.present |= KESP_BIT(KESP_SA_A_FAMILY);
-	err = sa_add(k, &tmp);
-	kesp_sa_wipe(&tmp);
-	return err;
+	sa->family = sa->dst.family;
+	sa->present |= KESP_BIT(KESP_SA_A_FAMILY);
+	return 0;
 }
 
-int iked_kernel_sa_del(struct iked_kernel *k, uint8_t dir,
-		       const struct kesp_addr *dst, uint32_t spi)
+int kernel_sa_del_now(struct iked_kernel *k, uint8_t dir,
+		      const struct kesp_addr *dst, uint32_t spi)
 {
 	struct kesp_sa q;
 
@@ -341,13 +370,13 @@ int iked_kernel_sa_del(struct iked_kernel *k, uint8_t dir,
 		return -EAFNOSUPPORT;
 	return sa_request(k, KESP_CMD_SA_DEL, &q, KESP_SA_SEND_ID, NULL);
 }
-
 int iked_kernel_sa_get(struct iked_kernel *k, uint8_t dir,
 		       const struct kesp_addr *dst, uint32_t spi,
 		       struct kesp_sa *out)
 {
 	struct kesp_sa q;
 
+	kernel_settle(k);
 	if (sa_id(k, &q, dir, dst, spi))
 		return -EAFNOSUPPORT;
 	return sa_request(k, KESP_CMD_SA_GET, &q, KESP_SA_SEND_ID, out);
@@ -390,6 +419,7 @@ static int dump(struct iked_kernel *k, int cmd, struct collect *c)
 {
 	int err, tries = 0;
 
+	kernel_settle(k);
 	do {
 		c->n = 0;
 		err = kesp_nl_request(&k->req, cmd, 1, NULL, collect_one, c);
@@ -466,8 +496,8 @@ static int pol_reply(struct nlmsghdr *nlh, void *arg)
 	return kesp_msg_parse_policy_reply(nlh, &x->reply);
 }
 
-int iked_kernel_policy_add(struct iked_kernel *k, const struct kesp_policy *p,
-			   uint32_t *id)
+int kernel_policy_add_now(struct iked_kernel *k, const struct kesp_policy *p,
+			  uint32_t *id)
 {
 	struct pol_exchange x = { .req = { .pol = p, .send = KESP_POL_SEND_NEW } };
 	int err;
@@ -477,14 +507,14 @@ int iked_kernel_policy_add(struct iked_kernel *k, const struct kesp_policy *p,
 	if (err < 0)
 		return took(k, &k->req, err);
 	if (!x.replies || !(x.reply.present & KESP_BIT(KESP_POL_A_ID))) {
-		set_error(k, -EPROTO, "the kernel's POLICY_NEW reply has no policy id");
+		kernel_set_error(k, -EPROTO, "the kernel's POLICY_NEW reply has no policy id");
 		return -EPROTO;
 	}
 	*id = x.reply.id;
 	return 0;
 }
 
-int iked_kernel_policy_del(struct iked_kernel *k, uint32_t id)
+int kernel_policy_del_now(struct iked_kernel *k, uint32_t id)
 {
 	struct kesp_policy p = { .present = KESP_BIT(KESP_POL_A_ID), .id = id };
 	struct kesp_policy_req req = { .pol = &p, .send = KESP_POL_SEND_ID };
@@ -572,7 +602,7 @@ static int adopt(struct iked_kernel *k, const struct kesp_policy *p,
 		return err;
 	if (!f.id) {
 		/* Same selectors and priority, other action: not ours to take. */
-		set_error(k, -EEXIST, "another policy has the selectors and priority of IKE's bypass");
+		kernel_set_error(k, -EEXIST, "another policy has the selectors and priority of IKE's bypass");
 		return -EEXIST;
 	}
 	*id = f.id;
@@ -598,6 +628,7 @@ int iked_kernel_bypass_ike(struct iked_kernel *k)
 	struct kesp_policy p;
 	int i, err;
 
+	kernel_settle(k);
 	for (i = 0; i < N_BYPASS; i++) {
 		/* Ids are never reused, so one that still exists is ours. */
 		if (k->bypass_id[i]) {
@@ -610,7 +641,7 @@ int iked_kernel_bypass_ike(struct iked_kernel *k)
 			k->bypass_id[i] = 0;
 		}
 		bypass_policy(i, &p);
-		err = iked_kernel_policy_add(k, &p, &k->bypass_id[i]);
+		err = kernel_policy_add_now(k, &p, &k->bypass_id[i]);
 		if (err == -EEXIST)
 			err = adopt(k, &p, &k->bypass_id[i]);
 		/* What is in stays recorded; a later call adds the rest. */
@@ -639,6 +670,7 @@ int iked_kernel_caps(struct iked_kernel *k, uint64_t *caps)
 	int err;
 
 	*caps = 0;
+	kernel_settle(k);
 	err = kesp_nl_request(&k->req, KESP_CMD_GET_INFO, 0, NULL, info_reply,
 			      caps);
 	return err < 0 ? took(k, &k->req, err) : 0;
@@ -654,44 +686,36 @@ static int build_encap(struct nl_msg *msg, void *arg)
 
 int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
 {
-	int err = kesp_nl_request(&k->req, KESP_CMD_ENCAP_SOCK, 0, build_encap,
-				  NULL, &fd);
+	int err;
 
+	kernel_settle(k);
+	err = kesp_nl_request(&k->req, KESP_CMD_ENCAP_SOCK, 0, build_encap,
+			      NULL, &fd);
 	return err < 0 ? took(k, &k->req, err) : 0;
 }
 
-int iked_kernel_sa_move(struct iked_kernel *k, uint8_t dir,
-			const struct kesp_addr *dst, uint32_t spi,
-			const struct kesp_addr *new_src,
-			const struct kesp_addr *new_dst, uint16_t sport,
-			uint16_t dport)
+/* The SA_UPDATE of a move: its id and what changes, from @op. */
+int kernel_sa_move_now(struct iked_kernel *k, const struct kq_op *op)
 {
+	const struct kesp_sa *m = &op->sa;
 	struct kesp_sa q;
 
-	if (sa_id(k, &q, dir, dst, spi))
+	if (sa_id(k, &q, m->dir, &m->dst, m->spi))
 		return -EAFNOSUPPORT;
-	if (new_src) {
-		if (new_src->family != dst->family) {
-			set_error(k, -EINVAL, "the new source is of another family");
-			return -EINVAL;
-		}
-		q.new_src = *new_src;
+	if (op->new_src.family) {
+		q.new_src = op->new_src;
 		q.present |= KESP_BIT(KESP_SA_A_NEW_SRC);
 	}
-	if (new_dst) {
-		if (new_dst->family != dst->family) {
-			set_error(k, -EINVAL, "the new destination is of another family");
-			return -EINVAL;
-		}
-		q.new_dst = *new_dst;
+	if (op->new_dst.family) {
+		q.new_dst = op->new_dst;
 		q.present |= KESP_BIT(KESP_SA_A_NEW_DST);
 	}
-	if (sport) {
-		q.encap_sport = sport;
+	if (op->sport) {
+		q.encap_sport = op->sport;
 		q.present |= KESP_BIT(KESP_SA_A_ENCAP_SPORT);
 	}
-	if (dport) {
-		q.encap_dport = dport;
+	if (op->dport) {
+		q.encap_dport = op->dport;
 		q.present |= KESP_BIT(KESP_SA_A_ENCAP_DPORT);
 	}
 	return sa_request(k, KESP_CMD_SA_UPDATE, &q, KESP_SA_SEND_UPDATE, NULL);

@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_KERNEL_H
 #define KESP_IKED_KERNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,12 +23,71 @@ struct iked_kernel;
  */
 
 /*
+ * The event loop never waits in the kernel for an SA add (issue 17: the
+ * first SA of an algorithm makes kesp.ko load and self-test its crypto
+ * inside the request, seconds under emulation). A worker thread with a
+ * netlink socket of its own runs requests from a FIFO queue, in order.
+ * The rules, which keep every request in the order the daemon made it:
+ *
+ *  - iked_kernel_sa_add() always joins the queue and returns 0 at once
+ *    (or an error it can tell without the kernel).
+ *  - iked_kernel_sa_del(), _sa_move(), _policy_add() and _policy_del()
+ *    join the queue while it is not empty (so that nothing is deleted,
+ *    moved or protected before its SA is in) and return 0; else they
+ *    run at once and return the kernel's answer. A policy added through
+ *    the queue gets a handle (IKED_KERNEL_HANDLE set) for its id, which
+ *    _policy_del() takes like a kernel id.
+ *  - Everything else that asks the kernel (spi_alloc, sa_get, dumps,
+ *    caps, encap_sock, bypass_ike) first waits until the queue is
+ *    drained, then asks on the event loop's socket. (kesp.ko runs one
+ *    request at a time anyway: its genl family is not parallel_ops.)
+ *  - A queued request that fails comes back through
+ *    iked_kernel_async_reap(), in order; the caller was told 0.
+ *  - The caller holds outgoing IKE messages while
+ *    iked_kernel_async_pending() is not 0 (net.c), so that no peer
+ *    learns of an SA before it is in.
+ *
+ * The unit tests' fake facades have no queue: every call is synchronous,
+ * iked_kernel_async_fd() is -1 and nothing is ever pending.
+ */
+#define IKED_KERNEL_HANDLE	0x80000000u
+
+/* A queued request that failed, as iked_kernel_async_reap() hands it back. */
+struct iked_kernel_failure {
+	int cmd;			/* KESP_CMD_SA_NEW, _SA_DEL, _SA_UPDATE, _POLICY_NEW, _POLICY_DEL */
+	int err;			/* negative errno */
+	const char *why;		/* as iked_kernel_strerror() says it */
+	const struct kesp_sa *sa;	/* SA_NEW (all of it), SA_DEL and SA_UPDATE (dir, dst, spi) */
+	const struct kesp_policy *pol;	/* POLICY_NEW */
+};
+typedef void (*iked_kernel_failed_fn)(const struct iked_kernel_failure *f,
+				      void *arg);
+
+/* Readable when queued requests are done (poll it); -1: no queue. */
+int iked_kernel_async_fd(const struct iked_kernel *k);
+/* Queued requests not yet handed back by iked_kernel_async_reap(). */
+size_t iked_kernel_async_pending(const struct iked_kernel *k);
+/*
+ * Hand back what the worker finished: @fn sees each failure, in order.
+ * Returns how many requests were done. Never waits.
+ */
+size_t iked_kernel_async_reap(struct iked_kernel *k, iked_kernel_failed_fn fn,
+			      void *arg);
+/* Wait for the queue to drain, then iked_kernel_async_reap(). */
+size_t iked_kernel_async_flush(struct iked_kernel *k, iked_kernel_failed_fn fn,
+			       void *arg);
+
+/*
  * Open both sockets and join the events group (needs CAP_NET_ADMIN in the
  * network namespace). 0 or -errno, with the reason (-ENOENT: kesp.ko not
  * loaded) in @err.
  */
 int iked_kernel_open(struct iked_kernel **out, char *err, size_t errlen);
-/* Remove the policies iked_kernel_bypass_ike() installed, close, free. */
+/*
+ * Run what is still queued (failures are no longer handed back), stop
+ * the worker, remove the policies iked_kernel_bypass_ike() installed,
+ * close, free.
+ */
 void iked_kernel_close(struct iked_kernel *k);
 
 /* The events socket's fd for poll(); it is non-blocking. */
@@ -65,7 +125,8 @@ int iked_kernel_spi_alloc(struct iked_kernel *k, const struct kesp_addr *dst,
 /*
  * Install one SA: the fields of @sa in sa->present & KESP_SA_SEND_NEW are
  * sent. Without KESP_SA_A_FAMILY in ->present the family is taken from
- * sa->dst. -EEXIST if that SPI, direction and destination exist.
+ * sa->dst. -EEXIST if that SPI, direction and destination exist; queued
+ * (above), that comes back through iked_kernel_async_reap().
  */
 int iked_kernel_sa_add(struct iked_kernel *k, const struct kesp_sa *sa);
 /* Remove one SA (no EXPIRE event follows). -ENOENT if there is none. */

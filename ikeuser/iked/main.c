@@ -225,9 +225,27 @@ static void recv_all(struct iked *d, int fd)
 	}
 }
 
+/* Outgoing IKE waits while kernel requests (SA installs) are queued. */
+static bool kernel_busy(void *arg)
+{
+	return iked_kernel_async_pending(arg) > 0;
+}
+
+/*
+ * The kernel thread finished requests: their failures first (a Delete
+ * they send queues behind what is held), then, once nothing is queued,
+ * what waited for the kernel goes out in order.
+ */
+static void kernel_done(struct iked *d)
+{
+	iked_kernel_async_reap(d->kern, iked_kernel_failed, d);
+	iked_net_release(&d->net);
+}
+
 static void loop(struct iked *d)
 {
-	enum { P_SIG, P_KERN, P_CTL, P_V4, P_V6, P_NAT4, P_NAT6, P_FIXED };
+	enum { P_SIG, P_KERN, P_KQ, P_CTL, P_V4, P_V6, P_NAT4, P_NAT6,
+	       P_FIXED };
 	struct pollfd pfd[P_FIXED + MAX_CLIENTS + IKED_CRL_FETCH_MAX];
 	struct iked_ctl_client *cls[MAX_CLIENTS];
 	int cfds[MAX_CLIENTS];
@@ -248,6 +266,8 @@ static void loop(struct iked *d)
 		pfd[P_SIG] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
 		pfd[P_KERN] = (struct pollfd){ iked_kernel_event_fd(d->kern),
 					       POLLIN, 0 };
+		pfd[P_KQ] = (struct pollfd){ iked_kernel_async_fd(d->kern),
+					     POLLIN, 0 };
 		pfd[P_CTL] = (struct pollfd){ d->ctl_fd, POLLIN, 0 };
 		pfd[P_V4] = (struct pollfd){ d->net.fd4, POLLIN, 0 };
 		pfd[P_V6] = (struct pollfd){ d->net.fd6, POLLIN, 0 };
@@ -270,6 +290,8 @@ static void loop(struct iked *d)
 		if (pfd[P_SIG].revents)
 			on_signal(d);
 		iked_crl_fetch_poll(d->creds, &pfd[P_FIXED + n], nf);
+		if (pfd[P_KQ].revents)
+			kernel_done(d);
 		if (pfd[P_V4].revents)
 			recv_all(d, d->net.fd4);
 		if (pfd[P_V6].revents)
@@ -461,6 +483,10 @@ static int start(struct iked *d)
 			err);
 		return -1;
 	}
+	if (iked_net_hold_init(&d->net, kernel_busy, d->kern)) {
+		fprintf(stderr, "kesp-iked: out of memory\n");
+		return -1;
+	}
 	if (natt_open(d, err, sizeof(err))) {
 		fprintf(stderr, "kesp-iked: NAT traversal: %s (is another IKE daemon running?)\n",
 			err);
@@ -530,6 +556,13 @@ int main(int argc, char **argv)
 	}
 	iked_shutdown_done(d);
 	ike_sa_reap(d);
+	/*
+	 * The last requests in, the last Deletes out, before the sockets go
+	 * (a failure handled may queue more: until nothing is left).
+	 */
+	while (iked_kernel_async_flush(d->kern, iked_kernel_failed, d))
+		;
+	iked_net_release(&d->net);
 	rc = 0;
 out:
 	stop(d);

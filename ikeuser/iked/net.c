@@ -5,11 +5,40 @@
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "net.h"
+#include "log.h"
+
+/* One datagram that waits for the kernel, and the FIFO of them. */
+struct held_dgram {
+	struct held_dgram *next;
+	struct iked_path path;
+	size_t len;
+	uint8_t buf[];
+};
+
+struct iked_net_held {
+	struct held_dgram *head, **tail;
+	size_t n;
+	unsigned long dropped;
+};
+
+static void held_free(struct iked_net_held *h)
+{
+	struct held_dgram *g, *next;
+
+	if (!h)
+		return;
+	for (g = h->head; g; g = next) {
+		next = g->next;
+		free(g);
+	}
+	free(h);
+}
 
 static int sockaddr_from(const struct kesp_addr *a, uint16_t port,
 			 struct sockaddr_storage *ss, socklen_t *len)
@@ -126,6 +155,10 @@ void iked_net_close(struct iked_net *n)
 		close(n->nat6);
 	n->fd4 = n->fd6 = n->nat4 = n->nat6 = -1;
 	n->nat_port = 0;
+	/* Nothing can go out any more: what is held is dropped. */
+	held_free(n->held);
+	n->held = NULL;
+	n->hold_while = NULL;
 }
 
 /* The IKE header: SPIs, next payload, version, exchange, flags, ID, length. */
@@ -278,11 +311,85 @@ static int send_one(const struct iked_net *n, const struct iked_path *path,
 	return 0;
 }
 
+/* Keep a copy of the datagram at the end of the FIFO. */
+static int hold(const struct iked_net *n, const struct iked_path *path,
+		const void *buf, size_t len)
+{
+	struct iked_net_held *h = n->held;
+	struct held_dgram *g;
+
+	if (h->n >= IKED_NET_HELD_MAX) {
+		/* The peer retransmits; an answer lost here is sent again. */
+		if (!h->dropped++)
+			iked_log(IKED_LOG_WARN, NULL, 0,
+				 "%d IKE datagrams wait for the kernel already: dropping more until it catches up",
+				 IKED_NET_HELD_MAX);
+		return -ENOBUFS;
+	}
+	g = malloc(sizeof(*g) + len);
+	if (!g)
+		return -ENOMEM;
+	g->next = NULL;
+	g->path = *path;
+	g->len = len;
+	memcpy(g->buf, buf, len);
+	*h->tail = g;
+	h->tail = &g->next;
+	h->n++;
+	return 0;
+}
+
 int iked_net_send(const struct iked_net *n, const struct iked_path *path,
 		  const void *buf, size_t len)
 {
+	/* Behind what is held already, so that the order stays. */
+	if (n->held && (n->held->n || n->hold_while(n->hold_arg)))
+		return hold(n, path, buf, len);
 	return send_one(n, path, buf, len,
 			n->nat_port && path->lport == n->nat_port);
+}
+
+int iked_net_hold_init(struct iked_net *n, bool (*fn)(void *arg), void *arg)
+{
+	if (!n->held) {
+		n->held = calloc(1, sizeof(*n->held));
+		if (!n->held)
+			return -ENOMEM;
+		n->held->tail = &n->held->head;
+	}
+	n->hold_while = fn;
+	n->hold_arg = arg;
+	return 0;
+}
+
+size_t iked_net_held(const struct iked_net *n)
+{
+	return n->held ? n->held->n : 0;
+}
+
+size_t iked_net_release(struct iked_net *n)
+{
+	struct iked_net_held *h = n->held;
+	struct held_dgram *g;
+	size_t sent = 0;
+
+	if (!h || !h->n || n->hold_while(n->hold_arg))
+		return 0;
+	while ((g = h->head)) {
+		h->head = g->next;
+		h->n--;
+		send_one(n, &g->path, g->buf, g->len,
+			 n->nat_port && g->path.lport == n->nat_port);
+		free(g);
+		sent++;
+	}
+	h->tail = &h->head;
+	if (h->dropped)
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "the kernel caught up: %lu IKE datagrams had been dropped meanwhile",
+			 h->dropped);
+	h->dropped = 0;
+	return sent;
 }
 
 int iked_net_send_msgs(const struct iked_net *n, const struct iked_path *path,

@@ -4,6 +4,7 @@
 #ifndef KESP_IKED_NET_H
 #define KESP_IKED_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -17,6 +18,8 @@
 /* strongSwan's and RFC 7296's floor is 1280; a datagram is at most this. */
 #define IKED_MSG_MAX		65535
 
+struct iked_net_held;
+
 struct iked_net {
 	int fd4, fd6;		/* -1 when that family is not available */
 	uint16_t port;
@@ -25,7 +28,18 @@ struct iked_net {
 	uint16_t nat_port;
 	/* Datagrams on the NAT-T port that were not IKE, by kind. */
 	unsigned long rx_keepalive, rx_esp, rx_malformed;
+	/*
+	 * Set by iked_net_hold_init(): while ->hold_while(->hold_arg) says
+	 * so (kernel requests are queued, SA installs among them), IKE
+	 * datagrams wait in ->held, in order, for iked_net_release(), so
+	 * that no peer learns of an SA before it is in. NULL: never held.
+	 */
+	bool (*hold_while)(void *arg);
+	void *hold_arg;
+	struct iked_net_held *held;
 };
+/* At most this many datagrams are held; more are dropped (said in the log). */
+#define IKED_NET_HELD_MAX	256
 
 /* What a datagram that arrived on the NAT-T port is. */
 enum iked_natt_rx {
@@ -87,6 +101,19 @@ int iked_net_send(const struct iked_net *n, const struct iked_path *path,
  */
 int iked_net_send_msgs(const struct iked_net *n, const struct iked_path *path,
 		       const uint8_t *buf, size_t len);
+/*
+ * Hold IKE datagrams (iked_net_send(), _send_msgs()) while @fn(@arg) is
+ * true, or while earlier ones are still held. 0 or -ENOMEM.
+ */
+int iked_net_hold_init(struct iked_net *n, bool (*fn)(void *arg), void *arg);
+/* Datagrams held now. */
+size_t iked_net_held(const struct iked_net *n);
+/*
+ * Unless ->hold_while() still says hold: send the held datagrams in the
+ * order they were given. Returns how many were sent (or tried).
+ */
+size_t iked_net_release(struct iked_net *n);
+
 /* A NAT keepalive (one byte 0xff) from the NAT-T port along @path. */
 int iked_net_send_keepalive(const struct iked_net *n,
 			    const struct iked_path *path);

@@ -72,4 +72,35 @@ int iked_kernel_encap_sock(struct iked_kernel *k, int fd)
 	return 0;
 }
 
+/* No queue: every call of the fixtures' facade is synchronous. */
+int iked_kernel_async_fd(const struct iked_kernel *k)
+{
+	(void)k;
+	return -1;
+}
+
+size_t iked_kernel_async_pending(const struct iked_kernel *k)
+{
+	(void)k;
+	return 0;
+}
+
+size_t iked_kernel_async_reap(struct iked_kernel *k, iked_kernel_failed_fn fn,
+			      void *arg)
+{
+	(void)k;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
+size_t iked_kernel_async_flush(struct iked_kernel *k, iked_kernel_failed_fn fn,
+			       void *arg)
+{
+	(void)k;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
 #endif

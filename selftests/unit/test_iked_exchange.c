@@ -487,6 +487,43 @@ TEST_F(two, new_child_sa_after_the_kernel_removed_one)
 		TH_LOG("%s", self->why);
 }
 
+/*
+ * The kernel refused A's inbound SA after the daemon had queued it and
+ * answered (kernel_queue.c hands the failure back later): A says so with
+ * the kernel's text and deletes the CHILD SA, which B removes too.
+ */
+TEST_F(two, child_sa_whose_queued_install_failed_is_deleted)
+{
+	struct iked_kernel_failure f = { .cmd = KESP_CMD_SA_NEW,
+					 .err = -EEXIST,
+					 .why = "File exists (kernel: test)" };
+	struct pair *p = &self->p;
+	const struct kesp_sa *ai[1];
+	uint32_t in0, out0;
+	struct rec_sa *r;
+	struct kesp_sa k;
+
+	ASSERT_EQ(0, bring_up(p));
+	live_spis(p, &in0, &out0);
+	ASSERT_EQ(1, live_sas(&p->a.rec, KESP_DIR_IN, ai, 1));
+	k = *ai[0];
+	/* It never went in. */
+	r = (struct rec_sa *)rec_of(&p->a.rec, KESP_DIR_IN, in0);
+	r->live = false;
+	r->gone = true;
+	f.sa = &k;
+	iked_kernel_failed(&f, p->a.d);
+	pair_settle(p, 5000);
+
+	EXPECT_EQ(1, log_count(p, &p->a, "cannot install inbound SA"));
+	EXPECT_EQ(1, log_count(p, &p->a, "File exists (kernel: test)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "deleted by the peer"));
+	EXPECT_TRUE(removed(&p->a.rec, KESP_DIR_OUT, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_IN, out0));
+	EXPECT_TRUE(removed(&p->b.rec, KESP_DIR_OUT, in0));
+	kesp_sa_wipe(&k);
+}
+
 TEST_F(two, child_rekey_collision_leaves_one_pair)
 {
 	struct pair *p = &self->p;

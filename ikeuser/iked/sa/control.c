@@ -9,6 +9,8 @@
 #include "ike_sa.h"
 #include "retransmit.h"
 #include "../conn.h"
+#include "../kernel.h"
+#include "../log.h"
 #include "../proto.h"
 
 /*
@@ -274,4 +276,67 @@ void iked_sa_expired(struct iked *d, const struct kesp_sa *ksa, bool hard)
 		sa->proto->delete_child(sa, ch);
 	else
 		child_remove(sa, ch, "expired");
+}
+
+/*
+ * The kernel refused an SA the daemon took for installed (the answer to
+ * the peer may be out already): the CHILD SA cannot carry traffic, so it
+ * goes, announced as an expired one is.
+ */
+static void install_failed(struct iked *d, const struct kesp_sa *ksa,
+			   const char *why)
+{
+	const char *dir = ksa->dir == KESP_DIR_IN ? "inbound" : "outbound";
+	struct ike_sa *sa = NULL;
+	struct child_sa *ch = child_of_ksa(d, ksa, &sa);
+
+	if (!ch) {
+		iked_log(IKED_LOG_ERR, NULL, 0,
+			 "cannot install %s SA %08x: %s (its CHILD SA is gone already)",
+			 dir, ksa->spi, why);
+		return;
+	}
+	ike_sa_log(sa, IKED_LOG_ERR,
+		   "cannot install %s SA %08x: %s: deleting CHILD SA #%u",
+		   dir, ksa->spi, why, ch->no);
+	if (ch->state == CHILD_DELETING)
+		return;
+	if (sa->state == IKE_ESTABLISHED && !sa->req_kind)
+		sa->proto->delete_child(sa, ch);
+	else
+		child_remove(sa, ch, "its kernel SA could not be installed");
+}
+
+void iked_kernel_failed(const struct iked_kernel_failure *f, void *arg)
+{
+	struct iked *d = arg;
+
+	switch (f->cmd) {
+	case KESP_CMD_SA_NEW:
+		install_failed(d, f->sa, f->why);
+		return;
+	case KESP_CMD_SA_DEL:
+	case KESP_CMD_POLICY_DEL:
+		/* As when they ran at once: gone already is what was wanted. */
+		if (f->err == -ENOENT)
+			return;
+		if (f->cmd == KESP_CMD_SA_DEL)
+			iked_log(IKED_LOG_WARN, NULL, 0,
+				 "cannot remove %s SA %08x: %s",
+				 kesp_dir_name(f->sa->dir), f->sa->spi, f->why);
+		else
+			iked_log(IKED_LOG_WARN, NULL, 0,
+				 "cannot remove a policy: %s", f->why);
+		return;
+	case KESP_CMD_SA_UPDATE:
+		iked_log(IKED_LOG_ERR, NULL, 0,
+			 "cannot move %s SA %08x to the new NAT mapping: %s",
+			 kesp_dir_name(f->sa->dir), f->sa->spi, f->why);
+		return;
+	default:
+		iked_log(IKED_LOG_ERR, NULL, 0,
+			 "cannot install a policy (reqid %u): %s",
+			 f->pol->tmpl.reqid, f->why);
+		return;
+	}
 }

@@ -9,6 +9,14 @@
 #include "../daemon.h"
 
 struct kesp_sa;
+struct iked_kernel_failure;
+
+/*
+ * A queued kernel request failed (iked_kernel_async_reap()'s callback,
+ * @arg the daemon): said in the log; an SA that did not go in takes its
+ * CHILD SA down, as a Delete to the peer when the IKE SA can send one.
+ */
+void iked_kernel_failed(const struct iked_kernel_failure *f, void *arg);
 
 /*
  * Bring @c up: a CHILD SA in an established IKE SA of @c if there is one,
