@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,6 +62,25 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/*
+ * The worker with every signal blocked: kesp-iked takes SIGTERM, SIGINT
+ * and SIGHUP through a signalfd, which works only while no thread
+ * accepts them, and the kernel facade (so this thread) starts before
+ * the main thread blocks them. A thread that inherited an open mask got
+ * SIGTERM and the process died of it (exit 143) instead of draining.
+ */
+static int start_worker(struct kq *q)
+{
+	sigset_t all, old;
+	int r;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&q->thread, NULL, worker, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 int kq_open(struct kq **out, kq_run_fn run, void *ctx)
 {
 	struct kq *q = calloc(1, sizeof(*q));
@@ -82,7 +102,7 @@ int kq_open(struct kq **out, kq_run_fn run, void *ctx)
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	pthread_cond_init(&q->idle, NULL);
-	r = pthread_create(&q->thread, NULL, worker, q);
+	r = start_worker(q);
 	if (r) {
 		pthread_cond_destroy(&q->idle);
 		pthread_cond_destroy(&q->wake);

@@ -14,6 +14,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -311,6 +313,35 @@ TEST(close_runs_what_is_still_queued)
 	kq_close(q);
 	EXPECT_EQ(2, n_ran(&f));
 	fake_fini(&f);
+}
+
+/*
+ * The queue starts before kesp-iked blocks its signals for the signalfd
+ * (main.c): the worker must not take SIGTERM, or the process dies of it
+ * instead of draining (as in the guest tests: exit 143).
+ */
+TEST(sigterm_goes_to_the_signalfd_not_the_worker)
+{
+	struct signalfd_siginfo si;
+	struct fake f;
+	sigset_t set, old;
+	struct kq *q;
+	int sfd;
+
+	fake_init(&f);
+	ASSERT_EQ(0, kq_open(&q, fake_run, &f));
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, &old));
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	ASSERT_LE(0, sfd);
+	/* A process-directed signal: any thread that accepts it may get it. */
+	ASSERT_EQ(0, kill(getpid(), SIGTERM));
+	ASSERT_EQ((ssize_t)sizeof(si), read(sfd, &si, sizeof(si)));
+	EXPECT_EQ((uint32_t)SIGTERM, si.ssi_signo);
+	close(sfd);
+	kq_close(q);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 TEST_HARNESS_MAIN
