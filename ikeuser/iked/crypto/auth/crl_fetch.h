@@ -60,6 +60,29 @@ const char *iked_crl_fetch_failure(const struct iked_creds *c,
 
 void iked_crl_cache_free(struct iked_crl_cache *cc);
 
+/*
+ * ocsp.c: the first http:// OCSP responder in @x's
+ * authorityInfoAccess into @uri, escaped: 1, or 0 when it names none.
+ */
+int iked_ocsp_uri(X509 *x, char *uri, size_t len);
+
+enum iked_ocsp_status {
+	IKED_OCSP_NONE,			/* no current answer: CRLs decide */
+	IKED_OCSP_GOOD,
+	IKED_OCSP_REVOKED,
+};
+
+/*
+ * The cached OCSP answer about @x (whose issuer validated): with
+ * IKED_OCSP_REVOKED the refusal line (subject, serial, responder, when)
+ * in @why.
+ */
+enum iked_ocsp_status iked_ocsp_status(const struct iked_creds *c, X509 *x,
+				       char *why, size_t len);
+
+/* Why the last OCSP query about @x failed, or NULL. */
+const char *iked_ocsp_failure(const struct iked_creds *c, X509 *x);
+
 /* A fetch's timeout in ms (tests shorten it); 0: the default. */
 void iked_crl_fetch_set_timeout(struct iked_creds *c, unsigned int ms);
 
