@@ -412,12 +412,19 @@ TEST_F(ocsp, foreign_chain_asks_nobody)
 	/* Issued by a CA we do not trust, naming our responder. */
 	X509 *x = ee_with_ocsp(p, "stranger.example", p->other, p->other_key,
 			       p->srv.uri);
+	STACK_OF(X509) *rest = sk_X509_new_null();
 
+	/* The stranger sends its CA along: a chain, but not to ours. */
+	sk_X509_push(rest, p->other);
 	ASSERT_NE(NULL, load(p, "no"));
-	EXPECT_EQ(0, iked_crl_fetch_wait(p->c, x, NULL, "t", 1));
+	EXPECT_EQ(0, iked_crl_fetch_wait(p->c, x, rest, "t", 1));
 	EXPECT_EQ(0, iked_crl_fetch_fds(p->c, (struct pollfd[1]){ 0 }, 1));
-	EXPECT_EQ(-EACCES, CHECK(p, x, self));
+	EXPECT_EQ(-EACCES, check(p->c, x, rest, &self->waited, self->why,
+				 sizeof(self->why)));
+	EXPECT_NE(NULL, strstr(self->why, "unknown or untrusted CA"))
+		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, atomic_load(&p->srv.requests));
+	sk_X509_free(rest);
 	X509_free(x);
 }
 
