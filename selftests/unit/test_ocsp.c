@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <openssl/bn.h>
 #include "kselftest_harness.h"
 #include "iked/conf/conf.h"
 #include "iked/log.h"
@@ -148,6 +149,18 @@ static int check(struct iked_creds *c, X509 *x, STACK_OF(X509) *rest,
 	return iked_trust_verify(c, x, rest, NULL, why, len);
 }
 
+/* `kespctl cert list` (or -j) of @c into a new string. */
+static char *cert_list(struct iked_creds *c, int json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	iked_creds_write(c, f, json);
+	fclose(f);
+	return buf;
+}
+
 FIXTURE(ocsp) {
 	struct pki p;
 	char why[2048];
@@ -174,6 +187,13 @@ FIXTURE_TEARDOWN(ocsp)
 TEST_F(ocsp, good_accepted_without_a_crl_and_cached)
 {
 	struct pki *p = &self->p;
+	char want[256], serial[64], *list;
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(p->ee), NULL);
+	char *hex = BN_bn2hex(bn);
+
+	snprintf(serial, sizeof(serial), "%s", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
 
 	/* yes with no CRL anywhere: only the good answer lets it pass. */
 	ASSERT_NE(NULL, load(p, "yes"));
@@ -190,12 +210,25 @@ TEST_F(ocsp, good_accepted_without_a_crl_and_cached)
 	EXPECT_EQ(0, self->waited);
 	EXPECT_EQ(0, CHECK(p, p->ee, self));
 	EXPECT_EQ(1, atomic_load(&p->srv.requests));
+	list = cert_list(p->c, 0);
+	snprintf(want, sizeof(want), "\nocsp serial %s of C=CH, O=Example, CN=Root CA\n  good, next update 20",
+		 serial);
+	EXPECT_NE(NULL, strstr(list, want)) TH_LOG("%s", list);
+	snprintf(want, sizeof(want), "\n  uri %s\n", p->srv.uri);
+	EXPECT_NE(NULL, strstr(list, want)) TH_LOG("%s", list);
+	free(list);
+	list = cert_list(p->c, 1);
+	EXPECT_NE(NULL, strstr(list, "\"ocsp\":[{\"issuer\":\"C=CH, O=Example, CN=Root CA\",\"serial\":\""))
+		TH_LOG("%s", list);
+	EXPECT_NE(NULL, strstr(list, "\"status\":\"good\",\"next_update\":\"20"))
+		TH_LOG("%s", list);
+	free(list);
 }
 
 TEST_F(ocsp, revoked_refused_naming_subject_and_date)
 {
 	struct pki *p = &self->p;
-	char want[256];
+	char want[256], *list;
 
 	p->resp.revoked = p->ee;
 	ASSERT_NE(NULL, load(p, "no"));
@@ -210,6 +243,10 @@ TEST_F(ocsp, revoked_refused_naming_subject_and_date)
 	EXPECT_EQ(-EACCES, CHECK(p, p->ee, self));
 	EXPECT_EQ(0, self->waited);
 	EXPECT_EQ(1, atomic_load(&p->srv.requests));
+	list = cert_list(p->c, 1);
+	EXPECT_NE(NULL, strstr(list, "\"status\":\"revoked\",\"revoked_on\":\"20"))
+		TH_LOG("%s", list);
+	free(list);
 }
 
 TEST_F(ocsp, revoked_refused_beside_a_current_crl_without_it)

@@ -51,6 +51,7 @@ struct ocsp_entry {
 	int status;			/* V_OCSP_CERTSTATUS_GOOD or _REVOKED */
 	time_t until;			/* nextUpdate, or the default */
 	char revoked[64];		/* when, for the refusal */
+	time_t revoked_at;
 	char *uri;
 };
 

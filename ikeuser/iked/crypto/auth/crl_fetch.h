@@ -80,6 +80,19 @@ enum iked_ocsp_status {
 enum iked_ocsp_status iked_ocsp_status(const struct iked_creds *c, X509 *x,
 				       char *why, size_t len);
 
+/* One cached OCSP answer, for kespctl cert list; escaped. */
+struct iked_ocsp_view {
+	char issuer[512], serial[100];
+	const char *status;		/* "good" or "revoked" */
+	char revoked[40];		/* ISO 8601, or "" when good */
+	char next_update[40];		/* until when it is used */
+	const char *uri;		/* the responder */
+};
+
+/* The @i-th cached OCSP answer of @c into @v: 1, or 0 past the last. */
+int iked_ocsp_view(const struct iked_creds *c, size_t i,
+		   struct iked_ocsp_view *v);
+
 /* Why the last OCSP query about @x failed, or NULL. */
 const char *iked_ocsp_failure(const struct iked_creds *c, X509 *x);
 

@@ -330,6 +330,8 @@ static int basic_status(const struct crl_job *j, const struct ocsp_query *q,
 	if (nextupd && ASN1_TIME_diff(&days, &secs, NULL, nextupd))
 		e->until = time(NULL) + (time_t)days * 86400 + secs;
 	time_str(rev, e->revoked, sizeof(e->revoked));
+	if (rev && ASN1_TIME_diff(&days, &secs, NULL, rev))
+		e->revoked_at = time(NULL) + (time_t)days * 86400 + secs;
 	return status;
 }
 
@@ -407,6 +409,34 @@ enum iked_ocsp_status iked_ocsp_status(const struct iked_creds *c, X509 *x,
 	snprintf(why, len, "certificate revoked: serial %s (subject \"%s\"), by the OCSP responder %s, revoked on %s",
 		 serial, subj, e->uri, e->revoked);
 	return IKED_OCSP_REVOKED;
+}
+
+static void iso_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "?");
+}
+
+int iked_ocsp_view(const struct iked_creds *c, size_t i,
+		   struct iked_ocsp_view *v)
+{
+	const struct iked_crl_cache *cc = c ? c->fetch : NULL;
+	const struct ocsp_entry *e;
+
+	if (!cc || i >= cc->n_ocsp)
+		return 0;
+	e = &cc->ocsp[i];
+	iked_conf_dn_format_name(e->issuer, v->issuer, sizeof(v->issuer));
+	serial_hex(e->serial, v->serial, sizeof(v->serial));
+	v->status = e->status == V_OCSP_CERTSTATUS_GOOD ? "good" : "revoked";
+	v->revoked[0] = '\0';
+	if (e->status != V_OCSP_CERTSTATUS_GOOD)
+		iso_time(e->revoked_at, v->revoked, sizeof(v->revoked));
+	iso_time(e->until, v->next_update, sizeof(v->next_update));
+	v->uri = e->uri;
+	return 1;
 }
 
 const char *iked_ocsp_failure(const struct iked_creds *c, X509 *x)
