@@ -5,9 +5,9 @@
  * for the test's CA: good is accepted even where strictcrlpolicy=yes
  * has no CRL, and cached (one request for many checks); revoked is
  * refused naming subject, responder and date; unknown falls back to
- * CRLs. An answer signed by an unrelated key, by a certificate of the
- * CA without OCSPSigning, with another nonce or past its nextUpdate is
- * no answer (each of them says "revoked", so that accepting it would
+ * CRLs (files, then distribution points). An answer signed by an
+ * unrelated key, by a certificate of the CA without OCSPSigning, with
+ * another nonce or past its nextUpdate is no answer (each of them says "revoked", so that accepting it would
  * show); a delegated responder with OCSPSigning and an answer without
  * nonce are used. A responder that is down leaves CRLs and
  * strictcrlpolicy to decide; a chain that does not lead to our CA asks
@@ -299,6 +299,34 @@ TEST_F(ocsp, unknown_falls_back_to_crls)
 	EXPECT_NE(NULL, strstr(self->why, "by CRL ")) TH_LOG("%s", self->why);
 	EXPECT_NE(NULL, strstr(self->why, "/ipsec.d/crls/root.crl of"))
 		TH_LOG("%s", self->why);
+}
+
+TEST_F(ocsp, unknown_then_the_crl_of_the_distribution_point)
+{
+	struct pki *p = &self->p;
+	char cdp[200], want[256];
+	X509 *x = new_cert(p->ee_key, "both.example", p->root,
+			   "DNS:both.example", -1, 30);
+
+	snprintf(cdp, sizeof(cdp), "OCSP;URI:%s", p->srv.uri);
+	add_ext(x, p->root, NID_info_access, cdp);
+	snprintf(cdp, sizeof(cdp), "URI:%s", p->srv.uri);
+	add_ext(x, p->root, NID_crl_distribution_points, cdp);
+	sign_cert(x, p->root_key);
+	/* The same server: POST answers unknown, GET serves the CRL. */
+	p->resp.status = V_OCSP_CERTSTATUS_UNKNOWN;
+	crl_server_serve(&p->srv, new_crl(p->root, p->root_key, &x, 1, -1, 7),
+			 1);
+	ASSERT_NE(NULL, load(p, "no"));
+	EXPECT_EQ(-EACCES, CHECK(p, x, self));
+	/* The query first, the CRL for the retransmission after it. */
+	EXPECT_EQ(2, self->waited);
+	EXPECT_EQ(1, atomic_load(&p->srv.posts));
+	EXPECT_EQ(2, atomic_load(&p->srv.requests));
+	snprintf(want, sizeof(want), "by CRL %s of \"C=CH, O=Example, CN=Root CA\"",
+		 p->srv.uri);
+	EXPECT_NE(NULL, strstr(self->why, want)) TH_LOG("%s", self->why);
+	X509_free(x);
 }
 
 /* A revoked answer @p's responder is set to spoil: refused as no answer. */
