@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A tiny HTTP server for the CRL fetch tests: a thread on 127.0.0.1 that answers every GET with one body and counts the requests. */
+/* A tiny HTTP server for the CRL fetch and OCSP tests: a thread on 127.0.0.1 that answers every GET with one body, or a POST with what a callback makes of its body, and counts the requests. */
 
 #ifndef KESP_TEST_CRL_SERVER_H
 #define KESP_TEST_CRL_SERVER_H
@@ -24,20 +24,75 @@ struct crl_server {
 	uint8_t *body;
 	size_t len;
 	char uri[128];			/* http://127.0.0.1:PORT/root.crl */
+	/* A POST's answer, malloc()ed (NULL: @body), from the thread. */
+	uint8_t *(*answer)(void *arg, const uint8_t *req, size_t len,
+			   size_t *out_len);
+	void *arg;
+	atomic_int posts;
+	char head[2048];		/* the last request's line and headers */
 };
+
+/* The rest of a POST's body after @got bytes of @req (headers included). */
+static size_t crl_server_body(int c, char *req, size_t got, size_t cap,
+			      const char **body)
+{
+	char *end = strstr(req, "\r\n\r\n"), *cl = strcasestr(req,
+						"\r\nContent-Length:");
+	size_t want, have;
+	ssize_t n;
+
+	if (!end || !cl || cl > end)
+		return 0;
+	want = strtoul(cl + 17, NULL, 10);
+	*body = end + 4;
+	have = got - (size_t)(end + 4 - req);
+	while (have < want && (size_t)(end + 4 - req) + want < cap &&
+	       (n = recv(c, req + got, cap - 1 - got, 0)) > 0) {
+		got += (size_t)n;
+		have += (size_t)n;
+	}
+	return have < want ? have : want;
+}
+
+/* What the server sends for one request: @s->body, or @s->answer's. */
+static void crl_server_reply(struct crl_server *s, int c, char *req,
+			     size_t got, size_t cap)
+{
+	const char *body = NULL;
+	uint8_t *mine = NULL, *out = s->body;
+	size_t blen, len = s->len, off = 0;
+	char head[160];
+	ssize_t n;
+
+	if (!strncmp(req, "POST ", 5) && s->answer) {
+		atomic_fetch_add(&s->posts, 1);
+		blen = crl_server_body(c, req, got, cap, &body);
+		mine = s->answer(s->arg, (const uint8_t *)body, blen, &len);
+		out = mine;
+	}
+	n = snprintf(head, sizeof(head),
+		     "HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %zu\r\n\r\n",
+		     out ? len : 0);
+	if (send(c, head, (size_t)n, MSG_NOSIGNAL) == n)
+		while (out && off < len &&
+		       (n = send(c, out + off, len - off, MSG_NOSIGNAL)) > 0)
+			off += (size_t)n;
+	free(mine);
+}
 
 static void *crl_server_run(void *arg)
 {
 	struct crl_server *s = arg;
-	char req[2048], head[128];
+	char req[16384], *end;
 
 	for (;;) {
-		size_t got = 0, off = 0;
+		size_t got = 0;
 		ssize_t n;
 		int c = accept(s->fd, NULL, NULL);
 
 		if (c < 0)
 			return NULL;
+		req[0] = '\0';
 		while (got < sizeof(req) - 1 &&
 		       (n = recv(c, req + got, sizeof(req) - 1 - got, 0)) > 0) {
 			got += (size_t)n;
@@ -45,15 +100,11 @@ static void *crl_server_run(void *arg)
 			if (strstr(req, "\r\n\r\n"))
 				break;
 		}
+		end = strstr(req, "\r\n\r\n");
+		snprintf(s->head, sizeof(s->head), "%.*s",
+			 (int)(end ? (size_t)(end - req) : got), req);
 		atomic_fetch_add(&s->requests, 1);
-		n = snprintf(head, sizeof(head),
-			     "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: %zu\r\n\r\n",
-			     s->len);
-		if (send(c, head, (size_t)n, MSG_NOSIGNAL) == n)
-			while (off < s->len &&
-			       (n = send(c, s->body + off, s->len - off,
-					 MSG_NOSIGNAL)) > 0)
-				off += (size_t)n;
+		crl_server_reply(s, c, req, got, sizeof(req));
 		close(c);
 	}
 }
@@ -93,7 +144,7 @@ static int crl_server_start(struct crl_server *s)
 }
 
 /* What the server answers from now on: @crl (freed) as PEM or DER. */
-static void crl_server_serve(struct crl_server *s, X509_CRL *crl, int der)
+static inline void crl_server_serve(struct crl_server *s, X509_CRL *crl, int der)
 {
 	unsigned char *p;
 	BIO *b;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kespctl cert list: the loaded CA and end-entity certificates (subject, issuer, serial, validity, key) and CRLs, as text or JSON; never key material. */
+/* kespctl cert list: the loaded CA and end-entity certificates (subject, issuer, serial, validity, key), CRLs and cached OCSP answers, as text or JSON; never key material. */
 
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +121,36 @@ static void write_crls(const struct iked_creds *c, FILE *f, struct json *j)
 		json_arr_end(j);
 }
 
+/* The cached OCSP answers: about whom, what, until when, from whom. */
+static void write_ocsp(const struct iked_creds *c, FILE *f, struct json *j)
+{
+	struct iked_ocsp_view v;
+	size_t i;
+
+	if (j)
+		json_arr_begin(j, "ocsp");
+	for (i = 0; iked_ocsp_view(c, i, &v); i++) {
+		if (!j) {
+			fprintf(f, "ocsp serial %s of %s\n  %s%s%s, next update %s\n  uri %s\n",
+				v.serial, v.issuer, v.status,
+				v.revoked[0] ? " since " : "", v.revoked,
+				v.next_update, v.uri);
+			continue;
+		}
+		json_obj_begin(j, NULL);
+		json_str(j, "issuer", v.issuer);
+		json_str(j, "serial", v.serial);
+		json_str(j, "status", v.status);
+		if (v.revoked[0])
+			json_str(j, "revoked_on", v.revoked);
+		json_str(j, "next_update", v.next_update);
+		json_str(j, "uri", v.uri);
+		json_obj_end(j);
+	}
+	if (j)
+		json_arr_end(j);
+}
+
 void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json)
 {
 	struct cert_view v;
@@ -143,6 +173,7 @@ void iked_creds_write(const struct iked_creds *c, FILE *f, int as_json)
 	if (as_json)
 		json_arr_end(&j);
 	write_crls(c, f, as_json ? &j : NULL);
+	write_ocsp(c, f, as_json ? &j : NULL);
 	if (as_json) {
 		json_obj_end(&j);
 		json_finish(&j);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Which CRLs an IKE_AUTH waits for: the chain up to our CAs, each certificate's CRLDistributionPoints, the CRLs we have; starting the fetches that are missing. */
+/* Which OCSP answers and CRLs an IKE_AUTH waits for: the chain up to our CAs, each certificate's OCSP responder and CRLDistributionPoints, the answers and CRLs we have; starting the fetches that are missing. */
 
 #include <errno.h>
 #include <stdio.h>
@@ -131,16 +131,30 @@ static size_t chain_links(const struct iked_creds *c, X509 *leaf,
 	return anchored ? n : 0;
 }
 
-/* The CRL of @iss for @x: 1 when the IKE_AUTH must wait for it. */
-static int link_wait(struct iked_creds *c, X509 *x, X509 *iss,
-		     const char *conn, unsigned int no)
+/*
+ * The OCSP answer about @x, else the CRL of its issuer @up[0] (@up[@n]:
+ * the chain above): 1 when the IKE_AUTH must wait for it.
+ */
+static int link_wait(struct iked_creds *c, X509 *x, X509 *const *up,
+		     size_t n, const char *conn, unsigned int no)
 {
+	X509 *iss = up[0];
 	struct iked_crl_cache *cc;
 	const struct crl_failure *f;
 	struct crl_job *j;
 	char uri[1024], name[512];
 	int http;
 
+	/* OCSP first, as strongSwan's revocation plugin: CRLs when it has
+	 * no answer (no responder, failed, unknown). */
+	switch (ocsp_link(c, x, up, n, conn, no)) {
+	case OCSP_LINK_WAIT:
+		return 1;
+	case OCSP_LINK_ANSWERED:
+		return 0;
+	default:
+		break;
+	}
 	if (have_crl_in(&c->crls, X509_get_subject_name(iss)) ||
 	    have_crl_in(iked_crl_fetched(c), X509_get_subject_name(iss)) ||
 	    !cdp_uri(x, uri, sizeof(uri), &http))
@@ -195,6 +209,6 @@ int iked_crl_fetch_wait(struct iked_creds *c, X509 *leaf,
 	n = chain_links(c, leaf, untrusted, x, iss);
 	/* Every missing CRL at once: one wait, not one per certificate. */
 	for (i = 0; i < n; i++)
-		wait |= link_wait(c, x[i], iss[i], conn, no);
+		wait |= link_wait(c, x[i], iss + i, n - i, conn, no);
 	return wait;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* CRL fetches off the event loop: a thread does the blocking HTTP GET, an eventfd wakes the loop, which checks the CRL's signature and caches it by issuer. */
+/* CRL fetches and OCSP queries off the event loop: a thread does the blocking HTTP GET or POST, an eventfd wakes the loop, which checks the CRL's signature and caches it by issuer (the OCSP answer: ocsp.c). */
 
 #include <errno.h>
 #include <pthread.h>
@@ -52,9 +52,13 @@ static void job_put(struct crl_job *j)
 {
 	if (atomic_fetch_sub(&j->refs, 1) != 1)
 		return;
-	close(j->efd);
+	if (j->efd >= 0)
+		close(j->efd);
 	X509_free(j->issuer);
+	ocsp_query_free(j->ocsp);
+	free(j->req);
 	free(j->body);
+	free(j->key);
 	free(j->uri);
 	free(j);
 }
@@ -62,11 +66,18 @@ static void job_put(struct crl_job *j)
 static void *job_run(void *arg)
 {
 	struct crl_job *j = arg;
+	struct http_body post = {
+		.type = "application/ocsp-request",
+		.accept = "application/ocsp-response",
+		.data = j->req,
+		.len = j->req_len,
+	};
 	uint64_t one = 1;
 
 	j->why[0] = '\0';
-	j->err = http_get(j->uri, j->timeout_ms, IKED_CRL_FETCH_MAX_BYTES,
-			  &j->body, &j->len, j->why, sizeof(j->why));
+	j->err = http_request(j->uri, j->req ? &post : NULL, j->timeout_ms,
+			      IKED_CRL_FETCH_MAX_BYTES, &j->body, &j->len,
+			      j->why, sizeof(j->why));
 	atomic_store_explicit(&j->done, true, memory_order_release);
 	if (write(j->efd, &one, sizeof(one)) != sizeof(one)) {
 		/* An eventfd takes a write until its counter overflows. */
@@ -75,34 +86,39 @@ static void *job_run(void *arg)
 	return NULL;
 }
 
-struct crl_job *crl_job_start(struct iked_crl_cache *cc, const char *uri,
-			      X509 *issuer, const char *issuer_name)
+/* A job of @uri found by @key (both copied), not started; NULL: no memory. */
+static struct crl_job *job_new(const char *uri, const char *key, X509 *issuer,
+			       const char *issuer_name)
 {
-	struct crl_job *j;
-	pthread_attr_t attr;
-	pthread_t t;
-	int r;
+	struct crl_job *j = calloc(1, sizeof(*j));
 
-	if (cc->n_jobs >= IKED_CRL_FETCH_MAX)
-		return NULL;
-	j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
+	atomic_init(&j->refs, 1);
+	atomic_init(&j->done, false);
 	j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	j->uri = strdup(uri);
-	if (j->efd < 0 || !j->uri || !X509_up_ref(issuer)) {
-		if (j->efd >= 0)
-			close(j->efd);
-		free(j->uri);
-		free(j);
+	j->key = strdup(key);
+	if (j->efd < 0 || !j->uri || !j->key || !X509_up_ref(issuer)) {
+		job_put(j);
 		return NULL;
 	}
 	j->issuer = issuer;
 	snprintf(j->issuer_name, sizeof(j->issuer_name), "%s", issuer_name);
+	return j;
+}
+
+/* @j's thread started and @j kept: @j, or NULL (@j freed). */
+static struct crl_job *job_launch(struct iked_crl_cache *cc,
+				  struct crl_job *j)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int r;
+
 	j->timeout_ms = cc->timeout_ms ? cc->timeout_ms :
 			IKED_CRL_FETCH_TIMEOUT_MS;
-	atomic_init(&j->refs, 2);
-	atomic_init(&j->done, false);
+	atomic_store(&j->refs, 2);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	r = pthread_create(&t, &attr, job_run, j);
@@ -116,12 +132,48 @@ struct crl_job *crl_job_start(struct iked_crl_cache *cc, const char *uri,
 	return j;
 }
 
-struct crl_job *crl_job_find(struct iked_crl_cache *cc, const char *uri)
+struct crl_job *crl_job_start(struct iked_crl_cache *cc, const char *uri,
+			      X509 *issuer, const char *issuer_name)
+{
+	struct crl_job *j;
+
+	if (cc->n_jobs >= IKED_CRL_FETCH_MAX)
+		return NULL;
+	j = job_new(uri, uri, issuer, issuer_name);
+	return j ? job_launch(cc, j) : NULL;
+}
+
+struct crl_job *crl_job_start_ocsp(struct iked_crl_cache *cc,
+				   const char *uri, const char *key,
+				   struct ocsp_query *q, const uint8_t *req,
+				   size_t req_len, X509 *issuer,
+				   const char *issuer_name)
+{
+	struct crl_job *j = NULL;
+
+	if (cc->n_jobs < IKED_CRL_FETCH_MAX)
+		j = job_new(uri, key, issuer, issuer_name);
+	if (!j) {
+		ocsp_query_free(q);
+		return NULL;
+	}
+	j->ocsp = q;
+	j->req = malloc(req_len ? req_len : 1);
+	if (!j->req) {
+		job_put(j);
+		return NULL;
+	}
+	memcpy(j->req, req, req_len);
+	j->req_len = req_len;
+	return job_launch(cc, j);
+}
+
+struct crl_job *crl_job_find(struct iked_crl_cache *cc, const char *key)
 {
 	size_t i;
 
 	for (i = 0; cc && i < cc->n_jobs; i++)
-		if (!strcmp(cc->jobs[i]->uri, uri))
+		if (!strcmp(cc->jobs[i]->key, key))
 			return cc->jobs[i];
 	return NULL;
 }
@@ -165,7 +217,7 @@ void crl_failure_set(struct iked_crl_cache *cc, const char *uri, bool retry,
 	va_end(ap);
 }
 
-static void failure_clear(struct iked_crl_cache *cc, const char *uri)
+void crl_failure_clear(struct iked_crl_cache *cc, const char *uri)
 {
 	struct crl_failure *f = crl_failure_find(cc, uri);
 
@@ -280,8 +332,13 @@ static void job_finish(struct iked_crl_cache *cc, struct crl_job *j)
 {
 	STACK_OF(X509_REVOKED) *rev;
 	char why[1400], next[64];
-	X509_CRL *crl = job_crl(j, why, sizeof(why));
+	X509_CRL *crl;
 
+	if (j->ocsp) {
+		ocsp_job_finish(cc, j);
+		return;
+	}
+	crl = job_crl(j, why, sizeof(why));
 	if (crl && cache_put(cc, crl, j->uri)) {
 		X509_CRL_free(crl);
 		crl = NULL;
@@ -294,7 +351,7 @@ static void job_finish(struct iked_crl_cache *cc, struct crl_job *j)
 			 j->issuer_name, j->uri, why, j->dropped);
 		return;
 	}
-	failure_clear(cc, j->uri);
+	crl_failure_clear(cc, j->uri);
 	rev = X509_CRL_get_REVOKED(crl);
 	time_str(X509_CRL_get0_nextUpdate(crl), next, sizeof(next));
 	iked_log(IKED_LOG_INFO, NULL, 0,
@@ -365,5 +422,6 @@ void iked_crl_cache_free(struct iked_crl_cache *cc)
 	for (i = 0; i < cc->n_fails; i++)
 		free(cc->fails[i].uri);
 	iked_crls_clear(&cc->got);
+	ocsp_entries_free(cc);
 	free(cc);
 }

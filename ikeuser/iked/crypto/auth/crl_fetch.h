@@ -60,6 +60,42 @@ const char *iked_crl_fetch_failure(const struct iked_creds *c,
 
 void iked_crl_cache_free(struct iked_crl_cache *cc);
 
+/*
+ * ocsp.c: the first http:// OCSP responder in @x's
+ * authorityInfoAccess into @uri, escaped: 1, or 0 when it names none.
+ */
+int iked_ocsp_uri(X509 *x, char *uri, size_t len);
+
+enum iked_ocsp_status {
+	IKED_OCSP_NONE,			/* no current answer: CRLs decide */
+	IKED_OCSP_GOOD,
+	IKED_OCSP_REVOKED,
+};
+
+/*
+ * The cached OCSP answer about @x (whose issuer validated): with
+ * IKED_OCSP_REVOKED the refusal line (subject, serial, responder, when)
+ * in @why.
+ */
+enum iked_ocsp_status iked_ocsp_status(const struct iked_creds *c, X509 *x,
+				       char *why, size_t len);
+
+/* One cached OCSP answer, for kespctl cert list; escaped. */
+struct iked_ocsp_view {
+	char issuer[512], serial[100];
+	const char *status;		/* "good" or "revoked" */
+	char revoked[40];		/* ISO 8601, or "" when good */
+	char next_update[40];		/* until when it is used */
+	const char *uri;		/* the responder */
+};
+
+/* The @i-th cached OCSP answer of @c into @v: 1, or 0 past the last. */
+int iked_ocsp_view(const struct iked_creds *c, size_t i,
+		   struct iked_ocsp_view *v);
+
+/* Why the last OCSP query about @x failed, or NULL. */
+const char *iked_ocsp_failure(const struct iked_creds *c, X509 *x);
+
 /* A fetch's timeout in ms (tests shorten it); 0: the default. */
 void iked_crl_fetch_set_timeout(struct iked_creds *c, unsigned int ms);
 

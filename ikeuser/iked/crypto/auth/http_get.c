@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A minimal HTTP/1.0 GET over plain TCP for CRL distribution points: URI parsing, one request, the body of a 200 response; blocking with a deadline. */
+/* A minimal HTTP/1.0 GET or POST over plain TCP for CRL distribution points and OCSP responders: URI parsing, one request, the body of a 200 response; blocking with a deadline. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -268,20 +268,53 @@ static int recv_all(int fd, uint8_t *buf, size_t cap, size_t *len,
 	}
 }
 
-/* The response of @u on the connected @fd into @buf: 0 or -errno (@why). */
-static int exchange(int fd, const struct http_uri *u, uint8_t *buf,
-		    size_t cap, size_t *len, long long deadline,
-		    unsigned int timeout_ms, size_t max, char *why,
-		    size_t why_len)
+/* "GET" or "POST" with its body: the request line, headers and body. */
+static char *request(const struct http_uri *u, const struct http_body *post,
+		     size_t *len)
 {
-	char req[1536];
-	int n, r;
+	const char *ob = strchr(u->host, ':') ? "[" : "",
+		   *cb = strchr(u->host, ':') ? "]" : "";
+	size_t blen = post ? post->len : 0;
+	char *req = malloc(1536 + blen);
+	int n;
 
-	n = snprintf(req, sizeof(req),
-		     "GET %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: kesp-iked\r\nAccept: application/pkix-crl, */*\r\nConnection: close\r\n\r\n",
-		     u->path, strchr(u->host, ':') ? "[" : "", u->host,
-		     strchr(u->host, ':') ? "]" : "");
-	r = send_all(fd, req, (size_t)n, deadline);
+	if (!req)
+		return NULL;
+	if (post)
+		n = snprintf(req, 1536,
+			     "POST %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: kesp-iked\r\nContent-Type: %s\r\nContent-Length: %zu\r\nAccept: %s\r\nConnection: close\r\n\r\n",
+			     u->path, ob, u->host, cb, post->type, blen,
+			     post->accept);
+	else
+		n = snprintf(req, 1536,
+			     "GET %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: kesp-iked\r\nAccept: application/pkix-crl, */*\r\nConnection: close\r\n\r\n",
+			     u->path, ob, u->host, cb);
+	if (n < 0 || n >= 1536) {
+		free(req);
+		return NULL;
+	}
+	if (blen)
+		memcpy(req + n, post->data, blen);
+	*len = (size_t)n + blen;
+	return req;
+}
+
+/* The response of @u on the connected @fd into @buf: 0 or -errno (@why). */
+static int exchange(int fd, const struct http_uri *u,
+		    const struct http_body *post, uint8_t *buf, size_t cap,
+		    size_t *len, long long deadline, unsigned int timeout_ms,
+		    size_t max, char *why, size_t why_len)
+{
+	size_t n;
+	char *req = request(u, post, &n);
+	int r;
+
+	if (!req) {
+		snprintf(why, why_len, "out of memory");
+		return -ENOMEM;
+	}
+	r = send_all(fd, req, n, deadline);
+	free(req);
 	if (!r)
 		r = recv_all(fd, buf, cap, len, deadline);
 	if (r == -EFBIG)
@@ -295,8 +328,9 @@ static int exchange(int fd, const struct http_uri *u, uint8_t *buf,
 	return r;
 }
 
-int http_get(const char *uri, unsigned int timeout_ms, size_t max,
-	     uint8_t **body, size_t *body_len, char *why, size_t why_len)
+int http_request(const char *uri, const struct http_body *post,
+		 unsigned int timeout_ms, size_t max, uint8_t **body,
+		 size_t *body_len, char *why, size_t why_len)
 {
 	long long deadline = now_ms() + timeout_ms;
 	size_t cap = max + HTTP_HEAD_MAX, len = 0, blen;
@@ -317,8 +351,8 @@ int http_get(const char *uri, unsigned int timeout_ms, size_t max,
 	if (fd < 0)
 		return fd;
 	buf = malloc(cap);
-	r = buf ? exchange(fd, &u, buf, cap, &len, deadline, timeout_ms, max,
-			   why, why_len) : -ENOMEM;
+	r = buf ? exchange(fd, &u, post, buf, cap, &len, deadline, timeout_ms,
+			   max, why, why_len) : -ENOMEM;
 	close(fd);
 	if (!r)
 		r = http_response_body(buf, len, &b, &blen, why, why_len);
@@ -339,4 +373,11 @@ int http_get(const char *uri, unsigned int timeout_ms, size_t max,
 		snprintf(why, why_len, "out of memory");
 	free(buf);
 	return r;
+}
+
+int http_get(const char *uri, unsigned int timeout_ms, size_t max,
+	     uint8_t **body, size_t *body_len, char *why, size_t why_len)
+{
+	return http_request(uri, NULL, timeout_ms, max, body, body_len, why,
+			    why_len);
 }

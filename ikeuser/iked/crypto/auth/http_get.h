@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A minimal HTTP/1.0 GET over plain TCP, for CRL distribution points: blocking with a deadline, so run it off the event loop. */
+/* A minimal HTTP/1.0 GET or POST over plain TCP, for CRL distribution points and OCSP responders: blocking with a deadline, so run it off the event loop. */
 
 #ifndef KESP_IKED_CRYPTO_HTTP_GET_H
 #define KESP_IKED_CRYPTO_HTTP_GET_H
@@ -38,5 +38,21 @@ int http_response_body(const uint8_t *buf, size_t len, const uint8_t **body,
  */
 int http_get(const char *uri, unsigned int timeout_ms, size_t max,
 	     uint8_t **body, size_t *body_len, char *why, size_t why_len);
+
+/* What a POST sends: @len bytes of @type, the answer wanted of @accept. */
+struct http_body {
+	const char *type;
+	const char *accept;
+	const uint8_t *data;
+	size_t len;
+};
+
+/*
+ * http_get(), or with @post a POST of its body (OCSP, RFC 6960 A.1):
+ * the same deadline, cap and answers.
+ */
+int http_request(const char *uri, const struct http_body *post,
+		 unsigned int timeout_ms, size_t max, uint8_t **body,
+		 size_t *body_len, char *why, size_t why_len);
 
 #endif /* KESP_IKED_CRYPTO_HTTP_GET_H */

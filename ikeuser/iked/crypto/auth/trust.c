@@ -41,6 +41,8 @@ struct crl_state {
 	X509_CRL *crl;
 	/* The file and fetched CRLs together (the CRLs not owned). */
 	STACK_OF(X509_CRL) *sk;
+	/* A certificate an OCSP responder said is revoked. */
+	X509 *ocsp_rev;
 };
 
 /* @x is the self-signed end of the chain: a trust anchor. */
@@ -68,27 +70,68 @@ static void stale_warn(struct crl_state *st, X509_CRL *crl, int expired)
 			  X509_CRL_get0_lastUpdate(crl), when, sizeof(when)));
 }
 
+/* "; the OCSP responder URI gave no answer: why" when @x names one. */
+static const char *ocsp_note(const struct iked_creds *c, X509 *x, char *buf,
+			     size_t len)
+{
+	const char *fail = iked_ocsp_failure(c, x);
+	char uri[1024];
+
+	buf[0] = '\0';
+	if (x && iked_ocsp_uri(x, uri, sizeof(uri)))
+		snprintf(buf, len, "; the OCSP responder %s gave no answer: %s",
+			 uri, fail ? fail : "it could not be asked");
+	return buf;
+}
+
 /* The warning of a certificate let through without its CRL (the first). */
 static void nocrl_warn(struct crl_state *st, X509 *x, const char *uri)
 {
-	const char *fail = iked_crl_fetch_failure(st->c, uri);
-	char subj[512], iss[512];
+	const char *fail = uri[0] ? iked_crl_fetch_failure(st->c, uri) : NULL;
+	char subj[512], iss[512], oc[1400];
 
 	if (st->warn[0])
 		return;
-	snprintf(st->warn, st->warn_len, "no CRL for the issuer \"%s\" of \"%s\" from %s: %s; the certificate is accepted without it, as strictcrlpolicy=no",
+	snprintf(st->warn, st->warn_len, "no CRL for the issuer \"%s\" of \"%s\" from %s: %s%s; the certificate is accepted without it, as strictcrlpolicy=no",
 		 name_str(X509_get_issuer_name(x), iss, sizeof(iss)),
-		 name_str(X509_get_subject_name(x), subj, sizeof(subj)), uri,
-		 fail ? fail : "it could not be fetched");
+		 name_str(X509_get_subject_name(x), subj, sizeof(subj)),
+		 uri[0] ? uri : "ipsec.d/crls/",
+		 fail ? fail : uri[0] ? "it could not be fetched" : "none there",
+		 ocsp_note(st->c, x, oc, sizeof(oc)));
 }
 
-/* Whether a missing or stale CRL of @x's issuer refuses @x. */
+/*
+ * Whether a missing or stale CRL of @x's issuer refuses @x; ifuri counts
+ * an OCSP responder as a URI, as strongSwan's does.
+ */
 static int crl_strict(const struct crl_state *st, X509 *x, char *uri,
 		      size_t len)
 {
-	int has_uri = x && iked_crl_cdp_uri(x, uri, len);
+	char ocsp[1024];
+	int has_cdp = x && iked_crl_cdp_uri(x, uri, len);
+	int has_uri = has_cdp || (x && iked_ocsp_uri(x, ocsp, sizeof(ocsp)));
 
 	return st->c->strict_crl || (st->c->crl_ifuri && has_uri);
+}
+
+/*
+ * An OCSP answer about @x in place of its missing or stale CRL: 1 good
+ * (the CRL is not needed), 0 none, -1 revoked (kept for the reason).
+ */
+static int ocsp_instead(struct crl_state *st, X509 *x)
+{
+	char why[8];
+
+	switch (x ? iked_ocsp_status(st->c, x, why, sizeof(why)) :
+		IKED_OCSP_NONE) {
+	case IKED_OCSP_GOOD:
+		return 1;
+	case IKED_OCSP_REVOKED:
+		st->ocsp_rev = x;
+		return -1;
+	default:
+		return 0;
+	}
 }
 
 /*
@@ -104,7 +147,8 @@ static int crl_cb(int ok, X509_STORE_CTX *ctx)
 	X509_CRL *crl = X509_STORE_CTX_get0_current_crl(ctx);
 	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
 	int e = X509_STORE_CTX_get_error(ctx);
-	char uri[1024] = "";
+	char uri[1024] = "", ou[1024];
+	int o;
 
 	if (ok || !st)
 		return ok;
@@ -113,13 +157,19 @@ static int crl_cb(int ok, X509_STORE_CTX *ctx)
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		if (is_anchor(ctx, x))
 			return 1;
+		o = ocsp_instead(st, x);
+		if (o)
+			return o > 0;
 		if (crl_strict(st, x, uri, sizeof(uri)))
 			return 0;
-		if (uri[0])
+		if (uri[0] || iked_ocsp_uri(x, ou, sizeof(ou)))
 			nocrl_warn(st, x, uri);
 		return 1;
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 	case X509_V_ERR_CRL_NOT_YET_VALID:
+		o = ocsp_instead(st, x);
+		if (o)
+			return o > 0;
 		if (crl_strict(st, x, uri, sizeof(uri)))
 			return 0;
 		stale_warn(st, crl, e == X509_V_ERR_CRL_HAS_EXPIRED);
@@ -181,16 +231,18 @@ static void nocrl_why(const struct iked_creds *c, X509 *x, const char *iss,
 		      const char *subj, char *why, size_t len)
 {
 	const char *pol = c->strict_crl ? "yes" : "ifuri", *fail;
-	char uri[1024];
+	char uri[1024], oc[1400];
 
+	ocsp_note(c, x, oc, sizeof(oc));
 	if (!x || !iked_crl_cdp_uri(x, uri, sizeof(uri))) {
-		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=%s requires",
-			 iss, subj, pol);
+		snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\" in ipsec.d/crls/, which strictcrlpolicy=%s requires%s",
+			 iss, subj, pol, oc);
 		return;
 	}
 	fail = iked_crl_fetch_failure(c, uri);
-	snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=%s requires: fetching it from %s failed: %s",
-		 iss, subj, pol, uri, fail ? fail : "no fetch could be started");
+	snprintf(why, len, "no CRL for the issuer \"%s\" of \"%s\", which strictcrlpolicy=%s requires: fetching it from %s failed: %s%s",
+		 iss, subj, pol, uri, fail ? fail : "no fetch could be started",
+		 oc);
 }
 
 /* The one line for a chain that did not validate. */
@@ -204,6 +256,10 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 
 	name_str(x ? X509_get_subject_name(x) : NULL, subj, sizeof(subj));
 	name_str(x ? X509_get_issuer_name(x) : NULL, iss, sizeof(iss));
+	if (st->ocsp_rev) {
+		iked_ocsp_status(c, st->ocsp_rev, why, len);
+		return;
+	}
 	switch (e) {
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -244,6 +300,24 @@ static void verify_why(const struct iked_creds *c, X509_STORE_CTX *ctx,
 			 subj, iss, X509_verify_cert_error_string(e));
 		break;
 	}
+}
+
+/*
+ * An OCSP answer of revoked about a certificate of the validated chain
+ * (not its root): -EACCES with the line in @why, or 0. Checked here too
+ * because a current CRL that does not list it asks no callback.
+ */
+static int ocsp_revoked(const struct iked_creds *c, X509_STORE_CTX *ctx,
+			char *why, size_t len)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	int i;
+
+	for (i = 0; i + 1 < sk_X509_num(chain); i++)
+		if (iked_ocsp_status(c, sk_X509_value(chain, i), why, len) ==
+		    IKED_OCSP_REVOKED)
+			return -EACCES;
+	return 0;
 }
 
 /*
@@ -326,7 +400,7 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	char want[512], warn[1024] = "";
-	struct crl_state st = { c, warn, sizeof(warn), NULL, NULL };
+	struct crl_state st = { c, warn, sizeof(warn), NULL, NULL, NULL };
 	int r = -EACCES;
 
 	why[0] = '\0';
@@ -341,6 +415,8 @@ int iked_trust_verify(const struct iked_creds *c, X509 *leaf,
 	}
 	if (X509_verify_cert(ctx) != 1)
 		verify_why(c, ctx, &st, why, why_len);
+	else if (ocsp_revoked(c, ctx, why, why_len))
+		r = -EACCES;		/* @why says by whom, since when */
 	else if (ca && ca->type == IKED_ID_DER_ASN1_DN && !chain_has_ca(ctx, ca))
 		snprintf(why, why_len, "the chain of the certificate does not hold the CA rightca=\"%s\"",
 			 iked_conf_dn_format(ca, want, sizeof(want)));
