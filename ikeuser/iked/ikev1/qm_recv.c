@@ -130,6 +130,8 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 		v1_qm_cross_lost(sa, q->rekey_spi, ch);
 	else if (q->rekey_spi)
 		v1_rekey_done(sa, q->rekey_spi, ch, 0);
+	if (!r && q->rekey_spi && !q->crossed)
+		v1_qm_cross_note(sa, q, ch);
 	qm_done(sa, r);
 }
 
@@ -298,7 +300,8 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 		r = qm_install(sa, true, &ch);
 		if (!r) {
 			q->early = true;
-			v1_rekey_taken(sa, old, ch);
+			if (!v1_qm_cross_late(sa, q, old, ch))
+				v1_rekey_taken(sa, old, ch);
 		}
 	}
 	if (r) {
