@@ -8,7 +8,8 @@
  * with the lower initiator nonce loses, its initiator deletes its pair).
  * The peer's QM1 may reach an end only after that end's own Quick Mode
  * finished (lost once, sent again): decided the same way, late; a rekey
- * the peer starts later, out of that window, replaces the pair.
+ * the peer starts later, out of that window, replaces the pair. A QM2
+ * lost in a crossing is sent again for the QM1 sent again.
  */
 
 #include <stdint.h>
@@ -271,6 +272,57 @@ TEST_F(cross, peer_rekey_after_the_window_replaces_the_pair)
 		TH_LOG("%s", self->why);
 	EXPECT_EQ(0, log_count(p, &p->a, "found late"));
 	EXPECT_EQ(dels + 2, deletes(p));
+}
+
+/* The Quick Mode whose QM2 to A is lost, once (0: none). */
+static uint32_t qm2_to_lose;
+
+static bool lose_qm2(const struct inst *in, const uint8_t *dgram, size_t len)
+{
+	uint32_t id;
+
+	(void)in;
+	if (!qm2_to_lose || len < 28 || dgram[18] != 32)
+		return false;
+	id = (uint32_t)dgram[20] << 24 | (uint32_t)dgram[21] << 16 |
+	     (uint32_t)dgram[22] << 8 | dgram[23];
+	if (id != qm2_to_lose)
+		return false;
+	qm2_to_lose = 0;
+	return true;
+}
+
+TEST_F(cross, a_qm2_lost_in_a_crossing_is_sent_again)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa, *sb;
+	uint32_t old_a, old_b;
+	unsigned int dels;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	sa = live_sa(&p->a);
+	sb = live_sa(&p->b);
+	old_a = sa->children->spi_in;
+	old_b = sb->children->spi_in;
+	dels = deletes(p);
+	/* A's QM1 again soon; without an answer A gives up quickly. */
+	p->a.d->retx_first_ms = 300;
+	p->a.d->retx_tries = 2;
+	p->a.lose = lose_qm2;
+	ASSERT_EQ(0, v1_rekey_start(sa, sa->children));
+	ASSERT_EQ(0, v1_rekey_start(sb, sb->children));
+	qm2_to_lose = v1(sa)->qm.msg_id;
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	EXPECT_EQ(1, p->a.lost);
+	EXPECT_EQ(1, log_count(p, &p->b, "our QM2 again"));
+	EXPECT_EQ(0, one_new_pair(p, old_a, old_b, self->why,
+				  sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(dels + 2, deletes(p));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
 }
 
 TEST_HARNESS_MAIN

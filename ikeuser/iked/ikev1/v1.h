@@ -103,6 +103,14 @@ struct v1_qm {
 	uint32_t peer_life;	/* responder: QM1's, 0 when it said none */
 	bool life_notify;	/* responder: QM2 says RESPONDER-LIFETIME */
 	uint8_t life_data[12];	/* that notify's attributes, until sent */
+	/*
+	 * Responder: our QM2 and the SHA-256 of the QM1 it answers. The
+	 * peer's QM1 again gets it again (recv.c's sa->resp may be another
+	 * Quick Mode's by then: a crossing one's QM3).
+	 */
+	uint8_t *resp;
+	size_t resp_len;
+	uint8_t resp_for[32];
 };
 
 /*
