@@ -6,6 +6,10 @@
  * settled each end has exactly one pair for the CHILD, the same one on
  * both ends, and the old SPIs are gone (ikev1/qm_cross.c: the Quick Mode
  * with the lower initiator nonce loses, its initiator deletes its pair).
+ * The peer's QM1 may reach an end only after that end's own Quick Mode
+ * finished (lost once, sent again): decided the same way, late; a rekey
+ * the peer starts later, out of that window, replaces the pair. A QM2
+ * lost in a crossing is sent again for the QM1 sent again.
  */
 
 #include <stdint.h>
@@ -14,8 +18,10 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "ikev1_pair.h"
 #pragma GCC diagnostic pop
+#include <string.h>
 #include "iked/sa/child_sa.h"
 #include "ikev1_conn.h"
+#include "pair_child.h"
 #include "pair_sa.h"
 
 #define LIFETIME	"\tlifetime=1h\n"
@@ -85,6 +91,238 @@ TEST_F(cross, both_rekey_at_once_one_pair_stays_on_both)
 	/* One Delete of the old pair, one of the redundant one, no more. */
 	EXPECT_EQ(2, log_count(p, &p->a, "the peer deleted CHILD SA") +
 		     log_count(p, &p->b, "the peer deleted CHILD SA"));
+}
+
+/* Quick Mode datagrams still to be lost on their way to A. */
+static unsigned int qm_to_lose;
+
+/* The first @qm_to_lose Quick Mode datagrams (exchange 32) go missing. */
+static bool lose_qm(const struct inst *in, const uint8_t *dgram, size_t len)
+{
+	(void)in;
+	if (!qm_to_lose || len < 28 || dgram[18] != 32)
+		return false;
+	qm_to_lose--;
+	return true;
+}
+
+/* The replaced pairs go: Deletes (retire_at), then lingering ends. */
+static void age_and_settle(struct pair *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		age_children(&p->a, 3500);
+		age_children(&p->b, 3500);
+		pair_settle(p, 3000);
+	}
+}
+
+/*
+ * One pair on each end, the same, neither the old one (@old_a, @old_b)
+ * nor one that is to go or that waits for the peer's Delete.
+ */
+static int one_new_pair(struct pair *p, uint32_t old_a, uint32_t old_b,
+			char *why, size_t len)
+{
+	struct child_sa *ca, *cb;
+
+	if (check_one_pair(p, why, len))
+		return -1;
+	if (n_children(&p->a) != 1 || n_children(&p->b) != 1) {
+		snprintf(why, len, "CHILD SAs: A %u, B %u", n_children(&p->a),
+			 n_children(&p->b));
+		return -1;
+	}
+	ca = live_sa(&p->a)->children;
+	cb = live_sa(&p->b)->children;
+	if (ca->spi_out != cb->spi_in || cb->spi_out != ca->spi_in ||
+	    ca->spi_in == old_a || cb->spi_in == old_b) {
+		snprintf(why, len, "SPIs A %08x/%08x B %08x/%08x, old %08x %08x",
+			 ca->spi_in, ca->spi_out, cb->spi_in, cb->spi_out,
+			 old_a, old_b);
+		return -1;
+	}
+	if (ca->state != CHILD_INSTALLED || cb->state != CHILD_INSTALLED ||
+	    ca->replaced || cb->replaced || ca->retire_at || cb->retire_at) {
+		snprintf(why, len, "the pair left is not a live one: A %s%s, B %s%s",
+			 ca->replaced ? "replaced " : "",
+			 ca->retire_at ? "retiring" : "",
+			 cb->replaced ? "replaced " : "",
+			 cb->retire_at ? "retiring" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned int deletes(struct pair *p)
+{
+	return log_count(p, &p->a, "the peer deleted CHILD SA") +
+	       log_count(p, &p->b, "the peer deleted CHILD SA");
+}
+
+/*
+ * Both ends rekey at once; B's QM1 is lost once, so that A's Quick Mode
+ * is over when B's comes again (B saw a true crossing). Whether A's
+ * Quick Mode lost into *@a_lost. 0 when it ended as it should (@why).
+ */
+static int late_round(struct pair *p, bool *a_lost, char *why, size_t len)
+{
+	struct ike_sa *sa = live_sa(&p->a), *sb = live_sa(&p->b);
+	struct child_sa *ca = sa->children, *cb = sb->children;
+	uint32_t old_a = ca->spi_in, old_b = cb->spi_in;
+	unsigned int late = log_count(p, &p->a, "found late");
+	unsigned int dels = deletes(p);
+
+	qm_to_lose = 1;
+	if (v1_rekey_start(sa, ca) || v1_rekey_start(sb, cb)) {
+		snprintf(why, len, "cannot start both rekeys");
+		return -1;
+	}
+	*a_lost = memcmp(v1(sa)->qm.ni, v1(sb)->qm.ni, V1_NONCE_LEN) < 0;
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	if (qm_to_lose) {
+		snprintf(why, len, "B's QM1 was not lost");
+		return -1;
+	}
+	if (one_new_pair(p, old_a, old_b, why, len))
+		return -1;
+	/* One Delete of the old pair, one of the redundant one, no more. */
+	if (deletes(p) != dels + 2) {
+		snprintf(why, len, "%u Deletes, not 2", deletes(p) - dels);
+		return -1;
+	}
+	if (log_count(p, &p->a, "found late") != late + 1) {
+		snprintf(why, len, "A found %u late crossings, not 1",
+			 log_count(p, &p->a, "found late") - late);
+		return -1;
+	}
+	return 0;
+}
+
+TEST_F(cross, peer_qm1_after_ours_finished_decided_the_same)
+{
+	struct pair *p = &self->p;
+	bool a_lost, seen[2] = { false, false };
+	int round;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* B's QM1 comes again soon: A's Quick Mode is over by then. */
+	p->b.d->retx_first_ms = 300;
+	p->a.lose = lose_qm;
+	/* The nonces decide: until either end has lost once. */
+	for (round = 0; round < 16 && !(seen[0] && seen[1]); round++) {
+		ASSERT_EQ(0, late_round(p, &a_lost, self->why,
+					sizeof(self->why)))
+			TH_LOG("round %d (A's Quick Mode %s): %s", round,
+			       a_lost ? "lost" : "won", self->why);
+		seen[a_lost] = true;
+	}
+	EXPECT_TRUE(seen[0] && seen[1]);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* Our rekeys' records of their nonces grow older by @ms. */
+static void age_late(struct inst *in, iked_ms ms)
+{
+	struct ike_sa *sa;
+	size_t i;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		for (i = 0; sa->state == IKE_ESTABLISHED && i < V1_LATE_MAX;
+		     i++)
+			if (v1(sa)->late[i].at > ms)
+				v1(sa)->late[i].at -= ms;
+}
+
+TEST_F(cross, peer_rekey_after_the_window_replaces_the_pair)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa, *sb;
+	uint32_t old_a, old_b;
+	unsigned int dels;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	sa = live_sa(&p->a);
+	sb = live_sa(&p->b);
+	old_a = sa->children->spi_in;
+	old_b = sb->children->spi_in;
+	dels = deletes(p);
+	ASSERT_EQ(0, v1_rekey_start(sa, sa->children));
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	ASSERT_EQ(0, one_new_pair(p, old_a, old_b, self->why,
+				  sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/* B's own rekey of the new pair, once its soft lifetime came. */
+	age_late(&p->a, 40000);
+	old_a = sa->children->spi_in;
+	old_b = sb->children->spi_in;
+	ASSERT_EQ(0, v1_rekey_start(sb, sb->children));
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	EXPECT_EQ(0, one_new_pair(p, old_a, old_b, self->why,
+				  sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(0, log_count(p, &p->a, "found late"));
+	EXPECT_EQ(dels + 2, deletes(p));
+}
+
+/* The Quick Mode whose QM2 to A is lost, once (0: none). */
+static uint32_t qm2_to_lose;
+
+static bool lose_qm2(const struct inst *in, const uint8_t *dgram, size_t len)
+{
+	uint32_t id;
+
+	(void)in;
+	if (!qm2_to_lose || len < 28 || dgram[18] != 32)
+		return false;
+	id = (uint32_t)dgram[20] << 24 | (uint32_t)dgram[21] << 16 |
+	     (uint32_t)dgram[22] << 8 | dgram[23];
+	if (id != qm2_to_lose)
+		return false;
+	qm2_to_lose = 0;
+	return true;
+}
+
+TEST_F(cross, a_qm2_lost_in_a_crossing_is_sent_again)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa, *sb;
+	uint32_t old_a, old_b;
+	unsigned int dels;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	sa = live_sa(&p->a);
+	sb = live_sa(&p->b);
+	old_a = sa->children->spi_in;
+	old_b = sb->children->spi_in;
+	dels = deletes(p);
+	/* A's QM1 again soon; without an answer A gives up quickly. */
+	p->a.d->retx_first_ms = 300;
+	p->a.d->retx_tries = 2;
+	p->a.lose = lose_qm2;
+	ASSERT_EQ(0, v1_rekey_start(sa, sa->children));
+	ASSERT_EQ(0, v1_rekey_start(sb, sb->children));
+	qm2_to_lose = v1(sa)->qm.msg_id;
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	EXPECT_EQ(1, p->a.lost);
+	EXPECT_EQ(1, log_count(p, &p->b, "our QM2 again"));
+	EXPECT_EQ(0, one_new_pair(p, old_a, old_b, self->why,
+				  sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(dels + 2, deletes(p));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
 }
 
 TEST_HARNESS_MAIN

@@ -16,6 +16,7 @@
 void v1_qm_clear(struct v1_qm *q)
 {
 	iked_dh_free(q->dh);
+	free(q->resp);
 	OPENSSL_cleanse(q, sizeof(*q));
 }
 

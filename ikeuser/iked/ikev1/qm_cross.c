@@ -15,9 +15,22 @@
  * collision at all: it keeps both pairs and lets the redundant one
  * expire; Libreswan keeps the newest. Deleting the redundant pair at
  * once leaves each end with one pair, as the IKEv2 side of kesp does.
+ *
+ * The peer's QM1 may also reach us only after our Quick Mode finished
+ * (lost once and sent again, or late on its way), while the peer saw a
+ * true crossing and decided by the two nonces: so we keep our Ni of a
+ * rekey a while (v1_qm_cross_note) and decide the same way. How long:
+ * while the old pair is not yet deleted by us (IKED_DEFER_OUT_MS after
+ * our QM3), and at most V1_LATE_MS or half the new pair's soft
+ * lifetime. A rekey the peer starts later, of the pair we made, comes
+ * at its soft lifetime (or when its operator asks), mostly after our
+ * Delete of the old pair told it our rekey is done, and replaces the
+ * pair as always: the wire carries nothing else that tells the two
+ * apart.
  */
 
 #include <string.h>
+#include <openssl/crypto.h>
 
 #include "v1.h"
 #include "../sa/child_sa.h"
@@ -39,6 +52,7 @@ void v1_qm_cross(struct ike_sa *sa, struct v1_qm *ours,
 	if (ours->st != V1_QM_WAIT_MSG2 || !ours->initiator ||
 	    ours->rekey_spi != old->spi_in)
 		return;
+	ours->crossed = true;
 	ours->cross_lost = nonce_cmp(ours->ni, ours->ni_len, theirs->ni,
 				     theirs->ni_len) < 0;
 	ike_sa_log(sa, IKED_LOG_INFO,
@@ -67,4 +81,97 @@ void v1_qm_cross_lost(struct ike_sa *sa, uint32_t old_spi,
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "CHILD SA #%u (our rekey of #%u) lost the rekey collision: it is deleted, the peer's pair replaces #%u",
 		   n->no, old ? old->no : 0, old ? old->no : 0);
+}
+
+/* How long a rekey of ours waits for a crossing QM1 (see above). */
+#define V1_LATE_MS	32000
+
+static iked_ms late_window(const struct child_sa *n)
+{
+	iked_ms half = (iked_ms)n->soft_secs * 500;
+
+	return half && half < V1_LATE_MS ? half : V1_LATE_MS;
+}
+
+void v1_qm_cross_note(struct ike_sa *sa, const struct v1_qm *q,
+		      const struct child_sa *n)
+{
+	struct v1_qm_late *l = v1(sa)->late, *oldest = l;
+	size_t i;
+
+	/* A free slot, or the oldest: it is the first out of its window. */
+	for (i = 0; i < V1_LATE_MAX; i++) {
+		if (!l[i].new_spi) {
+			oldest = &l[i];
+			break;
+		}
+		if (l[i].at < oldest->at)
+			oldest = &l[i];
+	}
+	oldest->new_spi = n->spi_in;
+	oldest->old_spi = q->rekey_spi;
+	memcpy(oldest->ni, q->ni, q->ni_len);
+	oldest->ni_len = q->ni_len;
+	oldest->at = iked_now();
+}
+
+static struct v1_qm_late *late_find(struct ike_sa *sa,
+				    const struct child_sa *n)
+{
+	struct v1_qm_late *l = v1(sa)->late;
+	size_t i;
+
+	struct child_sa *old;
+
+	for (i = 0; i < V1_LATE_MAX; i++) {
+		if (!l[i].new_spi || l[i].new_spi != n->spi_in ||
+		    iked_now() - l[i].at > late_window(n))
+			continue;
+		/* Our Delete of the old pair went: the window is over. */
+		old = child_find_in(sa, l[i].old_spi);
+		if (old && old->state == CHILD_INSTALLED && old->retire_at)
+			return &l[i];
+	}
+	return NULL;
+}
+
+/*
+ * Ours lost, decided late: the peer's pair replaces the old one, which
+ * the peer deletes (ours was not sent yet), and we delete ours.
+ */
+static void late_lost(struct child_sa *old, struct child_sa *n)
+{
+	if (old) {
+		old->retire_at = 0;
+		old->rekeying = false;
+		old->rekey_due = false;
+		old->replaced = true;
+	}
+	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
+}
+
+bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,
+		      struct child_sa *target, struct child_sa *ch)
+{
+	struct v1_qm_late *l = late_find(sa, target);
+	struct child_sa *old;
+	bool lost;
+
+	if (!l)
+		return false;
+	lost = nonce_cmp(l->ni, l->ni_len, theirs->ni, theirs->ni_len) < 0;
+	old = child_find_in(sa, l->old_spi);
+	OPENSSL_cleanse(l, sizeof(*l));
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "CHILD SA rekey collision, found late: the peer's Quick Mode %08x rekeys what our finished rekey did (CHILD SA #%u); %s has the lower nonce, its pair is deleted by %s",
+		   theirs->msg_id, target->no, lost ? "ours" : "the peer's",
+		   lost ? "us" : "the peer");
+	if (lost) {
+		late_lost(old, target);
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u (our rekey) lost the rekey collision: it is deleted, #%u replaces it",
+			   target->no, ch->no);
+	}
+	/* Won: the peer deletes #ch; ours still deletes the old pair. */
+	return true;
 }

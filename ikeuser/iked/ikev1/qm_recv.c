@@ -130,6 +130,8 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 		v1_qm_cross_lost(sa, q->rekey_spi, ch);
 	else if (q->rekey_spi)
 		v1_rekey_done(sa, q->rekey_spi, ch, 0);
+	if (!r && q->rekey_spi && !q->crossed)
+		v1_qm_cross_note(sa, q, ch);
 	qm_done(sa, r);
 }
 
@@ -177,6 +179,33 @@ static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 	return -ENOENT;
 }
 
+/* A copy of QM2, just sent (sa->resp), in its slot; none if no memory. */
+static void keep_qm2(struct ike_sa *sa, struct v1_qm *q)
+{
+	free(q->resp);
+	q->resp = malloc(sa->resp_len);
+	q->resp_len = q->resp ? sa->resp_len : 0;
+	if (q->resp)
+		memcpy(q->resp, sa->resp, sa->resp_len);
+	memcpy(q->resp_for, v1(sa)->resp_for, sizeof(q->resp_for));
+}
+
+/*
+ * The peer's QM1 again, that slot @q answered: its QM2 was lost, our
+ * QM2 again. Without it the peer's Quick Mode would time out when a
+ * crossing Quick Mode's message was our last response since.
+ */
+static bool resend_qm2(struct ike_sa *sa, const struct v1_qm *q)
+{
+	if (q->st != V1_QM_WAIT_MSG3 || !q->resp ||
+	    memcmp(q->resp_for, v1(sa)->last_in, sizeof(q->resp_for)))
+		return false;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "Quick Mode %08x: QM1 again, our QM2 again", q->msg_id);
+	iked_net_send_msgs(&sa->d->net, &sa->path, q->resp, q->resp_len);
+	return true;
+}
+
 static int send_qm2(struct ike_sa *sa, const struct ikev1_msg *m,
 		    const struct ikev1_prop *p, const struct ikev1_xf *x)
 {
@@ -221,6 +250,8 @@ static int send_qm2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r)
 		r = v1_send_enc(sa, &h, c, V1_REQ_NONE, qm_fill_hash2);
 	free(c);
+	if (!r)
+		keep_qm2(sa, q);
 	return r;
 }
 
@@ -298,7 +329,8 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 		r = qm_install(sa, true, &ch);
 		if (!r) {
 			q->early = true;
-			v1_rekey_taken(sa, old, ch);
+			if (!v1_qm_cross_late(sa, q, old, ch))
+				v1_rekey_taken(sa, old, ch);
 		}
 	}
 	if (r) {
@@ -372,6 +404,8 @@ void v1_qm_recv(struct ike_sa *sa, struct ikev1_msg *m)
 			   v1_state_name(v->st));
 		return;
 	}
+	if (resend_qm2(sa, &v->qm) || resend_qm2(sa, &v->qr))
+		return;
 	/*
 	 * The peer's Quick Mode beside our own, which waits for its QM2:
 	 * both ends may have sent QM1 at once (crossing rekeys, qm_cross.c).

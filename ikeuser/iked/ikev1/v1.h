@@ -90,6 +90,8 @@ struct v1_qm {
 	 * CHILD SA and lost (qm_cross.c): the pair it makes is deleted.
 	 */
 	bool cross_lost;
+	/* Initiator: the peer's Quick Mode crossed this one (qm_cross.c). */
+	bool crossed;
 	/* Initiator of a new CHILD SA: 1 + the conn's subnet pair (qm_ts.c). */
 	uint16_t pair_no;
 	/*
@@ -101,7 +103,30 @@ struct v1_qm {
 	uint32_t peer_life;	/* responder: QM1's, 0 when it said none */
 	bool life_notify;	/* responder: QM2 says RESPONDER-LIFETIME */
 	uint8_t life_data[12];	/* that notify's attributes, until sent */
+	/*
+	 * Responder: our QM2 and the SHA-256 of the QM1 it answers. The
+	 * peer's QM1 again gets it again (recv.c's sa->resp may be another
+	 * Quick Mode's by then: a crossing one's QM3).
+	 */
+	uint8_t *resp;
+	size_t resp_len;
+	uint8_t resp_for[32];
 };
+
+/*
+ * A rekey of ours that finished without the peer's Quick Mode crossing
+ * it, a short while ago: the peer's QM1 may yet come, sent before our
+ * QM1 reached it (qm_cross.c).
+ */
+struct v1_qm_late {
+	uint32_t new_spi;	/* the new pair's inbound SPI, 0: unused */
+	uint32_t old_spi;	/* the replaced pair's inbound SPI */
+	uint8_t ni[V1_NONCE_MAX];
+	size_t ni_len;
+	iked_ms at;		/* when our QM3 left */
+};
+
+#define V1_LATE_MAX	4
 
 struct v1_sa {
 	enum v1_state st;
@@ -145,6 +170,7 @@ struct v1_sa {
 	 */
 	struct v1_qm qr;
 	bool qr_in;		/* qm and qr are swapped just now */
+	struct v1_qm_late late[V1_LATE_MAX];
 	/* The conn's subnet pairs the peer refused, by index (qm_ts.c). */
 	uint8_t refused[IKED_MAX_TS * IKED_MAX_TS / 8];
 	uint32_t dpd_seq;	/* our last R-U-THERE */
@@ -412,6 +438,20 @@ void v1_qm_cross(struct ike_sa *sa, struct v1_qm *ours,
  */
 void v1_qm_cross_lost(struct ike_sa *sa, uint32_t old_spi,
 		      struct child_sa *n);
+/*
+ * Initiator: our rekey @q, which no Quick Mode of the peer's crossed,
+ * made @n: kept a while for a crossing QM1 still on its way.
+ */
+void v1_qm_cross_note(struct ike_sa *sa, const struct v1_qm *q,
+		      const struct child_sa *n);
+/*
+ * Responder: the peer's Quick Mode @theirs for the proxy IDs of @target
+ * made @ch. When @target is the pair a rekey of ours made moments ago
+ * (v1_qm_cross_note), it is a crossing decided late, as v1_qm_cross()
+ * decides it: true, handled. false: a plain rekey of @target.
+ */
+bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,
+		      struct child_sa *target, struct child_sa *ch);
 
 /* ike_rekey.c: ISAKMP SA rekeying, make before break. */
 /* @s is another established ISAKMP SA of @sa's conn, with the same peer. */
