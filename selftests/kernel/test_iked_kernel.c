@@ -5,7 +5,9 @@
  * (ikeuser/iked/kernel.c) reserves SPIs, installs, reads, dumps and
  * removes SAs and policies, lets IKE bypass the SPD, and delivers
  * ACQUIRE and EXPIRE events without ever blocking. Each test has a
- * network namespace of its own.
+ * network namespace of its own. SA adds go through the facade's queue
+ * (its worker thread): a test that needs the kernel's answer runs the
+ * queue first (settle(), sa_add_now()).
  */
 
 #include <errno.h>
@@ -204,6 +206,52 @@ static const char *kerr(struct iked_kernel *k)
 	return iked_kernel_strerror(k, buf, sizeof(buf));
 }
 
+/*
+ * SA adds join kesp-iked's kernel queue and return 0 at once; the
+ * kernel's answer comes back from the worker. Run what is queued and
+ * give the first failure's errno (and its reason in @why), 0 if none.
+ */
+struct first_failure {
+	int err;
+	char why[512];
+};
+
+static void keep_first(const struct iked_kernel_failure *f, void *arg)
+{
+	struct first_failure *ff = arg;
+
+	if (ff->err)
+		return;
+	ff->err = f->err;
+	snprintf(ff->why, sizeof(ff->why), "%s", f->why ? f->why : "");
+}
+
+static int settle(struct iked_kernel *k, char *why, size_t len)
+{
+	struct first_failure ff = { 0 };
+
+	iked_kernel_async_flush(k, keep_first, &ff);
+	if (why)
+		snprintf(why, len, "%s", ff.why);
+	return ff.err;
+}
+
+/* Why the last sa_add_now() failed, as the worker said it. */
+static char add_why[512];
+
+/* One SA add as the kernel answered it. */
+static int sa_add_now(struct iked_kernel *k, const struct kesp_sa *sa)
+{
+	int err = iked_kernel_sa_add(k, sa);
+
+	add_why[0] = 0;
+	if (err) {
+		snprintf(add_why, sizeof(add_why), "%s", kerr(k));
+		return err;
+	}
+	return settle(k, add_why, sizeof(add_why));
+}
+
 /* Policies in the namespace, counted through the raw socket. */
 static int count_policy(struct nlmsghdr *nlh, void *arg)
 {
@@ -288,16 +336,16 @@ TEST_F(ik, sa_add_in_then_out_and_get_back)
 	in = gcm_sa(KESP_DIR_IN, spi, 3);
 	in.present |= SA_BIT(REPLAY_WINDOW);
 	in.replay_window = 64;
-	ASSERT_EQ(0, iked_kernel_sa_add(self->k, &in)) {
-		TH_LOG("SA_NEW in: %s", kerr(self->k));
+	ASSERT_EQ(0, sa_add_now(self->k, &in)) {
+		TH_LOG("SA_NEW in: %s", add_why);
 	}
 	out = gcm_sa(KESP_DIR_OUT, 0xc0ffee01, 3);
 	/* FAMILY given explicitly this time, derived from dst above. */
 	out.present |= SA_BIT(FAMILY);
 	out.family = AF_INET;
 	set_lifetime(&out, KESP_LFT_A_HARD_ADD_SECS, 3600);
-	ASSERT_EQ(0, iked_kernel_sa_add(self->k, &out)) {
-		TH_LOG("SA_NEW out: %s", kerr(self->k));
+	ASSERT_EQ(0, sa_add_now(self->k, &out)) {
+		TH_LOG("SA_NEW out: %s", add_why);
 	}
 
 	ASSERT_EQ(0, iked_kernel_sa_get(self->k, KESP_DIR_IN, &local, spi,
@@ -344,9 +392,10 @@ TEST_F(ik, duplicate_add_says_eexist_with_the_kernels_reason)
 	struct kesp_sa out = gcm_sa(KESP_DIR_OUT, 0x5001, 0);
 	char buf[512];
 
-	ASSERT_EQ(0, iked_kernel_sa_add(self->k, &out));
-	EXPECT_EQ(-EEXIST, iked_kernel_sa_add(self->k, &out));
-	iked_kernel_strerror(self->k, buf, sizeof(buf));
+	ASSERT_EQ(0, sa_add_now(self->k, &out));
+	/* Queued: 0 now, the kernel's refusal from the worker. */
+	EXPECT_EQ(0, iked_kernel_sa_add(self->k, &out));
+	EXPECT_EQ(-EEXIST, settle(self->k, buf, sizeof(buf)));
 	TH_LOG("duplicate: %s", buf);
 	EXPECT_NE(NULL, strstr(buf, strerror(EEXIST)));
 	EXPECT_NE(NULL, strstr(buf, "(kernel: "));
@@ -354,9 +403,9 @@ TEST_F(ik, duplicate_add_says_eexist_with_the_kernels_reason)
 	/* And a malformed one: GCM without its salt. */
 	out.spi = 0x5002;
 	out.enc_key_len = 32;
-	EXPECT_EQ(-EINVAL, iked_kernel_sa_add(self->k, &out));
-	TH_LOG("short key: %s", kerr(self->k));
-	EXPECT_NE(NULL, strstr(kerr(self->k), "(kernel: "));
+	EXPECT_EQ(-EINVAL, sa_add_now(self->k, &out));
+	TH_LOG("short key: %s", add_why);
+	EXPECT_NE(NULL, strstr(add_why, "(kernel: "));
 	kesp_sa_wipe(&out);
 }
 
@@ -388,8 +437,8 @@ TEST_F(ik, reserved_spi_is_taken_by_sa_new)
 	ASSERT_EQ(0, raw_spi_alloc(&self->nl, 0x7777, 0x7777, &spi));
 	/* Reserved: not handed out twice. */
 	EXPECT_EQ(-EAGAIN, raw_spi_alloc(&self->nl, 0x7777, 0x7777, &spi));
-	ASSERT_EQ(0, iked_kernel_sa_add(self->k, &in)) {
-		TH_LOG("SA_NEW on a reserved SPI: %s", kerr(self->k));
+	ASSERT_EQ(0, sa_add_now(self->k, &in)) {
+		TH_LOG("SA_NEW on a reserved SPI: %s", add_why);
 	}
 	EXPECT_EQ(-EAGAIN, raw_spi_alloc(&self->nl, 0x7777, 0x7777, &spi));
 	/* The SA took the reservation: once it is gone, the SPI is free. */
@@ -725,6 +774,8 @@ TEST_F(ik, lost_events_are_reported_after_what_was_read)
 
 		ASSERT_EQ(0, iked_kernel_sa_add(self->k, &sa));
 	}
+	/* All in (the adds were queued), before the flush behind the facade. */
+	ASSERT_EQ(0, settle(self->k, NULL, 0));
 	/* 1000 hard EXPIREs at once overrun the events socket's queue. */
 	ASSERT_EQ(0, kesp_nl_request(&self->nl, KESP_CMD_SA_FLUSH, 0,
 				     NULL, NULL, NULL));
