@@ -193,6 +193,14 @@ struct ike_sa {
 	size_t req_len;
 	unsigned int retx;		/* retransmissions so far */
 	iked_ms req_sent, retx_at;	/* retx_at 0: nothing outstanding */
+	/*
+	 * Why the outstanding request went as one IP datagram larger than
+	 * a fragment may be (NULL: it did not), and that datagram's bytes:
+	 * a path that drops IP fragments never lets it arrive, which the
+	 * give-up line then says (sa/retransmit.c).
+	 */
+	const char *req_whole_why;
+	size_t req_whole_ip_len;
 	uint8_t *resp;			/* our last response, resent as is */
 	size_t resp_len;
 	bool have_resp;

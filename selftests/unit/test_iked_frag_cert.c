@@ -7,6 +7,9 @@
  * reassembles them, verifies the certificate and the signature, and
  * both install matching CHILD SAs (the recorder of iked_pair.h). With
  * fragmentation=no on one end the same exchange goes in whole messages.
+ * On a path that drops IP fragments (the network loses every datagram
+ * over 600 bytes, fragments are 600), fragments get through, and a whole
+ * IKE_AUTH is given up with a line that says why it went whole.
  * Each test runs in a network namespace of its own, as
  * test_iked_exchange does.
  */
@@ -29,6 +32,7 @@
 #include "iked_pair.h"
 #include "iked_inst.h"
 #pragma GCC diagnostic pop
+#include "log_capture.h"
 #include "kselftest_harness.h"
 #include "cert_fixture.h"
 
@@ -186,6 +190,100 @@ TEST_F_TIMEOUT(certs, fragmentation_no_sends_whole_messages, 120)
 				    sizeof(self->why))) TH_LOG("%s", self->why);
 	EXPECT_EQ(2, self->to_b);
 	EXPECT_EQ(2, self->to_a);
+}
+
+/*
+ * A path that drops IP fragments, for a fragment size of PATH_MAX_IP: a
+ * datagram of more is lost (@len counts the UDP payload).
+ */
+#define PATH_MAX_IP	600
+
+static bool ip_fragments_dropped(const struct inst *in, const uint8_t *dgram,
+				 size_t len)
+{
+	(void)in;
+	(void)dgram;
+	return len + 20 + 8 > PATH_MAX_IP;
+}
+
+static void lossy_path(FIXTURE_DATA(certs) *self)
+{
+	self->a.d->fragment_size = PATH_MAX_IP;
+	self->b.d->fragment_size = PATH_MAX_IP;
+	self->a.lose = ip_fragments_dropped;
+	self->b.lose = ip_fragments_dropped;
+	/* Give up soon: three sends in 350 ms. */
+	self->a.d->retx_first_ms = 50;
+	self->a.d->retx_tries = 2;
+}
+
+/* A's log while it brings the conn up on the lossy path; free() it. */
+static char *run_logged(FIXTURE_DATA(certs) *self)
+{
+	int saved, fd = log_capture_start(&saved);
+	char *text;
+
+	run(self);
+	text = log_capture_text(fd);
+	log_capture_stop(fd, saved);
+	return text;
+}
+
+TEST_F_TIMEOUT(certs, fragments_pass_a_path_that_drops_ip_fragments, 120)
+{
+	lossy_path(self);
+	run(self);
+	ASSERT_TRUE(established(&self->a));
+	ASSERT_TRUE(established(&self->b));
+	EXPECT_EQ(0, self->a.lost + self->b.lost)
+		TH_LOG("lost: to A %u, to B %u", self->a.lost, self->b.lost);
+}
+
+TEST_F_TIMEOUT(certs, whole_ike_auth_lost_is_said_with_our_fragmentation_no, 120)
+{
+	char *log;
+
+	self->a.d->conf->conns[0].fragmentation = IKED_FRAG_NO;
+	lossy_path(self);
+	log = run_logged(self);
+	EXPECT_FALSE(established(&self->a));
+	EXPECT_LE(3, self->b.lost) TH_LOG("lost at B: %u", self->b.lost);
+	EXPECT_NE(NULL, strstr(log, "no response from 127.0.0.2[500] to IKE_AUTH request: giving up after 2 retransmits"))
+		TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(log, ", over the fragment size of 600, because fragmentation=no here: a path that drops IP fragments"))
+		TH_LOG("%s", log);
+	free(log);
+}
+
+TEST_F_TIMEOUT(certs, whole_ike_auth_lost_is_said_when_the_peer_has_no_fragmentation, 120)
+{
+	char *log;
+
+	self->b.d->conf->conns[0].fragmentation = IKED_FRAG_NO;
+	lossy_path(self);
+	log = run_logged(self);
+	EXPECT_FALSE(established(&self->a));
+	EXPECT_NE(NULL, strstr(log, "because the peer did not announce IKE fragmentation (RFC 7383) in IKE_SA_INIT"))
+		TH_LOG("%s", log);
+	free(log);
+}
+
+/* A request that fits goes whole and its give-up line says nothing more. */
+TEST_F_TIMEOUT(certs, small_request_lost_gets_the_plain_line, 120)
+{
+	char *log;
+
+	self->a.d->conf->conns[0].fragmentation = IKED_FRAG_NO;
+	lossy_path(self);
+	self->a.d->fragment_size = 4000;
+	self->b.lose = NULL;
+	self->a.lose = ip_fragments_dropped;	/* B's IKE_AUTH answer is lost */
+	log = run_logged(self);
+	EXPECT_FALSE(established(&self->a));
+	EXPECT_NE(NULL, strstr(log, "to IKE_AUTH request: giving up after 2 retransmits"))
+		TH_LOG("%s", log);
+	EXPECT_EQ(NULL, strstr(log, "over the fragment size")) TH_LOG("%s", log);
+	free(log);
 }
 
 TEST_HARNESS_MAIN

@@ -52,6 +52,19 @@ static bool wanted(const struct ike_sa *sa, size_t len, size_t max)
 	return f == IKED_FRAG_FORCE || v1(sa)->frag_peer;
 }
 
+const char *v1_frag_whole_why(const struct ike_sa *sa)
+{
+	enum iked_conf_frag f = iked_frag_conf(sa);
+
+	if (f == IKED_FRAG_NO)
+		return "fragmentation=no here";
+	if (f == IKED_FRAG_ACCEPT)
+		return "fragmentation=accept here (fragments are taken, never sent)";
+	if (f != IKED_FRAG_FORCE && !v1(sa)->frag_peer)
+		return "the peer did not send the IKE fragmentation vendor ID (fragmentation=force sends fragments anyway)";
+	return NULL;
+}
+
 /*
  * The header of every fragment, as strongSwan sends it: the message's
  * cookies, Message ID 0 and the phase 1 exchange's type whatever the

@@ -500,6 +500,11 @@ void v1_frag_take_vids(struct ike_sa *sa, const struct ikev1_chain *c);
  */
 int v1_frag_split(struct ike_sa *sa, const uint8_t *msg, size_t len,
 		  uint8_t **out, size_t *olen);
+/*
+ * Why a message of ours larger than a fragment would go whole (our
+ * fragmentation=, or the peer's missing vendor ID); NULL: it would not.
+ */
+const char *v1_frag_whole_why(const struct ike_sa *sa);
 /* frag_recv.c: a datagram whose first payload is a fragment. */
 void v1_frag_recv(struct iked *d, const uint8_t *buf, size_t len,
 		  const struct iked_path *path);

@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "v1.h"
+#include "../sa/frag.h"
 
 void v1_hdr(const struct ike_sa *sa, struct ikev1_hdr *h, uint8_t exchange,
 	    uint32_t msg_id)
@@ -64,6 +65,8 @@ static int out(struct ike_sa *sa, const uint8_t *buf, size_t len,
 			   strerror(-r));
 		return r;
 	}
+	if (req != V1_REQ_NONE && req != V1_SEND_ONCE)
+		iked_frag_note_request(sa, len, frags ? NULL : v1_frag_whole_why(sa));
 	r = frags ? keep_send(sa, frags, flen, req) :
 		    keep_send(sa, buf, len, req);
 	free(frags);

@@ -27,6 +27,18 @@ void frag_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
 		       iked_frag_conf(sa) != IKED_FRAG_NO;
 }
 
+/* Why a message larger than a fragment would go whole; NULL: it would not. */
+static const char *whole_why(const struct ike_sa *sa, enum iked_conf_frag f)
+{
+	if (f == IKED_FRAG_NO)
+		return "fragmentation=no here";
+	if (f == IKED_FRAG_ACCEPT)
+		return "fragmentation=accept here (fragments are taken, never sent)";
+	if (!v2(sa)->frag)
+		return "the peer did not announce IKE fragmentation (RFC 7383) in IKE_SA_INIT";
+	return NULL;
+}
+
 int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
 	      const uint8_t *inner, size_t ilen, uint8_t *out, size_t cap,
 	      size_t *len)
@@ -39,9 +51,13 @@ int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
 
 	xchg_sk_keys(sa, sa->initiator, &k);
 	r = ikev2_sk_seal(&k, h, first, inner, ilen, out, cap, len);
-	if (r || !v2(sa)->frag || f == IKED_FRAG_ACCEPT || f == IKED_FRAG_NO ||
-	    *len <= max)
+	if (r)
 		return r;
+	if (!(h->flags & IKEV2_F_RESPONSE))
+		iked_frag_note_request(sa, *len, whole_why(sa, f));
+	if (!v2(sa)->frag || f == IKED_FRAG_ACCEPT || f == IKED_FRAG_NO ||
+	    *len <= max)
+		return 0;
 	r = ikev2_skf_room(&k, max, &room);
 	if (r)
 		return r;

@@ -33,4 +33,13 @@ enum iked_conf_frag iked_frag_conf(const struct ike_sa *sa);
  */
 size_t iked_frag_msg_max(const struct ike_sa *sa);
 
+/*
+ * Note what the request just sealed for @sa was: @msg_len bytes of IKE
+ * message sent whole, because of @why (NULL: as fragments, or whole
+ * because it fits). A whole one over the fragment size is remembered
+ * (sa->req_whole_why) for the line that gives the request up.
+ */
+void iked_frag_note_request(struct ike_sa *sa, size_t msg_len,
+			    const char *why);
+
 #endif /* KESP_IKED_SA_FRAG_H */

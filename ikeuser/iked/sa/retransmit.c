@@ -74,6 +74,11 @@ int retransmit_keep_response(struct ike_sa *sa, const uint8_t *buf,
 	return 0;
 }
 
+static unsigned int frag_size(const struct iked *d)
+{
+	return d->fragment_size ? d->fragment_size : IKED_FRAG_SIZE_DEFAULT;
+}
+
 /* No answer to the last retransmission either: the IKE SA ends. */
 static void give_up(struct ike_sa *sa, iked_ms now)
 {
@@ -90,6 +95,12 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no response from %s: giving up after %u retransmits in %u s (peer down, UDP 500 blocked on the way, or the peer does not know this gateway)",
 			       peer, sa->retx, secs);
+	else if (sa->req_whole_why)
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "no response from %s to %s request: giving up after %u retransmits in %u s; it went as one IP datagram of %zu bytes, over the fragment size of %u, because %s: a path that drops IP fragments never lets it arrive (fragmentation=yes on both ends sends it in pieces)",
+			       peer, what, sa->retx, secs,
+			       sa->req_whole_ip_len, frag_size(sa->d),
+			       sa->req_whole_why);
 	else
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no response from %s to %s request: giving up after %u retransmits in %u s",
