@@ -28,6 +28,7 @@
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
 . "$KESP_ROOT/selftests/lib/charon.sh"
+. "$KESP_ROOT/selftests/lib/pki.sh"
 
 [ -x /usr/lib/ipsec/charon ] || skip "strongSwan's charon is not installed"
 command -v openssl >/dev/null || skip "no openssl CLI"
@@ -40,66 +41,22 @@ crypto_warm_up
 topo_two_sites
 crypto_warm_up_wait
 CH=$IKED_DIR/charon
-PKI=$IKED_DIR/pki
+pki_init "$IKED_DIR/pki"
 KD=$IKED_DIR/kesp		# ipsec.conf, ipsec.secrets, ipsec.d/
 SW=$IKED_DIR/swanctl		# swanctl.conf, x509/, x509ca/, private/
-mkdir -p "$PKI" "$KD/ipsec.d/cacerts" "$KD/ipsec.d/certs" \
+mkdir -p "$KD/ipsec.d/cacerts" "$KD/ipsec.d/certs" \
 	"$KD/ipsec.d/private" "$SW/x509" "$SW/x509ca" "$SW/private"
 
-# PrintableString where it fits, as strongSwan writes a DN it parses.
-cat >"$PKI/req.cnf" <<'EOC'
-[req]
-distinguished_name = dn
-string_mask = default
-prompt = no
-[dn]
-[ca]
-basicConstraints = critical, CA:true
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-[ee]
-basicConstraints = CA:false
-keyUsage = digitalSignature
-subjectAltName = $ENV::SAN
-EOC
-
-key() { # key FILE rsa|ec|ed25519
-	case $2 in
-	rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$1" ;;
-	ec) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" ;;
-	ed25519) openssl genpkey -algorithm ED25519 -out "$1" ;;
-	esac 2>/dev/null || fail "openssl genpkey $2"
-}
-
-cert() { # cert NAME KEYTYPE SUBJECT ISSUER|self ca|ee [SAN]
-	local n=$1 t=$2 subj=$3 iss=$4 ext=$5
-	export SAN=${6:-DNS:unused.example}
-	key "$PKI/$n.key" "$t"
-	if [ "$iss" = self ]; then
-		openssl req -config "$PKI/req.cnf" -new -x509 -days 30 \
-			-key "$PKI/$n.key" -subj "$subj" -extensions "$ext" \
-			-out "$PKI/$n.pem" 2>/dev/null || fail "openssl req $n"
-		return
-	fi
-	openssl req -config "$PKI/req.cnf" -new -key "$PKI/$n.key" \
-		-subj "$subj" -out "$PKI/$n.csr" 2>/dev/null ||
-		fail "openssl req $n"
-	openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/$iss.pem" \
-		-CAkey "$PKI/$iss.key" -CAcreateserial -days 30 \
-		-extfile "$PKI/req.cnf" -extensions "$ext" \
-		-out "$PKI/$n.pem" 2>/dev/null || fail "openssl x509 $n"
-}
-
 echo "making certificates"
-cert root ec "/C=CH/O=Example/CN=Example Root CA" self ca
-cert inter ec "/C=CH/O=Example/CN=Example Intermediate CA" root ca
-cert rogue ec "/C=CH/O=Rogue/CN=Rogue CA" self ca
-cert a-rsa rsa "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
-cert b-ec ec "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
-cert a-ec ec "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
-cert a-ed ed25519 "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
-cert b-rsa rsa "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
-cert b-rogue ec "/C=CH/O=Example/CN=gw-b.example" rogue ee DNS:gw-b.example
+pki_cert root ec "/C=CH/O=Example/CN=Example Root CA" self ca
+pki_cert inter ec "/C=CH/O=Example/CN=Example Intermediate CA" root ca
+pki_cert rogue ec "/C=CH/O=Rogue/CN=Rogue CA" self ca
+pki_cert a-rsa rsa "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
+pki_cert b-ec ec "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
+pki_cert a-ec ec "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
+pki_cert a-ed ed25519 "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
+pki_cert b-rsa rsa "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
+pki_cert b-rogue ec "/C=CH/O=Example/CN=gw-b.example" rogue ee DNS:gw-b.example
 
 # kesp trusts the root; charon both CAs (it sends the intermediate).
 cp "$PKI/root.pem" "$KD/ipsec.d/cacerts/"
