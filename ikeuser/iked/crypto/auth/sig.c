@@ -84,6 +84,19 @@ static int choose(EVP_PKEY *pk, uint32_t peer, struct scheme *s, char *why,
 	return -ENOTSUP;
 }
 
+/*
+ * The AlgorithmIdentifier of hash @m with NULL parameters: RFC 4055 2.1
+ * wants them present in RSASSA-PSS-params, and RFC 7427 A.4.3 encodes
+ * them so. OpenSSL's X509_ALGOR_set_md() omits them for SHA-2, which
+ * charon accepts but Libreswan does not: it compares the whole
+ * AlgorithmIdentifier with RFC 7427's bytes.
+ */
+static int set_md_null(X509_ALGOR *a, const EVP_MD *m)
+{
+	return X509_ALGOR_set0(a, OBJ_nid2obj(EVP_MD_get_type(m)), V_ASN1_NULL,
+			       NULL);
+}
+
 /* RSASSA-PSS-params (RFC 4055) for @md: MGF1 with @md, salt its length. */
 static ASN1_STRING *pss_params(int md)
 {
@@ -99,8 +112,8 @@ static ASN1_STRING *pss_params(int md)
 	pp->saltLength = ASN1_INTEGER_new();
 	if (!pp->hashAlgorithm || !pp->maskGenAlgorithm || !pp->saltLength)
 		goto out;
-	X509_ALGOR_set_md(pp->hashAlgorithm, m);
-	X509_ALGOR_set_md(mgf_md, m);
+	if (!set_md_null(pp->hashAlgorithm, m) || !set_md_null(mgf_md, m))
+		goto out;
 	mgf = ASN1_item_pack(mgf_md, ASN1_ITEM_rptr(X509_ALGOR), NULL);
 	if (!mgf || !X509_ALGOR_set0(pp->maskGenAlgorithm, OBJ_nid2obj(NID_mgf1),
 				     V_ASN1_SEQUENCE, mgf))
