@@ -44,7 +44,7 @@ HARNESS_CFLAGS = -std=gnu11 -isystem $(KSRC_TOOLS)/tools/testing/selftests \
 	-Iikeuser
 
 .PHONY: all kmod user install install-kmod install-user uninstall deps deps-tools check check-debug \
-	unit ktest style sparse deb demo bench fuzz fuzz-ikev2 fuzz-ikev1 nlfuzz \
+	unit ktest style sparse deb demo bench fuzz fuzz-ikev2 fuzz-ikev1 fuzz-cert nlfuzz \
 	clean
 
 all: kmod user
@@ -93,7 +93,7 @@ $(B)/obj/$(1)/libiked.a: $(call objs,$(1),$(IKED_LIB_SRC))
 	@rm -f $$@
 	ar rcs $$@ $$^
 endef
-$(foreach f,plain san,$(eval $(call flavour_libs,$(f))))
+$(foreach f,plain san fuzz,$(eval $(call flavour_libs,$(f))))
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # libs FLAVOUR, COMPONENTS: the archives in link order (users first).
@@ -230,7 +230,16 @@ $(B)/fuzz/fuzz_ikev1_msg: selftests/fuzz/fuzz_ikev1_msg.c $(FUZZ_V1_OBJS) \
 	@mkdir -p $(B)/fuzz/corpus_ikev1
 	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_V1_OBJS)
 
-fuzz: fuzz-ikev2 fuzz-ikev1
+# The certificate authenticator needs the daemon around it: the whole
+# archive, instrumented.
+FUZZ_CERT_LIBS := $(call libs,fuzz,iked common)
+$(B)/fuzz/fuzz_cert: selftests/fuzz/fuzz_cert.c selftests/unit/cert_fixture.h \
+		$(FUZZ_CERT_LIBS) $(USER_HDR)
+	@mkdir -p $(B)/fuzz/corpus_cert
+	clang $(FLAVOUR_CFLAGS_fuzz) $(NL_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_CERT_LIBS) $(NL_LIBS) -lcrypto -lpthread
+
+fuzz: fuzz-ikev2 fuzz-ikev1 fuzz-cert
 
 fuzz-ikev2: deps $(B)/fuzz/fuzz_ikev2_msg
 	$(B)/fuzz/fuzz_ikev2_msg -max_total_time=$(FUZZ_SECS) \
@@ -240,6 +249,11 @@ fuzz-ikev1: deps $(B)/fuzz/fuzz_ikev1_msg
 	$(B)/fuzz/fuzz_ikev1_msg -max_total_time=$(FUZZ_SECS) \
 		-print_final_stats=1 $(B)/fuzz/corpus_ikev1 \
 		selftests/fuzz/corpus_ikev1
+
+fuzz-cert: deps $(B)/fuzz/fuzz_cert
+	$(B)/fuzz/fuzz_cert -max_total_time=$(FUZZ_SECS) \
+		-print_final_stats=1 $(B)/fuzz/corpus_cert \
+		selftests/fuzz/corpus_cert
 
 # The netlink fuzzer in a guest, NLFUZZ_SECS per identity (root, then root
 # of an unprivileged user's namespaces); make check runs it for 20 s.

@@ -101,7 +101,11 @@ static int pubkey_build(const struct iked_auth_req *r, uint8_t *method,
 	return err;
 }
 
-/* The peer's CERT payloads: its certificate into *@leaf, the rest @rest. */
+/*
+ * The peer's CERT payloads: its certificate into *@leaf, the rest @rest
+ * (the caller frees both). On a malformed payload, -EPERM and *@leaf
+ * NULL: nothing of an unauthenticated peer's is left behind.
+ */
 static int peer_certs(const struct iked_auth_req *r, X509 **leaf,
 		      STACK_OF(X509) *rest, char *why, size_t why_len)
 {
@@ -119,6 +123,9 @@ static int peer_certs(const struct iked_auth_req *r, X509 **leaf,
 		x = d2i_X509(NULL, &p, n);
 		if (!x || p != r->certs[i].data + r->certs[i].len) {
 			X509_free(x);
+			/* The certificate of an earlier payload too. */
+			X509_free(*leaf);
+			*leaf = NULL;
 			ERR_clear_error();
 			snprintf(why, why_len, "its CERT payload %zu (of %zu bytes) holds no valid X.509 certificate",
 				 i + 1, r->certs[i].len);
