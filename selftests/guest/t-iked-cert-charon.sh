@@ -109,53 +109,10 @@ charon_conf() { # charon_conf CERT LOCALID REMOTEID (IKEv1: KESP_V1=1)
 	local version=2 ike=aes128gcm16-prfsha256-ecp256 esp=aes128gcm16
 	[ "${KESP_V1:-}" = 1 ] && version=1 ike=aes128-sha256-modp2048 \
 		esp=aes128-sha256
-	rm -f "$SW"/x509/* "$SW"/private/*
-	cp "$PKI/$1.pem" "$SW/x509/"
-	cp "$PKI/$1.key" "$SW/private/"
-	cat >"$SW/swanctl.conf" <<EOC
-connections {
-	gw {
-		version = $version
-		mobike = no
-		local_addrs = $GWB_WAN4
-		remote_addrs = $GWA_WAN4
-		proposals = $ike
-		local {
-			auth = pubkey
-			certs = $1.pem
-			id = "$2"
-		}
-		remote {
-			auth = pubkey
-			id = "$3"
-		}
-		children {
-			net {
-				local_ts = $LANB4
-				remote_ts = $LANA4
-				esp_proposals = $esp
-			}
-		}
-	}
-}
-EOC
-	charon_swanctl "$CH" --load-creds --clear --noprompt \
-		--file "$SW/swanctl.conf" >/dev/null 2>&1
-	charon_load "$GWB" "$CH" "$SW/swanctl.conf" >/dev/null
+	charon_pubkey_use "$GWB" "$CH" "$SW" "$PKI" "$1" "$2" "$3" \
+		"$version" "$ike" "$esp"
 }
 
-traffic() { # traffic WHAT
-	ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 3 "$HOSTB4" >/dev/null ||
-		fail "$1: ping A -> B"
-	ip netns exec "$HOSTB" ping -c 3 -i 0.2 -W 3 "$HOSTA4" >/dev/null ||
-		fail "$1: ping B -> A"
-	iked_ctl a -j ike list | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-c = d["ike_sas"][0]["child_sas"][0]
-assert c["packets_in"] >= 6 and c["packets_out"] >= 6, c
-' || fail "$1: kesp's CHILD SA did not carry the pings"
-}
 
 charon_sas() {
 	charon_swanctl "$CH" --list-sas --raw 2>/dev/null | grep -c 'gw {' || true
@@ -166,7 +123,7 @@ round() { # round NAME
 	echo "  kesp-iked initiates"
 	out=$(iked_ctl a ike up gw) || fail "$1: ike up: $out"
 	wait_sa_count "$GWA" 2 10
-	traffic "$1, kesp initiator"
+	iked_traffic "$1, kesp initiator"
 	charon_swanctl "$CH" --terminate --ike gw --timeout 20 >/dev/null ||
 		fail "$1: swanctl --terminate"
 	wait_sa_count "$GWA" 0 5
@@ -174,7 +131,7 @@ round() { # round NAME
 	charon_swanctl "$CH" --initiate --child net --timeout 40 >/dev/null ||
 		fail "$1: swanctl --initiate: $(iked_log a | tail -5)"
 	wait_sa_count "$GWA" 2 10
-	traffic "$1, charon initiator"
+	iked_traffic "$1, charon initiator"
 	iked_ctl a ike down gw >/dev/null || fail "$1: ike down"
 	wait_sa_count "$GWA" 0 5
 	for i in $(seq 1 50); do
@@ -277,7 +234,7 @@ for who in a b; do
 	out=$(iked_ctl $who ike up gw) || fail "mixed, $who: ike up: $out"
 	wait_sa_count "$GWA" 2 10
 	wait_sa_count "$GWB" 2 10
-	traffic "mixed, $who initiator"
+	iked_traffic "mixed, $who initiator"
 	iked_ctl $who ike down gw >/dev/null || fail "mixed, $who: ike down"
 	wait_sa_count "$GWA" 0 5
 	wait_sa_count "$GWB" 0 5

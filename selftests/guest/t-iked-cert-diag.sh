@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 45
+# budget: 60
 # Certificate failures against strongSwan's charon, each diagnosed by
 # kesp-iked (gateway A, initiating) in one line with the values: charon
 # (gateway B) shows in turn
@@ -119,39 +119,7 @@ swanctl {
 charon_start "$GWB" "$CH"
 
 charon_conf() { # charon_conf CERT ID
-	rm -f "$SW"/x509/* "$SW"/private/*
-	cp "$PKI/$1.pem" "$SW/x509/"
-	cp "$PKI/$1.key" "$SW/private/"
-	cat >"$SW/swanctl.conf" <<EOC
-connections {
-	gw {
-		version = 2
-		mobike = no
-		local_addrs = $GWB_WAN4
-		remote_addrs = $GWA_WAN4
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = pubkey
-			certs = $1.pem
-			id = $2
-		}
-		remote {
-			auth = pubkey
-			id = gw-a.example
-		}
-		children {
-			net {
-				local_ts = $LANB4
-				remote_ts = $LANA4
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-}
-EOC
-	charon_swanctl "$CH" --load-creds --clear --noprompt \
-		--file "$SW/swanctl.conf" >/dev/null 2>&1
-	charon_load "$GWB" "$CH" "$SW/swanctl.conf" >/dev/null
+	charon_pubkey_use "$GWB" "$CH" "$SW" "$PKI" "$1" "$2" gw-a.example
 }
 
 kesp_conf() { # kesp_conf RIGHTID [SECRETS]

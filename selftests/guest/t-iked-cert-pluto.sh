@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 70
+# budget: 90
 # kesp-iked with kesp.ko on gateway A against Libreswan 4.10's pluto on
 # gateway B with certificates: a root CA made here (openssl CLI) issues
 # both gateways' certificates; pluto's certificate and key are imported
@@ -117,19 +117,6 @@ EOC
 	printf ': %s %s\n' "$2" "$1.key" >"$KD/ipsec.secrets"
 }
 
-traffic() { # traffic WHAT
-	ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 3 "$HOSTB4" >/dev/null ||
-		fail "$1: ping A -> B"
-	ip netns exec "$HOSTB" ping -c 3 -i 0.2 -W 3 "$HOSTA4" >/dev/null ||
-		fail "$1: ping B -> A"
-	iked_ctl a -j ike list | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-c = d["ike_sas"][0]["child_sas"][0]
-assert c["packets_in"] >= 6 and c["packets_out"] >= 6, c
-' || fail "$1: kesp's CHILD SA did not carry the pings"
-	echo "  $1: pings both ways through ESP"
-}
 
 round() { # round NAME KESP_CERT KEYTYPE PLUTO_CERT AUTHBY v1|v2
 	local name=$1
@@ -141,7 +128,7 @@ round() { # round NAME KESP_CERT KEYTYPE PLUTO_CERT AUTHBY v1|v2
 	iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets"
 	out=$(iked_ctl a ike up gw) || fail "$name: ike up: $out"
 	wait_sa_count "$GWA" 2 10
-	traffic "kesp-iked initiator"
+	iked_traffic "kesp-iked initiator"
 	iked_ctl a ike list | grep -qF "[$DN_B]" ||
 		fail "$name: the IKE SA is not with ID $DN_B: $(iked_ctl a ike list | head -3)"
 	iked_ctl a ike down gw >/dev/null || fail "$name: ike down"
@@ -149,7 +136,7 @@ round() { # round NAME KESP_CERT KEYTYPE PLUTO_CERT AUTHBY v1|v2
 	pluto_whack "$PL" --name gw --initiate >"$PL/initiate.out" 2>&1 ||
 		fail "$name: whack --initiate: $(tail -5 "$PL/initiate.out") $(iked_log a | tail -5)"
 	wait_sa_count "$GWA" 2 10
-	traffic "pluto initiator"
+	iked_traffic "pluto initiator"
 	iked_stop a
 	pluto_stop "$PL"
 	: >"$IKED_DIR/a.log"

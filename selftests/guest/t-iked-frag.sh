@@ -56,8 +56,6 @@ cp "$PKI/root.pem" "$KD/ipsec.d/cacerts/"
 cp "$PKI/a.pem" "$KD/ipsec.d/certs/"
 cp "$PKI/a.key" "$KD/ipsec.d/private/"
 cp "$PKI/root.pem" "$SW/x509ca/"
-cp "$PKI/b.pem" "$SW/x509/"
-cp "$PKI/b.key" "$SW/private/"
 
 # The WAN: MTU 1280, and no IP fragment gets through either gateway.
 for ns in "$GWA" "$GWB"; do
@@ -90,37 +88,8 @@ swanctl {
 	load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey
 }'
 charon_start "$GWB" "$CH"
-cat >"$SW/swanctl.conf" <<EOC
-connections {
-	gw {
-		version = 2
-		mobike = no
-		fragmentation = yes
-		local_addrs = $GWB_WAN4
-		remote_addrs = $GWA_WAN4
-		proposals = aes128gcm16-prfsha256-ecp256
-		local {
-			auth = pubkey
-			certs = b.pem
-			id = gw-b.example
-		}
-		remote {
-			auth = pubkey
-			id = gw-a.example
-		}
-		children {
-			net {
-				local_ts = $LANB4
-				remote_ts = $LANA4
-				esp_proposals = aes128gcm16
-			}
-		}
-	}
-}
-EOC
-charon_swanctl "$CH" --load-creds --clear --noprompt \
-	--file "$SW/swanctl.conf" >/dev/null 2>&1
-charon_load "$GWB" "$CH" "$SW/swanctl.conf" >/dev/null
+charon_pubkey_use "$GWB" "$CH" "$SW" "$PKI" b gw-b.example gw-a.example 2 "" "" \
+	"fragmentation = yes"
 
 kesp_conf() { # kesp_conf FRAGMENTATION
 	cat >"$KD/ipsec.conf" <<EOC
@@ -143,20 +112,13 @@ EOC
 	printf ': RSA a.key\n' >"$KD/ipsec.secrets"
 }
 
-traffic() { # traffic WHAT
-	ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 3 "$HOSTB4" >/dev/null ||
-		fail "$1: ping A -> B"
-	ip netns exec "$HOSTB" ping -c 3 -i 0.2 -W 3 "$HOSTA4" >/dev/null ||
-		fail "$1: ping B -> A"
-	echo "  $1: pings both ways through ESP"
-}
 
 echo "1. fragmentation=yes: IKE_AUTH in fragments both ways"
 kesp_conf yes
 iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets" -v
 out=$(iked_ctl a ike up gw) || fail "ike up: $out"
 wait_sa_count "$GWA" 2 10
-traffic "kesp initiator"
+iked_traffic "kesp initiator"
 iked_log a | grep -qE 'IKE_AUTH request [0-9]+ in [0-9]+ fragments of at most 1252 bytes' ||
 	fail "kesp-iked did not send its IKE_AUTH as fragments"
 grep -q 'reassembled fragmented IKE message' "$CH/charon.log" ||
@@ -167,7 +129,7 @@ wait_sa_count "$GWA" 0 5
 charon_swanctl "$CH" --initiate --child net --timeout 40 >/dev/null ||
 	fail "swanctl --initiate: $(iked_log a | tail -5)"
 wait_sa_count "$GWA" 2 10
-traffic "charon initiator"
+iked_traffic "charon initiator"
 iked_log a | grep -qE 'IKE_AUTH response [0-9]+ in [0-9]+ fragments' ||
 	fail "kesp-iked did not answer charon's IKE_AUTH as fragments"
 n=$(iked_log a | grep -cE 'IKE_AUTH (request|response) [0-9]+ in [0-9]+ fragments')

@@ -17,6 +17,21 @@
 #                             --initiate --child net --timeout 30,
 #                             --list-sas, --terminate --ike gw; prints what
 #                             swanctl says, returns its status.
+#   charon_pubkey_conf FILE CERT LOCALID REMOTEID [VERSION IKE ESP [EXTRA]]
+#                             write FILE, a swanctl.conf whose conn gw
+#                             (CHILD SA net) joins gateway B ($GWB_WAN4,
+#                             $LANB4) to gateway A, both ends by
+#                             certificate: ours CERT.pem (in x509/ beside
+#                             FILE). VERSION 2, proposals
+#                             aes128gcm16-prfsha256-ecp256 and aes128gcm16
+#                             unless given; EXTRA, lines for the conn.
+#   charon_pubkey_use NS DIR SW PKI CERT LOCALID REMOTEID [VERSION ...]
+#                             that charon (NS, DIR) takes CERT.pem and
+#                             CERT.key from PKI (into SW/x509 and
+#                             SW/private, replacing what was there), and
+#                             the conn of charon_pubkey_conf in
+#                             SW/swanctl.conf (the arguments after
+#                             REMOTEID are charon_pubkey_conf's).
 #   charon_wait_log DIR ERE SECS
 #                             until charon.log has a line matching ERE;
 #                             fails (1) after SECS.
@@ -182,6 +197,52 @@ charon_load() {
 	grep -qiE 'failed|error' <<<"$out" &&
 		fail "swanctl --load-all --file $file in $ns: $out"
 	printf '%s\n' "$out"
+}
+
+charon_pubkey_conf() {
+	local file=$1 cert=$2 lid=$3 rid=$4 version=${5:-2}
+	local ike=${6:-aes128gcm16-prfsha256-ecp256} esp=${7:-aes128gcm16}
+	cat >"$file" <<EOC
+connections {
+	gw {
+		version = $version
+		mobike = no
+		${8:-}
+		local_addrs = $GWB_WAN4
+		remote_addrs = $GWA_WAN4
+		proposals = $ike
+		local {
+			auth = pubkey
+			certs = $cert.pem
+			id = "$lid"
+		}
+		remote {
+			auth = pubkey
+			id = "$rid"
+		}
+		children {
+			net {
+				local_ts = $LANB4
+				remote_ts = $LANA4
+				esp_proposals = $esp
+			}
+		}
+	}
+}
+EOC
+}
+
+charon_pubkey_use() {
+	local ns=$1 dir=$2 sw=$3 pki=$4 cert=$5
+	shift 5
+	mkdir -p "$sw/x509" "$sw/private" || fail "mkdir $sw"
+	rm -f "$sw"/x509/* "$sw"/private/*
+	cp "$pki/$cert.pem" "$sw/x509/" && cp "$pki/$cert.key" "$sw/private/" ||
+		fail "charon_pubkey_use: no $pki/$cert.pem or .key"
+	charon_pubkey_conf "$sw/swanctl.conf" "$cert" "$@"
+	charon_swanctl "$dir" --load-creds --clear --noprompt \
+		--file "$sw/swanctl.conf" >/dev/null 2>&1
+	charon_load "$ns" "$dir" "$sw/swanctl.conf" >/dev/null
 }
 
 charon_wait_log() {

@@ -57,6 +57,24 @@ iked_wait_log() {
 	fail "$name: no log line /$re/ within ${secs}s"
 }
 
+# iked_traffic WHAT [NAME]: three pings each way between the hosts, and
+# the first CHILD SA of kesp-iked NAME (default a) counted six or more
+# packets each way: they went through ESP.
+iked_traffic() {
+	local what=$1 name=${2:-a}
+	ip netns exec "$HOSTA" ping -c 3 -i 0.2 -W 3 "$HOSTB4" >/dev/null ||
+		fail "$what: ping A -> B"
+	ip netns exec "$HOSTB" ping -c 3 -i 0.2 -W 3 "$HOSTA4" >/dev/null ||
+		fail "$what: ping B -> A"
+	iked_ctl "$name" -j ike list | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d["ike_sas"][0]["child_sas"][0]
+assert c["packets_in"] >= 6 and c["packets_out"] >= 6, c
+' || fail "$what: kesp's CHILD SA did not carry the pings"
+	echo "  $what: pings both ways through ESP"
+}
+
 iked_stop() {
 	local name=$1 pid=${IKED_PID[$1]:-} i
 	[ -n "$pid" ] || return 0
