@@ -103,7 +103,8 @@ ip netns exec "$HOSTA" ping -c 2 -W 3 "$HOSTB4" >/dev/null ||
 	fail "no ping through the first pair"
 
 # 55 s of pings, 0.2 s apart; the kernel's SAs sampled meanwhile.
-ip netns exec "$HOSTA" ping -c 275 -i 0.2 -W 2 "$HOSTB4" \
+# -D -O: each unanswered ping is said with its time, to set beside the logs.
+ip netns exec "$HOSTA" ping -D -O -c 275 -i 0.2 -W 2 "$HOSTB4" \
 	>"$IKED_DIR/ping.out" 2>&1 &
 PING=$!
 max=0
@@ -120,8 +121,13 @@ tail -n 3 "$IKED_DIR/ping.out"
 sum=$(grep 'packets transmitted' "$IKED_DIR/ping.out")
 tx=$(echo "$sum" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
 rx=$(echo "$sum" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
-[ "$rc" = 0 ] && [ "${tx:-0}" = 275 ] && [ "${rx:-0}" = 275 ] ||
-	fail "pings lost across the rekeys: ${rx:-?} of ${tx:-?} answered"
+if ! [ "$rc" = 0 ] || ! [ "${tx:-0}" = 275 ] || ! [ "${rx:-0}" = 275 ]; then
+	lost=$(grep 'no answer yet' "$IKED_DIR/ping.out" | while read -r ts rest; do
+		t=${ts#[}
+		echo "$(date -u -d "@${t%]}" +%H:%M:%S.%N | cut -c1-12) ${rest##* for }"
+	done | tr '\n' ' ')
+	fail "pings lost across the rekeys: ${rx:-?} of ${tx:-?} answered; late or lost: ${lost:-?}; gwA drops: $(ip netns exec "$GWA" "$KESPCTL" stats show | tr -s ' \n' ' ' | cut -c1-300)"
+fi
 ike_rekeys=$(grep -c 'IKE SA rekeyed' "$IKED_DIR/a.log")
 echo "ISAKMP SA rekeys: $ike_rekeys"
 [ "$ike_rekeys" -ge 1 ] || fail "the ISAKMP SA was not rekeyed in 55 s"
