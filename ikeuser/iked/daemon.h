@@ -137,6 +137,12 @@ struct child_sa {
 	 * from the kernel (sa/timers.c). 0: not scheduled.
 	 */
 	iked_ms retire_at, linger_until;
+	/*
+	 * Its Delete goes when the linger ends, not when it stops sending
+	 * (IKEv1): ESP sent on it just before may still be on its way, and
+	 * the peer drops that once it has the Delete.
+	 */
+	bool delete_at_end;
 };
 
 /* Room for a protocol module's decoded messages (struct iked). */

@@ -126,15 +126,22 @@ int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch)
 	uint8_t spi[4];
 
 	ikev1_put32(spi, ch->spi_in);
-	v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
-	if (!ch->retire_at) {
-		child_remove(sa, ch, "deleted");
+	if (ch->delete_at_end || !ch->retire_at) {
+		v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+		child_remove(sa, ch, ch->delete_at_end ? "replaced by a rekey" :
+				     "deleted");
 		return 0;
 	}
-	/* Replaced by a rekey: it stops sending, receives a while longer. */
+	/*
+	 * Replaced by a rekey: it stops sending now and receives a while
+	 * longer; the Delete goes at the end of that (child_retire_run()),
+	 * so that what we sent on it just before reaches a peer that still
+	 * has it (under load the last ping before the switch was lost).
+	 */
 	child_linger(sa, ch, V1_LINGER_MS);
+	ch->delete_at_end = true;
 	ike_sa_log(sa, IKED_LOG_INFO,
-		   "deleting CHILD SA #%u (replaced by a rekey): no longer sending on %08x, receiving on %08x for %u ms",
+		   "deleting CHILD SA #%u (replaced by a rekey): no longer sending on %08x, receiving on %08x for %u ms, then the Delete",
 		   ch->no, ch->spi_out, ch->spi_in, V1_LINGER_MS);
 	return 0;
 }

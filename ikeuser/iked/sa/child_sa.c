@@ -300,7 +300,11 @@ iked_ms child_retire_run(struct ike_sa *sa, iked_ms now)
 again:
 	for (ch = sa->children; ch; ch = ch->next) {
 		if (ch->linger_until && ch->linger_until <= now) {
-			child_remove(sa, ch, "replaced by a rekey");
+			/* The version sends its Delete and removes it. */
+			if (ch->delete_at_end)
+				sa->proto->delete_child(sa, ch);
+			else
+				child_remove(sa, ch, "replaced by a rekey");
 			goto again;
 		}
 		if (ch->retire_at && ch->retire_at <= now &&
