@@ -221,11 +221,11 @@ FUZZ_OBJS := $(call objs,fuzz,ikeuser/iked/ikev2/msg.c \
 FUZZ_V1_OBJS := $(call objs,fuzz,ikeuser/iked/ikev1/msg.c \
 	ikeuser/iked/ikev1/payload.c ikeuser/iked/ikev1/rules.c \
 	ikeuser/iked/ikev1/frag_pl.c)
-$(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) \
+$(B)/fuzz/fuzz_ikev2_msg: selftests/fuzz/fuzz_ikev2_msg.c $(FUZZ_OBJS) selftests/fuzz/fuzz_common.h \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus
 	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS)
-$(B)/fuzz/fuzz_ikev1_msg: selftests/fuzz/fuzz_ikev1_msg.c $(FUZZ_V1_OBJS) \
+$(B)/fuzz/fuzz_ikev1_msg: selftests/fuzz/fuzz_ikev1_msg.c $(FUZZ_V1_OBJS) selftests/fuzz/fuzz_common.h \
 		$(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus_ikev1
 	clang $(FLAVOUR_CFLAGS_fuzz) -fsanitize=fuzzer -o $@ $< $(FUZZ_V1_OBJS)
@@ -233,7 +233,7 @@ $(B)/fuzz/fuzz_ikev1_msg: selftests/fuzz/fuzz_ikev1_msg.c $(FUZZ_V1_OBJS) \
 # The certificate authenticator needs the daemon around it: the whole
 # archive, instrumented.
 FUZZ_CERT_LIBS := $(call libs,fuzz,iked common)
-$(B)/fuzz/fuzz_cert: selftests/fuzz/fuzz_cert.c selftests/unit/cert_fixture.h \
+$(B)/fuzz/fuzz_cert: selftests/fuzz/fuzz_cert.c selftests/unit/cert_fixture.h selftests/fuzz/fuzz_common.h \
 		$(FUZZ_CERT_LIBS) $(USER_HDR)
 	@mkdir -p $(B)/fuzz/corpus_cert
 	clang $(FLAVOUR_CFLAGS_fuzz) $(NL_CFLAGS) -fsanitize=fuzzer -o $@ $< \

@@ -36,17 +36,7 @@
 #include "iked/log.h"
 #include "iked/secrets.h"
 #include "../unit/cert_fixture.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);					\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_common.h"
 
 #define CONN(name, pin) \
 	"conn " name "\n" \
@@ -173,33 +163,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(why[0] && printable(why));
 	return 0;
 }
-
-#ifdef FUZZ_DRIVER
-/* Replays the files named on the command line, one run each. */
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t *buf;
-		long n;
-
-		if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-		    fseek(f, 0, SEEK_SET)) {
-			perror(argv[i]);
-			return 1;
-		}
-		buf = malloc(n ? (size_t)n : 1);
-		if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			perror(argv[i]);
-			return 1;
-		}
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, (size_t)n);
-		free(buf);
-	}
-	printf("%d inputs replayed\n", argc - 1);
-	return 0;
-}
-#endif

@@ -15,18 +15,7 @@
 #include "iked/ikev1/msg.h"
 #include "iked/ikev1/frag.h"
 #include "iked/ikev1/rules.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* A broken invariant is a crash, which is what the fuzzer reports. */
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, \
-				#cond);					\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_common.h"
 
 static void same_header(const struct ikev1_hdr *a, const struct ikev1_hdr *b)
 {
@@ -211,34 +200,3 @@ out:
 	free(m);
 	return 0;
 }
-
-#ifdef FUZZ_DRIVER
-/* Replays the files named on the command line, one run each. */
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		uint8_t *buf;
-		long n;
-
-		if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-		    fseek(f, 0, SEEK_SET)) {
-			perror(argv[i]);
-			return 1;
-		}
-		/* exactly the file's size: reads past it are ASan reports */
-		buf = malloc(n ? (size_t)n : 1);
-		if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			perror(argv[i]);
-			return 1;
-		}
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, (size_t)n);
-		free(buf);
-	}
-	printf("%d inputs replayed\n", argc - 1);
-	return 0;
-}
-#endif
