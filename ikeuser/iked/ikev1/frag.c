@@ -54,15 +54,11 @@ static bool wanted(const struct ike_sa *sa, size_t len, size_t max)
 
 const char *v1_frag_whole_why(const struct ike_sa *sa)
 {
-	enum iked_conf_frag f = iked_frag_conf(sa);
+	const char *why = iked_frag_conf_why(sa);
 
-	if (f == IKED_FRAG_NO)
-		return "fragmentation=no here";
-	if (f == IKED_FRAG_ACCEPT)
-		return "fragmentation=accept here (fragments are taken, never sent)";
-	if (f != IKED_FRAG_FORCE && !v1(sa)->frag_peer)
-		return "the peer did not send the IKE fragmentation vendor ID (fragmentation=force sends fragments anyway)";
-	return NULL;
+	if (!why && iked_frag_conf(sa) != IKED_FRAG_FORCE && !v1(sa)->frag_peer)
+		why = "the peer did not send the IKE fragmentation vendor ID (fragmentation=force sends fragments anyway)";
+	return why;
 }
 
 /*

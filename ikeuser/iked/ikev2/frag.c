@@ -28,15 +28,13 @@ void frag_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
 }
 
 /* Why a message larger than a fragment would go whole; NULL: it would not. */
-static const char *whole_why(const struct ike_sa *sa, enum iked_conf_frag f)
+static const char *whole_why(const struct ike_sa *sa)
 {
-	if (f == IKED_FRAG_NO)
-		return "fragmentation=no here";
-	if (f == IKED_FRAG_ACCEPT)
-		return "fragmentation=accept here (fragments are taken, never sent)";
-	if (!v2(sa)->frag)
-		return "the peer did not announce IKE fragmentation (RFC 7383) in IKE_SA_INIT";
-	return NULL;
+	const char *why = iked_frag_conf_why(sa);
+
+	if (!why && !v2(sa)->frag)
+		why = "the peer did not announce IKE fragmentation (RFC 7383) in IKE_SA_INIT";
+	return why;
 }
 
 int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
@@ -54,7 +52,7 @@ int frag_seal(struct ike_sa *sa, const struct ikev2_hdr *h, uint8_t first,
 	if (r)
 		return r;
 	if (!(h->flags & IKEV2_F_RESPONSE))
-		iked_frag_note_request(sa, *len, whole_why(sa, f));
+		iked_frag_note_request(sa, *len, whole_why(sa));
 	if (!v2(sa)->frag || f == IKED_FRAG_ACCEPT || f == IKED_FRAG_NO ||
 	    *len <= max)
 		return 0;

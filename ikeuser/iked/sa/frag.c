@@ -32,6 +32,18 @@ size_t iked_frag_msg_max(const struct ike_sa *sa)
 	return size > over ? size - over : 0;
 }
 
+const char *iked_frag_conf_why(const struct ike_sa *sa)
+{
+	switch (iked_frag_conf(sa)) {
+	case IKED_FRAG_NO:
+		return "fragmentation=no here";
+	case IKED_FRAG_ACCEPT:
+		return "fragmentation=accept here (fragments are taken, never sent)";
+	default:
+		return NULL;
+	}
+}
+
 void iked_frag_note_request(struct ike_sa *sa, size_t msg_len,
 			    const char *why)
 {

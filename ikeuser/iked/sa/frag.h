@@ -34,6 +34,12 @@ enum iked_conf_frag iked_frag_conf(const struct ike_sa *sa);
 size_t iked_frag_msg_max(const struct ike_sa *sa);
 
 /*
+ * Why @sa's conn never sends fragments ("fragmentation=no here"), or
+ * NULL when it may: the first half of the versions' reasons below.
+ */
+const char *iked_frag_conf_why(const struct ike_sa *sa);
+
+/*
  * Note what the request just sealed for @sa was: @msg_len bytes of IKE
  * message sent whole, because of @why (NULL: as fragments, or whole
  * because it fits). A whole one over the fragment size is remembered
