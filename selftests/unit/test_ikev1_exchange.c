@@ -238,7 +238,7 @@ static void expect_old_replaced(struct __test_metadata *_metadata,
 	char needle[96];
 
 	snprintf(needle, sizeof(needle),
-		 "the peer sent INITIAL-CONTACT in %s: 1 old ISAKMP SA with it deleted",
+		 "the peer sent INITIAL-CONTACT in %s: 1 old IKE SA with it deleted",
 		 where);
 	EXPECT_EQ(1, log_count(p, &p->a, needle));
 	EXPECT_EQ(1, log_count(p, &p->a, "replaced: the peer restarted"));

@@ -368,8 +368,9 @@ int v1_add_initial_contact(struct ike_sa *sa, struct ikev1_chain *c);
 /* Whether (decrypted) @c carries it. */
 bool v1_has_initial_contact(const struct ikev1_chain *c);
 /*
- * The peer authenticated in @sa said it: our other ISAKMP SAs with its
- * identity go, their IPsec SAs with them. @where names the message.
+ * The peer authenticated in @sa said it: our other IKE SAs of either
+ * version between its identity and ours go, their IPsec SAs with them
+ * (sa/contact.c). @where names the message.
  */
 void v1_initial_contact(struct ike_sa *sa, const char *where);
 /* natt.c: NAT traversal (RFC 3947 and its drafts). */

@@ -9,6 +9,7 @@
 #include "ike.h"
 #include "auth.h"
 #include "../crypto/auth/auth.h"
+#include "../sa/contact.h"
 
 /* Room for what an AUTH was checked against, for the failure line. */
 #define IKED_WHY_LEN	(PATH_MAX + 4096)
@@ -55,42 +56,19 @@ static bool ike_prop_allowed(const struct iked_chosen *c,
 
 /*
  * INITIAL_CONTACT (2.4): the peer has no other IKE SA with us, so any we
- * still have with that identity on this conn are left over from before
- * it restarted. They go without a Delete, which it could not place.
+ * still have between the two identities, of either version, are left
+ * over from before it restarted (sa/contact.c).
  */
 static void initial_contact(struct ike_sa *sa, const struct ikev2_chain *in)
 {
-	struct ike_sa *o;
+	unsigned int n;
 
 	if (!ikev2_chain_notify(in, IKEV2_N_INITIAL_CONTACT))
 		return;
-	for (o = sa->d->sas; o; o = o->next) {
-		if (o == sa || o->conn != sa->conn || o->state == IKE_DEAD ||
-		    o->state < IKE_ESTABLISHED ||
-		    !iked_conf_id_equal(&o->peer_id, &sa->peer_id))
-			continue;
-		ike_sa_log(o, IKED_LOG_INFO,
-			   "replaced: the peer restarted (INITIAL_CONTACT in %s[%u])",
-			   ike_sa_name(sa), sa->no);
-		ike_sa_kill(o, "the peer restarted");
-	}
-}
-
-/*
- * Whether we have no other IKE SA, in any state and for any conn, with
- * this peer: only then may we say so (2.4), or the peer would drop the
- * IKE SAs of our other conns with it.
- */
-static bool first_contact(const struct ike_sa *sa)
-{
-	const struct ike_sa *o;
-
-	for (o = sa->d->sas; o; o = o->next)
-		if (o != sa && o->state != IKE_DEAD &&
-		    !memcmp(&o->path.remote, &sa->path.remote,
-			    sizeof(o->path.remote)))
-			return false;
-	return true;
+	n = ike_sa_initial_contact(sa, "IKE_AUTH");
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "the peer sent INITIAL_CONTACT in IKE_AUTH: %u old IKE SA%s with it deleted",
+		   n, n == 1 ? "" : "s");
 }
 
 /*
@@ -310,7 +288,7 @@ int auth_start(struct ike_sa *sa)
 		r = add_id(c, IKEV2_PL_IDR, &sa->remote->id);
 	if (!r)
 		r = ikev2_chain_add_auth(c, method, auth, auth_len);
-	if (!r && first_contact(sa))
+	if (!r && ike_sa_first_contact(sa))
 		r = ikev2_chain_add_notify(c, 0, NULL, 0,
 					   IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	if (!r)
