@@ -217,6 +217,12 @@ struct ike_sa {
 
 	/* Lifetime: rekey at rekey_at, gone at hard_at (0: never). */
 	iked_ms rekey_at, hard_at;
+	/*
+	 * Seconds it lives, when its version negotiated fewer than the
+	 * conn's ikelifetime (IKEv1: a shorter proposal, RESPONDER-
+	 * LIFETIME); 0: ikelifetime (sa/lifetime.c ike_sa_lifetime()).
+	 */
+	uint32_t life_secs;
 	/* Replaced by a rekey: waiting for its Delete, no timers but this. */
 	iked_ms retire_at;
 	struct ike_sa *successor;

@@ -9,6 +9,7 @@
 #include "proto.h"
 #include "conn.h"
 #include "sa/ike_sa.h"
+#include "sa/lifetime.h"
 #include "sa/ts.h"
 #include "../common/json.h"
 
@@ -198,7 +199,7 @@ static void write_human(struct iked *d, FILE *f)
 			sa->prop.encr ? iked_chosen_format(&sa->prop, alg,
 							    sizeof(alg)) :
 			"(negotiating)",
-			sa->conn ? sa->conn->ikelifetime : 0,
+			ike_sa_lifetime(sa),
 			natt_text(sa, nat, sizeof(nat)),
 			sa->n_children_done);
 		for (ch = sa->children; ch; ch = ch->next)
@@ -271,7 +272,7 @@ static void write_json(struct iked *d, FILE *f)
 		json_u64(&j, "elapsed", sa->state == IKE_ESTABLISHED ?
 			 secs_since(sa->established, now) :
 			 secs_since(sa->created, now));
-		json_u64(&j, "lifetime", sa->conn ? sa->conn->ikelifetime : 0);
+		json_u64(&j, "lifetime", ike_sa_lifetime(sa));
 		json_str(&j, "nat_t", natt_status(sa));
 		json_bool(&j, "nat_t_in_use", sa->natt.in_use);
 		json_bool(&j, "nat_t_encap", sa->natt.encap);

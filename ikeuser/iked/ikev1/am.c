@@ -139,6 +139,8 @@ static int send_am2(struct ike_sa *sa, const struct ikev1_msg *m,
 	if (!r)
 		r = v1_add_vids(sa, &out->chain);
 	if (!r)
+		r = v1_life1_add_notify(sa, &out->chain);
+	if (!r)
 		r = v1_send_plain(sa, out, V1_REQ_NONE);
 	free(id_b);
 	free(out);
@@ -258,8 +260,10 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!r)
 		r = v1_check_peer(sa, &id->u.id, id->body, id->len, &m->chain,
 				  "AM2");
-	if (!r)
+	if (!r) {
+		v1_life1_take_notify(sa, &m->chain, "AM2");
 		v1_natt_check(sa, &m->chain);
+	}
 	/* Our IDii body, as AM1 carried it, for HASH_I. */
 	ikev1_chain_init(&tmp);
 	if (!r)

@@ -8,6 +8,7 @@
 
 #include "ikev1.h"
 #include "v1.h"
+#include "../sa/lifetime.h"
 #include "../sa/child_sa.h"
 
 static const char *const state_names[] = {
@@ -71,7 +72,7 @@ void v1_established(struct ike_sa *sa)
 		   v1(sa)->aggressive ? "Aggressive" : "Main",
 		   sa->initiator ? "initiator" : "responder",
 		   iked_chosen_format(&sa->prop, alg, sizeof(alg)),
-		   sa->conn->ikelifetime);
+		   ike_sa_lifetime(sa));
 	/* A rekey carries the IPsec SAs over: no Quick Mode for it. */
 	if (v1_ike_rekey_done(sa) || !sa->initiator)
 		return;

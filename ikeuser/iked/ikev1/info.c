@@ -151,6 +151,11 @@ static void on_notify(struct ike_sa *sa, const struct ikev1_notify *n)
 		if (next)
 			v1_qm_more(sa);
 	}
+	if (n->type == IKEV1_N_RESPONDER_LIFETIME &&
+	    n->proto == IKEV1_PROTO_ISAKMP) {
+		v1_life1_take(sa, n, "an Informational");
+		return;
+	}
 	if (n->type < 16384)
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "the peer sent notify %u (%s)", n->type,

@@ -196,7 +196,7 @@ int v1_mm_auth_hash(struct ike_sa *sa, bool of_initiator, const uint8_t *id_b,
 			       v->sai_len, id_b, id_len, out);
 }
 
-/* MM5 or MM6: our ID and its HASH, or CERT and SIG (INITIAL-CONTACT perhaps), encrypted. */
+/* MM5 or MM6: our ID and its HASH, or CERT and SIG (INITIAL-CONTACT, RESPONDER-LIFETIME perhaps), encrypted. */
 int v1_mm_send_id_hash(struct ike_sa *sa)
 {
 	struct ikev1_chain *c = calloc(1, sizeof(*c));
@@ -225,6 +225,8 @@ int v1_mm_send_id_hash(struct ike_sa *sa)
 		r = -E2BIG;
 	if (!r)
 		r = v1_add_initial_contact(sa, c);
+	if (!r)
+		r = v1_life1_add_notify(sa, c);
 	v1_hdr(sa, &h, IKEV1_EXCH_MAIN, 0);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, sa->initiator ? V1_REQ_MM5 :

@@ -271,6 +271,8 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	ic = v1_has_initial_contact(&m->chain);
+	if (sa->initiator)
+		v1_life1_take_notify(sa, &m->chain, "MM6");
 	/* MM5 on port 4500: MM6 and the rest go back that way. */
 	v1_natt_authenticated(sa);
 	if (sa->initiator) {

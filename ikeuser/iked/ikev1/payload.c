@@ -90,13 +90,13 @@ int ikev1_attr_u64(const struct ikev1_attr *a, uint64_t *out)
 }
 
 /* The Life Type attribute a Life Duration must follow. */
-static uint16_t life_type_of(uint8_t proto)
+uint16_t ikev1_life_type_of(uint8_t proto)
 {
 	return proto == IKEV1_PROTO_ISAKMP ? IKEV1_A1_LIFE_TYPE :
 					     IKEV1_A2_LIFE_TYPE;
 }
 
-static uint16_t life_duration_of(uint8_t proto)
+uint16_t ikev1_life_duration_of(uint8_t proto)
 {
 	return proto == IKEV1_PROTO_ISAKMP ? IKEV1_A1_LIFE_DURATION :
 					     IKEV1_A2_LIFE_DURATION;
@@ -128,8 +128,8 @@ int ikev1_attr_list_parse(uint8_t proto, const uint8_t *p, size_t len,
 			*why = "data attribute longer than the list";
 		else if (!a->tv && ikev1_attr_basic_only(proto, a->type))
 			*why = "attribute that must be basic (TV) sent as TLV";
-		else if (a->type == life_duration_of(proto) &&
-			 prev != life_type_of(proto))
+		else if (a->type == ikev1_life_duration_of(proto) &&
+			 prev != ikev1_life_type_of(proto))
 			*why = "life duration not preceded by a life type";
 		if (*why)
 			return -EBADMSG;
@@ -178,8 +178,8 @@ static int attrs_parse(struct ikev1_chain *c, struct ikev1_xf *x,
 			a->data = p + pos + 4;
 			pos += 4 + (size_t)a->len;
 		}
-		if (a->type == life_duration_of(proto) &&
-		    prev != life_type_of(proto))
+		if (a->type == ikev1_life_duration_of(proto) &&
+		    prev != ikev1_life_type_of(proto))
 			FAIL(err, off, -EBADMSG, IKEV1_N_BAD_PROPOSAL_SYNTAX,
 			     "life duration not preceded by a life type");
 		prev = a->type;

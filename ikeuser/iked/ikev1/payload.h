@@ -252,6 +252,9 @@ bool ikev1_attr_basic_only(uint8_t proto, uint16_t type);
  */
 int ikev1_attr_u64(const struct ikev1_attr *a, uint64_t *out);
 
+/* The life type and life duration attributes' types in @proto's class. */
+uint16_t ikev1_life_type_of(uint8_t proto);
+uint16_t ikev1_life_duration_of(uint8_t proto);
 /*
  * A bare data attribute list (a RESPONDER-LIFETIME notify's data, RFC
  * 2407 4.6.3.1) in a transform's encoding for protocol @proto: up to

@@ -50,7 +50,8 @@ struct rule {
  * Quick Mode HASH comes right after the header and SA after HASH; 5.7:
  * an Informational exchange after phase 1 starts with HASH(1). Vendor
  * IDs, notifies and CERT/CR are allowed where peers are known to send
- * them (INITIAL-CONTACT in MM5/AM3, RESPONDER-LIFETIME in QM2).
+ * them (INITIAL-CONTACT in MM5/AM3, RESPONDER-LIFETIME in QM2, MM6 and
+ * AM2).
  */
 static const struct rule rules[IKEV1_K__N] = {
 	[IKEV1_K_MM1] = { "MM1", IKEV1_EXCH_MAIN, CK_R_ZERO, MID_ZERO, ENC_NO,
@@ -75,7 +76,7 @@ static const struct rule rules[IKEV1_K__N] = {
 	[IKEV1_K_AM2] = { "AM2", IKEV1_EXCH_AGGRESSIVE, CK_R_SET, MID_ZERO,
 			  ENC_NO, IKEV1_PL_SA, 0, 0,
 			  B(SA) | B(KE) | B(NONCE) | B(ID) | B(HASH),
-			  NATD | B(VID) | B(CERT) | B(CR), 0 },
+			  NATD | B(N) | B(VID) | B(CERT) | B(CR), 0 },
 	[IKEV1_K_AM3] = { "AM3", IKEV1_EXCH_AGGRESSIVE, CK_R_SET, MID_ZERO,
 			  ENC_ANY, 0, 0, 0, B(HASH),
 			  NATD | B(N) | B(VID) | B(CERT), 0 },
@@ -110,7 +111,7 @@ static const struct rule rules[IKEV1_K__N] = {
 	[IKEV1_K_AM2_SIG] = { "AM2", IKEV1_EXCH_AGGRESSIVE, CK_R_SET, MID_ZERO,
 			      ENC_NO, IKEV1_PL_SA, 0, 0,
 			      B(SA) | B(KE) | B(NONCE) | B(ID) | B(SIG),
-			      NATD | B(VID) | B(CERT) | B(CR), 0 },
+			      NATD | B(N) | B(VID) | B(CERT) | B(CR), 0 },
 	[IKEV1_K_AM3_SIG] = { "AM3", IKEV1_EXCH_AGGRESSIVE, CK_R_SET, MID_ZERO,
 			      ENC_ANY, 0, 0, 0, B(SIG),
 			      NATD | B(N) | B(VID) | B(CERT), 0 },

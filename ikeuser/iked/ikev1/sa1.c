@@ -238,8 +238,8 @@ int v1_sa1_select(struct ike_sa *sa, const struct ikev1_chain *c,
 			if (sa->initiator && (pl->u.sa.nprop != 1 ||
 					      p->nxf != 1))
 				break;
-			if (!a.life || a.life > sa->conn->ikelifetime)
-				a.life = sa->conn->ikelifetime;
+			v1_life1_choose(sa, a.life);
+			a.life = sa->life_secs;
 			v1(sa)->alg = a;
 			*xf = x;
 			return 0;

@@ -152,6 +152,12 @@ struct v1_sa {
 	size_t sig_len;
 	uint8_t life_be[4];	/* our offer's lifetimes, as sent */
 	uint8_t life2_be[4];
+	/*
+	 * Responder: MM6 or AM2 says RESPONDER-LIFETIME for the ISAKMP SA
+	 * (life.c); that notify's SPI and attributes, until sent.
+	 */
+	bool life1_notify;
+	uint8_t life1_spi[16], life1_data[12];
 	struct ikev1_keys keys;
 	struct ikev1_ivs ivs;
 	/*
@@ -481,13 +487,31 @@ void v1_ike_retire(struct ike_sa *old);
 struct child_sa *v1_child_find_out(struct ike_sa *sa, uint32_t spi,
 				   struct ike_sa **owner);
 
-/* life.c: RESPONDER-LIFETIME (RFC 2407 4.6.3.1) in Quick Mode. */
+/* life.c: RESPONDER-LIFETIME (RFC 2407 4.6.3.1) in Quick Mode and phase 1. */
 /* Responder: the IPsec SA's lifetime from QM1's proposal (q->peer_life). */
 void v1_life_choose(struct ike_sa *sa);
 /* Responder: the notify into QM2's chain @c, when ours is shorter. */
 int v1_life_add_notify(struct ike_sa *sa, struct ikev1_chain *c);
 /* Initiator: QM2's notifies in @c; a shorter lifetime is honoured. */
 void v1_life_take_notify(struct ike_sa *sa, const struct ikev1_chain *c);
+/*
+ * The ISAKMP SA's lifetime once its transform is chosen, @peer the one
+ * proposed (0: none): the shorter of it and ikelifetime, into
+ * sa->life_secs; a responder whose own is shorter says so.
+ */
+void v1_life1_choose(struct ike_sa *sa, uint32_t peer);
+/* Responder: the notify into MM6's or AM2's chain @c, when due. */
+int v1_life1_add_notify(struct ike_sa *sa, struct ikev1_chain *c);
+/*
+ * The peer authenticated: its RESPONDER-LIFETIME notifies for the ISAKMP
+ * SA in @c (@where: "MM6", "AM2", "an Informational"); a shorter
+ * lifetime is honoured, the SA's timers move if it is up.
+ */
+void v1_life1_take_notify(struct ike_sa *sa, const struct ikev1_chain *c,
+			  const char *where);
+/* One such notify @n (an Informational's, protected by HASH(1)). */
+void v1_life1_take(struct ike_sa *sa, const struct ikev1_notify *n,
+		   const char *where);
 
 /* frag.c: IKEv1 fragmentation (the Cisco extension). */
 /* Our FRAGMENTATION Vendor ID into MM1/AM1, and MM2/AM2 if the peer's had it. */

@@ -34,14 +34,22 @@ uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs)
 	return secs - margin - fuzz;
 }
 
+uint32_t ike_sa_lifetime(const struct ike_sa *sa)
+{
+	if (!sa->conn)
+		return 0;
+	return sa->life_secs && sa->life_secs < sa->conn->ikelifetime ?
+	       sa->life_secs : sa->conn->ikelifetime;
+}
+
 void lifetime_schedule_ike(struct ike_sa *sa)
 {
 	const struct iked_conf_conn *cfg = sa->conn;
+	uint32_t life = ike_sa_lifetime(sa);
 
-	sa->hard_at = sa->established + (iked_ms)cfg->ikelifetime * 1000;
+	sa->hard_at = sa->established + (iked_ms)life * 1000;
 	sa->rekey_at = cfg->rekey ?
-		sa->established + (iked_ms)rekey_secs(cfg, cfg->ikelifetime) *
-		1000 : 0;
+		sa->established + (iked_ms)rekey_secs(cfg, life) * 1000 : 0;
 }
 
 /*

@@ -11,7 +11,15 @@
 
 /* @secs minus rekeymargin and up to rekeyfuzz% of it: when to rekey. */
 uint32_t rekey_secs(const struct iked_conf_conn *cfg, uint32_t secs);
-/* Set rekey_at and hard_at of a newly established IKE SA. */
+/*
+ * The seconds @sa lives: the conn's ikelifetime, or the shorter one its
+ * version negotiated (sa->life_secs). 0 without a conn.
+ */
+uint32_t ike_sa_lifetime(const struct ike_sa *sa);
+/*
+ * Set rekey_at and hard_at of an IKE SA from its establishment (again
+ * when its lifetime shrank after it).
+ */
 void lifetime_schedule_ike(struct ike_sa *sa);
 
 /*

@@ -104,8 +104,10 @@ static iked_ms work(struct ike_sa *sa, iked_ms now)
 		return next;
 	if (sa->hard_at && sa->hard_at <= now) {
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "IKE SA reached its lifetime (ikelifetime=%us) without a rekey: deleting",
-			   sa->conn->ikelifetime);
+			   "IKE SA reached its lifetime (%us, ikelifetime=%us%s) without a rekey: deleting",
+			   ike_sa_lifetime(sa), sa->conn->ikelifetime,
+			   ike_sa_lifetime(sa) < sa->conn->ikelifetime ?
+			   ", the peer's shorter one" : "");
 		sa->proto->delete_ike(sa, false);
 		return 0;
 	}
