@@ -263,6 +263,7 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 	if (!r) {
 		v1_life1_take_notify(sa, &m->chain, "AM2");
 		v1_natt_check(sa, &m->chain);
+		v1_natt_diagnose(sa);
 	}
 	/* Our IDii body, as AM1 carried it, for HASH_I. */
 	ikev1_chain_init(&tmp);
@@ -300,6 +301,7 @@ static void resp_am3(struct ike_sa *sa, struct ikev1_msg *m)
 	/* NAT-D as the initiator computed them, on the path of AM1/AM2. */
 	v1_natt_check(sa, &m->chain);
 	v1_natt_authenticated(sa);
+	v1_natt_diagnose(sa);
 	/* Only an encrypted AM3 shows the notify came from a key holder. */
 	if ((m->hdr.flags & IKEV1_F_ENCRYPT) &&
 	    v1_has_initial_contact(&m->chain))

@@ -275,6 +275,7 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 		v1_life1_take_notify(sa, &m->chain, "MM6");
 	/* MM5 on port 4500: MM6 and the rest go back that way. */
 	v1_natt_authenticated(sa);
+	v1_natt_diagnose(sa);
 	if (sa->initiator) {
 		retransmit_done(sa);
 	} else {

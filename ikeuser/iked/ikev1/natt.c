@@ -8,6 +8,8 @@
 
 #include "v1.h"
 #include "../conn.h"
+#include "../net.h"
+#include "../conf/conf.h"
 #include "../vendor.h"
 #include "../sa/natt.h"
 
@@ -62,6 +64,7 @@ void v1_natt_take_vids(struct ike_sa *sa, const struct ikev1_chain *c)
 		if (x > best)
 			best = x;
 	}
+	v1(sa)->peer_natt = best;
 	v1(sa)->natt = natt_off(sa) ? IKED_NATT_VID_NONE : best;
 	if (best)
 		ike_sa_log(sa, IKED_LOG_DEBUG, "the peer does NAT-T (%s)%s",
@@ -206,4 +209,60 @@ void v1_natt_authenticated(struct ike_sa *sa)
 
 	if (p)
 		natt_on_authenticated(sa, p);
+}
+
+/* Why ESP goes unencapsulated, and what would change it. */
+static void no_natt_why(const struct ike_sa *sa, const char **why,
+			const char **fix)
+{
+	if (natt_off(sa)) {
+		*why = v1(sa)->peer_natt ?
+		       "this conn has encapsulation=no (the peer offered NAT-T)" :
+		       "this conn has encapsulation=no";
+		*fix = "set encapsulation=auto here";
+	} else {
+		*why = "the peer does not do NAT traversal (no NAT-T Vendor ID)";
+		*fix = "enable NAT traversal on the peer (nat_traversal=yes, encapsulation=auto)";
+	}
+}
+
+/* Whether the peer's ID is an address other than the one it talks from. */
+static bool id_not_source(const struct ike_sa *sa)
+{
+	const struct iked_conf_id *id = &sa->peer_id;
+	const struct kesp_addr *a = &sa->path.remote;
+
+	if (id->type != (a->family == AF_INET ? IKED_ID_IPV4_ADDR :
+						IKED_ID_IPV6_ADDR))
+		return false;
+	return id->len != kesp_addr_len(a->family) ||
+	       memcmp(id->data, a->bytes, id->len);
+}
+
+void v1_natt_diagnose(struct ike_sa *sa)
+{
+	const char *why, *fix;
+	char peer[80], id[128];
+
+	if (v1(sa)->natt)
+		return;
+	no_natt_why(sa, &why, &fix);
+	iked_net_format(&sa->path.remote, sa->path.rport, peer, sizeof(peer));
+	/*
+	 * Ours to the peer leave from 500 and it answers to the port they
+	 * came from; a responder that sees another port saw a NAT's.
+	 */
+	if (!sa->initiator && sa->path.rport != IKED_IKE_PORT &&
+	    sa->path.rport != IKED_NATT_PORT) {
+		iked_conn_fail(sa->d, sa->conn, sa->no,
+			       "NAT-T mismatch: %s came from another port than 500: a NAT is in between, and %s: the tunnel may come up and pass nothing, as ESP cannot cross a NAT unencapsulated; %s",
+			       peer, why, fix);
+		return;
+	}
+	/* A peer's IP address ID is most often its own interface's. */
+	if (id_not_source(sa))
+		ike_sa_log(sa, IKED_LOG_WARN,
+			   "the peer's ID is %s but it talks from %s: a NAT is likely in between, and %s: ESP may not cross it unencapsulated; %s",
+			   iked_conf_id_format(&sa->peer_id, id, sizeof(id)),
+			   peer, why, fix);
 }

@@ -183,6 +183,7 @@ struct v1_sa {
 	uint8_t cookies[16];	/* INITIAL-CONTACT's SPI, while it is sent */
 	/* NAT-T (natt.c): the method agreed by Vendor IDs, 0 none */
 	uint8_t natt;		/* enum iked_natt_vid */
+	uint8_t peer_natt;	/* the best the peer offered, even if unused */
 	/* our NAT-D hashes, alive until the message is built */
 	uint8_t natd[2][IKEV1_HASH_MAX];
 	/* the path of the datagram being handled, NULL outside it */
@@ -408,6 +409,12 @@ uint16_t v1_natt_encap(const struct ike_sa *sa, bool transport);
 bool v1_natt_encap_ok(const struct ike_sa *sa, bool transport, uint16_t got);
 /* An authenticated message came by sa's rx_path: follow the peer's NAT. */
 void v1_natt_authenticated(struct ike_sa *sa);
+/*
+ * Phase 1 authenticated without NAT-T (encapsulation=no here, or a peer
+ * without it): say so when a NAT is in between all the same, as ESP
+ * will not cross it unencapsulated.
+ */
+void v1_natt_diagnose(struct ike_sa *sa);
 /* rekey.c: CHILD SA rekeying, make before break. */
 /* Our rekey of @old: a new Quick Mode with its proxy IDs. */
 int v1_rekey_start(struct ike_sa *sa, struct child_sa *old);
