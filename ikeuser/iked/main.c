@@ -94,15 +94,9 @@ static void on_event(const struct kesp_event *ev, void *arg)
 static int load_creds(struct iked *d)
 {
 	char err[IKED_CONF_ERRLEN], dir[4096];
-	const char *slash = strrchr(d->conf_path, '/');
 	int r;
 
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash == d->conf_path ? 1 : slash - d->conf_path),
-			 d->conf_path);
+	iked_creds_dir_of(d->conf_path, dir, sizeof(dir));
 	r = iked_creds_load(dir, d->conf, d->secrets, &d->creds, err,
 			    sizeof(err));
 	if (r) {

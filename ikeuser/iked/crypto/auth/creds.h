@@ -80,6 +80,9 @@ int iked_creds_load(const char *confdir, struct iked_conf *conf,
 		    const struct iked_secrets *sec, struct iked_creds **out,
 		    char *err, size_t errlen);
 void iked_creds_free(struct iked_creds *c);
+/* The directory of @conf_path (ipsec.conf), where ipsec.d is, into @dir. */
+void iked_creds_dir_of(const char *conf_path, char *dir, size_t len);
+
 
 /* The certificate leftcert=@name loaded, or NULL. */
 const struct iked_cred_cert *iked_creds_cert(const struct iked_creds *c,
