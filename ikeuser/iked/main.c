@@ -56,9 +56,9 @@ static void usage(FILE *f)
 		"                       (RFC 7383; default 1280, at least 200)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops\n"
 		"once the peers answered, " IKED_STR(IKED_DRAIN_MS) " ms at most (a second signal: at once).\n"
-		"SIGHUP (or `kespctl reload`) reads CONF and SECRETS again: a file with a\n"
-		"mistake is refused whole; else only added, removed and changed conns\n"
-		"are touched, unchanged ones keep their tunnels.\n");
+		"SIGHUP (or `kespctl reload`) reads CONF, SECRETS and ipsec.d again: a\n"
+		"file with a mistake is refused whole; else only added, removed and\n"
+		"changed conns are touched, unchanged ones keep their tunnels.\n");
 }
 
 static void on_event(const struct kesp_event *ev, void *arg)
