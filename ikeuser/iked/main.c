@@ -56,9 +56,9 @@ static void usage(FILE *f)
 		"                       (RFC 7383; default 1280, at least 200)\n"
 		"Runs in the foreground; SIGTERM or SIGINT deletes the tunnels and stops\n"
 		"once the peers answered, " IKED_STR(IKED_DRAIN_MS) " ms at most (a second signal: at once).\n"
-		"SIGHUP (or `kespctl reload`) reads CONF and SECRETS again: a file with a\n"
-		"mistake is refused whole; else only added, removed and changed conns\n"
-		"are touched, unchanged ones keep their tunnels.\n");
+		"SIGHUP (or `kespctl reload`) reads CONF, SECRETS and ipsec.d again: a\n"
+		"file with a mistake is refused whole; else only added, removed and\n"
+		"changed conns are touched, unchanged ones keep their tunnels.\n");
 }
 
 static void on_event(const struct kesp_event *ev, void *arg)
@@ -94,15 +94,9 @@ static void on_event(const struct kesp_event *ev, void *arg)
 static int load_creds(struct iked *d)
 {
 	char err[IKED_CONF_ERRLEN], dir[4096];
-	const char *slash = strrchr(d->conf_path, '/');
 	int r;
 
-	if (!slash)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash == d->conf_path ? 1 : slash - d->conf_path),
-			 d->conf_path);
+	iked_creds_dir_of(d->conf_path, dir, sizeof(dir));
 	r = iked_creds_load(dir, d->conf, d->secrets, &d->creds, err,
 			    sizeof(err));
 	if (r) {

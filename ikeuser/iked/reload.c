@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reading ipsec.conf and ipsec.secrets again while running: refuse a bad file whole, else replace only the conns that changed. */
+/* Reading ipsec.conf, ipsec.secrets and ipsec.d again while running: refuse a bad file whole, else replace only the conns that changed, and the credentials. */
 
 #include <errno.h>
 #include <stdbool.h>
@@ -14,6 +14,7 @@
 #include "sa/control.h"
 #include "sa/ike_sa.h"
 #include "crypto/auth/creds.h"
+#include "crypto/auth/crl_fetch.h"
 
 /* What was read, not yet in use. */
 struct reload_new {
@@ -22,8 +23,13 @@ struct reload_new {
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	/* Per new conn: the old conn it keeps running, or NULL. */
 	struct iked_conn **kept;
-	/* ipsec.d/crls/ read again (the CAs stay as loaded at start). */
-	struct iked_crls crls;
+	/*
+	 * ipsec.d read again: CAs, certificates, keys, CRLs. Whatever
+	 * needs them looks them up in d->creds when it needs them, so the
+	 * old ones can go once this is in place.
+	 */
+	struct iked_creds *creds;
+	char creds_summary[256];	/* "credentials: 2 CA certificates, ..." */
 };
 
 static void new_free(struct reload_new *n)
@@ -32,7 +38,7 @@ static void new_free(struct reload_new *n)
 	free(n->kept);
 	iked_conf_free(n->conf);
 	iked_secrets_free(n->secrets);
-	iked_crls_clear(&n->crls);
+	iked_creds_free(n->creds);
 }
 
 /* Everything read and checked, nothing running touched: 0 or -errno. */
@@ -56,10 +62,17 @@ static int read_all(struct iked *d, struct reload_new *n, char *err,
 			r = -ENOMEM;
 		}
 	}
-	/* A CRL refused is a line in the log, not a refused reload. */
-	if (!r && d->creds && iked_crls_read(d->creds, &n->crls)) {
-		snprintf(err, errlen, "out of memory");
-		r = -ENOMEM;
+	/*
+	 * Before the conns are compared: an end with a certificate and no
+	 * leftid= gets its subject here. A bad certificate or key refuses
+	 * the reload; a refused CRL is a line in the log.
+	 */
+	if (!r) {
+		char dir[4096];
+
+		iked_creds_dir_of(d->conf_path, dir, sizeof(dir));
+		r = iked_creds_load(dir, n->conf, n->secrets, &n->creds, err,
+				    errlen);
 	}
 	return r;
 }
@@ -199,6 +212,23 @@ static void carry_over(struct iked *d, struct iked_conn *nc,
 	}
 }
 
+/*
+ * The new credentials in place of the old, which are freed (their keys
+ * wiped). The fetched CRLs, OCSP answers and fetches under way go over
+ * to the new ones: a fetch that ends after this lands there.
+ */
+static void swap_creds(struct iked *d, struct reload_new *n)
+{
+	iked_crls_log(&n->creds->crls, 1);
+	iked_creds_diff(d->creds, n->creds, n->creds_summary,
+			sizeof(n->creds_summary));
+	if (d->creds)
+		iked_crl_cache_move(n->creds, d->creds);
+	iked_creds_free(d->creds);
+	d->creds = n->creds;
+	n->creds = NULL;
+}
+
 /* The new configuration in place of the old, which is freed. */
 static void swap_in(struct iked *d, struct reload_new *n)
 {
@@ -219,14 +249,7 @@ static void swap_in(struct iked *d, struct reload_new *n)
 	d->n_conns = n->conf->n_conns;
 	d->conf = n->conf;
 	d->secrets = n->secrets;
-	if (d->creds) {
-		iked_crls_log(&n->crls, 1);
-		iked_crls_clear(&d->creds->crls);
-		d->creds->crls = n->crls;
-		memset(&n->crls, 0, sizeof(n->crls));
-		d->creds->strict_crl = d->conf->strictcrlpolicy;
-		d->creds->crl_ifuri = d->conf->strictcrlpolicy_ifuri;
-	}
+	swap_creds(d, n);
 	n->conns = NULL;
 	n->conf = NULL;
 	n->secrets = NULL;
@@ -276,8 +299,9 @@ int iked_reload(struct iked *d, char *msg, size_t msglen,
 	swap_in(d, &n);
 	bring_up(d, &n);
 	snprintf(msg, msglen,
-		 "reloaded %s: added %u, removed %u, changed %u, unchanged %u",
-		 d->conf_path, k.added, k.removed, k.changed, k.unchanged);
+		 "reloaded %s: added %u, removed %u, changed %u, unchanged %u; %s",
+		 d->conf_path, k.added, k.removed, k.changed, k.unchanged,
+		 n.creds_summary);
 	iked_log(IKED_LOG_INFO, NULL, 0, "%s", msg);
 	iked_sd_notifyf("READY=1\nSTATUS=%s", msg);
 	if (counts)

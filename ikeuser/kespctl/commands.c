@@ -102,10 +102,11 @@ const struct kespctl_object kespctl_objects[] = {
 	{ "status", status_verbs, ARRAY_SIZE(status_verbs),
 	  "IKE SAs with their CHILD SAs, the kernel's SAs and drop counters" },
 	{ "reload", reload_verbs, ARRAY_SIZE(reload_verbs),
-	  "kesp-iked reads ipsec.conf and ipsec.secrets again (as on SIGHUP):\n"
-	  "           a file with a mistake is refused whole (FILE:LINE said);\n"
-	  "           unchanged conns keep their tunnels, removed ones are\n"
-	  "           deleted, changed ones replaced, new ones added" },
+	  "kesp-iked reads ipsec.conf, ipsec.secrets and ipsec.d again (as on\n"
+	  "           SIGHUP): a file with a mistake is refused whole (FILE:LINE\n"
+	  "           said); unchanged conns keep their tunnels, removed ones are\n"
+	  "           deleted, changed ones replaced, new ones added; new\n"
+	  "           certificates and keys serve the authentications after it" },
 };
 
 const size_t kespctl_n_objects = ARRAY_SIZE(kespctl_objects);

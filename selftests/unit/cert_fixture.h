@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -135,6 +136,17 @@ static inline void put_pem(const char *dir, const char *name, X509 *x,
 		PEM_write_X509(f, x);
 	else
 		PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL);
+	fclose(f);
+}
+
+/* @text as the file @path, created or emptied, mode 0600 (secrets). */
+static inline void put_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fchmod(fileno(f), 0600))
+		abort();
+	fputs(text, f);
 	fclose(f);
 }
 

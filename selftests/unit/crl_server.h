@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,9 @@ struct crl_server {
 	void *arg;
 	atomic_int posts;
 	char head[2048];		/* the last request's line and headers */
+	/* While set, a request is read but not answered: a fetch in flight. */
+	atomic_bool hold;
+	atomic_int held;		/* requests waiting for the hold to end */
 };
 
 /* The rest of a POST's body after @got bytes of @req (headers included). */
@@ -104,6 +108,12 @@ static void *crl_server_run(void *arg)
 		snprintf(s->head, sizeof(s->head), "%.*s",
 			 (int)(end ? (size_t)(end - req) : got), req);
 		atomic_fetch_add(&s->requests, 1);
+		if (atomic_load(&s->hold)) {
+			atomic_fetch_add(&s->held, 1);
+			while (atomic_load(&s->hold))
+				usleep(1000);
+			atomic_fetch_sub(&s->held, 1);
+		}
 		crl_server_reply(s, c, req, got, sizeof(req));
 		close(c);
 	}
@@ -174,6 +184,7 @@ static inline void crl_server_serve(struct crl_server *s, X509_CRL *crl, int der
 
 static void crl_server_stop(struct crl_server *s)
 {
+	atomic_store(&s->hold, false);
 	shutdown(s->fd, SHUT_RDWR);
 	pthread_join(s->t, NULL);
 	close(s->fd);

@@ -52,6 +52,8 @@ struct fetch_pair {
 	struct crl_server srv;
 	unsigned int to_a, to_b;	/* datagrams each received */
 	int saved_err;
+	/* Called once a loop turn by fetch_pair_run(), if set. */
+	void (*each_turn)(struct fetch_pair *p);
 };
 
 /* In FIXTURE_SETUP: what the teardown must know before anything ran. */
@@ -200,6 +202,8 @@ static inline void fetch_pair_run(struct fetch_pair *p)
 		size_t na, nb;
 		uint64_t t;
 
+		if (p->each_turn)
+			p->each_turn(p);
 		pair_timers(&p->a);
 		pair_timers(&p->b);
 		na = iked_crl_fetch_fds(p->a.d->creds, pfd + 2,

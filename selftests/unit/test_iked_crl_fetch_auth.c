@@ -8,8 +8,11 @@
  * cached; the initiator drops the response the same way and its own
  * retransmission brings it again, also in IKE fragments. Each daemon
  * fetches once. A revoked
- * initiator is refused with the "revoked" line naming the URI. Each
- * test runs in a network namespace of its own.
+ * initiator is refused with the "revoked" line naming the URI. A reload
+ * while the responder's fetch is in flight hands the fetch to the new
+ * credentials, where its CRL lands; one that finds the CA issued again
+ * with a new key drops that CA's fetched CRL. Each test runs in a
+ * network namespace of its own.
  */
 
 #include <errno.h>
@@ -27,6 +30,7 @@
 
 #include "iked/crypto/auth/creds.h"
 #include "iked/crypto/auth/crl_fetch.h"
+#include "iked/reload.h"
 #include "iked/sa/control.h"
 /* The recorder's checks this test has no use for. */
 #pragma GCC diagnostic push
@@ -91,7 +95,13 @@ static void make_dir(char *dir, struct crl_server *srv, bool revoke_a)
 }
 
 FIXTURE(crlauth) {
-	struct fetch_pair p;
+	struct fetch_pair p;		/* first: each_turn finds the rest */
+	/* reload_while_fetching(): B's files, a CA to add, what it did. */
+	char conf[96], secrets[96], msg[IKED_CONF_ERRLEN + 64];
+	X509 *new_ca;
+	struct iked_creds *creds_before;
+	bool reloaded;
+	int reload_r;
 };
 
 static void setup(struct __test_metadata *_metadata,
@@ -110,6 +120,7 @@ FIXTURE_SETUP(crlauth)
 FIXTURE_TEARDOWN(crlauth)
 {
 	fetch_pair_teardown(&self->p);
+	X509_free(self->new_ca);
 }
 
 TEST_F_TIMEOUT(crlauth, ike_auth_waits_for_the_crl_then_goes_on, 60)
@@ -189,6 +200,104 @@ TEST_F_TIMEOUT(crlauth, revoked_initiator_refused_after_the_fetch, 60)
 		TH_LOG("%s", log);
 	EXPECT_NE(NULL, strstr(log, want)) TH_LOG("%s", log);
 	free(log);
+}
+
+/* B's ipsec.conf and ipsec.secrets on disk, beside ipsec.d, to reload. */
+static void b_files(FIXTURE_DATA(crlauth) *self)
+{
+	snprintf(self->conf, sizeof(self->conf), "%s/b.conf", self->p.dir);
+	snprintf(self->secrets, sizeof(self->secrets), "%s/b.secrets",
+		 self->p.dir);
+	put_text(self->conf, fetch_conf_b);
+	put_text(self->secrets, ": ECDSA b.key\n");
+	self->p.b.d->conf_path = self->conf;
+	self->p.b.d->secrets_path = self->secrets;
+}
+
+/*
+ * Once B's fetch is in flight (the server holds it), B reloads, a CA
+ * added on disk meanwhile; then the server answers.
+ */
+static void reload_while_fetching(struct fetch_pair *p)
+{
+	FIXTURE_DATA(crlauth) *self = (FIXTURE_DATA(crlauth) *)p;
+	struct pollfd pfd[IKED_CRL_FETCH_MAX];
+
+	if (self->reloaded || atomic_load(&p->srv.held) != 1 ||
+	    iked_crl_fetch_fds(p->b.d->creds, pfd, IKED_CRL_FETCH_MAX) != 1)
+		return;
+	put_pem(p->dir, "cacerts/other.pem", self->new_ca, NULL);
+	self->creds_before = p->b.d->creds;
+	self->reload_r = iked_reload(p->b.d, self->msg, sizeof(self->msg),
+				     NULL);
+	self->reloaded = true;
+	atomic_store(&p->srv.hold, false);
+}
+
+TEST_F_TIMEOUT(crlauth, reload_while_a_fetch_is_in_flight, 60)
+{
+	EVP_PKEY *k = new_key("EC");
+	const struct iked_crls *got;
+	char want[256], *log;
+
+	setup(_metadata, self, false);
+	self->new_ca = new_signed_cert(k, "Another Root CA", NULL, NULL, NULL,
+				       -1, 30);
+	b_files(self);
+	atomic_store(&self->p.srv.hold, true);
+	self->p.each_turn = reload_while_fetching;
+	fetch_pair_run(&self->p);
+	log = fetch_pair_log(&self->p);
+	ASSERT_TRUE(self->reloaded) TH_LOG("%s", log);
+	EXPECT_EQ(0, self->reload_r) TH_LOG("%s", self->msg);
+	EXPECT_NE(NULL, strstr(self->msg, "unchanged 1; credentials: 2 CA certificates (1 added), 1 end-entity certificate, 1 private key, 0 CRLs"))
+		TH_LOG("%s", self->msg);
+	/* A new store, which the fetch begun before it fed. */
+	EXPECT_NE(self->creds_before, self->p.b.d->creds);
+	EXPECT_EQ(2, self->p.b.d->creds->n_cas);
+	got = iked_crl_fetched(self->p.b.d->creds);
+	ASSERT_NE(NULL, got);
+	EXPECT_EQ(1, got->n);
+	snprintf(want, sizeof(want), "fetched the CRL of \"C=CH, O=Example, CN=Example Root CA\" from %s: 0 revoked",
+		 self->p.srv.uri);
+	EXPECT_NE(NULL, strstr(log, want)) TH_LOG("%s", log);
+	/* Both up, and B did not fetch again: the CRL was kept. */
+	EXPECT_TRUE(fetch_established(&self->p.a)) TH_LOG("%s", log);
+	EXPECT_TRUE(fetch_established(&self->p.b)) TH_LOG("%s", log);
+	EXPECT_EQ(2, atomic_load(&self->p.srv.requests));
+	free(log);
+	EVP_PKEY_free(k);
+}
+
+/*
+ * The CA issued again under its name with a new key: the CRL fetched
+ * from its old key would refuse its peers until it expired, so a
+ * reload drops it.
+ */
+TEST_F_TIMEOUT(crlauth, reload_drops_the_crl_of_a_ca_with_a_new_key, 60)
+{
+	EVP_PKEY *k = new_key("EC");
+	char want[256], *log;
+
+	setup(_metadata, self, false);
+	fetch_pair_run(&self->p);
+	ASSERT_TRUE(fetch_established(&self->p.b));
+	ASSERT_EQ(1, iked_crl_fetched(self->p.b.d->creds)->n);
+	b_files(self);
+	self->new_ca = new_signed_cert(k, "Example Root CA", NULL, NULL, NULL,
+				       -1, 30);
+	put_pem(self->p.dir, "cacerts/ca.pem", self->new_ca, NULL);
+	EXPECT_EQ(0, iked_reload(self->p.b.d, self->msg, sizeof(self->msg),
+				 NULL)) TH_LOG("%s", self->msg);
+	EXPECT_NE(NULL, strstr(self->msg, "credentials: 1 CA certificate (1 added, 1 removed), "))
+		TH_LOG("%s", self->msg);
+	EXPECT_EQ(0, iked_crl_fetched(self->p.b.d->creds)->n);
+	log = fetch_pair_log(&self->p);
+	snprintf(want, sizeof(want), "reload: the CRL fetched from %s is dropped: no CA of that name verifies it any more",
+		 self->p.srv.uri);
+	EXPECT_NE(NULL, strstr(log, want)) TH_LOG("%s", log);
+	free(log);
+	EVP_PKEY_free(k);
 }
 
 TEST_HARNESS_MAIN

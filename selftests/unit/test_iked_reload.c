@@ -15,6 +15,7 @@
 #include "kselftest_harness.h"
 #include "iked/reload.h"
 #include "iked/sa/child_sa.h"
+#include "iked/crypto/auth/creds.h"
 
 /* One conn on peer 127.0.0.@PEER, subnets 10.@NET.0.0/16 <-> 10.@NET+100. */
 static void conn_text(FILE *out, const char *name, int peer, int net,
@@ -57,6 +58,9 @@ static void files_free(struct files *fs, struct iked *d)
 	rmdir(fs->dir);
 	iked_secrets_free(d->secrets);
 	d->secrets = NULL;
+	/* A reload reads ipsec.d (none here): an empty store. */
+	iked_creds_free(d->creds);
+	d->creds = NULL;
 }
 
 static void write_secrets(struct files *fs, const char *change_key)
@@ -243,6 +247,9 @@ TEST_F(reload, diff_keeps_unchanged_and_replaces_the_rest)
 	EXPECT_EQ(2, k.changed);
 	EXPECT_EQ(2, k.unchanged);
 	EXPECT_NE(NULL, strstr(msg, "added 1, removed 1, changed 2, unchanged 2"));
+	/* No ipsec.d here: an empty store, said all the same. */
+	EXPECT_NE(NULL, strstr(msg, "unchanged 2; credentials: 0 CA certificates, 0 end-entity certificates, 0 private keys, 0 CRLs"))
+		TH_LOG("%s", msg);
 	log = fx_log(self->f);
 	EXPECT_NE(NULL, strstr(log, "added 1, removed 1, changed 2, unchanged 2"));
 	free(log);

@@ -370,6 +370,18 @@ int iked_creds_load(const char *confdir, struct iked_conf *conf,
 	return 0;
 }
 
+void iked_creds_dir_of(const char *conf_path, char *dir, size_t len)
+{
+	const char *slash = strrchr(conf_path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else
+		snprintf(dir, len, "%.*s",
+			 (int)(slash == conf_path ? 1 : slash - conf_path),
+			 conf_path);
+}
+
 void iked_creds_free(struct iked_creds *c)
 {
 	size_t i;

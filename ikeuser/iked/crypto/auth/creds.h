@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The credential store: CA certificates, our and the peers' certificates, private keys; read once at start, keys wiped when freed. */
+/* The credential store: CA certificates, our and the peers' certificates, private keys; read at start and again by each reload, keys wiped when freed. */
 
 #ifndef KESP_IKED_CRYPTO_CREDS_H
 #define KESP_IKED_CRYPTO_CREDS_H
@@ -80,6 +80,20 @@ int iked_creds_load(const char *confdir, struct iked_conf *conf,
 		    const struct iked_secrets *sec, struct iked_creds **out,
 		    char *err, size_t errlen);
 void iked_creds_free(struct iked_creds *c);
+/* The directory of @conf_path (ipsec.conf), where ipsec.d is, into @dir. */
+void iked_creds_dir_of(const char *conf_path, char *dir, size_t len);
+
+/*
+ * creds_diff.c: what a reload changes from @old (may be NULL) to @new:
+ * a log line ("reload: ...") per CA certificate added or removed,
+ * end-entity certificate (by its leftcert=/rightcert= name) and private
+ * key (by its file) added, replaced or removed; and the counts with the
+ * changes, "credentials: 2 CA certificates (1 added), 1 end-entity
+ * certificate (1 replaced), 1 private key (1 replaced), 0 CRLs", into
+ * @buf.
+ */
+void iked_creds_diff(const struct iked_creds *old,
+		     const struct iked_creds *new, char *buf, size_t len);
 
 /* The certificate leftcert=@name loaded, or NULL. */
 const struct iked_cred_cert *iked_creds_cert(const struct iked_creds *c,

@@ -425,3 +425,47 @@ void iked_crl_cache_free(struct iked_crl_cache *cc)
 	ocsp_entries_free(cc);
 	free(cc);
 }
+
+/* Whether a CA of @c bears the name of @crl's issuer, and none signed it. */
+static bool crl_of_rekeyed_ca(const struct iked_creds *c, X509_CRL *crl)
+{
+	bool named = false;
+	size_t i;
+
+	for (i = 0; i < c->n_cas; i++) {
+		if (X509_NAME_cmp(X509_get_subject_name(c->cas[i].x),
+				  X509_CRL_get_issuer(crl)))
+			continue;
+		if (X509_CRL_verify(crl, X509_get0_pubkey(c->cas[i].x)) == 1)
+			return false;
+		named = true;
+	}
+	ERR_clear_error();
+	return named;
+}
+
+void iked_crl_cache_move(struct iked_creds *to, struct iked_creds *from)
+{
+	struct iked_crl_cache *cc = from->fetch;
+	size_t i = 0;
+
+	iked_crl_cache_free(to->fetch);
+	to->fetch = cc;
+	from->fetch = NULL;
+	while (cc && i < cc->got.n) {
+		struct iked_cred_crl *v = &cc->got.v[i];
+
+		if (!crl_of_rekeyed_ca(to, v->crl)) {
+			i++;
+			continue;
+		}
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "reload: the CRL fetched from %s is dropped: no CA of that name verifies it any more",
+			 v->path);
+		sk_X509_CRL_delete(cc->got.sk, (int)i);
+		X509_CRL_free(v->crl);
+		free(v->path);
+		memmove(v, v + 1, (cc->got.n - i - 1) * sizeof(*v));
+		cc->got.n--;
+	}
+}

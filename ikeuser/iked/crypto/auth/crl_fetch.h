@@ -61,6 +61,16 @@ const char *iked_crl_fetch_failure(const struct iked_creds *c,
 void iked_crl_cache_free(struct iked_crl_cache *cc);
 
 /*
+ * A reload's new credentials @to take over the fetched CRLs, the OCSP
+ * answers, the failures and the fetches under way of @from (whose
+ * threads touch only their own jobs, so nothing of @from is written
+ * once it is freed). A fetched CRL whose issuer is now a CA of @to by
+ * name but not by key (the CA was issued again with a new key) is
+ * dropped: it would refuse that CA's peers until its nextUpdate.
+ */
+void iked_crl_cache_move(struct iked_creds *to, struct iked_creds *from);
+
+/*
  * ocsp.c: the first http:// OCSP responder in @x's
  * authorityInfoAccess into @uri, escaped: 1, or 0 when it names none.
  */
