@@ -19,6 +19,11 @@
 # 30 s CHILD lifetimes"), in a VM boot of its own:
 #   KESP_REKEY_LIFETIME=30s KESP_REKEY_IKELIFETIME=120s KESP_REKEY_SECS=300
 #   KESP_REKEY_MIN=10 (defaults: 10s, 24s, 32, 3).
+#
+# KESP_PLUTO_REKEY_IKE=1 runs it in IKEv1 (t-iked-v1-pluto-rekey.sh):
+# Main Mode and Quick Mode with PFS (pluto wants it) in explicit
+# proposals; CHILD SA rekeys are Quick Modes, the IKE SA rekey a new Main
+# Mode beside the old ISAKMP SA.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -38,11 +43,28 @@ SECS=${KESP_REKEY_SECS:-32}
 LIFE=${KESP_REKEY_LIFETIME:-10s}
 IKELIFE=${KESP_REKEY_IKELIFETIME:-24s}
 MIN=${KESP_REKEY_MIN:-3}
+IKE=${KESP_PLUTO_REKEY_IKE:-2}
+
+# The lines that make the conns speak IKEv$IKE, kesp-iked's and pluto's.
+if [ "$IKE" = 1 ]; then
+	KESP_VERSION="	keyexchange=ikev1
+	ike=aes256-sha256-modp2048!
+	esp=aes128-sha256-modp2048!"
+	PLUTO_VERSION="	ikev2=no
+	ike=aes256-sha2_256;modp2048
+	esp=aes128-sha2_256;modp2048
+	pfs=yes"
+	PLUTO_SETUP="	ikev1-policy=accept"
+else
+	KESP_VERSION="	keyexchange=ikev2"
+	PLUTO_VERSION="	ikev2=insist"
+	PLUTO_SETUP=
+fi
 
 kesp_conf() { # kesp_conf NAME LIFETIME IKELIFETIME
 	cat >"$IKED_DIR/$1.conf" <<EOC
 conn gw
-	keyexchange=ikev2
+$KESP_VERSION
 	authby=secret
 	left=$GWA_WAN4
 	leftid=@gw-a.example
@@ -64,8 +86,9 @@ pluto_conf() { # pluto_conf SALIFETIME IKELIFETIME
 	cat >"$IKED_DIR/pluto.conf" <<EOC
 config setup
 	dnssec-enable=no
+$PLUTO_SETUP
 conn gw
-	ikev2=insist
+$PLUTO_VERSION
 	authby=secret
 	left=$GWB_WAN4
 	leftid=@gw-b.example
@@ -156,4 +179,4 @@ phase() {
 
 phase k1 kesp
 phase k2 pluto
-echo "ok: both sides' defaults, CHILD and IKE rekeys by each side, no ping lost"
+echo "ok: IKEv$IKE, CHILD and IKE rekeys by each side, no ping lost"

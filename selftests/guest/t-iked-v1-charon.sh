@@ -22,16 +22,21 @@
 # does so too (--fragment-size 300), so Main Mode's key exchange
 # messages and the PFS Quick Mode go as fragments both ways; each side's
 # log says it reassembled them.
+# Sets 2 (Main Mode) and 3 (Aggressive Mode) are captured on A's WAN and
+# every IKEv1 message must dissect in tshark without a malformed frame
+# or an expert warning (the cleartext parts: headers, SA, KE, nonce,
+# Vendor IDs, NAT-D; the rest is encrypted).
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
 . "$KESP_ROOT/selftests/lib/charon.sh"
+. "$KESP_ROOT/selftests/lib/capture.sh"
 
 [ -x /usr/lib/ipsec/charon ] || skip "strongSwan's charon is not installed"
 run modprobe veth
 run modprobe kesp
 for m in esp4 xfrm_user; do modprobe $m 2>/dev/null; done
-trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; _charon_tail "$CH"; }; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; _charon_tail "$CH"; }; capture_stop 2>/dev/null; iked_kill_all; charon_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
 crypto_warm_up
 topo_two_sites
@@ -143,6 +148,7 @@ while read -r ike esp kesp_esp aggr frag; do
 		iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
 	fi
 
+	[ "$n" -ge 2 ] && capture_start "$GWA" "$WAN_IF" "$IKED_DIR/ike$n.pcap"
 	echo "  kesp-iked initiates"
 	out=$(iked_ctl a ike up gw) || fail "set $n: ike up: $out"
 	wait_sa_count "$GWA" 2 5
@@ -170,6 +176,12 @@ while read -r ike esp kesp_esp aggr frag; do
 	[ "$(charon_sas)" = 0 ] || fail "set $n: charon kept its IKE SA after our Delete"
 	[ -z "$(ip netns exec "$GWB" ip xfrm state)" ] ||
 		fail "set $n: charon kept XFRM states after our Delete"
+	if [ "$n" -ge 2 ]; then
+		capture_stop "$IKED_DIR/ike$n.pcap"
+		# Each way: phase 1 (6 or 3), Quick Mode (3), a Delete.
+		capture_check_ike "$IKED_DIR/ike$n.pcap" \
+			"$([ "$aggr" = yes ] && echo 12 || echo 18)" 1
+	fi
 	if [ "$frag" = yes ]; then
 		iked_log a | grep -qE 'sent in [0-9]+ fragments' ||
 			fail "set $n: kesp-iked sent no IKEv1 fragments"

@@ -9,16 +9,16 @@
 #     behind NAT from the NAT-D payloads, charon floats to 4500, Quick
 #     Mode with UDP-Encapsulated-Tunnel; pings both ways; kesp's kernel
 #     SAs are ESP in UDP to the NAT's rewritten port. kesp-iked's shorter
-#     ikelifetime goes to charon as RESPONDER-LIFETIME in MM6 (AM2 in 3)
-#     and charon takes the message.
-#  2. kesp-iked initiates to the NAT's address (the port forward): it
-#     finds the peer behind NAT and floats to 4500 itself; traffic.
-#  3. charon initiates Aggressive Mode through the NAT (NAT-D in AM2 and
+#     ikelifetime goes to charon as RESPONDER-LIFETIME in MM6 and charon
+#     takes the message (AM2 in 2).
+#  2. charon initiates Aggressive Mode through the NAT (NAT-D in AM2 and
 #     AM3, the float after AM2): the same checks.
-#  4. kesp-iked with encapsulation=no answers charon's Main Mode: phase 1
+#  3. kesp-iked with encapsulation=no answers charon's Main Mode: phase 1
 #     comes up without NAT-T and kesp-iked says why that will not carry
 #     ESP: "NAT-T mismatch: ... came from another port than 500: a NAT is
 #     in between, and this conn has encapsulation=no".
+#  4. kesp-iked initiates to the NAT's address (the port forward): it
+#     finds the peer behind NAT and floats to 4500 itself; traffic.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/nat.sh"
@@ -173,6 +173,10 @@ down() {
 	wait_until 10 charon_idle || fail "charon kept an SA: $(ch_sa)"
 }
 
+# The kesp-initiated case goes last: its port forward leaves a DNAT
+# conntrack entry for charon's 500 that nat_remap cannot drop without
+# conntrack(8), and charon's later Main Modes would then leave the NAT
+# with their port 500 kept.
 echo "1. charon behind the NAT initiates Main Mode"
 kesp_conf b no auto
 iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/b.secrets"
@@ -185,17 +189,9 @@ check b "charon initiator, Main Mode" "20[0-9]{3}"
 iked_wait_log b 'we use 1200 s \(RESPONDER-LIFETIME in MM6\)' 1
 echo "  b: $(grep -m1 -o 'the peer proposed.*' "$IKED_DIR/b.log")"
 down b
-
-echo "2. kesp-iked initiates to charon through the NAT's port forward"
-nat_remap 20000-20999
-out=$(iked_ctl b ike up gw) || fail "ike up: $out"
-wait_sa_count "$GWB" 2 5
-iked_wait_log b 'ISAKMP SA established \(IKEv1 Main Mode, initiator' 1
-check b "kesp initiator" 4500
-down b
 iked_stop b
 
-echo "3. charon behind the NAT initiates Aggressive Mode"
+echo "2. charon behind the NAT initiates Aggressive Mode"
 nat_remap 20000-20999
 kesp_conf c yes auto
 iked_start c "$GWB" "$IKED_DIR/c.conf" "$IKED_DIR/c.secrets"
@@ -203,12 +199,14 @@ charon_swanctl "$CH" --initiate --child aggnet --timeout 30 >/dev/null ||
 	fail "swanctl --initiate aggnet: $(iked_log c | tail -5)"
 wait_sa_count "$GWB" 2 5
 iked_wait_log c 'ISAKMP SA established \(IKEv1 Aggressive Mode, responder' 1
+# AM3's NAT-D hashed over 4500 by charon: still only the peer behind NAT.
+iked_wait_log c 'NAT detected: the peer is behind NAT; using UDP 4500' 1
 check c "charon initiator, Aggressive Mode" "20[0-9]{3}"
 iked_wait_log c 'we use 1200 s \(RESPONDER-LIFETIME in AM2\)' 1
 down c
 iked_stop c
 
-echo "4. kesp-iked with encapsulation=no answers charon behind the NAT"
+echo "3. kesp-iked with encapsulation=no answers charon behind the NAT"
 nat_remap 20000-20999
 kesp_conf d no no
 iked_start d "$GWB" "$IKED_DIR/d.conf" "$IKED_DIR/d.secrets"
@@ -220,8 +218,21 @@ iked_wait_log d "error: NAT-T mismatch: $GWA_WAN4\\[20[0-9]{3}\\] came from anot
 echo "  d: $(grep -m1 -o 'NAT-T mismatch.*' "$IKED_DIR/d.log" | cut -c1-120)..."
 grep -q 'NAT detected' "$IKED_DIR/d.log" &&
 	fail "encapsulation=no, yet NAT-T was used: $(grep 'NAT detected' "$IKED_DIR/d.log")"
+iked_ctl d ike down gw >/dev/null
+wait_until 10 charon_idle || fail "charon kept an SA: $(ch_sa)"
 iked_stop d
-for n in b c; do
+
+echo "4. kesp-iked initiates to charon through the NAT's port forward"
+nat_remap 20000-20999
+kesp_conf e no auto
+iked_start e "$GWB" "$IKED_DIR/e.conf" "$IKED_DIR/e.secrets"
+out=$(iked_ctl e ike up gw) || fail "ike up: $out"
+wait_sa_count "$GWB" 2 5
+iked_wait_log e 'ISAKMP SA established \(IKEv1 Main Mode, initiator' 1
+check e "kesp initiator" 4500
+down e
+iked_stop e
+for n in b c e; do
 	grep -E ': error: ' "$IKED_DIR/$n.log" &&
 		fail "$n: unexpected errors"
 done

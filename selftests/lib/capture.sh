@@ -9,12 +9,13 @@
 #                                 when no FILE), every packet written.
 #                                 Sourcing this file puts capture_stop in
 #                                 front of the EXIT trap in force.
-#   capture_check_ike FILE MIN    FILE holds at least MIN IKEv2 messages
-#                                 (ISAKMP version 2.0 on UDP 500 or 4500)
-#                                 and no frame that the dissectors call
+#   capture_check_ike FILE MIN [V] FILE holds at least MIN IKEv2 messages
+#                                 (ISAKMP version 2.0 on UDP 500 or 4500;
+#                                 V=1: IKEv1 ones, version 1.0) and no
+#                                 frame that the dissectors call
 #                                 malformed or flag at expert severity
 #                                 warning or error; else fail, with the
-#                                 offending frames. Prints the IKEv2
+#                                 offending frames. Prints the IKE
 #                                 messages one per line.
 #   capture_tshark FILE ARGS...   tshark -r FILE ARGS..., without its
 #                                 running-as-root warning.
@@ -110,28 +111,29 @@ trap "capture_stop; $(exit_trap_command)" EXIT
 # Severity of expert infos, as Wireshark's proto.h: PI_WARN 0x00600000,
 # PI_ERROR 0x00800000 (6291456, 8388608). A malformed packet carries an
 # error-level one as well as _ws.malformed.
-CAPTURE_IKE='udp.port in {500, 4500} && isakmp.version == 0x20'
 CAPTURE_BAD='_ws.malformed || _ws.expert.severity >= 0x00600000'
 
 capture_check_ike() {
-	local file=$1 min=$2 rows n bad
+	local file=$1 min=$2 major=${3:-2} ver rows n bad
+	ver="0x${major}0"
 	[ -s "$file" ] || fail "capture_check_ike: $file is missing or empty"
 	# One tshark pass (its start costs seconds under TCG): the frames
-	# that are IKEv2 or bad, sorted out below by the same tests.
-	rows=$(capture_tshark "$file" -Y "($CAPTURE_IKE) || $CAPTURE_BAD" \
+	# that are IKE of that version or bad, sorted out below by the same
+	# tests.
+	rows=$(capture_tshark "$file" -Y "(udp.port in {500, 4500} && isakmp.version == $ver) || $CAPTURE_BAD" \
 		-T fields -e frame.number -e udp.srcport -e udp.dstport \
 		-e isakmp.version -e _ws.malformed -e _ws.expert.severity \
 		-e _ws.col.Source -e _ws.col.Destination -e _ws.col.Protocol \
 		-e _ws.col.Info -e _ws.expert.message) ||
 		fail "tshark -r $file failed"
-	awk -F '\t' '
+	awk -F '\t' -v ver="$ver" '
 	function has(list, re) { return ("," list ",") ~ ("," re ",") }
-	(has($2, "(500|4500)") || has($3, "(500|4500)")) && has($4, "0x20") {
+	(has($2, "(500|4500)") || has($3, "(500|4500)")) && has($4, ver) {
 		printf "%5s  %s -> %s  %s\n", $1, $7, $8, $10
 	}' <<<"$rows"
-	n=$(awk -F '\t' '
+	n=$(awk -F '\t' -v ver="$ver" '
 	function has(list, re) { return ("," list ",") ~ ("," re ",") }
-	(has($2, "(500|4500)") || has($3, "(500|4500)")) && has($4, "0x20") {
+	(has($2, "(500|4500)") || has($3, "(500|4500)")) && has($4, ver) {
 		n++
 	}
 	END { print n + 0 }' <<<"$rows")
@@ -148,6 +150,6 @@ capture_check_ike() {
 		fail "$file: frames the dissectors find malformed or warn about (frame | protocol | info | expert):
 $bad"
 	[ "$n" -ge "$min" ] ||
-		fail "$file: $n IKEv2 messages, expected at least $min"
-	echo "$file: $n IKEv2 messages, no malformed frame, no expert warning"
+		fail "$file: $n IKEv$major messages, expected at least $min"
+	echo "$file: $n IKEv$major messages, no malformed frame, no expert warning"
 }

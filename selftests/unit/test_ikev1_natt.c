@@ -374,6 +374,35 @@ TEST(peer_without_natd)
 	pair_free(p);
 }
 
+/*
+ * Aggressive Mode through a NAT: AM2 showed the initiator behind it,
+ * AM3 comes from 4500 to 4500 with NAT-D hashed over those ports, as
+ * strongSwan does (RFC 3947 3.2 means the ports so far, 500): the
+ * responder, not behind any NAT, must not think it is. The old check
+ * compared with the 500s only and said "both".
+ */
+TEST(am3_hashed_over_the_float_ports)
+{
+	struct pair *p = pair_new("10.0.0.2", "203.0.113.5", 500,
+				  "198.51.100.1", IKED_ENCAPS_AUTO);
+	struct iked_path rx = p->r.path;
+
+	p->vi.natt = p->vr.natt = IKED_NATT_VID_RFC3947;
+	p->i.path.lport = p->i.path.rport = 4500;
+	ikev1_chain_init(p->c);
+	ASSERT_EQ(0, v1_natt_add_natd(&p->i, p->c));
+	rx.lport = rx.rport = 4500;
+	p->vr.rx_path = &rx;
+	v1_natt_check(&p->r, p->c);
+	EXPECT_STREQ("remote", natt_status(&p->r));
+	EXPECT_TRUE(p->r.natt.in_use);
+	/* The same NAT-D without the datagram's ports to try: both. */
+	p->vr.rx_path = NULL;
+	v1_natt_check(&p->r, p->c);
+	EXPECT_STREQ("both", natt_status(&p->r));
+	pair_free(p);
+}
+
 /* The decision alone, on hand-made hashes. */
 TEST(detect_pure)
 {

@@ -150,27 +150,53 @@ static size_t natd_in(const struct v1_sa *v, const struct ikev1_chain *c,
 	return n;
 }
 
+/*
+ * Detection from @got against the hashes of @p's addresses and ports;
+ * false when there are too few hashes or they cannot be computed.
+ */
+static bool detect_on(struct ike_sa *sa, const struct iked_path *p,
+		      const uint8_t *const *got, size_t cnt, bool *local,
+		      bool *remote)
+{
+	uint8_t want_local[IKEV1_HASH_MAX], want_remote[IKEV1_HASH_MAX];
+	size_t hl = ikev1_hash_len(v1(sa)->alg.hash);
+
+	if (natd_of(sa, &p->local, p->lport, want_local) ||
+	    natd_of(sa, &p->remote, p->rport, want_remote))
+		return false;
+	return v1_natt_detect(got, cnt, hl, want_local, want_remote, local,
+			      remote);
+}
+
 void v1_natt_check(struct ike_sa *sa, const struct ikev1_chain *c)
 {
 	struct v1_sa *v = v1(sa);
 	struct ike_natt *n = &sa->natt;
-	uint8_t want_local[IKEV1_HASH_MAX], want_remote[IKEV1_HASH_MAX];
+	const struct iked_path *rx = v->rx_path;
 	size_t hl = ikev1_hash_len(v->alg.hash), cnt;
+	bool local, remote;
 	const uint8_t *got[8];
 
 	if (!v->natt || natt_off(sa))
 		return;
-	if (natd_of(sa, &sa->path.local, sa->path.lport, want_local) ||
-	    natd_of(sa, &sa->path.remote, sa->path.rport, want_remote))
-		return;
 	cnt = natd_in(v, c, hl, got, 8);
-	if (!v1_natt_detect(got, cnt, hl, want_local, want_remote,
-			    &n->local_behind, &n->remote_behind)) {
+	if (!detect_on(sa, &sa->path, got, cnt, &n->local_behind,
+		       &n->remote_behind)) {
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "the peer announced NAT-T but sent %zu usable NAT-D payloads: no NAT-T",
 			   cnt);
 		n->forced = false;
 		return;
+	}
+	/*
+	 * AM3 comes on 4500 once AM2 showed a NAT, and strongSwan hashes
+	 * the ports it travels by there, where RFC 3947 3.2 means the ports
+	 * of the exchange so far: a hash that matches either is no NAT.
+	 */
+	if (rx && (rx->lport != sa->path.lport || rx->rport != sa->path.rport) &&
+	    detect_on(sa, rx, got, cnt, &local, &remote)) {
+		n->local_behind &= local;
+		n->remote_behind &= remote;
 	}
 	n->peer_natd = true;
 	if (sa->conn && sa->conn->encaps == IKED_ENCAPS_FORCE)
