@@ -23,6 +23,7 @@ struct iked_creds;
 struct iked_kernel;
 struct iked_ctl_client;
 struct iked_proto;
+struct iked_retired;
 
 /* Monotonic milliseconds: every deadline in the daemon is one of these. */
 typedef uint64_t iked_ms;
@@ -275,6 +276,11 @@ struct iked_conn {
 	uint32_t lft_warned;
 	/* The peer's CHILD SA rekeys in a row that came that early. */
 	unsigned int lft_early;
+	/*
+	 * A reload removed or changed it (conn_retired.c): its IKE SAs
+	 * only finish their Deletes; nothing of it starts again.
+	 */
+	bool retired;
 };
 
 struct iked {
@@ -302,6 +308,8 @@ struct iked {
 	struct iked_creds *creds;
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	size_t n_conns;
+	/* Confs a reload replaced, still used by deleting IKE SAs. */
+	struct iked_retired *retired;
 	/* The last reqid number given to a conn (iked_conn_new_reqid). */
 	uint32_t next_reqid;
 	struct iked_kernel *kern;
@@ -347,7 +355,10 @@ struct iked {
 	uint8_t plain[IKED_MSG_MAX];
 };
 
-/* The conn runtime of a conf conn. */
+/*
+ * The conn runtime of a conf conn: of d->conf, or of a conf a reload
+ * replaced that a deleting IKE SA still uses (conn_retired.c).
+ */
 struct iked_conn *iked_conn_of(struct iked *d,
 			       const struct iked_conf_conn *cfg);
 /* Remember and log the failure of @c ("ike list" shows it). */

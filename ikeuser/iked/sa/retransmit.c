@@ -111,7 +111,7 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 		return;
 	c->give_ups++;
 	/* auto=start keeps trying, keyingtries times (0: for ever). */
-	if (c->cfg->autostart == IKED_AUTO_START &&
+	if (c->cfg->autostart == IKED_AUTO_START && !c->retired &&
 	    (!c->cfg->keyingtries || c->tries < c->cfg->keyingtries)) {
 		struct ike_sa *again;
 		char of[16] = "unlimited";
