@@ -57,6 +57,17 @@ uint64_t iked_now_us(void);
  */
 #define IKED_DRAIN_RETX_MS	500
 /*
+ * The last message of an IKE SA that the peer does not answer (an IKEv1
+ * Delete, RFC 2408 3.15) is sent this many times more, the first gap
+ * this (or the retransmission timeout if shorter), then doubling; then
+ * the IKE SA ends. With no answer to wait for, the copies only cover a
+ * lost datagram or two: 1.5 s, not the minute a request may take, and
+ * the copies that reach a peer which has deleted the SA already are
+ * dropped there as for an unknown SA.
+ */
+#define IKED_LAST_RESENDS	2
+#define IKED_LAST_GAP_MS	500
+/*
  * IKE fragmentation (RFC 7383): the largest IP datagram an IKE fragment
  * may make, IP and UDP headers (and the non-ESP marker) included, as
  * strongSwan's charon.fragment_size counts it; --fragment-size sets it.
@@ -194,6 +205,8 @@ struct ike_sa {
 	 * terms (0: nothing outstanding).
 	 */
 	int req_kind;
+	/* It is the last message, not answered (retransmit_keep_last). */
+	bool req_last;
 	/* Delete the IKE SA once the outstanding request is done (2.3). */
 	bool delete_pending;
 	uint8_t *req;			/* our outstanding request */
