@@ -277,9 +277,12 @@ TEST_F(reload, removed_conn_lost_delete_goes_again)
 	EXPECT_EQ(1, k.unchanged);
 	EXPECT_EQ(0, live_all(&p->a.rec));
 	EXPECT_EQ(0, live_policies(&p->a.rec));
-	ASSERT_EQ(1, ike_sas(&p->a, &sa));
-	EXPECT_EQ(IKE_DELETING, sa->state);
-	EXPECT_STREQ("a-b", sa->conn->name);
+	/* Not ASSERTs: what B is left with is the point, whatever A did. */
+	EXPECT_EQ(1, ike_sas(&p->a, &sa));
+	if (sa) {
+		EXPECT_EQ(IKE_DELETING, sa->state);
+		EXPECT_STREQ("a-b", sa->conn->name);
+	}
 	EXPECT_EQ(NULL, iked_conn_by_name(p->a.d, "a-b"));
 
 	pair_settle(p, 5000);
