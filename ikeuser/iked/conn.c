@@ -3,11 +3,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conn.h"
+#include "conn_retired.h"
 #include "escape.h"
 #include "kernel.h"
 #include "log.h"
@@ -19,6 +21,11 @@
 struct iked_conn *iked_conn_of(struct iked *d,
 			       const struct iked_conf_conn *cfg)
 {
+	uintptr_t p = (uintptr_t)cfg, lo = (uintptr_t)d->conf->conns;
+
+	/* An IKE SA of a conn a reload replaced, still deleting. */
+	if (p < lo || p >= lo + d->conf->n_conns * sizeof(*cfg))
+		return iked_retired_conn_of(d, cfg);
 	return &d->conns[cfg - d->conf->conns];
 }
 
@@ -434,6 +441,9 @@ void iked_conns_cleanup(struct iked *d)
 
 int iked_conn_route(struct iked *d, struct iked_conn *c)
 {
+	/* Removed or changed by a reload: nothing would remove its traps. */
+	if (c->retired)
+		return -ESHUTDOWN;
 	return c->n_trap ? 0 : install_traps(d, c);
 }
 

@@ -23,6 +23,7 @@ struct iked_creds;
 struct iked_kernel;
 struct iked_ctl_client;
 struct iked_proto;
+struct iked_retired;
 
 /* Monotonic milliseconds: every deadline in the daemon is one of these. */
 typedef uint64_t iked_ms;
@@ -55,6 +56,17 @@ uint64_t iked_now_us(void);
  * fit only two retransmissions into it.
  */
 #define IKED_DRAIN_RETX_MS	500
+/*
+ * The last message of an IKE SA that the peer does not answer (an IKEv1
+ * Delete, RFC 2408 3.15) is sent this many times more, the first gap
+ * this (or the retransmission timeout if shorter), then doubling; then
+ * the IKE SA ends. With no answer to wait for, the copies only cover a
+ * lost datagram or two: 1.5 s, not the minute a request may take, and
+ * the copies that reach a peer which has deleted the SA already are
+ * dropped there as for an unknown SA.
+ */
+#define IKED_LAST_RESENDS	2
+#define IKED_LAST_GAP_MS	500
 /*
  * IKE fragmentation (RFC 7383): the largest IP datagram an IKE fragment
  * may make, IP and UDP headers (and the non-ESP marker) included, as
@@ -193,6 +205,8 @@ struct ike_sa {
 	 * terms (0: nothing outstanding).
 	 */
 	int req_kind;
+	/* It is the last message, not answered (retransmit_keep_last). */
+	bool req_last;
 	/* Delete the IKE SA once the outstanding request is done (2.3). */
 	bool delete_pending;
 	uint8_t *req;			/* our outstanding request */
@@ -281,6 +295,11 @@ struct iked_conn {
 	uint32_t lft_warned;
 	/* The peer's CHILD SA rekeys in a row that came that early. */
 	unsigned int lft_early;
+	/*
+	 * A reload removed or changed it (conn_retired.c): its IKE SAs
+	 * only finish their Deletes; nothing of it starts again.
+	 */
+	bool retired;
 };
 
 struct iked {
@@ -308,6 +327,8 @@ struct iked {
 	struct iked_creds *creds;
 	struct iked_conn *conns;	/* one per conf->conns[] */
 	size_t n_conns;
+	/* Confs a reload replaced, still used by deleting IKE SAs. */
+	struct iked_retired *retired;
 	/* The last reqid number given to a conn (iked_conn_new_reqid). */
 	uint32_t next_reqid;
 	struct iked_kernel *kern;
@@ -353,7 +374,10 @@ struct iked {
 	uint8_t plain[IKED_MSG_MAX];
 };
 
-/* The conn runtime of a conf conn. */
+/*
+ * The conn runtime of a conf conn: of d->conf, or of a conf a reload
+ * replaced that a deleting IKE SA still uses (conn_retired.c).
+ */
 struct iked_conn *iked_conn_of(struct iked *d,
 			       const struct iked_conf_conn *cfg);
 /* Remember and log the failure of @c ("ike list" shows it). */

@@ -10,6 +10,7 @@
 #include "reload.h"
 #include "sdnotify.h"
 #include "conn.h"
+#include "conn_retired.h"
 #include "log.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
@@ -181,7 +182,10 @@ static void take_down(struct iked *d, const struct reload_new *n)
 			 sas, sas == 1 ? "" : "s");
 		iked_conn_release(d, oc);
 	}
-	/* The dead SAs still point at the old conns: gone before them. */
+	/*
+	 * The dead SAs go now; the deleting ones keep the old conf alive
+	 * (swap_in) until the peer answers or they give up.
+	 */
 	ike_sa_reap(d);
 }
 
@@ -242,8 +246,7 @@ static void swap_in(struct iked *d, struct reload_new *n)
 	}
 	for (i = 0; i < n->conf->n_warnings; i++)
 		iked_log(IKED_LOG_WARN, NULL, 0, "%s", n->conf->warnings[i]);
-	free(d->conns);
-	iked_conf_free(d->conf);
+	iked_conf_retire(d, d->conf, d->conns, d->n_conns);
 	iked_secrets_free(d->secrets);
 	d->conns = n->conns;
 	d->n_conns = n->conf->n_conns;

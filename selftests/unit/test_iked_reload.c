@@ -16,6 +16,7 @@
 #include "iked/reload.h"
 #include "iked/sa/child_sa.h"
 #include "iked/crypto/auth/creds.h"
+#include "iked/sa/timers.h"
 
 /* One conn on peer 127.0.0.@PEER, subnets 10.@NET.0.0/16 <-> 10.@NET+100. */
 static void conn_text(FILE *out, const char *name, int peer, int net,
@@ -169,17 +170,44 @@ static unsigned int drain(struct fx *f, int i)
 	return n;
 }
 
-/* The IKE SAs of conn @name that are not dead. */
+/*
+ * The IKE SAs of conn @name in the conf in force that are not dead (not
+ * those of a conn of that name a reload replaced, still deleting).
+ */
 static unsigned int sas_of(struct iked *d, const char *name)
 {
+	const struct iked_conf_conn *cfg = iked_conf_find(d->conf, name);
 	struct ike_sa *sa;
 	unsigned int n = 0;
 
 	for (sa = d->sas; sa; sa = sa->next)
-		if (sa->conn && sa->state != IKE_DEAD &&
-		    !strcmp(sa->conn->name, name))
+		if (cfg && sa->conn == cfg && sa->state != IKE_DEAD)
 			n++;
 	return n;
+}
+
+/* @want is in the list, waiting for the answer to its Delete. */
+static bool sa_deleting(struct iked *d, const struct ike_sa *want)
+{
+	struct ike_sa *sa;
+
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa == want)
+			return sa->state == IKE_DELETING && sa->req_kind;
+	return false;
+}
+
+/* The peer of @sa answers its Delete (an empty INFORMATIONAL response). */
+static void answer_delete(struct fx *f, struct ike_sa *sa, int i)
+{
+	static struct ikev2_chain c;
+	uint8_t buf[4096];
+	size_t len;
+
+	ikev2_chain_init(&c);
+	len = fx_seal(sa, &c, IKEV2_EXCH_INFORMATIONAL, true,
+		      v2(sa)->next_req_id - 1, buf, sizeof(buf));
+	ikev2_recv(f->d, buf, len, &f->path[i]);
 }
 
 FIXTURE(reload) {
@@ -268,10 +296,20 @@ TEST_F(reload, diff_keeps_unchanged_and_replaces_the_rest)
 	EXPECT_EQ(n_trap, route->n_trap);
 	EXPECT_EQ(trap0, route->trap[0]);
 
-	/* gone, esp and psk: gone, a Delete to each of their peers. */
-	EXPECT_FALSE(sa_alive(d, gone));
-	EXPECT_FALSE(sa_alive(d, esp));
-	EXPECT_FALSE(sa_alive(d, psk));
+	/*
+	 * gone, esp and psk: their CHILD SAs out of the kernel at once, a
+	 * Delete to each of their peers, whose answers the IKE SAs wait
+	 * for on the old conf, kept for them.
+	 */
+	ASSERT_TRUE(sa_deleting(d, gone));
+	ASSERT_TRUE(sa_deleting(d, esp));
+	ASSERT_TRUE(sa_deleting(d, psk));
+	EXPECT_EQ(NULL, gone->children);
+	EXPECT_EQ(NULL, esp->children);
+	EXPECT_EQ(NULL, psk->children);
+	EXPECT_NE(iked_conf_find(d->conf, "esp"), esp->conn);
+	EXPECT_STREQ("gone", gone->conn->name);
+	EXPECT_NE(NULL, d->retired);
 	EXPECT_EQ(NULL, iked_conn_by_name(d, "gone"));
 	/* Three CHILD SAs, two kernel SAs each. */
 	EXPECT_EQ(sa_del + 6, fake_kern.sa_del);
@@ -295,6 +333,92 @@ TEST_F(reload, diff_keeps_unchanged_and_replaces_the_rest)
 	EXPECT_NE(route_reqid, iked_conn_by_name(d, "new")->reqid);
 	EXPECT_EQ(pol_add, fake_kern.pol_add);
 	EXPECT_EQ(5, d->n_conns);
+
+	/* Answered: they end, and the old conf with the last of them. */
+	answer_delete(self->f, gone, 1);
+	answer_delete(self->f, esp, 2);
+	EXPECT_FALSE(sa_alive(d, gone));
+	EXPECT_FALSE(sa_alive(d, esp));
+	ike_sa_reap(d);
+	EXPECT_NE(NULL, d->retired);
+	answer_delete(self->f, psk, 0);
+	EXPECT_FALSE(sa_alive(d, psk));
+	ike_sa_reap(d);
+	EXPECT_EQ(NULL, d->retired);
+	EXPECT_TRUE(sa_alive(d, keep));
+}
+
+/*
+ * The Delete of a removed conn's IKE SA is lost: it goes again on the
+ * retransmission schedule, and only the answer ends the IKE SA. Meanwhile
+ * it still logs and retransmits with its old conf, which must be alive
+ * (ASan). The one-shot Delete of old freed it at once.
+ */
+TEST_F(reload, removed_conn_retransmits_its_delete_until_answered)
+{
+	struct iked *d = self->f->d;
+	struct iked_reload_counts k;
+	char msg[IKED_CONF_ERRLEN + 64], *log;
+	struct ike_sa *gone = up(self->f, "gone", 1);
+	unsigned int sa_del = fake_kern.sa_del;
+	iked_ms t;
+
+	drain(self->f, 1);
+	fx_log_clear(self->f);
+	write_conf(&self->fs, true);
+	ASSERT_EQ(0, iked_reload(d, msg, sizeof(msg), &k));
+	EXPECT_EQ(1, k.removed);
+	/* Its kernel SAs at once; the Delete lost on the way. */
+	EXPECT_EQ(sa_del + 2, fake_kern.sa_del);
+	EXPECT_EQ(1, drain(self->f, 1));
+	ASSERT_TRUE(sa_deleting(d, gone));
+	ASSERT_NE(0, gone->retx_at);
+
+	t = gone->retx_at;
+	iked_run_timers(d, t);
+	ike_sa_reap(d);
+	ASSERT_TRUE(sa_deleting(d, gone));
+	EXPECT_EQ(1, gone->retx);
+	EXPECT_EQ(1, drain(self->f, 1));
+	/* The next one doubles, as for any request. */
+	EXPECT_EQ(t + 2 * IKED_RETX_FIRST_MS, gone->retx_at);
+	log = fx_log(self->f);
+	EXPECT_NE(NULL, strstr(log, "gone[")) TH_LOG("log: %s", log);
+	free(log);
+
+	answer_delete(self->f, gone, 1);
+	EXPECT_FALSE(sa_alive(d, gone));
+	ike_sa_reap(d);
+	EXPECT_EQ(NULL, d->retired);
+	/* Nothing more to the peer. */
+	iked_run_timers(d, t + 600000);
+	EXPECT_EQ(0, drain(self->f, 1));
+}
+
+/*
+ * Nobody answers: the IKE SA gives up as for any request, with the
+ * failure on the retired conn; nothing of the conn starts again.
+ */
+TEST_F(reload, removed_conn_gives_up_without_an_answer)
+{
+	struct iked *d = self->f->d;
+	struct iked_reload_counts k;
+	char msg[IKED_CONF_ERRLEN + 64];
+	struct ike_sa *gone = up(self->f, "gone", 1), *sa;
+	unsigned int tries = 0;
+
+	write_conf(&self->fs, true);
+	ASSERT_EQ(0, iked_reload(d, msg, sizeof(msg), &k));
+	while (sa_deleting(d, gone) && tries++ < 20) {
+		iked_run_timers(d, gone->retx_at);
+		ike_sa_reap(d);
+	}
+	EXPECT_FALSE(sa_alive(d, gone));
+	EXPECT_EQ(IKED_RETX_TRIES + 1, tries);
+	EXPECT_EQ(NULL, d->retired);
+	/* Only new's IKE SA: none for a conn named gone. */
+	for (sa = d->sas; sa; sa = sa->next)
+		EXPECT_STRNE("gone", sa->conn->name);
 }
 
 TEST_F(reload, same_files_change_nothing)

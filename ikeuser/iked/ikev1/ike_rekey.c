@@ -166,8 +166,11 @@ static bool ours_done(struct ike_sa *n)
 	struct ike_sa *old = find_by_cookies(n->d, v1(n)->rekey_ck);
 
 	v1(n)->rekey = false;
-	/* It reached its hard lifetime first: @n starts afresh. */
-	if (!old)
+	/*
+	 * It reached its hard lifetime first (gone, or still sending its
+	 * Delete): @n starts afresh.
+	 */
+	if (!old || old->state != IKE_ESTABLISHED)
 		return false;
 	if (!old->successor || old->successor->state != IKE_ESTABLISHED) {
 		handover(old, n);

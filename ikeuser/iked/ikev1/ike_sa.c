@@ -48,6 +48,7 @@ static void sa_free(struct ike_sa *sa)
 	free(v->idi_b);
 	free(v->cr_mem);
 	free(v->sig_mem);
+	free(v->del_spis);
 	OPENSSL_cleanse(v, sizeof(*v));
 	free(v);
 	sa->priv = NULL;
@@ -96,20 +97,41 @@ static int rekey_child(struct ike_sa *sa, struct child_sa *ch)
 	return v1_rekey_start(sa, ch);
 }
 
+/*
+ * Nothing answers an IKEv1 Delete (RFC 2408 3.15): it goes a few times
+ * (retransmit_keep_last), so that one lost datagram does not leave the
+ * peer with SAs until its DPD or lifetime ends them. Meanwhile the
+ * ISAKMP SA only receives Informational exchanges (recv.c).
+ */
 static int delete_ike(struct ike_sa *sa, bool gently)
 {
-	uint8_t cookies[16], spi[4];
+	struct v1_sa *v = v1(sa);
 	struct child_sa *ch;
+	size_t n = 0;
+	int r;
 
 	(void)gently;
-	for (ch = sa->children; ch; ch = ch->next) {
-		ikev1_put32(spi, ch->spi_in);
-		v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+	for (ch = sa->children; ch; ch = ch->next)
+		n++;
+	free(v->del_spis);
+	v->n_del_spis = 0;
+	v->del_spis = n ? calloc(n, sizeof(*v->del_spis)) : NULL;
+	for (ch = sa->children; ch && v->del_spis; ch = ch->next)
+		v->del_spis[v->n_del_spis++] = ch->spi_in;
+	/* Nothing more goes through the tunnel once we decided. */
+	while (sa->children)
+		child_remove(sa, sa->children, NULL);
+	if (sa->req_kind)
+		retransmit_done(sa);
+	r = v1_info_delete_ike(sa);
+	if (r) {
+		ike_sa_kill(sa, NULL);
+		return r;
 	}
-	memcpy(cookies, sa->spi_i, 8);
-	memcpy(cookies + 8, sa->spi_r, 8);
-	v1_info_delete(sa, IKEV1_PROTO_ISAKMP, cookies, 16);
-	ike_sa_kill(sa, NULL);
+	sa->state = IKE_DELETING;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "deleting ISAKMP SA: its Delete goes %u times more (it is not answered)",
+		   IKED_LAST_RESENDS);
 	return 0;
 }
 
@@ -124,7 +146,12 @@ static void retransmit(struct ike_sa *sa)
 		   sa->req_kind == V1_REQ_MM1 ? "MM1" :
 		   sa->req_kind == V1_REQ_MM3 ? "MM3" :
 		   sa->req_kind == V1_REQ_MM5 ? "MM5" :
-		   sa->req_kind == V1_REQ_QM1 ? "QM1" : "R-U-THERE");
+		   sa->req_kind == V1_REQ_QM1 ? "QM1" :
+		   sa->req_kind == V1_REQ_DELETE ? "Delete" : "R-U-THERE");
+	if (sa->req_kind == V1_REQ_DELETE) {
+		v1_info_delete_again(sa);
+		return;
+	}
 	/* All the fragments again, when it went as fragments. */
 	iked_net_send_msgs(&sa->d->net, &sa->path, sa->req, sa->req_len);
 }
@@ -140,6 +167,8 @@ static const char *request_name(const struct ike_sa *sa)
 		return "Main Mode MM5 (pre-shared key mismatch likely)";
 	case V1_REQ_QM1:
 		return "Quick Mode QM1";
+	case V1_REQ_DELETE:
+		return "Delete";
 	default:
 		return "DPD R-U-THERE";
 	}

@@ -82,8 +82,8 @@ int v1_info_notify(struct ike_sa *sa, uint16_t type, uint8_t proto,
 	return notify(sa, type, proto, spi, spi_size, NULL, 0, V1_SEND_ONCE);
 }
 
-int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
-		   uint8_t spi_size)
+static int delete_send(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
+		       uint8_t spi_size, enum v1_req req)
 {
 	struct ikev1_chain *c;
 	struct ikev1_pl *pl;
@@ -100,10 +100,47 @@ int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
 			.doi = IKEV1_DOI_IPSEC, .proto = proto,
 			.spi_size = spi_size, .nspi = 1, .spis = spi,
 		};
-		r = send_protected(sa, c, V1_SEND_ONCE);
+		r = send_protected(sa, c, req);
 	}
 	free(c);
 	return r;
+}
+
+int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
+		   uint8_t spi_size)
+{
+	return delete_send(sa, proto, spi, spi_size, V1_SEND_ONCE);
+}
+
+/* One Delete per IPsec SA, as peers expect them (pluto, charon). */
+static void delete_ipsec_sas(struct ike_sa *sa)
+{
+	const struct v1_sa *v = v1(sa);
+	uint8_t spi[4];
+	size_t i;
+
+	for (i = 0; i < v->n_del_spis; i++) {
+		ikev1_put32(spi, v->del_spis[i]);
+		v1_info_delete(sa, IKEV1_PROTO_ESP, spi, 4);
+	}
+}
+
+int v1_info_delete_ike(struct ike_sa *sa)
+{
+	uint8_t cookies[16];
+
+	delete_ipsec_sas(sa);
+	memcpy(cookies, sa->spi_i, 8);
+	memcpy(cookies + 8, sa->spi_r, 8);
+	return delete_send(sa, IKEV1_PROTO_ISAKMP, cookies, 16,
+			   V1_REQ_DELETE);
+}
+
+void v1_info_delete_again(struct ike_sa *sa)
+{
+	/* Fresh ones for the IPsec SAs; the kept bytes for the ISAKMP SA. */
+	delete_ipsec_sas(sa);
+	iked_net_send_msgs(&sa->d->net, &sa->path, sa->req, sa->req_len);
 }
 
 int v1_info_dpd(struct ike_sa *sa)

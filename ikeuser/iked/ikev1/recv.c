@@ -110,6 +110,13 @@ static bool resent(struct ike_sa *sa, const uint8_t *buf, size_t len)
 
 static void dispatch(struct ike_sa *sa, struct ikev1_msg *m)
 {
+	/* Deleting: no new IPsec SA, only the peer's Delete or DPD. */
+	if (sa->state == IKE_DELETING && m->hdr.exchange != IKEV1_EXCH_INFO) {
+		ike_sa_log(sa, IKED_LOG_DEBUG,
+			   "dropped IKEv1 exchange %u: the ISAKMP SA is being deleted",
+			   m->hdr.exchange);
+		return;
+	}
 	switch (m->hdr.exchange) {
 	case IKEV1_EXCH_MAIN:
 		return v1_mm_recv(sa, m);

@@ -45,6 +45,8 @@ enum v1_req {
 	V1_REQ_MM5,
 	V1_REQ_QM1,
 	V1_REQ_DPD,
+	/* The ISAKMP SA's Delete: not answered, sent a few times. */
+	V1_REQ_DELETE,
 	/* Sent once, neither kept as request nor as our last response. */
 	V1_SEND_ONCE = 100,
 };
@@ -196,6 +198,12 @@ struct v1_sa {
 	uint8_t rekey_ck[16];
 	/* Replaced by our rekey: its Delete goes out at retire_at. */
 	bool delete_at_retire;
+	/*
+	 * Being deleted (IKE_DELETING): the inbound SPIs of the IPsec SAs
+	 * it had, whose Deletes go again with each copy of its own.
+	 */
+	uint32_t *del_spis;
+	size_t n_del_spis;
 	/*
 	 * Fragmentation (frag.c): the peer sent the FRAGMENTATION Vendor
 	 * ID (and the conn allows it), our last Fragment ID, and the
@@ -358,6 +366,13 @@ int v1_info_notify(struct ike_sa *sa, uint16_t type, uint8_t proto,
 		   const uint8_t *spi, uint8_t spi_size);
 int v1_info_delete(struct ike_sa *sa, uint8_t proto, const uint8_t *spi,
 		   uint8_t spi_size);
+/*
+ * The end of @sa announced: Deletes of the IPsec SAs in del_spis, then
+ * of the ISAKMP SA, which is kept as the last message (V1_REQ_DELETE);
+ * v1_info_delete_again() sends them all again.
+ */
+int v1_info_delete_ike(struct ike_sa *sa);
+void v1_info_delete_again(struct ike_sa *sa);
 /* DPD R-U-THERE (RFC 3706), kept for retransmission until its ACK. */
 int v1_info_dpd(struct ike_sa *sa);
 

@@ -34,7 +34,9 @@ static int keep_send(struct ike_sa *sa, const uint8_t *buf, size_t len,
 		       -EIO : 0;
 	if (req != V1_REQ_NONE) {
 		sa->req_kind = V1_REQ_NONE;
-		r = retransmit_keep(sa, req, buf, len);
+		r = req == V1_REQ_DELETE ?
+		    retransmit_keep_last(sa, req, buf, len) :
+		    retransmit_keep(sa, req, buf, len);
 		if (r)
 			return r;
 		iked_net_send_msgs(&sa->d->net, &sa->path, sa->req,

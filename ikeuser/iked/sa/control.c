@@ -9,6 +9,7 @@
 #include "ike_sa.h"
 #include "retransmit.h"
 #include "../conn.h"
+#include "../ctl.h"
 #include "../kernel.h"
 #include "../log.h"
 #include "../proto.h"
@@ -67,8 +68,11 @@ int iked_initiate(struct iked *d, struct iked_conn *c, struct ike_sa **out)
 	int r;
 
 	*out = NULL;
-	/* Stopping: whatever it started would be cut off unannounced. */
-	if (d->stopping)
+	/*
+	 * Stopping, or a conn a reload replaced: whatever it started would
+	 * be cut off unannounced.
+	 */
+	if (d->stopping || c->retired)
 		return -ESHUTDOWN;
 	if (sa) {
 		*out = sa;
@@ -136,22 +140,36 @@ int iked_terminate(struct iked *d, struct iked_conn *c)
 	return n ? 0 : -ENOENT;
 }
 
-/*
- * A Delete for @sa if it is up, sent once, without waiting for the
- * answer; its kernel state is removed and it is gone (@why).
- */
-static void drop_now(struct ike_sa *sa, const char *why)
+bool iked_sa_goodbye(struct ike_sa *sa, const char *why)
 {
-	if (sa->state == IKE_ESTABLISHED) {
-		/*
-		 * No time to wait for an outstanding answer: the Delete
-		 * goes now, and a peer that ignores it finds out by DPD.
-		 */
-		if (sa->req_kind)
-			retransmit_done(sa);
-		sa->proto->delete_ike(sa, false);
+	/* Our Delete is out already: it runs its course. */
+	if (sa->state == IKE_DELETING && !sa->delete_pending) {
+		/* A gentle one (reauth) still receives: no longer. */
+		while (sa->children)
+			child_remove(sa, sa->children, why);
+		return true;
 	}
-	ike_sa_kill(sa, why);
+	/* Half-open: nobody to tell. */
+	if (sa->state != IKE_ESTABLISHED && sa->state != IKE_DELETING) {
+		ike_sa_kill(sa, why);
+		return false;
+	}
+	if (sa->waiter) {
+		iked_ctl_done(sa->d, sa->waiter, -ECONNABORTED, why);
+		sa->waiter = NULL;
+	}
+	/*
+	 * No waiting for an outstanding answer first: the Delete goes now,
+	 * what the exchange had under way is dropped (a CHILD SA it would
+	 * make would carry traffic the caller wants stopped), and the
+	 * peer's late answer no longer matches a request of ours.
+	 */
+	if (sa->req_kind) {
+		retransmit_done(sa);
+		sa->proto->sa_abort(sa);
+	}
+	sa->proto->delete_ike(sa, false);
+	return sa->state == IKE_DELETING;
 }
 
 unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
@@ -163,7 +181,7 @@ unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
 	for (sa = d->sas; sa; sa = sa->next) {
 		if (sa->conn != c->cfg || sa->state == IKE_DEAD)
 			continue;
-		drop_now(sa, why);
+		iked_sa_goodbye(sa, why);
 		n++;
 	}
 	return n;

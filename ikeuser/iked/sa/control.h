@@ -29,10 +29,19 @@ int iked_rekey(struct iked *d, struct iked_conn *c, bool ike, bool child);
 /* Delete every IKE SA of @c (Delete sent, kernel state removed). */
 int iked_terminate(struct iked *d, struct iked_conn *c);
 /*
- * Drop the IKE SAs of @c now (a reload removed or changed it): a Delete
- * to the peer, sent once; kernel SAs and CHILD SA
- * policies removed; the SAs are dead (@why to a waiting kespctl) before
- * this returns. How many there were.
+ * The end of @sa, announced: when it is up, its kernel SAs and policies
+ * go at once and a Delete to the peer, waited for (IKEv2) or sent again
+ * a few times (IKEv1) as any request, before it is freed; a request
+ * outstanding is given up for it. A half-open one just ends; a waiting
+ * kespctl gets @why. Whether it now waits (IKE_DELETING). Shared by the
+ * daemon's stop and a reload.
+ */
+bool iked_sa_goodbye(struct ike_sa *sa, const char *why);
+/*
+ * The IKE SAs of @c end (a reload removed or changed it), each as
+ * iked_sa_goodbye() says: their kernel state is gone when this returns,
+ * the deleting ones live on (past @c's conf: conn_retired.c) until the
+ * peer answers or they give up. How many there were.
  */
 unsigned int iked_conn_drop(struct iked *d, struct iked_conn *c,
 			    const char *why);

@@ -13,6 +13,7 @@
 #include "child_sa.h"
 #include "lifetime.h"
 #include "../conn.h"
+#include "../conn_retired.h"
 #include "../ctl.h"
 #include "../proto.h"
 
@@ -122,6 +123,9 @@ void ike_sa_reap(struct iked *d)
 			pp = &sa->next;
 		}
 	}
+	/* A conf a reload replaced goes with the last SA that used it. */
+	if (d->retired)
+		iked_retired_reap(d);
 }
 
 const char *ike_sa_name(const struct ike_sa *sa)

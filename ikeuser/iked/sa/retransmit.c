@@ -26,7 +26,11 @@ static uint8_t *dup_bytes(const uint8_t *p, size_t len)
 /* When to send the outstanding request again, after retransmission sa->retx. */
 static iked_ms next_gap(const struct ike_sa *sa)
 {
-	iked_ms gap = (iked_ms)sa->d->retx_first_ms << sa->retx;
+	iked_ms first = sa->d->retx_first_ms, gap;
+
+	if (sa->req_last && first > IKED_LAST_GAP_MS)
+		first = IKED_LAST_GAP_MS;
+	gap = first << sa->retx;
 
 	/* Stopping: as many tries as fit before the drain deadline. */
 	if (sa->d->stopping && gap > IKED_DRAIN_RETX_MS)
@@ -46,14 +50,28 @@ int retransmit_keep(struct ike_sa *sa, int kind, const uint8_t *buf,
 	sa->req_len = len;
 	sa->req_kind = kind;
 	sa->retx = 0;
+	sa->req_last = false;
 	sa->req_sent = iked_now();
 	sa->retx_at = sa->req_sent + next_gap(sa);
 	return 0;
 }
 
+int retransmit_keep_last(struct ike_sa *sa, int kind, const uint8_t *buf,
+			 size_t len)
+{
+	int r = retransmit_keep(sa, kind, buf, len);
+
+	if (!r) {
+		sa->req_last = true;
+		sa->retx_at = sa->req_sent + next_gap(sa);
+	}
+	return r;
+}
+
 void retransmit_done(struct ike_sa *sa)
 {
 	sa->req_kind = 0;
+	sa->req_last = false;
 	sa->retx_at = 0;
 	free(sa->req);
 	sa->req = NULL;
@@ -111,7 +129,7 @@ static void give_up(struct ike_sa *sa, iked_ms now)
 		return;
 	c->give_ups++;
 	/* auto=start keeps trying, keyingtries times (0: for ever). */
-	if (c->cfg->autostart == IKED_AUTO_START &&
+	if (c->cfg->autostart == IKED_AUTO_START && !c->retired &&
 	    (!c->cfg->keyingtries || c->tries < c->cfg->keyingtries)) {
 		struct ike_sa *again;
 		char of[16] = "unlimited";
@@ -130,7 +148,7 @@ bool retransmit_run(struct ike_sa *sa, iked_ms now)
 
 	if (!sa->retx_at || sa->retx_at > now)
 		return true;
-	if (sa->retx >= d->retx_tries) {
+	if (!sa->req_last && sa->retx >= d->retx_tries) {
 		if (d->stopping) {
 			/* No restart, no failure: the drain's end drops it. */
 			sa->retx_at = 0;
@@ -142,6 +160,15 @@ bool retransmit_run(struct ike_sa *sa, iked_ms now)
 	sa->retx++;
 	sa->proto->retransmit(sa);
 	natt_retransmit(sa);
+	if (sa->req_last && sa->retx >= IKED_LAST_RESENDS) {
+		/* Its last copy is out, and no answer comes: it ends. */
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "IKE SA deleted (its Delete sent %u times; it is not answered)",
+			   sa->retx + 1);
+		retransmit_done(sa);
+		ike_sa_kill(sa, NULL);
+		return false;
+	}
 	sa->retx_at = now + next_gap(sa);
 	return true;
 }

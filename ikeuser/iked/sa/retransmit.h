@@ -17,6 +17,13 @@
  */
 int retransmit_keep(struct ike_sa *sa, int kind, const uint8_t *buf,
 		    size_t len);
+/*
+ * The same for @buf, the last message of @sa, which the peer does not
+ * answer (an IKEv1 Delete): sent again IKED_LAST_RESENDS times, then
+ * @sa ends. Its kernel state must be gone already.
+ */
+int retransmit_keep_last(struct ike_sa *sa, int kind, const uint8_t *buf,
+			 size_t len);
 /* The outstanding request was answered or abandoned. */
 void retransmit_done(struct ike_sa *sa);
 /* Keep @buf as @sa's last response, resent for a retransmitted request. */

@@ -1,35 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The daemon's stop: a Delete to every peer, then the event loop runs on until the IKEv2 Deletes are answered or IKED_DRAIN_MS passed, as charon and pluto do. */
+/* The daemon's stop: a Delete to every peer, then the event loop runs on until the IKEv2 Deletes are answered (the IKEv1 ones sent their few times) or IKED_DRAIN_MS passed, as charon and pluto do. */
 
 #include "shutdown.h"
+#include "control.h"
 #include "ike_sa.h"
-#include "retransmit.h"
 #include "../log.h"
 #include "../proto.h"
 
-/*
- * A Delete for @sa if it is up (its kernel state goes at once), else its
- * end: a half-open IKE SA has nobody to tell. Whether it now waits for
- * the peer's answer (IKEv2; IKEv1 Deletes are not answered, the ISAKMP
- * SA ends once it is sent).
- */
 static bool say_goodbye(struct ike_sa *sa)
 {
-	/* Our Delete is out already: waited for like the others. */
-	if (sa->state == IKE_DELETING && !sa->delete_pending)
-		return true;
-	if (sa->state != IKE_ESTABLISHED && sa->state != IKE_DELETING) {
-		ike_sa_kill(sa, "kesp-iked is stopping");
-		return false;
-	}
-	/*
-	 * No waiting for an outstanding answer first: the Delete goes now.
-	 * The peer answers it or not; the drain deadline bounds the wait.
-	 */
-	if (sa->req_kind)
-		retransmit_done(sa);
-	sa->proto->delete_ike(sa, false);
-	return sa->state == IKE_DELETING;
+	return iked_sa_goodbye(sa, "kesp-iked is stopping");
 }
 
 /* The IKE SAs whose Delete is not answered yet. */

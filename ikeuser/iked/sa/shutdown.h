@@ -12,8 +12,9 @@
  * The first SIGTERM or SIGINT: from now on nothing new is initiated
  * (iked_initiate refuses, the timers start no rekey); a Delete goes to
  * the peer of every established IKE SA (its kernel state removed at
- * once), half-open ones are dropped. IKEv2 Deletes are then waited for,
- * until d->drain_until.
+ * once), half-open ones are dropped (iked_sa_goodbye). IKEv2 Deletes
+ * are then waited for, IKEv1 ones sent again a few times (nothing
+ * answers them), until d->drain_until.
  */
 void iked_shutdown_begin(struct iked *d);
 /* Whether the drain is over at @now: every Delete answered, or time up. */
