@@ -224,6 +224,9 @@ static void write_human(struct iked *d, FILE *f)
 	if (d->v1_frag_unknown || d->v1_frag_failed)
 		fprintf(f, "IKEv1 fragments: %u dropped for cookies of no ISAKMP SA, %u reassemblies failed\n",
 			d->v1_frag_unknown, d->v1_frag_failed);
+	if (d->certreq_refused)
+		fprintf(f, "CERTREQ/CR payloads refused as malformed: %u\n",
+			d->certreq_refused);
 }
 
 static void write_json(struct iked *d, FILE *f)
@@ -307,6 +310,7 @@ static void write_json(struct iked *d, FILE *f)
 	json_u64(&j, "unknown_cookies", d->v1_frag_unknown);
 	json_u64(&j, "reassembly_failed", d->v1_frag_failed);
 	json_obj_end(&j);
+	json_u64(&j, "certreq_refused", d->certreq_refused);
 	json_obj_end(&j);
 	json_finish(&j);
 }

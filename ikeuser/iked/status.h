@@ -37,7 +37,9 @@
  *     "last_error_age" (s; absent with no failure)}],
  *   "ikev1_fragments": {"unknown_cookies" (fragments dropped for
  *     cookies of no ISAKMP SA), "reassembly_failed" (malformed
- *     fragments and failed reassemblies)}}
+ *     fragments and failed reassemblies)},
+ *   "certreq_refused" (CERTREQ and CR payloads refused as malformed:
+ *     CA hashes not a multiple of 20 bytes, a CA name no DN)}
  */
 void iked_status_write(struct iked *d, FILE *f, bool json);
 
