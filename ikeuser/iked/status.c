@@ -10,6 +10,7 @@
 #include "conn.h"
 #include "sa/ike_sa.h"
 #include "sa/ts.h"
+#include "crypto/auth/certreq.h"
 #include "../common/json.h"
 
 static const char *const auto_names[] = { "ignore", "add", "route", "start" };
@@ -319,7 +320,7 @@ static void write_json(struct iked *d, FILE *f)
 static void diagnose_sa(const struct ike_sa *sa, iked_ms now, FILE *f)
 {
 	const struct child_sa *ch;
-	char a[512], b[512], w[256];
+	char a[512], b[512], w[256], cas[2048];
 
 	fprintf(f, "  IKE SA %s[%u]: %s(%d) with %s, %s; %s\n",
 		sa->conn->name, sa->no, state_name(sa->state),
@@ -340,6 +341,10 @@ static void diagnose_sa(const struct ike_sa *sa, iked_ms now, FILE *f)
 			natt_text(sa, nat, sizeof(nat)),
 			sa->natt.keepalives);
 	}
+	if (sa->peer_cas && (sa->peer_cas->n || sa->peer_cas->any))
+		fprintf(f, "    the peer asked for certificates from %s\n",
+			iked_certreq_format(sa->peer_cas, sa->d->creds, cas,
+					    sizeof(cas)));
 	for (ch = sa->children; ch; ch = ch->next)
 		fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 			ch->no, ch->spi_in, ch->spi_out,

@@ -45,8 +45,8 @@ void iked_status_write(struct iked *d, FILE *f, bool json);
 
 /*
  * `kespctl ike diagnose NAME`: what conn @c is configured to do, each of
- * its IKE SAs with its state and what it is waiting for, and its last
- * failure with the cause.
+ * its IKE SAs with its state and what it is waiting for (and the CAs its
+ * peer asked for certificates from), and its last failure with the cause.
  */
 struct iked_conn;
 void iked_status_diagnose(struct iked *d, const struct iked_conn *c,

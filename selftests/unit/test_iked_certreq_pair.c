@@ -21,6 +21,7 @@
 #include "iked/crypto/auth/certreq.h"
 #include "iked/crypto/auth/creds.h"
 #include "iked/sa/control.h"
+#include "iked/status.h"
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "iked_pair.h"
@@ -138,9 +139,21 @@ static bool established(const struct inst *in)
 	return false;
 }
 
+/* `kespctl ike diagnose` of @d's conn, as a new string. */
+static char *diagnose(struct iked *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	iked_status_diagnose(d, iked_conn_of(d, &d->conf->conns[0]), f);
+	fclose(f);
+	return buf;
+}
+
 TEST_F_TIMEOUT(certreq, chain_sent_is_the_one_the_peer_asks_for, 120)
 {
-	char hex[48], want[512];
+	char hex[48], want[512], *diag;
 	uint8_t h[20];
 	size_t i;
 
@@ -152,6 +165,10 @@ TEST_F_TIMEOUT(certreq, chain_sent_is_the_one_the_peer_asks_for, 120)
 			TH_LOG("%s", self->log);
 		EXPECT_EQ(NULL, strstr(self->log, "will not trust"))
 			TH_LOG("%s", self->log);
+		diag = diagnose(self->a.d);
+		EXPECT_NE(NULL, strstr(diag, "\n    the peer asked for certificates from C=CH, O=Example, CN=Root Two\n"))
+			TH_LOG("%s", diag);
+		free(diag);
 		return;
 	}
 	EXPECT_FALSE(established(&self->b));
