@@ -12,6 +12,7 @@
 #include "secrets.h"
 
 struct iked_creds;
+struct iked_certreq;
 #include "vendor.h"
 #include "net.h"
 #include "ratelimit.h"
@@ -228,6 +229,11 @@ struct ike_sa {
 	struct iked_path resp_path;
 	/* The peer's product, from its Vendor IDs: advice in its words. */
 	enum iked_peer_product product;
+	/*
+	 * The CAs its last CERTREQ or CR payloads named, which our chain
+	 * is chosen for (crypto/auth/peer_cas.h); NULL: none came.
+	 */
+	struct iked_certreq *peer_cas;
 
 	/* Lifetime: rekey at rekey_at, gone at hard_at (0: never). */
 	iked_ms rekey_at, hard_at;
@@ -360,6 +366,8 @@ struct iked {
 	 * fragment reassemblies that failed (ikev1/frag_recv.c).
 	 */
 	unsigned int v1_frag_unknown, v1_frag_failed;
+	/* CERTREQ and CR payloads refused as malformed (peer_cas.c). */
+	unsigned int certreq_refused;
 	/* When the datagram being handled arrived (iked_now_us()). */
 	uint64_t rx_us;
 	/*

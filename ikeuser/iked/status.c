@@ -11,6 +11,7 @@
 #include "sa/ike_sa.h"
 #include "sa/lifetime.h"
 #include "sa/ts.h"
+#include "crypto/auth/certreq.h"
 #include "../common/json.h"
 
 static const char *const auto_names[] = { "ignore", "add", "route", "start" };
@@ -225,6 +226,9 @@ static void write_human(struct iked *d, FILE *f)
 	if (d->v1_frag_unknown || d->v1_frag_failed)
 		fprintf(f, "IKEv1 fragments: %u dropped for cookies of no ISAKMP SA, %u reassemblies failed\n",
 			d->v1_frag_unknown, d->v1_frag_failed);
+	if (d->certreq_refused)
+		fprintf(f, "CERTREQ/CR payloads refused as malformed: %u\n",
+			d->certreq_refused);
 }
 
 static void write_json(struct iked *d, FILE *f)
@@ -308,6 +312,7 @@ static void write_json(struct iked *d, FILE *f)
 	json_u64(&j, "unknown_cookies", d->v1_frag_unknown);
 	json_u64(&j, "reassembly_failed", d->v1_frag_failed);
 	json_obj_end(&j);
+	json_u64(&j, "certreq_refused", d->certreq_refused);
 	json_obj_end(&j);
 	json_finish(&j);
 }
@@ -316,7 +321,7 @@ static void write_json(struct iked *d, FILE *f)
 static void diagnose_sa(const struct ike_sa *sa, iked_ms now, FILE *f)
 {
 	const struct child_sa *ch;
-	char a[512], b[512], w[256];
+	char a[512], b[512], w[256], cas[2048];
 
 	fprintf(f, "  IKE SA %s[%u]: %s(%d) with %s, %s; %s\n",
 		sa->conn->name, sa->no, state_name(sa->state),
@@ -337,6 +342,10 @@ static void diagnose_sa(const struct ike_sa *sa, iked_ms now, FILE *f)
 			natt_text(sa, nat, sizeof(nat)),
 			sa->natt.keepalives);
 	}
+	if (sa->peer_cas && (sa->peer_cas->n || sa->peer_cas->any))
+		fprintf(f, "    the peer asked for certificates from %s\n",
+			iked_certreq_format(sa->peer_cas, sa->d->creds, cas,
+					    sizeof(cas)));
 	for (ch = sa->children; ch; ch = ch->next)
 		fprintf(f, "    CHILD SA #%u: SPIs %08x_i %08x_o, %s === %s%s\n",
 			ch->no, ch->spi_in, ch->spi_out,

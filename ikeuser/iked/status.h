@@ -37,14 +37,16 @@
  *     "last_error_age" (s; absent with no failure)}],
  *   "ikev1_fragments": {"unknown_cookies" (fragments dropped for
  *     cookies of no ISAKMP SA), "reassembly_failed" (malformed
- *     fragments and failed reassemblies)}}
+ *     fragments and failed reassemblies)},
+ *   "certreq_refused" (CERTREQ and CR payloads refused as malformed:
+ *     CA hashes not a multiple of 20 bytes, a CA name no DN)}
  */
 void iked_status_write(struct iked *d, FILE *f, bool json);
 
 /*
  * `kespctl ike diagnose NAME`: what conn @c is configured to do, each of
- * its IKE SAs with its state and what it is waiting for, and its last
- * failure with the cause.
+ * its IKE SAs with its state and what it is waiting for (and the CAs its
+ * peer asked for certificates from), and its last failure with the cause.
  */
 struct iked_conn;
 void iked_status_diagnose(struct iked *d, const struct iked_conn *c,

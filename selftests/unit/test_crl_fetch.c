@@ -9,7 +9,9 @@
  * signature and an oversized body leave no CRL, which
  * strictcrlpolicy=yes refuses naming the URI and why, =no accepts with
  * a warning and =ifuri treats as yes only for a certificate with a
- * URI. Also the URI parser and the response parser on their own.
+ * URI. A resolver that never answers fails the fetch at the fetch's
+ * timeout, with a line that names the host whose lookup timed out. Also
+ * the URI parser and the response parser on their own.
  */
 
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include "iked/crypto/auth/trust.h"
 #include "cert_fixture.h"
 #include "crl_server.h"
+#include "dead_resolver.h"
 
 struct pki {
 	char dir[64];
@@ -308,6 +311,40 @@ TEST(silent_server_times_out)
 	EXPECT_EQ(1, waited);
 	EXPECT_NE(NULL, strstr(why, "failed: no complete answer within 300 ms"))
 		TH_LOG("%s", why);
+	pki_drop(&p);
+	close(fd);
+}
+
+/*
+ * The distribution point's name goes to a resolver that never answers
+ * (its own timeouts: 3 attempts of 30 s): the fetch still gives up at
+ * its own timeout, and says the lookup of that name timed out.
+ */
+TEST(dead_resolver_fails_the_fetch_at_its_timeout)
+{
+	static const char uri[] = "http://crl.kesp-test.invalid/root.crl";
+	struct timespec t0, t1;
+	char why[2048], skip[256];
+	struct pki p;
+	int fd, waited;
+	long ms;
+
+	fd = dead_resolver_enter(skip, sizeof(skip));
+	if (fd < 0)
+		SKIP(return, "%s", skip);
+	iked_log_open(0, IKED_LOG_ERR);
+	pki_make(&p, uri);
+	ASSERT_NE(NULL, load(&p, "yes"));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EXPECT_EQ(-EACCES, check(p.c, p.ee, &waited, why, sizeof(why)));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_EQ(1, waited);
+	EXPECT_NE(NULL, strstr(why, "fetching it from http://crl.kesp-test.invalid/root.crl failed: cannot resolve crl.kesp-test.invalid: the name lookup timed out after 5000 ms"))
+		TH_LOG("%s", why);
+	EXPECT_LE(IKED_CRL_FETCH_TIMEOUT_MS - 100, ms);
+	EXPECT_GE(IKED_CRL_FETCH_TIMEOUT_MS + 1500, ms);
 	pki_drop(&p);
 	close(fd);
 }

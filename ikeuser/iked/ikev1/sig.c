@@ -18,6 +18,7 @@
 #include "../conn.h"
 #include "../crypto/auth/auth.h"
 #include "../crypto/auth/creds.h"
+#include "../crypto/auth/peer_cas.h"
 #include "../crypto/auth/sig.h"
 
 /* CR payloads at most: the chain has room for 32 payloads in all. */
@@ -76,8 +77,19 @@ int v1_sig_add_cr(struct ike_sa *sa, struct ikev1_chain *c)
 
 void v1_sig_take_cr(struct ike_sa *sa, const struct ikev1_chain *c)
 {
-	if (ikev1_chain_find(c, IKEV1_PL_CR, 0))
+	struct iked_auth_blob b[IKEV1_MAX_PAYLOADS];
+	size_t n = 0, i;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->pl[i].type != IKEV1_PL_CR)
+			continue;
+		b[n].data = c->pl[i].body;
+		b[n++].len = c->pl[i].len;
+	}
+	if (n)
 		v1(sa)->cr_in = true;
+	/* Each names one CA by its DN (empty: any), as strongSwan's do. */
+	iked_peer_cas_take(sa, b, n, true);
 }
 
 /* Our CERT payloads (leftsendcert=; ifasked: the peer sent CR). */

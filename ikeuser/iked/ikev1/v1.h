@@ -331,7 +331,10 @@ uint16_t v1_auth_method(const struct ike_sa *sa);
  * the conn uses signatures and the peer's certificate is not pinned.
  */
 int v1_sig_add_cr(struct ike_sa *sa, struct ikev1_chain *c);
-/* Notes whether the peer's @c asked for our certificate (CR). */
+/*
+ * Notes whether the peer's @c asked for our certificate (CR), and the
+ * CAs its CR payloads name (crypto/auth/peer_cas.h).
+ */
 void v1_sig_take_cr(struct ike_sa *sa, const struct ikev1_chain *c);
 /*
  * Our CERT payloads (per leftsendcert=) and SIG (over our HASH_I or

@@ -102,6 +102,8 @@ int auth_start(struct ike_sa *sa);
  */
 void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c);
 int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder);
+/* The CAs the CERTREQ payloads of @c name into @sa (peer_cas.h). */
+void sig_certreq_take(struct ike_sa *sa, const struct ikev2_chain *c);
 
 /*
  * frag.c: IKE fragmentation (RFC 7383). IKEV2_FRAGMENTATION_SUPPORTED

@@ -392,6 +392,7 @@ void auth_on_request(struct ike_sa *sa, const struct ikev2_msg *m,
 	}
 	ike_sa_local_id(sa, &us);
 	v2(sa)->peer_certreq = ikev2_chain_has(in, IKEV2_PL_CERTREQ);
+	sig_certreq_take(sa, in);
 	r = peer_auth(sa, au, &us, &peer, &in->idi, &in->auth, in, why,
 		      sizeof(why));
 	if (r == -ENOKEY) {

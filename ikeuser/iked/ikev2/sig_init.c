@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* What IKE_SA_INIT says about certificates: SIGNATURE_HASH_ALGORITHMS (RFC 7427) both ways, and the responder's CERTREQ. */
+/* What IKE_SA_INIT says about certificates: SIGNATURE_HASH_ALGORITHMS (RFC 7427) both ways, and the responder's CERTREQ (the CAs of the peer's taken here for IKE_AUTH too). */
 
 #include <stdbool.h>
 
 #include "ike.h"
 #include "../crypto/auth/auth.h"
+#include "../crypto/auth/peer_cas.h"
 #include "../crypto/auth/sig.h"
 
 /* Whether either end of @sa's conn authenticates with a certificate. */
@@ -12,6 +13,20 @@ static bool uses_certs(const struct ike_sa *sa)
 {
 	return sa->conn && (sa->conn->left.auth == IKED_CONF_AUTH_PUBKEY ||
 			    sa->conn->right.auth == IKED_CONF_AUTH_PUBKEY);
+}
+
+void sig_certreq_take(struct ike_sa *sa, const struct ikev2_chain *c)
+{
+	struct iked_auth_blob b[IKEV2_MAX_PAYLOADS];
+	size_t n = 0, i;
+
+	for (i = 0; i < c->n; i++) {
+		if (c->pl[i].type != IKEV2_PL_CERTREQ)
+			continue;
+		b[n].data = c->pl[i].body;
+		b[n++].len = c->pl[i].len;
+	}
+	iked_peer_cas_take(sa, b, n, false);
 }
 
 void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
@@ -31,6 +46,7 @@ void sig_init_note(struct ike_sa *sa, const struct ikev2_chain *c)
 	if (n && !v2(sa)->peer_hashes)
 		v2(sa)->peer_hashes = 1u << 31;
 	v2(sa)->peer_certreq = ikev2_chain_has(c, IKEV2_PL_CERTREQ);
+	sig_certreq_take(sa, c);
 }
 
 int sig_init_add(struct ike_sa *sa, struct ikev2_chain *c, bool responder)

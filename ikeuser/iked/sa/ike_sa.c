@@ -14,6 +14,7 @@
 #include "lifetime.h"
 #include "../conn.h"
 #include "../conn_retired.h"
+#include "../crypto/auth/peer_cas.h"
 #include "../ctl.h"
 #include "../proto.h"
 
@@ -105,6 +106,7 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 static void ike_sa_free(struct ike_sa *sa)
 {
 	sa->proto->sa_free(sa);
+	iked_peer_cas_free(sa);
 	free(sa->req);
 	free(sa->resp);
 	OPENSSL_cleanse(sa, sizeof(*sa));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A minimal HTTP/1.0 GET or POST over plain TCP for CRL distribution points and OCSP responders: URI parsing, one request, the body of a 200 response; blocking with a deadline. */
+/* A minimal HTTP/1.0 GET or POST over plain TCP for CRL distribution points and OCSP responders: URI parsing, one request, the body of a 200 response; blocking with a deadline, the name lookup included. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "http_get.h"
+#include "http_lookup.h"
 
 /* Room for the status line and headers beyond the body's cap. */
 #define HTTP_HEAD_MAX	16384
@@ -181,20 +182,30 @@ static int wait_fd(int fd, short ev, long long deadline)
 	return r ? 0 : -ETIMEDOUT;
 }
 
-/* A connected socket to @u by @deadline: fd or -errno (@why). */
-static int dial(const struct http_uri *u, long long deadline, char *why,
-		size_t why_len)
+/*
+ * A connected socket to @u by @deadline (@timeout_ms after the fetch
+ * began, for the line): fd or -errno (@why).
+ */
+static int dial(const struct http_uri *u, long long deadline,
+		long long timeout_ms, char *why, size_t why_len)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai, *a;
 	int fd = -1, r = -EHOSTUNREACH, e;
 	socklen_t el = sizeof(e);
 
-	e = getaddrinfo(u->host, u->port, &hints, &ai);
-	if (e) {
-		snprintf(why, why_len, "cannot resolve %s: %s", u->host,
-			 gai_strerror(e));
-		return -EHOSTUNREACH;
+	/* The lookup too is under the deadline: a dead resolver is slow. */
+	r = http_lookup(u->host, u->port, &hints, deadline, &ai, &e);
+	if (r == -ETIMEDOUT) {
+		snprintf(why, why_len, "cannot resolve %s: the name lookup timed out after %lld ms",
+			 u->host, timeout_ms);
+		return r;
 	}
+	if (r) {
+		snprintf(why, why_len, "cannot resolve %s: %s", u->host,
+			 r == -EHOSTUNREACH ? gai_strerror(e) : strerror(-r));
+		return r;
+	}
+	r = -EHOSTUNREACH;
 	for (a = ai; a && fd < 0; a = a->ai_next) {
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK |
 			    SOCK_CLOEXEC, a->ai_protocol);
@@ -347,7 +358,7 @@ int http_request(const char *uri, const struct http_body *post,
 			 "not a URI kesp-iked fetches");
 		return r;
 	}
-	fd = dial(&u, deadline, why, why_len);
+	fd = dial(&u, deadline, timeout_ms, why, why_len);
 	if (fd < 0)
 		return fd;
 	buf = malloc(cap);

@@ -34,7 +34,9 @@ int http_response_body(const uint8_t *buf, size_t len, const uint8_t **body,
 /*
  * GET @uri with HTTP/1.0, connect and transfer within @timeout_ms, at
  * most @max bytes of response: 0 with the body in *@body (malloc()ed),
- * or -errno with the reason in @why. Blocks (name lookup included).
+ * or -errno with the reason in @why. Blocks, the name lookup too
+ * (http_lookup.h): -ETIMEDOUT with "the name lookup timed out" and the
+ * name when the resolver does not answer within @timeout_ms.
  */
 int http_get(const char *uri, unsigned int timeout_ms, size_t max,
 	     uint8_t **body, size_t *body_len, char *why, size_t why_len);

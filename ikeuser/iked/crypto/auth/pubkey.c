@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "creds.h"
 #include "crl_fetch.h"
+#include "peer_cas.h"
 #include "sig.h"
 #include "trust.h"
 #include "../../log.h"
@@ -232,19 +233,22 @@ static size_t pubkey_our_certs(const struct iked_auth_req *r, bool asked,
 			       struct iked_auth_blob *out, size_t max)
 {
 	const struct iked_cred_cert *c, *chain[IKED_AUTH_MAX_CERTS];
-	const struct iked_creds *creds = r->sa->d->creds;
 	size_t n, i;
 
-	if (!max || r->local_end->sendcert == IKED_SENDCERT_NEVER ||
-	    (r->local_end->sendcert == IKED_SENDCERT_IFASKED && !asked))
+	c = iked_creds_cert(r->sa->d->creds, r->local_end->cert);
+	if (!c || !max)
 		return 0;
-	c = iked_creds_cert(creds, r->local_end->cert);
-	if (!c)
+	/*
+	 * Intermediate CAs after it, up to one the peer asked for, so that
+	 * it can build the chain; chosen (and a mismatch said) even when
+	 * we send none of them: the line explains a failure to come.
+	 */
+	n = iked_peer_cas_chain(r->sa, c, chain, max - 1);
+	if (r->local_end->sendcert == IKED_SENDCERT_NEVER ||
+	    (r->local_end->sendcert == IKED_SENDCERT_IFASKED && !asked))
 		return 0;
 	out[0].data = c->payload;
 	out[0].len = c->payload_len;
-	/* Intermediate CAs after it, so the peer can build the chain. */
-	n = iked_creds_chain(creds, c->x, chain, max - 1);
 	for (i = 0; i < n; i++) {
 		out[1 + i].data = chain[i]->payload;
 		out[1 + i].len = chain[i]->payload_len;
