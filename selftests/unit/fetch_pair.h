@@ -118,10 +118,6 @@ static inline void fetch_pair_start(struct __test_metadata *_metadata,
 
 static inline void fetch_inst_free(struct inst *in)
 {
-	if (in->d) {
-		iked_creds_free(in->d->creds);
-		in->d->creds = NULL;
-	}
 	pair_daemon_free(in);
 }
 

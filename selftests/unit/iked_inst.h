@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "iked/conn.h"
+#include "iked/crypto/auth/creds.h"
 #include "iked/kernel.h"
 #include "iked/proto.h"
 #include "iked/sa/ike_sa.h"
@@ -140,6 +141,8 @@ static void pair_daemon_free(struct inst *in)
 		iked_conns_fini(d);
 	if (d->net.fd4 >= 0)
 		close(d->net.fd4);
+	/* A reload loads credentials, PSK-only daemons' too. */
+	iked_creds_free(d->creds);
 	iked_conf_free(d->conf);
 	iked_secrets_free(d->secrets);
 	free(d);

@@ -101,10 +101,6 @@ FIXTURE_SETUP(certreq)
 
 static void inst_free(struct inst *in)
 {
-	if (in->d) {
-		iked_creds_free(in->d->creds);
-		in->d->creds = NULL;
-	}
 	pair_daemon_free(in);
 }
 
