@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 170
 # IKEv1 NAT traversal with the PEER behind the NAT: strongSwan's charon
 # (IKEv1, XFRM) on gateway A behind the NAT namespace of nat.sh (UDP
 # source ports rewritten to 20000-20999, 500/4500 forwarded to A), and
@@ -19,6 +19,8 @@
 #     in between, and this conn has encapsulation=no".
 #  4. kesp-iked initiates to the NAT's address (the port forward): it
 #     finds the peer behind NAT and floats to 4500 itself; traffic.
+#  5. The same in Aggressive Mode (charon with its Aggressive Mode conn
+#     only).
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/nat.sh"
@@ -69,53 +71,40 @@ EOC
 		>"$IKED_DIR/$1.secrets"
 }
 
+# swan_conn NAME AGGRESSIVE CHILD: charon's IKEv1 PSK conn from behind
+# the NAT.
+swan_conn() {
+	cat <<EOC
+	$1 {
+		version = 1
+		aggressive = $2
+		local_addrs = $GWA_PRIV4
+		remote_addrs = $GWB_WAN4
+		proposals = aes128-sha256-modp2048
+		dpd_delay = 0
+		local {
+			auth = psk
+			id = gw-a.example
+		}
+		remote {
+			auth = psk
+			id = gw-b.example
+		}
+		children {
+			$3 {
+				local_ts = $LANA4
+				remote_ts = $LANB4
+				esp_proposals = aes128-sha256
+			}
+		}
+	}
+EOC
+}
+
 cat >"$IKED_DIR/swanctl.conf" <<EOC
 connections {
-	gw {
-		version = 1
-		local_addrs = $GWA_PRIV4
-		remote_addrs = $GWB_WAN4
-		proposals = aes128-sha256-modp2048
-		dpd_delay = 0
-		local {
-			auth = psk
-			id = gw-a.example
-		}
-		remote {
-			auth = psk
-			id = gw-b.example
-		}
-		children {
-			net {
-				local_ts = $LANA4
-				remote_ts = $LANB4
-				esp_proposals = aes128-sha256
-			}
-		}
-	}
-	agg {
-		version = 1
-		aggressive = yes
-		local_addrs = $GWA_PRIV4
-		remote_addrs = $GWB_WAN4
-		proposals = aes128-sha256-modp2048
-		dpd_delay = 0
-		local {
-			auth = psk
-			id = gw-a.example
-		}
-		remote {
-			auth = psk
-			id = gw-b.example
-		}
-		children {
-			aggnet {
-				local_ts = $LANA4
-				remote_ts = $LANB4
-				esp_proposals = aes128-sha256
-			}
-		}
-	}
+$(swan_conn gw no net)
+$(swan_conn agg yes aggnet)
 }
 secrets {
 	ike-gw {
@@ -147,19 +136,7 @@ print(s["local_port"], s["remote_port"])
 	ch_sa | grep -q 'nat-local=yes' ||
 		fail "$what: charon did not see itself behind NAT: $(ch_sa)"
 	iked_traffic "$what" "$name"
-	ip netns exec "$GWB" "$KESPCTL" -j sa list | python3 -c '
-import json, re, sys
-d = json.load(sys.stdin)
-sas = d if isinstance(d, list) else next(v for v in d.values() if isinstance(v, list))
-assert len(sas) == 2, sas
-for s in sas:
-    e = s.get("encap")
-    assert e, s
-    peer = e["sport"] if s["dir"] == "in" else e["dport"]
-    ours = e["dport"] if s["dir"] == "in" else e["sport"]
-    assert ours == 4500 and re.fullmatch(sys.argv[1], str(peer)), s
-print("  kesp: %s" % ", ".join("%s %08x encap %d->%d %d packets" % (s["dir"], s["spi"], s["encap"]["sport"], s["encap"]["dport"], s["packets"]) for s in sas))
-' "$3" || fail "$what: kesp's kernel SAs are not ESP in UDP: $(ip netns exec "$GWB" "$KESPCTL" sa list)"
+	nat_kesp_encap "$GWB" "$what" "$3"
 	ip netns exec "$GWA" ip xfrm state | grep -q "encap type espinudp" ||
 		fail "$what: charon's SAs are not ESP in UDP: $(ip netns exec "$GWA" ip xfrm state)"
 }
@@ -232,7 +209,32 @@ iked_wait_log e 'ISAKMP SA established \(IKEv1 Main Mode, initiator' 1
 check e "kesp initiator" 4500
 down e
 iked_stop e
-for n in b c e; do
+
+echo "5. kesp-iked initiates Aggressive Mode through the port forward"
+nat_remap 20000-20999
+# charon with its Aggressive Mode conn only: it answers by that.
+cat >"$IKED_DIR/swanctl-agg.conf" <<EOC
+connections {
+$(swan_conn agg yes aggnet)
+}
+secrets {
+	ike-gw {
+		id-a = gw-a.example
+		id-b = gw-b.example
+		secret = "$PSK"
+	}
+}
+EOC
+charon_load "$GWA" "$CH" "$IKED_DIR/swanctl-agg.conf" >/dev/null
+kesp_conf f yes auto
+iked_start f "$GWB" "$IKED_DIR/f.conf" "$IKED_DIR/f.secrets"
+out=$(iked_ctl f ike up gw) || fail "ike up: $out"
+wait_sa_count "$GWB" 2 5
+iked_wait_log f 'ISAKMP SA established \(IKEv1 Aggressive Mode, initiator' 1
+check f "kesp initiator, Aggressive Mode" 4500
+down f
+iked_stop f
+for n in b c e f; do
 	grep -E ': error: ' "$IKED_DIR/$n.log" &&
 		fail "$n: unexpected errors"
 done

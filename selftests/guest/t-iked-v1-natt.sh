@@ -113,21 +113,7 @@ print(s["local_port"], s["remote_port"])
 		fail "$1: ping A -> B"
 	ip netns exec "$HOSTB" ping -c 3 -i 0.2 -W 3 "$HOSTA4" >/dev/null ||
 		fail "$1: ping B -> A"
-	ip netns exec "$GWA" "$KESPCTL" -j sa list | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-sas = d if isinstance(d, list) else next(v for v in d.values() if isinstance(v, list))
-assert len(sas) == 2, sas
-for s in sas:
-    e = s.get("encap")
-    assert e, s
-    if s["dir"] == "in":
-        assert e["dport"] == 4500 and e["sport"] == 4500, s
-    else:
-        assert e["sport"] == 4500 and e["dport"] == 4500, s
-    assert s["packets"] >= 6, s
-print("  kesp: %s" % ", ".join("%s %08x encap %d->%d %d packets" % (s["dir"], s["spi"], s["encap"]["sport"], s["encap"]["dport"], s["packets"]) for s in sas))
-' || fail "$1: kesp's kernel SAs are not ESP in UDP 4500 or did not count the pings: $(ip netns exec "$GWA" "$KESPCTL" sa list)"
+	nat_kesp_encap "$GWA" "$1" 4500
 	ip netns exec "$GWB" ip xfrm state | grep -qE "encap type espinudp sport 4500 dport $2( |\$)" ||
 		fail "$1: charon's SAs are not ESP in UDP: $(ip netns exec "$GWB" ip xfrm state)"
 	echo "  $1: pings both ways through ESP in UDP"

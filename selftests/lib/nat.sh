@@ -20,6 +20,9 @@
 # Exported: NAT (namespace), GWA_PRIV4 (A's address behind the NAT),
 # NAT_IN4 (the NAT's inside address), NAT_PORTS.
 #
+# nat_kesp_encap NS WHAT PORT_RE: kesp.ko's one pair in NS is ESP in UDP
+# 4500 at this end, the peer's port matching PORT_RE, and counted traffic.
+#
 # nat_remap RANGE: a new NAT mapping for everything, as after a NAT
 # reboot or an expired mapping: the masquerade port range becomes RANGE
 # ("30000-30999") and the NAT's conntrack entries are dropped (conntrack
@@ -91,4 +94,25 @@ nat_remap() {
 		fail "$NAT: remove wan address"
 	ip -n "$NAT" addr add "$GWA_WAN4/24" dev "$WAN_IF" ||
 		fail "$NAT: add wan address"
+}
+
+# nat_kesp_encap NS WHAT PORT_RE: kesp.ko in NS holds one pair of SAs,
+# both ESP in UDP with 4500 at this end and the peer's port matching
+# PORT_RE (a regular expression), each with 6 or more packets counted.
+# Prints them; fails with the SA list if not.
+nat_kesp_encap() {
+	ip netns exec "$1" "$KESPCTL" -j sa list | python3 -c '
+import json, re, sys
+d = json.load(sys.stdin)
+sas = d if isinstance(d, list) else next(v for v in d.values() if isinstance(v, list))
+assert len(sas) == 2, sas
+for s in sas:
+    e = s.get("encap")
+    assert e, s
+    peer = e["sport"] if s["dir"] == "in" else e["dport"]
+    ours = e["dport"] if s["dir"] == "in" else e["sport"]
+    assert ours == 4500 and re.fullmatch(sys.argv[1], str(peer)), s
+    assert s["packets"] >= 6, s
+print("  kesp: %s" % ", ".join("%s %08x encap %d->%d %d packets" % (s["dir"], s["spi"], s["encap"]["sport"], s["encap"]["dport"], s["packets"]) for s in sas))
+' "$3" || fail "$2: kesp's kernel SAs are not ESP in UDP 4500 or did not count the pings: $(ip netns exec "$1" "$KESPCTL" sa list)"
 }

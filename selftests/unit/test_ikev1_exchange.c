@@ -135,6 +135,13 @@ TEST_F(two, main_mode_and_quick_mode_install_matching_sas)
 	EXPECT_EQ(1, log_count(p, &p->b, "ISAKMP SA established (IKEv1 Main Mode, responder)"));
 	EXPECT_EQ(1, log_count(p, &p->a, "Quick Mode") &&
 		     log_count(p, &p->a, "with PFS"));
+	/* Each end's Vendor IDs, in words, once: MM1's at B, MM2's at A. */
+	EXPECT_EQ(1, log_count(p, &p->b, "the peer's Vendor IDs: "));
+	EXPECT_EQ(1, log_count(p, &p->a, "the peer's Vendor IDs: "));
+	EXPECT_EQ(1, log_count(p, &p->b, "DPD (RFC 3706)"));
+	EXPECT_EQ(1, log_count(p, &p->b, "NAT-T (RFC 3947), NAT-T (draft 03)"));
+	EXPECT_EQ(1, log_count(p, &p->a, "Vendor IDs: DPD (RFC 3706), FRAGMENTATION, NAT-T (RFC 3947)"));
+	EXPECT_EQ(0, log_count(p, &p->a, "unknown"));
 	/* Nothing removed; what one end sends, the other's policy expects. */
 	EXPECT_EQ(2, added_sas(&p->a.rec, KESP_DIR_IN) +
 		     added_sas(&p->a.rec, KESP_DIR_OUT));

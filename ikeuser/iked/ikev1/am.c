@@ -184,6 +184,7 @@ static void resp_am1(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_vids_note(sa, &m->chain);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
 	v1_sig_take_cr(sa, &m->chain);
@@ -250,6 +251,7 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_vids_note(sa, &m->chain);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
 	v1_sig_take_cr(sa, &m->chain);

@@ -54,6 +54,7 @@ static void resp_mm1(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	}
 	v1_sa1_chosen(sa);
+	v1_vids_note(sa, &m->chain);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
 	v->sai_b = malloc(pl->len ? pl->len : 1);
@@ -122,6 +123,7 @@ static void init_mm2(struct ike_sa *sa, struct ikev1_msg *m)
 	}
 	retransmit_done(sa);
 	v1_sa1_chosen(sa);
+	v1_vids_note(sa, &m->chain);
 	v1_natt_take_vids(sa, &m->chain);
 	v1_frag_take_vids(sa, &m->chain);
 	r = send_ke(sa);

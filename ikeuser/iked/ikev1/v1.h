@@ -398,6 +398,11 @@ bool v1_has_initial_contact(const struct ikev1_chain *c);
  * (sa/contact.c). @where names the message.
  */
 void v1_initial_contact(struct ike_sa *sa, const char *where);
+/*
+ * vid.c: the peer's Vendor IDs in @c (MM1/MM2, AM1/AM2) in one log line,
+ * in words where known; the product they name kept for advice.
+ */
+void v1_vids_note(struct ike_sa *sa, const struct ikev1_chain *c);
 /* natt.c: NAT traversal (RFC 3947 and its drafts). */
 /*
  * Our NAT-T Vendor IDs into MM1/AM1 (all of them), MM2/AM2 (the one
