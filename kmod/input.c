@@ -4,7 +4,7 @@
  * to its SA by SPI, checked against the replay window, decrypted and
  * verified in place, and only then recorded in the window; the inner
  * packet must fit the SA's selectors and re-enters the stack through
- * netif_rx() as if it had arrived on the same interface, behind the
+ * GRO (gro.c) as if it had arrived on the same interface, behind the
  * Ethernet header its ESP packet came with. Decrypted
  * packets carry a secpath so that inbound policies, nftables' "meta
  * ipsec" and XFRM's own checks know they were protected; once routing
@@ -24,6 +24,7 @@
 #include "encap.h"
 #include "esp.h"
 #include "flow.h"
+#include "gro.h"
 #include "input.h"
 #include "lifetime.h"
 #include "netlink.h"
@@ -169,7 +170,9 @@ static void reinject(struct kesp_net *kn, struct kesp_sa *sa,
 	nf_reset_ct(skb);
 	skb->pkt_type = PACKET_HOST;
 	skb->ip_summed = csum_ok ? CHECKSUM_UNNECESSARY : CHECKSUM_NONE;
-	netif_rx(skb);
+	/* The stack is behind: the packet is gone, counted as no buffer. */
+	if (!kesp_gro_receive(skb))
+		kesp_sa_count_error(sa, KESP_STAT_NOMEM);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <linux/wait_bit.h>
 #include "ct.h"
 #include "encap.h"
+#include "gro.h"
 #include "hooks.h"
 #include "kesp.h"
 #include "lifetime.h"
@@ -96,9 +97,12 @@ static int __init kesp_init(void)
 	err = kesp_parallel_init();
 	if (err)
 		goto put_ct;
-	err = kesp_sa_cache_init();
+	err = kesp_gro_init();
 	if (err)
 		goto exit_parallel;
+	err = kesp_sa_cache_init();
+	if (err)
+		goto exit_gro;
 	err = kesp_policy_cache_init();
 	if (err)
 		goto destroy_sa_cache;
@@ -122,6 +126,8 @@ destroy_policy_cache:
 	kesp_policy_cache_exit();
 destroy_sa_cache:
 	kesp_sa_cache_exit();
+exit_gro:
+	kesp_gro_exit();
 exit_parallel:
 	kesp_parallel_exit();
 put_ct:
@@ -135,6 +141,8 @@ static void __exit kesp_exit(void)
 	kesp_genl_exit();
 	kesp_spi_resv_notifier_exit();
 	unregister_pernet_subsys(&kesp_net_ops);
+	/* Decrypted packets still queued for GRO hold SAs' marks. */
+	kesp_gro_exit();
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
 	kesp_parallel_exit();

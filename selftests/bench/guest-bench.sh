@@ -121,15 +121,28 @@ wg_side() {
 
 # One measurement of config C (S streams) appended to $work/res/C-S.
 # Configs: k/x kesp/XFRM AES-GCM-128, c/w kesp ChaCha20-Poly1305 and
-# WireGuard; ca is kesp ChaCha20-Poly1305 with the crypto path that is
-# not the module's default (parameter parallel), measured through pair c.
+# WireGuard; ca and cg are kesp ChaCha20-Poly1305 through pair c with
+# one module parameter flipped from its default for the run: parallel
+# (ca: the other crypto path) and gro (cg: the other way back into the
+# stack), so that each change is measured against its absence in the
+# same boot.
+flipped() { # flipped C: the parameter file config C flips, if any
+	case "$1" in
+	ca) echo "$PAR" ;;
+	cg) echo "$GRO" ;;
+	esac
+}
 measure() {
-	local c=$1 s=$2 mbps p=${1:0:1} r0
-	[ "$c" = ca ] && echo "$ALT" >"$PAR"
+	local c=$1 s=$2 mbps p=${1:0:1} r0 f v
+	f=$(flipped "$c")
+	if [ -n "$f" ]; then
+		v=$(cat "$f")
+		if [ "$v" = Y ]; then echo N >"$f"; else echo Y >"$f"; fi
+	fi
 	r0=$(reordered "$p")
 	tcp_mbps mbps "$p" "$s"
 	echo $(($(reordered "$p") - r0)) >>"$work/res/$c-reordered"
-	[ "$c" = ca ] && echo "$DEF" >"$PAR"
+	[ -n "$f" ] && echo "$v" >"$f"
 	echo "$mbps" >>"$work/res/$c-$s"
 }
 # Packets kesp accepted behind a higher sequence number, both gateways
@@ -149,6 +162,7 @@ median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(f
 # --- throughput: one tunnel per config, each in its own pair ---
 REPEAT=${KESP_BENCH_REPEAT:-1}
 PAR=/sys/module/kesp/parameters/parallel
+GRO=/sys/module/kesp/parameters/gro
 modprobe wireguard || fail "modprobe wireguard"
 for s in a b; do
 	(umask 077 && wg genkey >"$work/wg$s.key") &&
@@ -177,6 +191,8 @@ if [ "$streams" != 1 ] && [ -w "$PAR" ]; then
 	DEF=$(cat "$PAR")
 	ALT=$([ "$DEF" = Y ] && echo N || echo Y)
 fi
+[ "$streams" != 1 ] && [ -w "$GRO" ] && configs="$configs cg"
+configs=${KESP_BENCH_CONFIGS:-$configs}
 mkdir -p "$work/res"
 # Alternate the configs within each round, and reverse the order every
 # other round, so that drift in the host's load hits all alike.
@@ -189,6 +205,17 @@ for r in $(seq 1 "$REPEAT"); do
 		done
 	done
 done
+# A chosen few configs (KESP_BENCH_CONFIGS): their medians, nothing else.
+if [ -n "${KESP_BENCH_CONFIGS:-}" ]; then
+	for s in $streams; do
+		for c in $configs; do
+			say "bench: tcp-config-$c-$s-streams median=$(median "$c-$s") Mbit/s reordered=$(sum "$c-reordered")"
+		done
+	done
+	netns_cleanup
+	rmmod kesp || fail "rmmod kesp"
+	exit 0
+fi
 for s in $streams; do
 	n=$([ "$s" = 1 ] && echo 1-stream || echo 4-streams)
 	k=$(median "k-$s") x=$(median "x-$s")
@@ -201,6 +228,11 @@ for s in $streams; do
 		pa=$c se=$(median "ca-$s")
 		[ "$DEF" = Y ] || { se=$c; pa=$(median "ca-$s"); }
 		say "bench: tcp-chacha20-poly1305-parallel-vs-serial-$n kesp=$pa Mbit/s kesp-serial=$se Mbit/s ratio=$(ratio "$pa" "$se")"
+	fi
+	if [ -w "$GRO" ]; then
+		g=$c r=$(median "cg-$s")
+		[ "$(cat "$GRO")" = Y ] || { r=$c; g=$(median "cg-$s"); }
+		say "bench: tcp-chacha20-poly1305-gro-vs-netif-rx-$n kesp=$g Mbit/s kesp-netif-rx=$r Mbit/s ratio=$(ratio "$g" "$r")"
 	fi
 done
 for c in k c ca; do

@@ -8,7 +8,8 @@
 # 1400 bytes), UDP and TCP pass both ways, started from either side. Each
 # side's counters show the packets and no errors, and the wire carries only
 # ESP with the agreed SPIs and gap-free sequence numbers, never the
-# protected traffic in clear.
+# protected traffic in clear. Every other case runs kesp.ko's optional
+# data paths (parallel crypto, GRO on the way back in).
 #
 # A_IMPL=xfrm configures A with `ip xfrm` too, mirroring B: every case must
 # then pass, which checks the test itself without kesp's data path. XFRM
@@ -633,6 +634,22 @@ flush_all() {
 ncase=0
 failed=()
 
+# kesp.ko's optional data paths, off by default (module parameters
+# parallel and gro: README, Benchmarks), are the paths of every other case
+# (case 2, 4, ...), in both of its gateways, so that each is checked
+# against XFRM and against itself on the wire as the default ones are.
+KESP_PARAMS=/sys/module/kesp/parameters
+alt_paths() {
+	local v=N p
+	[ -d "$KESP_PARAMS" ] || return 0
+	[ $((ncase % 2)) = 0 ] && v=Y
+	for p in parallel gro; do
+		echo "$v" >"$KESP_PARAMS/$p" || fail "cannot set $p=$v"
+	done
+	[ "$v" = Y ] && name+=" (parallel, gro)"
+	return 0
+}
+
 # case_run MODE OUTERFAM INNERFAM ENC[:BITS] INTEG|- [esn]: one SA pair and
 # its policies each way, traffic both ways, the checks; OUTERFAM and
 # INNERFAM are 4 or 6 (the same for transport mode).
@@ -644,6 +661,7 @@ case_run() {
 	name="$MODE ${3}in$2 $4"
 	[ "$INTEG" != - ] && name+="/$INTEG"
 	[ -n "$ESN" ] && name+=" esn"
+	alt_paths
 	echo "case $ncase: $name"
 	if [ "$2" = 4 ]; then
 		OA=192.0.2.1 OB=192.0.2.2
@@ -721,6 +739,7 @@ case_run transport 6 6 aes-cbc:128 hmac-sha256-128
 case_run tunnel 4 4 aes-gcm-16:128 - esn
 case_run tunnel 4 4 aes-cbc:128 hmac-sha256-128 esn
 flush_all
+ncase=1 alt_paths	# back to the defaults
 
 [ ${#failed[@]} = 0 ] || fail "${#failed[@]} of $ncase cases failed:$(
 	printf '\n  %s' "${failed[@]}")"
