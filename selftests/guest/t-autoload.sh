@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 10
+# budget: 5
 # Resolving the genl family "kesp" loads the installed module on its own
 # (MODULE_ALIAS_GENL_FAMILY), as kespctl and kesp-iked rely on.
 . "$KESP_ROOT/selftests/lib/guest.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 40
+# budget: 25
 # Hostile ESP input: every malformed, replayed, forged or misdirected ESP
 # packet that reaches a kesp gateway is dropped and counted under its own
 # cause, both namespace-wide (kespctl stats) and on the SA it named, while

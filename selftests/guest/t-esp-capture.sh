@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 40
 # A capture on a kesp gateway's WAN interface decodes both sides of the
 # tunnel: each ESP frame from the peer, then the packet kesp decrypted
 # from it, handed back in on the same interface with the Ethernet header

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 80
 # ESP in UDP (RFC 3948, NAT traversal) on the wire.
 #
 # Part 1, interop: gateway A (kesp, its encapsulation sockets from

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 15
+# budget: 10
 # No fragment of a protected datagram leaves in clear, and a packet whose
 # selectors cannot be read is not waved through. Host A sends host B a
 # 3000-byte UDP datagram to port 5000, over IPv6 and over IPv4, which A

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 110
+# budget: 115
 # ESP that arrives for an SPI reserved with SPI_ALLOC before its SA is
 # added is held (in-held), up to 16 packets per SPI and 128 per
 # namespace, for 2 s (kesp.ko's spi_hold_ms), and decrypted when the SA

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 40
+# budget: 20
 # A decrypted packet is delivered (or forwarded) only if an IN (or FWD)
 # PROTECT policy covers its inner addresses and its template names the SA
 # that decrypted it (mode, peers, reqid), as XFRM's inbound policy check

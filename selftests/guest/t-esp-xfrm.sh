@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 160
 # kesp's ESP interoperates with the kernel's own IPsec (XFRM) on the wire.
 # Gateway A (kesp) and gateway B (XFRM) sit in two namespaces joined by a
 # veth; with manually keyed SAs for every mode, address family mix and

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 10
+# budget: 5
 # GET_INFO through kespctl, human and JSON: the module reports the version it
 # was built as, the netlink API version and its capabilities.
 . "$KESP_ROOT/selftests/lib/guest.sh"

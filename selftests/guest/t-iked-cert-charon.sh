@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 270
+# budget: 140
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon on
 # gateway B, IKEv2 with certificates made here with the openssl CLI: a
 # root CA, an intermediate CA under it that issues the gateways'

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 60
+# budget: 55
 # Certificate failures against strongSwan's charon, each diagnosed by
 # kesp-iked (gateway A, initiating) in one line with the values: charon
 # (gateway B) shows in turn

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 65
 # kesp-iked with kesp.ko on gateway A against Libreswan 4.10's pluto on
 # gateway B with certificates: a root CA made here (openssl CLI) issues
 # both gateways' certificates; pluto's certificate and key are imported

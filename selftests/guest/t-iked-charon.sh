@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 130
+# budget: 110
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon (Debian's
 # 5.9.8, the kernel's XFRM) on gateway B, IKEv2 with pre-shared keys, for
 # three proposal sets:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 145
 # Forced rekey collisions (RFC 7296 2.8.1, 2.8.2), kesp-iked on both ends,
 # with the WAN link delaying each packet by 1 s (case 1) or 1.5 s (case
 # 2, where the two commands may start a second apart under TCG) each way

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 40
+# budget: 10
 # COOKIE (RFC 7296 2.6) against a flood of IKE_SA_INIT from spoofed
 # addresses: gateway B (kesp-iked, right=%any, --cookie-threshold 3)
 # receives 200 IKE_SA_INIT requests from 50 addresses that will never

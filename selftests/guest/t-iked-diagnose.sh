@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 135
 # The failure classes of the operators' troubleshooting guides, produced
 # against strongSwan's charon (gateway B) with kesp-iked on gateway A:
 # for each, kesp-iked logs ONE error line that names the class and shows

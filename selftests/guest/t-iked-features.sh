@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 55
 # What kesp-iked (gateway A, kesp.ko) negotiates with strongSwan's charon
 # (gateway B, XFRM) beyond one tunnel of one CHILD SA; each case starts a
 # kesp-iked of its own (log cN.log) and loads charon's connections anew:

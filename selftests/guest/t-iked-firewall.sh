@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 15
 # leftfirewall=yes against strongSwan's charon: kesp-iked on gateway A adds
 # strongSwan's default updown accept rules in nftables table inet kesp
 # while the CHILD SA is up (forward between the subnets, ESP between the

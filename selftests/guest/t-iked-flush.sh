@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 25
+# budget: 20
 # `kespctl sa flush` under kesp-iked, as operators know "clear crypto
 # ipsec sa": the SAs go, the peer is told, the tunnel comes back, and no
 # packet of the protected traffic leaves in clear meanwhile.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 80
 # IKE fragmentation (RFC 7383) where a real path needs it: kesp-iked on
 # gateway A against strongSwan's charon on gateway B, both with RSA 4096
 # certificates from an RSA 4096 root (made here with the openssl CLI),

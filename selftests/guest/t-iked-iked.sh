@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 60
+# budget: 30
 # kesp-iked talks to kesp-iked: two gateways, each with kesp.ko and the
 # daemon in its own namespace, configured as strongSwan users would.
 #  1. auto=route on A, auto=add on B: the first ping from host A to host B

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 190
 # NAT traversal of kesp-iked (RFC 7296 2.23, RFC 3948). Gateway A sits
 # behind a NAT namespace (nat.sh: nftables masquerade, UDP source ports
 # rewritten to 20000-20999, 500/4500 forwarded to A); gateway B is public.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 110
+# budget: 85
 # kesp-iked (gateway A, kesp.ko) against Libreswan 4.10's pluto (gateway
 # B, XFRM) with BOTH sides' default proposals (no ike=, no esp=; pluto's
 # pfs=yes default: its CREATE_CHILD_SA carries a key exchange) and short

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 50
 # kesp-iked with kesp.ko on gateway A against Libreswan 4.10's pluto (the
 # kernel's XFRM) on gateway B, IKEv2 with pre-shared keys, subnet to
 # subnet, for three proposal sets: both sides' defaults, AES-GCM-16-256

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 50
+# budget: 60
 # reauth=yes: at its rekey time kesp-iked authenticates the peer again in
 # a new IKE SA (IKE_SA_INIT and IKE_AUTH with a new CHILD SA), and only
 # then deletes the old IKE SA and its CHILD SAs: make before break.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 155
 # Rekeying under load: at least 50 CHILD SA rekeys and 10 IKE SA rekeys
 # while host A sends host B a numbered UDP stream (50 datagrams/s) and a
 # TCP transfer of random bytes (64 KiB/s), through the tunnels.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 60
+# budget: 45
 # kesp-iked to kesp-iked: dead peer detection. (Rekeying under traffic,
 # against kesp-iked and charon, is t-iked-rekey-load.sh; collisions are
 # t-iked-collide.sh.)

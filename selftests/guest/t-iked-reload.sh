@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 150
+# budget: 70
 # kespctl reload and SIGHUP under a counted stream, against strongSwan's
 # charon. kesp-iked on gateway A starts three conns, each an IKE SA of
 # its own (its own IDs) with one CHILD SA:

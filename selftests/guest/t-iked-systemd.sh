@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 60
+# budget: 20
 # kesp-iked as systemd runs it, without systemd: a datagram socket stands
 # in for $NOTIFY_SOCKET and another for /run/systemd/journal/socket
 # (dgram_sink.py), and $JOURNAL_STREAM names the file its stderr is, as

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 25
 # leftupdown= against strongSwan's charon: kesp-iked on gateway A runs the
 # script with strongSwan's PLUTO_* environment when its CHILD SA goes up
 # (up-client) and down (down-client), without waiting for it; a script

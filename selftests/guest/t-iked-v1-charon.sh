@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 200
+# budget: 110
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon (Debian's
 # 5.9.8, the kernel's XFRM) on gateway B, IKEv1 (keyexchange=ikev1,
 # swanctl version = 1): Main Mode and Quick Mode with pre-shared keys, for

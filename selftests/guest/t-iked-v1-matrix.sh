@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 85
 # The IKEv1 matrix of issue 15 for the peers that t-iked-v1-charon.sh and
 # t-iked-v1-natt*.sh do not cover cell by cell: kesp-iked (gateway A,
 # kesp.ko) against Libreswan 4.10's pluto and against another kesp-iked

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 170
+# budget: 65
 # IKEv1 NAT traversal with the PEER behind the NAT: strongSwan's charon
 # (IKEv1, XFRM) on gateway A behind the NAT namespace of nat.sh (UDP
 # source ports rewritten to 20000-20999, 500/4500 forwarded to A), and

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 80
 # IKEv1 NAT traversal (RFC 3947, RFC 3948) of kesp-iked against
 # strongSwan's charon (IKEv1, swanctl version = 1). Gateway A (kesp-iked,
 # kesp.ko) sits behind a NAT namespace (nat.sh: nftables masquerade, UDP

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 110
+# budget: 85
 # t-iked-pluto-rekey.sh in IKEv1: kesp-iked against Libreswan 4.10's
 # pluto (ikev2=no) with short lifetimes on one side, then the other,
 # under a counted ping stream: Quick Mode rekeys (PFS) and an ISAKMP SA

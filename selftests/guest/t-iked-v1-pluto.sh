@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 120
+# budget: 85
 # kesp-iked with kesp.ko on gateway A against Libreswan 4.10's pluto (the
 # kernel's XFRM) on gateway B, IKEv1 only (pluto: ikev2=no,
 # ikev1-policy=accept; kesp-iked: keyexchange=ikev1): Main Mode with a

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 90
+# budget: 60
 # kesp-iked with kesp.ko on gateway A against strongSwan's charon (the
 # kernel's XFRM) on gateway B, IKEv1: the IPsec SA pair is rekeyed, make
 # before break, under a continuous ping between the LAN hosts.

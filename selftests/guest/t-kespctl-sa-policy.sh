@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 20
+# budget: 5
 # kespctl against the real module: SAs and policies added with keys from a
 # file and from stdin show up in list, get, JSON and /proc/net/kesp, bad
 # arguments and kernel refusals say why, and flush empties the tables.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 25
+# budget: 10
 # SA lifetimes count on a clock that setting the date does not move: with
 # the wall clock stepped an hour back and then two hours forward, an SA
 # with a hard lifetime of 600 s (soft 500 s) lives on, no EXPIRE is sent,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 30
+# budget: 15
 # The lifetime timer visits only the SAs that are due (kmod/lifetime.c's
 # queue), so each way an SA's due time is set or moved must still work:
 #  - limits since first use start at the first packet: an SA with

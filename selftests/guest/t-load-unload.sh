@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 15
+# budget: 10
 # Load and unload kesp.ko ten times; each time the family answers, the proc
 # file appears, and after unload nothing of the module is left.
 . "$KESP_ROOT/selftests/lib/guest.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 40
+# budget: 15
 # What kesp keeps for a namespace's configuration (SAs with their replay
 # windows, policies, SPI reservations) is charged to the memory cgroup of
 # whoever asked, as an unprivileged user's namespace may ask for a lot:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 20
+# budget: 15
 # Per-policy TCP MSS clamping: SYNs a policy with "mss auto" sends into a
 # kesp tunnel arrive with the MSS that fits the tunnel, "mss N" with N,
 # none without clamping; only OUT PROTECT policies take it.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 15
+# budget: 5
 # The family answers in namespaces created before and after the load, and
 # each namespace has its own /proc/net/kesp, readable by any user.
 . "$KESP_ROOT/selftests/lib/guest.sh"

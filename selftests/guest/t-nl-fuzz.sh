@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 70
+# budget: 50
 # The kesp family under the netlink fuzzer (selftests/kernel/nlfuzz.c):
 # first as root, then as root of an unprivileged user's own user and
 # network namespace (what any local user can do on Debian 12), each for

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 30
+# budget: 20
 # The SPD decides packets as the uapi documents: lower priority value
 # first, then the longer destination prefix, the longer source prefix, a
 # protocol over none, narrower ports; discard drops (the sender sees

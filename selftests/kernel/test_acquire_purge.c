@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 90
+// budget: 40
 // smp: 2
 /*
  * Runs in the guest against kesp.ko: deleting a PROTECT policy while

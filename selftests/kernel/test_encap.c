@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 15
+// budget: 5
 /*
  * Runs in the guest against kesp.ko: UDP encapsulation (RFC 3948).
  * KESP_CMD_ENCAP_SOCK refuses what is not a bound UDP socket of its own

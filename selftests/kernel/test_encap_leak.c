@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 20
+// budget: 15
 /*
  * Runs in the guest against kesp.ko, as root: an encapsulation socket
  * whose owner turns UDP_ENCAP back to 0 and closes it must not stay

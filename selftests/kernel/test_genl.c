@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 15
+// budget: 5
 /*
  * Runs in the guest against kesp.ko: the generic netlink family validates
  * every request strictly and says why it refused, through extended acks.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 15
+// budget: 10
 /*
  * Runs in the guest against kesp.ko: kesp-iked's kernel facade
  * (ikeuser/iked/kernel.c) reserves SPIs, installs, reads, dumps and

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 15
+// budget: 5
 /*
  * Runs in the guest against kesp.ko: policy commands keep each direction
  * in precedence order, return IDs, and refuse malformed policies with an

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// budget: 15
+// budget: 10
 /*
  * Runs in the guest against kesp.ko: SA commands install, find, list,
  * update and delete SAs, accept every transform the module offers, and
