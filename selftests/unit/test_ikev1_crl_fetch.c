@@ -6,7 +6,7 @@
  * responder holds MM5 while it fetches the CRL for the initiator's
  * certificate, ignoring the retransmissions meanwhile, and answers once
  * the CRL is in; the initiator holds MM6 the same way; Aggressive Mode
- * holds AM2 and AM3. A revoked initiator is refused with IKEv2's
+ * holds AM2 and AM3; a fragmented MM5 is held whole. A revoked initiator is refused with IKEv2's
  * "revoked" line; a CRL that cannot be fetched refuses under
  * strictcrlpolicy=yes and passes with a warning under =no; a fetch that
  * outlives the deadline is decided without. Each test runs in a network
@@ -98,7 +98,7 @@ static void make_dir(char *dir, struct crl_server *srv, const char *uri,
 	"\tleftsubnet=" net "\n" \
 	"\tright=" pip "\n\trightid=@" peer ".example\n" \
 	"\trightsubnet=" pnet "\n" \
-	"\tauthby=rsasig\n\tkeyexchange=ikev1\n\tfragmentation=no\n" \
+	"\tauthby=rsasig\n\tkeyexchange=ikev1\n\tfragmentation=%s\n" \
 	"\tike=aes256-sha256-modp2048!\n" \
 	"\tesp=aes128-sha256!\n" \
 	"\taggressive=%s\n" \
@@ -108,6 +108,7 @@ FIXTURE(v1crl) {
 	struct fetch_pair p;		/* first: each_turn finds the rest */
 	char conf_a[1024], conf_b[1024], uri[128];
 	uint64_t held_at;		/* when the server began to hold */
+	bool frag;			/* fragmentation=yes */
 };
 
 /*
@@ -119,6 +120,7 @@ static void setup(struct __test_metadata *_metadata,
 		  bool aggressive, const char *uri, bool revoke_a)
 {
 	const char *ag = aggressive ? "yes" : "no";
+	const char *frag = self->frag ? "yes" : "no";
 
 	fetch_pair_enter(_metadata, &self->p);
 	snprintf(self->uri, sizeof(self->uri), "%s",
@@ -126,10 +128,10 @@ static void setup(struct __test_metadata *_metadata,
 	make_dir(self->p.dir, &self->p.srv, self->uri, revoke_a);
 	snprintf(self->conf_a, sizeof(self->conf_a),
 		 V1_CONF("a", "127.0.0.1", "10.1.0.0/24", "b", "127.0.0.2",
-			 "10.2.0.0/24"), strict, ag);
+			 "10.2.0.0/24"), strict, frag, ag);
 	snprintf(self->conf_b, sizeof(self->conf_b),
 		 V1_CONF("b", "127.0.0.2", "10.2.0.0/24", "a", "127.0.0.1",
-			 "10.1.0.0/24"), strict, ag);
+			 "10.1.0.0/24"), strict, frag, ag);
 	self->p.conf_a = self->conf_a;
 	self->p.conf_b = self->conf_b;
 	self->p.secrets_a = ": RSA a.key\n";
@@ -203,6 +205,35 @@ TEST_F_TIMEOUT(v1crl, main_mode_holds_mm5_and_mm6_for_the_crl, 60)
 		TH_LOG("%s", log);
 	EXPECT_EQ(NULL, strstr(log, "retransmitted request: our answer again"))
 		TH_LOG("%s", log);
+	free(log);
+}
+
+/*
+ * MM5 and MM6 in fragments: what is held is the message put back
+ * together, and the fragments of A's retransmission, put back together
+ * again, are ignored.
+ */
+TEST_F_TIMEOUT(v1crl, fragmented_mm5_is_held_whole, 60)
+{
+	char *log;
+
+	self->frag = true;
+	setup(_metadata, self, "yes", false, NULL, false);
+	self->p.a.d->fragment_size = 300;
+	self->p.b.d->fragment_size = 300;
+	atomic_store(&self->p.srv.hold, true);
+	self->p.each_turn = release_after_a_second;
+	fetch_pair_run(&self->p);
+	log = fetch_pair_log(&self->p);
+	EXPECT_TRUE(fetch_established(&self->p.a)) TH_LOG("%s", log);
+	EXPECT_TRUE(fetch_established(&self->p.b)) TH_LOG("%s", log);
+	EXPECT_EQ(2, atomic_load(&self->p.srv.requests));
+	EXPECT_EQ(1, fetch_count(log, "b-a[1] MM5 was held "))
+		TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(log, " datagrams of the peer ignored meanwhile"))
+		TH_LOG("%s", log);
+	/* MM5 went as several datagrams, each time. */
+	EXPECT_LE(2 + 2 * 3, self->p.to_b);
 	free(log);
 }
 
