@@ -26,6 +26,7 @@
 
 #include "iked/crypto/auth/creds.h"
 #include "iked/crypto/auth/crl_fetch.h"
+#include "iked/proto.h"
 #include "iked/sa/control.h"
 /* The recorder's checks this test has no use for. */
 #pragma GCC diagnostic push
@@ -109,6 +110,7 @@ FIXTURE(v1crl) {
 	char conf_a[1024], conf_b[1024], uri[128];
 	uint64_t held_at;		/* when the server began to hold */
 	bool frag;			/* fragmentation=yes */
+	char diag[256];			/* B's waiting_for while it held */
 };
 
 /*
@@ -167,8 +169,13 @@ static void release_after_a_second(struct fetch_pair *p)
 		return;
 	if (!self->held_at)
 		self->held_at = now_ms();
-	else if (now_ms() - self->held_at >= 1000)
+	else if (now_ms() - self->held_at >= 1000) {
+		/* What `kespctl ike diagnose` says of B's IKE SA meanwhile. */
+		if (p->b.d->sas)
+			p->b.d->sas->proto->waiting_for(p->b.d->sas, self->diag,
+							 sizeof(self->diag));
 		atomic_store(&p->srv.hold, false);
+	}
 }
 
 TEST_F_TIMEOUT(v1crl, main_mode_holds_mm5_and_mm6_for_the_crl, 60)
@@ -205,6 +212,8 @@ TEST_F_TIMEOUT(v1crl, main_mode_holds_mm5_and_mm6_for_the_crl, 60)
 		TH_LOG("%s", log);
 	EXPECT_EQ(NULL, strstr(log, "retransmitted request: our answer again"))
 		TH_LOG("%s", log);
+	EXPECT_STREQ("IKEv1 MM_WAIT_MSG5, the peer's MM5 held for the revocation check of its certificate",
+		     self->diag);
 	free(log);
 }
 
