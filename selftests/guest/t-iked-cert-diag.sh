@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# budget: 60
+# budget: 70
 # Certificate failures against strongSwan's charon, each diagnosed by
 # kesp-iked (gateway A, initiating) in one line with the values: charon
 # (gateway B) shows in turn
@@ -20,7 +20,9 @@
 #  4. a certificate without its private key in ipsec.secrets: "no private
 #     key for our certificate", naming the certificate and the file.
 # Then a good certificate: the tunnel comes up (the checks above are not
-# refusing everything). ECDSA P-256 keys, a root CA made here.
+# refusing everything), kesp-iked holding two (leftcert=a-other.pem,
+# a.pem, the first under a root charon does not know) and choosing the
+# one charon's CERTREQ asks for. ECDSA P-256 keys, a root CA made here.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/iked.sh"
@@ -51,6 +53,9 @@ pki_cert a ec "/C=CH/O=Example/CN=gw-a.example" root ee DNS:gw-a.example
 pki_cert b ec "/C=CH/O=Example/CN=gw-b.example" root ee DNS:gw-b.example
 pki_cert b-other ec "/C=CH/O=Example/CN=gw-b.example" root ee \
 	DNS:gw-other.example
+pki_cert other-root ec "/C=CH/O=Other/CN=Other Root CA" self ca
+pki_cert a-other ec "/C=CH/O=Other/CN=gw-a.example" other-root ee \
+	DNS:gw-a.example
 # `openssl ca` for what `openssl x509 -req` cannot: past dates, a CRL.
 cat >"$PKI/ca.cnf" <<EOC
 [ca]
@@ -116,7 +121,8 @@ crypto_warm_up_wait
 cp "$PKI/root.pem" "$KD/ipsec.d/cacerts/"
 cp "$PKI/a.pem" "$KD/ipsec.d/certs/"
 cp "$PKI/a.key" "$PKI/a-rsa.key" "$KD/ipsec.d/private/"
-cp "$PKI/a-rsa.pem" "$KD/ipsec.d/certs/"
+cp "$PKI/a-rsa.pem" "$PKI/a-other.pem" "$KD/ipsec.d/certs/"
+cp "$PKI/a-other.key" "$KD/ipsec.d/private/"
 cp "$PKI/root.pem" "$SW/x509ca/"
 
 # The CRL's server on host A: gateway A reaches it on its LAN.
@@ -202,14 +208,17 @@ echo "4. no private key for our certificate"
 kesp_conf @gw-b.example "# no key"
 refused nokey "no private key for our certificate .*a\\.pem \\(.*CN=gw-a\\.example.*\\): add \": RSA FILE\" or \": ECDSA FILE\""
 
-echo "a good certificate: the tunnel comes up"
+echo "a good certificate: the tunnel comes up, with the one charon asks for"
 charon_conf b gw-b.example
-kesp_conf @gw-b.example
+kesp_conf @gw-b.example "$(printf ': ECDSA a-other.key\n: ECDSA a.key')"
+sed -i 's/leftcert=a.pem/leftcert=a-other.pem,a.pem/' "$KD/ipsec.conf"
 iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets"
 out=$(iked_ctl a ike up gw) || fail "good: ike up: $out"
 wait_sa_count "$GWA" 2 10
 ip netns exec "$HOSTA" ping -c 2 -i 0.2 -W 3 "$HOSTB4" >/dev/null ||
 	fail "good: ping A -> B"
-echo "  up, pings through ESP"
+grep -q "authenticating with a.pem of leftcert=a-other.pem,a.pem (the peer's CERTREQ chose)" \
+	"$IKED_DIR/a.log" || fail "good: a.pem not chosen: $(iked_log a | tail -6)"
+echo "  up with a.pem of two, pings through ESP"
 iked_stop a
 echo ok
