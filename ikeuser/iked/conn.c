@@ -255,6 +255,14 @@ static int conn_setup(struct iked_conn *c, const struct iked_conf_conn *cfg,
 		c->local = &cfg->left;
 		c->remote = &cfg->right;
 	}
+	/* A pinned certificate is one: a list would pin none of them. */
+	if (c->remote->cert && strchr(c->remote->cert, ',')) {
+		snprintf(err, errlen, "%s:%u: conn %s: %s=%s: the peer's certificate is pinned to one; a list is for our own end",
+			 cfg->file, cfg->line, cfg->name,
+			 c->remote == &cfg->right ? "rightcert" : "leftcert",
+			 c->remote->cert);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -256,6 +256,12 @@ struct ike_sa {
 
 	/* Half-open SAs die after this, complete or not. */
 	iked_ms created, established, expire_at;
+	/*
+	 * A message of the peer's is held until the revocation check of
+	 * its certificate (a CRL fetch, an OCSP query) ends, at the latest
+	 * until this (IKEv1: proto->cred_ready); 0: none is held.
+	 */
+	iked_ms cred_wait_until;
 	unsigned int n_children_done;	/* CHILD SAs negotiated so far */
 	struct child_sa *children;
 	/* auto=start lost its CHILD SA to an expiry or a flush: a new one. */
@@ -318,6 +324,11 @@ struct iked {
 	 * Delete (IKED_V1_RETIRE_MS; 0 at once, as unit tests have it).
 	 */
 	unsigned int v1_retire_ms;
+	/*
+	 * How long an IKE SA holds a message for a revocation fetch at
+	 * most (0: IKED_CRL_WAIT_MS; tests shorten it).
+	 */
+	unsigned int cred_wait_ms;
 	/*
 	 * Half-open IKE SAs from which on a responder asks for a COOKIE
 	 * (RFC 7296 2.6) before it keeps any state; 0: always.

@@ -283,7 +283,8 @@ static void loop(struct iked *d)
 			continue;
 		if (pfd[P_SIG].revents)
 			on_signal(d);
-		iked_crl_fetch_poll(d->creds, &pfd[P_FIXED + n], nf);
+		if (iked_crl_fetch_poll(d->creds, &pfd[P_FIXED + n], nf))
+			ike_sa_creds_ready(d);
 		if (pfd[P_KQ].revents)
 			kernel_done(d);
 		if (pfd[P_V4].revents)

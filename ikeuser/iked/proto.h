@@ -73,6 +73,13 @@ struct iked_proto {
 				   size_t len);
 	/* A CHILD SA of ours is being negotiated in @sa. */
 	bool (*child_negotiating)(const struct ike_sa *sa);
+	/*
+	 * A revocation fetch ended (any: @sa looks whether it was its
+	 * own), or sa->cred_wait_until passed (@deadline): the message
+	 * held for it is handled. NULL: the version holds none (IKEv2
+	 * drops the message, the retransmission finds the CRL).
+	 */
+	void (*cred_ready)(struct ike_sa *sa, bool deadline);
 };
 
 /* ike.c: the dispatcher, the one place that knows every version. */

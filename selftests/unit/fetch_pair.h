@@ -25,6 +25,7 @@
 #include "iked/crypto/auth/creds.h"
 #include "iked/crypto/auth/crl_fetch.h"
 #include "iked/sa/control.h"
+#include "iked/sa/ike_sa.h"
 
 #define FETCH_PAIR_CONF(me, ip, net, peer, pip, pnet) \
 	"config setup\n\tstrictcrlpolicy=yes\n" \
@@ -54,6 +55,11 @@ struct fetch_pair {
 	int saved_err;
 	/* Called once a loop turn by fetch_pair_run(), if set. */
 	void (*each_turn)(struct fetch_pair *p);
+	/*
+	 * Another ipsec.conf and ipsec.secrets for A and B (set before
+	 * fetch_pair_start); NULL: fetch_conf_a/b, their ECDSA keys.
+	 */
+	const char *conf_a, *conf_b, *secrets_a, *secrets_b;
 };
 
 /* In FIXTURE_SETUP: what the teardown must know before anything ran. */
@@ -108,10 +114,14 @@ static inline void fetch_pair_start(struct __test_metadata *_metadata,
 	p->b.name = "B";
 	p->b.conn = "b-a";
 	p->b.rec.spi_base = 0xb0000100;
-	ASSERT_EQ(0, fetch_inst_new(&p->a, p->dir, "127.0.0.1", fetch_conf_a,
+	ASSERT_EQ(0, fetch_inst_new(&p->a, p->dir, "127.0.0.1",
+				    p->conf_a ? p->conf_a : fetch_conf_a,
+				    p->secrets_a ? p->secrets_a :
 				    ": ECDSA a.key\n", p->why, sizeof(p->why)))
 		TH_LOG("%s", p->why);
-	ASSERT_EQ(0, fetch_inst_new(&p->b, p->dir, "127.0.0.2", fetch_conf_b,
+	ASSERT_EQ(0, fetch_inst_new(&p->b, p->dir, "127.0.0.2",
+				    p->conf_b ? p->conf_b : fetch_conf_b,
+				    p->secrets_b ? p->secrets_b :
 				    ": ECDSA b.key\n", p->why, sizeof(p->why)))
 		TH_LOG("%s", p->why);
 }
@@ -207,8 +217,11 @@ static inline void fetch_pair_run(struct fetch_pair *p)
 		nb = iked_crl_fetch_fds(p->b.d->creds, pfd + 2 + na,
 					IKED_CRL_FETCH_MAX);
 		if (poll(pfd, 2 + na + nb, 10) > 0) {
-			iked_crl_fetch_poll(p->a.d->creds, pfd + 2, na);
-			iked_crl_fetch_poll(p->b.d->creds, pfd + 2 + na, nb);
+			/* As main.c: the IKE SAs holding a message look again. */
+			if (iked_crl_fetch_poll(p->a.d->creds, pfd + 2, na))
+				ike_sa_creds_ready(p->a.d);
+			if (iked_crl_fetch_poll(p->b.d->creds, pfd + 2 + na, nb))
+				ike_sa_creds_ready(p->b.d);
 			if (pfd[0].revents)
 				p->to_a += pair_recv(&p->a);
 			if (pfd[1].revents)

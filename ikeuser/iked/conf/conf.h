@@ -128,6 +128,8 @@ enum iked_conf_sendcert {
 #define IKED_ID_STRLEN		(4 * IKED_ID_MAX + 3)
 /* Enough for every message the parsers write, with file name and line. */
 #define IKED_CONF_ERRLEN	1024
+/* Certificates in one leftcert= list. */
+#define IKED_CONF_MAX_CERTS	4
 
 /* An identity as the ID payload carries it (no terminating NUL). */
 struct iked_conf_id {
@@ -159,7 +161,9 @@ struct iked_conf_end {
 	enum iked_conf_auth auth;
 	/*
 	 * leftcert=: the file, as written (relative: to ipsec.d/certs/
-	 * beside ipsec.conf), or NULL. For the remote end: the only
+	 * beside ipsec.conf), or NULL; ours may be a list, "a.pem,b.pem"
+	 * (at most IKED_CONF_MAX_CERTS, no spaces), of which each IKE SA
+	 * uses one (crypto/auth/pubkey.c). For the remote end: the only
 	 * certificate it may authenticate with.
 	 */
 	char *cert;

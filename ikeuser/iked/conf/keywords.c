@@ -401,13 +401,60 @@ static int set_host(struct build *b, const struct kw *kw, const char *v,
 	return -EINVAL;
 }
 
+/*
+ * strongSwan's "comma separated list" of certificates, normalized into
+ * @out (the blanks around each name dropped): 0, or -EINVAL said.
+ */
+static int cert_list(const char *v, char *out, size_t cap, char *err,
+		     size_t errlen)
+{
+	size_t n = 0, o = 0;
+	const char *p = v;
+
+	out[0] = '\0';
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		while (len && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (!len || ++n > IKED_CONF_MAX_CERTS || o + len + 2 > cap ||
+		    memchr(p, ' ', len) || memchr(p, '\t', len)) {
+			snprintf(err, errlen, "\"%s\": %s (FILE, or up to %d as FILE,FILE,...)",
+				 v, !len ? "an empty name in the list" :
+				 n > IKED_CONF_MAX_CERTS ? "too many certificates" :
+				 "a file name with a blank", IKED_CONF_MAX_CERTS);
+			return -EINVAL;
+		}
+		if (o)
+			out[o++] = ',';
+		memcpy(out + o, p, len);
+		o += len;
+		out[o] = '\0';
+		if (!end)
+			break;
+		p = end + 1;
+		if (!*p) {
+			snprintf(err, errlen, "\"%s\": an empty name in the list (FILE, or up to %d as FILE,FILE,...)",
+				 v, IKED_CONF_MAX_CERTS);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int set_cert(struct build *b, const struct kw *kw, const char *v,
 		    char *err, size_t errlen)
 {
 	struct iked_conf_end *e = end_of(b, kw);
+	char list[4096];
 
+	if (cert_list(v, list, sizeof(list), err, errlen))
+		return -EINVAL;
 	free(e->cert);
-	e->cert = strdup(v);
+	e->cert = strdup(list);
 	if (!e->cert) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;

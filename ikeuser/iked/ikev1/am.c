@@ -245,6 +245,9 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 		return;
 	memcpy(sa->spi_r, m->hdr.ck_r, 8);
 	retransmit_done(sa);
+	/* Before anything of it is taken: it may come again (wait.c). */
+	if (v1_wait_defer(sa, &m->chain, NULL, "AM2"))
+		return;
 	if (v1_sa1_select(sa, &m->chain,
 			  ikev1_chain_find(&m->chain, IKEV1_PL_SA, 0), &x)) {
 		ike_sa_kill(sa, "phase 1 proposal mismatch");
@@ -283,13 +286,18 @@ static void init_am2(struct ike_sa *sa, struct ikev1_msg *m)
 static void resp_am3(struct ike_sa *sa, struct ikev1_msg *m)
 {
 	struct v1_sa *v = v1(sa);
+	bool enc = m->hdr.flags & IKEV1_F_ENCRYPT;
+	uint8_t iv[IKEV1_BLOCK_MAX];
 	struct ikev1_id id;
 	size_t plen;
 
-	if ((m->hdr.flags & IKEV1_F_ENCRYPT) && v1_decrypt(sa, m, &plen))
+	memcpy(iv, v->ivs.p1, sizeof(iv));
+	if (enc && v1_decrypt(sa, m, &plen))
 		return;
 	if (!v1_rules_ok(sa, v1_sig(sa) ? IKEV1_K_AM3_SIG : IKEV1_K_AM3, m) ||
 	    v->idi_len < 4)
+		return;
+	if (v1_wait_defer(sa, &m->chain, enc ? iv : NULL, "AM3"))
 		return;
 	id = (struct ikev1_id){
 		.type = v->idi_b[0], .proto = v->idi_b[1],

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <openssl/crypto.h>
 
 #include "ikev1.h"
@@ -49,6 +50,7 @@ static void sa_free(struct ike_sa *sa)
 	free(v->cr_mem);
 	free(v->sig_mem);
 	free(v->del_spis);
+	v1_wait_free(sa);
 	OPENSSL_cleanse(v, sizeof(*v));
 	free(v);
 	sa->priv = NULL;
@@ -177,11 +179,16 @@ static const char *request_name(const struct ike_sa *sa)
 static const char *waiting_for(const struct ike_sa *sa, char *buf, size_t len)
 {
 	const struct v1_qm *q = &v1(sa)->qm;
+	const char *held = v1_wait_what(sa);
 
-	snprintf(buf, len, "IKEv1 %s%s", v1_state_name(v1(sa)->st),
+	snprintf(buf, len, "IKEv1 %s%s%s%s", v1_state_name(v1(sa)->st),
 		 q->st == V1_QM_WAIT_MSG2 ? ", QM_WAIT_MSG2 (Quick Mode answer)" :
 		 q->st == V1_QM_WAIT_MSG3 ? ", QM_WAIT_MSG3 (Quick Mode commit)" :
-		 "");
+		 "", held ? ", the peer's " : "",
+		 held ? held : "");
+	if (held)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 " held for the revocation check of its certificate");
 	return buf;
 }
 
@@ -218,4 +225,5 @@ const struct iked_proto ikev1_proto = {
 	.request_name = request_name,
 	.waiting_for = waiting_for,
 	.child_negotiating = child_negotiating,
+	.cred_ready = v1_wait_ready,
 };

@@ -256,10 +256,14 @@ static int check_peer(struct ike_sa *sa, const struct ikev1_msg *m)
 
 static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 {
+	const char *name = sa->initiator ? "MM6" : "MM5";
+	uint8_t iv[IKEV1_BLOCK_MAX];
 	size_t plen;
 	bool ic;
 	int r;
 
+	/* What it decrypts under, should it wait for a CRL (wait.c). */
+	memcpy(iv, v1(sa)->ivs.p1, sizeof(iv));
 	if (v1_decrypt(sa, m, &plen))
 		return;
 	if (!v1_rules_ok(sa, sa->initiator ?
@@ -267,6 +271,8 @@ static void mm_auth(struct ike_sa *sa, struct ikev1_msg *m)
 			 (v1_sig(sa) ? IKEV1_K_MM5_SIG : IKEV1_K_MM5), m))
 		return;
 	v1_sig_take_cr(sa, &m->chain);
+	if (v1_wait_defer(sa, &m->chain, iv, name))
+		return;
 	if (check_peer(sa, m)) {
 		retransmit_done(sa);
 		ike_sa_kill(sa, "phase 1 authentication failed");

@@ -160,12 +160,17 @@ void ikev1_recv(struct iked *d, const uint8_t *buf, size_t len,
 		if (!sa)
 			goto out;
 	}
-	if (resent(sa, buf, len))
+	/* Held for a revocation fetch: a copy must not get an answer. */
+	if (v1_wait_ignore(sa) || resent(sa, buf, len))
 		goto out;
 	v1(sa)->rx_path = path;
+	v1(sa)->rx_buf = buf;
+	v1(sa)->rx_len = len;
 	dispatch(sa, m);
-	if (sa->priv)
+	if (sa->priv) {
 		v1(sa)->rx_path = NULL;
+		v1(sa)->rx_buf = NULL;
+	}
 out:
 	free(m);
 }

@@ -167,6 +167,19 @@ static size_t peer_certs(const struct ikev1_chain *c,
 	return n;
 }
 
+bool v1_sig_must_wait(struct ike_sa *sa, const struct ikev1_chain *c)
+{
+	const struct iked_authenticator *au = iked_auth_for(sa->remote);
+	struct iked_auth_blob certs[IKED_AUTH_MAX_CERTS];
+	struct iked_auth_req req = {
+		.sa = sa, .local_end = sa->local, .remote_end = sa->remote,
+		.method = (uint8_t)v1_auth_method(sa), .ikev1 = true,
+		.certs = certs, .n_certs = peer_certs(c, certs),
+	};
+
+	return au && au->must_wait && au->must_wait(&req);
+}
+
 int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
 		 const struct iked_conf_id *peer, const uint8_t *id_b,
 		 size_t id_len, const char *what)

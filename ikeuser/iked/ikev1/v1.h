@@ -190,6 +190,16 @@ struct v1_sa {
 	uint8_t natd[2][IKEV1_HASH_MAX];
 	/* the path of the datagram being handled, NULL outside it */
 	const struct iked_path *rx_path;
+	/* that datagram (reassembled), kept if it must wait (wait.c) */
+	const uint8_t *rx_buf;
+	size_t rx_len;
+	/*
+	 * The peer's MM5, MM6, AM2 or AM3 held until the revocation check
+	 * of its certificate ends (wait.c); NULL: none. @wait_over: it is
+	 * handled again past its deadline, and waits no more.
+	 */
+	struct v1_wait *wait;
+	bool wait_over;
 	/*
 	 * Our new ISAKMP SA that replaces the one with cookies rekey_ck
 	 * (ike_rekey.c), until it is up.
@@ -351,6 +361,32 @@ int v1_sig_add_auth(struct ike_sa *sa, struct ikev1_chain *c,
 int v1_sig_check(struct ike_sa *sa, const struct ikev1_chain *c,
 		 const struct iked_conf_id *peer, const uint8_t *id_b,
 		 size_t id_len, const char *what);
+
+/*
+ * Whether the revocation check of the certificate in the peer's CERT
+ * payloads of @c must wait for a CRL fetch or an OCSP query (started
+ * then, logged once per fetch).
+ */
+bool v1_sig_must_wait(struct ike_sa *sa, const struct ikev1_chain *c);
+
+/* wait.c: phase 1 held for the revocation check of the peer's certificate. */
+/*
+ * The peer's message being handled (rx_buf; its decrypted chain @c,
+ * decrypted under phase 1 IV @iv, NULL when in the clear), named @msg
+ * ("MM5"), waits for a fetch the certificate in it needs: then it is
+ * kept, our outstanding request (answered by it) is no longer sent
+ * again, and true: the caller returns at once, having changed nothing
+ * but the IV, which the message's second handling restores.
+ */
+bool v1_wait_defer(struct ike_sa *sa, const struct ikev1_chain *c,
+		   const uint8_t *iv, const char *msg);
+/* The version's cred_ready: the held message handled again. */
+void v1_wait_ready(struct ike_sa *sa, bool deadline);
+/* A datagram for @sa while it holds one: ignored, counted (true). */
+bool v1_wait_ignore(struct ike_sa *sa);
+/* The message held ("MM5"), or NULL. */
+const char *v1_wait_what(const struct ike_sa *sa);
+void v1_wait_free(struct ike_sa *sa);
 
 /* am.c: Aggressive Mode (conns with aggressive=yes), both roles. */
 int v1_am_start(struct ike_sa *sa);

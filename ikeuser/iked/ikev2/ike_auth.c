@@ -147,6 +147,8 @@ static int add_certs(struct ike_sa *sa, struct ikev2_chain *c, bool asked,
 	const struct iked_authenticator *au = iked_auth_for(sa->local);
 	struct iked_auth_req req = {
 		.sa = sa, .local_end = sa->local, .remote_end = sa->remote,
+		/* The certificate that AUTH signs with is chosen by them. */
+		.peer_hashes = v2(sa)->peer_hashes,
 	};
 	struct iked_auth_blob certs[IKED_AUTH_MAX_CERTS], cr;
 	size_t n = 0, i;

@@ -101,6 +101,7 @@ void ike_sa_kill(struct ike_sa *sa, const char *why)
 	}
 	sa->state = IKE_DEAD;
 	sa->retx_at = 0;
+	sa->cred_wait_until = 0;
 }
 
 static void ike_sa_free(struct ike_sa *sa)
@@ -128,6 +129,17 @@ void ike_sa_reap(struct iked *d)
 	/* A conf a reload replaced goes with the last SA that used it. */
 	if (d->retired)
 		iked_retired_reap(d);
+}
+
+void ike_sa_creds_ready(struct iked *d)
+{
+	struct ike_sa *sa;
+
+	/* Any may have ended: each SA's version checks its own again. */
+	for (sa = d->sas; sa; sa = sa->next)
+		if (sa->state != IKE_DEAD && sa->cred_wait_until &&
+		    sa->proto->cred_ready)
+			sa->proto->cred_ready(sa, false);
 }
 
 const char *ike_sa_name(const struct ike_sa *sa)

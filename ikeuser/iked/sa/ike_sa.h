@@ -27,6 +27,12 @@ void ike_sa_established(struct ike_sa *sa);
 void ike_sa_kill(struct ike_sa *sa, const char *why);
 /* Free the IKE SAs marked dead (the main loop, after the timers). */
 void ike_sa_reap(struct iked *d);
+/*
+ * Revocation fetches ended (crypto/auth/crl_fetch.h): the IKE SAs that
+ * hold a message for one look whether it was theirs (the main loop,
+ * after iked_crl_fetch_poll()).
+ */
+void ike_sa_creds_ready(struct iked *d);
 
 /* Where "conn[3]" log lines come from. */
 const char *ike_sa_name(const struct ike_sa *sa);

@@ -157,6 +157,14 @@ iked_ms iked_run_timers(struct iked *d, iked_ms now)
 			continue;
 		if (!retransmit_run(sa, now) || half_open_expired(sa, now))
 			continue;
+		/* A held message whose fetch outlived its deadline: decide. */
+		if (sa->cred_wait_until && sa->cred_wait_until <= now &&
+		    sa->proto->cred_ready) {
+			sa->proto->cred_ready(sa, true);
+			if (sa->state == IKE_DEAD)
+				continue;
+		}
+		earliest(&next, sa->cred_wait_until);
 		earliest(&next, work(sa, now));
 		if (sa->state == IKE_DEAD)
 			continue;

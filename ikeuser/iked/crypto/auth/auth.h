@@ -105,6 +105,18 @@ const struct iked_authenticator *iked_auth_for(const struct iked_conf_end *e);
  */
 uint8_t iked_auth_v1_method(const struct ike_sa *sa);
 /*
+ * pubkey.c: of leftcert='s certificates, the one that speaks for us in
+ * @sa (sent in CERT, signs AUTH or SIG): with one, it; with several,
+ * of those whose key is loaded, which hold our ID and whose key the
+ * peer's @peer_hashes (IKEv2) or the proposed method (@ikev1) allow,
+ * the first whose chain reaches a CA the peer's CERTREQ or CR named,
+ * else the first of them, else the first. NULL: none loaded.
+ */
+struct iked_cred_cert;
+const struct iked_cred_cert *iked_auth_our_cert(const struct ike_sa *sa,
+						 uint32_t peer_hashes,
+						 bool ikev1);
+/*
  * The CERTREQ body we send when the peer is to authenticate with a
  * certificate (encoding 4 and our CAs' key hashes), or NULL.
  */

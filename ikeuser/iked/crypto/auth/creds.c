@@ -217,50 +217,71 @@ static void cred_path(const struct iked_creds *c, const char *sub,
 		snprintf(path, len, "%s/%s/%s", c->dir, sub, name);
 }
 
-/* A conn end's leftcert=; an end without leftid= is the cert's subject. */
+/* The certificate @name of conn @cc's @kw= (loaded once): 0 or -errno. */
+static int load_one_cert(struct iked_creds *c, const struct iked_conf_conn *cc,
+			 const char *name, const char *kw,
+			 const struct iked_cred_cert **out, char *err,
+			 size_t errlen)
+{
+	struct iked_cred_cert *nv;
+	char path[4096], why[4096 + 128];
+	X509 *x;
+	int r;
+
+	*out = iked_creds_cert(c, name);
+	if (*out)
+		return 0;
+	cred_path(c, "certs", name, path, sizeof(path));
+	r = iked_cert_read(path, &x, why, sizeof(why));
+	if (r) {
+		snprintf(err, errlen, "%s:%u: conn %s: %s=%s: %s", cc->file,
+			 cc->line, cc->name, kw, name, why);
+		return r;
+	}
+	nv = realloc(c->certs, (c->n_certs + 1) * sizeof(*nv));
+	if (!nv) {
+		X509_free(x);
+		return -ENOMEM;
+	}
+	c->certs = nv;
+	memset(&nv[c->n_certs], 0, sizeof(*nv));
+	r = cert_fill(&nv[c->n_certs++], x, path);
+	if (r)
+		return r;
+	free(nv[c->n_certs - 1].path);
+	/* Looked up by the name the conn gives. */
+	nv[c->n_certs - 1].path = strdup(name);
+	if (!nv[c->n_certs - 1].path)
+		return -ENOMEM;
+	*out = &nv[c->n_certs - 1];
+	return 0;
+}
+
+/*
+ * A conn end's leftcert= (each certificate of its list); an end without
+ * leftid= is the first one's subject.
+ */
 static int load_end_cert(struct iked_creds *c, const struct iked_conf_conn *cc,
 			 struct iked_conf_end *e, const char *kw, char *err,
 			 size_t errlen)
 {
-	const struct iked_cred_cert *have;
-	char path[4096], why[4096 + 128];
+	const struct iked_cred_cert *have, *first = NULL;
+	char name[1024];
 	unsigned char *der = NULL;
-	X509 *x;
+	size_t i;
 	int r, n;
 
-	if (!e->cert)
-		return 0;
-	have = iked_creds_cert(c, e->cert);
-	if (!have) {
-		struct iked_cred_cert *nv;
-
-		cred_path(c, "certs", e->cert, path, sizeof(path));
-		r = iked_cert_read(path, &x, why, sizeof(why));
-		if (r) {
-			snprintf(err, errlen, "%s:%u: conn %s: %s=%s: %s", cc->file,
-				 cc->line, cc->name, kw, e->cert, why);
-			return r;
-		}
-		nv = realloc(c->certs, (c->n_certs + 1) * sizeof(*nv));
-		if (!nv) {
-			X509_free(x);
-			return -ENOMEM;
-		}
-		c->certs = nv;
-		memset(&nv[c->n_certs], 0, sizeof(*nv));
-		r = cert_fill(&nv[c->n_certs++], x, path);
+	for (i = 0; e->cert && iked_creds_list_item(e->cert, i, name,
+						    sizeof(name)); i++) {
+		r = load_one_cert(c, cc, name, kw, &have, err, errlen);
 		if (r)
 			return r;
-		free(nv[c->n_certs - 1].path);
-		/* Looked up by the name the conn gives. */
-		nv[c->n_certs - 1].path = strdup(e->cert);
-		if (!nv[c->n_certs - 1].path)
-			return -ENOMEM;
-		have = &nv[c->n_certs - 1];
+		if (!first)
+			first = have;
 	}
-	if (e->id_set)
+	if (!first || e->id_set)
 		return 0;
-	n = i2d_X509_NAME(X509_get_subject_name(have->x), &der);
+	n = i2d_X509_NAME(X509_get_subject_name(first->x), &der);
 	if (n > 0 && n <= IKED_ID_MAX) {
 		memset(&e->id, 0, sizeof(e->id));
 		e->id.type = IKED_ID_DER_ASN1_DN;
@@ -406,6 +427,34 @@ void iked_creds_free(struct iked_creds *c)
 	X509_STORE_free(c->store);
 	free(c->dir);
 	free(c);
+}
+
+bool iked_creds_list_item(const char *list, size_t i, char *out,
+			  size_t len)
+{
+	const char *p = list, *end;
+
+	while (i-- && p)
+		p = (p = strchr(p, ',')) ? p + 1 : NULL;
+	if (!p || !*p)
+		return false;
+	end = strchr(p, ',');
+	snprintf(out, len, "%.*s", (int)(end ? (size_t)(end - p) : strlen(p)),
+		 p);
+	return true;
+}
+
+size_t iked_creds_end_certs(const struct iked_creds *c, const char *list,
+			    const struct iked_cred_cert **out, size_t max)
+{
+	char name[1024];
+	size_t i, n = 0;
+
+	for (i = 0; n < max && list &&
+		    iked_creds_list_item(list, i, name, sizeof(name)); i++)
+		if ((out[n] = iked_creds_cert(c, name)))
+			n++;
+	return n;
 }
 
 const struct iked_cred_cert *iked_creds_cert(const struct iked_creds *c,

@@ -95,6 +95,15 @@ void iked_creds_dir_of(const char *conf_path, char *dir, size_t len);
 void iked_creds_diff(const struct iked_creds *old,
 		     const struct iked_creds *new, char *buf, size_t len);
 
+/*
+ * The @i-th name (0 first) of leftcert='s comma-separated @list into
+ * @out: true, or false past the last.
+ */
+bool iked_creds_list_item(const char *list, size_t i, char *out,
+			  size_t len);
+/* The loaded certificates of leftcert= @list, in its order (at most @max). */
+size_t iked_creds_end_certs(const struct iked_creds *c, const char *list,
+			    const struct iked_cred_cert **out, size_t max);
 /* The certificate leftcert=@name loaded, or NULL. */
 const struct iked_cred_cert *iked_creds_cert(const struct iked_creds *c,
 					     const char *name);

@@ -370,12 +370,12 @@ size_t iked_crl_fetch_fds(const struct iked_creds *c, struct pollfd *pfd,
 	return n;
 }
 
-void iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
-			 size_t n)
+size_t iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
+			   size_t n)
 {
 	struct iked_crl_cache *cc = c ? c->fetch : NULL;
 	uint64_t v;
-	size_t i, k;
+	size_t i, k, ended = 0;
 
 	for (i = 0; cc && i < n; i++) {
 		struct crl_job *j = NULL;
@@ -391,7 +391,9 @@ void iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
 		cc->jobs[k - 1] = cc->jobs[--cc->n_jobs];
 		job_finish(cc, j);
 		job_put(j);
+		ended++;
 	}
+	return ended;
 }
 
 const struct iked_crls *iked_crl_fetched(const struct iked_creds *c)

@@ -20,6 +20,13 @@
 /* A failed fetch stands this long before an IKE_AUTH tries again. */
 #define IKED_CRL_FETCH_RETRY_MS		60000
 
+/*
+ * An IKE SA that holds a message until its fetches end (IKEv1) decides
+ * without them after this: an OCSP query, then a CRL fetch when it gave
+ * no answer, each a name lookup and a transfer of the timeout above.
+ */
+#define IKED_CRL_WAIT_MS		(4 * IKED_CRL_FETCH_TIMEOUT_MS)
+
 struct iked_crl_cache;
 
 /*
@@ -38,9 +45,12 @@ int iked_crl_fetch_wait(struct iked_creds *c, X509 *leaf,
 /* The eventfds of the fetches under way, for poll(): at most @max. */
 size_t iked_crl_fetch_fds(const struct iked_creds *c, struct pollfd *pfd,
 			  size_t max);
-/* The fetches whose fd in @pfd has an event: checked, cached, logged. */
-void iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
-			 size_t n);
+/*
+ * The fetches whose fd in @pfd has an event: checked, cached, logged.
+ * How many ended (then sa/ike_sa.h ike_sa_creds_ready()).
+ */
+size_t iked_crl_fetch_poll(struct iked_creds *c, const struct pollfd *pfd,
+			   size_t n);
 
 /* The fetched CRLs (verified, by issuer, path = URI), or NULL. */
 const struct iked_crls *iked_crl_fetched(const struct iked_creds *c);

@@ -8,18 +8,71 @@
 #include <openssl/x509.h>
 
 #include "auth.h"
+#include "chain.h"
 #include "creds.h"
 #include "crl_fetch.h"
 #include "peer_cas.h"
 #include "sig.h"
 #include "trust.h"
 #include "../../log.h"
+#include "../../conf/conf.h"
 #include "../../sa/ike_sa.h"
 
 static const uint8_t pubkey_methods[] = {
 	IKED_AUTH_RSA_SIG, IKED_AUTH_ECDSA_256, IKED_AUTH_ECDSA_384,
 	IKED_AUTH_ECDSA_521, IKED_AUTH_DIGITAL_SIG,
 };
+
+/*
+ * Whether @c of a leftcert= list can speak for us in @sa: its key is
+ * loaded, it holds our ID @us, and (IKEv2) the peer's hashes allow its
+ * key (Ed25519 only with RFC 7427's Identity), or (IKEv1) its key signs
+ * with the method phase 1 proposed (the first certificate's).
+ */
+static bool cert_usable(const struct ike_sa *sa, const struct iked_cred_cert *c,
+			const struct iked_conf_id *us, uint32_t peer_hashes,
+			bool ikev1)
+{
+	EVP_PKEY *pk = iked_creds_key_for(sa->d->creds, c->x);
+	int t = pk ? EVP_PKEY_get_base_id(pk) : 0;
+
+	if (!pk || !iked_trust_id_in_cert(c->x, us))
+		return false;
+	if (ikev1)
+		return iked_sig_v1_method(pk) == iked_auth_v1_method(sa);
+	return (t != EVP_PKEY_ED25519 && t != EVP_PKEY_ED448) ||
+	       (peer_hashes & (1u << IKED_HASH_IDENTITY));
+}
+
+const struct iked_cred_cert *iked_auth_our_cert(const struct ike_sa *sa,
+						 uint32_t peer_hashes,
+						 bool ikev1)
+{
+	const struct iked_cred_cert *c[IKED_CONF_MAX_CERTS], *pick = NULL,
+				    *chain[IKED_AUTH_MAX_CERTS];
+	struct iked_conf_id us;
+	size_t n, i;
+	bool found;
+
+	n = iked_creds_end_certs(sa->d->creds, sa->local->cert, c,
+				 IKED_CONF_MAX_CERTS);
+	/* One certificate: it, whatever it lacks (signing says what). */
+	if (n <= 1)
+		return n ? c[0] : NULL;
+	ike_sa_local_id(sa, &us);
+	for (i = 0; i < n; i++) {
+		if (!cert_usable(sa, c[i], &us, peer_hashes, ikev1))
+			continue;
+		if (!pick)
+			pick = c[i];
+		/* As strongSwan: the one the peer's CERTREQ/CR asks for. */
+		iked_chain_for(sa->d->creds, c[i]->x, sa->peer_cas, chain,
+			       IKED_AUTH_MAX_CERTS, &found);
+		if (found)
+			return c[i];
+	}
+	return pick ? pick : c[0];
+}
 
 /* Our certificate for @r; NULL when there is none (logged). */
 static const struct iked_cred_cert *our_cert(const struct iked_auth_req *r)
@@ -32,7 +85,13 @@ static const struct iked_cred_cert *our_cert(const struct iked_auth_req *r)
 			       "no certificate to authenticate with: the conn authenticates us with a certificate (authby=pubkey or leftauth=pubkey) but has no leftcert=");
 		return NULL;
 	}
-	c = iked_creds_cert(sa->d->creds, r->local_end->cert);
+	c = iked_auth_our_cert(sa, r->peer_hashes, r->ikev1);
+	if (c && strchr(r->local_end->cert, ','))
+		iked_log(IKED_LOG_INFO, sa->conn->name, sa->no,
+			 "authenticating with %s of leftcert=%s (%s)", c->path,
+			 r->local_end->cert,
+			 sa->peer_cas && sa->peer_cas->n ?
+			 "the peer's CERTREQ chose" : "no CERTREQ chose: the first usable");
 	if (!c)
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "no certificate to authenticate with: leftcert=%s was not loaded",
@@ -60,9 +119,11 @@ static int v1_build(const struct iked_auth_req *r, EVP_PKEY *pk,
 
 uint8_t iked_auth_v1_method(const struct ike_sa *sa)
 {
-	const struct iked_cred_cert *c = sa->local->cert ?
-		iked_creds_cert(sa->d->creds, sa->local->cert) : NULL;
-	EVP_PKEY *pk = c ? iked_creds_key_for(sa->d->creds, c->x) : NULL;
+	const struct iked_cred_cert *c[IKED_CONF_MAX_CERTS];
+	size_t n = iked_creds_end_certs(sa->d->creds, sa->local->cert, c,
+					IKED_CONF_MAX_CERTS);
+	/* Proposed before any CR came: the first certificate's key. */
+	EVP_PKEY *pk = n ? iked_creds_key_for(sa->d->creds, c[0]->x) : NULL;
 	uint8_t m = pk ? iked_sig_v1_method(pk) : 0;
 
 	/* No usable key: RSA, and signing says why it cannot. */
@@ -235,7 +296,7 @@ static size_t pubkey_our_certs(const struct iked_auth_req *r, bool asked,
 	const struct iked_cred_cert *c, *chain[IKED_AUTH_MAX_CERTS];
 	size_t n, i;
 
-	c = iked_creds_cert(r->sa->d->creds, r->local_end->cert);
+	c = iked_auth_our_cert(r->sa, r->peer_hashes, r->ikev1);
 	if (!c || !max)
 		return 0;
 	/*
