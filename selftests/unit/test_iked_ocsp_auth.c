@@ -137,10 +137,10 @@ TEST_F_TIMEOUT(ocspauth, good_answers_let_both_up_one_query_each, 60)
 	EXPECT_TRUE(fetch_established(&self->p.b)) TH_LOG("%s", log);
 	/* One query per daemon: the retransmissions found the cache. */
 	EXPECT_EQ(2, atomic_load(&self->p.srv.posts));
-	snprintf(want, sizeof(want), "b-a[1] asking the OCSP responder %s about \"C=CH, O=Example, CN=a.example\"; IKE_AUTH of IKE SA b-a[1] waits for it",
+	snprintf(want, sizeof(want), "b-a[1] asking the OCSP responder %s about \"C=CH, O=Example, CN=a.example\"; the authentication of IKE SA b-a[1] waits for it",
 		 self->p.srv.uri);
 	EXPECT_NE(NULL, strstr(log, want)) TH_LOG("%s", log);
-	EXPECT_EQ(2, fetch_count(log, "\" is good (1 IKE_AUTH messages dropped while it was asked)"))
+	EXPECT_EQ(2, fetch_count(log, "\" is good (1 authentication messages of peers waited for it)"))
 		TH_LOG("%s", log);
 	free(log);
 }

@@ -178,7 +178,7 @@ static int link_wait(struct iked_creds *c, X509 *x, X509 *const *up,
 	if (j) {
 		j->dropped++;
 		iked_log(IKED_LOG_DEBUG, conn, no,
-			 "IKE_AUTH dropped: the CRL of \"%s\" from %s is still being fetched",
+			 "authentication waits: the CRL of \"%s\" from %s is still being fetched",
 			 name, uri);
 		return 1;
 	}
@@ -191,7 +191,7 @@ static int link_wait(struct iked_creds *c, X509 *x, X509 *const *up,
 	}
 	j->dropped++;
 	iked_log(IKED_LOG_INFO, conn, no,
-		 "fetching CRL from %s for \"%s\"; IKE_AUTH of IKE SA %s[%u] waits for it",
+		 "fetching CRL from %s for \"%s\"; the authentication of IKE SA %s[%u] waits for it",
 		 uri, name, conn ? conn : "?", no);
 	return 1;
 }

@@ -347,7 +347,7 @@ static void job_finish(struct iked_crl_cache *cc, struct crl_job *j)
 	if (!crl) {
 		crl_failure_set(cc, j->uri, true, "%s", why);
 		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "CRL of \"%s\" from %s not used: %s (%u IKE_AUTH messages dropped while it was fetched)",
+			 "CRL of \"%s\" from %s not used: %s (%u authentication messages of peers waited for it)",
 			 j->issuer_name, j->uri, why, j->dropped);
 		return;
 	}
@@ -355,7 +355,7 @@ static void job_finish(struct iked_crl_cache *cc, struct crl_job *j)
 	rev = X509_CRL_get_REVOKED(crl);
 	time_str(X509_CRL_get0_nextUpdate(crl), next, sizeof(next));
 	iked_log(IKED_LOG_INFO, NULL, 0,
-		 "fetched the CRL of \"%s\" from %s: %d revoked, next update %s (%u IKE_AUTH messages dropped while it was fetched)",
+		 "fetched the CRL of \"%s\" from %s: %d revoked, next update %s (%u authentication messages of peers waited for it)",
 		 j->issuer_name, j->uri, rev ? sk_X509_REVOKED_num(rev) : 0,
 		 next, j->dropped);
 }

@@ -30,13 +30,15 @@
 struct iked_crl_cache;
 
 /*
- * Whether the IKE_AUTH of IKE SA @conn[@no] must wait for a CRL of
- * @leaf's chain (@untrusted: the peer's other certificates): for each
- * certificate below the root of a chain whose signatures verify up to
- * one of our CAs, with an http:// CRLDistributionPoint and no current
- * CRL of its issuer (file or fetched), a fetch is started (logged once)
- * or already under way. 1: wait (the message is dropped and counted);
- * 0: go on (nothing missing, or the fetch failed lately).
+ * Whether the authentication of IKE SA @conn[@no] (IKE_AUTH; IKEv1:
+ * MM5, MM6, AM2 or AM3) must wait for a CRL of @leaf's chain
+ * (@untrusted: the peer's other certificates): for each certificate
+ * below the root of a chain whose signatures verify up to one of our
+ * CAs, with an http:// CRLDistributionPoint and no current CRL of its
+ * issuer (file or fetched), a fetch is started (logged once) or already
+ * under way. 1: wait (counted; IKEv2 drops the message for the peer to
+ * send again, IKEv1 holds it); 0: go on (nothing missing, or the fetch
+ * failed lately).
  */
 int iked_crl_fetch_wait(struct iked_creds *c, X509 *leaf,
 			STACK_OF(X509) *untrusted, const char *conn,

@@ -270,11 +270,11 @@ enum ocsp_link ocsp_link(struct iked_creds *c, X509 *x, X509 *const *iss,
 			return OCSP_LINK_NONE;
 		}
 		iked_log(IKED_LOG_INFO, conn, no,
-			 "asking the OCSP responder %s about \"%s\"; IKE_AUTH of IKE SA %s[%u] waits for it",
+			 "asking the OCSP responder %s about \"%s\"; the authentication of IKE SA %s[%u] waits for it",
 			 uri, j->ocsp->subject, conn ? conn : "?", no);
 	} else {
 		iked_log(IKED_LOG_DEBUG, conn, no,
-			 "IKE_AUTH dropped: the OCSP responder %s has not answered yet",
+			 "authentication waits: the OCSP responder %s has not answered yet",
 			 uri);
 	}
 	j->dropped++;
@@ -382,13 +382,13 @@ void ocsp_job_finish(struct iked_crl_cache *cc, struct crl_job *j)
 	if (st < 0) {
 		crl_failure_set(cc, j->key, true, "%s", why);
 		iked_log(IKED_LOG_WARN, NULL, 0,
-			 "OCSP answer about \"%s\" from %s not used: %s; CRLs decide (%u IKE_AUTH messages dropped while it was asked)",
+			 "OCSP answer about \"%s\" from %s not used: %s; CRLs decide (%u authentication messages of peers waited for it)",
 			 subj, j->uri, why, j->dropped);
 		return;
 	}
 	crl_failure_clear(cc, j->key);
 	iked_log(IKED_LOG_INFO, NULL, 0,
-		 "OCSP responder %s: \"%s\" is %s%s%s (%u IKE_AUTH messages dropped while it was asked)",
+		 "OCSP responder %s: \"%s\" is %s%s%s (%u authentication messages of peers waited for it)",
 		 j->uri, subj, st == V_OCSP_CERTSTATUS_GOOD ? "good" : "revoked",
 		 st == V_OCSP_CERTSTATUS_GOOD ? "" : " since ",
 		 st == V_OCSP_CERTSTATUS_GOOD ? "" : e.revoked, j->dropped);
