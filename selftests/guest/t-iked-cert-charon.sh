@@ -8,7 +8,7 @@
 # sends the intermediate as a second CERT payload, an untrusted chain
 # element. Two rounds, each with both sides initiating and pings through
 # ESP:
-#   1. kesp RSA 3072, charon ECDSA P-256, distinguished names as IDs
+#   1. kesp RSA 3072, charon ECDSA P-384, distinguished names as IDs
 #      (kesp's own is its certificate's subject: no leftid=);
 #   2. kesp Ed25519, charon RSA 3072, FQDN IDs found in the
 #      subjectAltNames (RFC 7427 Digital Signature both ways);
@@ -53,6 +53,7 @@ pki_cert inter ec "/C=CH/O=Example/CN=Example Intermediate CA" root ca
 pki_cert rogue ec "/C=CH/O=Rogue/CN=Rogue CA" self ca
 pki_cert a-rsa rsa "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 pki_cert b-ec ec "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
+pki_cert b-ec384 ec384 "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
 pki_cert a-ec ec "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 pki_cert a-ed ed25519 "/C=CH/O=Example/CN=gw-a.example" inter ee DNS:gw-a.example
 pki_cert b-rsa rsa "/C=CH/O=Example/CN=gw-b.example" inter ee DNS:gw-b.example
@@ -144,9 +145,9 @@ round() { # round NAME
 DN_A="C=CH, O=Example, CN=gw-a.example"
 DN_B="C=CH, O=Example, CN=gw-b.example"
 
-echo "round 1: kesp RSA 3072, charon ECDSA P-256, DN identities"
+echo "round 1: kesp RSA 3072, charon ECDSA P-384, DN identities"
 kesp_conf a-rsa RSA "" "$DN_B"
-charon_conf b-ec "$DN_B" "$DN_A"
+charon_conf b-ec384 "$DN_B" "$DN_A"
 iked_start a "$GWA" "$KD/ipsec.conf" "$KD/ipsec.secrets"
 # kespctl cert list: the root and our certificate, and no key material.
 iked_ctl a -j cert list | python3 -c '

@@ -6,7 +6,8 @@
 #                             (NAME.pem) and the request config; sets PKI.
 #   pki_cert NAME KEY SUBJECT ISSUER|self ca|ee [SAN]
 #                             a key of type KEY (rsa = RSA 3072, rsa4096,
-#                             ec = P-256, ed25519) and its certificate:
+#                             ec = P-256, ec384 = P-384, ed25519) and its
+#                             certificate:
 #                             self-signed, or issued by ISSUER (a NAME
 #                             made before), with the ca or ee extensions;
 #                             SAN defaults to DNS:unused.example.
@@ -39,6 +40,7 @@ _pki_key() { # _pki_key FILE TYPE
 	rsa) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$1" ;;
 	rsa4096) openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$1" ;;
 	ec) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" ;;
+	ec384) openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1" ;;
 	ed25519) openssl genpkey -algorithm ED25519 -out "$1" ;;
 	esac 2>/dev/null || fail "openssl genpkey $2"
 }
