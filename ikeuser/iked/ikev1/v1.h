@@ -104,7 +104,8 @@ struct v1_qm {
 	uint32_t life;
 	uint32_t peer_life;	/* responder: QM1's, 0 when it said none */
 	bool life_notify;	/* responder: QM2 says RESPONDER-LIFETIME */
-	uint8_t life_data[12];	/* that notify's attributes, until sent */
+	/* that notify's SPI (4 bytes) and attributes (12), until sent */
+	uint8_t life_data[16];
 	/*
 	 * Responder: our QM2 and the SHA-256 of the QM1 it answers. The
 	 * peer's QM1 again gets it again (recv.c's sa->resp may be another
