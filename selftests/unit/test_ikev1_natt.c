@@ -568,6 +568,7 @@ TEST(natoa_take_refuses)
 	pl->u.oa = (struct ikev1_natoa){ IKEV1_ID_IPV6_ADDR, v6, 16 };
 	EXPECT_EQ(-EINVAL, v1_natoa_take(&p->r, &q, p->c));
 	EXPECT_FALSE(q.have_oa);
+	EXPECT_EQ(2, p->d->natoa_refused);
 	pair_free(p);
 }
 

@@ -82,6 +82,7 @@ int v1_natoa_take(struct ike_sa *sa, struct v1_qm *q,
 	if (!n)
 		return -ENOENT;
 	if (n != 2) {
+		sa->d->natoa_refused++;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "Quick Mode %08x: one NAT-OA payload, RFC 3947 5.2 wants two (NAT-OAi, NAT-OAr): ignored",
 			   q->msg_id);
@@ -91,6 +92,7 @@ int v1_natoa_take(struct ike_sa *sa, struct v1_qm *q,
 	addr_of(&oa[1]->u.oa, &q->oa_r);
 	if (q->oa_i.family != sa->path.remote.family ||
 	    q->oa_r.family != sa->path.remote.family) {
+		sa->d->natoa_refused++;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "Quick Mode %08x: NAT-OA of another address family than the IKE SA's: ignored",
 			   q->msg_id);
