@@ -379,6 +379,11 @@ struct iked {
 	unsigned int v1_frag_unknown, v1_frag_failed;
 	/* CERTREQ and CR payloads refused as malformed (peer_cas.c). */
 	unsigned int certreq_refused;
+	/*
+	 * Quick Mode messages dropped for a malformed NAT-OA (ikev1/xchg.c)
+	 * and NAT-OA pairs ignored as unusable (ikev1/natoa.c).
+	 */
+	unsigned int natoa_refused;
 	/* When the datagram being handled arrived (iked_now_us()). */
 	uint64_t rx_us;
 	/*

@@ -229,6 +229,9 @@ static void write_human(struct iked *d, FILE *f)
 	if (d->certreq_refused)
 		fprintf(f, "CERTREQ/CR payloads refused as malformed: %u\n",
 			d->certreq_refused);
+	if (d->natoa_refused)
+		fprintf(f, "NAT-OA payloads refused as malformed or ignored: %u\n",
+			d->natoa_refused);
 }
 
 static void write_json(struct iked *d, FILE *f)
@@ -313,6 +316,7 @@ static void write_json(struct iked *d, FILE *f)
 	json_u64(&j, "reassembly_failed", d->v1_frag_failed);
 	json_obj_end(&j);
 	json_u64(&j, "certreq_refused", d->certreq_refused);
+	json_u64(&j, "natoa_refused", d->natoa_refused);
 	json_obj_end(&j);
 	json_finish(&j);
 }

@@ -39,7 +39,10 @@
  *     cookies of no ISAKMP SA), "reassembly_failed" (malformed
  *     fragments and failed reassemblies)},
  *   "certreq_refused" (CERTREQ and CR payloads refused as malformed:
- *     CA hashes not a multiple of 20 bytes, a CA name no DN)}
+ *     CA hashes not a multiple of 20 bytes, a CA name no DN),
+ *   "natoa_refused" (IKEv1 Quick Mode messages dropped for a malformed
+ *     NAT-OA payload, and NAT-OA payloads ignored: one alone, or of
+ *     another address family than the ISAKMP SA's)}
  */
 void iked_status_write(struct iked *d, FILE *f, bool json);
 

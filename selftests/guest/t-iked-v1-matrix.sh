@@ -11,7 +11,11 @@
 # the conn up again): nothing is left in kesp.ko.
 # KESP_MATRIX_NAT=1 (t-iked-v1-matrix-nat.sh) puts A behind the NAT of
 # nat.sh (its UDP ports rewritten, 500/4500 forwarded to it): each cell
-# then also has A's IKE SA on 4500 with NAT-T in use.
+# then also has A's IKE SA on 4500 with NAT-T in use; and two more cells,
+# kesp-iked against kesp-iked in transport mode through the NAT, each
+# side initiating: NAT-OA both ways (RFC 3947 5.2), each end's proxy ID
+# of A taken as the address it sees, TCP and UDP echoed each way between
+# the gateways (checksums over addresses the NAT rewrote).
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/nat.sh"
@@ -40,6 +44,7 @@ crypto_warm_up_wait
 PSK="the IKEv1 matrix"
 
 # kesp_conf NAME AGGRESSIVE LEFT LEFTID LEFTNET RIGHT RIGHTID RIGHTNET
+# [LINE]: LINE one more of the conn ("type=transport").
 kesp_conf() {
 	cat >"$IKED_DIR/$1.conf" <<EOC
 conn gw
@@ -56,6 +61,8 @@ conn gw
 	esp=aes128-sha256-modp2048!
 	auto=add
 EOC
+	[ -z "${9:-}" ] ||
+		sed -i "s/^\tauto=add\$/\t$9\n\tauto=add/" "$IKED_DIR/$1.conf"
 	printf '@gw-a.example @gw-b.example : PSK "%s"\n' "$PSK" \
 		>"$IKED_DIR/$1.secrets"
 }
@@ -95,8 +102,20 @@ assert s["nat_t_in_use"] and s["local_port"] == 4500, s
 ' || fail "$1: A's IKE SA is not NAT-T on 4500: $(iked_ctl a ike list)"
 }
 
-# cell PEER MODE WHO: WHO (a or peer) brings the conn up, traffic, one
-# end deletes.
+# The gateways talk in transport mode: TCP and UDP both ways, A's SA
+# counted them.
+transport_traffic() {
+	nat_l4 "$1" "$GWA" "$GWA_WAN4" "$GWB" "$GWB_WAN4"
+	iked_ctl a -j ike list | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["ike_sas"][0]["child_sas"][0]
+assert c["mode"] == "transport", c
+assert c["packets_in"] >= 6 and c["packets_out"] >= 6, c
+' || fail "$1: A's CHILD SA is not transport mode or carried nothing: $(iked_ctl a ike list)"
+}
+
+# cell PEER MODE WHO [TRAFFIC]: WHO (a or peer) brings the conn up,
+# traffic (TRAFFIC, iked_traffic unless said), one end deletes.
 cell() {
 	local peer=$1 mode=$2 who=$3 name="$1, $2 Mode, $3 initiates" role out
 	role=initiator
@@ -113,7 +132,7 @@ cell() {
 	wait_sa_count "$GWA" 2 10
 	iked_wait_log a "ISAKMP SA established \\(IKEv1 $mode Mode, $role" 5
 	nat_ok "$name"
-	iked_traffic "$name"
+	${4:-iked_traffic} "$name"
 	if [ "$who" = peer ] && [ "$peer" = pluto ]; then
 		# pluto brings a conn it initiated up again when the peer
 		# deletes it: its own --terminate ends it for good.
@@ -147,4 +166,20 @@ for mode in Main Aggressive; do
 	iked_stop b
 	iked_stop a
 done
-echo "ok: 8 cells$([ "$NATTED" = 1 ] && echo ', A behind NAT')"
+[ "$NATTED" = 1 ] || { echo "ok: 8 cells"; exit 0; }
+
+kesp_conf a no "$A_ADDR" gw-a.example "$A_ADDR/32" \
+	"$GWB_WAN4" gw-b.example "$GWB_WAN4/32" type=transport
+kesp_conf b no "$GWB_WAN4" gw-b.example "$GWB_WAN4/32" \
+	"$GWA_WAN4" gw-a.example "$GWA_WAN4/32" type=transport
+iked_start a "$GWA" "$IKED_DIR/a.conf" "$IKED_DIR/a.secrets"
+iked_start b "$GWB" "$IKED_DIR/b.conf" "$IKED_DIR/b.secrets"
+cell kesp Main a transport_traffic
+iked_wait_log b "the peer's NAT-OA: initiator $A_ADDR, responder $GWB_WAN4" 1
+iked_wait_log b "proxy IDs $A_ADDR/32 === $GWB_WAN4/32 taken as $GWA_WAN4/32 === $GWB_WAN4/32" 1
+: >"$IKED_DIR/b.log"
+cell kesp Main peer transport_traffic
+iked_wait_log b "the peer's NAT-OA: initiator $GWB_WAN4, responder $A_ADDR" 1
+iked_stop b
+iked_stop a
+echo "ok: 10 cells, A behind NAT, 2 in transport mode"

@@ -14,6 +14,13 @@
 #     NAT keepalives from A.
 #  2. charon initiates through the NAT's port forward: the same, with
 #     charon floating; traffic again.
+#  3. Transport mode through the NAT (type=transport, charon's child
+#     mode = transport), kesp-iked initiating: Quick Mode carries NAT-OA
+#     (RFC 3947 5.2) both ways, A logs charon's; a TCP connection and a
+#     UDP datagram between the two gateways each way, echoed (their
+#     checksums cover addresses the NAT rewrote, RFC 3948 3.1.2).
+#  4. The same, charon initiating through the port forward: A takes
+#     charon's proxy ID of A (A's public address) as its own address.
 . "$KESP_ROOT/selftests/lib/guest.sh"
 . "$KESP_ROOT/selftests/lib/topo.sh"
 . "$KESP_ROOT/selftests/lib/nat.sh"
@@ -145,6 +152,54 @@ wait_sa_count "$GWA" 2 5
 iked_wait_log a 'ISAKMP SA established \(IKEv1 Main Mode, responder' 1
 check "charon initiator" 4500
 iked_ctl a ike down gw >/dev/null || fail "ike down"
+wait_sa_count "$GWA" 0 5
+grep -E ': error: ' "$IKED_DIR/a.log" && fail "unexpected errors"
+iked_stop a
+
+# Transport mode: A's conn and charon's connection replaced (one
+# each, so that neither end picks the tunnel's for a Quick Mode).
+sed -e 's/^conn gw$/conn tr/' -e '/subnet=/d' -e '/^\tesp=/a\
+\ttype=transport' "$IKED_DIR/a.conf" >"$IKED_DIR/tr.conf"
+python3 - "$IKED_DIR/swanctl.conf" >"$IKED_DIR/swanctl-tr.conf" <<'EOP'
+import re, sys
+s = open(sys.argv[1]).read().replace("gw {", "tr {", 1)
+s = re.sub(r"net \{[^}]*\}", "host {\n\t\t\t\tmode = transport\n"
+           "\t\t\t\tesp_proposals = aes128-sha256\n\t\t\t}", s)
+print(s)
+EOP
+charon_load "$GWB" "$CH" "$IKED_DIR/swanctl-tr.conf" >/dev/null
+: >"$IKED_DIR/a.log"
+iked_start a "$GWA" "$IKED_DIR/tr.conf" "$IKED_DIR/a.secrets"
+
+# transport WHAT PORT_RE: A's CHILD SA is transport mode host to host,
+# ESP in UDP, TCP and UDP pass both ways.
+transport() {
+	iked_ctl a -j ike list | grep -q '"transport"' ||
+		fail "$1: A's CHILD SA is not transport mode: $(iked_ctl a ike list)"
+	nat_l4 "$1" "$GWA" "$GWA_WAN4" "$GWB" "$GWB_WAN4"
+	ip netns exec "$GWA" ping -c 2 -i 0.2 -W 3 "$GWB_WAN4" >/dev/null ||
+		fail "$1: ping A -> B"
+	nat_kesp_encap "$GWA" "$1" "$2"
+	ip netns exec "$GWB" ip xfrm state | grep -q 'mode transport' ||
+		fail "$1: charon's SAs are not transport mode"
+}
+
+echo "3. transport mode through the NAT, kesp-iked initiates"
+out=$(iked_ctl a ike up tr) || fail "ike up: $out"
+wait_sa_count "$GWA" 2 5
+iked_wait_log a "the peer's NAT-OA: initiator $GWA_WAN4, responder $GWB_WAN4" 1
+transport "kesp initiator" "4500"
+iked_ctl a ike down tr >/dev/null || fail "ike down"
+wait_sa_count "$GWA" 0 5
+
+echo "4. transport mode through the NAT, charon initiates"
+charon_swanctl "$CH" --initiate --child host --timeout 30 >/dev/null ||
+	fail "swanctl --initiate host: $(iked_log a | tail -5)"
+wait_sa_count "$GWA" 2 5
+iked_wait_log a "the peer's NAT-OA: initiator $GWB_WAN4, responder $GWA_WAN4" 1
+iked_wait_log a "proxy IDs $GWB_WAN4/32 === $GWA_WAN4/32 taken as $GWB_WAN4/32 === $GWA_PRIV4/32" 1
+transport "charon initiator" "4500"
+iked_ctl a ike down tr >/dev/null || fail "ike down"
 wait_sa_count "$GWA" 0 5
 grep -E ': error: ' "$IKED_DIR/a.log" && fail "unexpected errors"
 iked_stop a

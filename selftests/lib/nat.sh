@@ -29,6 +29,12 @@
 # -F when installed; otherwise the NAT's public address is removed and
 # added again, which makes the kernel drop every entry masqueraded to it).
 
+# nat_l4 WHAT NS1 ADDR1 NS2 ADDR2: a TCP connection and a UDP datagram
+# from NS1 to ADDR2 and from NS2 to ADDR1 (the other end's address as
+# each knows it), each echoed back by a server on the other end. In
+# transport mode through the NAT their checksums cover addresses the
+# NAT rewrote (RFC 3948 3.1.2): what pings cannot show.
+
 GWA_PRIV4=100.64.0.2
 NAT_IN4=100.64.0.1
 NAT_PORTS=${NAT_PORTS:-20000-20999}
@@ -115,4 +121,82 @@ for s in sas:
     assert s["packets"] >= 6, s
 print("  kesp: %s" % ", ".join("%s %08x encap %d->%d %d packets" % (s["dir"], s["spi"], s["encap"]["sport"], s["encap"]["dport"], s["packets"]) for s in sas))
 ' "$3" || fail "$2: kesp's kernel SAs are not ESP in UDP 4500 or did not count the pings: $(ip netns exec "$1" "$KESPCTL" sa list)"
+}
+
+# A TCP and a UDP echo of one 1400-byte message each on port 5001 of
+# every address; exits after one of each, or after 20 s.
+_nat_l4_server='
+import socket, sys
+t = socket.socket()
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("", 5001))
+t.listen(1)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("", 5001))
+t.settimeout(20)
+u.settimeout(20)
+print("ready", flush=True)
+c, _ = t.accept()
+c.settimeout(20)
+d = b""
+while len(d) < 1400:
+    b = c.recv(4096)
+    if not b:
+        break
+    d += b
+c.sendall(d)
+c.close()
+d, peer = u.recvfrom(4096)
+u.sendto(d, peer)
+'
+
+# The client: both echoes from ADDR, or a line saying which failed.
+_nat_l4_client='
+import os, socket, sys, time
+a = sys.argv[1]
+msg = os.urandom(1400)
+c = socket.create_connection((a, 5001), timeout=10)
+c.sendall(msg)
+d = b""
+while len(d) < len(msg):
+    b = c.recv(4096)
+    if not b:
+        break
+    d += b
+if d != msg:
+    sys.exit("TCP echo: %d of %d bytes back" % (len(d), len(msg)))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.settimeout(1)
+for i in range(5):
+    u.sendto(msg, (a, 5001))
+    try:
+        if u.recvfrom(4096)[0] == msg:
+            sys.exit(0)
+    except socket.timeout:
+        pass
+sys.exit("UDP echo: no answer in 5 tries")
+'
+
+_nat_l4_way() { # WHAT CLIENT_NS SERVER_NS SERVER_ADDR
+	local fifo=$IKED_DIR/l4.$$ pid line out
+	rm -f "$fifo"
+	mkfifo "$fifo" || fail "$1: mkfifo"
+	ip netns exec "$3" python3 -c "$_nat_l4_server" >"$fifo" \
+		2>"$IKED_DIR/l4.err" &
+	pid=$!
+	read -r -t 20 line <"$fifo"
+	[ "$line" = ready ] || fail "$1: the echo server in $3 did not start: $line"
+	out=$(ip netns exec "$2" python3 -c "$_nat_l4_client" "$4" 2>&1) || {
+		kill "$pid" 2>/dev/null
+		fail "$1: TCP/UDP from $2 to $4: $(tail -n 1 <<<"$out")"
+	}
+	wait "$pid" ||
+		fail "$1: the echo server in $3 failed: $(tail -n 1 "$IKED_DIR/l4.err")"
+	rm -f "$fifo"
+}
+
+nat_l4() {
+	_nat_l4_way "$1" "$2" "$4" "$5"
+	_nat_l4_way "$1" "$4" "$2" "$3"
+	echo "  $1: TCP and UDP echoed both ways"
 }

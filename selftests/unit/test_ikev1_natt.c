@@ -22,6 +22,7 @@
 #include "iked/ikev1/v1.h"
 #include "iked/vendor.h"
 #include "iked/sa/natt.h"
+#include "iked/sa/ts.h"
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
@@ -424,6 +425,218 @@ TEST(detect_pure)
 	ASSERT_TRUE(v1_natt_detect(got, 2, 4, a, b, &lb, &rb));
 	EXPECT_TRUE(lb);
 	EXPECT_TRUE(rb);
+}
+
+/*
+ * NAT-OA (RFC 3947 5.2). @c's chain encoded and parsed again into
+ * @out, as a Quick Mode message's payloads travel.
+ */
+static int wire(const struct ikev1_chain *c, struct ikev1_chain *out)
+{
+	static uint8_t buf[1024];
+	struct ikev1_err err;
+	size_t len;
+	int r = ikev1_chain_build(c, buf, sizeof(buf), &len);
+
+	return r ? r : ikev1_chain_parse(out, c->pl[0].type, buf, len, false,
+					 &err);
+}
+
+static bool addr_is(const struct kesp_addr *a, const char *s)
+{
+	struct kesp_addr w = addr(s);
+
+	return a->family == w.family &&
+	       !memcmp(a->bytes, w.bytes, kesp_addr_len(w.family));
+}
+
+/* The initiator behind a NAT, main_mode() done: NAT-T in use. */
+static struct pair *nat_pair(void)
+{
+	struct pair *p = pair_new("10.0.0.2", "203.0.113.5", 31024,
+				  "198.51.100.1", IKED_ENCAPS_AUTO);
+
+	if (main_mode(p) || !p->i.natt.in_use || !p->r.natt.in_use)
+		abort();
+	return p;
+}
+
+TEST(natoa_in_qm1_and_qm2)
+{
+	struct pair *p = nat_pair();
+	struct ikev1_chain *in = calloc(1, sizeof(*in));
+	struct v1_qm *q = calloc(1, sizeof(*q));
+
+	ASSERT_NE(NULL, in);
+	ASSERT_NE(NULL, q);
+	/* QM1: NAT-OAi our own (private) address, NAT-OAr the peer's. */
+	ikev1_chain_init(p->c);
+	ASSERT_EQ(0, v1_natoa_add(&p->i, p->c, KESP_MODE_TRANSPORT, true));
+	ASSERT_EQ(2, p->c->n);
+	EXPECT_EQ(IKEV1_PL_NATOA, p->c->pl[0].type);
+	EXPECT_EQ(IKEV1_PL_NATOA, p->c->pl[1].type);
+	EXPECT_EQ(IKEV1_ID_IPV4_ADDR, p->c->pl[0].u.oa.type);
+	ASSERT_EQ(0, wire(p->c, in));
+	ASSERT_EQ(2, in->n);
+	/* The payload's body: ID type, 3 reserved bytes, the address. */
+	ASSERT_EQ(8, in->pl[0].len);
+	EXPECT_EQ(0, memcmp(in->pl[0].body, "\x01\0\0\0\x0a\0\0\x02", 8));
+	q->mode = KESP_MODE_TRANSPORT;
+	ASSERT_EQ(0, v1_natoa_take(&p->r, q, in));
+	EXPECT_TRUE(q->have_oa);
+	EXPECT_TRUE(addr_is(&q->oa_i, "10.0.0.2"));
+	EXPECT_TRUE(addr_is(&q->oa_r, "198.51.100.1"));
+	/* QM2: the initiator as the responder sees it, then its own. */
+	ikev1_chain_init(p->c);
+	ASSERT_EQ(0, v1_natoa_add(&p->r, p->c, KESP_MODE_TRANSPORT, false));
+	ASSERT_EQ(0, wire(p->c, in));
+	ASSERT_EQ(0, v1_natoa_take(&p->i, q, in));
+	EXPECT_TRUE(addr_is(&q->oa_i, "203.0.113.5"));
+	EXPECT_TRUE(addr_is(&q->oa_r, "198.51.100.1"));
+	free(q);
+	free(in);
+	pair_free(p);
+}
+
+TEST(natoa_only_for_transport_through_nat)
+{
+	struct pair *p = nat_pair();
+	struct pair *n = pair_new("192.0.2.1", "192.0.2.1", 500,
+				  "198.51.100.1", IKED_ENCAPS_AUTO);
+
+	ASSERT_EQ(0, main_mode(n));
+	ikev1_chain_init(p->c);
+	ASSERT_EQ(0, v1_natoa_add(&p->i, p->c, KESP_MODE_TUNNEL, true));
+	EXPECT_EQ(0, p->c->n);
+	EXPECT_FALSE(v1_natoa_used(&p->i, KESP_MODE_TUNNEL));
+	ASSERT_EQ(0, v1_natoa_add(&n->i, p->c, KESP_MODE_TRANSPORT, true));
+	EXPECT_EQ(0, p->c->n);
+	EXPECT_FALSE(v1_natoa_used(&n->r, KESP_MODE_TRANSPORT));
+	EXPECT_TRUE(v1_natoa_used(&p->r, KESP_MODE_TRANSPORT));
+	pair_free(n);
+	pair_free(p);
+}
+
+/* A draft's NAT-T Vendor ID: NAT-OA is payload 131, IPv6 here. */
+TEST(natoa_draft_ipv6)
+{
+	struct pair *p = pair_new("fd00::2", "2001:db8::5", 31024,
+				  "2001:db8:1::1", IKED_ENCAPS_AUTO);
+	const uint8_t *d03 = iked_vendor_natt_id(IKED_NATT_VID_DRAFT_03);
+	struct ikev1_chain *in = calloc(1, sizeof(*in));
+	struct v1_qm q = { .mode = KESP_MODE_TRANSPORT };
+
+	ASSERT_NE(NULL, in);
+	ikev1_chain_init(p->c);
+	ASSERT_NE(NULL, ikev1_chain_add_raw(p->c, IKEV1_PL_VID, d03, 16));
+	v1_natt_take_vids(&p->i, p->c);
+	v1_natt_take_vids(&p->r, p->c);
+	p->i.natt.in_use = p->r.natt.in_use = true;
+	ikev1_chain_init(p->c);
+	ASSERT_EQ(0, v1_natoa_add(&p->i, p->c, KESP_MODE_TRANSPORT, true));
+	ASSERT_EQ(2, p->c->n);
+	EXPECT_EQ(IKEV1_PL_NATOA_DRAFT, p->c->pl[0].type);
+	ASSERT_EQ(0, wire(p->c, in));
+	EXPECT_EQ(20, in->pl[0].len);
+	EXPECT_EQ(IKEV1_ID_IPV6_ADDR, in->pl[0].body[0]);
+	ASSERT_EQ(0, v1_natoa_take(&p->r, &q, in));
+	EXPECT_TRUE(addr_is(&q.oa_i, "fd00::2"));
+	EXPECT_TRUE(addr_is(&q.oa_r, "2001:db8:1::1"));
+	free(in);
+	pair_free(p);
+}
+
+/* What the peer sent that cannot be used is logged and ignored. */
+TEST(natoa_take_refuses)
+{
+	struct pair *p = nat_pair();
+	static const uint8_t v4[4] = { 10, 0, 0, 2 }, v6[16] = { 0xfd };
+	struct v1_qm q = { .mode = KESP_MODE_TRANSPORT };
+	struct ikev1_pl *pl;
+
+	ikev1_chain_init(p->c);
+	EXPECT_EQ(-ENOENT, v1_natoa_take(&p->r, &q, p->c));
+	pl = ikev1_chain_add(p->c, IKEV1_PL_NATOA);
+	ASSERT_NE(NULL, pl);
+	pl->u.oa = (struct ikev1_natoa){ IKEV1_ID_IPV4_ADDR, v4, 4 };
+	/* One alone. */
+	EXPECT_EQ(-EINVAL, v1_natoa_take(&p->r, &q, p->c));
+	EXPECT_FALSE(q.have_oa);
+	/* An IPv6 original address of an IPv4 IKE SA. */
+	pl = ikev1_chain_add(p->c, IKEV1_PL_NATOA);
+	ASSERT_NE(NULL, pl);
+	pl->u.oa = (struct ikev1_natoa){ IKEV1_ID_IPV6_ADDR, v6, 16 };
+	EXPECT_EQ(-EINVAL, v1_natoa_take(&p->r, &q, p->c));
+	EXPECT_FALSE(q.have_oa);
+	EXPECT_EQ(2, p->d->natoa_refused);
+	pair_free(p);
+}
+
+/* The codec: the ID types and lengths RFC 3947 5.2 allows, no more. */
+TEST(natoa_malformed)
+{
+	static const uint8_t bad[][24] = {
+		{ 1, 0, 0, 0, 10, 0, 0 },		/* IPv4, 3 bytes */
+		{ 5, 0, 0, 0, 10, 0, 0, 2 },		/* IPv6, 4 bytes */
+		{ 1, 0, 0, 0, 10 },			/* IPv4, 17 bytes */
+		{ 4, 0, 0, 0, 10, 0, 0, 0, 255, 0, 0, 0 }, /* a subnet */
+		{ 1, 0, 0, 1, 10, 0, 0, 2 },		/* reserved */
+		{ 1, 0, 0 },				/* truncated */
+	};
+	static const size_t len[] = { 7, 8, 21, 12, 8, 3 };
+	uint8_t buf[32];
+	struct ikev1_chain *c = calloc(1, sizeof(*c));
+	struct ikev1_err err;
+	size_t i;
+
+	ASSERT_NE(NULL, c);
+	for (i = 0; i < sizeof(len) / sizeof(len[0]); i++) {
+		memset(buf, 0, 4);
+		ikev1_put16(buf + 2, (uint16_t)(len[i] + 4));
+		memcpy(buf + 4, bad[i], len[i]);
+		memset(&err, 0, sizeof(err));
+		EXPECT_EQ(-EBADMSG, ikev1_chain_parse(c, IKEV1_PL_NATOA, buf,
+						      len[i] + 4, false, &err));
+		EXPECT_EQ(IKEV1_N_PAYLOAD_MALFORMED, err.notify);
+		TH_LOG("case %zu: %s", i, err.why ? err.why : "");
+	}
+	free(c);
+}
+
+/*
+ * Transport mode through the NAT: the peer's private address in its
+ * proxy ID (charon's and pluto's QM1) becomes the address its packets
+ * come from here; protocol and port stay; subnets and tunnel mode are
+ * left alone.
+ */
+TEST(natoa_transport_proxy_ids)
+{
+	struct pair *p = nat_pair();
+	struct kesp_addr priv = addr("10.0.0.2"), pub = addr("198.51.100.1");
+	struct iked_ts_list l = { 0 }, r = { 0 };
+
+	iked_ts_add(&r, IKED_TS_IPV4, 6, 1234, 1234, priv.bytes, priv.bytes);
+	iked_ts_add(&l, IKED_TS_IPV4, 6, 0, 65535, pub.bytes, pub.bytes);
+	EXPECT_FALSE(v1_natoa_fix_ts(&p->r, KESP_MODE_TUNNEL, &l, &r));
+	EXPECT_EQ(0, memcmp(r.ts[0].start, priv.bytes, 4));
+	ASSERT_TRUE(v1_natoa_fix_ts(&p->r, KESP_MODE_TRANSPORT, &l, &r));
+	EXPECT_EQ(0, memcmp(r.ts[0].start, "\xcb\x00\x71\x05", 4));
+	EXPECT_EQ(0, memcmp(r.ts[0].end, "\xcb\x00\x71\x05", 4));
+	EXPECT_EQ(6, r.ts[0].proto);
+	EXPECT_EQ(1234, r.ts[0].start_port);
+	EXPECT_EQ(0, memcmp(l.ts[0].start, pub.bytes, 4));
+	/* Again: nothing left to change. */
+	EXPECT_FALSE(v1_natoa_fix_ts(&p->r, KESP_MODE_TRANSPORT, &l, &r));
+	/* A subnet is not one end's address. */
+	r.n = 0;
+	iked_ts_add(&r, IKED_TS_IPV4, 0, 0, 65535, priv.bytes,
+		    (const uint8_t *)"\x0a\x00\x00\xff");
+	EXPECT_FALSE(v1_natoa_fix_ts(&p->r, KESP_MODE_TRANSPORT, &l, &r));
+	/* The initiator behind the NAT: its own ID stays its address. */
+	l.n = 0;
+	iked_ts_add(&l, IKED_TS_IPV4, 0, 0, 65535, priv.bytes, priv.bytes);
+	EXPECT_FALSE(v1_natoa_fix_ts(&p->i, KESP_MODE_TRANSPORT, &l, &r));
+	pair_free(p);
 }
 
 TEST_HARNESS_MAIN

@@ -106,7 +106,7 @@ int qm_add_ids(struct ikev1_chain *c, const struct iked_ts_list *i,
 	return 0;
 }
 
-/* QM1: HASH(1), SA, Ni, [KE], IDci, IDcr. */
+/* QM1: HASH(1), SA, Ni, [KE], IDci, IDcr, [NAT-OAi, NAT-OAr]. */
 static int send_qm1(struct ike_sa *sa)
 {
 	struct v1_qm *q = &v1(sa)->qm;
@@ -131,6 +131,8 @@ static int send_qm1(struct ike_sa *sa)
 	}
 	if (!r)
 		r = qm_add_ids(c, &q->tsl, &q->tsr, idbuf);
+	if (!r)
+		r = v1_natoa_add(sa, c, q->mode, true);
 	v1_hdr(sa, &h, IKEV1_EXCH_QUICK, q->msg_id);
 	if (!r)
 		r = v1_send_enc(sa, &h, c, V1_REQ_QM1, qm_fill_hash1);

@@ -66,9 +66,13 @@ static int init_ids_ok(struct ike_sa *sa, const struct ikev1_chain *c)
 
 	if (!ii)
 		return 0;
-	if (!v1_ts_of_id(&ii->u.id, &l) && !v1_ts_of_id(&ir->u.id, &r) &&
-	    iked_ts_within(&l, &q->tsl) && iked_ts_within(&r, &q->tsr))
+	if (v1_ts_of_id(&ii->u.id, &l) || v1_ts_of_id(&ir->u.id, &r))
+		goto mismatch;
+	/* A peer may answer with the addresses it sees (charon does). */
+	v1_natoa_fix_ts(sa, q->mode, &l, &r);
+	if (iked_ts_within(&l, &q->tsl) && iked_ts_within(&r, &q->tsr))
 		return 0;
+mismatch:
 	iked_conn_fail(sa->d, sa->conn, sa->no,
 		       "proxy ID mismatch: QM2 answers with other IDs than QM1's");
 	return -EINVAL;
@@ -103,6 +107,7 @@ static void init_qm2(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 		r = take_ke(sa, &m->chain);
 	if (!r)
 		r = init_ids_ok(sa, &m->chain);
+	v1_natoa_take(sa, q, &m->chain);
 	c = calloc(1, sizeof(*c));
 	if (!r && !c)
 		r = -ENOMEM;
@@ -148,6 +153,22 @@ static const char *conn_ts_str(struct ike_sa *sa, bool local, char *buf,
 	return iked_ts_format(&l, buf, len);
 }
 
+/* QM1's proxy IDs in transport mode through a NAT (natoa.c). */
+static void nat_ids(struct ike_sa *sa, struct v1_qm *q)
+{
+	struct iked_ts_list l = q->tsl, r = q->tsr;
+	char a[256], b[256], e[256], f[256];
+
+	if (!v1_natoa_fix_ts(sa, q->mode, &q->tsl, &q->tsr))
+		return;
+	ike_sa_log(sa, IKED_LOG_INFO,
+		   "Quick Mode %08x: transport mode through a NAT: the proxy IDs %s === %s taken as %s === %s",
+		   q->msg_id, iked_ts_format(&r, a, sizeof(a)),
+		   iked_ts_format(&l, b, sizeof(b)),
+		   iked_ts_format(&q->tsr, e, sizeof(e)),
+		   iked_ts_format(&q->tsl, f, sizeof(f)));
+}
+
 /* The proxy IDs of QM1 (or the two addresses): one subnet pair of ours. */
 static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 {
@@ -167,6 +188,8 @@ static int resp_ids(struct ike_sa *sa, const struct ikev1_chain *c)
 	} else if (v1_ts_of_id(&ii->u.id, &q->tsr) ||
 		   v1_ts_of_id(&ir->u.id, &q->tsl)) {
 		return -EINVAL;
+	} else {
+		nat_ids(sa, q);
 	}
 	if (!qm_ts_allowed(sa, &q->tsl, &q->tsr))
 		return 0;
@@ -245,6 +268,8 @@ static int send_qm2(struct ike_sa *sa, const struct ikev1_msg *m,
 			pl->u.id = ir->u.id;
 	}
 	if (!r)
+		r = v1_natoa_add(sa, c, q->mode, false);
+	if (!r)
 		r = v1_life_add_notify(sa, c);
 	v1_hdr(sa, &h, IKEV1_EXCH_QUICK, q->msg_id);
 	if (!r)
@@ -283,6 +308,7 @@ static int resp_take(struct ike_sa *sa, const struct ikev1_msg *m,
 		r = take_ke(sa, &m->chain);
 	if (r)
 		return r;
+	v1_natoa_take(sa, q, &m->chain);
 	r = resp_ids(sa, &m->chain);
 	if (r) {
 		v1_info_notify(sa, IKEV1_N_INVALID_ID_INFORMATION,

@@ -97,6 +97,12 @@ struct v1_qm {
 	/* Initiator of a new CHILD SA: 1 + the conn's subnet pair (qm_ts.c). */
 	uint16_t pair_no;
 	/*
+	 * The peer's NAT-OA (natoa.c): the Quick Mode initiator's and the
+	 * responder's address as the peer knows them.
+	 */
+	bool have_oa;
+	struct kesp_addr oa_i, oa_r;
+	/*
 	 * The IPsec SA's lifetime in seconds (0: the conn's): as responder
 	 * the shorter of QM1's proposal and ours, as initiator a shorter one
 	 * that QM2's RESPONDER-LIFETIME says (life.c).
@@ -104,7 +110,8 @@ struct v1_qm {
 	uint32_t life;
 	uint32_t peer_life;	/* responder: QM1's, 0 when it said none */
 	bool life_notify;	/* responder: QM2 says RESPONDER-LIFETIME */
-	uint8_t life_data[12];	/* that notify's attributes, until sent */
+	/* that notify's SPI (4 bytes) and attributes (12), until sent */
+	uint8_t life_data[16];
 	/*
 	 * Responder: our QM2 and the SHA-256 of the QM1 it answers. The
 	 * peer's QM1 again gets it again (recv.c's sa->resp may be another
@@ -474,6 +481,27 @@ void v1_natt_authenticated(struct ike_sa *sa);
  * will not cross it unencapsulated.
  */
 void v1_natt_diagnose(struct ike_sa *sa);
+/* natoa.c: NAT-OA in Quick Mode (RFC 3947 5.2). */
+/* Quick Mode of @mode carries NAT-OA: transport mode and NAT-T in use. */
+bool v1_natoa_used(const struct ike_sa *sa, uint8_t mode);
+/*
+ * NAT-OAi and NAT-OAr into QM1 (@qm_initiator) or QM2 when used: type
+ * 21, 131 for a draft's NAT-T.
+ */
+int v1_natoa_add(const struct ike_sa *sa, struct ikev1_chain *c,
+		 uint8_t mode, bool qm_initiator);
+/*
+ * The peer's NAT-OA payloads of @c into @q (have_oa), logged: 0, or
+ * -ENOENT (none), -EINVAL (not a pair of the IKE SA's family; ignored).
+ */
+int v1_natoa_take(struct ike_sa *sa, struct v1_qm *q,
+		  const struct ikev1_chain *c);
+/*
+ * Transport mode through a NAT: host proxy IDs @l (ours) and @r (the
+ * peer's) onto the IKE SA's addresses; true when one changed.
+ */
+bool v1_natoa_fix_ts(const struct ike_sa *sa, uint8_t mode,
+		     struct iked_ts_list *l, struct iked_ts_list *r);
 /* rekey.c: CHILD SA rekeying, make before break. */
 /* Our rekey of @old: a new Quick Mode with its proxy IDs. */
 int v1_rekey_start(struct ike_sa *sa, struct child_sa *old);

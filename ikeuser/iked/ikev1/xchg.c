@@ -152,6 +152,9 @@ int v1_decrypt(struct ike_sa *sa, struct ikev1_msg *m, size_t *plain_len)
 		return r;
 	}
 	if (r) {
+		/* The codec's sentences for NAT-OA all begin so (payload.c). */
+		if (err.why && !strncmp(err.why, "NAT-OA", 6))
+			sa->d->natoa_refused++;
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "dropped encrypted message (exchange %u, ID %08x): it does not decrypt to valid payloads (%s at byte %zu)",
 			   m->hdr.exchange, m->hdr.msg_id,
