@@ -3,7 +3,8 @@
  * leftupdown= on the host: iked_updown() runs the script, without
  * waiting for it, with strongSwan's PLUTO_* environment for each pair of
  * selectors (up-client, down-host-v6, ...), and runs nothing for the new
- * CHILD SA of a rekey.
+ * CHILD SA of a rekey; a stopping daemon waits for the scripts to end
+ * (iked_updown_wait), within its limit.
  */
 
 #include <errno.h>
@@ -210,6 +211,50 @@ TEST(no_script_no_process)
 	usleep(200 * 1000);
 	EXPECT_NE(0, access(e.out, F_OK));
 	rmdir(e.dir);
+}
+
+/* Stopping: iked_updown_wait() returns once a slow script has ended. */
+TEST(stop_waits_for_the_scripts)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	struct env e;
+	iked_ms t0;
+
+	ASSERT_NE(NULL, d);
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 0.5; echo done >%s", e.out);
+	iked_updown(&e.sa, &e.ch, false);
+	EXPECT_NE(0, access(e.out, F_OK));
+	t0 = iked_now();
+	iked_updown_wait(d, 5000);
+	EXPECT_EQ(0, access(e.out, F_OK));
+	EXPECT_LT(iked_now() - t0, 4000);
+	EXPECT_FALSE(d->updown_piped);
+	unlink(e.out);
+	rmdir(e.dir);
+	free(d);
+}
+
+/* A script that outlives the limit: the wait ends at the limit. */
+TEST(stop_waits_no_longer_than_its_limit)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	struct env e;
+	iked_ms t0, took;
+
+	ASSERT_NE(NULL, d);
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 3");
+	iked_updown(&e.sa, &e.ch, false);
+	t0 = iked_now();
+	iked_updown_wait(d, 300);
+	took = iked_now() - t0;
+	EXPECT_GE(took, 300);
+	EXPECT_LT(took, 2500);
+	rmdir(e.dir);
+	free(d);
 }
 
 TEST_HARNESS_MAIN
