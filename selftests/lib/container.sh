@@ -105,6 +105,7 @@ ct_stop() {
 	# clean poweroff of systemd would take seconds under TCG.
 	[ -n "$CT_LEADER" ] && kill -KILL "$CT_LEADER" 2>/dev/null
 	[ -n "$CT_NSPAWN" ] && wait "$CT_NSPAWN" 2>/dev/null
-	[ -n "$CT_ROOT" ] && umount "$CT_ROOT" 2>/dev/null
+	[ -n "$CT_ROOT" ] && mountpoint -q "$CT_ROOT" &&
+		{ umount "$CT_ROOT" || umount -l "$CT_ROOT"; }
 	CT_LEADER='' CT_NSPAWN=''
 }
