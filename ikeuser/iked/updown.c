@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -360,9 +361,28 @@ void iked_updown_close(struct iked *d)
 	d->updown_piped = false;
 }
 
+/* A second SIGTERM or SIGINT (SIGHUP is dropped): stop waiting. */
+static bool signalled_again(struct iked *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			continue;
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "signal %u again: not waiting for the updown scripts",
+			 si.ssi_signo);
+		return true;
+	}
+	return false;
+}
+
 void iked_updown_wait(struct iked *d, unsigned int ms)
 {
-	struct pollfd p = { .events = POLLIN };
+	struct pollfd p[2] = {
+		{ .fd = -1, .events = POLLIN },
+		{ .fd = d->sig_fd, .events = POLLIN },
+	};
 	iked_ms until = iked_now() + ms;
 	char c;
 
@@ -370,7 +390,7 @@ void iked_updown_wait(struct iked *d, unsigned int ms)
 		return;
 	close(d->updown_pipe[1]);
 	d->updown_pipe[1] = -1;
-	p.fd = d->updown_pipe[0];
+	p[0].fd = d->updown_pipe[0];
 	for (;;) {
 		iked_ms now = iked_now();
 		int r;
@@ -381,11 +401,13 @@ void iked_updown_wait(struct iked *d, unsigned int ms)
 				 ms);
 			break;
 		}
-		r = poll(&p, 1, (int)(until - now));
+		r = poll(p, 2, (int)(until - now));
 		if (r < 0 && errno != EINTR)
 			break;
 		/* Nobody writes: data never comes, EOF does (0). */
-		if (r > 0 && read(p.fd, &c, 1) <= 0)
+		if (r > 0 && p[0].revents && read(p[0].fd, &c, 1) <= 0)
+			break;
+		if (r > 0 && p[1].revents && signalled_again(d))
 			break;
 	}
 	close(d->updown_pipe[0]);

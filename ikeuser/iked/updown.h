@@ -38,7 +38,8 @@ void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up);
 
 /*
  * Stopping: wait until every monitor iked_updown() started for @d has
- * finished its scripts, @ms at most (then log that some still run).
+ * finished its scripts, @ms at most (then log that some still run), or
+ * until a second SIGTERM or SIGINT on @d->sig_fd (-1: none).
  * Under systemd (KillMode=mixed) only the daemon gets SIGTERM, and what
  * is left of its cgroup is killed once it exits: the down-client
  * scripts of the tunnels it deleted run to their end this way.

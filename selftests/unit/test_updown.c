@@ -8,12 +8,14 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "kselftest_harness.h"
 #include "iked/daemon.h"
@@ -221,6 +223,7 @@ TEST(stop_waits_for_the_scripts)
 	iked_ms t0;
 
 	ASSERT_NE(NULL, d);
+	d->sig_fd = -1;
 	setup(&e);
 	e.sa.d = d;
 	snprintf(e.cmd, sizeof(e.cmd), "sleep 0.5; echo done >%s", e.out);
@@ -244,6 +247,7 @@ TEST(stop_waits_no_longer_than_its_limit)
 	iked_ms t0, took;
 
 	ASSERT_NE(NULL, d);
+	d->sig_fd = -1;
 	setup(&e);
 	e.sa.d = d;
 	snprintf(e.cmd, sizeof(e.cmd), "sleep 3");
@@ -253,6 +257,33 @@ TEST(stop_waits_no_longer_than_its_limit)
 	took = iked_now() - t0;
 	EXPECT_GE(took, 300);
 	EXPECT_LT(took, 2500);
+	rmdir(e.dir);
+	free(d);
+}
+
+/* A second SIGTERM while it waits: the wait ends at once. */
+TEST(a_second_signal_ends_the_wait)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	sigset_t set;
+	struct env e;
+	iked_ms t0;
+
+	ASSERT_NE(NULL, d);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	ASSERT_LE(0, d->sig_fd);
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 3");
+	iked_updown(&e.sa, &e.ch, false);
+	kill(getpid(), SIGTERM);
+	t0 = iked_now();
+	iked_updown_wait(d, 2500);
+	EXPECT_LT(iked_now() - t0, 1500);
+	close(d->sig_fd);
 	rmdir(e.dir);
 	free(d);
 }
