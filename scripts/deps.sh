@@ -20,6 +20,8 @@ pkgs=(
 	libaudit1 libldap-2.5-0 libpam0g libselinux1 libsystemd0 dns-root-data
 	# selftests/ops: man pages rendered and linted, the unit verified
 	man-db groff-base systemd
+	# t-iked-systemd-pid1.sh: the unit under systemd in systemd-nspawn
+	systemd-container
 )
 
 # `make deb` (scripts/deps.sh deb): only what building the packages needs.

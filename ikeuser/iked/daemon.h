@@ -51,6 +51,13 @@ uint64_t iked_now_us(void);
  */
 #define IKED_DRAIN_MS		3000
 /*
+ * Then how long it waits for the leftupdown= scripts (and leftfirewall=
+ * rules) of the tunnels it took down: their monitors run in the unit's
+ * cgroup, which systemd kills once the daemon exits (KillMode=mixed).
+ * 3 s + 10 s stay inside the unit's TimeoutStopSec=30s.
+ */
+#define IKED_UPDOWN_WAIT_MS	10000
+/*
  * Meanwhile the Deletes are retransmitted at this interval (at most; the
  * first timeout if shorter) instead of doubling: the deadline, not
  * --retransmit-tries, bounds the wait, and a doubling schedule would
@@ -363,6 +370,13 @@ struct iked {
 	bool stopping;
 	iked_ms drain_until;
 	unsigned int drain_waiting;	/* IKEv2 Deletes it began with */
+	/*
+	 * updown.c: every monitor of leftupdown= scripts holds the write
+	 * end of this pipe until it exits; the read end's EOF tells a
+	 * stopping daemon that they are all done (iked_updown_wait).
+	 */
+	int updown_pipe[2];
+	bool updown_piped;
 	struct ike_sa *sas;
 	unsigned int next_sa_no, next_child_no;
 	unsigned int stale_sas, stale_policies;	/* found at start */

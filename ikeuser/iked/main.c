@@ -22,6 +22,7 @@
 #include "proto.h"
 #include "reload.h"
 #include "sdnotify.h"
+#include "updown.h"
 #include "sa/control.h"
 #include "sa/ike_sa.h"
 #include "sa/shutdown.h"
@@ -500,6 +501,7 @@ static void stop(struct iked *d)
 	if (d->conns)
 		iked_conns_fini(d);
 	iked_ctl_close(d);
+	iked_updown_close(d);
 	iked_net_close(&d->net);
 	iked_kernel_close(d->kern);
 	if (d->sig_fd >= 0)
@@ -558,6 +560,8 @@ int main(int argc, char **argv)
 	while (iked_kernel_async_flush(d->kern, iked_kernel_failed, d))
 		;
 	iked_net_release(&d->net);
+	/* The down-client scripts of the tunnels just deleted. */
+	iked_updown_wait(d, IKED_UPDOWN_WAIT_MS);
 	rc = 0;
 out:
 	stop(d);

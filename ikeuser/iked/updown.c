@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* leftupdown=: run strongSwan's updown scripts with its PLUTO_* environment, never waiting for them. */
+/* leftupdown=: run strongSwan's updown scripts with its PLUTO_* environment, never waiting for them but when stopping. */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -333,6 +335,85 @@ static void monitor(const struct ike_sa *sa, const struct child_sa *ch,
 	_exit(0);
 }
 
+/*
+ * The pipe whose write end each monitor holds (CLOEXEC: not the scripts,
+ * so a daemon a script leaves behind does not hold up the stop).
+ */
+static void track(struct iked *d)
+{
+	if (!d || d->updown_piped)
+		return;
+	if (pipe2(d->updown_pipe, O_CLOEXEC)) {
+		iked_log(IKED_LOG_WARN, NULL, 0,
+			 "updown: no pipe (%s): a stop will not wait for the scripts",
+			 strerror(errno));
+		return;
+	}
+	d->updown_piped = true;
+}
+
+void iked_updown_close(struct iked *d)
+{
+	if (!d->updown_piped)
+		return;
+	close(d->updown_pipe[0]);
+	close(d->updown_pipe[1]);
+	d->updown_piped = false;
+}
+
+/* A second SIGTERM or SIGINT (SIGHUP is dropped): stop waiting. */
+static bool signalled_again(struct iked *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			continue;
+		iked_log(IKED_LOG_INFO, NULL, 0,
+			 "signal %u again: not waiting for the updown scripts",
+			 si.ssi_signo);
+		return true;
+	}
+	return false;
+}
+
+void iked_updown_wait(struct iked *d, unsigned int ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = -1, .events = POLLIN },
+		{ .fd = d->sig_fd, .events = POLLIN },
+	};
+	iked_ms until = iked_now() + ms;
+	char c;
+
+	if (!d->updown_piped)
+		return;
+	close(d->updown_pipe[1]);
+	d->updown_pipe[1] = -1;
+	p[0].fd = d->updown_pipe[0];
+	for (;;) {
+		iked_ms now = iked_now();
+		int r;
+
+		if (now >= until) {
+			iked_log(IKED_LOG_WARN, NULL, 0,
+				 "stopping: updown scripts still running after %u ms: not waiting for them",
+				 ms);
+			break;
+		}
+		r = poll(p, 2, (int)(until - now));
+		if (r < 0 && errno != EINTR)
+			break;
+		/* Nobody writes: data never comes, EOF does (0). */
+		if (r > 0 && p[0].revents && read(p[0].fd, &c, 1) <= 0)
+			break;
+		if (r > 0 && p[1].revents && signalled_again(d))
+			break;
+	}
+	close(d->updown_pipe[0]);
+	d->updown_piped = false;
+}
+
 void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up)
 {
 	const char *script = sa->conn && sa->local ? sa->local->updown : NULL;
@@ -346,6 +427,7 @@ void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up)
 		 "updown: %s%s for CHILD SA #%u going %s",
 		 script ? "running " : "nftables rules in table " IKED_FW_TABLE,
 		 script ? script : "", ch->no, up ? "up" : "down");
+	track(sa->d);
 	/*
 	 * Fork twice: the intermediate exits at once (the only wait here),
 	 * and the monitor, adopted by init, waits for the scripts instead.
@@ -361,6 +443,8 @@ void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up)
 
 		if (m == 0) {
 			setsid();
+			if (sa->d && sa->d->updown_piped)
+				close(sa->d->updown_pipe[0]);
 			monitor(sa, ch, script, up);
 		}
 		_exit(m < 0 ? 1 : 0);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+struct iked;
 struct ike_sa;
 struct child_sa;
 struct iked_ts;
@@ -31,7 +32,20 @@ void iked_ts_prefix(const struct iked_ts *ts, struct kesp_addr *net,
  * daemon (whose only wait is for the intermediate process that forks it
  * and exits), runs the scripts in turn and logs each failure with its
  * exit status and output. The tunnel stays whatever the script does.
+ * With @sa->d, the monitor holds @sa->d's updown pipe until it exits.
  */
 void iked_updown(struct ike_sa *sa, const struct child_sa *ch, bool up);
+
+/*
+ * Stopping: wait until every monitor iked_updown() started for @d has
+ * finished its scripts, @ms at most (then log that some still run), or
+ * until a second SIGTERM or SIGINT on @d->sig_fd (-1: none).
+ * Under systemd (KillMode=mixed) only the daemon gets SIGTERM, and what
+ * is left of its cgroup is killed once it exits: the down-client
+ * scripts of the tunnels it deleted run to their end this way.
+ */
+void iked_updown_wait(struct iked *d, unsigned int ms);
+/* Close the pipe of iked_updown_wait without waiting (the daemon's end). */
+void iked_updown_close(struct iked *d);
 
 #endif /* KESP_IKED_UPDOWN_H */

@@ -3,16 +3,19 @@
  * leftupdown= on the host: iked_updown() runs the script, without
  * waiting for it, with strongSwan's PLUTO_* environment for each pair of
  * selectors (up-client, down-host-v6, ...), and runs nothing for the new
- * CHILD SA of a rekey.
+ * CHILD SA of a rekey; a stopping daemon waits for the scripts to end
+ * (iked_updown_wait), within its limit.
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include "kselftest_harness.h"
 #include "iked/daemon.h"
@@ -210,6 +213,79 @@ TEST(no_script_no_process)
 	usleep(200 * 1000);
 	EXPECT_NE(0, access(e.out, F_OK));
 	rmdir(e.dir);
+}
+
+/* Stopping: iked_updown_wait() returns once a slow script has ended. */
+TEST(stop_waits_for_the_scripts)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	struct env e;
+	iked_ms t0;
+
+	ASSERT_NE(NULL, d);
+	d->sig_fd = -1;
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 0.5; echo done >%s", e.out);
+	iked_updown(&e.sa, &e.ch, false);
+	EXPECT_NE(0, access(e.out, F_OK));
+	t0 = iked_now();
+	iked_updown_wait(d, 5000);
+	EXPECT_EQ(0, access(e.out, F_OK));
+	EXPECT_LT(iked_now() - t0, 4000);
+	EXPECT_FALSE(d->updown_piped);
+	unlink(e.out);
+	rmdir(e.dir);
+	free(d);
+}
+
+/* A script that outlives the limit: the wait ends at the limit. */
+TEST(stop_waits_no_longer_than_its_limit)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	struct env e;
+	iked_ms t0, took;
+
+	ASSERT_NE(NULL, d);
+	d->sig_fd = -1;
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 3");
+	iked_updown(&e.sa, &e.ch, false);
+	t0 = iked_now();
+	iked_updown_wait(d, 300);
+	took = iked_now() - t0;
+	EXPECT_GE(took, 300);
+	EXPECT_LT(took, 2500);
+	rmdir(e.dir);
+	free(d);
+}
+
+/* A second SIGTERM while it waits: the wait ends at once. */
+TEST(a_second_signal_ends_the_wait)
+{
+	struct iked *d = calloc(1, sizeof(*d));
+	sigset_t set;
+	struct env e;
+	iked_ms t0;
+
+	ASSERT_NE(NULL, d);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	d->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	ASSERT_LE(0, d->sig_fd);
+	setup(&e);
+	e.sa.d = d;
+	snprintf(e.cmd, sizeof(e.cmd), "sleep 3");
+	iked_updown(&e.sa, &e.ch, false);
+	kill(getpid(), SIGTERM);
+	t0 = iked_now();
+	iked_updown_wait(d, 2500);
+	EXPECT_LT(iked_now() - t0, 1500);
+	close(d->sig_fd);
+	rmdir(e.dir);
+	free(d);
 }
 
 TEST_HARNESS_MAIN
