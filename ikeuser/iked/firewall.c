@@ -267,6 +267,8 @@ static int nft(const char *script, size_t len, char *out, size_t cap,
 static void report(const struct ike_sa *sa, const char *what, int status,
 		   const char *out, size_t got)
 {
+	/* Rules that fail to go are left behind; the tunnel goes anyway. */
+	const char *stays = strcmp(what, "up") ? "" : " (the tunnel stays)";
 	char esc[4 * OUTPUT_MAX];
 
 	while (got && (out[got - 1] == '\n' || out[got - 1] == '\r'))
@@ -274,16 +276,16 @@ static void report(const struct ike_sa *sa, const char *what, int status,
 	iked_escape(esc, sizeof(esc), out, got, 0);
 	if (status < 0)
 		iked_log(IKED_LOG_ERR, sa->conn->name, sa->no,
-			 "firewall: %s: cannot run %s: %s (the tunnel stays)",
-			 what, NFT, strerror(errno));
+			 "firewall: %s: cannot run %s: %s%s",
+			 what, NFT, strerror(errno), stays);
 	else if (WIFEXITED(status))
 		iked_log(IKED_LOG_ERR, sa->conn->name, sa->no,
-			 "firewall: %s: nft failed with exit status %d%s%s (the tunnel stays)",
-			 what, WEXITSTATUS(status), got ? ": " : "", esc);
+			 "firewall: %s: nft failed with exit status %d%s%s%s",
+			 what, WEXITSTATUS(status), got ? ": " : "", esc, stays);
 	else
 		iked_log(IKED_LOG_ERR, sa->conn->name, sa->no,
-			 "firewall: %s: nft killed by signal %d%s%s (the tunnel stays)",
-			 what, WTERMSIG(status), got ? ": " : "", esc);
+			 "firewall: %s: nft killed by signal %d%s%s%s",
+			 what, WTERMSIG(status), got ? ": " : "", esc, stays);
 }
 
 static bool ok(int status)

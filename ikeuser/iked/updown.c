@@ -201,6 +201,7 @@ static void run_one(const struct ike_sa *sa, const char *script,
 		    struct env *e)
 {
 	char out[OUTPUT_MAX], esc[4 * OUTPUT_MAX], *verb = NULL;
+	const char *stays;
 	size_t got = 0, i;
 	int p[2], status;
 	pid_t pid;
@@ -247,14 +248,18 @@ static void run_one(const struct ike_sa *sa, const char *script,
 			 esc);
 		return;
 	}
+	/* A down-* script runs as the tunnel goes: it stays only for up-*. */
+	stays = verb && !strncmp(verb, "down", 4) ? "" : " (the tunnel stays)";
 	if (WIFEXITED(status))
 		iked_log(IKED_LOG_ERR, sa->conn->name, sa->no,
-			 "updown: %s %s failed with exit status %d%s%s (the tunnel stays)",
-			 script, verb, WEXITSTATUS(status), got ? ": " : "", esc);
+			 "updown: %s %s failed with exit status %d%s%s%s",
+			 script, verb, WEXITSTATUS(status), got ? ": " : "", esc,
+			 stays);
 	else
 		iked_log(IKED_LOG_ERR, sa->conn->name, sa->no,
-			 "updown: %s %s killed by signal %d%s%s (the tunnel stays)",
-			 script, verb, WTERMSIG(status), got ? ": " : "", esc);
+			 "updown: %s %s killed by signal %d%s%s%s",
+			 script, verb, WTERMSIG(status), got ? ": " : "", esc,
+			 stays);
 }
 
 /* A rekey: another installed CHILD SA of @sa has @ch's selectors. */
