@@ -340,12 +340,30 @@ const struct iked_conf_conn *conn_for_init(struct iked *d,
 	return c ? c : conn_for_version(d, path, 0);
 }
 
+/* Whether @c's subnets narrow the peer's proposed @tsi and @tsr. */
+static bool ts_fit(const struct iked_conn *c, const struct iked_path *path,
+		   const struct iked_ts_list *tsi,
+		   const struct iked_ts_list *tsr)
+{
+	struct iked_ts_list ours_i, ours_r, out;
+
+	return !iked_ts_from_conf(&ours_i, c->remote->ts, c->remote->n_ts,
+				  &path->remote) &&
+	       !iked_ts_from_conf(&ours_r, c->local->ts, c->local->n_ts,
+				  &path->local) &&
+	       !iked_ts_narrow(tsi, &ours_i, &out) &&
+	       !iked_ts_narrow(tsr, &ours_r, &out);
+}
+
 const struct iked_conf_conn *conn_for_auth(struct iked *d,
 					   const struct iked_path *path,
 					   const struct iked_conf_id *peer,
-					   const struct iked_conf_id *us)
+					   const struct iked_conf_id *us,
+					   const struct iked_ts_list *tsi,
+					   const struct iked_ts_list *tsr)
 {
-	const struct iked_conf_conn *fallback = NULL;
+	const struct iked_conf_conn *best = NULL;
+	int best_score = -1, score;
 	size_t i;
 
 	for (i = 0; i < d->n_conns; i++) {
@@ -356,13 +374,21 @@ const struct iked_conf_conn *conn_for_auth(struct iked *d,
 		    !addr_fits(&c->remote->addr, &path->remote) ||
 		    !iked_conf_id_match(&c->remote->id, peer))
 			continue;
-		if (!us || iked_conf_id_match(&c->local->id, us))
-			return c->cfg;
 		/* IDr is a hint (3.5): a conn with another leftid still may do. */
-		if (!fallback)
-			fallback = c->cfg;
+		score = !us || iked_conf_id_match(&c->local->id, us);
+		/*
+		 * Conns that differ only in their subnets (one per subnet
+		 * pair, as ipsec.conf files often have them): the one that
+		 * can take the CHILD SA, as strongSwan chooses too.
+		 */
+		if (tsi && tsr && ts_fit(c, path, tsi, tsr))
+			score += 2;
+		if (score > best_score) {
+			best = c->cfg;
+			best_score = score;
+		}
 	}
-	return fallback;
+	return best;
 }
 
 /* auto=route: OUT, IN and FWD PROTECT policies that ask for the tunnel. */

@@ -37,6 +37,8 @@ struct iked_conn *iked_conn_by_name(struct iked *d, const char *name);
 struct iked_conn *iked_conn_by_reqid(struct iked *d, uint32_t reqid);
 
 /* The first conn of IKE @version (0: any) whose addresses fit @path. */
+struct iked_ts_list;
+
 const struct iked_conf_conn *conn_for_version(struct iked *d,
 					      const struct iked_path *path,
 					      uint8_t version);
@@ -45,11 +47,15 @@ const struct iked_conf_conn *conn_for_init(struct iked *d,
 					   const struct iked_path *path);
 /*
  * The conn a peer with identity @peer (and asking for our @us, may be
- * NULL) authenticates for: addresses fit and the remote ID matches.
+ * NULL) authenticates for: addresses fit and the remote ID matches. Of
+ * several, the first whose subnets narrow the CHILD SA's proposed @tsi
+ * and @tsr (NULL: none proposed), then the first that is @us.
  */
 const struct iked_conf_conn *conn_for_auth(struct iked *d,
 					   const struct iked_path *path,
 					   const struct iked_conf_id *peer,
-					   const struct iked_conf_id *us);
+					   const struct iked_conf_id *us,
+					   const struct iked_ts_list *tsi,
+					   const struct iked_ts_list *tsr);
 
 #endif /* KESP_IKED_CONN_H */

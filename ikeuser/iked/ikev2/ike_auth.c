@@ -344,8 +344,9 @@ auth_request_peer(struct ike_sa *sa, const struct ikev2_chain *in,
 		return NULL;
 	}
 	cfg = conn_for_auth(sa->d, &sa->path, peer,
-			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked :
-								NULL);
+			    ikev2_chain_has(in, IKEV2_PL_IDR) ? &us_asked : NULL,
+			    ikev2_chain_has(in, IKEV2_PL_TSI) ? &in->tsi : NULL,
+			    ikev2_chain_has(in, IKEV2_PL_TSR) ? &in->tsr : NULL);
 	if (!cfg) {
 		iked_conn_fail(sa->d, sa->conn, sa->no,
 			       "peer ID mismatch: %s identified as %s, which no conn for this address accepts (rightid=%s in %s)",
