@@ -9,7 +9,7 @@
  * own (fetch_pair_enter), writes its ipsec.d into p->dir, then starts
  * the daemons (fetch_pair_start), whose log goes to a file the test
  * reads (fetch_pair_log). Include after kselftest_harness.h,
- * iked_pair.h, iked_inst.h and crl_server.h.
+ * iked_pair.h, iked_inst.h, cert_fixture.h and crl_server.h.
  */
 
 #ifndef KESP_TEST_FETCH_PAIR_H
@@ -46,6 +46,24 @@ static const char fetch_conf_a[] =
 static const char fetch_conf_b[] =
 	FETCH_PAIR_CONF("b", "127.0.0.2", "10.2.0.0/24", "a", "127.0.0.1",
 			"10.1.0.0/24");
+
+/*
+ * A gateway's certificate under @ca whose revocation is asked of @uri:
+ * its CRL distribution point, or with @ocsp its OCSP responder (AIA).
+ */
+static X509 *fetch_gw_cert(EVP_PKEY *k, const char *cn, X509 *ca,
+			   EVP_PKEY *ca_key, const char *uri, bool ocsp)
+{
+	char san[64], where[160];
+	X509 *x;
+
+	snprintf(san, sizeof(san), "DNS:%s", cn);
+	snprintf(where, sizeof(where), "%sURI:%s", ocsp ? "OCSP;" : "", uri);
+	x = new_cert(k, cn, ca, san, -1, 30);
+	add_ext(x, ca, ocsp ? NID_info_access : NID_crl_distribution_points,
+		where);
+	return sign_cert(x, ca_key);
+}
 
 struct fetch_pair {
 	char dir[64], why[IKED_CONF_ERRLEN], logpath[64];

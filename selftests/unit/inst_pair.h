@@ -111,6 +111,36 @@ static void log_release(struct pair *p, bool failed)
 }
 
 /*
+ * Lines of both logs that contain @needle, whatever their conn (for
+ * pairs with several conns per end, where log_count() does not fit).
+ */
+static inline unsigned int log_lines(struct pair *p, const char *needle)
+{
+	char *text = log_text(p), *at = text;
+	unsigned int n = 0;
+
+	while ((at = strstr(at, needle))) {
+		n++;
+		at += strlen(needle);
+	}
+	free(text);
+	return n;
+}
+
+/* @in's established IKE SA of its conn number @i, or NULL. */
+static inline const struct ike_sa *inst_sa_of(const struct inst *in,
+					      size_t i)
+{
+	const struct ike_sa *sa;
+
+	for (sa = in->d->sas; sa; sa = sa->next)
+		if (sa->state == IKE_ESTABLISHED &&
+		    sa->conn == in->d->conns[i].cfg)
+			return sa;
+	return NULL;
+}
+
+/*
  * Lines of @in's log that contain @needle: those of its conn, which
  * begin "TIME CONN[N] " or "TIME CONN: " (log.c).
  */

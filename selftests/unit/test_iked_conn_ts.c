@@ -66,31 +66,6 @@ FIXTURE_TEARDOWN(conn_ts)
 	pair_teardown(&self->p, !_metadata->passed);
 }
 
-/* @in's established IKE SA of conn @i, or NULL. */
-static const struct ike_sa *sa_of(const struct inst *in, size_t i)
-{
-	const struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED &&
-		    sa->conn == in->d->conns[i].cfg)
-			return sa;
-	return NULL;
-}
-
-static unsigned int lines(struct pair *p, const char *needle)
-{
-	char *text = log_text(p), *at = text;
-	unsigned int n = 0;
-
-	while ((at = strstr(at, needle))) {
-		n++;
-		at += strlen(needle);
-	}
-	free(text);
-	return n;
-}
-
 /* @from starts its conn @i; the other end must answer on its conn @i. */
 static void second_pair(struct __test_metadata *_metadata, struct pair *p,
 			struct inst *from, struct inst *to)
@@ -99,10 +74,10 @@ static void second_pair(struct __test_metadata *_metadata, struct pair *p,
 
 	ASSERT_EQ(0, iked_initiate(from->d, &from->d->conns[1], &sa));
 	pair_settle(p, 5000);
-	EXPECT_EQ(0, lines(p, "TS unacceptable"));
-	EXPECT_NE(NULL, sa_of(from, 1));
-	EXPECT_NE(NULL, sa_of(to, 1));
-	EXPECT_EQ(NULL, sa_of(to, 0));
+	EXPECT_EQ(0, log_lines(p, "TS unacceptable"));
+	EXPECT_NE(NULL, inst_sa_of(from, 1));
+	EXPECT_NE(NULL, inst_sa_of(to, 1));
+	EXPECT_EQ(NULL, inst_sa_of(to, 0));
 	/* The CHILD SA's pair in each kernel. */
 	EXPECT_EQ(1, live_sas(&to->rec, KESP_DIR_IN, NULL, 0));
 	EXPECT_EQ(1, live_sas(&to->rec, KESP_DIR_OUT, NULL, 0));
@@ -126,8 +101,8 @@ TEST_F(conn_ts, the_first_pair_keeps_the_first_conn)
 
 	ASSERT_EQ(0, iked_initiate(p->a.d, &p->a.d->conns[0], &sa));
 	pair_settle(p, 5000);
-	EXPECT_NE(NULL, sa_of(&p->b, 0));
-	EXPECT_EQ(NULL, sa_of(&p->b, 1));
+	EXPECT_NE(NULL, inst_sa_of(&p->b, 0));
+	EXPECT_EQ(NULL, inst_sa_of(&p->b, 1));
 }
 
 TEST_HARNESS_MAIN

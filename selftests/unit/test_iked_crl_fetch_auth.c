@@ -43,20 +43,6 @@
 #include "crl_server.h"
 #include "fetch_pair.h"
 
-/* A gateway's certificate, its CRL at @uri. */
-static X509 *gw_cert(EVP_PKEY *k, const char *cn, X509 *ca, EVP_PKEY *ca_key,
-		     const char *uri)
-{
-	char san[64], cdp[160];
-	X509 *x;
-
-	snprintf(san, sizeof(san), "DNS:%s", cn);
-	snprintf(cdp, sizeof(cdp), "URI:%s", uri);
-	x = new_cert(k, cn, ca, san, -1, 30);
-	add_ext(x, ca, NID_crl_distribution_points, cdp);
-	return sign_cert(x, ca_key);
-}
-
 /* ipsec.d with the CA and both gateways; the CA's CRL on @srv. */
 static void make_dir(char *dir, struct crl_server *srv, bool revoke_a)
 {
@@ -77,8 +63,8 @@ static void make_dir(char *dir, struct crl_server *srv, bool revoke_a)
 		mkdir(p, 0700);
 	}
 	ca = new_signed_cert(ca_key, "Example Root CA", NULL, NULL, NULL, -1, 30);
-	a = gw_cert(ka, "a.example", ca, ca_key, srv->uri);
-	b = gw_cert(kb, "b.example", ca, ca_key, srv->uri);
+	a = fetch_gw_cert(ka, "a.example", ca, ca_key, srv->uri, false);
+	b = fetch_gw_cert(kb, "b.example", ca, ca_key, srv->uri, false);
 	put_pem(dir, "cacerts/ca.pem", ca, NULL);
 	put_pem(dir, "certs/a.pem", a, NULL);
 	put_pem(dir, "certs/b.pem", b, NULL);

@@ -39,20 +39,6 @@
 #include "fetch_pair.h"
 #include "ocsp_responder.h"
 
-/* A gateway's certificate, its OCSP responder at @uri. */
-static X509 *gw_cert(EVP_PKEY *k, const char *cn, X509 *ca, EVP_PKEY *ca_key,
-		     const char *uri)
-{
-	char san[64], aia[160];
-	X509 *x;
-
-	snprintf(san, sizeof(san), "DNS:%s", cn);
-	snprintf(aia, sizeof(aia), "OCSP;URI:%s", uri);
-	x = new_cert(k, cn, ca, san, -1, 30);
-	add_ext(x, ca, NID_info_access, aia);
-	return sign_cert(x, ca_key);
-}
-
 /* The test's CA, kept while the responder signs with it. */
 struct ca {
 	EVP_PKEY *key;
@@ -82,8 +68,8 @@ static void make_dir(char *dir, struct crl_server *srv, struct ca *ca,
 	ca->key = new_key("EC");
 	ca->x = new_signed_cert(ca->key, "Example Root CA", NULL, NULL, NULL,
 				-1, 30);
-	ca->a = gw_cert(ka, "a.example", ca->x, ca->key, srv->uri);
-	b = gw_cert(kb, "b.example", ca->x, ca->key, srv->uri);
+	ca->a = fetch_gw_cert(ka, "a.example", ca->x, ca->key, srv->uri, true);
+	b = fetch_gw_cert(kb, "b.example", ca->x, ca->key, srv->uri, true);
 	put_pem(dir, "cacerts/ca.pem", ca->x, NULL);
 	put_pem(dir, "certs/a.pem", ca->a, NULL);
 	put_pem(dir, "certs/b.pem", b, NULL);

@@ -39,20 +39,6 @@
 #include "crl_server.h"
 #include "fetch_pair.h"
 
-/* A gateway's RSA certificate, its CRL at @uri. */
-static X509 *gw_cert(EVP_PKEY *k, const char *cn, X509 *ca, EVP_PKEY *ca_key,
-		     const char *uri)
-{
-	char san[64], cdp[160];
-	X509 *x;
-
-	snprintf(san, sizeof(san), "DNS:%s", cn);
-	snprintf(cdp, sizeof(cdp), "URI:%s", uri);
-	x = new_cert(k, cn, ca, san, -1, 30);
-	add_ext(x, ca, NID_crl_distribution_points, cdp);
-	return sign_cert(x, ca_key);
-}
-
 /* ipsec.d: the CA, both gateways (CRL at @uri); the CA's CRL on @srv. */
 static void make_dir(char *dir, struct crl_server *srv, const char *uri,
 		     bool revoke_a)
@@ -74,8 +60,8 @@ static void make_dir(char *dir, struct crl_server *srv, const char *uri,
 		mkdir(p, 0700);
 	}
 	ca = new_signed_cert(ca_key, "Example Root CA", NULL, NULL, NULL, -1, 30);
-	a = gw_cert(ka, "a.example", ca, ca_key, uri);
-	b = gw_cert(kb, "b.example", ca, ca_key, uri);
+	a = fetch_gw_cert(ka, "a.example", ca, ca_key, uri, false);
+	b = fetch_gw_cert(kb, "b.example", ca, ca_key, uri, false);
 	put_pem(dir, "cacerts/ca.pem", ca, NULL);
 	put_pem(dir, "certs/a.pem", a, NULL);
 	put_pem(dir, "certs/b.pem", b, NULL);

@@ -87,35 +87,6 @@ static int up(struct pair *p, struct inst *in, size_t i)
 	return 0;
 }
 
-/* @in's established IKE SA of conn @i, or NULL. */
-static const struct ike_sa *sa_of(const struct inst *in, size_t i)
-{
-	const struct ike_sa *sa;
-
-	for (sa = in->d->sas; sa; sa = sa->next)
-		if (sa->state == IKE_ESTABLISHED &&
-		    sa->conn == in->d->conns[i].cfg)
-			return sa;
-	return NULL;
-}
-
-/*
- * Lines of both logs with @needle: log_count() wants one conn per end,
- * and each end has three here (A's lines name A's conns).
- */
-static unsigned int lines(struct pair *p, const char *needle)
-{
-	char *text = log_text(p), *at = text;
-	unsigned int n = 0;
-
-	while ((at = strstr(at, needle))) {
-		n++;
-		at += strlen(needle);
-	}
-	free(text);
-	return n;
-}
-
 /* B restarts: its context is freed without a Delete and made anew. */
 static int restart_b(struct pair *p, char *why, size_t len)
 {
@@ -135,18 +106,18 @@ TEST_F(contact, ikev1_initial_contact_ends_the_ikev2_sa)
 
 	ASSERT_EQ(0, up(p, &p->a, V2_CONN));
 	ASSERT_EQ(0, up(p, &p->a, A2_CONN));
-	ASSERT_NE(NULL, sa_of(&p->a, V2_CONN));
-	ASSERT_NE(NULL, sa_of(&p->a, A2_CONN));
+	ASSERT_NE(NULL, inst_sa_of(&p->a, V2_CONN));
+	ASSERT_NE(NULL, inst_sa_of(&p->a, A2_CONN));
 	ASSERT_EQ(0, restart_b(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(0, up(p, &p->b, V1_CONN));
-	ASSERT_NE(NULL, sa_of(&p->a, V1_CONN));
-	EXPECT_EQ(1, lines(p, "the peer sent INITIAL-CONTACT in MM5: 1 old IKE SA with it deleted"));
-	EXPECT_EQ(1, lines(p, "replaced: the peer restarted (INITIAL-CONTACT in MM5 of a-b-v1"));
-	EXPECT_EQ(1, lines(p, "the other IKE version"));
-	EXPECT_EQ(NULL, sa_of(&p->a, V2_CONN));
+	ASSERT_NE(NULL, inst_sa_of(&p->a, V1_CONN));
+	EXPECT_EQ(1, log_lines(p, "the peer sent INITIAL-CONTACT in MM5: 1 old IKE SA with it deleted"));
+	EXPECT_EQ(1, log_lines(p, "replaced: the peer restarted (INITIAL-CONTACT in MM5 of a-b-v1"));
+	EXPECT_EQ(1, log_lines(p, "the other IKE version"));
+	EXPECT_EQ(NULL, inst_sa_of(&p->a, V2_CONN));
 	/* Between @a2.example and @b.example: not what B asserted. */
-	EXPECT_NE(NULL, sa_of(&p->a, A2_CONN));
+	EXPECT_NE(NULL, inst_sa_of(&p->a, A2_CONN));
 	/* In the kernel: the IKEv1 conn's pair and a2-b's, no other. */
 	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_IN, NULL, 0));
 	EXPECT_EQ(2, live_sas(&p->a.rec, KESP_DIR_OUT, NULL, 0));
@@ -158,13 +129,13 @@ TEST_F(contact, ikev2_initial_contact_ends_the_isakmp_sa)
 	struct pair *p = &self->p;
 
 	ASSERT_EQ(0, up(p, &p->a, V1_CONN));
-	ASSERT_NE(NULL, sa_of(&p->a, V1_CONN));
+	ASSERT_NE(NULL, inst_sa_of(&p->a, V1_CONN));
 	ASSERT_EQ(0, restart_b(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(0, up(p, &p->b, V2_CONN));
-	ASSERT_NE(NULL, sa_of(&p->a, V2_CONN));
-	EXPECT_EQ(1, lines(p, "the peer sent INITIAL_CONTACT in IKE_AUTH: 1 old IKE SA with it deleted"));
-	EXPECT_EQ(NULL, sa_of(&p->a, V1_CONN));
+	ASSERT_NE(NULL, inst_sa_of(&p->a, V2_CONN));
+	EXPECT_EQ(1, log_lines(p, "the peer sent INITIAL_CONTACT in IKE_AUTH: 1 old IKE SA with it deleted"));
+	EXPECT_EQ(NULL, inst_sa_of(&p->a, V1_CONN));
 }
 
 /*
@@ -181,9 +152,9 @@ TEST_F(contact, ikev2_initial_contact_ends_every_conn_between_the_ids)
 	ASSERT_EQ(0, restart_b(p, self->why, sizeof(self->why)))
 		TH_LOG("%s", self->why);
 	ASSERT_EQ(0, up(p, &p->b, V2_CONN));
-	EXPECT_EQ(1, lines(p, "the peer sent INITIAL_CONTACT in IKE_AUTH: 2 old IKE SAs with it deleted"));
-	EXPECT_EQ(NULL, sa_of(&p->a, V1_CONN));
-	EXPECT_NE(NULL, sa_of(&p->a, V2_CONN));
+	EXPECT_EQ(1, log_lines(p, "the peer sent INITIAL_CONTACT in IKE_AUTH: 2 old IKE SAs with it deleted"));
+	EXPECT_EQ(NULL, inst_sa_of(&p->a, V1_CONN));
+	EXPECT_NE(NULL, inst_sa_of(&p->a, V2_CONN));
 }
 
 /* A second IKE SA while one is up with the peer says nothing. */
@@ -194,10 +165,10 @@ TEST_F(contact, no_initial_contact_beside_another_ike_sa)
 	ASSERT_EQ(0, up(p, &p->a, V2_CONN));
 	ASSERT_EQ(0, up(p, &p->a, V1_CONN));
 	/* B heard it in IKE_AUTH, not in Main Mode; A heard none. */
-	EXPECT_EQ(1, lines(p, "the peer sent INITIAL_CONTACT"));
-	EXPECT_EQ(0, lines(p, "the peer sent INITIAL-CONTACT"));
-	EXPECT_NE(NULL, sa_of(&p->a, V2_CONN));
-	EXPECT_NE(NULL, sa_of(&p->a, V1_CONN));
+	EXPECT_EQ(1, log_lines(p, "the peer sent INITIAL_CONTACT"));
+	EXPECT_EQ(0, log_lines(p, "the peer sent INITIAL-CONTACT"));
+	EXPECT_NE(NULL, inst_sa_of(&p->a, V2_CONN));
+	EXPECT_NE(NULL, inst_sa_of(&p->a, V1_CONN));
 }
 
 TEST_HARNESS_MAIN
