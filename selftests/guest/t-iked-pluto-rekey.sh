@@ -120,9 +120,10 @@ kesp_stat() { # kesp_stat NAME: a counter of kesp.ko on gateway A
 
 # lost_seqs FILE N: the icmp_seq numbers (1..N) that ping's output in
 # FILE shows no answer for, to find them among the logs' rekeys.
+# (A file, not <(...): the guest has no /dev/fd.)
 lost_seqs() {
-	seq 1 "$2" | grep -vxF -f <(sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$1") |
-		head -n 20 | tr '\n' ' '
+	sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$1" >"$1.seqs"
+	seq 1 "$2" | grep -vxF -f "$1.seqs" | head -n 20 | tr '\n' ' '
 }
 
 in_no_sa() { kesp_stat in-no-sa; }
