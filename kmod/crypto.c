@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/netlink.h>
+#include "chachapoly.h"
 #include "crypto.h"
 #include "sa.h"
 
@@ -131,6 +132,13 @@ static int init_aead(struct kesp_sa *sa, const struct enc_alg *e,
 	err = crypto_aead_setkey(aead, p->enc_key, p->enc_keylen);
 	if (!err)
 		err = crypto_aead_setauthsize(aead, AEAD_ICV_LEN);
+	/*
+	 * Chosen once per SA, so that one key never has IVs from both
+	 * generators (seqiv's are the number XOR a salt of its own).
+	 */
+	if (!err && e->id == KESP_ENC_CHACHA20_POLY1305 &&
+	    READ_ONCE(kesp_chacha_lib))
+		err = kesp_chachapoly_init(sa, p->enc_key, p->enc_keylen);
 	return err;
 }
 
@@ -234,4 +242,5 @@ void kesp_crypto_sa_free(struct kesp_sa *sa)
 	if (!IS_ERR_OR_NULL(sa->aead))
 		crypto_free_aead(sa->aead);
 	sa->aead = NULL;
+	kesp_chachapoly_free(sa);
 }

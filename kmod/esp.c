@@ -3,6 +3,7 @@
 
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include "chachapoly.h"
 #include "esp.h"
 
 void kesp_esp_sizes(const struct kesp_sa *sa, struct kesp_esp_sizes *sz)
@@ -32,6 +33,15 @@ struct kesp_pkt *kesp_pkt_alloc(struct kesp_sa *sa, gfp_t gfp)
 	unsigned int ivoff, reqoff, len;
 	struct kesp_pkt *pkt;
 
+	/* The library path needs no request: the packet's state only. */
+	if (sa->chachapoly) {
+		pkt = kmalloc(sizeof(*pkt), gfp);
+		if (!pkt)
+			return NULL;
+		pkt->iv = NULL;
+		pkt->req = NULL;
+		goto done;
+	}
 	/* The IV must satisfy the transform's alignment, the request too. */
 	ivoff = ALIGN(sizeof(*pkt), crypto_aead_alignmask(aead) + 1);
 	reqoff = ALIGN(ivoff + crypto_aead_ivsize(aead),
@@ -40,13 +50,30 @@ struct kesp_pkt *kesp_pkt_alloc(struct kesp_sa *sa, gfp_t gfp)
 	pkt = kmalloc(len, gfp);
 	if (!pkt)
 		return NULL;
-	pkt->sa = sa;
-	atomic_inc(&sa->kn->inflight);
 	pkt->iv = (u8 *)pkt + ivoff;
 	pkt->req = (void *)((u8 *)pkt + reqoff);
 	aead_request_set_tfm(pkt->req, aead);
+done:
+	pkt->sa = sa;
+	atomic_inc(&sa->kn->inflight);
 	kesp_esp_sizes(sa, &pkt->sz);
 	return pkt;
+}
+
+int kesp_pkt_crypt(struct kesp_pkt *pkt)
+{
+	struct kesp_sa *sa = pkt->sa;
+
+	if (sa->chachapoly && pkt->decrypt)
+		return kesp_chachapoly_open(sa, pkt->buf, pkt->sz.assoclen,
+					    pkt->clen);
+	if (sa->chachapoly) {
+		kesp_chachapoly_seal(sa, pkt->buf, pkt->sz.assoclen,
+				     pkt->clen, pkt->seq);
+		return 0;
+	}
+	return pkt->decrypt ? crypto_aead_decrypt(pkt->req) :
+	       crypto_aead_encrypt(pkt->req);
 }
 
 void kesp_pkt_free(struct kesp_pkt *pkt)

@@ -54,8 +54,9 @@ struct kesp_pkt {
 	bool df;			/* output: the inner may not fragment */
 	u8 hdr[60];			/* output, transport: the IP header */
 	u8 hdrlen;
-	struct scatterlist sg;
-	u8 *iv;
+	u8 *buf;			/* associated data, IV, data, ICV */
+	struct scatterlist sg;		/* @buf, for the crypto API */
+	u8 *iv;				/* crypto API only, as @req */
 	struct aead_request *req;
 	/* Parallel crypto (parallel.h): the place in the SA's queue. */
 	struct list_head qnode;		/* under the SA's lock */
@@ -68,6 +69,12 @@ struct kesp_pkt {
 };
 
 struct kesp_pkt *kesp_pkt_alloc(struct kesp_sa *sa, gfp_t gfp);
+/*
+ * Encrypt or decrypt (@pkt->decrypt) @pkt->clen bytes of @pkt->buf:
+ * 0 or an error when done, -EINPROGRESS or -EBUSY when an asynchronous
+ * transform calls back instead.
+ */
+int kesp_pkt_crypt(struct kesp_pkt *pkt);
 void kesp_pkt_free(struct kesp_pkt *pkt);
 
 /* Fill the trailer: monotonic padding 1, 2, 3..., pad length, next header. */

@@ -316,7 +316,6 @@ static void parallel_decrypt(struct kesp_pkt *pkt)
 		return;
 	}
 	pkt->finish = in_finish;
-	pkt->decrypt = true;
 	kesp_parallel_submit(pkt);
 }
 
@@ -482,15 +481,21 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		memcpy(ad, &esph->spi, sizeof(esph->spi));
 		esph->spi = htonl(upper_32_bits(seq));
 	}
-	sg_init_one(&pkt->sg, ad, sz.assoclen + sz.ivlen + elen + sz.icvlen);
-	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg,
-			       sz.ivlen + elen + sz.icvlen, pkt->iv);
-	aead_request_set_ad(pkt->req, sz.assoclen);
+	pkt->buf = ad;
+	pkt->decrypt = true;
+	if (pkt->req) {
+		sg_init_one(&pkt->sg, ad,
+			    sz.assoclen + sz.ivlen + elen + sz.icvlen);
+		aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg,
+				       sz.ivlen + elen + sz.icvlen, pkt->iv);
+		aead_request_set_ad(pkt->req, sz.assoclen);
+	}
 	/* The packet's reference to the SA goes with pkt from here. */
 	if (READ_ONCE(kesp_parallel))
 		return parallel_decrypt(pkt);
-	aead_request_set_callback(pkt->req, 0, in_done, pkt);
-	err = crypto_aead_decrypt(pkt->req);
+	if (pkt->req)
+		aead_request_set_callback(pkt->req, 0, in_done, pkt);
+	err = kesp_pkt_crypt(pkt);
 	if (err != -EINPROGRESS)
 		in_finish(pkt, err);
 	return;

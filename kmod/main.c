@@ -7,6 +7,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <linux/wait_bit.h>
+#include "chachapoly.h"
 #include "ct.h"
 #include "encap.h"
 #include "gro.h"
@@ -146,6 +147,8 @@ static void __exit kesp_exit(void)
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
 	kesp_parallel_exit();
+	/* No SA is left to use the ChaCha20/Poly1305 library. */
+	kesp_chachapoly_exit();
 	kesp_ct_exit();
 	kesp_policy_cache_exit();
 	kesp_sa_cache_exit();

@@ -248,6 +248,23 @@ static void out_done(struct crypto_async_request *base, int err)
 	local_bh_enable();
 }
 
+/* The crypto API's request for @pkt->buf, and its IV generator's seed. */
+static void set_request(struct kesp_pkt *pkt, unsigned int clen, u64 seq)
+{
+	struct kesp_esp_sizes *sz = &pkt->sz;
+	unsigned int n = min(sz->ivlen, 8U);
+	__be64 seqbe = cpu_to_be64(seq);
+
+	sg_init_one(&pkt->sg, pkt->buf,
+		    sz->assoclen + sz->ivlen + clen + sz->icvlen);
+	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg, sz->ivlen + clen,
+			       pkt->iv);
+	aead_request_set_ad(pkt->req, sz->assoclen);
+	/* The IV generator (seqiv, echainiv) makes the IV from this seed. */
+	memset(pkt->iv, 0, sz->ivlen);
+	memcpy(pkt->iv + sz->ivlen - n, (u8 *)&seqbe + 8 - n, n);
+}
+
 /*
  * Take the next sequence number; 0 and a drop cause if there is none.
  * @par: the packet goes to parallel crypto, and takes its place in the
@@ -297,7 +314,6 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 	struct sk_buff *nskb;
 	int cause, lim, err;
 	u8 nexthdr, *ad;
-	__be64 seqbe;
 	bool par;
 	u64 seq;
 
@@ -372,23 +388,19 @@ static void esp_output(struct net *net, struct kesp_sa *sa,
 		memcpy(ad, &esph->spi, sizeof(esph->spi));
 		esph->spi = htonl(upper_32_bits(seq));
 	}
-	sg_init_one(&pkt->sg, ad, sz->assoclen + sz->ivlen + clen + sz->icvlen);
-	aead_request_set_crypt(pkt->req, &pkt->sg, &pkt->sg, sz->ivlen + clen,
-			       pkt->iv);
-	aead_request_set_ad(pkt->req, sz->assoclen);
-	/* The IV generator (seqiv, echainiv) makes the IV from this seed. */
-	memset(pkt->iv, 0, sz->ivlen);
-	seqbe = cpu_to_be64(seq);
-	memcpy(pkt->iv + sz->ivlen - min(sz->ivlen, 8U),
-	       (u8 *)&seqbe + 8 - min(sz->ivlen, 8U), min(sz->ivlen, 8U));
+	pkt->buf = ad;
+	pkt->clen = clen;
+	pkt->decrypt = false;
+	if (pkt->req)
+		set_request(pkt, clen, seq);
 	if (par) {
 		pkt->finish = out_finish;
-		pkt->decrypt = false;
 		kesp_parallel_submit(pkt);
 		return;
 	}
-	aead_request_set_callback(pkt->req, 0, out_done, pkt);
-	err = crypto_aead_encrypt(pkt->req);
+	if (pkt->req)
+		aead_request_set_callback(pkt->req, 0, out_done, pkt);
+	err = kesp_pkt_crypt(pkt);
 	if (err == -EINPROGRESS)
 		return;
 	out_finish(pkt, err);

@@ -137,10 +137,10 @@ static void crypt_one(struct kesp_pkt *pkt)
 {
 	int err;
 
-	aead_request_set_callback(pkt->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
-				  crypt_async_done, pkt);
-	err = pkt->decrypt ? crypto_aead_decrypt(pkt->req) :
-	      crypto_aead_encrypt(pkt->req);
+	if (pkt->req)
+		aead_request_set_callback(pkt->req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+					  crypt_async_done, pkt);
+	err = kesp_pkt_crypt(pkt);
 	if (err == -EINPROGRESS || err == -EBUSY)
 		return;
 	crypt_done(pkt, err);

@@ -16,6 +16,7 @@
 #include "replay.h"
 
 struct crypto_aead;
+struct kesp_chachapoly;
 struct netlink_ext_ack;
 struct xfrm_state;
 struct nlattr;
@@ -77,6 +78,8 @@ struct kesp_sa {
 	struct kesp_sa_cfg cfg;
 	u16 enc_bits;		/* cipher key size, for status pages */
 	struct crypto_aead *aead;
+	/* ChaCha20-Poly1305 through the library (chachapoly.c), or NULL. */
+	struct kesp_chachapoly *chachapoly;
 	time64_t add_time;		/* kesp_now() */
 	struct dst_cache dst_cache;	/* outbound: the route to the peer */
 	/*

@@ -121,7 +121,8 @@ wg_side() {
 
 # One measurement of config C (S streams) appended to $work/res/C-S.
 # Configs: k/x kesp/XFRM AES-GCM-128, c/w kesp ChaCha20-Poly1305 and
-# WireGuard; ca and cg are kesp ChaCha20-Poly1305 through pair c with
+# WireGuard; d kesp ChaCha20-Poly1305 with SAs added under chacha_lib's
+# other value (the crypto API's template, by default); ca and cg are kesp ChaCha20-Poly1305 through pair c with
 # one module parameter flipped from its default for the run: parallel
 # (ca: the other crypto path) and gro (cg: the other way back into the
 # stack), so that each change is measured against its absence in the
@@ -163,6 +164,7 @@ median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(f
 REPEAT=${KESP_BENCH_REPEAT:-1}
 PAR=/sys/module/kesp/parameters/parallel
 GRO=/sys/module/kesp/parameters/gro
+LIB=/sys/module/kesp/parameters/chacha_lib
 modprobe wireguard || fail "modprobe wireguard"
 for s in a b; do
 	(umask 077 && wg genkey >"$work/wg$s.key") &&
@@ -172,19 +174,26 @@ pair k
 pair x
 pair c
 pair w
+pair d
 kesp_side ka 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 kesp_side kb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
 xfrm_side xa 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 xfrm_side xb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
 ENC=chacha20-poly1305 kesp_side ca 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
 ENC=chacha20-poly1305 kesp_side cb 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
+# Pair d: chacha_lib's value counts when an SA is added.
+LIBDEF=$(cat "$LIB")
+echo "$([ "$LIBDEF" = Y ] && echo N || echo Y)" >"$LIB"
+ENC=chacha20-poly1305 kesp_side da 0x1001 0x2001 192.0.2.1 192.0.2.2 10.1.0.0/16 10.2.0.0/16
+ENC=chacha20-poly1305 kesp_side db 0x2001 0x1001 192.0.2.2 192.0.2.1 10.2.0.0/16 10.1.0.0/16
+echo "$LIBDEF" >"$LIB"
 wg_side w a 192.0.2.1 192.0.2.2 10.2.0.0/16
 wg_side w b 192.0.2.2 192.0.2.1 10.1.0.0/16
-for p in k x c w; do
+for p in k x c w d; do
 	ip netns exec "${p}a" ping -c 1 -W 5 -I 10.1.0.1 10.2.0.1 >/dev/null ||
 		fail "tunnel $p down"
 done
-configs="k x c w" DEF=N ALT=Y streams="1 4"
+configs="k x c w d" DEF=N ALT=Y streams="1 4"
 [ "${KESP_BENCH_ONLY:-}" = scale ] && configs="k x" streams=1
 if [ "$streams" != 1 ] && [ -w "$PAR" ]; then
 	configs="$configs ca"
@@ -224,6 +233,9 @@ for s in $streams; do
 	[ "$streams" = 1 ] && continue	# scale: no ChaCha20-Poly1305 pairs
 	c=$(median "c-$s") w=$(median "w-$s")
 	say "bench: tcp-chacha20-poly1305-$n kesp=$c Mbit/s wireguard=$w Mbit/s ratio=$(ratio "$c" "$w")"
+	l=$c a=$(median "d-$s")
+	[ "$LIBDEF" = Y ] || { a=$c; l=$(median "d-$s"); }
+	say "bench: tcp-chacha20-poly1305-library-vs-crypto-api-$n kesp=$l Mbit/s kesp-crypto-api=$a Mbit/s ratio=$(ratio "$l" "$a")"
 	if [ -w "$PAR" ]; then
 		pa=$c se=$(median "ca-$s")
 		[ "$DEF" = Y ] || { se=$c; pa=$(median "ca-$s"); }

@@ -9,7 +9,8 @@
 # side's counters show the packets and no errors, and the wire carries only
 # ESP with the agreed SPIs and gap-free sequence numbers, never the
 # protected traffic in clear. Every other case runs kesp.ko's optional
-# data paths (parallel crypto, GRO on the way back in).
+# data paths (parallel crypto, GRO on the way back in) and ChaCha20-
+# Poly1305 through the crypto API instead of the library.
 #
 # A_IMPL=xfrm configures A with `ip xfrm` too, mirroring B: every case must
 # then pass, which checks the test itself without kesp's data path. XFRM
@@ -637,7 +638,9 @@ failed=()
 # kesp.ko's optional data paths, off by default (module parameters
 # parallel and gro: README, Benchmarks), are the paths of every other case
 # (case 2, 4, ...), in both of its gateways, so that each is checked
-# against XFRM and against itself on the wire as the default ones are.
+# against XFRM and against itself on the wire as the default ones are;
+# so is the crypto API's ChaCha20-Poly1305 (chacha_lib=0), which the
+# library replaced by default (ChaCha20-Poly1305 cases fall on both).
 KESP_PARAMS=/sys/module/kesp/parameters
 alt_paths() {
 	local v=N p
@@ -646,7 +649,11 @@ alt_paths() {
 	for p in parallel gro; do
 		echo "$v" >"$KESP_PARAMS/$p" || fail "cannot set $p=$v"
 	done
-	[ "$v" = Y ] && name+=" (parallel, gro)"
+	# ChaCha20-Poly1305 through the crypto API's template, not the
+	# library (read when an SA is added).
+	echo "$([ "$v" = Y ] && echo N || echo Y)" >"$KESP_PARAMS/chacha_lib" ||
+		fail "cannot set chacha_lib"
+	[ "$v" = Y ] && name+=" (parallel, gro, crypto API)"
 	return 0
 }
 
@@ -723,6 +730,7 @@ case_run tunnel 4 4 aes-gcm-16:128 -
 alg_case tunnel 4 4 aes-gcm-16:256 -
 alg_case tunnel 4 4 aes-ccm-16:128 -
 case_run tunnel 4 4 chacha20-poly1305:256 -
+alg_case tunnel 6 6 chacha20-poly1305:256 -
 case_run tunnel 4 4 aes-cbc:128 hmac-sha256-128
 alg_case tunnel 4 4 aes-cbc:256 hmac-sha1-96
 alg_case tunnel 4 4 aes-cbc:128 hmac-sha512-256
@@ -738,6 +746,8 @@ case_run transport 6 6 aes-gcm-16:128 -
 case_run transport 6 6 aes-cbc:128 hmac-sha256-128
 case_run tunnel 4 4 aes-gcm-16:128 - esn
 case_run tunnel 4 4 aes-cbc:128 hmac-sha256-128 esn
+alg_case tunnel 4 4 chacha20-poly1305:256 - esn
+alg_case transport 6 6 chacha20-poly1305:256 - esn
 flush_all
 ncase=1 alt_paths	# back to the defaults
 
