@@ -32,7 +32,8 @@
 run modprobe veth
 run modprobe kesp
 for m in esp4 xfrm_user; do modprobe $m 2>/dev/null; done
-trap 'rc=$?; [ $rc = 0 ] || { iked_dump_logs; tail -n 60 "$PL/pluto.log" >&2; }; iked_kill_all; pluto_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
+MON=
+trap 'rc=$?; [ -n "$MON" ] && kill "$MON" 2>/dev/null; [ $rc = 0 ] || { iked_dump_logs; tail -n 60 "$PL/pluto.log" >&2; }; iked_kill_all; pluto_stop_all; netns_cleanup; rm -rf "$IKED_DIR"' EXIT
 
 crypto_warm_up
 topo_two_sites
@@ -133,10 +134,20 @@ in_no_sa() { kesp_stat in-no-sa; }
 # logs' times, and what either gateway counted as dropped: kesp.ko's
 # non-zero counters on A, XFRM's on B (pluto's side).
 loss_report() {
-	local s
+	local s at lo= hi
 	for s in $(lost_seqs "$1" "$2"); do
-		echo "  icmp_seq $s sent at about $(date -d "@$(echo "$3 + ($s - 1) / 10" | bc -l)" +%T.%3N)"
+		at=$(echo "$3 + ($s - 1) / 10" | bc -l)
+		echo "  icmp_seq $s sent at about $(date -d "@$at" +%T.%3N)"
+		[ -n "$lo" ] || lo=$(date -d "@$(echo "$at - 3" | bc -l)" +%T)
+		hi=$(date -d "@$(echo "$at + 2" | bc -l)" +%T)
 	done
+	# What pluto did to B's XFRM states and policies meanwhile.
+	echo "  B's XFRM changes from $lo to $hi:"
+	awk -v lo="$lo" -v hi="$hi" '/^\[/ { t = substr($1, 13, 8) }
+		t >= lo && t <= hi { print "    " $0 }' "$1.xfrm" | head -n 80
+	echo "  pluto from $lo to $hi:"
+	awk -v lo="$lo" -v hi="$hi" '{ t = substr($3, 1, 8) }
+		t >= lo && t <= hi { print "    " $0 }' "$PL/pluto.log" | head -n 60
 	echo "  kesp.ko on A: $(ip netns exec "$GWA" "$KESPCTL" stats |
 		awk '$NF != 0' | tr -s ' \n' ' ')"
 	echo "  XFRM on B: $(ip netns exec "$GWB" awk '$2 != 0' /proc/net/xfrm_stat |
@@ -176,11 +187,16 @@ phase() {
 	# A count, not only a deadline: ping -w alone exits at the deadline
 	# with its last probe's answer still on the way, one "lost" ping
 	# on a loaded host (CI, stop 33). With -c it waits for the answers.
+	ip netns exec "$GWB" ip -ts xfrm monitor >"$IKED_DIR/$k.ping.xfrm" 2>&1 &
+	MON=$!
 	t0=$(date +%s.%N)
 	ip netns exec "$HOSTA" ping -i 0.1 -W 2 -c $((SECS * 10)) \
 		-w $((SECS * 2 + 10)) "$HOSTB4" >"$IKED_DIR/$k.ping" 2>&1 &
 	local ping=$!
 	wait "$ping"
+	kill "$MON" 2>/dev/null
+	wait "$MON" 2>/dev/null
+	MON=
 	tx=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$IKED_DIR/$k.ping")
 	rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$IKED_DIR/$k.ping")
 	echo "$k: ping $tx sent, $rx answered, in-no-sa $(($(in_no_sa) - n0))," \
