@@ -24,6 +24,32 @@
  */
 #define V1_LINGER_MS	2000
 
+/*
+ * How long before the old pair's hard lifetime it stops sending at the
+ * latest: the peer's copy of it ends about then too (earlier by the time
+ * our QM2 took to arrive), and what is sent on it after is lost.
+ */
+#define V1_HARD_MARGIN_MS	1500
+
+/*
+ * When the old pair of our rekey stops sending (and the new one starts):
+ * IKED_DEFER_OUT_MS after the rekey, so that a peer that installs the
+ * new inbound SA only on QM3 has it, but no later than V1_HARD_MARGIN_MS
+ * before the old pair's hard lifetime ends. A rekey begun late in the
+ * lifetime (rekeymargin 3 s, a slow Quick Mode) otherwise kept sending
+ * on the old pair past the end of pluto's copy: one ping lost in CI.
+ */
+static iked_ms switch_at(const struct child_sa *old)
+{
+	iked_ms at = iked_now() + IKED_DEFER_OUT_MS, end;
+
+	if (!old->life_secs)
+		return at;
+	end = old->established + (iked_ms)old->life_secs * 1000;
+	end = end > V1_HARD_MARGIN_MS ? end - V1_HARD_MARGIN_MS : 1;
+	return end < at ? end : at;
+}
+
 int v1_rekey_start(struct ike_sa *sa, struct child_sa *old)
 {
 	uint16_t rnd = 0;
@@ -102,10 +128,10 @@ void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
 	old->rekeying = false;
 	if (!r) {
 		/*
-		 * The new pair's outbound SA goes in after IKED_DEFER_OUT_MS
-		 * (sa/timers.c); the old pair is deleted just then.
+		 * The new pair's outbound SA goes in when the old pair
+		 * stops sending (child_linger(), by switch_at()).
 		 */
-		child_retire(old, iked_now() + IKED_DEFER_OUT_MS);
+		child_retire(old, switch_at(old));
 		ike_sa_log(sa, IKED_LOG_INFO,
 			   "CHILD SA #%u rekeyed: #%u replaces it, #%u is deleted once #%u sends",
 			   old->no, n->no, old->no, n->no);
