@@ -34,8 +34,9 @@
 
 /*
  * On by default: it carried more than the crypto API's template in the
- * same guest boot (README, Benchmarks). Read per packet, so that make
- * bench measures both on the same SAs.
+ * same guest boot (README, Benchmarks). Read when an SA is added (see
+ * crypto.c: one key, one IV generator); make bench adds a second pair of
+ * SAs under the other value to measure both.
  */
 bool kesp_chacha_lib = true;
 module_param_named(chacha_lib, kesp_chacha_lib, bool, 0644);
