@@ -163,6 +163,16 @@ struct child_sa {
 	 * the peer drops that once it has the Delete.
 	 */
 	bool delete_at_end;
+	/*
+	 * IKEv1: the pair our Quick Mode made that lost a rekey collision.
+	 * It stops sending as any replaced pair does, but its Delete waits
+	 * until a newer pair of its selectors is in (or its hard lifetime
+	 * nears): the peer may count it as its newest pair, which Libreswan
+	 * does for the last Quick Mode to complete whatever the nonces, and
+	 * a Delete of its newest pair makes pluto take the conn's IN and FWD
+	 * policies out for the Quick Mode that replaces it (ikev1/qm_cross.c).
+	 */
+	bool linger_for_newer;
 };
 
 /* Room for a protocol module's decoded messages (struct iked). */

@@ -218,7 +218,9 @@ phase() {
 		nc=$(count "$k" 'CHILD SA #[0-9]+ rekeyed by the peer: #')
 	fi
 	ni=$(count "$k" 'IKE SA rekeyed')
-	echo "$k: $nc CHILD SA rekeys by $who, $ni IKE SA rekeys"
+	echo "$k: $nc CHILD SA rekeys by $who, $ni IKE SA rekeys," \
+		"$(count "$k" 'CHILD SA rekey collision') rekey collisions" \
+		"($(count "$k" 'lost the rekey collision') lost by kesp-iked)"
 	[ "$nc" -ge "$MIN" ] || fail "$k: only $nc CHILD SA rekeys by $who"
 	[ "$ni" -ge 1 ] || fail "$k: no IKE SA rekey"
 	[ -n "$tx" ] && [ "$tx" -ge $((SECS * 8)) ] ||

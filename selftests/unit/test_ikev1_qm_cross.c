@@ -3,9 +3,12 @@
  * Crossing IKEv1 Quick Mode rekeys between two in-process kesp-iked
  * instances (ikev1_pair.h): both ends start a rekey of the same CHILD SA
  * before either Quick Mode is delivered. Both new pairs may go in; once
- * settled each end has exactly one pair for the CHILD, the same one on
- * both ends, and the old SPIs are gone (ikev1/qm_cross.c: the Quick Mode
- * with the lower initiator nonce loses, its initiator deletes its pair).
+ * settled each end sends on the same one pair, and the old SPIs are gone
+ * (ikev1/qm_cross.c: the Quick Mode with the lower initiator nonce
+ * loses; its initiator stops sending on its pair, and deletes it once a
+ * newer pair is in, or near the end of its lifetime: Libreswan may count
+ * the losing pair as its newest, and a Delete of that takes its policies
+ * out for a moment).
  * The peer's QM1 may reach an end only after that end's own Quick Mode
  * finished (lost once, sent again): decided the same way, late; a rekey
  * the peer starts later, out of that window, replaces the pair. A QM2
@@ -48,62 +51,6 @@ FIXTURE_SETUP(cross)
 FIXTURE_TEARDOWN(cross)
 {
 	pair_teardown(&self->p, !_metadata->passed);
-}
-
-TEST_F(cross, both_rekey_at_once_one_pair_stays_on_both)
-{
-	struct pair *p = &self->p;
-	struct ike_sa *sa, *sb;
-	struct child_sa *ca, *cb;
-	uint32_t old_a, old_b;
-
-	ASSERT_EQ(0, pair_initiate(&p->a));
-	pair_settle(p, 5000);
-	ASSERT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	sa = live_sa(&p->a);
-	sb = live_sa(&p->b);
-	ASSERT_TRUE(sa && sb && sa->children && sb->children);
-	ca = sa->children;
-	cb = sb->children;
-	old_a = ca->spi_in;
-	old_b = cb->spi_in;
-	ASSERT_EQ(old_a, cb->spi_out);
-	/* Both QM1s leave before either end reads anything. */
-	ASSERT_EQ(0, v1_rekey_start(sa, ca));
-	ASSERT_EQ(0, v1_rekey_start(sb, cb));
-	/* The old pair goes IKED_DEFER_OUT_MS after, then lingers 2 s. */
-	settle_for(p, 7000);
-	EXPECT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
-		TH_LOG("%s", self->why);
-	ASSERT_EQ(1, n_children(&p->a));
-	ASSERT_EQ(1, n_children(&p->b));
-	ca = live_sa(&p->a)->children;
-	cb = live_sa(&p->b)->children;
-	EXPECT_EQ(CHILD_INSTALLED, ca->state);
-	EXPECT_EQ(CHILD_INSTALLED, cb->state);
-	EXPECT_EQ(ca->spi_out, cb->spi_in);
-	EXPECT_EQ(cb->spi_out, ca->spi_in);
-	EXPECT_NE(old_a, ca->spi_in);
-	EXPECT_NE(old_b, cb->spi_in);
-	/* One Delete of the old pair, one of the redundant one, no more. */
-	EXPECT_EQ(2, log_count(p, &p->a, "the peer deleted CHILD SA") +
-		     log_count(p, &p->b, "the peer deleted CHILD SA"));
-}
-
-/* Quick Mode datagrams still to be lost on their way to A. */
-static unsigned int qm_to_lose;
-
-/* The first @qm_to_lose Quick Mode datagrams (exchange 32) go missing. */
-static bool lose_qm(const struct inst *in, const uint8_t *dgram, size_t len)
-{
-	(void)in;
-	if (!qm_to_lose || len < 28 || dgram[18] != 32)
-		return false;
-	qm_to_lose--;
-	return true;
 }
 
 /* The replaced pairs go: Deletes (retire_at), then lingering ends. */
@@ -162,6 +109,133 @@ static unsigned int deletes(struct pair *p)
 }
 
 /*
+ * The pair that lost a crossing reached the end of its wait for a newer
+ * one (near its hard lifetime's end): its Delete goes.
+ */
+static void end_loser_waits(struct pair *p)
+{
+	struct inst *in[2] = { &p->a, &p->b };
+	struct ike_sa *sa;
+	struct child_sa *ch;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		for (sa = in[i]->d->sas; sa; sa = sa->next)
+			for (ch = sa->children; ch; ch = ch->next)
+				if (ch->linger_for_newer && ch->linger_until)
+					ch->linger_until = 1;
+	pair_settle(p, 3000);
+}
+
+/* @in's outbound SAs in its kernel: how many, and the last one's SPI. */
+static unsigned int out_sas(struct inst *in, uint32_t *spi)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < in->rec.n_sa; i++)
+		if (in->rec.sa[i].live && in->rec.sa[i].sa.dir == KESP_DIR_OUT) {
+			n++;
+			*spi = in->rec.sa[i].sa.spi;
+		}
+	return n;
+}
+
+/*
+ * Each end has one outbound SA, the peer's inbound SPI of the same pair,
+ * neither of the old pair (@old_a, @old_b: A's and B's inbound SPIs).
+ */
+static int sending_on_one_pair(struct pair *p, uint32_t old_a, uint32_t old_b,
+			       char *why, size_t len)
+{
+	uint32_t a_out = 0, b_out = 0;
+	unsigned int na = out_sas(&p->a, &a_out), nb = out_sas(&p->b, &b_out);
+
+	if (na != 1 || nb != 1 || a_out == old_b || b_out == old_a ||
+	    !child_find_in(live_sa(&p->b), a_out) ||
+	    !child_find_in(live_sa(&p->a), b_out) ||
+	    child_find_in(live_sa(&p->b), a_out)->spi_out !=
+	    child_find_in(live_sa(&p->a), b_out)->spi_in) {
+		snprintf(why, len, "outbound SAs: A %u (%08x), B %u (%08x)",
+			 na, a_out, nb, b_out);
+		return -1;
+	}
+	return 0;
+}
+
+TEST_F(cross, both_rekey_at_once_the_loser_goes_once_a_newer_pair_is_in)
+{
+	struct pair *p = &self->p;
+	struct ike_sa *sa, *sb;
+	struct child_sa *ca, *cb;
+	uint32_t old_a, old_b;
+
+	ASSERT_EQ(0, pair_initiate(&p->a));
+	pair_settle(p, 5000);
+	ASSERT_EQ(0, check_one_pair(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	sa = live_sa(&p->a);
+	sb = live_sa(&p->b);
+	ASSERT_TRUE(sa && sb && sa->children && sb->children);
+	ca = sa->children;
+	cb = sb->children;
+	old_a = ca->spi_in;
+	old_b = cb->spi_in;
+	ASSERT_EQ(old_a, cb->spi_out);
+	/* Both QM1s leave before either end reads anything. */
+	ASSERT_EQ(0, v1_rekey_start(sa, ca));
+	ASSERT_EQ(0, v1_rekey_start(sb, cb));
+	/* The old pair goes IKED_DEFER_OUT_MS after, then lingers 2 s. */
+	settle_for(p, 7000);
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	/*
+	 * Both ends send on the winning pair. The losing one is still in,
+	 * receiving only: one Delete so far, the old pair's.
+	 */
+	EXPECT_EQ(0, sending_on_one_pair(p, old_a, old_b, self->why,
+					 sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(2, n_children(&p->a));
+	EXPECT_EQ(2, n_children(&p->b));
+	EXPECT_EQ(1, deletes(p));
+	/* A newer pair (B rekeys the winner): now the loser's Delete goes. */
+	sb = live_sa(&p->b);
+	for (cb = sb->children; cb; cb = cb->next)
+		if (cb->state == CHILD_INSTALLED && !cb->replaced &&
+		    !cb->retire_at)
+			break;
+	ASSERT_TRUE(cb != NULL);
+	old_a = cb->spi_out;
+	old_b = cb->spi_in;
+	ASSERT_EQ(0, v1_rekey_start(sb, cb));
+	pair_settle(p, 5000);
+	age_and_settle(p);
+	EXPECT_EQ(0, one_new_pair(p, old_a, old_b, self->why,
+				  sizeof(self->why)))
+		TH_LOG("%s", self->why);
+	EXPECT_EQ(1, log_count(p, &p->a, "is newer, its Delete goes") +
+		     log_count(p, &p->b, "is newer, its Delete goes"));
+	/* The old pair's, the loser's, the winner's once replaced. */
+	EXPECT_EQ(3, deletes(p));
+	EXPECT_EQ(0, check_history(p, self->why, sizeof(self->why)))
+		TH_LOG("%s", self->why);
+}
+
+/* Quick Mode datagrams still to be lost on their way to A. */
+static unsigned int qm_to_lose;
+
+/* The first @qm_to_lose Quick Mode datagrams (exchange 32) go missing. */
+static bool lose_qm(const struct inst *in, const uint8_t *dgram, size_t len)
+{
+	(void)in;
+	if (!qm_to_lose || len < 28 || dgram[18] != 32)
+		return false;
+	qm_to_lose--;
+	return true;
+}
+
+/*
  * Both ends rekey at once; B's QM1 is lost once, so that A's Quick Mode
  * is over when B's comes again (B saw a true crossing). Whether A's
  * Quick Mode lost into *@a_lost. 0 when it ended as it should (@why).
@@ -182,6 +256,7 @@ static int late_round(struct pair *p, bool *a_lost, char *why, size_t len)
 	*a_lost = memcmp(v1(sa)->qm.ni, v1(sb)->qm.ni, V1_NONCE_LEN) < 0;
 	pair_settle(p, 5000);
 	age_and_settle(p);
+	end_loser_waits(p);
 	if (qm_to_lose) {
 		snprintf(why, len, "B's QM1 was not lost");
 		return -1;
@@ -315,6 +390,7 @@ TEST_F(cross, a_qm2_lost_in_a_crossing_is_sent_again)
 	qm2_to_lose = v1(sa)->qm.msg_id;
 	pair_settle(p, 5000);
 	age_and_settle(p);
+	end_loser_waits(p);
 	EXPECT_EQ(1, p->a.lost);
 	EXPECT_EQ(1, log_count(p, &p->b, "our QM2 again"));
 	EXPECT_EQ(0, one_new_pair(p, old_a, old_b, self->why,

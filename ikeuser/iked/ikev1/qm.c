@@ -247,6 +247,7 @@ int qm_install(struct ike_sa *sa, bool defer_out, struct child_sa **out)
 		   iked_ts_format(&q->tsl, l, sizeof(l)),
 		   iked_ts_format(&q->tsr, rm, sizeof(rm)),
 		   iked_chosen_format(&q->prop, alg, sizeof(alg)));
+	v1_qm_cross_newer(sa, ch);
 	*out = ch;
 	return 0;
 }

@@ -13,8 +13,19 @@
  * for IKEv2 would need both QM2s), and both compare the same two byte
  * strings the same way. strongSwan's IKEv1 (quick_mode.c) detects no
  * collision at all: it keeps both pairs and lets the redundant one
- * expire; Libreswan keeps the newest. Deleting the redundant pair at
- * once leaves each end with one pair, as the IKEv2 side of kesp does.
+ * expire; Libreswan keeps the newest.
+ *
+ * When the redundant pair goes: it stops sending at once (as an old pair
+ * does after a rekey), but its Delete waits until a newer pair of its
+ * selectors is in, or its hard lifetime nears (linger_for_newer). For
+ * Libreswan the conn's newest pair is the one whose Quick Mode completed
+ * last, nonces aside, and when a Delete for its newest comes, pluto 4.10
+ * ("replace IPsec State #N now") takes the conn's IN and FWD policies
+ * out until the Quick Mode that replaces it completes: what we send on
+ * the winning pair meanwhile is dropped (XfrmInNoPols; pings lost in the
+ * pluto rekey test). Which of the two pairs pluto counts as its newest
+ * only pluto knows; a newer pair is newer for both. The peer's losing
+ * pair is not ours to rekey or to bring back (replaced).
  *
  * The peer's QM1 may also reach us only after our Quick Mode finished
  * (lost once and sent again, or late on its way), while the peer saw a
@@ -34,6 +45,7 @@
 
 #include "v1.h"
 #include "../sa/child_sa.h"
+#include "../sa/ts.h"
 
 /* <0, 0, >0 as nonce @a is lower than, equal to, higher than @b. */
 static int nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
@@ -74,13 +86,55 @@ void v1_qm_cross_lost(struct ike_sa *sa, uint32_t old_spi,
 		old->replaced = true;
 	}
 	/*
-	 * The redundant pair goes once it could send (as an old one does
-	 * after a rekey): until the peer has our QM3 it may take traffic.
+	 * The redundant pair stops sending once it could send (as an old
+	 * one does after a rekey): until the peer has our QM3 it may take
+	 * traffic. Its Delete waits for a newer pair (see above).
 	 */
 	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
+	n->linger_for_newer = true;
 	ike_sa_log(sa, IKED_LOG_INFO,
-		   "CHILD SA #%u (our rekey of #%u) lost the rekey collision: it is deleted, the peer's pair replaces #%u",
-		   n->no, old ? old->no : 0, old ? old->no : 0);
+		   "CHILD SA #%u (our rekey of #%u) lost the rekey collision: the peer's pair replaces #%u; #%u stops sending and is deleted once a newer pair is in",
+		   n->no, old ? old->no : 0, old ? old->no : 0, n->no);
+}
+
+/*
+ * The peer's pair @ch lost: the peer stops sending on it and deletes it
+ * in time. We never send on it either (its outbound SA stays out), nor
+ * rekey it, nor bring it back when it goes.
+ */
+static void lost_by_peer(struct child_sa *ch)
+{
+	ch->redundant = true;
+	ch->replaced = true;
+	ch->rekey_due = false;
+}
+
+void v1_qm_cross_won(struct ike_sa *sa, struct child_sa *theirs)
+{
+	const struct v1_sa *v = v1(sa);
+
+	/* Our Quick Mode in the second slot crossed the peer's and won. */
+	if (!v->qr_in || !v->qr.crossed || v->qr.cross_lost)
+		return;
+	lost_by_peer(theirs);
+}
+
+void v1_qm_cross_newer(struct ike_sa *sa, const struct child_sa *n)
+{
+	iked_ms soon = iked_now() + V1_LINGER_MS;
+	struct child_sa *ch;
+
+	for (ch = sa->children; ch; ch = ch->next) {
+		if (ch == n || !ch->linger_for_newer || !ch->linger_until ||
+		    ch->linger_until <= soon ||
+		    !iked_ts_same(&ch->ts_local, &n->ts_local) ||
+		    !iked_ts_same(&ch->ts_remote, &n->ts_remote))
+			continue;
+		ch->linger_until = soon;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u (lost a rekey collision): #%u is newer, its Delete goes in %u ms",
+			   ch->no, n->no, V1_LINGER_MS);
+	}
 }
 
 /* How long a rekey of ours waits for a crossing QM1 (see above). */
@@ -148,6 +202,7 @@ static void late_lost(struct child_sa *old, struct child_sa *n)
 		old->replaced = true;
 	}
 	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
+	n->linger_for_newer = true;
 }
 
 bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,
@@ -169,9 +224,11 @@ bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,
 	if (lost) {
 		late_lost(old, target);
 		ike_sa_log(sa, IKED_LOG_INFO,
-			   "CHILD SA #%u (our rekey) lost the rekey collision: it is deleted, #%u replaces it",
-			   target->no, ch->no);
+			   "CHILD SA #%u (our rekey) lost the rekey collision: #%u replaces it; #%u stops sending and is deleted once a newer pair is in",
+			   target->no, ch->no, target->no);
 	}
 	/* Won: the peer deletes #ch; ours still deletes the old pair. */
+	if (!lost)
+		lost_by_peer(ch);
 	return true;
 }

@@ -357,6 +357,7 @@ static void resp_qm1(struct ike_sa *sa, struct ikev1_msg *m, size_t plen)
 			q->early = true;
 			if (!v1_qm_cross_late(sa, q, old, ch))
 				v1_rekey_taken(sa, old, ch);
+			v1_qm_cross_won(sa, ch);
 		}
 	}
 	if (r) {

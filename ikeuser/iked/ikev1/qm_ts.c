@@ -39,11 +39,6 @@ static bool pair_at(const struct iked_ts_list *l, const struct iked_ts_list *r,
 	return ol->ts[0].type == or->ts[0].type;
 }
 
-static bool same_ts(const struct iked_ts_list *a, const struct iked_ts_list *b)
-{
-	return iked_ts_within(a, b) && iked_ts_within(b, a);
-}
-
 /* A CHILD SA of @sa (not on its way out) already has @l === @r. */
 static bool have_pair(const struct ike_sa *sa, const struct iked_ts_list *l,
 		      const struct iked_ts_list *r)
@@ -53,12 +48,12 @@ static bool have_pair(const struct ike_sa *sa, const struct iked_ts_list *l,
 
 	for (ch = sa->children; ch; ch = ch->next)
 		if (ch->state == CHILD_INSTALLED && !ch->retire_at &&
-		    !ch->replaced && same_ts(&ch->ts_local, l) &&
-		    same_ts(&ch->ts_remote, r))
+		    !ch->replaced && iked_ts_same(&ch->ts_local, l) &&
+		    iked_ts_same(&ch->ts_remote, r))
 			return true;
 	/* Or the peer's Quick Mode in the second slot negotiates it. */
-	return v->qr.st != V1_QM_IDLE && same_ts(&v->qr.tsl, l) &&
-	       same_ts(&v->qr.tsr, r);
+	return v->qr.st != V1_QM_IDLE && iked_ts_same(&v->qr.tsl, l) &&
+	       iked_ts_same(&v->qr.tsr, r);
 }
 
 static bool refused(const struct v1_sa *v, unsigned int i)

@@ -19,12 +19,6 @@
 #include "../sa/ts.h"
 
 /*
- * After our Delete of an old pair its inbound SA still takes what the
- * peer sent before it switched to the new pair.
- */
-#define V1_LINGER_MS	2000
-
-/*
  * How long before the old pair's hard lifetime it stops sending at the
  * latest: the peer's copy of it ends about then too (earlier by the time
  * our QM2 took to arrive), and what is sent on it after is lost.
@@ -70,11 +64,6 @@ int v1_rekey_start(struct ike_sa *sa, struct child_sa *old)
 	return r;
 }
 
-static bool same_ts(const struct iked_ts_list *a, const struct iked_ts_list *b)
-{
-	return iked_ts_within(a, b) && iked_ts_within(b, a);
-}
-
 static struct child_sa *target_in(struct ike_sa *sa,
 				  const struct iked_ts_list *l,
 				  const struct iked_ts_list *r)
@@ -83,8 +72,8 @@ static struct child_sa *target_in(struct ike_sa *sa,
 
 	for (ch = sa->children; ch; ch = ch->next)
 		if (ch->state == CHILD_INSTALLED && !ch->retire_at &&
-		    !ch->replaced && same_ts(&ch->ts_local, l) &&
-		    same_ts(&ch->ts_remote, r))
+		    !ch->replaced && iked_ts_same(&ch->ts_local, l) &&
+		    iked_ts_same(&ch->ts_remote, r))
 			return ch;
 	return NULL;
 }
@@ -147,8 +136,27 @@ void v1_rekey_done(struct ike_sa *sa, uint32_t old_spi, struct child_sa *n,
 		   old->no, strerror(-r));
 }
 
+/*
+ * How long the pair that lost a rekey collision waits for a newer one
+ * before its Delete (qm_cross.c): until V1_HARD_MARGIN_MS before its
+ * hard lifetime ends, when the peer's copy ends too; V1_LINGER_MS at
+ * least; a day when it has no lifetime.
+ */
+static unsigned int newer_wait(const struct child_sa *ch)
+{
+	iked_ms now = iked_now(), end;
+
+	if (!ch->life_secs)
+		return 86400u * 1000;
+	end = ch->established + (iked_ms)ch->life_secs * 1000;
+	if (end < now + V1_HARD_MARGIN_MS + V1_LINGER_MS)
+		return V1_LINGER_MS;
+	return end - V1_HARD_MARGIN_MS - now;
+}
+
 int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch)
 {
+	unsigned int ms;
 	uint8_t spi[4];
 
 	ikev1_put32(spi, ch->spi_in);
@@ -164,6 +172,15 @@ int v1_rekey_delete(struct ike_sa *sa, struct child_sa *ch)
 	 * so that what we sent on it just before reaches a peer that still
 	 * has it (under load the last ping before the switch was lost).
 	 */
+	if (ch->linger_for_newer) {
+		ms = newer_wait(ch);
+		child_linger(sa, ch, ms);
+		ch->delete_at_end = true;
+		ike_sa_log(sa, IKED_LOG_INFO,
+			   "CHILD SA #%u (lost a rekey collision): no longer sending on %08x, receiving on %08x until a newer pair is in (at most %u s), then the Delete",
+			   ch->no, ch->spi_out, ch->spi_in, ms / 1000);
+		return 0;
+	}
 	child_linger(sa, ch, V1_LINGER_MS);
 	ch->delete_at_end = true;
 	ike_sa_log(sa, IKED_LOG_INFO,

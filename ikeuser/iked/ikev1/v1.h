@@ -553,6 +553,22 @@ void v1_qm_cross_note(struct ike_sa *sa, const struct v1_qm *q,
  */
 bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,
 		      struct child_sa *target, struct child_sa *ch);
+/*
+ * Responder: the peer's Quick Mode made @theirs; if ours crossed it and
+ * won, @theirs is the peer's to delete, not ours to rekey.
+ */
+void v1_qm_cross_won(struct ike_sa *sa, struct child_sa *theirs);
+/*
+ * @n went in: a lingering pair that lost a crossing, of the same
+ * selectors, is no longer the peer's newest; its Delete goes soon.
+ */
+void v1_qm_cross_newer(struct ike_sa *sa, const struct child_sa *n);
+
+/*
+ * After our Delete of an old pair its inbound SA still takes what the
+ * peer sent before it switched to the new pair.
+ */
+#define V1_LINGER_MS	2000
 
 /* ike_rekey.c: ISAKMP SA rekeying, make before break. */
 /* @s is another established ISAKMP SA of @sa's conn, with the same peer. */

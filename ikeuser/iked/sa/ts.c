@@ -267,6 +267,11 @@ bool iked_ts_within(const struct iked_ts_list *reply,
 	return true;
 }
 
+bool iked_ts_same(const struct iked_ts_list *a, const struct iked_ts_list *b)
+{
+	return iked_ts_within(a, b) && iked_ts_within(b, a);
+}
+
 static bool proto_has_ports(uint8_t proto)
 {
 	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||

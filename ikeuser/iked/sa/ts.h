@@ -49,6 +49,9 @@ int iked_ts_narrow(const struct iked_ts_list *peer,
 bool iked_ts_within(const struct iked_ts_list *reply,
 		     const struct iked_ts_list *offered);
 
+/* @a and @b cover the same traffic: each lies within the other. */
+bool iked_ts_same(const struct iked_ts_list *a, const struct iked_ts_list *b);
+
 /*
  * Kernel selectors for the CHILD SA: for each pair (l in @local, r in
  * @remote) of the same family with compatible protocols (0 = any; both
