@@ -358,8 +358,11 @@ PY
 	done
 	[ -n "$el" ] || fail "held packet not dropped 20 s after its ACQUIRE: $(stats_line gwa)"
 	echo "held packet dropped after ${el}s: $(stats_line gwa)"
-	awk -v t="$el" 'BEGIN { exit !(t >= 9 && t <= 14) }' ||
-		fail "held packet dropped after ${el}s, expected about 10 s"
+	# The poll above (kespctl and awk every 0.5 s) is what is slow on a
+	# debug kernel: 18.8 s there for the same 10 s timer.
+	hi=$((14 + 3 * (${KESP_VM_SLOWDOWN:-1} - 1)))
+	awk -v t="$el" -v hi="$hi" 'BEGIN { exit !(t >= 9 && t <= hi) }' ||
+		fail "held packet dropped after ${el}s, expected about 10 s (at most $hi)"
 	[ "$(stat gwa out-no-sa)" = 1 ] ||
 		fail "out-no-sa should count the one held packet: $(stats_line gwa)"
 	n=$(ev_count "$ACQ")
