@@ -29,6 +29,7 @@
 #include "lifetime.h"
 #include "netlink.h"
 #include "parallel.h"
+#include "pipeline.h"
 #include "policy.h"
 #include "spi_resv.h"
 #include "stats.h"
@@ -406,17 +407,17 @@ void kesp_input_held(struct kesp_net *kn, struct sk_buff_head *q)
 	}
 }
 
+static void esp_input_sa(struct kesp_net *kn, struct kesp_sa *sa,
+			 struct sk_buff *skb, u16 family, unsigned int off,
+			 const struct kesp_encap_in *in);
+
 static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		      unsigned int off, const struct kesp_encap_in *in)
 {
-	struct kesp_esp_sizes sz;
 	struct ip_esp_hdr *esph;
 	union kesp_addr daddr;
-	struct kesp_pkt *pkt;
+	struct held_cb *cb;
 	struct kesp_sa *sa;
-	int elen, cause, err;
-	u8 *ad;
-	u64 seq;
 
 	if (!pskb_may_pull(skb, off + KESP_ESP_HLEN))
 		return drop(kn, NULL, skb, KESP_STAT_IN_MALFORMED);
@@ -429,6 +430,43 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 						esph->spi));
 	if (!sa)
 		return no_sa(kn, skb, family, &daddr, esph->spi, off, in);
+	if (!kesp_pipe_wanted(sa, skb))
+		return esp_input_sa(kn, sa, skb, family, off, in);
+	/* As for a held packet: the stack's control block is of no use. */
+	cb = held_cb(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->family = family;
+	cb->off = off;
+	cb->encap = !!in;
+	if (in)
+		cb->in = *in;
+	kesp_pipe_add(sa, skb);
+	kesp_sa_put(sa);
+}
+
+void kesp_input_piped(struct kesp_sa *sa, struct sk_buff *skb)
+{
+	struct held_cb *cb = held_cb(skb);
+	struct kesp_encap_in in = cb->in;
+
+	/* esp_input_sa() takes a reference; the worker keeps its own. */
+	refcount_inc(&sa->refcnt);
+	esp_input_sa(sa->kn, sa, skb, cb->family, cb->off,
+		     cb->encap ? &in : NULL);
+}
+
+/* Decrypt @skb, ESP at @off, with @sa; takes @skb and the SA reference. */
+static void esp_input_sa(struct kesp_net *kn, struct kesp_sa *sa,
+			 struct sk_buff *skb, u16 family, unsigned int off,
+			 const struct kesp_encap_in *in)
+{
+	struct kesp_esp_sizes sz;
+	struct ip_esp_hdr *esph;
+	struct kesp_pkt *pkt;
+	int elen, cause, err;
+	u8 *ad;
+	u64 seq;
+
 	if (READ_ONCE(sa->dead)) {
 		drop(kn, sa, skb, KESP_STAT_IN_EXPIRED);
 		goto put;
@@ -439,6 +477,7 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		drop(kn, sa, skb, KESP_STAT_IN_ENCAP_MISMATCH);
 		goto put;
 	}
+	esph = (struct ip_esp_hdr *)(skb->data + off);
 	kesp_esp_sizes(sa, &sz);
 	elen = skb->len - off - KESP_ESP_HLEN - sz.ivlen - sz.icvlen;
 	if (elen <= 0 || elen % sz.blksize) {

@@ -9,6 +9,7 @@
 
 struct kesp_net;
 struct kesp_encap_in;
+struct kesp_sa;
 struct kesp_sa_cfg;
 struct xfrm_state;
 
@@ -37,6 +38,11 @@ unsigned int kesp_fwd_hook(void *priv, struct sk_buff *skb,
  */
 void kesp_input_encap(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		      unsigned int off, const struct kesp_encap_in *in);
+/*
+ * The pipeline's worker: decrypt @skb, queued by esp_input() for @sa;
+ * BHs off, under RCU. Consumes @skb; the caller keeps its SA reference.
+ */
+void kesp_input_piped(struct kesp_sa *sa, struct sk_buff *skb);
 
 /*
  * ESP held for a reserved SPI (spi_resv.c) whose SA has now been added:

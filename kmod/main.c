@@ -16,6 +16,7 @@
 #include "lifetime.h"
 #include "netlink.h"
 #include "parallel.h"
+#include "pipeline.h"
 #include "policy.h"
 #include "proc.h"
 #include "sa.h"
@@ -98,9 +99,12 @@ static int __init kesp_init(void)
 	err = kesp_parallel_init();
 	if (err)
 		goto put_ct;
-	err = kesp_gro_init();
+	err = kesp_pipeline_init();
 	if (err)
 		goto exit_parallel;
+	err = kesp_gro_init();
+	if (err)
+		goto exit_pipeline;
 	err = kesp_sa_cache_init();
 	if (err)
 		goto exit_gro;
@@ -129,6 +133,8 @@ destroy_sa_cache:
 	kesp_sa_cache_exit();
 exit_gro:
 	kesp_gro_exit();
+exit_pipeline:
+	kesp_pipeline_exit();
 exit_parallel:
 	kesp_parallel_exit();
 put_ct:
@@ -146,6 +152,7 @@ static void __exit kesp_exit(void)
 	kesp_gro_exit();
 	/* SAs and policies are freed after a grace period: wait for them. */
 	rcu_barrier();
+	kesp_pipeline_exit();
 	kesp_parallel_exit();
 	/* No SA is left to use the ChaCha20/Poly1305 library. */
 	kesp_chachapoly_exit();

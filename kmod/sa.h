@@ -13,6 +13,7 @@
 #include <net/dst_cache.h>
 #include "kesp.h"
 #include "parallel.h"
+#include "pipeline.h"
 #include "replay.h"
 
 struct crypto_aead;
@@ -93,6 +94,7 @@ struct kesp_sa {
 	u64 seq;		/* outbound: the last number sent */
 	struct kesp_replay replay;	/* inbound */
 	struct kesp_seqq seqq;		/* packets in parallel crypto */
+	struct kesp_pipe pipe;		/* inbound: ESP for another CPU */
 	time64_t use_time;	/* kesp_now(); 0 until the first packet */
 	u64 packets, bytes;
 	u64 errors[__KESP_STAT_MAX];

@@ -154,6 +154,7 @@ int kesp_sa_add(struct kesp_net *kn, const struct kesp_sa_params *p,
 	refcount_set(&sa->refcnt, 1);
 	spin_lock_init(&sa->lock);
 	kesp_seqq_init(&sa->seqq);
+	kesp_pipe_init(&sa->pipe);
 	sa->kn = kn;
 	sa->cfg = p->cfg;
 	sa->seq = p->seq;

@@ -122,15 +122,17 @@ wg_side() {
 # One measurement of config C (S streams) appended to $work/res/C-S.
 # Configs: k/x kesp/XFRM AES-GCM-128, c/w kesp ChaCha20-Poly1305 and
 # WireGuard; d kesp ChaCha20-Poly1305 with SAs added under chacha_lib's
-# other value (the crypto API's template, by default); ca and cg are kesp ChaCha20-Poly1305 through pair c with
-# one module parameter flipped from its default for the run: parallel
-# (ca: the other crypto path) and gro (cg: the other way back into the
-# stack), so that each change is measured against its absence in the
-# same boot.
+# other value (the crypto API's template, by default); ca, cg and cp
+# are kesp ChaCha20-Poly1305 through pair c with one module parameter
+# flipped from its default for the run: parallel (ca: the other crypto
+# path), gro (cg: the other way back into the stack) and pipeline (cp:
+# ESP decrypted on another CPU than the receiving one, or not), so that
+# each change is measured against its absence in the same boot.
 flipped() { # flipped C: the parameter file config C flips, if any
 	case "$1" in
 	ca) echo "$PAR" ;;
 	cg) echo "$GRO" ;;
+	cp) echo "$PIPE" ;;
 	esac
 }
 measure() {
@@ -164,6 +166,7 @@ median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(f
 REPEAT=${KESP_BENCH_REPEAT:-1}
 PAR=/sys/module/kesp/parameters/parallel
 GRO=/sys/module/kesp/parameters/gro
+PIPE=/sys/module/kesp/parameters/pipeline
 LIB=/sys/module/kesp/parameters/chacha_lib
 modprobe wireguard || fail "modprobe wireguard"
 for s in a b; do
@@ -201,6 +204,7 @@ if [ "$streams" != 1 ] && [ -w "$PAR" ]; then
 	ALT=$([ "$DEF" = Y ] && echo N || echo Y)
 fi
 [ "$streams" != 1 ] && [ -w "$GRO" ] && configs="$configs cg"
+[ "$streams" != 1 ] && [ -w "$PIPE" ] && configs="$configs cp"
 configs=${KESP_BENCH_CONFIGS:-$configs}
 mkdir -p "$work/res"
 # Alternate the configs within each round, and reverse the order every
@@ -245,6 +249,11 @@ for s in $streams; do
 		g=$c r=$(median "cg-$s")
 		[ "$(cat "$GRO")" = Y ] || { r=$c; g=$(median "cg-$s"); }
 		say "bench: tcp-chacha20-poly1305-gro-vs-netif-rx-$n kesp=$g Mbit/s kesp-netif-rx=$r Mbit/s ratio=$(ratio "$g" "$r")"
+	fi
+	if [ -w "$PIPE" ]; then
+		g=$c r=$(median "cp-$s")
+		[ "$(cat "$PIPE")" = Y ] || { r=$c; g=$(median "cp-$s"); }
+		say "bench: tcp-chacha20-poly1305-pipeline-vs-same-cpu-$n kesp=$g Mbit/s kesp-same-cpu=$r Mbit/s ratio=$(ratio "$g" "$r")"
 	fi
 done
 for c in k c ca; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # budget: 180
+# smp: 2
 # An SA's life in a kesp-to-kesp tunnel between two namespaces, from birth
 # on demand to death by limit and the module's unload under traffic:
 #  1. ACQUIRE: the first packet of a flow without an outbound SA raises one

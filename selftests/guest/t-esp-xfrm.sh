@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # budget: 160
+# smp: 2
 # kesp's ESP interoperates with the kernel's own IPsec (XFRM) on the wire.
 # Gateway A (kesp) and gateway B (XFRM) sit in two namespaces joined by a
 # veth; with manually keyed SAs for every mode, address family mix and
@@ -9,7 +10,8 @@
 # side's counters show the packets and no errors, and the wire carries only
 # ESP with the agreed SPIs and gap-free sequence numbers, never the
 # protected traffic in clear. Every other case runs kesp.ko's optional
-# data paths (parallel crypto, GRO on the way back in) and ChaCha20-
+# data paths (parallel crypto, GRO on the way back in), decryption on
+# the receiving CPU rather than the pipeline's, and ChaCha20-
 # Poly1305 through the crypto API instead of the library.
 #
 # A_IMPL=xfrm configures A with `ip xfrm` too, mirroring B: every case must
@@ -640,7 +642,8 @@ failed=()
 # (case 2, 4, ...), in both of its gateways, so that each is checked
 # against XFRM and against itself on the wire as the default ones are;
 # so is the crypto API's ChaCha20-Poly1305 (chacha_lib=0), which the
-# library replaced by default (ChaCha20-Poly1305 cases fall on both).
+# library replaced by default (ChaCha20-Poly1305 cases fall on both), and
+# decryption on the receiving CPU (pipeline=0).
 KESP_PARAMS=/sys/module/kesp/parameters
 alt_paths() {
 	local v=N p
@@ -650,10 +653,13 @@ alt_paths() {
 		echo "$v" >"$KESP_PARAMS/$p" || fail "cannot set $p=$v"
 	done
 	# ChaCha20-Poly1305 through the crypto API's template, not the
-	# library (read when an SA is added).
-	echo "$([ "$v" = Y ] && echo N || echo Y)" >"$KESP_PARAMS/chacha_lib" ||
-		fail "cannot set chacha_lib"
-	[ "$v" = Y ] && name+=" (parallel, gro, crypto API)"
+	# library (read when an SA is added), and ESP decrypted by the CPU
+	# that received it, not the pipeline's: both on by default.
+	for p in chacha_lib pipeline; do
+		echo "$([ "$v" = Y ] && echo N || echo Y)" >"$KESP_PARAMS/$p" ||
+			fail "cannot set $p"
+	done
+	[ "$v" = Y ] && name+=" (parallel, gro, crypto API, no pipeline)"
 	return 0
 }
 
