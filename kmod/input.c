@@ -51,6 +51,24 @@ static struct held_cb *held_cb(struct sk_buff *skb)
 	return (struct held_cb *)skb->cb;
 }
 
+/*
+ * What esp_input() was told, for a packet that waits for its SA or in
+ * its SA's pipeline: the stack's control block is of no more use, as
+ * ESP ends here.
+ */
+static void set_held_cb(struct sk_buff *skb, u16 family, unsigned int off,
+			const struct kesp_encap_in *in)
+{
+	struct held_cb *cb = held_cb(skb);
+
+	memset(cb, 0, sizeof(*cb));
+	cb->family = family;
+	cb->off = off;
+	cb->encap = !!in;
+	if (in)
+		cb->in = *in;
+}
+
 static void drop(struct kesp_net *kn, struct kesp_sa *sa, struct sk_buff *skb,
 		 enum kesp_stat why)
 {
@@ -374,7 +392,6 @@ static void no_sa(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		  const union kesp_addr *daddr, __be32 spi, unsigned int off,
 		  const struct kesp_encap_in *in)
 {
-	struct held_cb *cb = held_cb(skb);
 	struct kesp_sa_key key;
 
 	memset(&key, 0, sizeof(key));
@@ -382,13 +399,7 @@ static void no_sa(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 	key.dir = KESP_DIR_IN;
 	key.spi = ntohl(spi);
 	memcpy(&key.dst, daddr, kesp_addr_len(family));
-	/* The stack's control block is of no more use: ESP ends here. */
-	memset(cb, 0, sizeof(*cb));
-	cb->family = family;
-	cb->off = off;
-	cb->encap = !!in;
-	if (in)
-		cb->in = *in;
+	set_held_cb(skb, family, off, in);
 	if (!kesp_spi_resv_hold(kn, &key, skb))
 		drop(kn, NULL, skb, KESP_STAT_IN_NO_SA);
 }
@@ -416,7 +427,6 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 {
 	struct ip_esp_hdr *esph;
 	union kesp_addr daddr;
-	struct held_cb *cb;
 	struct kesp_sa *sa;
 
 	if (!pskb_may_pull(skb, off + KESP_ESP_HLEN))
@@ -432,14 +442,7 @@ static void esp_input(struct kesp_net *kn, struct sk_buff *skb, u16 family,
 		return no_sa(kn, skb, family, &daddr, esph->spi, off, in);
 	if (!kesp_pipe_wanted(sa, skb))
 		return esp_input_sa(kn, sa, skb, family, off, in);
-	/* As for a held packet: the stack's control block is of no use. */
-	cb = held_cb(skb);
-	memset(cb, 0, sizeof(*cb));
-	cb->family = family;
-	cb->off = off;
-	cb->encap = !!in;
-	if (in)
-		cb->in = *in;
+	set_held_cb(skb, family, off, in);
 	kesp_pipe_add(sa, skb);
 	kesp_sa_put(sa);
 }

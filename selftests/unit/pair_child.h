@@ -74,4 +74,19 @@ static __attribute__((unused)) void age_children(struct inst *in, iked_ms ms)
 		}
 }
 
+/* @in's outbound SAs in its kernel: how many, and the last one's SPI. */
+static __attribute__((unused)) unsigned int out_sa_count(const struct inst *in,
+							 uint32_t *spi)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < in->rec.n_sa; i++)
+		if (in->rec.sa[i].live && in->rec.sa[i].sa.dir == KESP_DIR_OUT) {
+			n++;
+			*spi = in->rec.sa[i].sa.spi;
+		}
+	return n;
+}
+
 #endif /* KESP_TEST_PAIR_CHILD_H */

@@ -127,20 +127,6 @@ static void end_loser_waits(struct pair *p)
 	pair_settle(p, 3000);
 }
 
-/* @in's outbound SAs in its kernel: how many, and the last one's SPI. */
-static unsigned int out_sas(struct inst *in, uint32_t *spi)
-{
-	unsigned int n = 0;
-	size_t i;
-
-	for (i = 0; i < in->rec.n_sa; i++)
-		if (in->rec.sa[i].live && in->rec.sa[i].sa.dir == KESP_DIR_OUT) {
-			n++;
-			*spi = in->rec.sa[i].sa.spi;
-		}
-	return n;
-}
-
 /*
  * Each end has one outbound SA, the peer's inbound SPI of the same pair,
  * neither of the old pair (@old_a, @old_b: A's and B's inbound SPIs).
@@ -149,7 +135,7 @@ static int sending_on_one_pair(struct pair *p, uint32_t old_a, uint32_t old_b,
 			       char *why, size_t len)
 {
 	uint32_t a_out = 0, b_out = 0;
-	unsigned int na = out_sas(&p->a, &a_out), nb = out_sas(&p->b, &b_out);
+	unsigned int na = out_sa_count(&p->a, &a_out), nb = out_sa_count(&p->b, &b_out);
 
 	if (na != 1 || nb != 1 || a_out == old_b || b_out == old_a ||
 	    !child_find_in(live_sa(&p->b), a_out) ||

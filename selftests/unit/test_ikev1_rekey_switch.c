@@ -46,20 +46,6 @@ FIXTURE_TEARDOWN(sw)
 	pair_teardown(&self->p, !_metadata->passed);
 }
 
-/* @in's outbound SAs in its kernel: how many, and the last one's SPI. */
-static unsigned int out_sas(struct inst *in, uint32_t *spi)
-{
-	unsigned int n = 0;
-	size_t i;
-
-	for (i = 0; i < in->rec.n_sa; i++)
-		if (in->rec.sa[i].live && in->rec.sa[i].sa.dir == KESP_DIR_OUT) {
-			n++;
-			*spi = in->rec.sa[i].sa.spi;
-		}
-	return n;
-}
-
 /*
  * A rekey of A's pair with @left_ms of its hard lifetime left: @within_ms
  * later, has A moved its sending to the new pair (one outbound SA, the
@@ -80,7 +66,7 @@ static bool switched_within(struct pair *p, iked_ms left_ms,
 	sa = live_sa(&p->a);
 	for (n = sa->children; n && n->spi_in == old->spi_in; n = n->next)
 		;
-	return n && out_sas(&p->a, &spi) == 1 && spi == n->spi_out;
+	return n && out_sa_count(&p->a, &spi) == 1 && spi == n->spi_out;
 }
 
 TEST_F(sw, late_rekey_switches_before_the_old_pair_ends)
