@@ -142,9 +142,10 @@ measure() {
 		v=$(cat "$f")
 		if [ "$v" = Y ]; then echo N >"$f"; else echo Y >"$f"; fi
 	fi
-	r0=$(reordered "$p")
+	r0=$(reordered "$p") o0=$(too_old "$p")
 	tcp_mbps mbps "$p" "$s"
 	echo $(($(reordered "$p") - r0)) >>"$work/res/$c-reordered"
+	echo $(($(too_old "$p") - o0)) >>"$work/res/$c-too-old"
 	[ -n "$f" ] && echo "$v" >"$f"
 	echo "$mbps" >>"$work/res/$c-$s"
 }
@@ -154,6 +155,17 @@ reordered() {
 	local n=0 s v
 	for s in a b; do
 		v=$(ip netns exec "$1$s" awk '/^Reordered/ {print $NF}' \
+			/proc/net/kesp 2>/dev/null)
+		n=$((n + ${v:-0}))
+	done
+	echo "$n"
+}
+# Packets kesp dropped as older than the replay window (in-too-old),
+# both gateways of pair P: reordering beyond what the window takes.
+too_old() {
+	local n=0 s v
+	for s in a b; do
+		v=$(ip netns exec "$1$s" awk '$1 == "in-too-old" {print $2}' \
 			/proc/net/kesp 2>/dev/null)
 		n=$((n + ${v:-0}))
 	done
@@ -222,7 +234,7 @@ done
 if [ -n "${KESP_BENCH_CONFIGS:-}" ]; then
 	for s in $streams; do
 		for c in $configs; do
-			say "bench: tcp-config-$c-$s-streams median=$(median "$c-$s") Mbit/s reordered=$(sum "$c-reordered")"
+			say "bench: tcp-config-$c-$s-streams median=$(median "$c-$s") Mbit/s reordered=$(sum "$c-reordered") too-old=$(sum "$c-too-old")"
 		done
 	done
 	netns_cleanup
@@ -256,13 +268,16 @@ for s in $streams; do
 		say "bench: tcp-chacha20-poly1305-pipeline-vs-same-cpu-$n kesp=$g Mbit/s kesp-same-cpu=$r Mbit/s ratio=$(ratio "$g" "$r")"
 	fi
 done
-for c in k c ca; do
+for c in k c ca cp; do
 	[ -f "$work/res/$c-reordered" ] || continue
 	n=$([ "$c" = k ] && echo aes-gcm-128 || echo chacha20-poly1305)
 	m=$DEF
 	[ "$c" = ca ] && m=$ALT
 	[ "$c" = k ] || n=$n-$([ "$m" = Y ] && echo parallel || echo serial)
-	say "bench: tcp-$n-reordered kesp=$(sum "$c-reordered") packets (all runs, both gateways)"
+	# cp: the pipeline's parameter flipped from its default.
+	[ "$c" = cp ] && n=chacha20-poly1305-$([ "$(cat "$PIPE")" = Y ] &&
+		echo without-pipeline || echo with-pipeline)
+	say "bench: tcp-$n-reordered kesp=$(sum "$c-reordered") packets, $(sum "$c-too-old") dropped as too old (all runs, both gateways)"
 done
 say "bench: tcp-runs repeat=$REPEAT secs=$SECS (medians)"
 if [ "${KESP_BENCH_ONLY:-}" = tcp ]; then
