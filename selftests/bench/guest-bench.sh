@@ -149,28 +149,21 @@ measure() {
 	[ -n "$f" ] && echo "$v" >"$f"
 	echo "$mbps" >>"$work/res/$c-$s"
 }
-# Packets kesp accepted behind a higher sequence number, both gateways
-# of pair P (0 for the pairs without kesp).
-reordered() {
+# kesp_count P AWK: the sum over both gateways of pair P of the number
+# that AWK prints from /proc/net/kesp (0 for the pairs without kesp).
+kesp_count() {
 	local n=0 s v
 	for s in a b; do
-		v=$(ip netns exec "$1$s" awk '/^Reordered/ {print $NF}' \
-			/proc/net/kesp 2>/dev/null)
+		v=$(ip netns exec "$1$s" awk "$2" /proc/net/kesp 2>/dev/null)
 		n=$((n + ${v:-0}))
 	done
 	echo "$n"
 }
-# Packets kesp dropped as older than the replay window (in-too-old),
-# both gateways of pair P: reordering beyond what the window takes.
-too_old() {
-	local n=0 s v
-	for s in a b; do
-		v=$(ip netns exec "$1$s" awk '$1 == "in-too-old" {print $2}' \
-			/proc/net/kesp 2>/dev/null)
-		n=$((n + ${v:-0}))
-	done
-	echo "$n"
-}
+# Packets kesp accepted behind a higher sequence number.
+reordered() { kesp_count "$1" '/^Reordered/ {print $NF}'; }
+# Packets dropped as older than the replay window (in-too-old):
+# reordering beyond what the window takes.
+too_old() { kesp_count "$1" '$1 == "in-too-old" {print $2}'; }
 sum() { awk '{n += $1} END {print n + 0}' "$work/res/$1"; }
 median() { python3 -c 'import statistics,sys; print("%.1f" % statistics.median(float(l) for l in open(sys.argv[1])))' "$work/res/$1"; }
 

@@ -74,24 +74,29 @@ void v1_qm_cross(struct ike_sa *sa, struct v1_qm *ours,
 		   ours->cross_lost ? "us" : "the peer");
 }
 
+/*
+ * Our pair @n lost, in time or late: the peer's Quick Mode replaced @old,
+ * which the peer deletes. @n stops sending once it could send (as an old
+ * pair does after a rekey): until the peer has our QM3 it may take
+ * traffic. Its Delete waits for a newer pair (see above).
+ */
+static void lost_by_us(struct child_sa *old, struct child_sa *n)
+{
+	if (old) {
+		old->rekeying = false;
+		old->rekey_due = false;
+		old->replaced = true;
+	}
+	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
+	n->linger_for_newer = true;
+}
+
 void v1_qm_cross_lost(struct ike_sa *sa, uint32_t old_spi,
 		      struct child_sa *n)
 {
 	struct child_sa *old = child_find_in(sa, old_spi);
 
-	if (old) {
-		/* The peer's Quick Mode replaced it; the peer deletes it. */
-		old->rekeying = false;
-		old->rekey_due = false;
-		old->replaced = true;
-	}
-	/*
-	 * The redundant pair stops sending once it could send (as an old
-	 * one does after a rekey): until the peer has our QM3 it may take
-	 * traffic. Its Delete waits for a newer pair (see above).
-	 */
-	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
-	n->linger_for_newer = true;
+	lost_by_us(old, n);
 	ike_sa_log(sa, IKED_LOG_INFO,
 		   "CHILD SA #%u (our rekey of #%u) lost the rekey collision: the peer's pair replaces #%u; #%u stops sending and is deleted once a newer pair is in",
 		   n->no, old ? old->no : 0, old ? old->no : 0, n->no);
@@ -191,18 +196,13 @@ static struct v1_qm_late *late_find(struct ike_sa *sa,
 
 /*
  * Ours lost, decided late: the peer's pair replaces the old one, which
- * the peer deletes (ours was not sent yet), and we delete ours.
+ * the peer deletes (our Delete of it, due at retire_at, is not sent).
  */
 static void late_lost(struct child_sa *old, struct child_sa *n)
 {
-	if (old) {
+	if (old)
 		old->retire_at = 0;
-		old->rekeying = false;
-		old->rekey_due = false;
-		old->replaced = true;
-	}
-	child_retire(n, iked_now() + IKED_DEFER_OUT_MS);
-	n->linger_for_newer = true;
+	lost_by_us(old, n);
 }
 
 bool v1_qm_cross_late(struct ike_sa *sa, const struct v1_qm *theirs,

@@ -33,13 +33,19 @@
  * lifetime (rekeymargin 3 s, a slow Quick Mode) otherwise kept sending
  * on the old pair past the end of pluto's copy: one ping lost in CI.
  */
+/* When @ch's hard lifetime ends (life_secs not 0). */
+static iked_ms hard_end(const struct child_sa *ch)
+{
+	return ch->established + (iked_ms)ch->life_secs * 1000;
+}
+
 static iked_ms switch_at(const struct child_sa *old)
 {
 	iked_ms at = iked_now() + IKED_DEFER_OUT_MS, end;
 
 	if (!old->life_secs)
 		return at;
-	end = old->established + (iked_ms)old->life_secs * 1000;
+	end = hard_end(old);
 	end = end > V1_HARD_MARGIN_MS ? end - V1_HARD_MARGIN_MS : 1;
 	return end < at ? end : at;
 }
@@ -148,7 +154,7 @@ static unsigned int newer_wait(const struct child_sa *ch)
 
 	if (!ch->life_secs)
 		return 86400u * 1000;
-	end = ch->established + (iked_ms)ch->life_secs * 1000;
+	end = hard_end(ch);
 	if (end < now + V1_HARD_MARGIN_MS + V1_LINGER_MS)
 		return V1_LINGER_MS;
 	return end - V1_HARD_MARGIN_MS - now;
